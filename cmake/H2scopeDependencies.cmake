@@ -1,0 +1,25 @@
+# System dependencies, each as an imported target.
+find_package(OpenSSL 3.0 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2>=1.52)
+find_package(Threads REQUIRED)
+
+find_path(ASIO_INCLUDE_DIR asio.hpp)
+if(NOT ASIO_INCLUDE_DIR)
+  message(FATAL_ERROR "standalone asio not found: install libasio-dev")
+endif()
+add_library(h2scope_asio INTERFACE)
+target_include_directories(h2scope_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
+target_compile_definitions(h2scope_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+target_link_libraries(h2scope_asio INTERFACE Threads::Threads)
+
+find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h)
+find_library(HTTP_PARSER_LIBRARY http_parser)
+if(NOT HTTP_PARSER_INCLUDE_DIR OR NOT HTTP_PARSER_LIBRARY)
+  message(FATAL_ERROR "http_parser not found: install libhttp-parser-dev")
+endif()
+add_library(h2scope_http_parser INTERFACE)
+target_include_directories(h2scope_http_parser SYSTEM INTERFACE ${HTTP_PARSER_INCLUDE_DIR})
+target_link_libraries(h2scope_http_parser INTERFACE ${HTTP_PARSER_LIBRARY})
+
+find_package(Qt6 6.2 REQUIRED COMPONENTS Core Gui Widgets Network Test)

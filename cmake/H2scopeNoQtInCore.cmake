@@ -1,0 +1,18 @@
+# core/ and certs-tool/ are plain C++: configuring fails if a Qt target is
+# linked into them or one of their files includes a Qt header.
+function(h2scope_forbid_qt target dir)
+  get_target_property(libs ${target} LINK_LIBRARIES)
+  get_target_property(ilibs ${target} INTERFACE_LINK_LIBRARIES)
+  foreach(lib IN LISTS libs ilibs)
+    if(lib MATCHES "Qt[0-9]*::" OR lib MATCHES "^Qt")
+      message(FATAL_ERROR "${target} must not link Qt, but links ${lib}")
+    endif()
+  endforeach()
+  file(GLOB_RECURSE files "${dir}/*.h" "${dir}/*.cpp")
+  foreach(f IN LISTS files)
+    file(STRINGS "${f}" hits REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](Q[A-Za-z]+|Qt[A-Za-z]*/)")
+    if(hits)
+      message(FATAL_ERROR "${f} includes a Qt header (${hits}); ${target} must stay free of Qt")
+    endif()
+  endforeach()
+endfunction()

@@ -1,0 +1,46 @@
+#pragma once
+// The protocol half of a sans-I/O connection: plaintext bytes in, plaintext
+// bytes out. HTTP/2 (h2::H2Session) and HTTP/1.1 (h1::H1Session) implement
+// it; net::Connection puts TLS in front and a socket driver (or a test)
+// moves the bytes. Every method is called from the connection's one thread.
+
+#include "result.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace h2scope::net {
+
+class ProtocolSession {
+public:
+    virtual ~ProtocolSession() = default;
+
+    // Feeds bytes received from the peer. An error means the peer broke the
+    // protocol badly enough that the connection must end: the session has
+    // already queued whatever it wants to say (GOAWAY, a 400), so the caller
+    // flushes produce() and then closes.
+    virtual Result<void> receive(const std::uint8_t *data, std::size_t length) = 0;
+
+    // Appends up to `budget` bytes of output to `out` and returns how many it
+    // appended; 0 means nothing is ready to send now.
+    virtual std::size_t produce(std::string &out, std::size_t budget) = 0;
+
+    // True once the session is finished: close after flushing produce().
+    virtual bool wantsClose() const = 0;
+
+    // Begins a graceful shutdown (GOAWAY; or close after the response in flight).
+    virtual void shutdown() = 0;
+
+    // The peer closed its side; no more receive() calls follow.
+    virtual void peerClosed() {}
+
+    // Number of streams / exchanges seen so far, and why the session ended
+    // (for the ConnectionClosed event): GOAWAY code or -1, plus a reason.
+    virtual std::uint32_t streamCount() const = 0;
+    virtual std::int32_t goawayCode() const { return -1; }
+    virtual std::int32_t goawayLastStreamId() const { return 0; }
+    virtual std::string closeReason() const { return {}; }
+};
+
+} // namespace h2scope::net

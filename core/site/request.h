@@ -1,0 +1,24 @@
+#pragma once
+
+#include "headers.h"
+
+#include <cstdint>
+#include <string>
+
+namespace h2scope::site {
+
+enum class Protocol : std::uint8_t { Http1, Http2 };
+
+// A request as the site sees it, whichever protocol carried it.
+struct Request {
+    std::string method;    // "GET", "HEAD", ...
+    std::string scheme;    // "https" or "http"
+    std::string authority; // :authority or Host
+    std::string target;    // :path / request-target, raw (still percent-encoded, with query)
+    HeaderList headers;    // lowercase names, no pseudo-headers
+    Protocol protocol = Protocol::Http2;
+
+    const std::string *header(std::string_view name) const { return findHeader(headers, name); }
+};
+
+} // namespace h2scope::site

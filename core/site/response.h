@@ -1,0 +1,39 @@
+#pragma once
+
+#include "body.h"
+#include "headers.h"
+#include "request.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace h2scope::site {
+
+// A response as the site builds it. The protocol layer sends `headers` as
+// they are (lowercase names, no pseudo-headers; content-length included when
+// known) and then `body`, if any. HEAD, 304 and 1xx responses have no body.
+struct Response {
+    int status = 200;
+    HeaderList headers;
+    std::optional<Body> body;
+    // Paths the handler wants pushed along with this response (the
+    // `response.pushPromises()` idiom). Used by the push issue.
+    std::vector<std::string> pushPromises;
+    // Why the site answered the way it did when that is not obvious from
+    // the status (e.g. "path escapes the folder via symlink"); shown in the
+    // inspector's stream event. Empty for ordinary responses.
+    std::string note;
+
+    const std::string *header(std::string_view name) const { return findHeader(headers, name); }
+};
+
+// What turns requests into responses. Implementations must be safe to call
+// from several I/O threads at once.
+class Handler {
+public:
+    virtual ~Handler() = default;
+    virtual Response handle(const Request &request) = 0;
+};
+
+} // namespace h2scope::site
