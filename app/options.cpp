@@ -1,0 +1,140 @@
+#include "options.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QProcessEnvironment>
+
+namespace h2scope::app {
+
+QString demoSiteFolder()
+{
+    const QString installed = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/h2scope/demo"));
+    if (QFileInfo(installed).isDir())
+        return QDir(installed).canonicalPath();
+    return QStringLiteral(H2SCOPE_DEMO_DIR_SOURCE);
+}
+
+ParseOutcome parseOptions(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "h2scope serves a folder over HTTP/2 with TLS and shows every connection, stream and frame live."));
+    p.addPositionalArgument(QStringLiteral("FOLDER"), QStringLiteral("Folder to serve (default: the bundled demo site)."),
+                            QStringLiteral("[FOLDER]"));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Print the version and exit."));
+    const QCommandLineOption headless(QStringLiteral("headless"), QStringLiteral("Serve without a window."));
+    const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1)."),
+                                  QStringLiteral("ADDRESS"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Port (default 8443; 0 picks a free one)."),
+                                  QStringLiteral("PORT"), QStringLiteral("8443"));
+    const QCommandLineOption cert(QStringLiteral("cert"), QStringLiteral("PEM certificate (chain) file."),
+                                  QStringLiteral("FILE"));
+    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("PEM private key file."), QStringLiteral("FILE"));
+    const QCommandLineOption noTls(QStringLiteral("no-tls"),
+                                   QStringLiteral("Cleartext: HTTP/2 with prior knowledge and HTTP/1.1 on one port."));
+    const QCommandLineOption keylog(QStringLiteral("keylog"),
+                                    QStringLiteral("Append TLS secrets to FILE for Wireshark (also SSLKEYLOGFILE)."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption log(QStringLiteral("log"),
+                                 QStringLiteral("What to print on standard output: frames, requests or none."),
+                                 QStringLiteral("frames|requests|none"));
+    const QCommandLineOption capture(QStringLiteral("capture"), QStringLiteral("Write every event to FILE (JSON Lines)."),
+                                     QStringLiteral("FILE.jsonl"));
+    const QCommandLineOption har(QStringLiteral("har"), QStringLiteral("Write a HAR 1.2 file on exit."),
+                                 QStringLiteral("FILE"));
+    const QCommandLineOption workers(QStringLiteral("workers"),
+                                     QStringLiteral("I/O threads (default: cores, at most 4)."), QStringLiteral("N"));
+    const QCommandLineOption noCapture(QStringLiteral("no-capture"),
+                                       QStringLiteral("Do not record inspector events (for benchmarks)."));
+    const QCommandLineOption listing(QStringLiteral("listing"),
+                                     QStringLiteral("List the contents of folders without an index.html."));
+    const QCommandLineOption dotfiles(QStringLiteral("allow-dotfiles"),
+                                      QStringLiteral("Serve dotfiles such as .env (refused by default)."));
+    const QCommandLineOption symlinks(QStringLiteral("follow-symlinks"),
+                                      QStringLiteral("Serve symlinks that point outside the folder (refused by default)."));
+    p.addOptions({help, version, headless, host, port, cert, key, noTls, keylog, log, capture, har, workers, noCapture,
+                  listing, dotfiles, symlinks});
+
+    ParseOutcome out;
+    auto fail = [&](const QString &msg) {
+        out.exitCode = 2;
+        out.message = QStringLiteral("h2scope: ") + msg;
+        return out;
+    };
+    if (!p.parse(arguments))
+        return fail(p.errorText() + QStringLiteral(" (see h2scope --help)"));
+    if (p.isSet(help)) {
+        out.message = p.helpText();
+        return out;
+    }
+    if (p.isSet(version)) {
+        out.message = QStringLiteral("h2scope " H2SCOPE_VERSION);
+        return out;
+    }
+
+    Options o;
+    o.headless = o.headlessChosen = p.isSet(headless);
+    o.host = p.value(host);
+    bool ok = false;
+    const uint portValue = p.value(port).toUInt(&ok);
+    if (!ok || portValue > 65535)
+        return fail(QStringLiteral("--port %1 is not a port number (0-65535)").arg(p.value(port)));
+    o.port = static_cast<quint16>(portValue);
+    o.certFile = p.value(cert);
+    o.keyFile = p.value(key);
+    if (o.certFile.isEmpty() != o.keyFile.isEmpty())
+        return fail(QStringLiteral("--cert and --key go together: give both, or neither for a local certificate"));
+    o.tls = !p.isSet(noTls);
+    if (!o.tls && !o.certFile.isEmpty())
+        return fail(QStringLiteral("--no-tls serves cleartext, so --cert/--key make no sense with it"));
+    o.keylogFile = p.isSet(keylog) ? p.value(keylog)
+                                   : QProcessEnvironment::systemEnvironment().value(QStringLiteral("SSLKEYLOGFILE"));
+    if (p.isSet(log)) {
+        o.logChosen = true;
+        const QString v = p.value(log);
+        if (v == QLatin1String("frames"))
+            o.log = LogMode::Frames;
+        else if (v == QLatin1String("requests"))
+            o.log = LogMode::Requests;
+        else if (v == QLatin1String("none"))
+            o.log = LogMode::None;
+        else
+            return fail(QStringLiteral("--log %1: expected frames, requests or none").arg(v));
+    }
+    o.captureFile = p.value(capture);
+    o.harFile = p.value(har);
+    if (p.isSet(workers)) {
+        const uint w = p.value(workers).toUInt(&ok);
+        if (!ok || w == 0 || w > 64)
+            return fail(QStringLiteral("--workers %1: expected a number from 1 to 64").arg(p.value(workers)));
+        o.workers = w;
+    }
+    o.capture = !p.isSet(noCapture);
+    if (!o.capture && (!o.captureFile.isEmpty() || !o.harFile.isEmpty() || o.log == LogMode::Frames))
+        return fail(QStringLiteral("--no-capture turns events off, so --capture, --har and --log frames cannot work"));
+    o.listing = p.isSet(listing);
+    o.allowDotfiles = p.isSet(dotfiles);
+    o.followSymlinks = p.isSet(symlinks);
+
+    const QStringList positional = p.positionalArguments();
+    if (positional.size() > 1)
+        return fail(QStringLiteral("one folder at a time, got %1 (%2)").arg(positional.size()).arg(positional.join(u' ')));
+    if (positional.isEmpty()) {
+        o.folder = demoSiteFolder();
+        o.folderIsDemo = true;
+    } else {
+        const QFileInfo info(positional.front());
+        if (!info.exists())
+            return fail(QStringLiteral("folder %1 does not exist: check the path").arg(positional.front()));
+        if (!info.isDir())
+            return fail(QStringLiteral("%1 is a file, not a folder: pass the folder that contains it").arg(positional.front()));
+        o.folder = info.canonicalFilePath();
+    }
+    out.options = o;
+    return out;
+}
+
+} // namespace h2scope::app

@@ -1,0 +1,48 @@
+#pragma once
+// The command line, parsed into plain values (QCommandLineParser).
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace h2scope::app {
+
+enum class LogMode { Frames, Requests, None };
+
+struct Options {
+    QString folder;          // absolute; the bundled demo site when none was given
+    bool folderIsDemo = false;
+    bool headless = false;
+    bool headlessChosen = false; // --headless given explicitly
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 8443;
+    QString certFile;
+    QString keyFile;
+    bool tls = true;
+    QString keylogFile;      // --keylog, else SSLKEYLOGFILE
+    LogMode log = LogMode::Requests;
+    bool logChosen = false;
+    QString captureFile;     // JSON Lines, written live
+    QString harFile;         // written on exit
+    unsigned workers = 0;
+    bool capture = true;     // --no-capture turns the inspector's events off
+    bool listing = false;
+    bool allowDotfiles = false;
+    bool followSymlinks = false;
+};
+
+struct ParseOutcome {
+    std::optional<Options> options; // empty: exit with `exitCode` after printing `message`
+    int exitCode = 0;
+    QString message;     // for stdout when exitCode == 0 (help, version), else stderr
+};
+
+// Parses `arguments` (argv as QStrings). Never exits the process.
+ParseOutcome parseOptions(const QStringList &arguments);
+
+// Where the bundled demo site is: next to an installed binary
+// (../share/h2scope/demo), else in the source tree it was built from.
+QString demoSiteFolder();
+
+} // namespace h2scope::app

@@ -1,0 +1,177 @@
+#include "servecontroller.h"
+
+#include "inspect/har.h"
+#include "selfsigned.h"
+#include "tls/tlscontext.h"
+
+#include <QFile>
+#include <QSaveFile>
+
+#include <algorithm>
+
+namespace h2scope::app {
+
+ServeController::ServeController(Options options, LineSink logSink, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_logSink(std::move(logSink)),
+      m_formatter(inspect::nowNs())
+{
+    m_drainTimer.setInterval(50);
+    connect(&m_drainTimer, &QTimer::timeout, this, &ServeController::drain);
+}
+
+ServeController::~ServeController()
+{
+    [[maybe_unused]] Result<void> r = stop();
+}
+
+Result<void> ServeController::start()
+{
+    site::SiteOptions siteOptions;
+    siteOptions.root = m_options.folder.toStdString();
+    siteOptions.listing = m_options.listing;
+    siteOptions.allowDotfiles = m_options.allowDotfiles;
+    siteOptions.followSymlinksOutside = m_options.followSymlinks;
+    auto site = site::StaticSite::create(siteOptions);
+    if (!site)
+        return site.error();
+    m_site = std::move(*site);
+
+    net::ServerOptions serverOptions;
+    serverOptions.host = m_options.host.toStdString();
+    serverOptions.port = m_options.port;
+    serverOptions.workers = m_options.workers;
+    if (m_options.tls) {
+        tls::TlsOptions tlsOptions;
+        tlsOptions.keylogFile = m_options.keylogFile.toStdString();
+        if (!m_options.certFile.isEmpty()) {
+            tlsOptions.certFile = m_options.certFile.toStdString();
+            tlsOptions.keyFile = m_options.keyFile.toStdString();
+        } else {
+            std::vector<std::string> extra;
+            if (m_options.host != QLatin1String("127.0.0.1") && m_options.host != QLatin1String("::1"))
+                extra.push_back(m_options.host.toStdString());
+            auto pem = certs::makeSelfSigned(extra);
+            if (!pem)
+                return pem.error();
+            tlsOptions.certPem = pem->certPem;
+            tlsOptions.keyPem = pem->keyPem;
+        }
+        auto ctx = tls::TlsContext::create(tlsOptions);
+        if (!ctx)
+            return ctx.error();
+        serverOptions.tls = *ctx;
+    }
+
+    if (m_options.capture) {
+        m_hub = std::make_unique<inspect::EventHub>(net::Server::resolveWorkers(m_options.workers));
+        if (!m_options.captureFile.isEmpty()) {
+            auto writer = inspect::JsonLinesWriter::open(m_options.captureFile.toStdString(), false);
+            if (!writer)
+                return writer.error();
+            m_jsonl.emplace(std::move(*writer));
+        }
+        if (!m_options.harFile.isEmpty() || !m_options.headless)
+            m_store = std::make_unique<inspect::CaptureStore>();
+        m_wallOffsetNs = inspect::wallClockOffsetNow();
+    }
+
+    m_server = std::make_unique<net::Server>(serverOptions, *m_site, m_hub.get());
+    Result<void> started = m_server->start();
+    if (!started)
+        return started;
+    if (m_hub)
+        m_drainTimer.start();
+    return {};
+}
+
+QString ServeController::url() const
+{
+    return m_server ? QString::fromStdString(m_server->url()) : QString();
+}
+
+std::uint64_t ServeController::droppedEvents() const
+{
+    return m_hub ? m_hub->dropped() : 0;
+}
+
+void ServeController::drain()
+{
+    if (!m_hub)
+        return;
+    int total = 0;
+    for (;;) {
+        m_batch.clear();
+        const std::size_t n = m_hub->drain(m_batch, 8192);
+        if (n == 0)
+            break;
+        total += static_cast<int>(n);
+        // Each worker's queue is in order; interleave them by time.
+        std::stable_sort(m_batch.begin(), m_batch.end(),
+                         [](const inspect::Event &a, const inspect::Event &b) { return a.timeNs < b.timeNs; });
+        if (m_options.log != LogMode::None && m_logSink) {
+            std::string text;
+            for (const inspect::Event &e : m_batch) {
+                const bool isRequest = std::holds_alternative<inspect::StreamOpened>(e.data)
+                                       || std::holds_alternative<inspect::StreamClosed>(e.data)
+                                       || std::holds_alternative<inspect::Http1Exchange>(e.data);
+                const bool isFrame = std::holds_alternative<inspect::FrameEvent>(e.data);
+                if (m_options.log == LogMode::Requests && isFrame)
+                    continue;
+                std::string line = m_formatter.format(e);
+                // The request log shows each request once, when it completes.
+                if (m_options.log == LogMode::Requests && isRequest
+                    && std::holds_alternative<inspect::StreamOpened>(e.data))
+                    continue;
+                text += line;
+            }
+            if (!text.empty())
+                m_logSink(text);
+        }
+        if (m_jsonl) {
+            Result<void> w = m_jsonl->write(m_batch);
+            if (!w) {
+                if (m_logSink)
+                    m_logSink("h2scope: the capture file stopped being written: " + w.error().message + "\n");
+                m_jsonl.reset();
+            }
+        }
+        if (m_store)
+            m_store->add(std::move(m_batch));
+    }
+    if (m_jsonl && total > 0)
+        [[maybe_unused]] Result<void> f = m_jsonl->flush();
+    if (total > 0)
+        emit eventsDrained(total);
+}
+
+Result<void> ServeController::stop()
+{
+    if (m_stopped || !m_server)
+        return {};
+    m_stopped = true;
+    m_server->stop(std::chrono::milliseconds(2000));
+    m_drainTimer.stop();
+    drain();
+    Result<void> result;
+    if (m_jsonl) {
+        Result<void> f = m_jsonl->flush();
+        if (!f)
+            result = f;
+        m_jsonl.reset();
+    }
+    if (m_store && !m_options.harFile.isEmpty()) {
+        inspect::HarOptions harOptions;
+        harOptions.wallClockOffsetNs = m_wallOffsetNs;
+        harOptions.creatorVersion = H2SCOPE_VERSION;
+        const std::string har = inspect::toHar(*m_store, harOptions);
+        // Written atomically, so an interrupted exit never leaves half a HAR.
+        QSaveFile file(m_options.harFile);
+        if (!file.open(QIODevice::WriteOnly) || file.write(har.data(), static_cast<qint64>(har.size())) < 0
+            || !file.commit())
+            result = makeError(Errc::Io, "cannot write the HAR file " + m_options.harFile.toStdString() + ": "
+                                             + file.errorString().toStdString());
+    }
+    return result;
+}
+
+} // namespace h2scope::app

@@ -1,0 +1,72 @@
+#pragma once
+// Wires one served folder together: certificate, TLS context, static site,
+// event hub, server; drains the inspector's events on a timer (the GUI or
+// main thread) into the frame log, the JSON Lines capture and the store.
+
+#include "options.h"
+
+#include "inspect/capturestore.h"
+#include "inspect/eventhub.h"
+#include "inspect/framelog.h"
+#include "inspect/jsonlines.h"
+#include "net/server.h"
+#include "result.h"
+#include "site/staticsite.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace h2scope::app {
+
+class ServeController final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ServeController)
+
+public:
+    using LineSink = std::function<void(const std::string &text)>;
+
+    ServeController(Options options, LineSink logSink, QObject *parent = nullptr);
+    ~ServeController() override;
+
+    // Makes the certificate (unless --cert/--key), opens the folder and the
+    // capture file, binds and starts serving. The error says what to do.
+    Result<void> start();
+
+    // GOAWAY to every connection, a grace period, then the last events are
+    // drained and the HAR written. Safe to call twice.
+    Result<void> stop();
+
+    QString url() const;
+    // Where log text goes (stdout when headless, the window otherwise).
+    void setLogSink(LineSink sink) { m_logSink = std::move(sink); }
+    const Options &options() const { return m_options; }
+    // Null unless a store is kept (GUI or --har).
+    inspect::CaptureStore *store() const { return m_store.get(); }
+    std::uint64_t droppedEvents() const;
+
+signals:
+    // Emitted after each drain that brought events.
+    void eventsDrained(int count);
+
+private:
+    void drain();
+
+    Options m_options;
+    LineSink m_logSink;
+    std::unique_ptr<site::StaticSite> m_site;
+    std::unique_ptr<inspect::EventHub> m_hub;
+    std::unique_ptr<net::Server> m_server;
+    std::unique_ptr<inspect::CaptureStore> m_store;
+    std::optional<inspect::JsonLinesWriter> m_jsonl;
+    inspect::FrameLogFormatter m_formatter;
+    std::int64_t m_wallOffsetNs = 0;
+    QTimer m_drainTimer;
+    std::vector<inspect::Event> m_batch;
+    bool m_stopped = false;
+};
+
+} // namespace h2scope::app

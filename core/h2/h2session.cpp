@@ -1,0 +1,606 @@
+#include "h2/h2session.h"
+
+#include "site/datecache.h"
+
+#include <nghttp2/nghttp2.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace h2scope::h2 {
+
+using inspect::Direction;
+using inspect::FrameEvent;
+
+struct H2Session::Stream {
+    std::int32_t id = 0;
+    std::uint64_t startNs = 0;
+    site::Request request;
+    bool dispatched = false;
+    bool opened = false; // StreamOpened published
+    int status = 0;
+    HeaderList responseHeaders;
+    std::optional<site::Body> body;
+    std::uint64_t bodyBytes = 0;
+    std::string note;
+};
+
+namespace {
+
+std::string_view view(const std::uint8_t *p, std::size_t n)
+{
+    return {reinterpret_cast<const char *>(p), n};
+}
+
+nghttp2_nv makeNv(const std::string &name, const std::string &value)
+{
+    return nghttp2_nv{reinterpret_cast<std::uint8_t *>(const_cast<char *>(name.data())),
+                      reinterpret_cast<std::uint8_t *>(const_cast<char *>(value.data())), name.size(), value.size(),
+                      NGHTTP2_NV_FLAG_NONE};
+}
+
+void appendNv(HeaderList &headers, const nghttp2_nv *nva, std::size_t nvlen, std::uint32_t &decodedSize)
+{
+    for (std::size_t i = 0; i < nvlen; ++i) {
+        headers.push_back({std::string(view(nva[i].name, nva[i].namelen)),
+                           std::string(view(nva[i].value, nva[i].valuelen))});
+        decodedSize += static_cast<std::uint32_t>(nva[i].namelen + nva[i].valuelen + 32);
+    }
+}
+
+// What nghttp2 knows about a frame beyond its 9-byte header.
+void fillMeaning(FrameEvent &ev, const nghttp2_frame *frame)
+{
+    ev.type = frame->hd.type;
+    ev.flags = frame->hd.flags;
+    ev.streamId = frame->hd.stream_id;
+    switch (frame->hd.type) {
+    case NGHTTP2_HEADERS:
+        ev.hdCategory = frame->headers.cat;
+        if (ev.dir == Direction::Out)
+            appendNv(ev.headers, frame->headers.nva, frame->headers.nvlen, ev.headerBlockDecodedSize);
+        break;
+    case NGHTTP2_PUSH_PROMISE:
+        ev.promisedStreamId = frame->push_promise.promised_stream_id;
+        if (ev.dir == Direction::Out)
+            appendNv(ev.headers, frame->push_promise.nva, frame->push_promise.nvlen, ev.headerBlockDecodedSize);
+        break;
+    case NGHTTP2_SETTINGS:
+        ev.settings.clear();
+        for (std::size_t i = 0; i < frame->settings.niv; ++i)
+            ev.settings.emplace_back(static_cast<std::uint16_t>(frame->settings.iv[i].settings_id),
+                                     frame->settings.iv[i].value);
+        break;
+    case NGHTTP2_WINDOW_UPDATE:
+        ev.windowIncrement = static_cast<std::uint32_t>(frame->window_update.window_size_increment);
+        break;
+    case NGHTTP2_RST_STREAM:
+        ev.errorCode = frame->rst_stream.error_code;
+        break;
+    case NGHTTP2_GOAWAY:
+        ev.errorCode = frame->goaway.error_code;
+        ev.lastStreamId = frame->goaway.last_stream_id;
+        ev.debugData.assign(reinterpret_cast<const char *>(frame->goaway.opaque_data),
+                            frame->goaway.opaque_data_len);
+        break;
+    case NGHTTP2_PING: {
+        std::uint64_t v = 0;
+        for (std::uint8_t b : frame->ping.opaque_data)
+            v = (v << 8) | b;
+        ev.opaque = v;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+// Pseudo-headers first, as the inspector shows them.
+void pseudoFirst(HeaderList &headers)
+{
+    std::stable_partition(headers.begin(), headers.end(),
+                          [](const Header &h) { return !h.name.empty() && h.name[0] == ':'; });
+}
+
+} // namespace
+
+// Static trampolines from nghttp2's C callbacks into the session. None of
+// them throws; errors become nghttp2 error codes.
+struct H2Session::Callbacks {
+    static H2Session &self(void *user) { return *static_cast<H2Session *>(user); }
+
+    static int onBeginHeaders(nghttp2_session *, const nghttp2_frame *frame, void *user)
+    {
+        H2Session &s = self(user);
+        if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+            return 0;
+        auto stream = std::make_unique<Stream>();
+        stream->id = frame->hd.stream_id;
+        stream->startNs = inspect::nowNs();
+        stream->request.protocol = site::Protocol::Http2;
+        s.m_streams[stream->id] = std::move(stream);
+        ++s.m_streamCount;
+        return 0;
+    }
+
+    static int onHeader(nghttp2_session *, const nghttp2_frame *frame, const std::uint8_t *name, std::size_t namelen,
+                        const std::uint8_t *value, std::size_t valuelen, std::uint8_t, void *user)
+    {
+        H2Session &s = self(user);
+        const std::string_view n = view(name, namelen);
+        const std::string_view v = view(value, valuelen);
+        if (s.m_events) {
+            s.m_inMeaning.headers.push_back({std::string(n), std::string(v)});
+            s.m_inMeaning.headerBlockDecodedSize += static_cast<std::uint32_t>(namelen + valuelen + 32);
+        }
+        if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+            return 0; // trailers: nothing for a static site to do with them
+        auto it = s.m_streams.find(frame->hd.stream_id);
+        if (it == s.m_streams.end())
+            return 0;
+        site::Request &r = it->second->request;
+        if (n == ":method")
+            r.method = v;
+        else if (n == ":scheme")
+            r.scheme = v;
+        else if (n == ":authority")
+            r.authority = v;
+        else if (n == ":path")
+            r.target = v;
+        else if (!n.empty() && n[0] != ':')
+            r.headers.push_back({std::string(n), std::string(v)});
+        return 0;
+    }
+
+    static int onFrameRecv(nghttp2_session *, const nghttp2_frame *frame, void *user)
+    {
+        H2Session &s = self(user);
+        if (s.m_events)
+            fillMeaning(s.m_inMeaning, frame);
+        if (frame->hd.type == NGHTTP2_GOAWAY) {
+            s.m_goawayCode = static_cast<std::int32_t>(frame->goaway.error_code);
+            s.m_goawayLastStream = frame->goaway.last_stream_id;
+            s.m_closeReason = std::string("peer sent GOAWAY ") + inspect::errorCodeName(frame->goaway.error_code);
+        }
+        if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA)
+            return 0;
+        auto it = s.m_streams.find(frame->hd.stream_id);
+        if (it == s.m_streams.end())
+            return 0;
+        Stream &st = *it->second;
+        if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && !st.opened) {
+            st.opened = true;
+            if (s.m_events) {
+                inspect::StreamOpened ev;
+                ev.streamId = st.id;
+                ev.method = st.request.method;
+                ev.scheme = st.request.scheme;
+                ev.authority = st.request.authority;
+                ev.path = st.request.target;
+                ev.headers = st.request.headers;
+                // Published after the HEADERS frame that opened the stream.
+                s.m_deferred.push_back(std::move(ev));
+            }
+        }
+        // A GET carries no body: answer as soon as the request is complete.
+        if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) && !st.dispatched)
+            s.dispatch(st);
+        return 0;
+    }
+
+    static int onInvalidFrameRecv(nghttp2_session *, const nghttp2_frame *frame, int libError, void *user)
+    {
+        H2Session &s = self(user);
+        if (s.m_events) {
+            fillMeaning(s.m_inMeaning, frame);
+            s.m_inMeaning.invalid = true;
+            s.m_inMeaning.invalidReason = nghttp2_strerror(libError);
+        }
+        return 0;
+    }
+
+    static int onDataChunkRecv(nghttp2_session *, std::uint8_t, std::int32_t, const std::uint8_t *, std::size_t,
+                               void *)
+    {
+        return 0; // request bodies are read and dropped; flow control is nghttp2's
+    }
+
+    static int onFrameSend(nghttp2_session *, const nghttp2_frame *frame, void *user)
+    {
+        H2Session &s = self(user);
+        if (frame->hd.type == NGHTTP2_GOAWAY) {
+            s.m_goawayCode = static_cast<std::int32_t>(frame->goaway.error_code);
+            s.m_goawayLastStream = frame->goaway.last_stream_id;
+            if (s.m_closeReason.empty())
+                s.m_closeReason = std::string("sent GOAWAY ") + inspect::errorCodeName(frame->goaway.error_code);
+        }
+        if (!s.m_events)
+            return 0;
+        FrameEvent ev;
+        ev.dir = Direction::Out;
+        fillMeaning(ev, frame);
+        s.m_outMeanings.push_back(std::move(ev));
+        return 0;
+    }
+
+    static int onFrameNotSend(nghttp2_session *, const nghttp2_frame *frame, int libError, void *user)
+    {
+        H2Session &s = self(user);
+        if (!s.m_events)
+            return 0;
+        FrameEvent ev;
+        ev.dir = Direction::Out;
+        fillMeaning(ev, frame);
+        ev.notSent = true;
+        ev.notSentReason = nghttp2_strerror(libError);
+        s.publishFrame(std::move(ev));
+        return 0;
+    }
+
+    static int onStreamClose(nghttp2_session *, std::int32_t streamId, std::uint32_t errorCode, void *user)
+    {
+        H2Session &s = self(user);
+        auto it = s.m_streams.find(streamId);
+        if (it == s.m_streams.end())
+            return 0;
+        s.publishStreamClosed(*it->second, errorCode);
+        s.m_streams.erase(it);
+        return 0;
+    }
+
+    static int onError(nghttp2_session *, int libError, const char *msg, std::size_t len, void *user)
+    {
+        H2Session &s = self(user);
+        if (s.m_events) {
+            inspect::Notice n;
+            n.code = "protocol-error";
+            n.text = std::string(msg, len) + " (" + nghttp2_strerror(libError) + ")";
+            s.publish(std::move(n));
+        }
+        return 0;
+    }
+
+    static ssize_t readBody(nghttp2_session *, std::int32_t, std::uint8_t *buf, std::size_t length,
+                            std::uint32_t *flags, nghttp2_data_source *source, void *user)
+    {
+        H2Session &s = self(user);
+        auto *st = static_cast<Stream *>(source->ptr);
+        Result<std::size_t> n = st->body->read(buf, length);
+        if (!n) {
+            st->note = n.error().message;
+            if (s.m_events) {
+                inspect::Notice notice;
+                notice.code = "body-read-failed";
+                notice.text = n.error().message;
+                notice.streamId = st->id;
+                s.publish(std::move(notice));
+            }
+            return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // resets the stream
+        }
+        st->bodyBytes += *n;
+        if (st->body->done())
+            *flags |= NGHTTP2_DATA_FLAG_EOF;
+        return static_cast<ssize_t>(*n);
+    }
+};
+
+H2Session::H2Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
+                     std::string scheme, H2Options options)
+    : m_handler(handler), m_events(events), m_connectionId(connectionId), m_scheme(std::move(scheme))
+{
+    nghttp2_session_callbacks *cbs = nullptr;
+    nghttp2_session_callbacks_new(&cbs);
+    nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, &Callbacks::onBeginHeaders);
+    nghttp2_session_callbacks_set_on_header_callback(cbs, &Callbacks::onHeader);
+    nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, &Callbacks::onFrameRecv);
+    nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(cbs, &Callbacks::onInvalidFrameRecv);
+    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, &Callbacks::onDataChunkRecv);
+    nghttp2_session_callbacks_set_on_frame_send_callback(cbs, &Callbacks::onFrameSend);
+    nghttp2_session_callbacks_set_on_frame_not_send_callback(cbs, &Callbacks::onFrameNotSend);
+    nghttp2_session_callbacks_set_on_stream_close_callback(cbs, &Callbacks::onStreamClose);
+    nghttp2_session_callbacks_set_error_callback2(cbs, &Callbacks::onError);
+
+    nghttp2_option *opt = nullptr;
+    nghttp2_option_new(&opt);
+    // nghttp2's own defences, set explicitly so they are visible here:
+    // rapid-reset (CVE-2023-44487), CONTINUATION floods, SETTINGS abuse.
+    nghttp2_option_set_stream_reset_rate_limit(opt, 1000, 33);
+    nghttp2_option_set_max_continuations(opt, 8);
+    nghttp2_option_set_max_settings(opt, 32);
+    nghttp2_option_set_max_outbound_ack(opt, 1000);
+    nghttp2_option_set_max_send_header_block_length(opt, 64u << 10);
+
+    nghttp2_session_server_new2(&m_session, cbs, this, opt);
+    nghttp2_option_del(opt);
+    nghttp2_session_callbacks_del(cbs);
+
+    const nghttp2_settings_entry iv[] = {
+        {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options.maxConcurrentStreams},
+        {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, options.initialWindowSize},
+        {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, options.maxHeaderListSize},
+        {NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1},
+    };
+    nghttp2_submit_settings(m_session, NGHTTP2_FLAG_NONE, iv, sizeof iv / sizeof iv[0]);
+    nghttp2_session_set_local_window_size(m_session, NGHTTP2_FLAG_NONE, 0,
+                                          static_cast<std::int32_t>(options.connectionWindowSize));
+}
+
+H2Session::~H2Session()
+{
+    nghttp2_session_del(m_session);
+}
+
+void H2Session::publish(inspect::EventData &&data)
+{
+    if (!m_events)
+        return;
+    m_events->publish(inspect::Event{inspect::nowNs(), m_connectionId, std::move(data)});
+}
+
+void H2Session::fillWindows(FrameEvent &frame) const
+{
+    frame.connLocalWindow = nghttp2_session_get_local_window_size(m_session);
+    frame.connRemoteWindow = nghttp2_session_get_remote_window_size(m_session);
+    if (frame.streamId > 0) {
+        frame.streamLocalWindow = std::max(-1, nghttp2_session_get_stream_local_window_size(m_session, frame.streamId));
+        frame.streamRemoteWindow = std::max(-1, nghttp2_session_get_stream_remote_window_size(m_session, frame.streamId));
+    }
+}
+
+void H2Session::publishFrame(FrameEvent &&frame)
+{
+    fillWindows(frame);
+    pseudoFirst(frame.headers);
+    publish(std::move(frame));
+}
+
+void H2Session::onInboundFrameComplete(const TapFrame &tap)
+{
+    FrameEvent ev = std::move(m_inMeaning);
+    m_inMeaning = FrameEvent{};
+    ev.dir = Direction::In;
+    ev.rawHeader = tap.raw;
+    ev.type = tap.type;
+    ev.flags = tap.flags;
+    ev.streamId = tap.streamId;
+    ev.length = tap.length;
+    ev.padding = tap.padding;
+
+    const bool headerBlock = tap.type == NGHTTP2_HEADERS || tap.type == NGHTTP2_PUSH_PROMISE
+                             || tap.type == NGHTTP2_CONTINUATION;
+    if (!headerBlock) {
+        publishFrame(std::move(ev));
+        return;
+    }
+    // A header block spans HEADERS and its CONTINUATIONs; the decoded fields
+    // belong on the HEADERS frame, so hold them until END_HEADERS.
+    if (!(tap.flags & NGHTTP2_FLAG_END_HEADERS)) {
+        m_inMeaning.headers = std::move(ev.headers);
+        m_inMeaning.headerBlockDecodedSize = ev.headerBlockDecodedSize;
+        m_inMeaning.hdCategory = ev.hdCategory;
+        ev.headers.clear();
+        m_heldInbound.push_back(std::move(ev));
+        return;
+    }
+    if (m_heldInbound.empty()) {
+        publishFrame(std::move(ev));
+        return;
+    }
+    FrameEvent &first = m_heldInbound.front();
+    first.headers = std::move(ev.headers);
+    first.headerBlockDecodedSize = ev.headerBlockDecodedSize;
+    first.hdCategory = ev.hdCategory;
+    ev.headers.clear();
+    first.invalid = first.invalid || ev.invalid;
+    m_heldInbound.push_back(std::move(ev));
+    for (FrameEvent &f : m_heldInbound)
+        publishFrame(std::move(f));
+    m_heldInbound.clear();
+}
+
+Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
+{
+    if (m_fatal)
+        return makeError(Errc::Protocol, m_closeReason);
+    while (length > 0) {
+        std::optional<TapFrame> done;
+        // Feed nghttp2 up to the end of one frame at a time, so that what its
+        // callbacks say can be paired with the frame the tap saw.
+        const std::size_t unit = m_events ? m_inTap.scan(data, length, done) : length;
+        const ssize_t rv = nghttp2_session_mem_recv(m_session, data, unit);
+        if (rv < 0) {
+            m_fatal = true;
+            m_closeReason = std::string("fatal HTTP/2 error: ") + nghttp2_strerror(static_cast<int>(rv));
+            if (m_events) {
+                if (auto partial = done ? done : m_inTap.partial()) {
+                    m_inMeaning.invalid = true;
+                    m_inMeaning.invalidReason = nghttp2_strerror(static_cast<int>(rv));
+                    onInboundFrameComplete(*partial);
+                }
+            }
+            if (rv == NGHTTP2_ERR_BAD_CLIENT_MAGIC)
+                m_closeReason = "the client did not send the HTTP/2 connection preface";
+            else if (rv == NGHTTP2_ERR_FLOODED)
+                m_closeReason = "the client flooded the connection (nghttp2's flood protection closed it)";
+            // Say why in a GOAWAY when nghttp2 did not already.
+            nghttp2_session_terminate_session(m_session, rv == NGHTTP2_ERR_FLOODED ? NGHTTP2_ENHANCE_YOUR_CALM
+                                                                                   : NGHTTP2_PROTOCOL_ERROR);
+            return makeError(Errc::Protocol, m_closeReason);
+        }
+        if (done)
+            onInboundFrameComplete(*done);
+        for (inspect::EventData &ev : m_deferred)
+            publish(std::move(ev));
+        m_deferred.clear();
+        data += unit;
+        length -= unit;
+    }
+    return {};
+}
+
+void H2Session::dispatch(Stream &st)
+{
+    st.dispatched = true;
+    if (st.request.scheme.empty())
+        st.request.scheme = m_scheme;
+    site::Response response = m_handler.handle(st.request);
+    st.status = response.status;
+    st.note = std::move(response.note);
+    st.responseHeaders = std::move(response.headers);
+    st.body = std::move(response.body);
+
+    const std::string status = std::to_string(response.status);
+    static const std::string kStatus = ":status", kDate = "date", kServer = "server", kServerName = "h2scope";
+    std::vector<nghttp2_nv> nva;
+    nva.reserve(st.responseHeaders.size() + 3);
+    nva.push_back(makeNv(kStatus, status));
+    for (const Header &h : st.responseHeaders)
+        nva.push_back(makeNv(h.name, h.value));
+    nva.push_back(makeNv(kDate, site::currentHttpDate()));
+    nva.push_back(makeNv(kServer, kServerName));
+
+    nghttp2_data_provider provider{};
+    const bool hasBody = st.body && st.body->size() > 0 && st.request.method != "HEAD";
+    if (hasBody) {
+        provider.source.ptr = &st;
+        provider.read_callback = &Callbacks::readBody;
+    }
+    const int rv = nghttp2_submit_response(m_session, st.id, nva.data(), nva.size(), hasBody ? &provider : nullptr);
+    if (rv != 0) {
+        st.note = std::string("response not submitted: ") + nghttp2_strerror(rv);
+        nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, st.id, NGHTTP2_INTERNAL_ERROR);
+    }
+}
+
+void H2Session::publishStreamClosed(Stream &st, std::uint32_t errorCode)
+{
+    if (!m_events)
+        return;
+    inspect::StreamClosed ev;
+    ev.streamId = st.id;
+    ev.status = st.status;
+    ev.responseHeaders = std::move(st.responseHeaders);
+    ev.bodyBytes = st.bodyBytes;
+    ev.durationNs = inspect::nowNs() - st.startNs;
+    ev.errorCode = errorCode;
+    ev.note = std::move(st.note);
+    publish(std::move(ev));
+}
+
+void H2Session::flushOutbound(bool force)
+{
+    // Pair frame headers seen on the wire with on_frame_send reports, in
+    // order. CONTINUATION frames have no report of their own.
+    while (!m_outRaw.empty()) {
+        FrameEvent &raw = m_outRaw.front();
+        if (raw.type != NGHTTP2_CONTINUATION) {
+            if (m_outMeanings.empty()) {
+                if (!force)
+                    return;
+            } else {
+                FrameEvent meaning = std::move(m_outMeanings.front());
+                m_outMeanings.pop_front();
+                meaning.rawHeader = raw.rawHeader;
+                meaning.length = raw.length;
+                meaning.padding = raw.padding;
+                meaning.flags = raw.flags;
+                raw = std::move(meaning);
+            }
+        }
+        publishFrame(std::move(raw));
+        m_outRaw.pop_front();
+    }
+}
+
+std::size_t H2Session::produce(std::string &out, std::size_t budget)
+{
+    const std::size_t start = out.size();
+    auto room = [&] { return budget - (out.size() - start); };
+    if (m_pendingOffset < m_pending.size()) {
+        const std::size_t n = std::min(room(), m_pending.size() - m_pendingOffset);
+        out.append(m_pending, m_pendingOffset, n);
+        m_pendingOffset += n;
+        if (m_pendingOffset < m_pending.size())
+            return out.size() - start;
+        m_pending.clear();
+        m_pendingOffset = 0;
+    }
+    while (room() > 0) {
+        const std::uint8_t *chunk = nullptr;
+        const ssize_t n = nghttp2_session_mem_send(m_session, &chunk);
+        if (n < 0) {
+            m_fatal = true;
+            m_closeReason = std::string("HTTP/2 send failed: ") + nghttp2_strerror(static_cast<int>(n));
+            break;
+        }
+        if (n == 0)
+            break;
+        if (m_events) {
+            std::size_t off = 0;
+            while (off < static_cast<std::size_t>(n)) {
+                std::optional<TapFrame> done;
+                off += m_outTap.scan(chunk + off, static_cast<std::size_t>(n) - off, done);
+                if (done) {
+                    FrameEvent raw;
+                    raw.dir = Direction::Out;
+                    raw.rawHeader = done->raw;
+                    raw.type = done->type;
+                    raw.flags = done->flags;
+                    raw.streamId = done->streamId;
+                    raw.length = done->length;
+                    raw.padding = done->padding;
+                    m_outRaw.push_back(std::move(raw));
+                }
+            }
+        }
+        const std::size_t take = std::min(room(), static_cast<std::size_t>(n));
+        out.append(reinterpret_cast<const char *>(chunk), take);
+        if (take < static_cast<std::size_t>(n)) {
+            m_pending.assign(reinterpret_cast<const char *>(chunk) + take, static_cast<std::size_t>(n) - take);
+            m_pendingOffset = 0;
+            break;
+        }
+    }
+    if (m_events)
+        flushOutbound(false);
+    return out.size() - start;
+}
+
+bool H2Session::wantsClose() const
+{
+    if (m_pendingOffset < m_pending.size())
+        return false;
+    if (m_fatal)
+        return !nghttp2_session_want_write(m_session);
+    const bool idle = !nghttp2_session_want_read(m_session) && !nghttp2_session_want_write(m_session);
+    if (m_peerClosed)
+        return !nghttp2_session_want_write(m_session);
+    return idle || (m_shutdown && m_streams.empty() && !nghttp2_session_want_write(m_session));
+}
+
+void H2Session::shutdown()
+{
+    if (m_shutdown)
+        return;
+    m_shutdown = true;
+    if (m_closeReason.empty())
+        m_closeReason = "server shutdown";
+    nghttp2_submit_goaway(m_session, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(m_session),
+                          NGHTTP2_NO_ERROR, nullptr, 0);
+}
+
+void H2Session::peerClosed()
+{
+    m_peerClosed = true;
+    if (m_closeReason.empty())
+        m_closeReason = "peer closed the connection";
+    if (m_events)
+        flushOutbound(true);
+}
+
+std::string H2Session::closeReason() const
+{
+    return m_closeReason.empty() ? std::string("closed") : m_closeReason;
+}
+
+} // namespace h2scope::h2

@@ -1,0 +1,89 @@
+#pragma once
+// The HTTP/2 side of a connection: an nghttp2 server session driven through
+// memory (nghttp2_session_mem_recv / mem_send), with the wire tap on both
+// directions so every frame is reported with its on-the-wire header and
+// nghttp2's reading of it. One instance per connection, one thread.
+
+#include "h2/wiretap.h"
+#include "inspect/event.h"
+#include "net/protocolsession.h"
+#include "site/response.h"
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+typedef struct nghttp2_session nghttp2_session;
+
+namespace h2scope::h2 {
+
+struct H2Options {
+    std::uint32_t maxConcurrentStreams = 100;
+    std::uint32_t initialWindowSize = 1u << 20;     // per stream, what the peer may send us
+    std::uint32_t connectionWindowSize = 16u << 20; // whole connection
+    std::uint32_t maxHeaderListSize = 64u << 10;
+};
+
+class H2Session final : public net::ProtocolSession {
+public:
+    // `events` may be null (capture off): then no event is even built.
+    H2Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
+              std::string scheme, H2Options options = {});
+    ~H2Session() override;
+    H2Session(const H2Session &) = delete;
+    H2Session &operator=(const H2Session &) = delete;
+
+    Result<void> receive(const std::uint8_t *data, std::size_t length) override;
+    std::size_t produce(std::string &out, std::size_t budget) override;
+    bool wantsClose() const override;
+    void shutdown() override;
+    void peerClosed() override;
+    std::uint32_t streamCount() const override { return m_streamCount; }
+    std::int32_t goawayCode() const override { return m_goawayCode; }
+    std::int32_t goawayLastStreamId() const override { return m_goawayLastStream; }
+    std::string closeReason() const override;
+
+    // Callback plumbing (nghttp2 calls these through static trampolines).
+    struct Stream;
+    struct Callbacks;
+
+private:
+    void publishFrame(inspect::FrameEvent &&frame);
+    void publish(inspect::EventData &&data);
+    void fillWindows(inspect::FrameEvent &frame) const;
+    void onInboundFrameComplete(const TapFrame &tap);
+    void flushOutbound(bool force);
+    void dispatch(Stream &stream);
+    void publishStreamClosed(Stream &stream, std::uint32_t errorCode);
+
+    site::Handler &m_handler;
+    inspect::EventPublisher *m_events;
+    std::uint64_t m_connectionId;
+    std::string m_scheme;
+    nghttp2_session *m_session = nullptr;
+
+    std::unordered_map<std::int32_t, std::unique_ptr<Stream>> m_streams;
+    std::uint32_t m_streamCount = 0;
+
+    WireTap m_inTap{true};
+    WireTap m_outTap{false};
+    inspect::FrameEvent m_inMeaning;                 // what nghttp2 said of the inbound frame in progress
+    std::vector<inspect::FrameEvent> m_heldInbound;  // HEADERS + CONTINUATIONs until END_HEADERS
+    std::deque<inspect::FrameEvent> m_outMeanings;   // on_frame_send, in order
+    std::deque<inspect::FrameEvent> m_outRaw;        // frame headers seen in mem_send output
+    std::vector<inspect::EventData> m_deferred;      // stream events that follow the frame in progress
+    std::string m_pending;                           // mem_send output beyond the last budget
+    std::size_t m_pendingOffset = 0;
+
+    bool m_fatal = false;
+    bool m_shutdown = false;
+    bool m_peerClosed = false;
+    std::int32_t m_goawayCode = -1;
+    std::int32_t m_goawayLastStream = 0;
+    std::string m_closeReason;
+};
+
+} // namespace h2scope::h2

@@ -1,0 +1,94 @@
+#pragma once
+// An in-process HTTP/2 client for tests: an nghttp2 client session wired to
+// a server net::Connection through memory (no socket, no TLS). It records
+// responses and push promises as (path, headers) — the idiom Quart users
+// know from `test_client.push_promises` — so protocol behaviour is tested
+// in milliseconds. Single-threaded.
+
+#include "headers.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+typedef struct nghttp2_session nghttp2_session;
+
+namespace h2scope::net {
+class Connection;
+}
+
+namespace h2scope::h2 {
+
+struct TestPushPromise {
+    std::string path;
+    HeaderList headers;        // the promised request's fields, pseudo-headers included
+    std::int32_t parentStreamId = 0;
+    std::int32_t promisedStreamId = 0;
+};
+
+struct TestResponse {
+    std::int32_t streamId = 0;
+    int status = 0;
+    HeaderList headers;              // final response fields, :status excluded
+    std::vector<HeaderList> informational; // 1xx responses (e.g. 103 Early Hints)
+    std::string body;
+    bool complete = false;           // END_STREAM seen
+    std::uint32_t resetCode = 0;     // RST_STREAM error code, if reset
+    bool reset = false;
+    std::vector<TestPushPromise> pushPromises; // promises made on this stream
+
+    const std::string *header(std::string_view name) const { return findHeader(headers, name); }
+};
+
+struct TestClientOptions {
+    bool enablePush = true;
+    std::uint32_t initialWindowSize = 65535;
+    std::string authority = "localhost";
+    std::string scheme = "http";
+};
+
+class TestClient final {
+public:
+    explicit TestClient(net::Connection &connection, TestClientOptions options = {});
+    ~TestClient();
+    TestClient(const TestClient &) = delete;
+    TestClient &operator=(const TestClient &) = delete;
+
+    // Sends one request and exchanges bytes until its stream ends.
+    TestResponse get(const std::string &path, const HeaderList &extra = {});
+    TestResponse request(const std::string &method, const std::string &path, const HeaderList &extra = {});
+
+    // Sends several requests at once and waits for all of them.
+    std::vector<TestResponse> getAll(const std::vector<std::string> &paths, const HeaderList &extra = {});
+
+    // Every push promise received on the connection, in order, and the
+    // pushed responses by path.
+    const std::vector<TestPushPromise> &pushPromises() const { return m_promises; }
+    const std::map<std::string, TestResponse> &pushedResponses() const { return m_pushed; }
+
+    // Exchanges bytes until neither side has anything to say (bounded).
+    void settle();
+    // Whether the server ended the connection (GOAWAY or close).
+    bool goawayReceived() const { return m_goaway; }
+    std::uint32_t goawayCode() const { return m_goawayCode; }
+
+    struct Callbacks;
+
+private:
+    std::int32_t submit(const std::string &method, const std::string &path, const HeaderList &extra);
+    bool pumpOnce();
+    void runUntil(const std::vector<std::int32_t> &streams);
+
+    net::Connection &m_conn;
+    TestClientOptions m_options;
+    nghttp2_session *m_session = nullptr;
+    std::map<std::int32_t, TestResponse> m_responses;
+    std::map<std::int32_t, std::string> m_pushedPath; // promised stream -> path
+    std::vector<TestPushPromise> m_promises;
+    std::map<std::string, TestResponse> m_pushed;
+    bool m_goaway = false;
+    std::uint32_t m_goawayCode = 0;
+};
+
+} // namespace h2scope::h2

@@ -1,0 +1,57 @@
+#pragma once
+// The wire tap: finds HTTP/2 frame boundaries in a byte stream, exactly as
+// the bytes go over the wire, so the inspector can report every frame
+// header (CONTINUATION and padding included) whatever nghttp2 makes of it.
+// It never buffers payload: it only counts, plus the one pad-length byte.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+namespace h2scope::h2 {
+
+struct TapFrame {
+    std::array<std::uint8_t, 9> raw{};
+    std::uint32_t length = 0;
+    std::uint8_t type = 0;
+    std::uint8_t flags = 0;
+    std::int32_t streamId = 0;
+    std::uint8_t padding = 0; // pad length for PADDED DATA/HEADERS/PUSH_PROMISE
+};
+
+class WireTap final {
+public:
+    // `skipPreface`: the inbound side of a server connection starts with the
+    // 24-byte client connection preface, which is not a frame.
+    explicit WireTap(bool skipPreface = false) noexcept;
+
+    // Looks at up to `length` bytes and returns how many belong to the unit
+    // in progress (the preface or the current frame), stopping right after
+    // that unit ends. When a frame ends inside those bytes, `completed` is
+    // set to it. Call again with the rest. Never fails: the tap describes
+    // what was sent, valid or not.
+    std::size_t scan(const std::uint8_t *data, std::size_t length, std::optional<TapFrame> &completed) noexcept;
+
+    // The frame whose header has been read but whose payload is incomplete.
+    std::optional<TapFrame> partial() const noexcept;
+
+    // Whether the preface (if any) has been seen whole and matched.
+    bool prefaceDone() const noexcept { return m_prefaceLeft == 0; }
+    bool prefaceMismatch() const noexcept { return m_prefaceBad; }
+
+    std::uint64_t framesSeen() const noexcept { return m_frames; }
+
+private:
+    enum class State : std::uint8_t { Preface, Header, PadLength, Payload };
+
+    State m_state;
+    std::size_t m_prefaceLeft;
+    bool m_prefaceBad = false;
+    std::size_t m_headerHave = 0;
+    TapFrame m_frame;
+    std::uint32_t m_payloadLeft = 0;
+    std::uint64_t m_frames = 0;
+};
+
+} // namespace h2scope::h2

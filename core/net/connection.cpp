@@ -1,0 +1,213 @@
+#include "net/connection.h"
+
+#include "h1/h1session.h"
+#include "tls/tlscontext.h"
+#include "tls/tlsengine.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace h2scope::net {
+namespace {
+
+constexpr char kPreface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+constexpr std::size_t kPrefaceLen = sizeof kPreface - 1;
+
+} // namespace
+
+Connection::Connection(ConnectionConfig config, site::Handler &handler, inspect::EventPublisher *events)
+    : m_config(std::move(config)), m_handler(handler), m_events(events), m_startNs(inspect::nowNs())
+{
+    if (m_config.tls)
+        m_tls = std::make_unique<tls::TlsEngine>(m_config.tls);
+}
+
+Connection::~Connection()
+{
+    close({});
+}
+
+bool Connection::handshakeDone() const noexcept
+{
+    return m_session != nullptr;
+}
+
+void Connection::publishOpened()
+{
+    if (!m_events)
+        return;
+    inspect::ConnectionOpened ev;
+    ev.peer = m_config.peer;
+    ev.local = m_config.local;
+    ev.tls = m_tls != nullptr;
+    if (m_tls) {
+        const tls::HandshakeInfo &info = m_tls->info();
+        ev.tlsVersion = info.version;
+        ev.cipher = info.cipher;
+        ev.alpn = info.alpn;
+        ev.sni = info.sni;
+        ev.group = info.group;
+        ev.resumed = info.resumed;
+    }
+    ev.handshakeNs = inspect::nowNs() - m_startNs;
+    ev.protocol = m_protocol;
+    m_events->publish(inspect::Event{inspect::nowNs(), m_config.id, std::move(ev)});
+}
+
+void Connection::startSession(const std::string &protocol)
+{
+    m_protocol = protocol;
+    const std::string scheme = m_tls ? "https" : "http";
+    if (protocol == "h2" || protocol == "h2c")
+        m_session = std::make_unique<h2::H2Session>(m_handler, m_events, m_config.id, scheme, m_config.h2);
+    else
+        m_session = std::make_unique<h1::H1Session>(m_handler, m_events, m_config.id, scheme);
+    publishOpened();
+    if (m_shutdown)
+        m_session->shutdown();
+}
+
+void Connection::fail(const std::string &reason)
+{
+    if (m_failure.empty())
+        m_failure = reason;
+}
+
+void Connection::feedSession(const std::uint8_t *data, std::size_t length)
+{
+    if (length == 0 || !m_session)
+        return;
+    Result<void> r = m_session->receive(data, length);
+    if (!r)
+        fail(r.error().message);
+}
+
+void Connection::receive(const std::uint8_t *data, std::size_t length)
+{
+    if (m_closed || !m_failure.empty())
+        return;
+    m_bytesIn += length;
+    if (m_tls) {
+        m_plainIn.clear();
+        Result<void> r = m_tls->receive(data, length, m_plainIn);
+        if (!m_session && m_tls->handshakeDone())
+            startSession(m_tls->info().alpn == "h2" ? "h2" : "http/1.1");
+        if (!m_plainIn.empty())
+            feedSession(reinterpret_cast<const std::uint8_t *>(m_plainIn.data()), m_plainIn.size());
+        if (!r) {
+            m_transportFailed = true;
+            fail(r.error().message);
+        } else if (m_tls->peerSentCloseNotify())
+            peerClosed();
+        return;
+    }
+    if (m_session) {
+        feedSession(data, length);
+        return;
+    }
+    // Cleartext: HTTP/2 with prior knowledge starts with the preface; any
+    // byte that differs from it means HTTP/1.1.
+    m_sniff.append(reinterpret_cast<const char *>(data), length);
+    const std::size_t n = std::min(m_sniff.size(), kPrefaceLen);
+    if (std::memcmp(m_sniff.data(), kPreface, n) != 0)
+        startSession("http/1.1");
+    else if (m_sniff.size() >= kPrefaceLen)
+        startSession("h2c");
+    else
+        return;
+    std::string held;
+    held.swap(m_sniff);
+    feedSession(reinterpret_cast<const std::uint8_t *>(held.data()), held.size());
+}
+
+std::size_t Connection::produce(std::string &out, std::size_t budget)
+{
+    if (m_closed)
+        return 0;
+    const std::size_t start = out.size();
+    if (!m_tls) {
+        if (m_session)
+            m_session->produce(out, budget);
+    } else {
+        // Plaintext in slices so each TLS write stays a sensible record size.
+        m_tls->takeCiphertext(out);
+        while (m_session && m_tls->handshakeDone() && out.size() - start < budget) {
+            m_plainOut.clear();
+            if (m_session->produce(m_plainOut, std::min<std::size_t>(budget - (out.size() - start), 64u << 10)) == 0)
+                break;
+            Result<void> r = m_tls->send(reinterpret_cast<const std::uint8_t *>(m_plainOut.data()), m_plainOut.size());
+            if (!r) {
+                m_transportFailed = true;
+                fail(r.error().message);
+                break;
+            }
+            m_tls->takeCiphertext(out);
+        }
+    }
+    const std::size_t produced = out.size() - start;
+    m_bytesOut += produced;
+    return produced;
+}
+
+void Connection::peerClosed()
+{
+    if (m_peerClosed)
+        return;
+    m_peerClosed = true;
+    if (m_session)
+        m_session->peerClosed();
+    else
+        fail(m_tls ? "peer closed during the TLS handshake" : "peer closed before sending a request");
+}
+
+void Connection::shutdown()
+{
+    m_shutdown = true;
+    if (m_session)
+        m_session->shutdown();
+    else
+        fail("server shutdown");
+}
+
+bool Connection::wantsClose() const
+{
+    if (m_closed)
+        return true;
+    if (m_tls && m_tls->hasCiphertext())
+        return false;
+    if (!m_failure.empty())
+        return m_transportFailed || m_peerClosed || !m_session || m_session->wantsClose();
+    if (m_session)
+        return m_session->wantsClose();
+    return m_peerClosed;
+}
+
+void Connection::close(const std::string &reason)
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    if (!m_events)
+        return;
+    inspect::ConnectionClosed ev;
+    // The most specific explanation wins: a failure we saw, then what the
+    // caller knows (timeouts, socket errors), then the session's own story.
+    if (!m_failure.empty())
+        ev.reason = m_failure;
+    else if (!reason.empty())
+        ev.reason = reason;
+    else if (m_session)
+        ev.reason = m_session->closeReason();
+    if (ev.reason.empty())
+        ev.reason = "closed";
+    if (m_session) {
+        ev.goawayCode = m_session->goawayCode();
+        ev.lastStreamId = m_session->goawayLastStreamId();
+        ev.streams = m_session->streamCount();
+    }
+    ev.bytesIn = m_bytesIn;
+    ev.bytesOut = m_bytesOut;
+    m_events->publish(inspect::Event{inspect::nowNs(), m_config.id, std::move(ev)});
+}
+
+} // namespace h2scope::net

@@ -1,0 +1,92 @@
+#pragma once
+// A whole server connection, sans I/O: socket bytes in, socket bytes out.
+// It runs TLS (memory BIOs) when configured, picks the protocol (ALPN, or
+// the HTTP/2 preface on cleartext), and drives an H2Session or H1Session.
+// The asio driver, the in-memory test client and a fuzzer all drive it the
+// same way. One thread per connection.
+
+#include "h2/h2session.h"
+#include "inspect/event.h"
+#include "net/protocolsession.h"
+#include "site/response.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace h2scope::tls {
+class TlsContext;
+class TlsEngine;
+} // namespace h2scope::tls
+
+namespace h2scope::net {
+
+struct ConnectionConfig {
+    std::uint64_t id = 0;
+    std::string peer;   // "127.0.0.1:53422"
+    std::string local;  // "127.0.0.1:8443"
+    std::shared_ptr<tls::TlsContext> tls; // null: cleartext (h2c prior knowledge or HTTP/1.1)
+    h2::H2Options h2;
+};
+
+class Connection final {
+public:
+    // `events` may be null (capture off).
+    Connection(ConnectionConfig config, site::Handler &handler, inspect::EventPublisher *events);
+    ~Connection();
+    Connection(const Connection &) = delete;
+    Connection &operator=(const Connection &) = delete;
+
+    // Bytes read from the socket. Never fails: a broken peer makes the
+    // connection queue its last words (alert, GOAWAY, 400) and wantsClose().
+    void receive(const std::uint8_t *data, std::size_t length);
+
+    // Appends up to about `budget` bytes for the socket to `out`; returns the count.
+    std::size_t produce(std::string &out, std::size_t budget);
+
+    // The peer closed its side (EOF or reset).
+    void peerClosed();
+    // Graceful stop: GOAWAY / finish the HTTP/1.1 response in flight.
+    void shutdown();
+    // Ends the connection now, for a reason the inspector shows ("idle
+    // timeout", "socket error: ..."; empty: the protocol's own reason).
+    // Publishes ConnectionClosed once.
+    void close(const std::string &reason);
+
+    // True when everything worth sending has been produced and the socket
+    // should be closed.
+    bool wantsClose() const;
+    bool closed() const noexcept { return m_closed; }
+    bool handshakeDone() const noexcept;
+    std::uint64_t id() const noexcept { return m_config.id; }
+    std::uint64_t bytesIn() const noexcept { return m_bytesIn; }
+    std::uint64_t bytesOut() const noexcept { return m_bytesOut; }
+    // "h2", "http/1.1", "h2c" once known, else "".
+    const std::string &protocol() const noexcept { return m_protocol; }
+
+private:
+    void startSession(const std::string &protocol);
+    void feedSession(const std::uint8_t *data, std::size_t length);
+    void fail(const std::string &reason);
+    void publishOpened();
+
+    ConnectionConfig m_config;
+    site::Handler &m_handler;
+    inspect::EventPublisher *m_events;
+    std::unique_ptr<tls::TlsEngine> m_tls;
+    std::unique_ptr<ProtocolSession> m_session;
+    std::string m_protocol;
+    std::string m_sniff;       // cleartext bytes held until the protocol is known
+    std::string m_plainIn;     // scratch: plaintext from TLS
+    std::string m_plainOut;    // scratch: plaintext for TLS
+    std::uint64_t m_startNs = 0;
+    std::uint64_t m_bytesIn = 0;
+    std::uint64_t m_bytesOut = 0;
+    std::string m_failure;     // set when the connection must end
+    bool m_transportFailed = false; // TLS broke: nothing more can be sent
+    bool m_peerClosed = false;
+    bool m_shutdown = false;
+    bool m_closed = false;
+};
+
+} // namespace h2scope::net

@@ -1,0 +1,352 @@
+#include "net/server.h"
+
+#include "inspect/eventhub.h"
+#include "net/connection.h"
+
+#include <asio.hpp>
+
+#include <algorithm>
+#include <array>
+#include <thread>
+#include <unordered_set>
+
+namespace h2scope::net {
+namespace {
+
+std::string endpointText(const asio::ip::tcp::endpoint &ep)
+{
+    const asio::ip::address a = ep.address();
+    if (a.is_v6() && a.to_v6().is_v4_mapped())
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string() + ":"
+               + std::to_string(ep.port());
+    if (a.is_v6())
+        return "[" + a.to_string() + "]:" + std::to_string(ep.port());
+    return a.to_string() + ":" + std::to_string(ep.port());
+}
+
+constexpr std::size_t kWriteBatch = 256u << 10; // bytes produced per socket write
+
+} // namespace
+
+class SocketDriver;
+
+// One I/O thread: its io_context and the connections it owns.
+class Worker final {
+public:
+    explicit Worker(std::size_t index) : m_index(index), m_guard(asio::make_work_guard(m_io)) {}
+
+    void run()
+    {
+        m_thread = std::thread([this] { m_io.run(); });
+    }
+    void join()
+    {
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+    asio::io_context m_io;
+    std::size_t m_index;
+    asio::executor_work_guard<asio::io_context::executor_type> m_guard;
+    std::unordered_set<std::shared_ptr<SocketDriver>> m_drivers; // worker thread only
+    std::thread m_thread;
+};
+
+// Moves bytes between one socket and its Connection. Lives on one worker.
+class SocketDriver final : public std::enable_shared_from_this<SocketDriver> {
+public:
+    SocketDriver(Server &server, Worker &worker, asio::ip::tcp::socket socket, ConnectionConfig config,
+                 inspect::EventPublisher *events)
+        : m_server(server), m_worker(worker), m_socket(std::move(socket)), m_timer(worker.m_io),
+          m_conn(std::move(config), server.m_handler, events)
+    {
+    }
+
+    void start()
+    {
+        m_worker.m_drivers.insert(shared_from_this());
+        m_lastActivity = std::chrono::steady_clock::now();
+        armTimer(m_server.m_options.handshakeTimeout);
+        pump();
+        read();
+    }
+
+    void shutdown()
+    {
+        m_conn.shutdown();
+        pump();
+    }
+
+    void abort(const std::string &reason) { finish(reason); }
+
+private:
+    void read()
+    {
+        if (m_reading || m_finished || m_eof)
+            return;
+        m_reading = true;
+        m_socket.async_read_some(asio::buffer(m_buf), [self = shared_from_this()](asio::error_code ec, std::size_t n) {
+            self->m_reading = false;
+            if (self->m_finished)
+                return;
+            if (ec) {
+                self->m_eof = true;
+                if (ec == asio::error::eof || ec == asio::error::connection_reset)
+                    self->m_conn.peerClosed();
+                else
+                    self->finish("socket read failed: " + ec.message());
+                self->pump();
+                return;
+            }
+            self->m_lastActivity = std::chrono::steady_clock::now();
+            self->m_conn.receive(self->m_buf.data(), n);
+            self->pump();
+            self->read();
+        });
+    }
+
+    void pump()
+    {
+        if (m_writing || m_finished)
+            return;
+        m_out.clear();
+        m_conn.produce(m_out, kWriteBatch);
+        if (!m_out.empty()) {
+            m_writing = true;
+            asio::async_write(m_socket, asio::buffer(m_out),
+                              [self = shared_from_this()](asio::error_code ec, std::size_t) {
+                                  self->m_writing = false;
+                                  if (self->m_finished)
+                                      return;
+                                  if (ec) {
+                                      self->finish("socket write failed: " + ec.message());
+                                      return;
+                                  }
+                                  self->m_lastActivity = std::chrono::steady_clock::now();
+                                  self->pump();
+                              });
+            return;
+        }
+        if (m_conn.wantsClose())
+            finish({});
+    }
+
+    void armTimer(std::chrono::milliseconds after)
+    {
+        m_timer.expires_after(after);
+        m_timer.async_wait([self = shared_from_this()](asio::error_code ec) {
+            if (ec || self->m_finished)
+                return;
+            self->onTimer();
+        });
+    }
+
+    void onTimer()
+    {
+        const auto now = std::chrono::steady_clock::now();
+        if (!m_conn.handshakeDone()) {
+            finish("handshake timeout: no complete TLS handshake or request within "
+                   + std::to_string(m_server.m_options.handshakeTimeout.count() / 1000) + " s");
+            return;
+        }
+        const auto idle = m_server.m_options.idleTimeout;
+        if (now - m_lastActivity >= idle && !m_writing) {
+            m_conn.close("idle timeout: nothing received or sent for "
+                         + std::to_string(idle.count() / 1000) + " s");
+            finish({});
+            return;
+        }
+        armTimer(std::chrono::duration_cast<std::chrono::milliseconds>(idle - (now - m_lastActivity))
+                 + std::chrono::milliseconds(10));
+    }
+
+    void finish(const std::string &reason)
+    {
+        if (m_finished)
+            return;
+        m_finished = true;
+        m_conn.close(reason);
+        asio::error_code ignored;
+        m_timer.cancel();
+        m_socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        m_socket.close(ignored);
+        m_server.m_active.fetch_sub(1, std::memory_order_relaxed);
+        // Drop our own registration last: this may destroy *this once the
+        // pending handlers holding shared_from_this() have run.
+        m_worker.m_drivers.erase(shared_from_this());
+    }
+
+    Server &m_server;
+    Worker &m_worker;
+    asio::ip::tcp::socket m_socket;
+    asio::steady_timer m_timer;
+    Connection m_conn;
+    std::array<std::uint8_t, 16384> m_buf{};
+    std::string m_out;
+    std::chrono::steady_clock::time_point m_lastActivity;
+    bool m_reading = false;
+    bool m_writing = false;
+    bool m_eof = false;
+    bool m_finished = false;
+};
+
+struct Server::Acceptor {
+    explicit Acceptor(asio::io_context &io) : acceptor(io) {}
+    asio::ip::tcp::acceptor acceptor;
+};
+
+Server::Server(ServerOptions options, site::Handler &handler, inspect::EventHub *events)
+    : m_options(std::move(options)), m_handler(handler), m_events(events)
+{
+    m_workerCount = resolveWorkers(m_options.workers);
+}
+
+Server::~Server()
+{
+    stop(std::chrono::milliseconds(0));
+}
+
+unsigned Server::resolveWorkers(unsigned requested)
+{
+    if (requested > 0)
+        return std::min(requested, 64u);
+    return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+}
+
+Result<void> Server::start()
+{
+    if (m_started)
+        return makeError(Errc::Internal, "the server was already started");
+    if (m_events && m_events->producerCount() < m_workerCount)
+        return makeError(Errc::Internal, "the event hub has fewer producers than the server has workers");
+
+    asio::error_code ec;
+    const asio::ip::address address = asio::ip::make_address(m_options.host, ec);
+    if (ec)
+        return makeError(Errc::InvalidArgument,
+                         "--host " + m_options.host + " is not an IP address (use e.g. 127.0.0.1, ::1 or 0.0.0.0)");
+
+    for (unsigned i = 0; i < m_workerCount; ++i)
+        m_workers.push_back(std::make_unique<Worker>(i));
+    m_acceptor = std::make_unique<Acceptor>(m_workers[0]->m_io);
+    auto &acc = m_acceptor->acceptor;
+    const asio::ip::tcp::endpoint endpoint(address, m_options.port);
+    acc.open(endpoint.protocol(), ec);
+    if (!ec)
+        acc.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec)
+        acc.bind(endpoint, ec);
+    if (ec) {
+        const std::string where = endpointText(endpoint);
+        m_acceptor.reset();
+        m_workers.clear();
+        if (ec == asio::error::address_in_use)
+            return makeError(Errc::AddressInUse, "port " + std::to_string(m_options.port) + " on " + m_options.host
+                                                     + " is already in use: stop the other server or pick another "
+                                                       "port with --port (--port 0 picks a free one)");
+        if (ec == asio::error::access_denied)
+            return makeError(Errc::PermissionDenied,
+                             "not allowed to listen on " + where + ": ports below 1024 need privileges; use --port 8443");
+        return makeError(Errc::Io, "cannot listen on " + where + ": " + ec.message());
+    }
+    acc.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        m_acceptor.reset();
+        m_workers.clear();
+        return makeError(Errc::Io, "cannot listen: " + ec.message());
+    }
+    m_port = acc.local_endpoint().port();
+    m_started = true;
+    doAccept();
+    for (auto &w : m_workers)
+        w->run();
+    return {};
+}
+
+void Server::doAccept()
+{
+    Worker &target = *m_workers[m_nextWorker];
+    m_nextWorker = (m_nextWorker + 1) % m_workers.size();
+    m_acceptor->acceptor.async_accept(target.m_io, [this, &target](asio::error_code ec, asio::ip::tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !m_acceptor || !m_acceptor->acceptor.is_open())
+            return;
+        if (!ec) {
+            asio::error_code ignored;
+            socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+            ConnectionConfig config;
+            config.id = m_nextId.fetch_add(1, std::memory_order_relaxed);
+            config.peer = endpointText(socket.remote_endpoint(ignored));
+            config.local = endpointText(socket.local_endpoint(ignored));
+            config.tls = m_options.tls;
+            config.h2 = m_options.h2;
+            if (m_active.load(std::memory_order_relaxed) >= m_options.maxConnections) {
+                if (m_events && m_events->enabled()) {
+                    inspect::Notice n;
+                    n.code = "connection-limit";
+                    n.text = "refused " + config.peer + ": already serving " + std::to_string(m_options.maxConnections)
+                             + " connections (the configured maximum)";
+                    m_events->producer(0).publish(inspect::Event{inspect::nowNs(), config.id, std::move(n)});
+                }
+                socket.close(ignored);
+            } else {
+                m_active.fetch_add(1, std::memory_order_relaxed);
+                // Hand the socket to its worker; from here on it is that thread's.
+                asio::post(target.m_io, [this, &target, s = std::move(socket), config = std::move(config)]() mutable {
+                    inspect::EventPublisher *events = nullptr;
+                    if (m_events && m_events->enabled())
+                        events = &m_events->producer(target.m_index);
+                    auto driver = std::make_shared<SocketDriver>(*this, target, std::move(s), std::move(config), events);
+                    driver->start();
+                });
+            }
+        }
+        doAccept();
+    });
+}
+
+void Server::stop(std::chrono::milliseconds grace)
+{
+    if (!m_started || m_stopped)
+        return;
+    m_stopped = true;
+    // Stop accepting (on the acceptor's own thread), then GOAWAY everywhere.
+    asio::post(m_workers[0]->m_io, [this] {
+        asio::error_code ignored;
+        m_acceptor->acceptor.close(ignored);
+    });
+    for (auto &w : m_workers) {
+        asio::post(w->m_io, [worker = w.get()] {
+            auto drivers = worker->m_drivers; // shutdown may finish (and erase) a driver
+            for (const auto &d : drivers)
+                d->shutdown();
+        });
+    }
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (m_active.load() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (auto &w : m_workers) {
+        asio::post(w->m_io, [worker = w.get()] {
+            auto drivers = worker->m_drivers;
+            for (const auto &d : drivers)
+                d->abort("server stopped before the connection finished");
+        });
+        w->m_guard.reset();
+    }
+    // Let every worker run the aborts, then end its loop.
+    for (auto &w : m_workers)
+        asio::post(w->m_io, [worker = w.get()] { worker->m_io.stop(); });
+    for (auto &w : m_workers)
+        w->join();
+    m_acceptor.reset(); // its socket belongs to worker 0's io_context
+    m_workers.clear();
+}
+
+std::string Server::url() const
+{
+    std::string host = m_options.host;
+    if (host.find(':') != std::string::npos)
+        host = "[" + host + "]";
+    return std::string(m_options.tls ? "https" : "http") + "://" + host + ":" + std::to_string(m_port) + "/";
+}
+
+} // namespace h2scope::net

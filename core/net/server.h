@@ -1,0 +1,89 @@
+#pragma once
+// The listening server: one acceptor, N I/O workers each running its own
+// asio::io_context, connections handed out round-robin. Every connection
+// (and its nghttp2 session) lives on exactly one worker thread.
+
+#include "h2/h2session.h"
+#include "result.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace h2scope::inspect {
+class EventHub;
+}
+namespace h2scope::site {
+class Handler;
+}
+namespace h2scope::tls {
+class TlsContext;
+}
+
+namespace h2scope::net {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8443;  // 0: any free port
+    unsigned workers = 0;       // 0: number of cores, at most 4
+    std::shared_ptr<tls::TlsContext> tls; // null: cleartext (h2c prior knowledge + HTTP/1.1)
+    h2::H2Options h2;
+    std::chrono::milliseconds handshakeTimeout{10'000};
+    std::chrono::milliseconds idleTimeout{120'000};
+    std::size_t maxConnections = 10'000;
+};
+
+class Worker;
+
+class Server final {
+public:
+    // `events` may be null (capture off); otherwise it must have at least
+    // workerCount() producers, one per worker thread.
+    Server(ServerOptions options, site::Handler &handler, inspect::EventHub *events);
+    ~Server();
+    Server(const Server &) = delete;
+    Server &operator=(const Server &) = delete;
+
+    // The worker count `requested` resolves to (0 -> cores, at most 4).
+    static unsigned resolveWorkers(unsigned requested);
+
+    // Binds, listens and starts the worker threads. Fails with
+    // Errc::AddressInUse / PermissionDenied / InvalidArgument and a message
+    // that says what to do. Call once, from the owning thread.
+    Result<void> start();
+
+    // Sends GOAWAY on every connection, lets responses in flight finish for
+    // up to `grace`, then closes what is left and joins the workers.
+    void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+
+    std::uint16_t port() const noexcept { return m_port; }
+    // "https://127.0.0.1:8443/"
+    std::string url() const;
+    unsigned workerCount() const noexcept { return m_workerCount; }
+    std::size_t activeConnections() const noexcept { return m_active.load(std::memory_order_relaxed); }
+    std::uint64_t acceptedConnections() const noexcept { return m_nextId.load(std::memory_order_relaxed) - 1; }
+
+private:
+    void doAccept();
+
+    ServerOptions m_options;
+    site::Handler &m_handler;
+    inspect::EventHub *m_events;
+    unsigned m_workerCount = 1;
+    std::vector<std::unique_ptr<Worker>> m_workers;
+    struct Acceptor;
+    std::unique_ptr<Acceptor> m_acceptor;
+    std::uint16_t m_port = 0;
+    std::size_t m_nextWorker = 0;
+    std::atomic<std::uint64_t> m_nextId{1};
+    std::atomic<std::size_t> m_active{0};
+    bool m_started = false;
+    bool m_stopped = false;
+
+    friend class SocketDriver;
+};
+
+} // namespace h2scope::net

@@ -1,0 +1,122 @@
+#include "tls/tlsengine.h"
+
+#include "tls/tlscontext.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+namespace h2scope::tls {
+
+TlsEngine::TlsEngine(std::shared_ptr<TlsContext> context) : m_context(std::move(context))
+{
+    m_ssl = SSL_new(m_context->native());
+    m_in = BIO_new(BIO_s_mem());
+    m_out = BIO_new(BIO_s_mem());
+    // An empty memory BIO means "no data yet", not end of file.
+    BIO_set_mem_eof_return(m_in, -1);
+    BIO_set_mem_eof_return(m_out, -1);
+    SSL_set_bio(m_ssl, m_in, m_out);
+    SSL_set_accept_state(m_ssl);
+}
+
+TlsEngine::~TlsEngine()
+{
+    SSL_free(m_ssl); // frees both BIOs
+}
+
+Result<void> TlsEngine::receive(const std::uint8_t *data, std::size_t length, std::string &plaintext)
+{
+    if (length > 0 && BIO_write(m_in, data, static_cast<int>(length)) != static_cast<int>(length))
+        return makeError(Errc::Tls, "buffering TLS input failed");
+
+    if (!m_handshakeDone) {
+        ERR_clear_error();
+        const int rc = SSL_do_handshake(m_ssl);
+        if (rc != 1) {
+            const int err = SSL_get_error(m_ssl, rc);
+            if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
+                return {};
+            return makeError(Errc::Tls, "TLS handshake failed: " + lastOpensslError());
+        }
+        m_handshakeDone = true;
+        fillInfo();
+    }
+
+    char buf[16384];
+    for (;;) {
+        ERR_clear_error();
+        const int n = SSL_read(m_ssl, buf, sizeof buf);
+        if (n > 0) {
+            plaintext.append(buf, static_cast<std::size_t>(n));
+            continue;
+        }
+        const int err = SSL_get_error(m_ssl, n);
+        if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
+            return {};
+        if (err == SSL_ERROR_ZERO_RETURN) {
+            m_peerClosed = true;
+            return {};
+        }
+        return makeError(Errc::Tls, "TLS error: " + lastOpensslError());
+    }
+}
+
+Result<void> TlsEngine::send(const std::uint8_t *data, std::size_t length)
+{
+    std::size_t done = 0;
+    while (done < length) {
+        ERR_clear_error();
+        const int n = SSL_write(m_ssl, data + done, static_cast<int>(length - done));
+        if (n <= 0)
+            return makeError(Errc::Tls, "TLS write failed: " + lastOpensslError());
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+std::size_t TlsEngine::takeCiphertext(std::string &out)
+{
+    const std::size_t pending = BIO_ctrl_pending(m_out);
+    if (pending == 0)
+        return 0;
+    const std::size_t old = out.size();
+    out.resize(old + pending);
+    const int n = BIO_read(m_out, out.data() + old, static_cast<int>(pending));
+    out.resize(old + (n > 0 ? static_cast<std::size_t>(n) : 0));
+    return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
+bool TlsEngine::hasCiphertext() const
+{
+    return BIO_ctrl_pending(m_out) > 0;
+}
+
+void TlsEngine::close()
+{
+    if (m_handshakeDone) {
+        ERR_clear_error();
+        SSL_shutdown(m_ssl);
+    }
+}
+
+void TlsEngine::fillInfo()
+{
+    m_info.version = SSL_get_version(m_ssl);
+    if (const SSL_CIPHER *c = SSL_get_current_cipher(m_ssl))
+        m_info.cipher = SSL_CIPHER_get_name(c);
+    const unsigned char *alpn = nullptr;
+    unsigned int alpnLen = 0;
+    SSL_get0_alpn_selected(m_ssl, &alpn, &alpnLen);
+    if (alpn)
+        m_info.alpn.assign(reinterpret_cast<const char *>(alpn), alpnLen);
+    if (const char *sni = SSL_get_servername(m_ssl, TLSEXT_NAMETYPE_host_name))
+        m_info.sni = sni;
+    const int nid = SSL_get_negotiated_group(m_ssl);
+    if (nid != NID_undef) {
+        const char *name = SSL_group_to_name(m_ssl, nid);
+        m_info.group = name ? name : OBJ_nid2sn(nid);
+    }
+    m_info.resumed = SSL_session_reused(m_ssl) == 1;
+}
+
+} // namespace h2scope::tls

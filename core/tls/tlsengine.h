@@ -1,0 +1,68 @@
+#pragma once
+// TLS in memory-BIO mode: ciphertext in, plaintext out and back, no socket.
+// One engine per connection, used from that connection's thread only.
+
+#include "result.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+typedef struct ssl_st SSL;
+typedef struct bio_st BIO;
+
+namespace h2scope::tls {
+
+class TlsContext;
+
+struct HandshakeInfo {
+    std::string version;  // "TLSv1.3"
+    std::string cipher;   // "TLS_AES_128_GCM_SHA256"
+    std::string alpn;     // "h2", "http/1.1" or ""
+    std::string sni;      // requested server name or ""
+    std::string group;    // key exchange group, e.g. "X25519"
+    bool resumed = false;
+};
+
+class TlsEngine final {
+public:
+    explicit TlsEngine(std::shared_ptr<TlsContext> context);
+    ~TlsEngine();
+    TlsEngine(const TlsEngine &) = delete;
+    TlsEngine &operator=(const TlsEngine &) = delete;
+
+    // Takes ciphertext from the peer and appends whatever plaintext it
+    // yields to `plaintext` (driving the handshake first). Fails with
+    // Errc::Tls (and OpenSSL's reason) when the peer's TLS is broken; any
+    // alert to send is then waiting in takeCiphertext().
+    Result<void> receive(const std::uint8_t *data, std::size_t length, std::string &plaintext);
+
+    // Encrypts plaintext for the peer. Only valid once handshakeDone().
+    Result<void> send(const std::uint8_t *data, std::size_t length);
+
+    // Moves pending ciphertext (handshake messages, records) into `out`.
+    std::size_t takeCiphertext(std::string &out);
+    bool hasCiphertext() const;
+
+    // Sends close_notify.
+    void close();
+
+    bool handshakeDone() const noexcept { return m_handshakeDone; }
+    // Valid once handshakeDone().
+    const HandshakeInfo &info() const noexcept { return m_info; }
+    bool peerSentCloseNotify() const noexcept { return m_peerClosed; }
+
+private:
+    void fillInfo();
+
+    std::shared_ptr<TlsContext> m_context;
+    SSL *m_ssl = nullptr;
+    BIO *m_in = nullptr;  // ciphertext from the peer (owned by m_ssl)
+    BIO *m_out = nullptr; // ciphertext to the peer (owned by m_ssl)
+    bool m_handshakeDone = false;
+    bool m_peerClosed = false;
+    HandshakeInfo m_info;
+};
+
+} // namespace h2scope::tls
