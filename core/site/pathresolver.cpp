@@ -1,0 +1,281 @@
+#include "pathresolver.h"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <memory>
+#include <sys/stat.h>
+#include <vector>
+
+namespace h2scope::site {
+
+namespace {
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool isControl(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f;
+}
+
+std::string lowercase(std::string_view s)
+{
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    });
+    return out;
+}
+
+TargetPath rejected(int status, std::string note)
+{
+    TargetPath t;
+    t.status = status;
+    t.note = std::move(note);
+    return t;
+}
+
+ResolvedPath notServed(std::string note)
+{
+    ResolvedPath r;
+    r.status = 404;
+    r.note = std::move(note);
+    return r;
+}
+
+// Splits a normalized path into its segments (no empty ones).
+std::vector<std::string_view> segmentsOf(std::string_view path)
+{
+    std::vector<std::string_view> out;
+    std::size_t pos = 0;
+    while (pos < path.size()) {
+        const auto slash = path.find('/', pos);
+        const auto end = slash == std::string_view::npos ? path.size() : slash;
+        if (end > pos)
+            out.push_back(path.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return out;
+}
+
+struct FreeDeleter {
+    void operator()(char *p) const { std::free(p); }
+};
+
+} // namespace
+
+PathResolver::PathResolver(std::string realRoot, Options options)
+    : m_root(std::move(realRoot)), m_options(options)
+{
+    // "/srv/site/" and "/srv/site" must compare the same in isWithin().
+    while (m_root.size() > 1 && m_root.back() == '/')
+        m_root.pop_back();
+}
+
+TargetPath PathResolver::parseTarget(std::string_view rawTarget) const
+{
+    if (rawTarget.size() > m_options.maxTargetLength)
+        return rejected(414, "rejected: request target longer than " + std::to_string(m_options.maxTargetLength)
+                                 + " bytes");
+    for (char c : rawTarget)
+        if (isControl(static_cast<unsigned char>(c)) || c == ' ')
+            return rejected(400, "rejected: control character or space in the request target");
+
+    TargetPath result;
+    std::string_view rawPath = rawTarget;
+    // A fragment never belongs on the wire, but if one arrives it is not path.
+    if (const auto hash = rawPath.find('#'); hash != std::string_view::npos)
+        rawPath = rawPath.substr(0, hash);
+    if (const auto question = rawPath.find('?'); question != std::string_view::npos) {
+        result.hasQuery = true;
+        result.query = std::string(rawPath.substr(question + 1));
+        rawPath = rawPath.substr(0, question);
+    }
+    if (rawPath.empty() || rawPath.front() != '/')
+        return rejected(400, "rejected: request target does not start with '/'");
+
+    // Exactly one decoding pass. What it yields is never decoded again, so
+    // "%252e" stays the literal text "%2e" and cannot turn into "." later.
+    std::string decoded;
+    decoded.reserve(rawPath.size());
+    for (std::size_t i = 0; i < rawPath.size(); ++i) {
+        char c = rawPath[i];
+        if (c == '%') {
+            const int hi = i + 1 < rawPath.size() ? hexValue(rawPath[i + 1]) : -1;
+            const int lo = i + 2 < rawPath.size() ? hexValue(rawPath[i + 2]) : -1;
+            if (hi < 0 || lo < 0)
+                return rejected(400, "rejected: invalid percent-escape in the path");
+            c = static_cast<char>(hi * 16 + lo);
+            i += 2;
+        }
+        // After decoding: an encoded NUL would truncate C strings, and a
+        // backslash is a separator on some systems and in some browsers.
+        if (isControl(static_cast<unsigned char>(c)))
+            return rejected(400, "rejected: NUL or control character in the path");
+        if (c == '\\')
+            return rejected(400, "rejected: backslash in the path");
+        decoded.push_back(c);
+    }
+
+    // Decode first, then split: a decoded "%2F" separates segments like '/'.
+    // Dot segments are removed on the segment list (RFC 3986 §5.2.4): ".."
+    // at the root stays at the root, so nothing can climb above it.
+    std::vector<std::string_view> segments;
+    bool trailingSlash = decoded.back() == '/';
+    std::size_t seen = 0;
+    std::size_t pos = 0;
+    while (pos < decoded.size()) {
+        const auto slash = decoded.find('/', pos);
+        const auto end = slash == std::string::npos ? decoded.size() : slash;
+        const std::string_view segment = std::string_view(decoded).substr(pos, end - pos);
+        pos = end + 1;
+        if (segment.empty())
+            continue; // repeated slashes collapse
+        if (++seen > m_options.maxSegments)
+            return rejected(414, "rejected: more than " + std::to_string(m_options.maxSegments) + " path segments");
+        const bool last = end == decoded.size();
+        if (segment == ".") {
+            trailingSlash = trailingSlash || last;
+        } else if (segment == "..") {
+            if (!segments.empty())
+                segments.pop_back();
+            trailingSlash = trailingSlash || last;
+        } else {
+            segments.push_back(segment);
+        }
+    }
+
+    result.path = "/";
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        if (i > 0)
+            result.path += '/';
+        result.path += segments[i];
+    }
+    if (trailingSlash && !segments.empty())
+        result.path += '/';
+    return result;
+}
+
+std::string_view PathResolver::refusalFor(std::string_view name, bool isFirst, bool isLast) const
+{
+    if (name.starts_with('.') && !m_options.allowDotfiles && !(isFirst && name == ".well-known"))
+        return "dotfile";
+    if (isLast && !m_options.allowPrivateKeyFiles) {
+        const std::string lower = lowercase(name);
+        static constexpr std::array<std::string_view, 4> kKeySuffixes = {".pem", ".key", ".p12", ".pfx"};
+        static constexpr std::array<std::string_view, 4> kKeyPrefixes = {"id_rsa", "id_ed25519", "id_ecdsa",
+                                                                         "id_dsa"};
+        for (std::string_view suffix : kKeySuffixes)
+            if (lower.ends_with(suffix))
+                return "private key file";
+        for (std::string_view prefix : kKeyPrefixes)
+            if (lower.starts_with(prefix))
+                return "private key file";
+    }
+    return {};
+}
+
+ResolvedPath PathResolver::resolve(std::string_view path) const
+{
+    // Policy on the name the client asked for.
+    const std::vector<std::string_view> requested = segmentsOf(path);
+    const bool namesDirectory = path.ends_with('/');
+    for (std::size_t i = 0; i < requested.size(); ++i) {
+        const bool last = i + 1 == requested.size() && !namesDirectory;
+        if (const auto why = refusalFor(requested[i], i == 0, last); !why.empty())
+            return notServed("refused: " + std::string(why));
+    }
+
+    std::string full = m_root == "/" ? std::string() : m_root;
+    full += path;
+    if (full.size() >= PATH_MAX)
+        return notServed("not found");
+
+    std::unique_ptr<char, FreeDeleter> real(::realpath(full.c_str(), nullptr));
+    if (!real) {
+        switch (errno) {
+        case EACCES:
+            return notServed("refused: permission denied by the operating system");
+        case ELOOP:
+            return notServed("refused: symlink loop");
+        default: // ENOENT, ENOTDIR (a file named with a trailing '/'), ENAMETOOLONG
+            return notServed("not found");
+        }
+    }
+    ResolvedPath result;
+    result.realPath = real.get();
+
+    // Policy on the name actually reached: a symlink called "notes.txt" must
+    // not hand out ".env" or "server.key" from elsewhere in the folder.
+    if (isWithin(result.realPath, m_root)) {
+        const std::string_view below = std::string_view(result.realPath).substr(m_root == "/" ? 0 : m_root.size());
+        const std::vector<std::string_view> reached = segmentsOf(below);
+        for (std::size_t i = 0; i < reached.size(); ++i) {
+            if (const auto why = refusalFor(reached[i], i == 0, i + 1 == reached.size()); !why.empty())
+                return notServed("refused: resolves to a " + std::string(why) + " via symlink");
+        }
+    } else if (!m_options.followSymlinksOutside) {
+        return notServed("refused: resolves outside the served folder via symlink");
+    } else {
+        const auto slash = result.realPath.find_last_of('/');
+        const std::string_view base = std::string_view(result.realPath).substr(slash + 1);
+        if (const auto why = refusalFor(base, false, true); !why.empty())
+            return notServed("refused: resolves to a " + std::string(why) + " via symlink");
+    }
+
+    struct stat st {};
+    if (::stat(result.realPath.c_str(), &st) != 0)
+        return notServed("not found");
+    if (S_ISDIR(st.st_mode))
+        result.kind = ResolvedPath::Kind::Directory;
+    else if (S_ISREG(st.st_mode))
+        result.kind = ResolvedPath::Kind::File;
+    else
+        return notServed("refused: not a regular file (device, socket or pipe)");
+    return result;
+}
+
+std::string PathResolver::encodePath(std::string_view decodedPath)
+{
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(decodedPath.size());
+    for (char c : decodedPath) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')
+            || std::string_view("-._~!$&'()*+,;=:@/").find(c) != std::string_view::npos;
+        if (keep) {
+            out += c;
+        } else {
+            out += '%';
+            out += kHex[u >> 4];
+            out += kHex[u & 0xf];
+        }
+    }
+    return out;
+}
+
+bool PathResolver::isWithin(std::string_view path, std::string_view root)
+{
+    while (root.size() > 1 && root.back() == '/')
+        root.remove_suffix(1);
+    if (root == "/")
+        return path.starts_with('/');
+    if (!path.starts_with(root))
+        return false;
+    // Whole components only: "/srv/site2" is not within "/srv/site".
+    return path.size() == root.size() || path[root.size()] == '/';
+}
+
+} // namespace h2scope::site

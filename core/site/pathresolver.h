@@ -1,0 +1,92 @@
+#pragma once
+// Path safety for the static site: turns a raw request-target into a
+// normalized path and then into a real file system path that is guaranteed
+// (unless the options say otherwise) to lie inside the served folder.
+//
+// Two steps, so callers can act between them (redirects, index files):
+//   parseTarget(): syntax only — query split, one percent-decoding pass,
+//                  forbidden bytes, dot-segment removal, limits;
+//   resolve():     policy (dotfiles, private keys) and the file system —
+//                  realpath() and a component-wise containment check.
+// Both are const and touch no shared state: safe from any thread.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace h2scope::site {
+
+// A request-target after parseTarget().
+struct TargetPath {
+    int status = 200;  // 200 when usable; else 400 or 414, the status to answer with
+    std::string note;  // why it was rejected; for the inspector, never for the client
+    std::string path;  // decoded and normalized: starts with '/', no empty, "." or ".."
+                       // segments; a trailing '/' is kept (it names a directory)
+    std::string query; // the raw query, still encoded, without the '?'
+    bool hasQuery = false;
+
+    bool ok() const { return status == 200; }
+    bool endsWithSlash() const { return !path.empty() && path.back() == '/'; }
+};
+
+// A normalized path after resolve().
+struct ResolvedPath {
+    enum class Kind { File, Directory };
+    int status = 200;      // 200 when it may be served; else 404
+    std::string note;      // "not found" or "refused: <reason>"; never sent to the client
+    std::string realPath;  // absolute, symlink-free path of what to serve
+    Kind kind = Kind::File;
+
+    bool ok() const { return status == 200; }
+};
+
+class PathResolver final {
+public:
+    struct Options {
+        bool allowDotfiles = false;         // serve segments starting with '.' (".well-known" always is)
+        bool allowPrivateKeyFiles = false;  // serve *.pem, *.key, *.p12, *.pfx, id_rsa* ...
+        bool followSymlinksOutside = false; // serve symlinks whose target is outside the root
+        std::size_t maxTargetLength = 8192; // longer raw targets get 414
+        std::size_t maxSegments = 256;      // more path segments get 414
+    };
+
+    // `realRoot` must be an absolute path without symlinks ("." or ".."),
+    // i.e. what realpath() returned for the served folder.
+    PathResolver(std::string realRoot, Options options);
+
+    const std::string &root() const { return m_root; }
+    const Options &options() const { return m_options; }
+
+    // Splits off query and fragment, requires a leading '/', percent-decodes
+    // exactly once (an invalid escape is 400; a decoded "%2F" becomes a
+    // separator and nothing is decoded twice), rejects NUL, control bytes and
+    // backslashes (400), removes dot segments so the path never climbs above
+    // the root, collapses repeated slashes, and enforces the limits (414).
+    TargetPath parseTarget(std::string_view rawTarget) const;
+
+    // Applies the dotfile and private-key policy to `path` (as produced by
+    // parseTarget()), then realpath()s it below the root and refuses results
+    // outside the root (component-wise, so /srv/site2 is not inside /srv/site)
+    // or, via a symlink, onto a refused name. Missing files give 404 with
+    // note "not found"; refusals give 404 with note "refused: ...".
+    ResolvedPath resolve(std::string_view path) const;
+
+    // Why the segment `name` may not be served under the current options
+    // ("dotfile", "private key file"), or empty when it may. `isLast` says
+    // whether it names the file itself (key-file rules apply only there);
+    // `isFirst` whether it is directly below the root (".well-known").
+    std::string_view refusalFor(std::string_view name, bool isFirst, bool isLast) const;
+
+    // Percent-encodes a decoded path for use in a URL (Location, hrefs):
+    // everything but unreserved characters, sub-delims, ':', '@' and '/'.
+    static std::string encodePath(std::string_view decodedPath);
+
+    // True when `path` is `root` or lies below it, comparing whole components.
+    static bool isWithin(std::string_view path, std::string_view root);
+
+private:
+    std::string m_root;
+    Options m_options;
+};
+
+} // namespace h2scope::site
