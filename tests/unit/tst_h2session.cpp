@@ -1,0 +1,262 @@
+// HTTP/2 through the sans-I/O connection, driven by the in-process client:
+// responses, and the inspector's view of every frame.
+
+#include "collectingpublisher.h"
+
+#include "h2/testclient.h"
+#include "net/connection.h"
+#include "site/staticsite.h"
+
+#include <QtTest>
+
+#include <fstream>
+#include <memory>
+
+using namespace h2scope;
+using inspect::Direction;
+
+namespace {
+
+constexpr std::uint8_t DATA = 0x0, HEADERS = 0x1, RST_STREAM = 0x3, SETTINGS = 0x4, GOAWAY = 0x7,
+                       CONTINUATION = 0x9;
+
+void writeFile(const QString &path, const std::string &bytes)
+{
+    std::ofstream(path.toStdString(), std::ios::binary) << bytes;
+}
+
+} // namespace
+
+class TestH2Session : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<site::StaticSite> m_site;
+    std::string m_big;
+
+    std::unique_ptr<net::Connection> connection(testing::CollectingPublisher *events)
+    {
+        net::ConnectionConfig config;
+        config.id = 7;
+        config.peer = "127.0.0.1:1111";
+        config.local = "127.0.0.1:8443";
+        return std::make_unique<net::Connection>(config, *m_site, events);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        writeFile(m_dir.filePath("index.html"), "<!doctype html><title>t</title>");
+        m_big.resize(300000);
+        for (std::size_t i = 0; i < m_big.size(); ++i)
+            m_big[i] = char((i * 131) % 251);
+        writeFile(m_dir.filePath("big.bin"), m_big);
+        site::SiteOptions options;
+        options.root = m_dir.path().toStdString();
+        auto s = site::StaticSite::create(options);
+        QVERIFY(s.ok());
+        m_site = std::move(*s);
+    }
+
+    void getServesTheFile()
+    {
+        testing::CollectingPublisher events;
+        auto conn = connection(&events);
+        h2::TestClient client(*conn);
+        const h2::TestResponse r = client.get("/index.html");
+        QVERIFY(r.complete);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, std::string("<!doctype html><title>t</title>"));
+        QVERIFY(r.header("date"));
+        QCOMPARE(*r.header("server"), std::string("h2scope"));
+        QCOMPARE(*r.header("content-length"), std::string("31"));
+        QVERIFY(r.header("content-type")->rfind("text/html", 0) == 0);
+        QCOMPARE(conn->protocol(), std::string("h2c"));
+    }
+
+    void largeBodyCrossesFlowControlWindows()
+    {
+        // The client's 64 KiB window forces WINDOW_UPDATE round trips.
+        auto conn = connection(nullptr);
+        h2::TestClient client(*conn);
+        const h2::TestResponse r = client.get("/big.bin");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.size(), m_big.size());
+        QVERIFY(r.body == m_big);
+    }
+
+    void headHasNoBody()
+    {
+        auto conn = connection(nullptr);
+        h2::TestClient client(*conn);
+        const h2::TestResponse r = client.request("HEAD", "/big.bin");
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body.empty());
+        QCOMPARE(*r.header("content-length"), std::to_string(m_big.size()));
+    }
+
+    void concurrentStreams()
+    {
+        auto conn = connection(nullptr);
+        h2::TestClient client(*conn);
+        const auto rs = client.getAll({"/index.html", "/big.bin", "/missing", "/index.html"});
+        QCOMPARE(rs.size(), std::size_t(4));
+        QCOMPARE(rs[0].status, 200);
+        QCOMPARE(rs[1].body.size(), m_big.size());
+        QCOMPARE(rs[2].status, 404);
+        QCOMPARE(rs[3].status, 200);
+        QVERIFY(rs[0].streamId != rs[3].streamId);
+    }
+
+    void eventsDescribeEveryFrame()
+    {
+        testing::CollectingPublisher events;
+        auto conn = connection(&events);
+        h2::TestClient client(*conn);
+        client.get("/index.html");
+
+        const auto opened = events.all<inspect::ConnectionOpened>();
+        QCOMPARE(opened.size(), std::size_t(1));
+        QCOMPARE(opened[0].protocol, std::string("h2c"));
+        QCOMPARE(opened[0].peer, std::string("127.0.0.1:1111"));
+        QVERIFY(!opened[0].tls);
+
+        // Our SETTINGS go out with the advertised values.
+        const auto settingsOut = events.frames(Direction::Out, SETTINGS);
+        QVERIFY(!settingsOut.empty());
+        bool maxStreams = false, noPriorities = false;
+        for (auto [id, value] : settingsOut.front().settings) {
+            maxStreams |= id == 0x3 && value == 100;
+            noPriorities |= id == 0x9 && value == 1;
+        }
+        QVERIFY(maxStreams);
+        QVERIFY(noPriorities);
+        QVERIFY(!events.frames(Direction::In, SETTINGS).empty());
+
+        const auto headersIn = events.frames(Direction::In, HEADERS);
+        QCOMPARE(headersIn.size(), std::size_t(1));
+        QCOMPARE(headersIn[0].streamId, 1);
+        QCOMPARE(headersIn[0].headers.front().name, std::string(":method"));
+        QVERIFY(headersIn[0].flags & 0x1); // END_STREAM
+        QCOMPARE(int(headersIn[0].rawHeader[3]), int(HEADERS));
+
+        const auto headersOut = events.frames(Direction::Out, HEADERS);
+        QCOMPARE(headersOut.size(), std::size_t(1));
+        QCOMPARE(headersOut[0].headers.front(), (Header{":status", "200"}));
+        const auto dataOut = events.frames(Direction::Out, DATA);
+        QCOMPARE(dataOut.size(), std::size_t(1));
+        QCOMPARE(dataOut[0].length, 31u);
+        QVERIFY(dataOut[0].flags & 0x1);
+        QVERIFY(dataOut[0].connRemoteWindow > 0);
+        // The 9-byte header on the wire says the same as the decoded fields.
+        QCOMPARE(int(dataOut[0].rawHeader[2]), 31);
+
+        const auto closed = events.all<inspect::StreamClosed>();
+        QCOMPARE(closed.size(), std::size_t(1));
+        QCOMPARE(closed[0].status, 200);
+        QCOMPARE(closed[0].bodyBytes, std::uint64_t(31));
+        const auto streamOpened = events.all<inspect::StreamOpened>();
+        QCOMPARE(streamOpened.size(), std::size_t(1));
+        QCOMPARE(streamOpened[0].path, std::string("/index.html"));
+
+        // The stream is reported opened after the HEADERS frame that opened it.
+        std::size_t headersAt = 0, openedAt = 0;
+        for (std::size_t i = 0; i < events.events.size(); ++i) {
+            const auto *f = std::get_if<inspect::FrameEvent>(&events.events[i].data);
+            if (f && f->dir == Direction::In && f->type == HEADERS)
+                headersAt = i;
+            if (std::holds_alternative<inspect::StreamOpened>(events.events[i].data))
+                openedAt = i;
+        }
+        QVERIFY(headersAt < openedAt);
+        for (std::size_t i = 1; i < events.events.size(); ++i)
+            QVERIFY(events.events[i - 1].timeNs <= events.events[i].timeNs);
+    }
+
+    void continuationFramesAreReported()
+    {
+        // A 40 KB header value (about 25 KB after Huffman coding) cannot fit one 16 KiB frame: HEADERS + CONTINUATION.
+        testing::CollectingPublisher events;
+        auto conn = connection(&events);
+        h2::TestClient client(*conn);
+        const h2::TestResponse r = client.get("/index.html", {{"x-big", std::string(40000, 'a')}});
+        QCOMPARE(r.status, 200);
+        const auto cont = events.frames(Direction::In, CONTINUATION);
+        QVERIFY(!cont.empty());
+        QVERIFY(cont.back().flags & 0x4); // END_HEADERS on the last one
+        const auto headersIn = events.frames(Direction::In, HEADERS);
+        QCOMPARE(headersIn.size(), std::size_t(1));
+        QVERIFY(!(headersIn[0].flags & 0x4));
+        const std::string *big = findHeader(headersIn[0].headers, "x-big");
+        QVERIFY(big);
+        QCOMPARE(big->size(), std::size_t(40000));
+    }
+
+    void shutdownSendsGoaway()
+    {
+        testing::CollectingPublisher events;
+        auto conn = connection(&events);
+        h2::TestClient client(*conn);
+        client.get("/index.html");
+        conn->shutdown();
+        client.settle();
+        QVERIFY(client.goawayReceived());
+        QCOMPARE(client.goawayCode(), 0u);
+        const auto goaway = events.frames(Direction::Out, GOAWAY);
+        QCOMPARE(goaway.size(), std::size_t(1));
+        QCOMPARE(goaway[0].lastStreamId, 1);
+        QVERIFY(conn->wantsClose());
+        conn->close({});
+        const auto closed = events.all<inspect::ConnectionClosed>();
+        QCOMPARE(closed.size(), std::size_t(1));
+        QCOMPARE(closed[0].goawayCode, 0);
+        QCOMPARE(closed[0].streams, 1u);
+    }
+
+    void badPrefaceFallsBackToHttp1()
+    {
+        auto conn = connection(nullptr);
+        const std::string req = "GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        conn->receive(reinterpret_cast<const std::uint8_t *>(req.data()), req.size());
+        std::string out;
+        conn->produce(out, 1 << 20);
+        QCOMPARE(conn->protocol(), std::string("http/1.1"));
+        QVERIFY(out.rfind("HTTP/1.1 200", 0) == 0);
+        QVERIFY(out.find("<!doctype html><title>t</title>") != std::string::npos);
+    }
+
+    void garbageAfterPrefaceGetsGoaway()
+    {
+        testing::CollectingPublisher events;
+        auto conn = connection(&events);
+        std::string bytes = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+        // A DATA frame on stream 0 is a connection error (PROTOCOL_ERROR).
+        bytes += std::string("\x00\x00\x04\x00\x00\x00\x00\x00\x00" "abcd", 13);
+        conn->receive(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
+        std::string out;
+        while (conn->produce(out, 1 << 20) > 0) {
+        }
+        const auto goaway = events.frames(Direction::Out, GOAWAY);
+        QVERIFY(!goaway.empty());
+        QCOMPARE(goaway.back().errorCode, 1u); // PROTOCOL_ERROR
+        QVERIFY(conn->wantsClose());
+    }
+
+    void rstStreamIsReported()
+    {
+        testing::CollectingPublisher events;
+        auto conn = connection(&events);
+        h2::TestClient client(*conn);
+        // A request with a forbidden connection-specific header is reset.
+        const h2::TestResponse r = client.get("/index.html", {{"connection", "keep-alive"}});
+        QVERIFY(r.reset || r.status == 0);
+        const auto rst = events.frames(Direction::Out, RST_STREAM);
+        QVERIFY(!rst.empty());
+        QCOMPARE(rst[0].errorCode, 1u);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestH2Session)
+#include "tst_h2session.moc"
