@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -83,6 +84,19 @@ void keylogCallback(const SSL *ssl, const char *line)
         log->write(line);
 }
 
+// OpenSSL refuses a key that does not belong to the certificate already
+// loaded; say that in words rather than as "key values mismatch".
+Error keyError(const std::string &what)
+{
+    const unsigned long e = ERR_peek_last_error();
+    if (ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH) {
+        ERR_clear_error();
+        return makeError(Errc::Tls, "the private key does not match the certificate: pass the key that was made "
+                                    "with this certificate");
+    }
+    return makeError(Errc::Tls, what + lastOpensslError());
+}
+
 Result<void> useFiles(SSL_CTX *ctx, const TlsOptions &o)
 {
     for (const std::string *f : {&o.certFile, &o.keyFile}) {
@@ -97,7 +111,7 @@ Result<void> useFiles(SSL_CTX *ctx, const TlsOptions &o)
         return makeError(Errc::Tls, "certificate " + o.certFile + " is not a usable PEM certificate: "
                                         + lastOpensslError());
     if (SSL_CTX_use_PrivateKey_file(ctx, o.keyFile.c_str(), SSL_FILETYPE_PEM) != 1)
-        return makeError(Errc::Tls, "key " + o.keyFile + " is not a usable PEM private key: " + lastOpensslError());
+        return keyError("key " + o.keyFile + " is not a usable PEM private key: ");
     return {};
 }
 
@@ -116,7 +130,7 @@ Result<void> usePem(SSL_CTX *ctx, const TlsOptions &o)
     BIO_free(kb);
     if (!key || SSL_CTX_use_PrivateKey(ctx, key) != 1) {
         EVP_PKEY_free(key);
-        return makeError(Errc::Tls, "the private key is not usable: " + lastOpensslError());
+        return keyError("the private key is not usable: ");
     }
     EVP_PKEY_free(key);
     return {};

@@ -1,0 +1,236 @@
+// TLS in memory-BIO mode inside the sans-I/O connection: handshake, ALPN
+// choice, what the inspector learns, the key log, and clear errors for bad
+// certificate files.
+
+#include "collectingpublisher.h"
+
+#include "net/connection.h"
+#include "selfsigned.h"
+#include "site/staticsite.h"
+#include "tls/tlscontext.h"
+
+#include <openssl/ssl.h>
+
+#include <QtTest>
+
+#include <fstream>
+
+using namespace h2scope;
+
+namespace {
+
+// A memory-BIO TLS client that talks to a net::Connection.
+class MemoryTlsClient {
+public:
+    MemoryTlsClient(const std::vector<std::string> &alpn, const char *sni)
+    {
+        m_ctx = SSL_CTX_new(TLS_client_method());
+        SSL_CTX_set_verify(m_ctx, SSL_VERIFY_NONE, nullptr);
+        m_ssl = SSL_new(m_ctx);
+        m_in = BIO_new(BIO_s_mem());
+        m_out = BIO_new(BIO_s_mem());
+        SSL_set_bio(m_ssl, m_in, m_out);
+        SSL_set_connect_state(m_ssl);
+        if (!alpn.empty()) {
+            std::string wire;
+            for (const std::string &p : alpn)
+                wire += char(p.size()) + p;
+            SSL_set_alpn_protos(m_ssl, reinterpret_cast<const unsigned char *>(wire.data()),
+                                static_cast<unsigned>(wire.size()));
+        }
+        if (sni)
+            SSL_set_tlsext_host_name(m_ssl, sni);
+    }
+    ~MemoryTlsClient()
+    {
+        SSL_free(m_ssl);
+        SSL_CTX_free(m_ctx);
+    }
+
+    // Runs the handshake against `conn`; true when it completed.
+    bool handshake(net::Connection &conn)
+    {
+        for (int i = 0; i < 20; ++i) {
+            const int rc = SSL_do_handshake(m_ssl);
+            flushTo(conn);
+            if (rc == 1)
+                return true;
+            std::string back;
+            conn.produce(back, 1 << 20);
+            if (!back.empty())
+                BIO_write(m_in, back.data(), static_cast<int>(back.size()));
+        }
+        return false;
+    }
+
+    // Sends plaintext and returns the plaintext answer (one round trip).
+    std::string exchange(net::Connection &conn, const std::string &plain)
+    {
+        SSL_write(m_ssl, plain.data(), static_cast<int>(plain.size()));
+        flushTo(conn);
+        std::string back;
+        conn.produce(back, 1 << 20);
+        BIO_write(m_in, back.data(), static_cast<int>(back.size()));
+        std::string out;
+        char buf[4096];
+        int n;
+        while ((n = SSL_read(m_ssl, buf, sizeof buf)) > 0)
+            out.append(buf, static_cast<std::size_t>(n));
+        return out;
+    }
+
+    std::string alpn() const
+    {
+        const unsigned char *p = nullptr;
+        unsigned int len = 0;
+        SSL_get0_alpn_selected(m_ssl, &p, &len);
+        return p ? std::string(reinterpret_cast<const char *>(p), len) : std::string();
+    }
+
+private:
+    void flushTo(net::Connection &conn)
+    {
+        char buf[16384];
+        int n;
+        while ((n = BIO_read(m_out, buf, sizeof buf)) > 0)
+            conn.receive(reinterpret_cast<const std::uint8_t *>(buf), static_cast<std::size_t>(n));
+    }
+
+    SSL_CTX *m_ctx = nullptr;
+    SSL *m_ssl = nullptr;
+    BIO *m_in = nullptr;
+    BIO *m_out = nullptr;
+};
+
+} // namespace
+
+class TestTlsConnection : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<site::StaticSite> m_site;
+    certs::PemPair m_pem;
+
+    std::shared_ptr<tls::TlsContext> context(const std::string &keylog = {})
+    {
+        tls::TlsOptions o;
+        o.certPem = m_pem.certPem;
+        o.keyPem = m_pem.keyPem;
+        o.keylogFile = keylog;
+        auto ctx = tls::TlsContext::create(o);
+        if (!ctx)
+            qFatal("%s", ctx.error().message.c_str());
+        return *ctx;
+    }
+
+    std::unique_ptr<net::Connection> connection(std::shared_ptr<tls::TlsContext> ctx,
+                                                testing::CollectingPublisher *events)
+    {
+        net::ConnectionConfig config;
+        config.id = 3;
+        config.tls = std::move(ctx);
+        return std::make_unique<net::Connection>(config, *m_site, events);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        std::ofstream(m_dir.filePath("index.html").toStdString()) << "hello over tls";
+        site::SiteOptions o;
+        o.root = m_dir.path().toStdString();
+        auto s = site::StaticSite::create(o);
+        QVERIFY(s.ok());
+        m_site = std::move(*s);
+        auto pem = certs::makeSelfSigned();
+        QVERIFY2(pem.ok(), pem.ok() ? "" : pem.error().message.c_str());
+        m_pem = *pem;
+    }
+
+    void alpnH2IsChosenAndReported()
+    {
+        testing::CollectingPublisher events;
+        auto conn = connection(context(), &events);
+        MemoryTlsClient client({"http/1.1", "h2"}, "localhost");
+        QVERIFY(client.handshake(*conn));
+        QCOMPARE(client.alpn(), std::string("h2")); // server preference, whatever the client's order
+        QCOMPARE(conn->protocol(), std::string("h2"));
+        const auto opened = events.all<inspect::ConnectionOpened>();
+        QCOMPARE(opened.size(), std::size_t(1));
+        QVERIFY(opened[0].tls);
+        QCOMPARE(opened[0].alpn, std::string("h2"));
+        QCOMPARE(opened[0].sni, std::string("localhost"));
+        QCOMPARE(opened[0].tlsVersion, std::string("TLSv1.3"));
+        QCOMPARE(opened[0].cipher, std::string("TLS_AES_128_GCM_SHA256"));
+        QVERIFY(QString::fromStdString(opened[0].group).contains("25519", Qt::CaseInsensitive));
+    }
+
+    void http11AndNoAlpnServeHttp1()
+    {
+        for (const std::vector<std::string> &alpn : {std::vector<std::string>{"http/1.1"}, std::vector<std::string>{}}) {
+            auto conn = connection(context(), nullptr);
+            MemoryTlsClient client(alpn, nullptr);
+            QVERIFY(client.handshake(*conn));
+            QCOMPARE(conn->protocol(), std::string("http/1.1"));
+            const std::string answer = client.exchange(*conn, "GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            QVERIFY2(answer.rfind("HTTP/1.1 200", 0) == 0, answer.c_str());
+            QVERIFY(answer.find("hello over tls") != std::string::npos);
+        }
+    }
+
+    void keylogGetsSecrets()
+    {
+        const QString path = m_dir.filePath("keys.log");
+        auto conn = connection(context(path.toStdString()), nullptr);
+        MemoryTlsClient client({"h2"}, "localhost");
+        QVERIFY(client.handshake(*conn));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray log = f.readAll();
+        QVERIFY(log.contains("CLIENT_HANDSHAKE_TRAFFIC_SECRET"));
+        QVERIFY(log.contains("SERVER_TRAFFIC_SECRET_0"));
+        QCOMPARE(QFile::permissions(path) & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
+    }
+
+    void garbageIsATlsFailure()
+    {
+        testing::CollectingPublisher events;
+        auto conn = connection(context(), &events);
+        const std::string junk = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        conn->receive(reinterpret_cast<const std::uint8_t *>(junk.data()), junk.size());
+        std::string out;
+        conn->produce(out, 1 << 16);
+        QVERIFY(conn->wantsClose());
+        conn->close({});
+        const auto closed = events.all<inspect::ConnectionClosed>();
+        QCOMPARE(closed.size(), std::size_t(1));
+        QVERIFY2(closed[0].reason.find("TLS") != std::string::npos, closed[0].reason.c_str());
+    }
+
+    void missingFilesSayWhatToDo()
+    {
+        tls::TlsOptions o;
+        o.certFile = m_dir.filePath("nope.pem").toStdString();
+        o.keyFile = m_dir.filePath("nope-key.pem").toStdString();
+        auto ctx = tls::TlsContext::create(o);
+        QVERIFY(!ctx.ok());
+        QCOMPARE(ctx.error().code, Errc::NotFound);
+        QVERIFY(ctx.error().message.find("nope.pem") != std::string::npos);
+    }
+
+    void mismatchedKeyIsRejected()
+    {
+        auto other = certs::makeSelfSigned();
+        QVERIFY(other.ok());
+        tls::TlsOptions o;
+        o.certPem = m_pem.certPem;
+        o.keyPem = other->keyPem;
+        auto ctx = tls::TlsContext::create(o);
+        QVERIFY(!ctx.ok());
+        QCOMPARE(ctx.error().code, Errc::Tls);
+        QVERIFY(ctx.error().message.find("does not match") != std::string::npos);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTlsConnection)
+#include "tst_tlsconnection.moc"
