@@ -31,6 +31,8 @@ struct ConnectionOpened {
     bool resumed = false;    // TLS session resumption
     std::uint64_t handshakeNs = 0;
     std::string protocol;    // what the connection speaks: "h2", "http/1.1", "h2c"
+
+    bool operator==(const ConnectionOpened &) const = default;
 };
 
 struct ConnectionClosed {
@@ -40,6 +42,8 @@ struct ConnectionClosed {
     std::uint64_t bytesIn = 0;   // bytes read from the socket (TLS included)
     std::uint64_t bytesOut = 0;  // bytes written to the socket
     std::uint32_t streams = 0;   // streams (or HTTP/1.1 exchanges) seen
+
+    bool operator==(const ConnectionClosed &) const = default;
 };
 
 // One HTTP/2 frame, sent or received. The wire tap supplies the 9-byte header
@@ -74,6 +78,8 @@ struct FrameEvent {
     std::int32_t connRemoteWindow = 0;   // how much we may still send the peer
     std::int32_t streamLocalWindow = -1; // -1: no stream / stream gone
     std::int32_t streamRemoteWindow = -1;
+
+    bool operator==(const FrameEvent &) const = default;
 };
 
 struct StreamOpened {
@@ -82,6 +88,8 @@ struct StreamOpened {
     HeaderList headers;          // request headers, no pseudo-headers
     bool pushed = false;         // a promised (server-initiated) stream
     std::int32_t parentStreamId = 0; // the stream whose response promised it
+
+    bool operator==(const StreamOpened &) const = default;
 };
 
 struct StreamClosed {
@@ -92,6 +100,8 @@ struct StreamClosed {
     std::uint64_t durationNs = 0;// from request HEADERS to close
     std::uint32_t errorCode = 0; // nghttp2 close error code (0 = NO_ERROR)
     std::string note;            // the site's note (e.g. why a path was refused)
+
+    bool operator==(const StreamClosed &) const = default;
 };
 
 struct Http1Exchange {
@@ -104,6 +114,8 @@ struct Http1Exchange {
     std::uint64_t startNs = 0;   // when the request line arrived
     std::uint32_t sequence = 0;  // 1-based index of the exchange on its connection
     std::string note;
+
+    bool operator==(const Http1Exchange &) const = default;
 };
 
 // Anything else worth telling a user about a connection: protocol errors
@@ -112,6 +124,8 @@ struct Notice {
     std::string code;   // short machine-readable tag, e.g. "bad-request", "push-skipped"
     std::string text;   // one line for people
     std::int32_t streamId = 0;
+
+    bool operator==(const Notice &) const = default;
 };
 
 using EventData = std::variant<ConnectionOpened, ConnectionClosed, FrameEvent, StreamOpened, StreamClosed,
@@ -121,6 +135,9 @@ struct Event {
     std::uint64_t timeNs = 0;
     std::uint64_t connectionId = 0;
     EventData data;
+
+    // Field-by-field equality: what a JSON Lines round trip must preserve.
+    bool operator==(const Event &) const = default;
 };
 
 // Where I/O code hands events. publish() never blocks; an implementation that

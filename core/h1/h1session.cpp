@@ -1,0 +1,455 @@
+#include "h1/h1session.h"
+
+#include "site/datecache.h"
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+
+namespace h2scope::h1 {
+
+namespace {
+
+const char *reasonPhrase(int status)
+{
+    switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 103: return "Early Hints";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 417: return "Expectation Failed";
+    case 421: return "Misdirected Request";
+    case 426: return "Upgrade Required";
+    case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+    }
+}
+
+// Headers this session owns on an HTTP/1.1 connection; a handler's copy of
+// them would contradict the framing or the connection's fate.
+bool isConnectionSpecific(std::string_view name)
+{
+    return name == "connection" || name == "keep-alive" || name == "transfer-encoding" || name == "upgrade"
+        || name == "proxy-connection" || name == "te" || name == "trailer";
+}
+
+// A CR, LF or NUL from a handler (e.g. a user's _headers file) would split
+// the response; such a field is dropped rather than sent.
+bool isSafeToSend(const Header &h)
+{
+    const auto bad = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
+    return !h.name.empty() && std::none_of(h.name.begin(), h.name.end(), bad)
+        && std::none_of(h.value.begin(), h.value.end(), bad) && h.name.find(':') == std::string::npos;
+}
+
+bool hasConnectionToken(const HeaderList &headers, std::string_view token)
+{
+    for (const Header &h : headers) {
+        if (h.name != "connection")
+            continue;
+        std::string_view rest = h.value;
+        while (!rest.empty()) {
+            const std::size_t comma = rest.find(',');
+            std::string_view element = rest.substr(0, comma);
+            while (!element.empty() && (element.front() == ' ' || element.front() == '\t'))
+                element.remove_prefix(1);
+            while (!element.empty() && (element.back() == ' ' || element.back() == '\t'))
+                element.remove_suffix(1);
+            if (element.size() == token.size()
+                && std::equal(element.begin(), element.end(), token.begin(), [](char a, char b) {
+                       return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b;
+                   }))
+                return true;
+            if (comma == std::string_view::npos)
+                break;
+            rest.remove_prefix(comma + 1);
+        }
+    }
+    return false;
+}
+
+// The reason goes into a response body: keep it printable ASCII.
+std::string printable(std::string_view text)
+{
+    std::string out(text);
+    for (char &c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)
+            c = '?';
+    return out;
+}
+
+} // namespace
+
+// The response being sent: its serialized head, the body still to stream,
+// and what the inspector will be told about it.
+struct H1Session::Exchange {
+    std::string method, target, version;
+    HeaderList requestHeaders;  // kept only when events are captured
+    HeaderList responseHeaders; // as sent; kept only when events are captured
+    std::uint64_t startNs = 0;
+    std::uint32_t sequence = 0;
+    int status = 0;
+    std::string note;
+    bool close = false;
+
+    std::string head;
+    std::size_t headSent = 0;
+    std::optional<site::Body> body; // set only when body bytes are to be sent
+    std::uint64_t bodySent = 0;
+};
+
+H1Session::H1Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
+                     std::string scheme)
+    : m_handler(handler), m_events(events), m_connectionId(connectionId), m_scheme(std::move(scheme))
+{
+}
+
+H1Session::~H1Session() = default;
+
+Result<void> H1Session::receive(const std::uint8_t *data, std::size_t length)
+{
+    if (m_stopReading || m_done)
+        return {};
+    m_in.append(reinterpret_cast<const char *>(data), length);
+    Result<void> parsed = pump();
+    if (m_in.size() > kInputHardLimit) { // only bytes the parser could not take yet count
+        const std::string text = "client sent more than " + std::to_string(kInputHardLimit)
+            + " bytes while its pipelined requests were waiting";
+        if (m_events)
+            publishNotice("input-overflow", text + "; closing the connection");
+        stopReading(text);
+        m_in.clear();
+        settle();
+        return makeError(Errc::Refused, text);
+    }
+    return parsed;
+}
+
+Result<void> H1Session::pump()
+{
+    Result<void> result;
+    std::size_t pos = 0;
+    while (!m_stopReading && m_queue.size() < kMaxPendingRequests && pos < m_in.size()) {
+        if (m_events && !m_parser.inMessage())
+            m_requestStartNs = inspect::nowNs();
+        Result<std::size_t> fed =
+            m_parser.feed(reinterpret_cast<const std::uint8_t *>(m_in.data()) + pos, m_in.size() - pos);
+        if (!fed) {
+            const Error &error = fed.error();
+            Pending bad;
+            bad.request = m_parser.partial();
+            bad.startNs = m_requestStartNs;
+            bad.sequence = ++m_exchanges;
+            bad.errorStatus = m_parser.failureStatus();
+            bad.errorReason = error.message;
+            m_queue.push_back(std::move(bad));
+            if (m_events)
+                publishNotice("bad-request", "bad request: " + error.message + " (answered "
+                                                 + std::to_string(m_parser.failureStatus()) + ", closing)");
+            stopReading("bad request: " + error.message);
+            result = makeError(error.code, "bad request: " + error.message);
+            break;
+        }
+        pos += *fed;
+        if (m_parser.hasRequest()) {
+            Pending next;
+            next.request = m_parser.takeRequest();
+            next.startNs = m_requestStartNs;
+            next.sequence = ++m_exchanges;
+            const bool keepAlive = next.request.keepAlive;
+            const bool http10 = next.request.versionMinor == 0;
+            const bool askedClose = hasConnectionToken(next.request.headers, "close");
+            m_queue.push_back(std::move(next));
+            if (!keepAlive)
+                stopReading(http10 && !askedClose ? "HTTP/1.0 without keep-alive" : "client asked to close");
+        } else if (*fed == 0) {
+            break; // cannot happen with a non-empty input; never spin
+        }
+    }
+    if (m_stopReading)
+        m_in.clear(); // nothing behind the last answered request will be read
+    else
+        m_in.erase(0, pos);
+    if (m_peerClosed && m_in.empty())
+        stopReading("peer closed"); // a partial request can never complete now
+    return result;
+}
+
+void H1Session::stopReading(std::string reason)
+{
+    m_stopReading = true;
+    if (m_closeReason.empty())
+        m_closeReason = std::move(reason);
+}
+
+void H1Session::settle()
+{
+    if (!m_done && !m_current && m_queue.empty() && m_stopReading)
+        m_done = true;
+}
+
+void H1Session::publishNotice(std::string code, std::string text)
+{
+    if (!m_events)
+        return;
+    inspect::Notice notice;
+    notice.code = std::move(code);
+    notice.text = std::move(text);
+    m_events->publish(inspect::Event{inspect::nowNs(), m_connectionId, std::move(notice)});
+}
+
+void H1Session::startNext()
+{
+    Pending pending = std::move(m_queue.front());
+    m_queue.pop_front();
+    ParsedRequest &request = pending.request;
+
+    auto ex = std::make_unique<Exchange>();
+    ex->method = request.method;
+    ex->target = request.target;
+    ex->version = "HTTP/" + std::to_string(request.versionMajor) + "." + std::to_string(request.versionMinor);
+    ex->startNs = pending.startNs;
+    ex->sequence = pending.sequence;
+    // A request that ends the connection is always the last one queued.
+    ex->close = m_stopReading && m_queue.empty();
+
+    site::Response response;
+    if (pending.errorStatus != 0) {
+        response.status = pending.errorStatus;
+        response.headers.push_back(Header{"content-type", "text/plain; charset=utf-8"});
+        response.body = site::Body::fromString(std::to_string(pending.errorStatus) + " "
+                                               + reasonPhrase(pending.errorStatus) + ": "
+                                               + printable(pending.errorReason) + "\n");
+        response.note = "bad request: " + pending.errorReason;
+        ex->close = true;
+    } else {
+        site::Request siteRequest;
+        siteRequest.method = request.method;
+        siteRequest.scheme = m_scheme;
+        if (const std::string *host = findHeader(request.headers, "host"))
+            siteRequest.authority = *host;
+        siteRequest.target = request.target;
+        siteRequest.headers = std::move(request.headers);
+        siteRequest.protocol = site::Protocol::Http1;
+        try {
+            response = m_handler.handle(siteRequest);
+        } catch (const std::exception &e) { // a handler bug must not take the I/O thread down
+            response = site::Response{};
+            response.status = 500;
+            response.note = std::string("the site handler failed: ") + e.what();
+        }
+        if (m_events)
+            ex->requestHeaders = std::move(siteRequest.headers);
+    }
+    ex->note = response.note;
+
+    int status = response.status;
+    if (status < 100 || status > 999)
+        status = 500;
+    ex->status = status;
+    const bool head = request.method == "HEAD";
+    const bool statusForbidsBody = status < 200 || status == 204 || status == 304;
+    const bool sendBody = !head && !statusForbidsBody;
+
+    // Content-Length always matches what is sent; HEAD announces the body it
+    // would have sent; 304 keeps whatever the handler said; 1xx/204 have none.
+    std::optional<std::uint64_t> length;
+    if (sendBody)
+        length = response.body ? response.body->remaining() : 0;
+    else if (head && !statusForbidsBody && response.body)
+        length = response.body->remaining();
+    const bool dropHandlerLength = length.has_value() || status < 200 || status == 204;
+
+    ex->head.reserve(256);
+    ex->head.append("HTTP/1.1 ").append(std::to_string(status)).append(" ").append(reasonPhrase(status)).append("\r\n");
+    const auto addHeader = [&](std::string_view name, std::string_view value) {
+        ex->head.append(name).append(": ").append(value).append("\r\n");
+        if (m_events)
+            ex->responseHeaders.push_back(Header{std::string(name), std::string(value)});
+    };
+    bool haveDate = false, haveServer = false;
+    for (const Header &h : response.headers) {
+        if (isConnectionSpecific(h.name) || !isSafeToSend(h))
+            continue;
+        if (h.name == "content-length" && dropHandlerLength)
+            continue;
+        haveDate = haveDate || h.name == "date";
+        haveServer = haveServer || h.name == "server";
+        addHeader(h.name, h.value);
+    }
+    if (length)
+        addHeader("content-length", std::to_string(*length));
+    if (!haveDate)
+        addHeader("date", site::currentHttpDate());
+    if (!haveServer)
+        addHeader("server", "h2scope");
+    if (ex->close)
+        addHeader("connection", "close");
+    else if (request.versionMinor == 0)
+        addHeader("connection", "keep-alive");
+    ex->head.append("\r\n");
+
+    if (sendBody && response.body && !response.body->done())
+        ex->body = std::move(response.body);
+    m_current = std::move(ex);
+}
+
+std::size_t H1Session::produce(std::string &out, std::size_t budget)
+{
+    std::size_t written = 0;
+    while (written < budget && !m_done) {
+        if (!m_current) {
+            if (m_queue.empty()) {
+                settle();
+                break;
+            }
+            startNext();
+        }
+        Exchange &ex = *m_current;
+        if (ex.headSent < ex.head.size()) {
+            const std::size_t n = std::min(budget - written, ex.head.size() - ex.headSent);
+            out.append(ex.head, ex.headSent, n);
+            ex.headSent += n;
+            written += n;
+            if (ex.headSent < ex.head.size())
+                break;
+        }
+        if (ex.body && !ex.body->done()) {
+            if (written == budget)
+                break;
+            const std::size_t want = std::min(budget - written, kBodyChunk);
+            const std::size_t old = out.size();
+            out.resize(old + want);
+            Result<std::size_t> got = ex.body->read(reinterpret_cast<std::uint8_t *>(out.data() + old), want);
+            if (!got || *got == 0) {
+                out.resize(old);
+                failBody(got ? makeError(Errc::Io, "the body ended before its announced length") : got.error());
+                break;
+            }
+            out.resize(old + *got);
+            ex.bodySent += *got;
+            written += *got;
+            if (!ex.body->done())
+                continue;
+        }
+        finishExchange();
+    }
+    return written;
+}
+
+void H1Session::finishExchange()
+{
+    std::unique_ptr<Exchange> ex = std::move(m_current);
+    if (m_events) {
+        const std::uint64_t now = inspect::nowNs();
+        inspect::Http1Exchange event;
+        event.method = std::move(ex->method);
+        event.target = std::move(ex->target);
+        event.version = std::move(ex->version);
+        event.requestHeaders = std::move(ex->requestHeaders);
+        event.status = ex->status;
+        event.responseHeaders = std::move(ex->responseHeaders);
+        event.bodyBytes = ex->bodySent;
+        event.startNs = ex->startNs;
+        event.durationNs = now > ex->startNs ? now - ex->startNs : 0;
+        event.sequence = ex->sequence;
+        event.note = std::move(ex->note);
+        m_events->publish(inspect::Event{now, m_connectionId, std::move(event)});
+    }
+    if (ex->close) {
+        m_queue.clear();
+        m_done = true;
+        return;
+    }
+    (void)pump(); // a slot in the queue is free again
+    settle();
+}
+
+void H1Session::failBody(const Error &error)
+{
+    Exchange &ex = *m_current;
+    if (m_events) {
+        publishNotice("body-read-failed", "response body for " + ex.target + " failed after "
+                                              + std::to_string(ex.bodySent) + " bytes: " + error.message
+                                              + "; closing the connection");
+        ex.note = ex.note.empty() ? "body failed: " + error.message : ex.note + "; body failed: " + error.message;
+    }
+    m_closeReason = "response body failed: " + error.message; // overrides: this is why we close
+    m_stopReading = true;
+    m_in.clear();
+    ex.close = true;
+    finishExchange();
+}
+
+void H1Session::shutdown()
+{
+    stopReading("server shutdown");
+    m_in.clear();
+    if (m_current)
+        m_queue.clear();
+    else if (m_queue.size() > 1)
+        m_queue.erase(m_queue.begin() + 1, m_queue.end());
+    settle();
+}
+
+void H1Session::peerClosed()
+{
+    m_peerClosed = true;
+    (void)pump();
+    settle();
+}
+
+bool H1Session::wantsClose() const
+{
+    return m_done;
+}
+
+bool H1Session::wantsInput() const
+{
+    return !m_stopReading && !m_done && m_queue.size() < kMaxPendingRequests && m_in.size() < kInputSoftLimit;
+}
+
+std::uint32_t H1Session::streamCount() const
+{
+    return m_exchanges;
+}
+
+std::string H1Session::closeReason() const
+{
+    return m_closeReason;
+}
+
+} // namespace h2scope::h1

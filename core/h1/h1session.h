@@ -1,0 +1,116 @@
+#pragma once
+// HTTP/1.1 keep-alive session, sans-I/O: request bytes in through receive(),
+// response bytes out through produce(). Pipelined requests are parsed ahead
+// (a bounded number of them) and answered strictly in order; response bodies
+// are read from site::Body in chunks of at most 16 KiB as output budget
+// allows, never whole.
+//
+// Threading: like every net::ProtocolSession, one instance belongs to one
+// connection and is called from that connection's thread only. The handler
+// is called from that thread too (Handler implementations are thread-safe).
+//
+// Back-pressure: receive() always takes every byte it is given, but once
+// kMaxPendingRequests requests wait for their turn, parsing stops and input
+// is buffered. wantsInput() turns false then (and while kInputSoftLimit bytes
+// are buffered); the driver should stop reading from the socket and check
+// again after each produce(). More than kInputHardLimit buffered bytes ends
+// the connection (receive() fails with Errc::Refused).
+
+#include "inspect/event.h"
+#include "net/protocolsession.h"
+#include "h1/requestparser.h"
+#include "site/response.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+
+namespace h2scope::h1 {
+
+class H1Session final : public net::ProtocolSession {
+public:
+    static constexpr std::size_t kMaxPendingRequests = 32;
+    static constexpr std::size_t kInputSoftLimit = 64 * 1024;
+    static constexpr std::size_t kInputHardLimit = 4 * 1024 * 1024;
+    static constexpr std::size_t kBodyChunk = 16 * 1024;
+
+    // `events` may be null (capture off): then no event is built at all.
+    // `scheme` is "https" or "http", copied into every site::Request.
+    H1Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
+              std::string scheme);
+    ~H1Session() override;
+    H1Session(const H1Session &) = delete;
+    H1Session &operator=(const H1Session &) = delete;
+
+    // Fails with the parser's error (Errc::Protocol/Refused/Unsupported,
+    // "bad request: ...") when a request is malformed: the error response
+    // (400, 413, 414, 431, 501 or 505, with connection: close) is queued
+    // behind the responses still owed, so flush produce() and then close.
+    // Fails with Errc::Refused when the peer overruns kInputHardLimit.
+    // Bytes arriving after the session stopped reading are ignored.
+    Result<void> receive(const std::uint8_t *data, std::size_t length) override;
+
+    // Appends at most `budget` bytes of response output; 0 when nothing is
+    // ready. Calls the handler for the next request when its turn comes.
+    std::size_t produce(std::string &out, std::size_t budget) override;
+
+    // True once every response owed has been produced and the connection
+    // must close (client asked, HTTP/1.0, bad request, shutdown, peer
+    // closed, or a response body failed mid-way).
+    bool wantsClose() const override;
+
+    // Finishes the response in flight (or, if none has started, answers the
+    // oldest waiting request) with connection: close, drops later pipelined
+    // requests, then wantsClose().
+    void shutdown() override;
+
+    // Requests already received are still answered; then wantsClose().
+    void peerClosed() override;
+
+    // Exchanges seen: requests parsed plus malformed requests answered.
+    std::uint32_t streamCount() const override;
+    std::string closeReason() const override;
+
+    // False while the driver should not read more from the peer (see above).
+    bool wantsInput() const;
+
+private:
+    // A parsed request waiting for its turn, or a malformed one to refuse.
+    struct Pending {
+        ParsedRequest request;
+        std::uint64_t startNs = 0;
+        std::uint32_t sequence = 0;
+        int errorStatus = 0;      // non-zero: answer with this status instead of asking the handler
+        std::string errorReason;
+    };
+    struct Exchange;
+
+    Result<void> pump();
+    void stopReading(std::string reason);
+    void startNext();
+    void finishExchange();
+    void failBody(const Error &error);
+    void settle();
+    void publishNotice(std::string code, std::string text);
+
+    site::Handler &m_handler;
+    inspect::EventPublisher *m_events;
+    std::uint64_t m_connectionId;
+    std::string m_scheme;
+
+    RequestParser m_parser;
+    std::string m_in;                 // received, not yet parsed
+    std::uint64_t m_requestStartNs = 0;
+    std::deque<Pending> m_queue;      // parsed, waiting for their turn
+    std::unique_ptr<Exchange> m_current;
+
+    std::uint32_t m_exchanges = 0;
+    bool m_stopReading = false;       // no further request will be parsed
+    bool m_peerClosed = false;
+    bool m_done = false;              // nothing more to send: close
+    std::string m_closeReason;
+};
+
+} // namespace h2scope::h1

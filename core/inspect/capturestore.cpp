@@ -1,0 +1,404 @@
+#include "capturestore.h"
+
+#include <algorithm>
+#include <functional>
+#include <string>
+
+namespace h2scope::inspect {
+
+namespace {
+
+// Index entries each stored event costs besides itself: its seq in the
+// connection, its slot in the global seq index, and (usually) one stream index.
+constexpr std::size_t indexBytesPerEvent = 3 * sizeof(std::uint64_t);
+// Hash node, order-set nodes and the record itself.
+constexpr std::size_t connectionOverheadBytes = 256;
+
+std::size_t heapBytes(const std::string &s) noexcept
+{
+    // Short strings live inside the object (SSO); only a buffer outside it
+    // costs heap. std::less gives a total order even for unrelated pointers.
+    const char *data = s.data();
+    const char *self = reinterpret_cast<const char *>(&s);
+    const std::less<const char *> less;
+    const bool inside = !less(data, self) && less(data, self + sizeof(std::string));
+    return inside ? 0 : s.capacity() + 1;
+}
+
+std::size_t heapBytes(const HeaderList &headers) noexcept
+{
+    std::size_t total = headers.capacity() * sizeof(Header);
+    for (const Header &h : headers)
+        total += heapBytes(h.name) + heapBytes(h.value);
+    return total;
+}
+
+std::size_t heapBytes(const ConnectionOpened &e) noexcept
+{
+    return heapBytes(e.peer) + heapBytes(e.local) + heapBytes(e.tlsVersion) + heapBytes(e.cipher)
+        + heapBytes(e.alpn) + heapBytes(e.sni) + heapBytes(e.group) + heapBytes(e.protocol);
+}
+
+std::size_t heapBytes(const ConnectionClosed &e) noexcept
+{
+    return heapBytes(e.reason);
+}
+
+std::size_t heapBytes(const FrameEvent &e) noexcept
+{
+    return heapBytes(e.headers) + e.settings.capacity() * sizeof(e.settings[0]) + heapBytes(e.debugData)
+        + heapBytes(e.notSentReason) + heapBytes(e.invalidReason);
+}
+
+std::size_t heapBytes(const StreamOpened &e) noexcept
+{
+    return heapBytes(e.method) + heapBytes(e.scheme) + heapBytes(e.authority) + heapBytes(e.path)
+        + heapBytes(e.headers);
+}
+
+std::size_t heapBytes(const StreamClosed &e) noexcept
+{
+    return heapBytes(e.responseHeaders) + heapBytes(e.note);
+}
+
+std::size_t heapBytes(const Http1Exchange &e) noexcept
+{
+    return heapBytes(e.method) + heapBytes(e.target) + heapBytes(e.version) + heapBytes(e.requestHeaders)
+        + heapBytes(e.responseHeaders) + heapBytes(e.note);
+}
+
+std::size_t heapBytes(const Notice &e) noexcept
+{
+    return heapBytes(e.code) + heapBytes(e.text);
+}
+
+// The copy of an opened/closed event kept in ConnectionInfo.
+template <typename T>
+std::size_t copyBytes(const T &d) noexcept
+{
+    return sizeof(T) + heapBytes(d);
+}
+
+const std::vector<std::size_t> &noIndices()
+{
+    static const std::vector<std::size_t> empty;
+    return empty;
+}
+
+} // namespace
+
+CaptureStore::CaptureStore(std::size_t budgetBytes) : m_budget(budgetBytes) {}
+
+std::size_t CaptureStore::estimateBytes(const Event &event) noexcept
+{
+    return sizeof(Event) + std::visit([](const auto &d) { return heapBytes(d); }, event.data);
+}
+
+void CaptureStore::add(std::vector<Event> &&batch)
+{
+    for (Event &e : batch)
+        add(std::move(e));
+    batch.clear();
+}
+
+void CaptureStore::add(Event &&event)
+{
+    Connection &conn = connectionFor(event);
+    account(conn, event);
+
+    const std::uint64_t seq = m_nextSeq++;
+    m_seqConnection.push_back(conn.info.id);
+    const std::size_t logical = static_cast<std::size_t>(conn.info.evictedEvents) + conn.events.size();
+
+    // Stream index: the stream the event is about, and for PUSH_PROMISE also
+    // the promised stream, so a pushed stream's history starts at its promise.
+    const auto indexStream = [&conn, logical](std::int32_t streamId) {
+        if (streamId > 0)
+            conn.streams[streamId].push_back(logical);
+    };
+    std::visit(
+        [&](const auto &d) {
+            using T = std::decay_t<decltype(d)>;
+            if constexpr (std::is_same_v<T, FrameEvent>) {
+                indexStream(d.streamId);
+                if (d.type == 0x05 && d.promisedStreamId != d.streamId)
+                    indexStream(d.promisedStreamId);
+            } else if constexpr (std::is_same_v<T, StreamOpened> || std::is_same_v<T, StreamClosed>
+                                 || std::is_same_v<T, Notice>) {
+                indexStream(d.streamId);
+            }
+        },
+        event.data);
+
+    charge(conn.info, estimateBytes(event) + indexBytesPerEvent);
+    conn.events.push_back(std::move(event));
+    conn.seqs.push_back(seq);
+    ++m_storedEvents;
+    ++m_addedEvents;
+
+    if (m_used > m_budget)
+        enforceBudget();
+}
+
+CaptureStore::Connection &CaptureStore::connectionFor(const Event &event)
+{
+    auto it = m_connections.find(event.connectionId);
+    if (it == m_connections.end()) {
+        Connection fresh;
+        fresh.info.id = event.connectionId;
+        fresh.info.openedNs = event.timeNs;
+        fresh.info.memoryBytes = connectionOverheadBytes;
+        m_used += connectionOverheadBytes;
+        it = m_connections.emplace(event.connectionId, std::move(fresh)).first;
+        m_order.emplace(event.timeNs, event.connectionId);
+    }
+    return it->second;
+}
+
+void CaptureStore::charge(ConnectionInfo &info, std::size_t bytes) noexcept
+{
+    info.memoryBytes += bytes;
+    m_used += bytes;
+}
+
+void CaptureStore::release(ConnectionInfo &info, std::size_t bytes) noexcept
+{
+    bytes = std::min({bytes, info.memoryBytes, m_used});
+    info.memoryBytes -= bytes;
+    m_used -= bytes;
+}
+
+void CaptureStore::account(Connection &conn, const Event &event)
+{
+    ConnectionInfo &info = conn.info;
+    ++info.counters.events;
+    std::visit(
+        [&](const auto &d) {
+            using T = std::decay_t<decltype(d)>;
+            ConnectionCounters &c = info.counters;
+            if constexpr (std::is_same_v<T, ConnectionOpened>) {
+                // The record may have been created by an earlier event (e.g. a
+                // TLS-level notice published before the open); the open time is
+                // the one eviction should order by, so re-key the order sets.
+                if (info.openedNs != event.timeNs) {
+                    m_order.erase({info.openedNs, info.id});
+                    const bool wasClosed = m_closedOrder.erase({info.openedNs, info.id}) > 0;
+                    info.openedNs = event.timeNs;
+                    m_order.emplace(info.openedNs, info.id);
+                    if (wasClosed)
+                        m_closedOrder.emplace(info.openedNs, info.id);
+                }
+                if (info.opened)
+                    release(info, copyBytes(*info.opened)); // a repeated open replaces the copy
+                info.opened = d;
+                charge(info, copyBytes(d));
+            } else if constexpr (std::is_same_v<T, ConnectionClosed>) {
+                if (info.closed)
+                    release(info, copyBytes(*info.closed));
+                info.closed = d;
+                info.closedNs = event.timeNs;
+                c.socketBytesIn = d.bytesIn;
+                c.socketBytesOut = d.bytesOut;
+                m_closedOrder.emplace(info.openedNs, info.id);
+                charge(info, copyBytes(d));
+            } else if constexpr (std::is_same_v<T, FrameEvent>) {
+                const std::uint64_t wire = 9u + d.length;
+                if (d.dir == Direction::In) {
+                    ++c.framesIn;
+                    c.frameBytesIn += wire;
+                    if (d.type == 0x00)
+                        c.dataBytesIn += d.length;
+                } else if (!d.notSent) {
+                    ++c.framesOut;
+                    c.frameBytesOut += wire;
+                    if (d.type == 0x00)
+                        c.dataBytesOut += d.length;
+                }
+            } else if constexpr (std::is_same_v<T, StreamOpened>) {
+                ++c.streams;
+                if (d.pushed)
+                    ++c.pushedStreams;
+            } else if constexpr (std::is_same_v<T, Http1Exchange>) {
+                ++c.streams;
+            } else if constexpr (std::is_same_v<T, Notice>) {
+                ++c.notices;
+            }
+        },
+        event.data);
+}
+
+void CaptureStore::enforceBudget()
+{
+    while (m_used > m_budget) {
+        if (!m_closedOrder.empty()) {
+            evictConnection(m_closedOrder.begin()->second);
+            continue;
+        }
+        if (!evictOldestOpenEvents())
+            break; // nothing left to evict but records of open connections
+    }
+    trimSeqIndex();
+}
+
+void CaptureStore::evictConnection(std::uint64_t id)
+{
+    auto it = m_connections.find(id);
+    if (it == m_connections.end())
+        return;
+    Connection &conn = it->second;
+    m_order.erase({conn.info.openedNs, id});
+    m_closedOrder.erase({conn.info.openedNs, id});
+    ++m_evictedConnections;
+    m_evictedEvents += conn.events.size();
+    m_evictedBytes += conn.info.memoryBytes;
+    m_storedEvents -= conn.events.size();
+    m_used -= std::min(m_used, conn.info.memoryBytes);
+    m_connections.erase(it);
+}
+
+bool CaptureStore::evictOldestOpenEvents()
+{
+    for (const auto &[openedNs, id] : m_order) {
+        Connection &conn = m_connections.at(id);
+        if (conn.events.empty())
+            continue;
+        std::size_t bytes = 0;
+        for (const Event &e : conn.events)
+            bytes += estimateBytes(e) + indexBytesPerEvent;
+        ++m_evictedOpen;
+        m_evictedEvents += conn.events.size();
+        m_evictedBytes += bytes;
+        m_storedEvents -= conn.events.size();
+        m_used -= std::min(m_used, bytes);
+        conn.info.memoryBytes -= std::min(conn.info.memoryBytes, bytes);
+        conn.info.evictedEvents += conn.events.size();
+        // Release the memory, not just the elements.
+        std::vector<Event>().swap(conn.events);
+        std::vector<std::uint64_t>().swap(conn.seqs);
+        conn.streams.clear();
+        return true;
+    }
+    return false;
+}
+
+void CaptureStore::trimSeqIndex()
+{
+    while (!m_seqConnection.empty() && !eventBySeq(m_firstSeq)) {
+        m_seqConnection.pop_front();
+        ++m_firstSeq;
+    }
+}
+
+void CaptureStore::clear()
+{
+    m_connections.clear();
+    m_order.clear();
+    m_closedOrder.clear();
+    m_seqConnection.clear();
+    m_firstSeq = m_nextSeq;
+    m_used = 0;
+    m_storedEvents = 0;
+    m_addedEvents = 0;
+    m_evictedConnections = 0;
+    m_evictedEvents = 0;
+    m_evictedBytes = 0;
+    m_evictedOpen = 0;
+}
+
+void CaptureStore::setBudget(std::size_t budgetBytes)
+{
+    m_budget = budgetBytes;
+    if (m_used > m_budget)
+        enforceBudget();
+}
+
+std::vector<std::uint64_t> CaptureStore::connectionIds() const
+{
+    std::vector<std::uint64_t> ids;
+    ids.reserve(m_order.size());
+    for (const auto &entry : m_order)
+        ids.push_back(entry.second);
+    return ids;
+}
+
+const CaptureStore::Connection *CaptureStore::find(std::uint64_t id) const
+{
+    const auto it = m_connections.find(id);
+    return it == m_connections.end() ? nullptr : &it->second;
+}
+
+const ConnectionInfo *CaptureStore::connection(std::uint64_t connectionId) const
+{
+    const Connection *conn = find(connectionId);
+    return conn ? &conn->info : nullptr;
+}
+
+std::size_t CaptureStore::firstEventIndex(std::uint64_t connectionId) const
+{
+    const Connection *conn = find(connectionId);
+    return conn ? static_cast<std::size_t>(conn->info.evictedEvents) : 0;
+}
+
+std::size_t CaptureStore::eventCount(std::uint64_t connectionId) const
+{
+    const Connection *conn = find(connectionId);
+    return conn ? static_cast<std::size_t>(conn->info.evictedEvents) + conn->events.size() : 0;
+}
+
+const Event *CaptureStore::event(std::uint64_t connectionId, std::size_t index) const
+{
+    const Connection *conn = find(connectionId);
+    if (!conn || index < conn->info.evictedEvents)
+        return nullptr;
+    const std::size_t pos = index - static_cast<std::size_t>(conn->info.evictedEvents);
+    return pos < conn->events.size() ? &conn->events[pos] : nullptr;
+}
+
+std::uint64_t CaptureStore::eventSeq(std::uint64_t connectionId, std::size_t index) const
+{
+    const Connection *conn = find(connectionId);
+    if (!conn || index < conn->info.evictedEvents)
+        return 0;
+    const std::size_t pos = index - static_cast<std::size_t>(conn->info.evictedEvents);
+    return pos < conn->seqs.size() ? conn->seqs[pos] : 0;
+}
+
+std::vector<std::int32_t> CaptureStore::streamIds(std::uint64_t connectionId) const
+{
+    std::vector<std::int32_t> ids;
+    if (const Connection *conn = find(connectionId)) {
+        ids.reserve(conn->streams.size());
+        for (const auto &entry : conn->streams)
+            ids.push_back(entry.first);
+    }
+    return ids;
+}
+
+const std::vector<std::size_t> &CaptureStore::streamEvents(std::uint64_t connectionId, std::int32_t streamId) const
+{
+    const Connection *conn = find(connectionId);
+    if (!conn)
+        return noIndices();
+    const auto it = conn->streams.find(streamId);
+    return it == conn->streams.end() ? noIndices() : it->second;
+}
+
+std::uint64_t CaptureStore::connectionOfSeq(std::uint64_t seq) const
+{
+    return eventBySeq(seq) ? m_seqConnection[static_cast<std::size_t>(seq - m_firstSeq)] : 0;
+}
+
+const Event *CaptureStore::eventBySeq(std::uint64_t seq) const
+{
+    if (seq < m_firstSeq || seq >= m_nextSeq)
+        return nullptr;
+    const Connection *conn = find(m_seqConnection[static_cast<std::size_t>(seq - m_firstSeq)]);
+    if (!conn)
+        return nullptr;
+    const auto it = std::lower_bound(conn->seqs.begin(), conn->seqs.end(), seq);
+    if (it == conn->seqs.end() || *it != seq)
+        return nullptr;
+    return &conn->events[static_cast<std::size_t>(it - conn->seqs.begin())];
+}
+
+} // namespace h2scope::inspect

@@ -1,0 +1,83 @@
+#pragma once
+// EventHub: where I/O threads hand inspector events to the one consumer
+// (the GUI's drain timer, the headless frame log, an exporter).
+//
+// Each producer (one per I/O worker thread) owns a bounded single-producer /
+// single-consumer lock-free ring. publish() never blocks and never allocates:
+// the event is moved into a preallocated slot, and when the ring is full the
+// event is dropped and counted. A lagging consumer therefore costs the server
+// nothing but lost inspector events, and the drop count says how many.
+//
+// Threads:
+//   - producer(i).publish(): only from the one thread that owns producer i;
+//   - drain(): only from ONE consumer thread (the same thread every time, or
+//     externally serialised calls);
+//   - setEnabled()/enabled()/dropped()/published()/producerCount(): any thread.
+// The hub must outlive every thread that holds one of its producers.
+
+#include "event.h"
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace h2scope::inspect {
+
+class EventHub final {
+public:
+    // `producers` rings (at least 1), each holding `capacityPerProducer`
+    // events rounded up to a power of two (at least 2). Memory for every slot
+    // is allocated here, once.
+    explicit EventHub(std::size_t producers, std::size_t capacityPerProducer = 65536);
+    ~EventHub();
+
+    EventHub(const EventHub &) = delete;
+    EventHub &operator=(const EventHub &) = delete;
+    EventHub(EventHub &&) = delete;
+    EventHub &operator=(EventHub &&) = delete;
+
+    std::size_t producerCount() const noexcept;
+    std::size_t capacityPerProducer() const noexcept;
+
+    // The publisher for I/O thread `index` (index < producerCount(); a larger
+    // index is a programming error and is clamped to the last producer, which
+    // then has two writers — don't). Any thread may fetch it; only its owner
+    // thread may call publish() on it.
+    EventPublisher &producer(std::size_t index) noexcept;
+
+    // Moves up to `max` events into `out` (appended; existing contents kept)
+    // and returns how many were moved. Events of one producer come out in
+    // publish order; producers are visited round-robin, each getting a fair
+    // share of `max` first, so a busy worker cannot starve a quiet one.
+    // Consumer thread only.
+    std::size_t drain(std::vector<Event> &out, std::size_t max);
+
+    // Capture switch. I/O code checks enabled() before building an event at
+    // all, so "capture off" costs one relaxed atomic load per would-be event.
+    // publish() itself does not look at it: an event built just before the
+    // switch flipped is still accepted.
+    void setEnabled(bool on) noexcept;
+    bool enabled() const noexcept;
+
+    // Totals over all producers. published() counts every publish() call,
+    // accepted or dropped, so once the rings are empty:
+    //   published() == events drained + dropped().
+    std::uint64_t published() const noexcept;
+    std::uint64_t dropped() const noexcept;
+    std::uint64_t droppedBy(std::size_t index) const noexcept;
+
+    // Events waiting in the rings right now (a snapshot; any thread).
+    std::size_t pending() const noexcept;
+
+private:
+    class Ring;
+
+    std::vector<std::unique_ptr<Ring>> m_rings;
+    std::size_t m_capacity = 0;
+    std::size_t m_nextRing = 0; // consumer-only: where the next drain starts
+    std::atomic<bool> m_enabled{true};
+};
+
+} // namespace h2scope::inspect

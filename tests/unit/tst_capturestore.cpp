@@ -1,0 +1,282 @@
+// CaptureStore: indexing by connection and stream, stable indices, the memory
+// budget and its eviction order (oldest closed connection first).
+
+#include "inspect/capturestore.h"
+
+#include <QTest>
+
+using namespace h2scope::inspect;
+
+namespace {
+
+Event opened(std::uint64_t conn, std::uint64_t t)
+{
+    ConnectionOpened o;
+    o.peer = "127.0.0.1:" + std::to_string(40000 + conn);
+    o.tls = true;
+    o.alpn = "h2";
+    return Event{t, conn, o};
+}
+
+Event closed(std::uint64_t conn, std::uint64_t t)
+{
+    ConnectionClosed c;
+    c.reason = "peer closed";
+    c.bytesIn = 1000;
+    c.bytesOut = 2000;
+    return Event{t, conn, c};
+}
+
+Event frame(std::uint64_t conn, std::uint64_t t, Direction dir, std::uint8_t type, std::int32_t stream,
+            std::uint32_t length = 10)
+{
+    FrameEvent f;
+    f.dir = dir;
+    f.type = type;
+    f.streamId = stream;
+    f.length = length;
+    return Event{t, conn, f};
+}
+
+// A frame carrying a heap-allocated header list, about 1 KiB per event.
+Event bulky(std::uint64_t conn, std::uint64_t t)
+{
+    FrameEvent f;
+    f.dir = Direction::Out;
+    f.type = 0x01;
+    f.streamId = 1;
+    f.headers.push_back({"x-filler", std::string(900, 'x')});
+    return Event{t, conn, f};
+}
+
+} // namespace
+
+class TestCaptureStore : public QObject {
+    Q_OBJECT
+
+private slots:
+    void indexesByConnectionAndStream();
+    void countersAndSequenceNumbers();
+    void evictsOldestClosedConnectionFirst();
+    void evictsOpenConnectionEventsOnlyWhenNoClosedOneLeft();
+    void setBudgetAndClear();
+    void estimateCountsHeap();
+};
+
+void TestCaptureStore::indexesByConnectionAndStream()
+{
+    CaptureStore store;
+    std::vector<Event> batch;
+    batch.push_back(opened(1, 100));                                      // index 0
+    batch.push_back(frame(1, 110, Direction::In, 0x04, 0));               // 1 SETTINGS
+    StreamOpened so;
+    so.streamId = 1;
+    so.method = "GET";
+    so.path = "/";
+    batch.push_back(Event{120, 1, so});                                   // 2
+    batch.push_back(frame(1, 121, Direction::In, 0x01, 1));               // 3 HEADERS
+    FrameEvent pp;
+    pp.dir = Direction::Out;
+    pp.type = 0x05;
+    pp.streamId = 1;
+    pp.promisedStreamId = 2;
+    batch.push_back(Event{125, 1, pp});                                   // 4 PUSH_PROMISE
+    batch.push_back(frame(1, 130, Direction::Out, 0x01, 1));              // 5
+    batch.push_back(frame(1, 131, Direction::Out, 0x00, 2, 500));         // 6 DATA on 2
+    StreamClosed sc;
+    sc.streamId = 1;
+    sc.status = 200;
+    batch.push_back(Event{140, 1, sc});                                   // 7
+    batch.push_back(opened(2, 105));                                      // other connection, opened in between
+    batch.push_back(frame(2, 150, Direction::In, 0x06, 0));
+    store.add(std::move(batch));
+    QVERIFY(batch.empty());
+
+    QCOMPARE(store.connectionIds(), (std::vector<std::uint64_t>{1, 2}));
+    QCOMPARE(store.eventCount(1), std::size_t(8));
+    QCOMPARE(store.firstEventIndex(1), std::size_t(0));
+    QCOMPARE(store.eventCount(2), std::size_t(2));
+    QCOMPARE(store.eventCount(99), std::size_t(0));
+    QVERIFY(store.event(99, 0) == nullptr);
+    QVERIFY(store.event(1, 8) == nullptr);
+    QVERIFY(std::holds_alternative<ConnectionOpened>(store.event(1, 0)->data));
+    QCOMPARE(store.event(1, 3)->timeNs, std::uint64_t(121));
+
+    QCOMPARE(store.streamIds(1), (std::vector<std::int32_t>{1, 2}));
+    QCOMPARE(store.streamEvents(1, 1), (std::vector<std::size_t>{2, 3, 4, 5, 7}));
+    // The promised stream's history starts with the PUSH_PROMISE.
+    QCOMPARE(store.streamEvents(1, 2), (std::vector<std::size_t>{4, 6}));
+    QVERIFY(store.streamEvents(1, 3).empty());
+    QVERIFY(store.streamEvents(2, 0).empty()); // connection-level frames are not a stream
+    QVERIFY(store.streamIds(2).empty());
+}
+
+void TestCaptureStore::countersAndSequenceNumbers()
+{
+    CaptureStore store;
+    store.add(opened(5, 10));
+    store.add(frame(5, 11, Direction::In, 0x04, 0, 18));
+    store.add(frame(5, 12, Direction::Out, 0x00, 1, 1000));
+    FrameEvent unsent;
+    unsent.dir = Direction::Out;
+    unsent.type = 0x01;
+    unsent.notSent = true;
+    store.add(Event{13, 5, unsent});
+    StreamOpened pushed;
+    pushed.streamId = 2;
+    pushed.pushed = true;
+    store.add(Event{14, 5, pushed});
+    store.add(Event{15, 5, Notice{"push-skipped", "already cached", 2}});
+    store.add(closed(5, 20));
+
+    const ConnectionInfo *info = store.connection(5);
+    QVERIFY(info);
+    QVERIFY(info->opened.has_value());
+    QCOMPARE(QByteArray::fromStdString(info->opened->peer), QByteArray("127.0.0.1:40005"));
+    QVERIFY(info->closed.has_value());
+    QCOMPARE(info->closedNs, std::uint64_t(20));
+    QCOMPARE(info->openedNs, std::uint64_t(10));
+    QCOMPARE(info->counters.framesIn, std::uint64_t(1));
+    QCOMPARE(info->counters.framesOut, std::uint64_t(1)); // the unsent frame does not count
+    QCOMPARE(info->counters.frameBytesIn, std::uint64_t(27));
+    QCOMPARE(info->counters.frameBytesOut, std::uint64_t(1009));
+    QCOMPARE(info->counters.dataBytesOut, std::uint64_t(1000));
+    QCOMPARE(info->counters.socketBytesIn, std::uint64_t(1000));
+    QCOMPARE(info->counters.socketBytesOut, std::uint64_t(2000));
+    QCOMPARE(info->counters.streams, 1u);
+    QCOMPARE(info->counters.pushedStreams, 1u);
+    QCOMPARE(info->counters.notices, 1u);
+    QCOMPARE(info->counters.events, std::uint64_t(7));
+
+    QCOMPARE(store.firstSeq(), std::uint64_t(1));
+    QCOMPARE(store.nextSeq(), std::uint64_t(8));
+    QCOMPARE(store.eventSeq(5, 0), std::uint64_t(1));
+    QCOMPARE(store.eventSeq(5, 6), std::uint64_t(7));
+    QCOMPARE(store.eventBySeq(3), store.event(5, 2));
+    QCOMPARE(store.connectionOfSeq(3), std::uint64_t(5));
+    QVERIFY(store.eventBySeq(0) == nullptr);
+    QVERIFY(store.eventBySeq(8) == nullptr);
+    QCOMPARE(store.storedEvents(), std::size_t(7));
+    QVERIFY(store.memoryUsed() > 7 * sizeof(Event));
+    QCOMPARE(info->memoryBytes, store.memoryUsed());
+
+    // An event for a connection whose open was never seen gets a record too.
+    store.add(frame(6, 30, Direction::In, 0x04, 0));
+    QVERIFY(store.connection(6));
+    QVERIFY(!store.connection(6)->opened.has_value());
+    QCOMPARE(store.connection(6)->openedNs, std::uint64_t(30));
+}
+
+void TestCaptureStore::evictsOldestClosedConnectionFirst()
+{
+    // Measure one connection's footprint to size the budget for ~3 of them.
+    CaptureStore probe;
+    probe.add(opened(1, 0));
+    for (int i = 0; i < 20; ++i)
+        probe.add(bulky(1, 1 + i));
+    probe.add(closed(1, 100));
+    const std::size_t perConnection = probe.memoryUsed();
+
+    CaptureStore store(perConnection * 3 + perConnection / 2);
+    // Open order: 1 (t=0), 2 (t=10, stays open), 3 (t=20), 4 (t=30).
+    const auto fill = [&store](std::uint64_t conn, std::uint64_t t0, bool close) {
+        store.add(opened(conn, t0));
+        for (int i = 0; i < 20; ++i)
+            store.add(bulky(conn, t0 + 1 + i));
+        if (close)
+            store.add(closed(conn, t0 + 100));
+    };
+    fill(2, 10, false);
+    fill(1, 0, true);
+    fill(3, 20, true);
+    QCOMPARE(store.evictedConnections(), std::uint64_t(0));
+    QCOMPARE(store.connectionIds(), (std::vector<std::uint64_t>{1, 2, 3}));
+    const std::uint64_t seqOfConn1 = store.eventSeq(1, 0);
+    QVERIFY(store.eventBySeq(seqOfConn1));
+
+    fill(4, 30, true); // over budget: connection 1 (closed, opened first) goes
+    QCOMPARE(store.evictedConnections(), std::uint64_t(1));
+    QVERIFY(store.connection(1) == nullptr);
+    QVERIFY(store.eventBySeq(seqOfConn1) == nullptr);
+    QCOMPARE(store.evictedEvents(), std::uint64_t(22));
+    QCOMPARE(store.evictedBytes(), std::uint64_t(perConnection));
+    QCOMPARE(store.connectionIds(), (std::vector<std::uint64_t>{2, 3, 4}));
+    QVERIFY(store.memoryUsed() <= store.budget());
+    QCOMPARE(store.evictedOpenConnections(), std::uint64_t(0));
+    // Indices of the survivors did not move.
+    QCOMPARE(store.event(3, 0)->timeNs, std::uint64_t(20));
+    QCOMPARE(store.storedEvents(), std::size_t(21 + 22 + 22));
+
+    fill(5, 40, true); // next: 3, still before the open connection 2
+    QCOMPARE(store.evictedConnections(), std::uint64_t(2));
+    QVERIFY(store.connection(3) == nullptr);
+    QVERIFY(store.connection(2) != nullptr);
+    QCOMPARE(store.eventCount(2), std::size_t(21));
+}
+
+void TestCaptureStore::evictsOpenConnectionEventsOnlyWhenNoClosedOneLeft()
+{
+    CaptureStore probe;
+    for (int i = 0; i < 10; ++i)
+        probe.add(bulky(1, i));
+    const std::size_t tenEvents = probe.memoryUsed();
+
+    CaptureStore store(tenEvents * 2);
+    store.add(opened(1, 0));
+    for (int i = 0; i < 10; ++i)
+        store.add(bulky(1, 1 + i));
+    store.add(opened(2, 50));
+    for (int i = 0; i < 10; ++i)
+        store.add(bulky(2, 51 + i)); // both open; over budget on the way
+    QVERIFY(store.evictedOpenConnections() >= 1);
+    QCOMPARE(store.evictedConnections(), std::uint64_t(0));
+    const ConnectionInfo *one = store.connection(1);
+    QVERIFY2(one, "an open connection keeps its record when its events are evicted");
+    QVERIFY(one->opened.has_value()); // the copy in the record survives
+    QCOMPARE(one->evictedEvents, std::uint64_t(11));
+    QCOMPARE(store.firstEventIndex(1), std::size_t(11));
+    QCOMPARE(store.eventCount(1), std::size_t(11));
+    QVERIFY(store.event(1, 0) == nullptr);
+    QVERIFY(store.memoryUsed() <= store.budget());
+
+    // New events of connection 1 continue its logical numbering.
+    store.add(frame(1, 200, Direction::In, 0x08, 0));
+    QCOMPARE(store.eventCount(1), std::size_t(12));
+    QCOMPARE(store.event(1, 11)->timeNs, std::uint64_t(200));
+    QCOMPARE(store.connection(1)->counters.events, std::uint64_t(12));
+}
+
+void TestCaptureStore::setBudgetAndClear()
+{
+    CaptureStore store;
+    QCOMPARE(store.budget(), std::size_t(256u << 20));
+    store.add(opened(1, 0));
+    store.add(closed(1, 5));
+    store.add(opened(2, 10));
+    store.add(bulky(2, 11));
+    store.setBudget(store.connection(2)->memoryBytes);
+    QCOMPARE(store.evictedConnections(), std::uint64_t(1));
+    QVERIFY(store.connection(1) == nullptr);
+    QVERIFY(store.connection(2) != nullptr);
+
+    const std::uint64_t next = store.nextSeq();
+    store.clear();
+    QCOMPARE(store.memoryUsed(), std::size_t(0));
+    QCOMPARE(store.connectionCount(), std::size_t(0));
+    QCOMPARE(store.evictedConnections(), std::uint64_t(0));
+    store.add(opened(3, 20));
+    QCOMPARE(store.eventSeq(3, 0), next); // sequence numbers are never reused
+}
+
+void TestCaptureStore::estimateCountsHeap()
+{
+    Notice small{"a", "b", 0};
+    Notice large{"a", std::string(4096, 'z'), 0};
+    const std::size_t s = CaptureStore::estimateBytes(Event{0, 0, small});
+    const std::size_t l = CaptureStore::estimateBytes(Event{0, 0, large});
+    QCOMPARE(s, sizeof(Event));
+    QVERIFY(l >= sizeof(Event) + 4096);
+}
+
+QTEST_APPLESS_MAIN(TestCaptureStore)
+#include "tst_capturestore.moc"

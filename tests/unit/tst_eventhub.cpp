@@ -1,0 +1,193 @@
+// EventHub: bounded SPSC rings per producer; publish never blocks, drops are
+// counted, per-producer order is kept, one consumer drains.
+
+#include "inspect/eventhub.h"
+
+#include <QTest>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+using namespace h2scope::inspect;
+
+namespace {
+
+Event noticeEvent(std::uint64_t conn, std::uint64_t seq)
+{
+    Notice n;
+    n.code = "seq";
+    // Long enough to live on the heap: moving it through the ring must keep it.
+    n.text = "event number " + std::to_string(seq) + " with a body long enough to defeat SSO";
+    return Event{seq, conn, std::move(n)};
+}
+
+} // namespace
+
+class TestEventHub : public QObject {
+    Q_OBJECT
+
+private slots:
+    void capacityIsRoundedToPowerOfTwo();
+    void fullRingDropsAndCounts();
+    void drainIsFairAcrossProducers();
+    void enabledFlag();
+    void publishNeverWaitsForAConsumer();
+    void twoProducersSlowConsumer();
+};
+
+void TestEventHub::capacityIsRoundedToPowerOfTwo()
+{
+    EventHub hub(3, 100);
+    QCOMPARE(hub.producerCount(), std::size_t(3));
+    QCOMPARE(hub.capacityPerProducer(), std::size_t(128));
+    EventHub tiny(0, 0);
+    QCOMPARE(tiny.producerCount(), std::size_t(1));
+    QCOMPARE(tiny.capacityPerProducer(), std::size_t(2));
+}
+
+void TestEventHub::fullRingDropsAndCounts()
+{
+    EventHub hub(1, 4);
+    for (std::uint64_t i = 0; i < 10; ++i)
+        hub.producer(0).publish(noticeEvent(7, i));
+    QCOMPARE(hub.published(), std::uint64_t(10));
+    QCOMPARE(hub.dropped(), std::uint64_t(6));
+    QCOMPARE(hub.droppedBy(0), std::uint64_t(6));
+    QCOMPARE(hub.pending(), std::size_t(4));
+
+    std::vector<Event> out;
+    QCOMPARE(hub.drain(out, 100), std::size_t(4));
+    QCOMPARE(out.size(), std::size_t(4));
+    for (std::uint64_t i = 0; i < 4; ++i) {
+        QCOMPARE(out[i].timeNs, i); // the first four were kept, the rest dropped
+        QCOMPARE(out[i].connectionId, std::uint64_t(7));
+        QCOMPARE(QByteArray::fromStdString(std::get<Notice>(out[i].data).text),
+                 QByteArray::fromStdString(std::get<Notice>(noticeEvent(7, i).data).text));
+    }
+    QCOMPARE(hub.pending(), std::size_t(0));
+
+    // After draining there is room again.
+    hub.producer(0).publish(noticeEvent(7, 99));
+    out.clear();
+    QCOMPARE(hub.drain(out, 100), std::size_t(1));
+    QCOMPARE(out[0].timeNs, std::uint64_t(99));
+    QCOMPARE(hub.dropped(), std::uint64_t(6));
+}
+
+void TestEventHub::drainIsFairAcrossProducers()
+{
+    EventHub hub(2, 256);
+    for (std::uint64_t i = 0; i < 100; ++i) {
+        hub.producer(0).publish(noticeEvent(0, i));
+        hub.producer(1).publish(noticeEvent(1, i));
+    }
+    std::vector<Event> out;
+    QCOMPARE(hub.drain(out, 10), std::size_t(10));
+    int fromFirst = 0;
+    for (const Event &e : out)
+        fromFirst += e.connectionId == 0 ? 1 : 0;
+    QCOMPARE(fromFirst, 5);
+
+    // One producer empty: the other gets the whole budget.
+    out.clear();
+    QCOMPARE(hub.drain(out, 1000), std::size_t(190));
+    EventHub lopsided(2, 256);
+    for (std::uint64_t i = 0; i < 50; ++i)
+        lopsided.producer(1).publish(noticeEvent(1, i));
+    out.clear();
+    QCOMPARE(lopsided.drain(out, 20), std::size_t(20));
+    QCOMPARE(out.front().timeNs, std::uint64_t(0));
+    QCOMPARE(out.back().timeNs, std::uint64_t(19));
+}
+
+void TestEventHub::enabledFlag()
+{
+    EventHub hub(1);
+    QVERIFY(hub.enabled());
+    hub.setEnabled(false);
+    QVERIFY(!hub.enabled());
+    hub.setEnabled(true);
+    QVERIFY(hub.enabled());
+}
+
+void TestEventHub::publishNeverWaitsForAConsumer()
+{
+    // Nobody drains while the producers run: if publish() ever waited for
+    // room, join() would hang and the test would time out.
+    EventHub hub(2, 64);
+    constexpr std::uint64_t perProducer = 100000;
+    std::vector<std::thread> threads;
+    for (std::size_t p = 0; p < 2; ++p)
+        threads.emplace_back([&hub, p] {
+            for (std::uint64_t i = 0; i < perProducer; ++i)
+                hub.producer(p).publish(noticeEvent(p, i));
+        });
+    for (auto &t : threads)
+        t.join();
+    QCOMPARE(hub.published(), 2 * perProducer);
+    QCOMPARE(hub.dropped(), 2 * (perProducer - 64));
+    std::vector<Event> out;
+    QCOMPARE(hub.drain(out, 1000), std::size_t(128));
+}
+
+void TestEventHub::twoProducersSlowConsumer()
+{
+    constexpr std::size_t producers = 2;
+    constexpr std::uint64_t perProducer = 200000;
+    EventHub hub(producers, 1024);
+    std::atomic<std::size_t> finished{0};
+
+    std::vector<std::thread> threads;
+    for (std::size_t p = 0; p < producers; ++p)
+        threads.emplace_back([&hub, &finished, p] {
+            EventPublisher &pub = hub.producer(p);
+            for (std::uint64_t i = 0; i < perProducer; ++i) {
+                Event e;
+                e.timeNs = i;
+                e.connectionId = p;
+                FrameEvent f;
+                f.streamId = static_cast<std::int32_t>(i % 1000);
+                f.length = static_cast<std::uint32_t>(i);
+                e.data = std::move(f);
+                pub.publish(std::move(e));
+            }
+            finished.fetch_add(1);
+        });
+
+    // A deliberately slow consumer: small batches with a pause between them.
+    std::uint64_t drained = 0;
+    std::int64_t last[producers] = {-1, -1};
+    bool ordered = true;
+    std::vector<Event> batch;
+    for (;;) {
+        const bool done = finished.load() == producers;
+        batch.clear();
+        const std::size_t n = hub.drain(batch, 64);
+        drained += n;
+        for (const Event &e : batch) {
+            const auto p = static_cast<std::size_t>(e.connectionId);
+            if (p >= producers || static_cast<std::int64_t>(e.timeNs) <= last[p]
+                || std::get<FrameEvent>(e.data).length != e.timeNs)
+                ordered = false;
+            else
+                last[p] = static_cast<std::int64_t>(e.timeNs);
+        }
+        if (done && n == 0)
+            break; // producers were done before this drain, and it found nothing
+        if (n < 64)
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+    for (auto &t : threads)
+        t.join();
+
+    QVERIFY2(ordered, "events of one producer came out of order, or corrupted");
+    QCOMPARE(hub.published(), producers * perProducer);
+    QCOMPARE(hub.published(), drained + hub.dropped());
+    QCOMPARE(hub.droppedBy(0) + hub.droppedBy(1), hub.dropped());
+    QCOMPARE(hub.pending(), std::size_t(0));
+    QVERIFY(drained > 0);
+}
+
+QTEST_APPLESS_MAIN(TestEventHub)
+#include "tst_eventhub.moc"
