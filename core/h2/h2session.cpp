@@ -1,6 +1,7 @@
 #include "h2/h2session.h"
 
 #include "site/datecache.h"
+#include "site/preloadlink.h"
 
 #include <nghttp2/nghttp2.h>
 
@@ -23,6 +24,12 @@ struct H2Session::Stream {
     std::optional<site::Body> body;
     std::uint64_t bodyBytes = 0;
     std::string note;
+    // Server push: a promised stream knows its parent and its fate.
+    bool pushed = false;
+    std::int32_t parentId = 0;
+    std::string promiseFailure; // PUSH_PROMISE not sent: nghttp2's reason
+    std::uint64_t resetAtNs = 0;
+    std::uint32_t resetCode = 0;
 };
 
 namespace {
@@ -162,6 +169,14 @@ struct H2Session::Callbacks {
             s.m_goawayLastStream = frame->goaway.last_stream_id;
             s.m_closeReason = std::string("peer sent GOAWAY ") + inspect::errorCodeName(frame->goaway.error_code);
         }
+        if (frame->hd.type == NGHTTP2_RST_STREAM) {
+            auto it = s.m_streams.find(frame->hd.stream_id);
+            if (it != s.m_streams.end() && it->second->pushed) {
+                it->second->resetAtNs = inspect::nowNs();
+                it->second->resetCode = frame->rst_stream.error_code;
+            }
+            return 0;
+        }
         if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA)
             return 0;
         auto it = s.m_streams.find(frame->hd.stream_id);
@@ -170,6 +185,7 @@ struct H2Session::Callbacks {
         Stream &st = *it->second;
         if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && !st.opened) {
             st.opened = true;
+            s.m_requestedPaths.insert(st.request.target);
             if (s.m_events) {
                 inspect::StreamOpened ev;
                 ev.streamId = st.id;
@@ -226,6 +242,11 @@ struct H2Session::Callbacks {
     static int onFrameNotSend(nghttp2_session *, const nghttp2_frame *frame, int libError, void *user)
     {
         H2Session &s = self(user);
+        if (frame->hd.type == NGHTTP2_PUSH_PROMISE) {
+            auto it = s.m_streams.find(frame->push_promise.promised_stream_id);
+            if (it != s.m_streams.end())
+                it->second->promiseFailure = nghttp2_strerror(libError);
+        }
         if (!s.m_events)
             return 0;
         FrameEvent ev;
@@ -243,7 +264,21 @@ struct H2Session::Callbacks {
         auto it = s.m_streams.find(streamId);
         if (it == s.m_streams.end())
             return 0;
-        s.publishStreamClosed(*it->second, errorCode);
+        Stream &st = *it->second;
+        if (st.pushed) {
+            --s.m_openPushes;
+            if (!st.promiseFailure.empty())
+                s.publishPushOutcome(st, "not-sent", st.promiseFailure);
+            else if (errorCode == NGHTTP2_NO_ERROR)
+                s.publishPushOutcome(st, "completed", {});
+            else if (errorCode == NGHTTP2_CANCEL)
+                s.publishPushOutcome(st, "cancelled", "the client reset the pushed stream with CANCEL");
+            else if (errorCode == NGHTTP2_REFUSED_STREAM)
+                s.publishPushOutcome(st, "refused", "the client reset the pushed stream with REFUSED_STREAM");
+            else
+                s.publishPushOutcome(st, "reset", std::string("stream reset with ") + inspect::errorCodeName(errorCode));
+        }
+        s.publishStreamClosed(st, errorCode);
         s.m_streams.erase(it);
         return 0;
     }
@@ -286,7 +321,8 @@ struct H2Session::Callbacks {
 
 H2Session::H2Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
                      std::string scheme, H2Options options)
-    : m_handler(handler), m_events(events), m_connectionId(connectionId), m_scheme(std::move(scheme))
+    : m_handler(handler), m_events(events), m_connectionId(connectionId), m_scheme(std::move(scheme)),
+      m_options(options)
 {
     nghttp2_session_callbacks *cbs = nullptr;
     nghttp2_session_callbacks_new(&cbs);
@@ -438,18 +474,171 @@ Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
     return {};
 }
 
+namespace {
+
+// A navigation: what a browser sends for a page load. Early Hints are for
+// these only, since a subresource response cannot use them.
+bool isNavigation(const site::Request &r)
+{
+    if (const std::string *mode = r.header("sec-fetch-mode"))
+        return *mode == "navigate";
+    const std::string *accept = r.header("accept");
+    if (!accept)
+        return false;
+    // The first listed media range is what the client prefers (browsers
+    // list text/html first for documents and never for subresources).
+    const std::string_view a = *accept;
+    const std::string_view first = a.substr(0, a.find_first_of(",;"));
+    return first.find("text/html") != std::string_view::npos;
+}
+
+// Request fields a pushed request copies from the request that caused it.
+constexpr const char *kCopiedHeaders[] = {"accept", "accept-encoding", "accept-language", "cache-control",
+                                          "user-agent"};
+
+} // namespace
+
 void H2Session::dispatch(Stream &st)
 {
     st.dispatched = true;
     if (st.request.scheme.empty())
         st.request.scheme = m_scheme;
     site::Response response = m_handler.handle(st.request);
+    const bool ok2xx = response.status >= 200 && response.status < 300;
+    if (ok2xx && !st.pushed && st.request.method == "GET") {
+        if (m_options.earlyHints && !response.preloads.empty() && isNavigation(st.request))
+            sendEarlyHints(st, response);
+        if (!response.pushPromises.empty())
+            pushAssets(st, response);
+    }
+    submitResponse(st, std::move(response));
+}
+
+void H2Session::sendEarlyHints(Stream &parent, const site::Response &response)
+{
+    static const std::string kStatus = ":status", k103 = "103", kLink = "link";
+    std::vector<std::string> values;
+    values.reserve(response.preloads.size());
+    for (const site::PreloadLink &link : response.preloads)
+        values.push_back(site::linkHeaderValue(link));
+    std::vector<nghttp2_nv> nva{makeNv(kStatus, k103)};
+    for (const std::string &v : values)
+        nva.push_back(makeNv(kLink, v));
+    const int rv = nghttp2_submit_headers(m_session, NGHTTP2_FLAG_NONE, parent.id, nullptr, nva.data(), nva.size(),
+                                          nullptr);
+    if (rv != 0 && m_events) {
+        inspect::Notice n;
+        n.code = "early-hints-failed";
+        n.text = std::string("103 Early Hints not sent: ") + nghttp2_strerror(rv);
+        n.streamId = parent.id;
+        publish(std::move(n));
+    }
+}
+
+void H2Session::pushAssets(Stream &parent, const site::Response &response)
+{
+    if (nghttp2_session_get_remote_settings(m_session, NGHTTP2_SETTINGS_ENABLE_PUSH) == 0) {
+        if (m_events) {
+            inspect::Notice n;
+            n.code = "push-skipped";
+            n.text = "push skipped: the client disabled server push (SETTINGS_ENABLE_PUSH=0); "
+                     + std::to_string(response.pushPromises.size()) + " asset(s) not pushed"
+                     + (m_options.earlyHints && !response.preloads.empty() && isNavigation(parent.request)
+                            ? ", offered as 103 Early Hints instead"
+                            : "");
+            n.streamId = parent.id;
+            publish(std::move(n));
+        }
+        return;
+    }
+    const std::uint32_t peerMax = nghttp2_session_get_remote_settings(m_session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+    std::size_t pushed = 0;
+    for (const std::string &path : response.pushPromises) {
+        if (pushed >= m_options.maxPushesPerRequest || m_openPushes >= peerMax)
+            break;
+        // Never twice on one connection, never what the client already asked for.
+        if (path == parent.request.target || m_pushedPaths.count(path) || m_requestedPaths.count(path))
+            continue;
+
+        auto promised = std::make_unique<Stream>();
+        promised->pushed = true;
+        promised->parentId = parent.id;
+        promised->startNs = inspect::nowNs();
+        site::Request &req = promised->request;
+        req.method = "GET";
+        req.scheme = parent.request.scheme;
+        req.authority = parent.request.authority;
+        req.target = path;
+        req.protocol = site::Protocol::Http2;
+        for (const char *name : kCopiedHeaders)
+            for (const Header &h : parent.request.headers)
+                if (h.name == name)
+                    req.headers.push_back(h);
+
+        // Built exactly as if the client had asked: validators, encoding, type.
+        // Only what the site answers with 2xx is worth a promise.
+        site::Response pushedResponse = m_handler.handle(req);
+        if (pushedResponse.status < 200 || pushedResponse.status >= 300) {
+            if (m_events) {
+                inspect::Notice n;
+                n.code = "push-skipped";
+                n.text = "not pushing " + path + ": the site answers it with " + std::to_string(pushedResponse.status);
+                n.streamId = parent.id;
+                publish(std::move(n));
+            }
+            continue;
+        }
+        static const std::string kMethod = ":method", kGet = "GET", kScheme = ":scheme", kAuthority = ":authority",
+                                 kPath = ":path";
+        std::vector<nghttp2_nv> nva{makeNv(kMethod, kGet), makeNv(kScheme, req.scheme),
+                                    makeNv(kAuthority, req.authority), makeNv(kPath, req.target)};
+        for (const Header &h : req.headers)
+            nva.push_back(makeNv(h.name, h.value));
+        const std::int32_t id =
+            nghttp2_submit_push_promise(m_session, NGHTTP2_FLAG_NONE, parent.id, nva.data(), nva.size(), nullptr);
+        if (id < 0) {
+            if (m_events) {
+                inspect::Notice n;
+                n.code = "push-not-sent";
+                n.text = "push of " + path + " not promised: " + nghttp2_strerror(id);
+                n.streamId = parent.id;
+                publish(std::move(n));
+            }
+            break;
+        }
+        promised->id = id;
+        promised->opened = true;
+        m_pushedPaths.insert(path);
+        ++m_openPushes;
+        ++m_streamCount;
+        ++pushed;
+        Stream &st = *promised;
+        m_streams[id] = std::move(promised);
+        if (m_events) {
+            inspect::StreamOpened ev;
+            ev.streamId = id;
+            ev.method = req.method;
+            ev.scheme = req.scheme;
+            ev.authority = req.authority;
+            ev.path = req.target;
+            ev.headers = req.headers;
+            ev.pushed = true;
+            ev.parentStreamId = parent.id;
+            publish(std::move(ev));
+        }
+        st.dispatched = true;
+        submitResponse(st, std::move(pushedResponse));
+    }
+}
+
+bool H2Session::submitResponse(Stream &st, site::Response &&response)
+{
     st.status = response.status;
     st.note = std::move(response.note);
     st.responseHeaders = std::move(response.headers);
     st.body = std::move(response.body);
 
-    const std::string status = std::to_string(response.status);
+    const std::string status = std::to_string(st.status);
     static const std::string kStatus = ":status", kDate = "date", kServer = "server", kServerName = "h2scope";
     std::vector<nghttp2_nv> nva;
     nva.reserve(st.responseHeaders.size() + 3);
@@ -469,7 +658,24 @@ void H2Session::dispatch(Stream &st)
     if (rv != 0) {
         st.note = std::string("response not submitted: ") + nghttp2_strerror(rv);
         nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, st.id, NGHTTP2_INTERNAL_ERROR);
+        return false;
     }
+    return true;
+}
+
+void H2Session::publishPushOutcome(const Stream &st, std::string outcome, std::string detail)
+{
+    if (!m_events)
+        return;
+    inspect::PushOutcome ev;
+    ev.promisedStreamId = st.id;
+    ev.parentStreamId = st.parentId;
+    ev.path = st.request.target;
+    ev.outcome = std::move(outcome);
+    ev.detail = std::move(detail);
+    ev.resetAtNs = st.resetAtNs;
+    ev.bodyBytes = st.bodyBytes;
+    publish(std::move(ev));
 }
 
 void H2Session::publishStreamClosed(Stream &st, std::uint32_t errorCode)

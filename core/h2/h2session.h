@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 typedef struct nghttp2_session nghttp2_session;
@@ -25,6 +26,8 @@ struct H2Options {
     std::uint32_t initialWindowSize = 1u << 20;     // per stream, what the peer may send us
     std::uint32_t connectionWindowSize = 16u << 20; // whole connection
     std::uint32_t maxHeaderListSize = 64u << 10;
+    std::size_t maxPushesPerRequest = 16; // server push cap per response (0: never push)
+    bool earlyHints = true;               // 103 for navigation requests with preloads
 };
 
 class H2Session final : public net::ProtocolSession {
@@ -58,14 +61,22 @@ private:
     void flushOutbound(bool force);
     void dispatch(Stream &stream);
     void publishStreamClosed(Stream &stream, std::uint32_t errorCode);
+    void sendEarlyHints(Stream &parent, const site::Response &response);
+    void pushAssets(Stream &parent, const site::Response &response);
+    bool submitResponse(Stream &stream, site::Response &&response);
+    void publishPushOutcome(const Stream &stream, std::string outcome, std::string detail);
 
     site::Handler &m_handler;
     inspect::EventPublisher *m_events;
     std::uint64_t m_connectionId;
     std::string m_scheme;
+    H2Options m_options;
     nghttp2_session *m_session = nullptr;
 
     std::unordered_map<std::int32_t, std::unique_ptr<Stream>> m_streams;
+    std::unordered_set<std::string> m_requestedPaths; // by the client, on this connection
+    std::unordered_set<std::string> m_pushedPaths;    // promised on this connection
+    std::size_t m_openPushes = 0;
     std::uint32_t m_streamCount = 0;
 
     WireTap m_inTap{true};

@@ -85,8 +85,13 @@ struct TestClient::Callbacks {
             c.m_goaway = true;
             c.m_goawayCode = frame->goaway.error_code;
         }
-        if (frame->hd.type == NGHTTP2_PUSH_PROMISE)
-            c.m_responses[frame->hd.stream_id].pushPromises.push_back(c.m_promises.back());
+        if (frame->hd.type == NGHTTP2_PUSH_PROMISE) {
+            const TestPushPromise &p = c.m_promises.back();
+            c.m_responses[frame->hd.stream_id].pushPromises.push_back(p);
+            for (const std::string &path : c.m_options.cancelPushes)
+                if (path == p.path)
+                    nghttp2_submit_rst_stream(c.m_session, NGHTTP2_FLAG_NONE, p.promisedStreamId, NGHTTP2_CANCEL);
+        }
         return 0;
     }
 

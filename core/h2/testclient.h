@@ -46,6 +46,9 @@ struct TestClientOptions {
     std::uint32_t initialWindowSize = 65535;
     std::string authority = "localhost";
     std::string scheme = "http";
+    // Promised paths the client refuses with RST_STREAM CANCEL, as a browser
+    // does for what it already has in its cache.
+    std::vector<std::string> cancelPushes;
 };
 
 class TestClient final {

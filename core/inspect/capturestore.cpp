@@ -72,6 +72,11 @@ std::size_t heapBytes(const Notice &e) noexcept
     return heapBytes(e.code) + heapBytes(e.text);
 }
 
+std::size_t heapBytes(const PushOutcome &e) noexcept
+{
+    return heapBytes(e.path) + heapBytes(e.outcome) + heapBytes(e.detail);
+}
+
 // The copy of an opened/closed event kept in ConnectionInfo.
 template <typename T>
 std::size_t copyBytes(const T &d) noexcept
@@ -126,6 +131,8 @@ void CaptureStore::add(Event &&event)
             } else if constexpr (std::is_same_v<T, StreamOpened> || std::is_same_v<T, StreamClosed>
                                  || std::is_same_v<T, Notice>) {
                 indexStream(d.streamId);
+            } else if constexpr (std::is_same_v<T, PushOutcome>) {
+                indexStream(d.promisedStreamId);
             }
         },
         event.data);

@@ -128,8 +128,23 @@ struct Notice {
     bool operator==(const Notice &) const = default;
 };
 
+// What became of one server push promise.
+struct PushOutcome {
+    std::int32_t promisedStreamId = 0;
+    std::int32_t parentStreamId = 0;
+    std::string path;
+    // "completed", "cancelled" (RST_STREAM CANCEL), "refused" (REFUSED_STREAM),
+    // "reset" (another code) or "not-sent" (nghttp2 did not send the PUSH_PROMISE)
+    std::string outcome;
+    std::string detail;            // why, in words (nghttp2's reason for not-sent)
+    std::uint64_t resetAtNs = 0;   // when the client's RST_STREAM arrived, 0 if none
+    std::uint64_t bodyBytes = 0;   // DATA bytes of the pushed response sent before the end
+
+    bool operator==(const PushOutcome &) const = default;
+};
+
 using EventData = std::variant<ConnectionOpened, ConnectionClosed, FrameEvent, StreamOpened, StreamClosed,
-                               Http1Exchange, Notice>;
+                               Http1Exchange, Notice, PushOutcome>;
 
 struct Event {
     std::uint64_t timeNs = 0;

@@ -274,6 +274,20 @@ void formatNotice(std::string &out, const Notice &n)
     out += '\n';
 }
 
+void formatPushOutcome(std::string &out, const PushOutcome &p)
+{
+    appendf(out, "push stream %d (promised on stream %d) ", p.promisedStreamId, p.parentStreamId);
+    appendPrintable(out, p.path);
+    out += ": ";
+    appendPrintable(out, p.outcome);
+    if (!p.detail.empty()) {
+        out += " (";
+        appendPrintable(out, p.detail);
+        out += ')';
+    }
+    appendf(out, ", %llu B sent\n", static_cast<unsigned long long>(p.bodyBytes));
+}
+
 std::string format(const Event &event, std::uint64_t baseNs, const std::string *request)
 {
     std::string out;
@@ -293,6 +307,8 @@ std::string format(const Event &event, std::uint64_t baseNs, const std::string *
                 formatStreamClosed(out, d, request);
             else if constexpr (std::is_same_v<T, Http1Exchange>)
                 formatExchange(out, d);
+            else if constexpr (std::is_same_v<T, PushOutcome>)
+                formatPushOutcome(out, d);
             else
                 formatNotice(out, d);
         },

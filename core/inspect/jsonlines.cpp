@@ -121,6 +121,14 @@ void writeFields(JsonWriter &w, const Notice &d)
     w.key("code").str(d.code).key("text").str(d.text).key("streamId").num(d.streamId);
 }
 
+void writeFields(JsonWriter &w, const PushOutcome &d)
+{
+    w.key("kind").str("push-outcome");
+    w.key("promisedStreamId").num(d.promisedStreamId).key("parentStreamId").num(d.parentStreamId);
+    w.key("path").str(d.path).key("outcome").str(d.outcome).key("detail").str(d.detail);
+    w.key("resetAtNs").unum(d.resetAtNs).key("bodyBytes").unum(d.bodyBytes);
+}
+
 // ---- reading ----
 
 // Reads members of one object into fields; remembers the first problem.
@@ -347,6 +355,17 @@ void readFields(FieldReader &r, Notice &d)
     r.integer("streamId", d.streamId);
 }
 
+void readFields(FieldReader &r, PushOutcome &d)
+{
+    r.integer("promisedStreamId", d.promisedStreamId);
+    r.integer("parentStreamId", d.parentStreamId);
+    r.string("path", d.path);
+    r.string("outcome", d.outcome);
+    r.string("detail", d.detail);
+    r.integer("resetAtNs", d.resetAtNs);
+    r.integer("bodyBytes", d.bodyBytes);
+}
+
 Error badLine(const std::string &what)
 {
     return makeError(Errc::InvalidArgument, "not an h2scope event line: " + what);
@@ -410,6 +429,8 @@ Result<Event> fromJsonLine(std::string_view line)
         readAs(Http1Exchange{});
     else if (k == "notice")
         readAs(Notice{});
+    else if (k == "push-outcome")
+        readAs(PushOutcome{});
     else
         return badLine("unknown kind \"" + k + "\"");
 

@@ -2,6 +2,7 @@
 
 #include "body.h"
 #include "headers.h"
+#include "preloadlink.h"
 #include "request.h"
 
 #include <optional>
@@ -18,8 +19,13 @@ struct Response {
     HeaderList headers;
     std::optional<Body> body;
     // Paths the handler wants pushed along with this response (the
-    // `response.pushPromises()` idiom). Used by the push issue.
+    // `response.pushPromises()` idiom): the paths of `preloads` without
+    // `nopush`, in the same order, percent-encoded, possibly with a query.
     std::vector<std::string> pushPromises;
+    // The assets this response's page needs, for 103 Early Hints (and the
+    // source of pushPromises, which are these without the nopush ones).
+    // StaticSite fills it only for a 200 answer to GET (see linkHeaderValue()).
+    std::vector<PreloadLink> preloads;
     // Why the site answered the way it did when that is not obvious from
     // the status (e.g. "path escapes the folder via symlink"); shown in the
     // inspector's stream event. Empty for ordinary responses.
