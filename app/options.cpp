@@ -33,6 +33,10 @@ ParseOutcome parseOptions(const QStringList &arguments)
     const QCommandLineOption cert(QStringLiteral("cert"), QStringLiteral("PEM certificate (chain) file."),
                                   QStringLiteral("FILE"));
     const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("PEM private key file."), QStringLiteral("FILE"));
+    const QCommandLineOption caroot(QStringLiteral("caroot"),
+                                    QStringLiteral("Folder of the local CA that issues h2scope's certificate (default:"
+                                                   " $H2SCOPE_CAROOT, else the per-user data folder)."),
+                                    QStringLiteral("DIR"));
     const QCommandLineOption noTls(QStringLiteral("no-tls"),
                                    QStringLiteral("Cleartext: HTTP/2 with prior knowledge and HTTP/1.1 on one port."));
     const QCommandLineOption keylog(QStringLiteral("keylog"),
@@ -55,8 +59,18 @@ ParseOutcome parseOptions(const QStringList &arguments)
                                       QStringLiteral("Serve dotfiles such as .env (refused by default)."));
     const QCommandLineOption symlinks(QStringLiteral("follow-symlinks"),
                                       QStringLiteral("Serve symlinks that point outside the folder (refused by default)."));
-    p.addOptions({help, version, headless, host, port, cert, key, noTls, keylog, log, capture, har, workers, noCapture,
-                  listing, dotfiles, symlinks});
+    const QCommandLineOption push(QStringLiteral("push"),
+                                  QStringLiteral("Server push: off, rules (_headers and push_manifest.json) or auto "
+                                                 "(rules plus assets found in the HTML; the default)."),
+                                  QStringLiteral("off|rules|auto"), QStringLiteral("auto"));
+    const QCommandLineOption maxPushes(QStringLiteral("max-pushes"),
+                                       QStringLiteral("At most N pushes per response (default 16)."),
+                                       QStringLiteral("N"), QStringLiteral("16"));
+    const QCommandLineOption earlyHints(QStringLiteral("early-hints"),
+                                        QStringLiteral("Send 103 Early Hints to page loads (the default)."));
+    const QCommandLineOption noEarlyHints(QStringLiteral("no-early-hints"), QStringLiteral("Never send 103 Early Hints."));
+    p.addOptions({help, version, headless, host, port, cert, key, caroot, noTls, keylog, log, capture, har, workers, noCapture,
+                  listing, dotfiles, symlinks, push, maxPushes, earlyHints, noEarlyHints});
 
     ParseOutcome out;
     auto fail = [&](const QString &msg) {
@@ -85,6 +99,7 @@ ParseOutcome parseOptions(const QStringList &arguments)
     o.port = static_cast<quint16>(portValue);
     o.certFile = p.value(cert);
     o.keyFile = p.value(key);
+    o.caroot = p.value(caroot);
     if (o.certFile.isEmpty() != o.keyFile.isEmpty())
         return fail(QStringLiteral("--cert and --key go together: give both, or neither for a local certificate"));
     o.tls = !p.isSet(noTls);
@@ -115,6 +130,16 @@ ParseOutcome parseOptions(const QStringList &arguments)
     o.capture = !p.isSet(noCapture);
     if (!o.capture && (!o.captureFile.isEmpty() || !o.harFile.isEmpty() || o.log == LogMode::Frames))
         return fail(QStringLiteral("--no-capture turns events off, so --capture, --har and --log frames cannot work"));
+    o.pushMode = p.value(push);
+    if (o.pushMode != QLatin1String("off") && o.pushMode != QLatin1String("rules") && o.pushMode != QLatin1String("auto"))
+        return fail(QStringLiteral("--push %1: expected off, rules or auto").arg(o.pushMode));
+    const uint mp = p.value(maxPushes).toUInt(&ok);
+    if (!ok || mp > 100)
+        return fail(QStringLiteral("--max-pushes %1: expected a number from 0 to 100").arg(p.value(maxPushes)));
+    o.maxPushes = mp;
+    if (p.isSet(earlyHints) && p.isSet(noEarlyHints))
+        return fail(QStringLiteral("--early-hints and --no-early-hints contradict each other: pick one"));
+    o.earlyHints = !p.isSet(noEarlyHints);
     o.listing = p.isSet(listing);
     o.allowDotfiles = p.isSet(dotfiles);
     o.followSymlinks = p.isSet(symlinks);

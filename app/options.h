@@ -19,6 +19,7 @@ struct Options {
     quint16 port = 8443;
     QString certFile;
     QString keyFile;
+    QString caroot;          // --caroot: where the managed local CA lives ("" = H2SCOPE_CAROOT or the data folder)
     bool tls = true;
     QString keylogFile;      // --keylog, else SSLKEYLOGFILE
     LogMode log = LogMode::Requests;
@@ -30,6 +31,9 @@ struct Options {
     bool listing = false;
     bool allowDotfiles = false;
     bool followSymlinks = false;
+    QString pushMode = QStringLiteral("auto"); // off | rules | auto
+    unsigned maxPushes = 16;
+    bool earlyHints = true;
 };
 
 struct ParseOutcome {

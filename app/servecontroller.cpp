@@ -1,6 +1,9 @@
 #include "servecontroller.h"
 
 #include "inspect/har.h"
+#include "site/pushpolicy.h"
+#include "caroot.h"
+#include "leaf.h"
 #include "selfsigned.h"
 #include "tls/tlscontext.h"
 
@@ -8,6 +11,7 @@
 #include <QSaveFile>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace h2scope::app {
 
@@ -26,11 +30,19 @@ ServeController::~ServeController()
 
 Result<void> ServeController::start()
 {
+    // The CA's private keys must never be reachable from the served folder.
+    if (auto caroot = certs::resolveCaRoot(m_options.caroot.toStdString()); caroot) {
+        Result<void> safe = certs::refuseFolderContainingCaRoot(m_options.folder.toStdString(), *caroot);
+        if (!safe)
+            return safe.error();
+    }
+
     site::SiteOptions siteOptions;
     siteOptions.root = m_options.folder.toStdString();
     siteOptions.listing = m_options.listing;
     siteOptions.allowDotfiles = m_options.allowDotfiles;
     siteOptions.followSymlinksOutside = m_options.followSymlinks;
+    siteOptions.pushMode = site::parsePushMode(m_options.pushMode.toStdString()).value_or(site::PushMode::Auto);
     auto site = site::StaticSite::create(siteOptions);
     if (!site)
         return site.error();
@@ -40,6 +52,8 @@ Result<void> ServeController::start()
     serverOptions.host = m_options.host.toStdString();
     serverOptions.port = m_options.port;
     serverOptions.workers = m_options.workers;
+    serverOptions.h2.maxPushesPerRequest = m_options.maxPushes;
+    serverOptions.h2.earlyHints = m_options.earlyHints;
     if (m_options.tls) {
         tls::TlsOptions tlsOptions;
         tlsOptions.keylogFile = m_options.keylogFile.toStdString();
@@ -47,14 +61,41 @@ Result<void> ServeController::start()
             tlsOptions.certFile = m_options.certFile.toStdString();
             tlsOptions.keyFile = m_options.keyFile.toStdString();
         } else {
+            // The managed local CA's leaf (stderr, not stdout: the first stdout line is the URL).
             std::vector<std::string> extra;
-            if (m_options.host != QLatin1String("127.0.0.1") && m_options.host != QLatin1String("::1"))
-                extra.push_back(m_options.host.toStdString());
-            auto pem = certs::makeSelfSigned(extra);
-            if (!pem)
-                return pem.error();
-            tlsOptions.certPem = pem->certPem;
-            tlsOptions.keyPem = pem->keyPem;
+            const std::string host = m_options.host.toStdString();
+            if (host != "0.0.0.0" && host != "::" && host != "[::]")
+                extra.push_back(host); // a name or address the leaf must cover; defaults are merged away
+            auto caroot = certs::resolveCaRoot(m_options.caroot.toStdString());
+            auto leaf = caroot ? certs::ensureManagedLeaf(*caroot, extra) : Result<certs::ManagedLeaf>(caroot.error());
+            if (leaf) {
+                if (leaf->caCreated)
+                    std::fprintf(stderr,
+                                 "h2scope: created a local CA in %s. Browsers will warn until you trust it:"
+                                 " run `h2scope-certs trust`%s\n",
+                                 leaf->caroot.c_str(),
+                                 m_options.caroot.isEmpty() ? "" : (" --caroot " + leaf->caroot).c_str());
+                if (leaf->leafIssued)
+                    std::fprintf(stderr, "h2scope: issued the certificate %s (%s)\n",
+                                 certs::appLeafCertPath(leaf->caroot).c_str(), leaf->reason.c_str());
+                tlsOptions.certPem = leaf->pem.certPem;
+                tlsOptions.keyPem = leaf->pem.keyPem;
+            } else if (leaf.error().code == Errc::PermissionDenied || leaf.error().code == Errc::Io
+                       || leaf.error().code == Errc::NotFound) {
+                // The CA folder cannot be written (read-only home, no home): still serve, with a
+                // throwaway certificate no client trusts, and say why.
+                std::fprintf(stderr, "h2scope: cannot use the local CA (%s); serving with a throwaway"
+                                     " self-signed certificate that clients will not trust\n",
+                             leaf.error().message.c_str());
+                auto pem = certs::makeSelfSigned(extra);
+                if (!pem)
+                    return pem.error();
+                tlsOptions.certPem = pem->certPem;
+                tlsOptions.keyPem = pem->keyPem;
+            } else {
+                return leaf.error();
+            }
+            std::fflush(stderr);
         }
         auto ctx = tls::TlsContext::create(tlsOptions);
         if (!ctx)

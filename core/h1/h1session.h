@@ -74,7 +74,7 @@ public:
     std::string closeReason() const override;
 
     // False while the driver should not read more from the peer (see above).
-    bool wantsInput() const;
+    bool wantsInput() const override;
 
 private:
     // A parsed request waiting for its turn, or a malformed one to refuse.

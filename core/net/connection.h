@@ -57,6 +57,8 @@ public:
     // should be closed.
     bool wantsClose() const;
     bool closed() const noexcept { return m_closed; }
+    // False while the protocol wants the driver to pause reading.
+    bool wantsInput() const { return !m_session || m_session->wantsInput(); }
     bool handshakeDone() const noexcept;
     std::uint64_t id() const noexcept { return m_config.id; }
     std::uint64_t bytesIn() const noexcept { return m_bytesIn; }

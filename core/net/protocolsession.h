@@ -32,6 +32,11 @@ public:
     // Begins a graceful shutdown (GOAWAY; or close after the response in flight).
     virtual void shutdown() = 0;
 
+    // False while the session wants no more input for now (back-pressure:
+    // e.g. too many pipelined requests waiting); the driver stops reading
+    // and asks again after the next produce().
+    virtual bool wantsInput() const { return true; }
+
     // The peer closed its side; no more receive() calls follow.
     virtual void peerClosed() {}
 

@@ -82,7 +82,7 @@ public:
 private:
     void read()
     {
-        if (m_reading || m_finished || m_eof)
+        if (m_reading || m_finished || m_eof || !m_conn.wantsInput())
             return;
         m_reading = true;
         m_socket.async_read_some(asio::buffer(m_buf), [self = shared_from_this()](asio::error_code ec, std::size_t n) {
@@ -124,6 +124,7 @@ private:
                                   }
                                   self->m_lastActivity = std::chrono::steady_clock::now();
                                   self->pump();
+                                  self->read(); // resumes input paused by back-pressure
                               });
             return;
         }
@@ -150,9 +151,12 @@ private:
             return;
         }
         const auto idle = m_server.m_options.idleTimeout;
-        if (now - m_lastActivity >= idle && !m_writing) {
-            m_conn.close("idle timeout: nothing received or sent for "
-                         + std::to_string(idle.count() / 1000) + " s");
+        if (now - m_lastActivity >= idle) {
+            // A write that never completes is a peer that stopped reading.
+            m_conn.close(m_writing ? "send stalled: the peer read nothing for " + std::to_string(idle.count() / 1000)
+                                         + " s"
+                                   : "idle timeout: nothing received or sent for " + std::to_string(idle.count() / 1000)
+                                         + " s");
             finish({});
             return;
         }
