@@ -8,6 +8,7 @@
 #include "mime.h"
 #include "ranges.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -49,6 +50,31 @@ std::shared_ptr<const FileHandle> openRegularFile(const std::string &path, struc
     return handle;
 }
 
+// Adds the `_headers` headers: a header the site already set is replaced
+// (the user asked for their value), except Vary, which is merged so the
+// precompression negotiation stays announced. Content-Type only replaces the
+// file's own type: never an error page's, nor a multipart/byteranges one.
+void applyExtraHeaders(Response &response, const HeaderList &extra)
+{
+    for (const Header &header : extra) {
+        auto existing = std::find_if(response.headers.begin(), response.headers.end(),
+                                     [&](const Header &h) { return h.name == header.name; });
+        if (header.name == "content-type") {
+            const bool fileType = response.status == 200
+                || (response.status == 206 && existing != response.headers.end()
+                    && !existing->value.starts_with("multipart/"));
+            if (!fileType)
+                continue;
+        }
+        if (existing == response.headers.end())
+            response.headers.push_back(header);
+        else if (header.name == "vary")
+            existing->value += ", " + header.value;
+        else
+            existing->value = header.value;
+    }
+}
+
 } // namespace
 
 Result<std::unique_ptr<StaticSite>> StaticSite::create(SiteOptions options)
@@ -80,7 +106,8 @@ StaticSite::StaticSite(SiteOptions options, std::string realRoot)
     : m_options(std::move(options)),
       m_resolver(std::move(realRoot),
                  PathResolver::Options{m_options.allowDotfiles, m_options.allowPrivateKeyFiles,
-                                       m_options.followSymlinksOutside})
+                                       m_options.followSymlinksOutside}),
+      m_push(m_resolver, PushPolicy::Options{m_options.pushMode})
 {
 }
 
@@ -93,12 +120,14 @@ Response StaticSite::handle(const Request &request)
         response.headers.push_back({"allow", "GET, HEAD"});
     } else if (const TargetPath target = m_resolver.parseTarget(request.target); !target.ok()) {
         response = errorResponse(target.status, target.note);
-    } else if (const ResolvedPath resolved = m_resolver.resolve(target.path); !resolved.ok()) {
-        response = errorResponse(resolved.status, resolved.note);
-    } else if (resolved.kind == ResolvedPath::Kind::Directory) {
-        response = serveDirectory(request, target, resolved);
     } else {
-        response = serveFile(request, target.path, resolved);
+        if (const ResolvedPath resolved = m_resolver.resolve(target.path); !resolved.ok())
+            response = errorResponse(resolved.status, resolved.note);
+        else if (resolved.kind == ResolvedPath::Kind::Directory)
+            response = serveDirectory(request, target, resolved);
+        else
+            response = serveFile(request, target.path, target.path, resolved);
+        applyExtraHeaders(response, m_push.extraHeadersFor(target.path));
     }
 
     if (!response.header("x-content-type-options"))
@@ -126,7 +155,7 @@ Response StaticSite::serveDirectory(const Request &request, const TargetPath &ta
     const std::string indexPath = target.path + "index.html";
     const ResolvedPath index = m_resolver.resolve(indexPath);
     if (index.ok() && index.kind == ResolvedPath::Kind::File)
-        return serveFile(request, indexPath, index);
+        return serveFile(request, target.path, indexPath, index);
     if (!index.ok() && index.note.starts_with("refused"))
         return errorResponse(404, "index.html " + index.note);
     if (!m_options.listing)
@@ -143,7 +172,7 @@ Response StaticSite::serveDirectory(const Request &request, const TargetPath &ta
     return response;
 }
 
-Response StaticSite::serveFile(const Request &request, const std::string &urlPath,
+Response StaticSite::serveFile(const Request &request, const std::string &pagePath, const std::string &urlPath,
                                const ResolvedPath &resolved) const
 {
     // Which representation: a precompressed sibling if the client takes it.
@@ -258,7 +287,22 @@ Response StaticSite::serveFile(const Request &request, const std::string &urlPat
     response.headers.push_back({"content-type", contentType});
     addRepresentationHeaders(response);
     setBody(response, Body::fromFile(std::move(file), 0, length));
+    // Only a full 200 to GET: a 206 is a resumed download or media seek, not
+    // a page load that would use the pushes; a 304 means the client has it all.
+    if (request.method == "GET")
+        addPreloads(response, pagePath, urlPath, resolved);
     return response;
+}
+
+void StaticSite::addPreloads(Response &response, const std::string &pagePath, const std::string &urlPath,
+                             const ResolvedPath &resolved) const
+{
+    const std::string_view mime = mimeTypeFor(urlPath);
+    const bool isHtml = mime == "text/html" || mime == "application/xhtml+xml";
+    response.preloads = m_push.preloadsFor(pagePath, resolved.realPath, isHtml);
+    for (const PreloadLink &link : response.preloads)
+        if (!link.nopush)
+            response.pushPromises.push_back(link.path);
 }
 
 } // namespace h2scope::site

@@ -82,8 +82,12 @@ private slots:
     void refusalsExplainInNoteOnly();
     void symlinkInsideServes();
     void errorsHaveBodies();
+    void pushPreloadsOnGet200();
+    void pushHeadersOnEveryMatchingResponse();
+    void pushModeOff();
 
 private:
+    std::unique_ptr<StaticSite> makePushSite(PushMode mode);
     Response get(const std::string &target, HeaderList headers = {}, const std::string &method = "GET",
                  StaticSite *site = nullptr);
 
@@ -627,6 +631,115 @@ void TestStaticSite::errorsHaveBodies()
         QCOMPARE(header(r, "content-length"), QString::number(body.size()));
         QCOMPARE(header(r, "x-content-type-options"), QString("nosniff"));
     }
+}
+
+std::unique_ptr<StaticSite> TestStaticSite::makePushSite(PushMode mode)
+{
+    const std::string root = m_base + "/pushsite";
+    if (::mkdir(root.c_str(), 0755) == 0) {
+        ::mkdir((root + "/css").c_str(), 0755);
+        ::mkdir((root + "/docs").c_str(), 0755);
+        writeFile(root + "/css/site.css", "body{}");
+        writeFile(root + "/app.js", "1");
+        writeFile(root + "/font.woff2", "F");
+        writeFile(root + "/index.html", "<link rel=stylesheet href=css/site.css><script src=app.js></script>"
+                                        "<script src=missing.js></script><link rel=preload as=document href=/>");
+        writeFile(root + "/docs/index.html", "<script src=../app.js></script>");
+        writeFile(root + "/_headers", "/*\n  X-Frame-Options: DENY\n"
+                                      "  Link: </font.woff2>; rel=preload; as=font; nopush\n"
+                                      "/css/*\n  Cache-Control: max-age=60\n  Vary: Origin\n"
+                                      "  Content-Type: text/x-custom\n");
+    }
+    SiteOptions options;
+    options.root = root;
+    options.pushMode = mode;
+    auto site = StaticSite::create(options);
+    if (!site)
+        return nullptr;
+    return std::move(site).value();
+}
+
+void TestStaticSite::pushPreloadsOnGet200()
+{
+    QCOMPARE(SiteOptions{}.pushMode, PushMode::Auto);
+    auto site = makePushSite(PushMode::Auto);
+    QVERIFY(site);
+    Response home = get("/", {}, "GET", site.get());
+    QCOMPARE(home.status, 200);
+    QCOMPARE(home.preloads.size(), std::size_t(3));
+    QCOMPARE(home.preloads[0].path, std::string("/font.woff2"));
+    QVERIFY(home.preloads[0].nopush);
+    QCOMPARE(linkHeaderValue(home.preloads[0]), std::string("</font.woff2>; rel=preload; as=font; crossorigin; nopush"));
+    QCOMPARE(home.preloads[1].path, std::string("/css/site.css"));
+    QCOMPARE(home.preloads[1].as, std::string("style"));
+    // Pushes are the preloads without nopush; never the page, never a missing file.
+    QCOMPARE(home.pushPromises, (std::vector<std::string>{"/css/site.css", "/app.js"}));
+    Response docs = get("/docs/", {}, "GET", site.get());
+    QCOMPARE(docs.pushPromises, (std::vector<std::string>{"/app.js"}));
+
+    // HEAD, 304 and 206 carry no pushes.
+    Response head = get("/", {}, "HEAD", site.get());
+    QCOMPARE(head.status, 200);
+    QVERIFY(head.preloads.empty() && head.pushPromises.empty());
+    Response notModified = get("/", {{"if-none-match", header(home, "etag").toStdString()}}, "GET", site.get());
+    QCOMPARE(notModified.status, 304);
+    QVERIFY(notModified.preloads.empty() && notModified.pushPromises.empty());
+    Response partial = get("/", {{"range", "bytes=0-3"}}, "GET", site.get());
+    QCOMPARE(partial.status, 206);
+    QVERIFY(partial.preloads.empty() && partial.pushPromises.empty());
+    // Non-HTML files get the `_headers` preloads only.
+    Response css = get("/css/site.css", {}, "GET", site.get());
+    QCOMPARE(css.preloads.size(), std::size_t(1));
+    QVERIFY(css.pushPromises.empty());
+    // Rules mode: no discovery.
+    auto rules = makePushSite(PushMode::Rules);
+    QVERIFY(rules);
+    Response ruled = get("/", {}, "GET", rules.get());
+    QCOMPARE(ruled.preloads.size(), std::size_t(1));
+    QVERIFY(ruled.pushPromises.empty());
+}
+
+void TestStaticSite::pushHeadersOnEveryMatchingResponse()
+{
+    auto site = makePushSite(PushMode::Auto);
+    QVERIFY(site);
+    Response home = get("/", {}, "GET", site.get());
+    QCOMPARE(header(home, "x-frame-options"), QString("DENY"));
+    QCOMPARE(header(home, "link"), QString("</font.woff2>; rel=preload; as=font; nopush"));
+    QCOMPARE(header(home, "content-type"), QString("text/html; charset=utf-8"));
+    Response head = get("/", {}, "HEAD", site.get());
+    QCOMPARE(header(head, "x-frame-options"), QString("DENY"));
+    Response notModified = get("/", {{"if-none-match", header(home, "etag").toStdString()}}, "GET", site.get());
+    QCOMPARE(notModified.status, 304);
+    QCOMPARE(header(notModified, "x-frame-options"), QString("DENY"));
+    Response missing = get("/nope", {}, "GET", site.get());
+    QCOMPARE(missing.status, 404);
+    QCOMPARE(header(missing, "x-frame-options"), QString("DENY"));
+
+    // A header the site sets is replaced; Vary is merged; Content-Type only
+    // replaces the file's own type.
+    Response css = get("/css/site.css", {}, "GET", site.get());
+    QCOMPARE(header(css, "cache-control"), QString("max-age=60"));
+    QCOMPARE(std::count_if(css.headers.begin(), css.headers.end(),
+                           [](const Header &h) { return h.name == "cache-control"; }),
+             std::ptrdiff_t(1));
+    QCOMPARE(header(css, "vary"), QString("Origin"));
+    QCOMPARE(header(css, "content-type"), QString("text/x-custom"));
+    Response cssMissing = get("/css/none.css", {}, "GET", site.get());
+    QCOMPARE(cssMissing.status, 404);
+    QVERIFY(header(cssMissing, "content-type").startsWith("text/html"));
+}
+
+void TestStaticSite::pushModeOff()
+{
+    auto site = makePushSite(PushMode::Off);
+    QVERIFY(site);
+    Response home = get("/", {}, "GET", site.get());
+    QCOMPARE(home.status, 200);
+    QVERIFY(home.preloads.empty());
+    QVERIFY(home.pushPromises.empty());
+    QCOMPARE(header(home, "x-frame-options"), QString("DENY"));
+    QVERIFY(!home.header("link"));
 }
 
 QTEST_APPLESS_MAIN(TestStaticSite)

@@ -1,0 +1,36 @@
+#pragma once
+// Finds the subresources an HTML page will fetch first, with a real HTML5
+// tokenizer and tree builder (gumbo), so comments, <template> contents,
+// <noscript> fallbacks, odd attribute case and quoting all behave the way
+// a browser sees them.
+
+#include "preloadlink.h"
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace h2scope::site {
+
+struct DiscoveryLimits {
+    std::size_t maxHtmlBytes = 2 * 1024 * 1024; // only this much of the page is parsed
+    std::size_t maxAssets = 64;
+};
+
+// In document order, without duplicates:
+//   <link rel=stylesheet href>            -> as=style  (not "alternate", not disabled)
+//   <script src>                          -> as=script (classic or type=module; module
+//                                            scripts are CORS fetches: crossorigin)
+//   <link rel=modulepreload href>         -> as=script, crossorigin
+//   <link rel=preload href as=X>          -> as=X (its `type`; crossorigin for fonts
+//                                            or when the attribute is present)
+// URLs are resolved against the document's first <base href> if it is
+// same-origin, else against `pageUrlPath` (the decoded URL path of the page);
+// anything not same-origin (other hosts, `//host`, `data:` ...) is skipped;
+// see resolveSameOriginPath(). Whether the files exist is not checked here.
+// Elements inside <template>, <noscript> or SVG/MathML are ignored, as are
+// scripts with a non-JavaScript type or `nomodule`. Any thread.
+std::vector<PreloadLink> discoverAssets(std::string_view html, std::string_view pageUrlPath,
+                                        const DiscoveryLimits &limits = {});
+
+} // namespace h2scope::site

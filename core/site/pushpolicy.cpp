@@ -1,0 +1,255 @@
+#include "pushpolicy.h"
+
+#include "headersrules.h"
+#include "pushmanifest.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace h2scope::site {
+
+namespace {
+
+constexpr const char *kHeadersFile = "/_headers";
+constexpr const char *kManifestFile = "/push_manifest.json";
+
+PushPolicy::FileKey keyFromStat(const struct stat &st)
+{
+    PushPolicy::FileKey key;
+    key.dev = static_cast<unsigned long long>(st.st_dev);
+    key.ino = static_cast<unsigned long long>(st.st_ino);
+    key.size = static_cast<unsigned long long>(st.st_size);
+    key.mtimeSec = static_cast<long long>(st.st_mtim.tv_sec);
+    key.mtimeNsec = static_cast<long long>(st.st_mtim.tv_nsec);
+    key.exists = true;
+    return key;
+}
+
+PushPolicy::FileKey statKey(const std::string &path)
+{
+    struct stat st {};
+    if (path.empty() || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return {};
+    return keyFromStat(st);
+}
+
+// Reads at most `limit` bytes of the regular file `path`; the key describes
+// the file actually read. O_NONBLOCK and O_NOFOLLOW for the same reasons as
+// StaticSite: a FIFO must not hang us, and `path` is already symlink-free.
+bool readPrefix(const std::string &path, std::size_t limit, std::string &out, PushPolicy::FileKey &key)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    struct stat st {};
+    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (ok) {
+        key = keyFromStat(st);
+        out.resize(std::min<std::size_t>(limit, static_cast<std::size_t>(st.st_size)));
+        std::size_t done = 0;
+        while (done < out.size()) {
+            const ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            done += static_cast<std::size_t>(n);
+        }
+        out.resize(done);
+    }
+    ::close(fd);
+    return ok;
+}
+
+std::string directoryOf(const std::string &urlPath)
+{
+    const auto slash = urlPath.rfind('/');
+    return slash == std::string::npos ? std::string("/") : urlPath.substr(0, slash + 1);
+}
+
+} // namespace
+
+struct PushPolicy::RuleFiles {
+    FileKey headersKey;
+    FileKey manifestKey;
+    std::optional<HeadersRules> headers;
+    std::optional<PushManifest> manifest;
+    std::vector<std::string> warnings;
+};
+
+std::optional<PushMode> parsePushMode(std::string_view text)
+{
+    std::string lowered(text);
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) {
+        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    });
+    if (lowered == "off")
+        return PushMode::Off;
+    if (lowered == "rules")
+        return PushMode::Rules;
+    if (lowered == "auto")
+        return PushMode::Auto;
+    return std::nullopt;
+}
+
+const char *pushModeName(PushMode mode)
+{
+    switch (mode) {
+    case PushMode::Off:
+        return "off";
+    case PushMode::Rules:
+        return "rules";
+    case PushMode::Auto:
+        return "auto";
+    }
+    return "auto";
+}
+
+PushPolicy::PushPolicy(PathResolver resolver, Options options)
+    : m_resolver(std::move(resolver)), m_options(options)
+{
+}
+
+PushPolicy::~PushPolicy() = default;
+
+std::shared_ptr<const PushPolicy::RuleFiles> PushPolicy::ruleFiles() const
+{
+    const auto now = std::chrono::steady_clock::now();
+    std::shared_ptr<const RuleFiles> current;
+    {
+        std::lock_guard lock(m_mutex);
+        current = m_rules;
+        if (current && now - m_lastCheck < m_options.recheckInterval)
+            return current;
+        m_lastCheck = now;
+    }
+    if (current) {
+        const ResolvedPath headers = m_resolver.resolve(kHeadersFile);
+        const ResolvedPath manifest = m_resolver.resolve(kManifestFile);
+        if (statKey(headers.ok() ? headers.realPath : std::string()) == current->headersKey
+            && statKey(manifest.ok() ? manifest.realPath : std::string()) == current->manifestKey)
+            return current;
+    }
+    auto fresh = loadRuleFiles();
+    std::lock_guard lock(m_mutex);
+    m_rules = fresh;
+    return fresh;
+}
+
+std::shared_ptr<const PushPolicy::RuleFiles> PushPolicy::loadRuleFiles() const
+{
+    auto files = std::make_shared<RuleFiles>();
+    std::string text;
+    if (const ResolvedPath headers = m_resolver.resolve(kHeadersFile); headers.ok()) {
+        if (readPrefix(headers.realPath, HeadersRules::kMaxTextBytes + 1, text, files->headersKey)) {
+            if (auto parsed = HeadersRules::parse(text)) {
+                for (const std::string &w : parsed->warnings())
+                    files->warnings.push_back("_headers: " + w);
+                files->headers.emplace(std::move(*parsed));
+            } else {
+                files->warnings.push_back("_headers: " + parsed.error().message);
+            }
+        }
+    }
+    if (const ResolvedPath manifest = m_resolver.resolve(kManifestFile); manifest.ok()) {
+        if (readPrefix(manifest.realPath, PushManifest::kMaxTextBytes + 1, text, files->manifestKey)) {
+            if (auto parsed = PushManifest::parse(text)) {
+                for (const std::string &w : parsed->warnings())
+                    files->warnings.push_back("push_manifest.json: " + w);
+                files->manifest.emplace(std::move(*parsed));
+            } else {
+                files->warnings.push_back("push_manifest.json: " + parsed.error().message);
+            }
+        }
+    }
+    return files;
+}
+
+std::vector<PreloadLink> PushPolicy::discovered(const std::string &urlPath, const std::string &realPath) const
+{
+    // Relative URLs resolve against the page's folder, so a file reached
+    // through two folders (a symlink) is cached once per folder.
+    const std::string cacheKey = realPath + '\n' + directoryOf(urlPath);
+    const FileKey key = statKey(realPath);
+    if (!key.exists)
+        return {};
+    {
+        std::lock_guard lock(m_mutex);
+        if (const auto it = m_pages.find(cacheKey); it != m_pages.end() && it->second.key == key)
+            return it->second.links;
+    }
+    std::string html;
+    FileKey readKey;
+    if (!readPrefix(realPath, m_options.maxHtmlBytes, html, readKey))
+        return {};
+    CachedPage page{readKey, discoverAssets(html, urlPath, {m_options.maxHtmlBytes, m_options.maxAssets})};
+    std::lock_guard lock(m_mutex);
+    if (m_pages.size() >= m_options.maxCachedPages && !m_pages.contains(cacheKey))
+        m_pages.clear(); // crude but bounded; pages are re-parsed on demand
+    m_pages[cacheKey] = page;
+    return page.links;
+}
+
+bool PushPolicy::existsAsFile(const std::string &path, std::string *realPath) const
+{
+    const TargetPath target = m_resolver.parseTarget(path);
+    if (!target.ok() || target.endsWithSlash())
+        return false;
+    const ResolvedPath resolved = m_resolver.resolve(target.path);
+    if (!resolved.ok() || resolved.kind != ResolvedPath::Kind::File)
+        return false;
+    *realPath = resolved.realPath;
+    return true;
+}
+
+std::vector<PreloadLink> PushPolicy::preloadsFor(const std::string &urlPath, const std::string &realPath,
+                                                 bool isHtml) const
+{
+    if (m_options.mode == PushMode::Off || m_options.maxAssets == 0)
+        return {};
+    const auto rules = ruleFiles();
+    std::vector<PreloadLink> candidates;
+    if (rules->headers)
+        candidates = rules->headers->preloadsFor(urlPath);
+    if (rules->manifest) {
+        auto fromManifest = rules->manifest->assetsFor(urlPath);
+        candidates.insert(candidates.end(), fromManifest.begin(), fromManifest.end());
+    }
+    if (m_options.mode == PushMode::Auto && isHtml) {
+        auto fromPage = discovered(urlPath, realPath);
+        candidates.insert(candidates.end(), fromPage.begin(), fromPage.end());
+    }
+
+    std::vector<PreloadLink> out;
+    std::string assetRealPath;
+    for (PreloadLink &link : candidates) {
+        if (out.size() >= m_options.maxAssets)
+            break;
+        const bool seen = std::any_of(out.begin(), out.end(), [&](const PreloadLink &l) { return l.path == link.path; });
+        if (seen || !existsAsFile(link.path, &assetRealPath) || assetRealPath == realPath)
+            continue;
+        out.push_back(std::move(link));
+    }
+    return out;
+}
+
+HeaderList PushPolicy::extraHeadersFor(const std::string &urlPath) const
+{
+    const auto rules = ruleFiles();
+    if (!rules->headers)
+        return {};
+    HeaderList headers = rules->headers->headersFor(urlPath);
+    if (m_options.mode == PushMode::Off)
+        std::erase_if(headers, [](const Header &h) { return h.name == "link"; });
+    return headers;
+}
+
+std::vector<std::string> PushPolicy::warnings() const
+{
+    return ruleFiles()->warnings;
+}
+
+} // namespace h2scope::site

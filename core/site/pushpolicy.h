@@ -1,0 +1,106 @@
+#pragma once
+// Decides what a response announces (103 Early Hints, Link) and pushes
+// (PUSH_PROMISE), from three same-origin sources, in this order:
+//   1. `_headers` rules at the root (Link: ...; rel=preload), in file order;
+//   2. `push_manifest.json` at the root (Polymer format), by weight;
+//   3. discovery in HTML pages (stylesheets, scripts, modulepreload,
+//      preload), in document order, mode Auto only.
+// Every path is resolved through the site's PathResolver: only regular files
+// inside the folder that may be served (no dotfiles, nothing outside) are
+// kept; the page itself and duplicates are dropped.
+
+#include "headers.h"
+#include "htmlassets.h"
+#include "pathresolver.h"
+#include "preloadlink.h"
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace h2scope::site {
+
+enum class PushMode {
+    Off,   // no preloads from any source; `_headers` still adds its non-Link headers
+    Rules, // `_headers` and push_manifest.json
+    Auto,  // rules, then discovery in HTML pages
+};
+
+// "off", "rules", "auto" (case-insensitive); nullopt otherwise.
+std::optional<PushMode> parsePushMode(std::string_view text);
+const char *pushModeName(PushMode mode);
+
+class PushPolicy final {
+public:
+    struct Options {
+        PushMode mode = PushMode::Auto;
+        // How often `_headers` and push_manifest.json are stat()ed for changes.
+        std::chrono::milliseconds recheckInterval{1000};
+        std::size_t maxAssets = 64;                 // per response, all sources together
+        std::size_t maxHtmlBytes = 2 * 1024 * 1024; // parsed per page
+        std::size_t maxCachedPages = 1024;          // discovery cache entries
+    };
+
+    // `resolver` is the site's (copied): it decides which files exist and may
+    // be served. Nothing is read until the first call.
+    PushPolicy(PathResolver resolver, Options options);
+    ~PushPolicy();
+
+    PushPolicy(const PushPolicy &) = delete;
+    PushPolicy &operator=(const PushPolicy &) = delete;
+
+    // The preloads for the response to the decoded URL path `urlPath`, whose
+    // file is `realPath` (as PathResolver::resolve() gave it; used to skip
+    // the page itself and as the discovery cache key) and which is an HTML
+    // page when `isHtml`. At most Options::maxAssets, rules first, then the
+    // manifest, then discovery. Empty in mode Off. A file that cannot be read
+    // contributes nothing. Any thread; file I/O happens outside the lock.
+    std::vector<PreloadLink> preloadsFor(const std::string &urlPath, const std::string &realPath,
+                                         bool isHtml) const;
+
+    // The `_headers` headers for `urlPath` (lowercase names); in mode Off
+    // without the Link headers. Any thread.
+    HeaderList extraHeadersFor(const std::string &urlPath) const;
+
+    // Why parts of `_headers` or push_manifest.json were ignored, prefixed
+    // with the file name ("_headers: line 3: ..."); empty when both are fine
+    // or absent. Reflects the files as last loaded. Any thread.
+    std::vector<std::string> warnings() const;
+
+    PushMode mode() const { return m_options.mode; }
+
+    // A file's identity for change detection.
+    struct FileKey {
+        unsigned long long dev = 0, ino = 0, size = 0;
+        long long mtimeSec = 0, mtimeNsec = 0;
+        bool exists = false;
+        bool operator==(const FileKey &) const = default;
+    };
+
+private:
+    struct RuleFiles;
+    struct CachedPage {
+        FileKey key;
+        std::vector<PreloadLink> links;
+    };
+
+    std::shared_ptr<const RuleFiles> ruleFiles() const;
+    std::shared_ptr<const RuleFiles> loadRuleFiles() const;
+    std::vector<PreloadLink> discovered(const std::string &urlPath, const std::string &realPath) const;
+    bool existsAsFile(const std::string &path, std::string *realPath) const;
+
+    PathResolver m_resolver;
+    Options m_options;
+
+    mutable std::mutex m_mutex; // guards everything below; never held during I/O
+    mutable std::shared_ptr<const RuleFiles> m_rules;
+    mutable std::chrono::steady_clock::time_point m_lastCheck;
+    mutable std::unordered_map<std::string, CachedPage> m_pages;
+};
+
+} // namespace h2scope::site
