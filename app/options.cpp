@@ -69,8 +69,16 @@ ParseOutcome parseOptions(const QStringList &arguments)
     const QCommandLineOption earlyHints(QStringLiteral("early-hints"),
                                         QStringLiteral("Send 103 Early Hints to page loads (the default)."));
     const QCommandLineOption noEarlyHints(QStringLiteral("no-early-hints"), QStringLiteral("Never send 103 Early Hints."));
+    const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
+                                            QStringLiteral("Serve at most N connections at once; more are refused "
+                                                           "(default 10000)."),
+                                            QStringLiteral("N"), QStringLiteral("10000"));
+    const QCommandLineOption idleTimeout(QStringLiteral("idle-timeout"),
+                                         QStringLiteral("Close a connection after S seconds without traffic "
+                                                        "(default 120)."),
+                                         QStringLiteral("S"), QStringLiteral("120"));
     p.addOptions({help, version, headless, host, port, cert, key, caroot, noTls, keylog, log, capture, har, workers, noCapture,
-                  listing, dotfiles, symlinks, push, maxPushes, earlyHints, noEarlyHints});
+                  listing, dotfiles, symlinks, push, maxPushes, earlyHints, noEarlyHints, maxConnections, idleTimeout});
 
     ParseOutcome out;
     auto fail = [&](const QString &msg) {
@@ -127,6 +135,15 @@ ParseOutcome parseOptions(const QStringList &arguments)
             return fail(QStringLiteral("--workers %1: expected a number from 1 to 64").arg(p.value(workers)));
         o.workers = w;
     }
+    const uint mc = p.value(maxConnections).toUInt(&ok);
+    if (!ok || mc == 0 || mc > 1000000)
+        return fail(QStringLiteral("--max-connections %1: expected a number from 1 to 1000000")
+                        .arg(p.value(maxConnections)));
+    o.maxConnections = mc;
+    const uint it = p.value(idleTimeout).toUInt(&ok);
+    if (!ok || it == 0 || it > 86400)
+        return fail(QStringLiteral("--idle-timeout %1: expected seconds from 1 to 86400").arg(p.value(idleTimeout)));
+    o.idleTimeoutSeconds = it;
     o.capture = !p.isSet(noCapture);
     if (!o.capture && (!o.captureFile.isEmpty() || !o.harFile.isEmpty() || o.log == LogMode::Frames))
         return fail(QStringLiteral("--no-capture turns events off, so --capture, --har and --log frames cannot work"));

@@ -27,6 +27,8 @@ struct Options {
     QString captureFile;     // JSON Lines, written live
     QString harFile;         // written on exit
     unsigned workers = 0;
+    unsigned maxConnections = 10000; // --max-connections: more are refused
+    unsigned idleTimeoutSeconds = 120; // --idle-timeout
     bool capture = true;     // --no-capture turns the inspector's events off
     bool listing = false;
     bool allowDotfiles = false;

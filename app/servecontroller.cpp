@@ -52,6 +52,8 @@ Result<void> ServeController::start()
     serverOptions.host = m_options.host.toStdString();
     serverOptions.port = m_options.port;
     serverOptions.workers = m_options.workers;
+    serverOptions.maxConnections = m_options.maxConnections;
+    serverOptions.idleTimeout = std::chrono::seconds(m_options.idleTimeoutSeconds);
     serverOptions.h2.maxPushesPerRequest = m_options.maxPushes;
     serverOptions.h2.earlyHints = m_options.earlyHints;
     if (m_options.tls) {
@@ -133,6 +135,12 @@ QString ServeController::url() const
 std::uint64_t ServeController::droppedEvents() const
 {
     return m_hub ? m_hub->dropped() : 0;
+}
+
+void ServeController::setCapturePaused(bool paused)
+{
+    if (m_hub)
+        m_hub->setEnabled(!paused);
 }
 
 void ServeController::drain()

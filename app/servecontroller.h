@@ -47,6 +47,9 @@ public:
     // Null unless a store is kept (GUI or --har).
     inspect::CaptureStore *store() const { return m_store.get(); }
     std::uint64_t droppedEvents() const;
+    // Inspector pause (GUI): the hub stops taking events until resumed;
+    // what is already captured stays. No-op when capture is off.
+    void setCapturePaused(bool paused);
 
 signals:
     // Emitted after each drain that brought events.

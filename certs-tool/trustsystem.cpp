@@ -1,0 +1,158 @@
+// The Linux system trust store: an anchor file plus the distribution's
+// extraction command. Writing there needs root: when not root, pkexec is used
+// where a graphical session can answer its prompt, else the exact command is
+// printed for the user to run.
+
+#include "caroot.h"
+#include "command.h"
+#include "truststores.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace h2scope::certs::internal {
+namespace {
+
+struct SystemLayout {
+    const char *anchorDir;
+    const char *extension;
+    std::vector<std::string> update; // the extraction command
+    const char *bundle;              // the file OpenSSL-based programs read
+};
+
+// Debian/Ubuntu, Fedora/RHEL, Arch, openSUSE.
+const SystemLayout *detectLayout()
+{
+    static const SystemLayout layouts[] = {
+        {"/usr/local/share/ca-certificates", ".crt", {"update-ca-certificates"}, "/etc/ssl/certs/ca-certificates.crt"},
+        {"/etc/pki/ca-trust/source/anchors", ".pem", {"update-ca-trust", "extract"}, "/etc/pki/tls/certs/ca-bundle.crt"},
+        {"/etc/ca-certificates/trust-source/anchors", ".crt", {"trust", "extract-compat"},
+         "/etc/ssl/certs/ca-certificates.crt"},
+        {"/etc/pki/trust/anchors", ".pem", {"update-ca-certificates"}, "/var/lib/ca-certificates/ca-bundle.pem"},
+    };
+    std::error_code ec;
+    for (const SystemLayout &l : layouts)
+        if (std::filesystem::is_directory(l.anchorDir, ec) && !findExecutable(l.update.front()).empty())
+            return &l;
+    return nullptr;
+}
+
+// The base64 body of a PEM certificate, on one line, to find it inside a bundle.
+std::string pemBody(const std::string &pem)
+{
+    std::string body;
+    bool in = false;
+    std::size_t pos = 0;
+    while (pos < pem.size()) {
+        std::size_t end = pem.find('\n', pos);
+        if (end == std::string::npos)
+            end = pem.size();
+        std::string line = pem.substr(pos, end - pos);
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.rfind("-----BEGIN", 0) == 0)
+            in = true;
+        else if (line.rfind("-----END", 0) == 0)
+            break;
+        else if (in)
+            body += line;
+        pos = end + 1;
+    }
+    return body;
+}
+
+bool bundleContains(const std::string &bundlePath, const std::string &certPem)
+{
+    auto bundle = readWholeFile(bundlePath);
+    if (!bundle)
+        return false;
+    std::string flat;
+    for (char c : *bundle)
+        if (c != '\n' && c != '\r')
+            flat += c;
+    const std::string body = pemBody(certPem);
+    return !body.empty() && flat.find(body) != std::string::npos;
+}
+
+std::string asShell(const std::vector<std::vector<std::string>> &commands)
+{
+    std::string out;
+    for (const auto &c : commands)
+        out += (out.empty() ? "" : " && ") + commandLine(c);
+    return out;
+}
+
+// Runs `commands` as root: directly, through pkexec, or not at all (then the
+// message holds the line to run).
+TrustChange runAsRoot(StoreKind kind, const std::string &location, const std::vector<std::vector<std::string>> &commands,
+                      const std::string &doneMessage)
+{
+    TrustChange c{kind, location, false, "", true};
+    if (isRoot()) {
+        for (const auto &cmd : commands) {
+            const CommandResult r = runCommand(cmd, 120000);
+            if (!r.ok()) {
+                c.message = r.describe(cmd.front());
+                return c;
+            }
+        }
+        c.done = true;
+        c.message = doneMessage;
+        return c;
+    }
+    const std::string line = asShell(commands);
+    const bool graphical = std::getenv("DISPLAY") || std::getenv("WAYLAND_DISPLAY");
+    if (graphical && !findExecutable("pkexec").empty()) {
+        const CommandResult r = runCommand({"pkexec", "/bin/sh", "-c", line}, 120000);
+        if (r.ok()) {
+            c.done = true;
+            c.message = doneMessage + " (through pkexec)";
+            return c;
+        }
+    }
+    c.message = "the system store needs root; run: sudo sh -c " + commandLine({line});
+    return c;
+}
+
+} // namespace
+
+StoreStatus systemStatus(const LocalCa &ca)
+{
+    const SystemLayout *layout = detectLayout();
+    if (!layout)
+        return {StoreKind::System, "", TrustState::NotPresent,
+                "no supported system trust store (update-ca-certificates, update-ca-trust or trust) was found"};
+    const std::string anchor = std::string(layout->anchorDir) + "/" + anchorBaseName(ca) + layout->extension;
+    const bool hasAnchor = fileExists(anchor);
+    const bool inBundle = bundleContains(layout->bundle, ca.certPem());
+    if (inBundle)
+        return {StoreKind::System, anchor, TrustState::Trusted, std::string("in ") + layout->bundle};
+    if (hasAnchor)
+        return {StoreKind::System, anchor, TrustState::NotTrusted,
+                "the anchor is installed but not extracted; run: sudo " + commandLine(layout->update)};
+    return {StoreKind::System, anchor, TrustState::NotTrusted, std::string("not in ") + layout->bundle};
+}
+
+TrustChange systemInstall(const LocalCa &ca)
+{
+    const SystemLayout *layout = detectLayout();
+    if (!layout)
+        return {StoreKind::System, "", true, "no system trust store on this machine; nothing to do", false};
+    const std::string anchor = std::string(layout->anchorDir) + "/" + anchorBaseName(ca) + layout->extension;
+    return runAsRoot(StoreKind::System, anchor,
+                     {{"install", "-m", "0644", LocalCa::certPath(ca.root()), anchor}, layout->update},
+                     "installed as " + anchor);
+}
+
+TrustChange systemUninstall(const LocalCa &ca, const std::string &anchorPath)
+{
+    const SystemLayout *layout = detectLayout();
+    std::string anchor = anchorPath;
+    if (anchor.empty() && layout)
+        anchor = std::string(layout->anchorDir) + "/" + anchorBaseName(ca) + layout->extension;
+    if (!layout || anchor.empty())
+        return {StoreKind::System, anchorPath, true, "no system trust store on this machine; nothing to do", false};
+    return runAsRoot(StoreKind::System, anchor, {{"rm", "-f", anchor}, layout->update}, "removed " + anchor);
+}
+
+} // namespace h2scope::certs::internal

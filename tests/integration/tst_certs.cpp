@@ -1,0 +1,249 @@
+// The managed local CA end to end: h2scope serves with the CA's leaf, and real
+// clients trust it through the CA alone (curl --cacert, Node with
+// NODE_EXTRA_CA_CERTS, headless Chromium after `h2scope-certs trust --store
+// nss` into a temporary HOME), then `untrust` removes it again.
+
+#include "serverprocess.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace h2scope::testing;
+
+namespace {
+
+const QByteArray kMarker = "h2scope-managed-ca-page-7f3a";
+
+QString certsBinary()
+{
+    const QString fromEnv = qEnvironmentVariable("H2SCOPE_CERTS_BIN");
+    return fromEnv.isEmpty() ? QStringLiteral(H2SCOPE_CERTS_BIN) : fromEnv;
+}
+
+} // namespace
+
+class TestCerts final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void firstRunCreatesCaAndLeaf();
+    void refusesFolderContainingCa();
+    void curlWithCaCert();
+    void nodeWithExtraCaCerts();
+    void chromiumTrustsAfterNssInstall();
+    void certsCommandExitCodes();
+
+private:
+    QString chromiumDump(const QString &url, const QString &profile);
+
+    QTemporaryDir m_tmp;
+    QString m_site;
+    QString m_caroot;
+    QString m_home;
+};
+
+void TestCerts::initTestCase()
+{
+    QVERIFY(m_tmp.isValid());
+    m_site = m_tmp.path() + "/site";
+    m_caroot = m_tmp.path() + "/caroot";
+    m_home = m_tmp.path() + "/home";
+    QVERIFY(QDir().mkpath(m_site));
+    QVERIFY(QDir().mkpath(m_home));
+    QFile index(m_site + "/index.html");
+    QVERIFY(index.open(QIODevice::WriteOnly));
+    index.write("<!doctype html><html><head><title>ca</title></head><body><p>" + kMarker + "</p></body></html>\n");
+    index.close();
+    // Every child (server, clients, h2scope-certs) sees only the temporary CA and HOME.
+    qputenv("H2SCOPE_CAROOT", m_caroot.toLocal8Bit());
+    qputenv("HOME", m_home.toLocal8Bit());
+    qunsetenv("XDG_DATA_HOME");
+    qunsetenv("XDG_CONFIG_HOME");
+    qunsetenv("SSL_CERT_FILE");
+    qunsetenv("NODE_EXTRA_CA_CERTS");
+}
+
+void TestCerts::firstRunCreatesCaAndLeaf()
+{
+    ServerProcess server;
+    QVERIFY2(server.start(m_site), qPrintable(server.errorString()));
+    QVERIFY(QFileInfo::exists(m_caroot + "/ca.pem"));
+    QVERIFY(QFileInfo::exists(m_caroot + "/leaf.pem"));
+    QCOMPARE(QFileInfo(m_caroot + "/ca-key.pem").permissions() & 0x0077, QFileDevice::Permissions());
+    QCOMPARE(QFileInfo(m_caroot + "/leaf-key.pem").permissions() & 0x0077, QFileDevice::Permissions());
+    const QByteArray err = server.stderrText();
+    QVERIFY2(err.contains("created a local CA in " + m_caroot.toUtf8()), err.constData());
+    QVERIFY2(err.contains("h2scope-certs trust"), err.constData());
+    QVERIFY(server.stop());
+
+    // A second run reuses both; binding another address reissues the leaf with it.
+    const QByteArray leafBefore = [&] {
+        QFile f(m_caroot + "/leaf.pem");
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }();
+    ServerProcess again;
+    QVERIFY2(again.start(m_site), qPrintable(again.errorString()));
+    QVERIFY(!again.stderrText().contains("created a local CA"));
+    QVERIFY(!again.stderrText().contains("issued the certificate"));
+    QVERIFY(again.stop());
+    {
+        QFile f(m_caroot + "/leaf.pem");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), leafBefore);
+    }
+    ServerProcess other;
+    QVERIFY2(other.start(m_site, {"--host", "127.0.0.2"}), qPrintable(other.errorString()));
+    QVERIFY2(other.stderrText().contains("issued the certificate"), other.stderrText().constData());
+    const ClientResult check = runClient("openssl", {"verify", "-CAfile", m_caroot + "/ca.pem", "-purpose", "sslserver",
+                                                     "-verify_ip", "127.0.0.2", m_caroot + "/leaf.pem"});
+    QVERIFY2(check.ok(), qPrintable(check.describe()));
+    QVERIFY(other.stop());
+}
+
+void TestCerts::refusesFolderContainingCa()
+{
+    ServerProcess server;
+    QVERIFY(!server.start(m_tmp.path(), {}, QStringLiteral("frames"), 10000));
+    QVERIFY2(server.stderrText().contains("contains h2scope's CA folder"), server.stderrText().constData());
+}
+
+void TestCerts::curlWithCaCert()
+{
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    ServerProcess server;
+    QVERIFY2(server.start(m_site), qPrintable(server.errorString()));
+    // The server listens on 127.0.0.1 only; ::1 in the leaf is checked by `openssl verify` in tst_localca.
+    for (const QString &host : {QStringLiteral("localhost"), QStringLiteral("127.0.0.1")}) {
+        const QString url = QStringLiteral("https://%1:%2/").arg(host).arg(server.port());
+        const ClientResult r = runClient("curl", {"-sS", "--http2", "--cacert", m_caroot + "/ca.pem", "-o", "-", "-w",
+                                                  "\n%{http_version} %{ssl_verify_result}", url});
+        QVERIFY2(r.ok(), qPrintable(r.describe()));
+        QVERIFY(r.out.contains(kMarker));
+        QVERIFY2(r.out.endsWith("\n2 0"), r.out.right(40).constData());
+    }
+    // Without the CA, curl refuses: the trust really comes from --cacert.
+    const ClientResult untrusted =
+        runClient("curl", {"-sS", "--http2", "-o", "/dev/null", QStringLiteral("https://localhost:%1/").arg(server.port())});
+    QVERIFY(untrusted.finished && untrusted.exitCode == 60);
+    QVERIFY(server.waitForLog("alpn=h2"));
+    QVERIFY(server.stop());
+}
+
+void TestCerts::nodeWithExtraCaCerts()
+{
+    H2SCOPE_REQUIRE_CLIENT("node");
+    ServerProcess server;
+    QVERIFY2(server.start(m_site), qPrintable(server.errorString()));
+    // Default verification (rejectUnauthorized stays true); the CA comes from NODE_EXTRA_CA_CERTS.
+    const QString script = QStringLiteral(
+        "const h2=require('node:http2');const s=h2.connect(process.argv[1]);"
+        "s.on('error',e=>{console.error(e.code||e.message);process.exit(1)});"
+        "const r=s.request({':path':'/'});let b='';r.setEncoding('utf8');"
+        "r.on('response',h=>{b+='status='+h[':status']+' alpn='+s.alpnProtocol+'\\n'});"
+        "r.on('data',d=>b+=d);r.on('end',()=>{console.log(b);s.close()});"
+        "setTimeout(()=>{console.error('timeout');process.exit(2)},15000).unref();");
+    const QString origin = QStringLiteral("https://localhost:%1").arg(server.port());
+    qputenv("NODE_EXTRA_CA_CERTS", (m_caroot + "/ca.pem").toLocal8Bit());
+    const ClientResult trusted = runClient("node", {"-e", script, origin});
+    qunsetenv("NODE_EXTRA_CA_CERTS");
+    QVERIFY2(trusted.ok(), qPrintable(trusted.describe()));
+    QVERIFY(trusted.out.contains("status=200 alpn=h2"));
+    QVERIFY(trusted.out.contains(kMarker));
+    const ClientResult untrusted = runClient("node", {"-e", script, origin});
+    QVERIFY(!untrusted.ok());
+    QVERIFY2(untrusted.err.contains("UNABLE_TO_VERIFY_LEAF_SIGNATURE") || untrusted.err.contains("SELF_SIGNED")
+                 || untrusted.err.contains("UNABLE_TO_GET_ISSUER_CERT"),
+             untrusted.err.constData());
+    QVERIFY(server.stop());
+}
+
+QString TestCerts::chromiumDump(const QString &url, const QString &profile)
+{
+    const ClientResult r = runClient(
+        "chromium", {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--disable-sync", "--user-data-dir=" + profile,
+                     "--dump-dom", url},
+        90000);
+    return QString::fromUtf8(r.out);
+}
+
+void TestCerts::chromiumTrustsAfterNssInstall()
+{
+    H2SCOPE_REQUIRE_CLIENT("chromium");
+    H2SCOPE_REQUIRE_CLIENT("certutil");
+    ServerProcess server;
+    QVERIFY2(server.start(m_site), qPrintable(server.errorString()));
+    const QString url = QStringLiteral("https://localhost:%1/").arg(server.port());
+
+    const QString before = chromiumDump(url, m_tmp.path() + "/profile-before");
+    QVERIFY2(!before.contains(QLatin1String(kMarker)), "Chromium loaded the page before the CA was trusted");
+
+    const ClientResult trust = runClient(certsBinary(), {"trust", "--store", "nss"});
+    QVERIFY2(trust.ok(), qPrintable(trust.describe() + " " + trust.out));
+    const ClientResult status = runClient(certsBinary(), {"status", "--json"});
+    QVERIFY2(status.ok(), qPrintable(status.describe()));
+    const QJsonObject json = QJsonDocument::fromJson(status.out).object();
+    QStringList nssStates;
+    for (const QJsonValue &v : json.value("stores").toArray())
+        if (v.toObject().value("store").toString() == QLatin1String("nss"))
+            nssStates << v.toObject().value("state").toString();
+    QVERIFY2(!nssStates.isEmpty() && nssStates.count("trusted") == nssStates.size(), status.out.constData());
+
+    const QString after = chromiumDump(url, m_tmp.path() + "/profile-after");
+    QVERIFY2(after.contains(QLatin1String(kMarker)), qPrintable("Chromium did not load the page: " + after.left(300)));
+    QVERIFY(server.waitForLog("alpn=h2 sni=localhost"));
+    QVERIFY(server.log().contains("connection opened"));
+
+    const ClientResult untrust = runClient(certsBinary(), {"untrust", "--store", "nss"});
+    QVERIFY2(untrust.ok(), qPrintable(untrust.describe() + " " + untrust.out));
+    const ClientResult status2 = runClient(certsBinary(), {"status", "--json"});
+    QVERIFY(status2.ok());
+    int nssRows = 0;
+    for (const QJsonValue &v : QJsonDocument::fromJson(status2.out).object().value("stores").toArray()) {
+        if (v.toObject().value("store").toString() != QLatin1String("nss"))
+            continue;
+        ++nssRows;
+        QVERIFY2(v.toObject().value("state").toString() == QLatin1String("not trusted"), status2.out.constData());
+    }
+    QVERIFY(nssRows > 0);
+    const ClientResult text = runClient(certsBinary(), {"status"});
+    QVERIFY(text.out.contains("nss       not trusted"));
+    const QString again = chromiumDump(url, m_tmp.path() + "/profile-untrusted");
+    QVERIFY2(!again.contains(QLatin1String(kMarker)), "Chromium still trusts the CA after untrust");
+    QVERIFY(server.stop());
+}
+
+void TestCerts::certsCommandExitCodes()
+{
+    const ClientResult help = runClient(certsBinary(), {"--help"});
+    QVERIFY(help.ok() && help.out.contains("Exit codes:"));
+    QCOMPARE(runClient(certsBinary(), {"bogus"}).exitCode, 2);
+    QCOMPARE(runClient(certsBinary(), {"issue", "*.com"}).exitCode, 2);
+    QCOMPARE(runClient(certsBinary(), {"status", "--caroot", m_tmp.path() + "/empty"}).exitCode, 4);
+    QCOMPARE(runClient(certsBinary(), {"trust", "--store", "nowhere"}).exitCode, 2);
+
+    QTemporaryDir cwd;
+    QProcess issue;
+    issue.setWorkingDirectory(cwd.path());
+    issue.start(certsBinary(), {"issue", "app.test", "127.0.0.1"});
+    QVERIFY(issue.waitForFinished(60000));
+    QCOMPARE(issue.exitCode(), 0);
+    QVERIFY(QFileInfo::exists(cwd.path() + "/app.test.pem"));
+    QCOMPARE(QFileInfo(cwd.path() + "/app.test-key.pem").permissions() & 0x0077, QFileDevice::Permissions());
+
+    const QString p12 = m_tmp.path() + "/out.p12";
+    QCOMPARE(runClient(certsBinary(), {"export", "--p12", p12, "--password", "pw"}).exitCode, 0);
+    const ClientResult parse = runClient("openssl", {"pkcs12", "-in", p12, "-passin", "pass:pw", "-noout"});
+    QVERIFY2(parse.ok(), qPrintable(parse.describe()));
+}
+
+QTEST_MAIN(TestCerts)
+#include "tst_certs.moc"
