@@ -128,12 +128,14 @@ struct H1Session::Exchange {
     std::string head;
     std::size_t headSent = 0;
     std::optional<site::Body> body; // set only when body bytes are to be sent
+    std::shared_ptr<site::LiveBody> live; // or: streamed until closed (server-sent events)
     std::uint64_t bodySent = 0;
 };
 
 H1Session::H1Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
-                     std::string scheme)
-    : m_handler(handler), m_events(events), m_connectionId(connectionId), m_scheme(std::move(scheme))
+                     std::string scheme, std::function<void()> wake)
+    : m_handler(handler), m_events(events), m_connectionId(connectionId), m_scheme(std::move(scheme)),
+      m_wake(std::move(wake))
 {
 }
 
@@ -286,8 +288,13 @@ void H1Session::startNext()
 
     // Content-Length always matches what is sent; HEAD announces the body it
     // would have sent; 304 keeps whatever the handler said; 1xx/204 have none.
+    // A live body (server-sent events) has no length: it is delimited by
+    // closing the connection, which it occupies until it ends.
+    const bool live = sendBody && response.live;
+    if (live)
+        ex->close = true;
     std::optional<std::uint64_t> length;
-    if (sendBody)
+    if (sendBody && !live)
         length = response.body ? response.body->remaining() : 0;
     else if (head && !statusForbidsBody && response.body)
         length = response.body->remaining();
@@ -322,8 +329,14 @@ void H1Session::startNext()
         addHeader("connection", "keep-alive");
     ex->head.append("\r\n");
 
-    if (sendBody && response.body && !response.body->done())
+    if (live) {
+        ex->live = std::move(response.live);
+        ex->live->setWaker(m_wake);
+        if (m_stopReading && m_closeReason == "server shutdown")
+            ex->live->close();
+    } else if (sendBody && response.body && !response.body->done()) {
         ex->body = std::move(response.body);
+    }
     m_current = std::move(ex);
 }
 
@@ -347,7 +360,20 @@ std::size_t H1Session::produce(std::string &out, std::size_t budget)
             if (ex.headSent < ex.head.size())
                 break;
         }
-        if (ex.body && !ex.body->done()) {
+        if (ex.live) {
+            if (written == budget)
+                break;
+            const std::size_t want = std::min(budget - written, kBodyChunk);
+            const std::size_t old = out.size();
+            out.resize(old + want);
+            bool ended = false;
+            const std::size_t got = ex.live->read(reinterpret_cast<std::uint8_t *>(out.data() + old), want, ended);
+            out.resize(old + got);
+            ex.bodySent += got;
+            written += got;
+            if (!ended)
+                break; // wait for the waker
+        } else if (ex.body && !ex.body->done()) {
             if (written == budget)
                 break;
             const std::size_t want = std::min(budget - written, kBodyChunk);
@@ -418,6 +444,8 @@ void H1Session::shutdown()
 {
     stopReading("server shutdown");
     m_in.clear();
+    if (m_current && m_current->live)
+        m_current->live->close(); // a live stream would never finish by itself
     if (m_current)
         m_queue.clear();
     else if (m_queue.size() > 1)
@@ -428,6 +456,8 @@ void H1Session::shutdown()
 void H1Session::peerClosed()
 {
     m_peerClosed = true;
+    if (m_current && m_current->live)
+        m_current->live->close();
     (void)pump();
     settle();
 }

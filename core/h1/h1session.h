@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -38,8 +39,10 @@ public:
 
     // `events` may be null (capture off): then no event is built at all.
     // `scheme` is "https" or "http", copied into every site::Request.
+    // `wake` (thread-safe) makes the driver produce() again when a live body
+    // (server-sent events) has data; it may be empty.
     H1Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
-              std::string scheme);
+              std::string scheme, std::function<void()> wake = {});
     ~H1Session() override;
     H1Session(const H1Session &) = delete;
     H1Session &operator=(const H1Session &) = delete;
@@ -99,6 +102,7 @@ private:
     inspect::EventPublisher *m_events;
     std::uint64_t m_connectionId;
     std::string m_scheme;
+    std::function<void()> m_wake;
 
     RequestParser m_parser;
     std::string m_in;                 // received, not yet parsed

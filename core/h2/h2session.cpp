@@ -22,6 +22,8 @@ struct H2Session::Stream {
     int status = 0;
     HeaderList responseHeaders;
     std::optional<site::Body> body;
+    std::shared_ptr<site::LiveBody> live; // streamed until closed (server-sent events)
+    bool deferred = false;                // live stream waiting for data
     std::uint64_t bodyBytes = 0;
     std::string note;
     // Server push: a promised stream knows its parent and its fate.
@@ -169,6 +171,9 @@ struct H2Session::Callbacks {
             s.m_goawayLastStream = frame->goaway.last_stream_id;
             s.m_closeReason = std::string("peer sent GOAWAY ") + inspect::errorCodeName(frame->goaway.error_code);
         }
+        if (frame->hd.type == NGHTTP2_SETTINGS && (frame->hd.flags & NGHTTP2_FLAG_ACK)
+            && !s.m_settingsUnacked.empty())
+            s.m_settingsUnacked.pop_front();
         if (frame->hd.type == NGHTTP2_RST_STREAM) {
             auto it = s.m_streams.find(frame->hd.stream_id);
             if (it != s.m_streams.end() && it->second->pushed) {
@@ -295,6 +300,24 @@ struct H2Session::Callbacks {
         return 0;
     }
 
+    static ssize_t readLive(nghttp2_session *, std::int32_t, std::uint8_t *buf, std::size_t length,
+                            std::uint32_t *flags, nghttp2_data_source *source, void *)
+    {
+        auto *st = static_cast<Stream *>(source->ptr);
+        bool ended = false;
+        const std::size_t n = st->live->read(buf, length, ended);
+        st->bodyBytes += n;
+        if (ended) {
+            *flags |= NGHTTP2_DATA_FLAG_EOF;
+            return static_cast<ssize_t>(n);
+        }
+        if (n == 0) {
+            st->deferred = true; // resumeLive() picks it up again
+            return NGHTTP2_ERR_DEFERRED;
+        }
+        return static_cast<ssize_t>(n);
+    }
+
     static ssize_t readBody(nghttp2_session *, std::int32_t, std::uint8_t *buf, std::size_t length,
                             std::uint32_t *flags, nghttp2_data_source *source, void *user)
     {
@@ -320,9 +343,9 @@ struct H2Session::Callbacks {
 };
 
 H2Session::H2Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
-                     std::string scheme, H2Options options)
+                     std::string scheme, H2Options options, std::function<void()> wake)
     : m_handler(handler), m_events(events), m_connectionId(connectionId), m_scheme(std::move(scheme)),
-      m_options(options)
+      m_options(options), m_wake(std::move(wake))
 {
     nghttp2_session_callbacks *cbs = nullptr;
     nghttp2_session_callbacks_new(&cbs);
@@ -357,6 +380,9 @@ H2Session::H2Session(site::Handler &handler, inspect::EventPublisher *events, st
         {NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1},
     };
     nghttp2_submit_settings(m_session, NGHTTP2_FLAG_NONE, iv, sizeof iv / sizeof iv[0]);
+    // Counted from submission, as nghttp2 does: a client may ACK before it
+    // has read our SETTINGS (they are in flight once submitted).
+    m_settingsUnacked.push_back(std::chrono::steady_clock::now());
     nghttp2_session_set_local_window_size(m_session, NGHTTP2_FLAG_NONE, 0,
                                           static_cast<std::int32_t>(options.connectionWindowSize));
 }
@@ -637,6 +663,7 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
     st.note = std::move(response.note);
     st.responseHeaders = std::move(response.headers);
     st.body = std::move(response.body);
+    st.live = std::move(response.live);
 
     const std::string status = std::to_string(st.status);
     static const std::string kStatus = ":status", kDate = "date", kServer = "server", kServerName = "h2scope";
@@ -649,10 +676,16 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
     nva.push_back(makeNv(kServer, kServerName));
 
     nghttp2_data_provider provider{};
-    const bool hasBody = st.body && st.body->size() > 0 && st.request.method != "HEAD";
+    const bool head = st.request.method == "HEAD";
+    const bool hasBody = !head && ((st.body && st.body->size() > 0) || st.live);
     if (hasBody) {
         provider.source.ptr = &st;
-        provider.read_callback = &Callbacks::readBody;
+        provider.read_callback = st.live ? &Callbacks::readLive : &Callbacks::readBody;
+        if (st.live) {
+            st.live->setWaker(m_wake);
+            if (m_shutdown)
+                st.live->close();
+        }
     }
     const int rv = nghttp2_submit_response(m_session, st.id, nva.data(), nva.size(), hasBody ? &provider : nullptr);
     if (rv != 0) {
@@ -784,11 +817,26 @@ bool H2Session::wantsClose() const
     return idle || (m_shutdown && m_streams.empty() && !nghttp2_session_want_write(m_session));
 }
 
+void H2Session::resumeLive()
+{
+    for (auto &[id, st] : m_streams) {
+        if (st->live && st->deferred) {
+            st->deferred = false;
+            nghttp2_session_resume_data(m_session, id);
+        }
+    }
+}
+
 void H2Session::shutdown()
 {
     if (m_shutdown)
         return;
     m_shutdown = true;
+    // Live streams never end by themselves: end them so the GOAWAY can finish.
+    for (auto &[id, st] : m_streams)
+        if (st->live)
+            st->live->close();
+    resumeLive();
     if (m_closeReason.empty())
         m_closeReason = "server shutdown";
     nghttp2_submit_goaway(m_session, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(m_session),
@@ -802,6 +850,22 @@ void H2Session::peerClosed()
         m_closeReason = "peer closed the connection";
     if (m_events)
         flushOutbound(true);
+}
+
+std::optional<std::chrono::steady_clock::time_point> H2Session::settingsAckPendingSince() const
+{
+    if (m_fatal || m_settingsUnacked.empty())
+        return std::nullopt;
+    return m_settingsUnacked.front();
+}
+
+void H2Session::settingsAckTimedOut(const std::string &reason)
+{
+    if (m_fatal)
+        return;
+    m_fatal = true;
+    m_closeReason = reason;
+    nghttp2_session_terminate_session(m_session, NGHTTP2_SETTINGS_TIMEOUT);
 }
 
 std::string H2Session::closeReason() const

@@ -9,8 +9,10 @@
 #include "net/protocolsession.h"
 #include "site/response.h"
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -33,8 +35,10 @@ struct H2Options {
 class H2Session final : public net::ProtocolSession {
 public:
     // `events` may be null (capture off): then no event is even built.
+    // `wake` (thread-safe) gets the connection's thread to call resumeLive();
+    // live bodies (server-sent events) use it. It may be empty.
     H2Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
-              std::string scheme, H2Options options = {});
+              std::string scheme, H2Options options = {}, std::function<void()> wake = {});
     ~H2Session() override;
     H2Session(const H2Session &) = delete;
     H2Session &operator=(const H2Session &) = delete;
@@ -44,10 +48,13 @@ public:
     bool wantsClose() const override;
     void shutdown() override;
     void peerClosed() override;
+    void resumeLive() override;
     std::uint32_t streamCount() const override { return m_streamCount; }
     std::int32_t goawayCode() const override { return m_goawayCode; }
     std::int32_t goawayLastStreamId() const override { return m_goawayLastStream; }
     std::string closeReason() const override;
+    std::optional<std::chrono::steady_clock::time_point> settingsAckPendingSince() const override;
+    void settingsAckTimedOut(const std::string &reason) override;
 
     // Callback plumbing (nghttp2 calls these through static trampolines).
     struct Stream;
@@ -71,6 +78,7 @@ private:
     std::uint64_t m_connectionId;
     std::string m_scheme;
     H2Options m_options;
+    std::function<void()> m_wake;
     nghttp2_session *m_session = nullptr;
 
     std::unordered_map<std::int32_t, std::unique_ptr<Stream>> m_streams;
@@ -95,6 +103,7 @@ private:
     std::int32_t m_goawayCode = -1;
     std::int32_t m_goawayLastStream = 0;
     std::string m_closeReason;
+    std::deque<std::chrono::steady_clock::time_point> m_settingsUnacked; // send times of our SETTINGS
 };
 
 } // namespace h2scope::h2

@@ -70,6 +70,13 @@ public:
     const std::vector<TestPushPromise> &pushPromises() const { return m_promises; }
     const std::map<std::string, TestResponse> &pushedResponses() const { return m_pushed; }
 
+    // The response so far on `streamId` (for streams that stay open).
+    TestResponse current(std::int32_t streamId) const
+    {
+        auto it = m_responses.find(streamId);
+        return it == m_responses.end() ? TestResponse{} : it->second;
+    }
+
     // Exchanges bytes until neither side has anything to say (bounded).
     void settle();
     // Whether the server ended the connection (GOAWAY or close).

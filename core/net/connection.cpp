@@ -32,6 +32,21 @@ bool Connection::handshakeDone() const noexcept
     return m_session != nullptr;
 }
 
+std::optional<std::chrono::steady_clock::time_point> Connection::settingsAckPendingSince() const
+{
+    if (!m_session || m_closed || !m_failure.empty())
+        return std::nullopt;
+    return m_session->settingsAckPendingSince();
+}
+
+void Connection::settingsAckTimedOut(const std::string &reason)
+{
+    if (!m_session || m_closed)
+        return;
+    m_session->settingsAckTimedOut(reason);
+    fail(reason);
+}
+
 void Connection::publishOpened()
 {
     if (!m_events)
@@ -59,9 +74,10 @@ void Connection::startSession(const std::string &protocol)
     m_protocol = protocol;
     const std::string scheme = m_tls ? "https" : "http";
     if (protocol == "h2" || protocol == "h2c")
-        m_session = std::make_unique<h2::H2Session>(m_handler, m_events, m_config.id, scheme, m_config.h2);
+        m_session = std::make_unique<h2::H2Session>(m_handler, m_events, m_config.id, scheme, m_config.h2,
+                                                    m_config.wake);
     else
-        m_session = std::make_unique<h1::H1Session>(m_handler, m_events, m_config.id, scheme);
+        m_session = std::make_unique<h1::H1Session>(m_handler, m_events, m_config.id, scheme, m_config.wake);
     publishOpened();
     if (m_shutdown)
         m_session->shutdown();

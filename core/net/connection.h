@@ -10,8 +10,11 @@
 #include "net/protocolsession.h"
 #include "site/response.h"
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace h2scope::tls {
@@ -27,6 +30,10 @@ struct ConnectionConfig {
     std::string local;  // "127.0.0.1:8443"
     std::shared_ptr<tls::TlsContext> tls; // null: cleartext (h2c prior knowledge or HTTP/1.1)
     h2::H2Options h2;
+    // Thread-safe: makes the connection's own thread call resumeLive() and
+    // then flush output. Live bodies (server-sent events) call it when they
+    // have data. Empty in tests that pump by hand.
+    std::function<void()> wake;
 };
 
 class Connection final {
@@ -44,6 +51,16 @@ public:
     // Appends up to about `budget` bytes for the socket to `out`; returns the count.
     std::size_t produce(std::string &out, std::size_t budget);
 
+    // Sets ConnectionConfig::wake after construction (before the first receive()).
+    void setWake(std::function<void()> wake) { m_config.wake = std::move(wake); }
+
+    // Live bodies have news: continue the streams waiting on them.
+    void resumeLive()
+    {
+        if (m_session)
+            m_session->resumeLive();
+    }
+
     // The peer closed its side (EOF or reset).
     void peerClosed();
     // Graceful stop: GOAWAY / finish the HTTP/1.1 response in flight.
@@ -60,6 +77,12 @@ public:
     // False while the protocol wants the driver to pause reading.
     bool wantsInput() const { return !m_session || m_session->wantsInput(); }
     bool handshakeDone() const noexcept;
+    // HTTP/2 SETTINGS ACK timeout (RFC 9113 §6.5.3): when our oldest
+    // unacknowledged SETTINGS was sent (nullopt: none is, or not HTTP/2).
+    std::optional<std::chrono::steady_clock::time_point> settingsAckPendingSince() const;
+    // The driver saw that ACK overdue: the connection fails with `reason`
+    // and GOAWAY SETTINGS_TIMEOUT queued; flush produce(), then close.
+    void settingsAckTimedOut(const std::string &reason);
     std::uint64_t id() const noexcept { return m_config.id; }
     std::uint64_t bytesIn() const noexcept { return m_bytesIn; }
     std::uint64_t bytesOut() const noexcept { return m_bytesOut; }

@@ -6,8 +6,10 @@
 
 #include "result.h"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace h2scope::net {
@@ -37,8 +39,22 @@ public:
     // and asks again after the next produce().
     virtual bool wantsInput() const { return true; }
 
+    // A live body has data (or ended): continue streams that were waiting.
+    virtual void resumeLive() {}
+
     // The peer closed its side; no more receive() calls follow.
     virtual void peerClosed() {}
+
+    // HTTP/2: when the oldest of our SETTINGS frames still waiting for the
+    // peer's ACK was sent; nullopt when none is (and for HTTP/1.1).
+    virtual std::optional<std::chrono::steady_clock::time_point> settingsAckPendingSince() const
+    {
+        return std::nullopt;
+    }
+    // HTTP/2: the peer did not acknowledge our SETTINGS in time. Queues
+    // GOAWAY SETTINGS_TIMEOUT (RFC 9113 §6.5.3) and ends the session, with
+    // `reason` as its close reason. Idempotent.
+    virtual void settingsAckTimedOut(const std::string &reason) { (void)reason; }
 
     // Number of streams / exchanges seen so far, and why the session ended
     // (for the ConnectionClosed event): GOAWAY code or -1, plus a reason.

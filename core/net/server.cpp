@@ -24,7 +24,42 @@ std::string endpointText(const asio::ip::tcp::endpoint &ep)
     return a.to_string() + ":" + std::to_string(ep.port());
 }
 
+// "10 s", or "250 ms" when not whole seconds.
+std::string durationText(std::chrono::milliseconds d)
+{
+    if (d.count() % 1000 == 0)
+        return std::to_string(d.count() / 1000) + " s";
+    return std::to_string(d.count()) + " ms";
+}
+
 constexpr std::size_t kWriteBatch = 256u << 10; // bytes produced per socket write
+
+// Over the connection limit: says so (cleartext) and closes.
+void refuse(asio::ip::tcp::socket socket, bool tls, std::size_t maxConnections)
+{
+    if (tls) {
+        // Nothing can be said before a handshake we will not do: the client
+        // sees the connection closed during its TLS handshake.
+        asio::error_code ignored;
+        socket.close(ignored);
+        return;
+    }
+    // Cleartext: an HTTP/1.1 client gets a 503 it can show. (An h2c client
+    // with prior knowledge reads it as a broken frame and reports a framing
+    // error; either way the connection ends at once.)
+    const std::string body = "h2scope is already serving " + std::to_string(maxConnections)
+                             + " connections, its configured maximum (--max-connections); try again later.\n";
+    auto bytes = std::make_shared<std::string>("HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; "
+                                               "charset=utf-8\r\nconnection: close\r\nretry-after: 1\r\n"
+                                               "content-length: "
+                                               + std::to_string(body.size()) + "\r\n\r\n" + body);
+    auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
+    asio::async_write(*s, asio::buffer(*bytes), [s, bytes](asio::error_code, std::size_t) {
+        asio::error_code ignored;
+        s->shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        s->close(ignored);
+    });
+}
 
 } // namespace
 
@@ -65,8 +100,18 @@ public:
     void start()
     {
         m_worker.m_drivers.insert(shared_from_this());
-        m_lastActivity = std::chrono::steady_clock::now();
-        armTimer(m_server.m_options.handshakeTimeout);
+        // Live bodies (server-sent events) wake us from other threads.
+        m_conn.setWake([weak = weak_from_this()] {
+            if (auto self = weak.lock())
+                asio::post(self->m_socket.get_executor(), [self] {
+                    if (self->m_finished)
+                        return;
+                    self->m_conn.resumeLive();
+                    self->pump();
+                });
+        });
+        m_lastActivity = m_startedAt = std::chrono::steady_clock::now();
+        armTimer(std::min(m_server.m_options.handshakeTimeout, m_server.m_options.settingsAckTimeout));
         pump();
         read();
     }
@@ -144,24 +189,46 @@ private:
 
     void onTimer()
     {
-        const auto now = std::chrono::steady_clock::now();
-        if (!m_conn.handshakeDone()) {
-            finish("handshake timeout: no complete TLS handshake or request within "
-                   + std::to_string(m_server.m_options.handshakeTimeout.count() / 1000) + " s");
-            return;
-        }
-        const auto idle = m_server.m_options.idleTimeout;
-        if (now - m_lastActivity >= idle) {
-            // A write that never completes is a peer that stopped reading.
-            m_conn.close(m_writing ? "send stalled: the peer read nothing for " + std::to_string(idle.count() / 1000)
-                                         + " s"
-                                   : "idle timeout: nothing received or sent for " + std::to_string(idle.count() / 1000)
-                                         + " s");
+        using namespace std::chrono;
+        const auto now = steady_clock::now();
+        const ServerOptions &o = m_server.m_options;
+        if (m_settingsExpired) {
+            // GOAWAY SETTINGS_TIMEOUT had its grace second to leave.
             finish({});
             return;
         }
-        armTimer(std::chrono::duration_cast<std::chrono::milliseconds>(idle - (now - m_lastActivity))
-                 + std::chrono::milliseconds(10));
+        if (!m_conn.handshakeDone()) {
+            if (now - m_startedAt >= o.handshakeTimeout) {
+                finish("handshake timeout: no complete TLS handshake or request within "
+                       + durationText(o.handshakeTimeout));
+                return;
+            }
+            armTimer(duration_cast<milliseconds>(o.handshakeTimeout - (now - m_startedAt)) + milliseconds(10));
+            return;
+        }
+        auto next = m_lastActivity + o.idleTimeout;
+        if (const auto since = m_conn.settingsAckPendingSince()) {
+            if (now - *since >= o.settingsAckTimeout) {
+                m_conn.settingsAckTimedOut("SETTINGS timeout: the client did not acknowledge the server's SETTINGS "
+                                           "within "
+                                           + durationText(o.settingsAckTimeout));
+                m_settingsExpired = true;
+                pump();
+                if (!m_finished)
+                    armTimer(milliseconds(1000));
+                return;
+            }
+            next = std::min(next, *since + o.settingsAckTimeout);
+        }
+        const auto idle = o.idleTimeout;
+        if (now - m_lastActivity >= idle) {
+            // A write that never completes is a peer that stopped reading.
+            m_conn.close(m_writing ? "send stalled: the peer read nothing for " + durationText(idle)
+                                   : "idle timeout: nothing received or sent for " + durationText(idle));
+            finish({});
+            return;
+        }
+        armTimer(duration_cast<milliseconds>(next - now) + milliseconds(10));
     }
 
     void finish(const std::string &reason)
@@ -188,6 +255,8 @@ private:
     std::array<std::uint8_t, 16384> m_buf{};
     std::string m_out;
     std::chrono::steady_clock::time_point m_lastActivity;
+    std::chrono::steady_clock::time_point m_startedAt;
+    bool m_settingsExpired = false; // GOAWAY SETTINGS_TIMEOUT queued; finish on the next tick
     bool m_reading = false;
     bool m_writing = false;
     bool m_eof = false;
@@ -291,7 +360,7 @@ void Server::doAccept()
                              + " connections (the configured maximum)";
                     m_events->producer(0).publish(inspect::Event{inspect::nowNs(), config.id, std::move(n)});
                 }
-                socket.close(ignored);
+                refuse(std::move(socket), m_options.tls != nullptr, m_options.maxConnections);
             } else {
                 m_active.fetch_add(1, std::memory_order_relaxed);
                 // Hand the socket to its worker; from here on it is that thread's.

@@ -33,6 +33,12 @@ struct ServerOptions {
     h2::H2Options h2;
     std::chrono::milliseconds handshakeTimeout{10'000};
     std::chrono::milliseconds idleTimeout{120'000};
+    // HTTP/2: how long our SETTINGS may wait for the client's ACK before the
+    // connection ends with GOAWAY SETTINGS_TIMEOUT (RFC 9113 §6.5.3).
+    std::chrono::milliseconds settingsAckTimeout{10'000};
+    // Connections beyond this are refused: closed at once, after a 503 on
+    // cleartext (a TLS client just sees the connection close during its
+    // handshake), with a "connection-limit" Notice event either way.
     std::size_t maxConnections = 10'000;
 };
 

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "body.h"
+#include "livebody.h"
 #include "headers.h"
 #include "preloadlink.h"
 #include "request.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,9 @@ struct Response {
     int status = 200;
     HeaderList headers;
     std::optional<Body> body;
+    // A body written over time (server-sent events); when set, `body` is
+    // ignored and no content-length is sent. The stream ends at close().
+    std::shared_ptr<LiveBody> live;
     // Paths the handler wants pushed along with this response (the
     // `response.pushPromises()` idiom): the paths of `preloads` without
     // `nopush`, in the same order, percent-encoded, possibly with a query.
