@@ -1,6 +1,7 @@
 // h2scope: serve a folder over HTTP/2 + TLS and show every frame.
 // This file only decides GUI or headless and wires the parts together.
 
+#include "labcommand.h"
 #include "options.h"
 #include "servecontroller.h"
 #include "signalwatcher.h"
@@ -59,6 +60,10 @@ void writeErr(const QString &text)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && std::strcmp(argv[1], "lab") == 0) {
+        QCoreApplication labApp(argc, argv);
+        return h2scope::app::runLabCommand(QCoreApplication::arguments().mid(1));
+    }
     const bool wantsGui = !argsHave(argc, argv, "--headless") && !argsHave(argc, argv, "--version")
                           && !argsHave(argc, argv, "--help") && !argsHave(argc, argv, "-h");
     const bool gui = wantsGui && displayAvailable();
@@ -118,6 +123,27 @@ int main(int argc, char **argv)
     if (!options.headless) {
         window = std::make_unique<ui::MainWindow>();
         window->setServing(controller.url(), options.folder, options.folderIsDemo);
+        window->setStore(controller.store());
+        window->setProtocolStatus(options.tls ? QStringLiteral("HTTP/2 and HTTP/1.1 over TLS (ALPN h2, http/1.1)")
+                                              : QStringLiteral("cleartext: h2c (prior knowledge) and HTTP/1.1"));
+        window->setCertificateStatus(!options.tls ? QString()
+                                     : options.certFile.isEmpty()
+                                         ? QStringLiteral("Certificate: a throwaway self-signed one for localhost "
+                                                          "(browsers warn until the local CA is trusted)")
+                                         : QStringLiteral("Certificate: %1").arg(options.certFile));
+        QObject::connect(window.get(), &ui::MainWindow::capturePausedChanged, &controller,
+                         &app::ServeController::setCapturePaused);
+        QObject::connect(window.get(), &ui::MainWindow::stopRequested, &controller, [&] {
+            [[maybe_unused]] Result<void> r = controller.stop();
+            window->setServerRunning(false);
+            window->appendLog(QStringLiteral("Stopped serving. The capture stays open for inspection.\n"));
+        });
+        // TODO(lead): startRequested / folderChosen / settingsChanged need a
+        // ServeController that can start again (with new options); until then
+        // the window says so.
+        QObject::connect(window.get(), &ui::MainWindow::startRequested, window.get(), [&] {
+            window->appendLog(QStringLiteral("Starting again from the window is not wired yet: restart h2scope.\n"));
+        });
         QObject::connect(&controller, &app::ServeController::eventsDrained, window.get(), [&](int count) {
             window->noteEvents(count, controller.droppedEvents());
         });

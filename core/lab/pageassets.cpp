@@ -1,0 +1,228 @@
+#include "lab/pageassets.h"
+
+#include "site/htmlassets.h"
+#include "site/pathresolver.h"
+
+#include <gumbo.h>
+
+#include <algorithm>
+#include <cstring>
+#include <cctype>
+#include <memory>
+#include <string>
+
+namespace h2scope::lab {
+
+namespace {
+
+std::string lower(std::string_view s)
+{
+    std::string out(s);
+    for (char &c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
+    return s;
+}
+
+void addUnique(std::vector<site::PreloadLink> &out, site::PreloadLink link)
+{
+    if (std::none_of(out.begin(), out.end(), [&](const site::PreloadLink &l) { return l.path == link.path; }))
+        out.push_back(std::move(link));
+}
+
+struct GumboDeleter {
+    void operator()(GumboOutput *o) const { gumbo_destroy_output(&kGumboDefaultOptions, o); }
+};
+
+const char *attribute(const GumboElement &element, const char *name)
+{
+    const GumboAttribute *a = gumbo_get_attribute(&element.attributes, name);
+    return a ? a->value : nullptr;
+}
+
+// <img src> in document order, outside <template>, <noscript> and SVG.
+void addImages(std::string_view html, const std::string &base, std::vector<site::PreloadLink> &out)
+{
+    GumboOptions options = kGumboDefaultOptions;
+    options.max_errors = 0;
+    std::unique_ptr<GumboOutput, GumboDeleter> doc(gumbo_parse_with_options(&options, html.data(), html.size()));
+    if (!doc)
+        return;
+    std::vector<const GumboNode *> stack{doc->document};
+    for (std::size_t guard = 0; !stack.empty() && guard < 1'000'000; ++guard) {
+        const GumboNode *node = stack.back();
+        stack.pop_back();
+        const GumboVector *children = nullptr;
+        if (node->type == GUMBO_NODE_DOCUMENT) {
+            children = &node->v.document.children;
+        } else if (node->type == GUMBO_NODE_ELEMENT) {
+            const GumboElement &e = node->v.element;
+            if (e.tag == GUMBO_TAG_NOSCRIPT || e.tag_namespace != GUMBO_NAMESPACE_HTML)
+                continue;
+            if (e.tag == GUMBO_TAG_IMG) {
+                const char *src = attribute(e, "src");
+                const char *loading = attribute(e, "loading");
+                if (src && !(loading && lower(loading) == "lazy"))
+                    if (auto path = site::resolveSameOriginPath(trim(src), base))
+                        addUnique(out, {*path, "image", "", false, false});
+            }
+            children = &e.children;
+        } else {
+            continue; // text, comments, <template> contents
+        }
+        for (unsigned i = children->length; i-- > 0;)
+            stack.push_back(static_cast<const GumboNode *>(children->data[i]));
+    }
+}
+
+std::string cssDestination(const std::string &path)
+{
+    std::string p = lower(path.substr(0, path.find('?')));
+    for (const char *ext : {".woff2", ".woff", ".ttf", ".otf", ".eot"})
+        if (p.size() >= std::strlen(ext) && p.compare(p.size() - std::strlen(ext), std::string::npos, ext) == 0)
+            return "font";
+    return "image";
+}
+
+// The quoted or bare URL starting at `s` (after "url(" or "@import").
+std::string_view cssUrlAt(std::string_view s, bool needParen)
+{
+    s = trim(s);
+    if (!s.empty() && (s.front() == '"' || s.front() == '\'')) {
+        const char q = s.front();
+        const std::size_t end = s.find(q, 1);
+        return end == std::string_view::npos ? std::string_view{} : s.substr(1, end - 1);
+    }
+    if (!needParen)
+        return {};
+    return trim(s.substr(0, s.find(')')));
+}
+
+} // namespace
+
+std::vector<site::PreloadLink> discoverHtmlAssets(std::string_view html, std::string_view pagePath)
+{
+    std::vector<site::PreloadLink> out = site::discoverAssets(html, pagePath);
+    addImages(html.substr(0, 2 * 1024 * 1024), site::PathResolver::encodePath(pagePath), out);
+    return out;
+}
+
+std::vector<site::PreloadLink> discoverCssAssets(std::string_view css, std::string_view cssPath)
+{
+    std::vector<site::PreloadLink> out;
+    const std::string text = lower(css.substr(0, 2 * 1024 * 1024));
+    std::size_t pos = 0;
+    for (std::size_t guard = 0; guard < 10'000; ++guard) {
+        const std::size_t comment = text.find("/*", pos);
+        const std::size_t url = text.find("url(", pos);
+        const std::size_t import = text.find("@import", pos);
+        const std::size_t next = std::min({comment, url, import});
+        if (next == std::string::npos)
+            break;
+        if (next == comment) {
+            const std::size_t end = text.find("*/", comment + 2);
+            if (end == std::string::npos)
+                break;
+            pos = end + 2;
+            continue;
+        }
+        const bool isImport = next == import;
+        const std::size_t start = next + (isImport ? 7 : 4);
+        std::string_view ref;
+        if (isImport && trim(std::string_view(text).substr(start)).substr(0, 4) == "url(")
+            ref = {}; // the url( that follows is found next round, as a stylesheet
+        else
+            ref = cssUrlAt(css.substr(start), !isImport);
+        pos = start;
+        if (ref.empty() || lower(ref.substr(0, 5)) == "data:")
+            continue;
+        auto path = site::resolveSameOriginPath(ref, cssPath);
+        if (!path)
+            continue;
+        const bool afterImport = !isImport && next >= 8 && trim(text.substr(0, next)).ends_with("@import");
+        addUnique(out, {*path, isImport || afterImport ? "style" : cssDestination(*path), "", false, false});
+    }
+    return out;
+}
+
+std::vector<site::PreloadLink> preloadsFromLinkHeaders(const HeaderList &headers, std::string_view pagePath)
+{
+    std::vector<site::PreloadLink> out;
+    for (const Header &h : headers) {
+        if (h.name != "link")
+            continue;
+        std::string_view v = h.value;
+        for (std::size_t guard = 0; guard < 1000; ++guard) {
+            const std::size_t open = v.find('<');
+            if (open == std::string_view::npos)
+                break;
+            const std::size_t close = v.find('>', open);
+            if (close == std::string_view::npos)
+                break;
+            const std::string_view target = v.substr(open + 1, close - open - 1);
+            v.remove_prefix(close + 1);
+            // Parameters up to the next link (a ',' outside quotes).
+            std::size_t end = 0;
+            bool quoted = false;
+            for (; end < v.size(); ++end) {
+                if (v[end] == '"')
+                    quoted = !quoted;
+                else if (v[end] == ',' && !quoted)
+                    break;
+            }
+            const std::string params = lower(v.substr(0, end));
+            v.remove_prefix(std::min(end + 1, v.size()));
+            site::PreloadLink link;
+            bool preload = false;
+            std::size_t p = 0;
+            for (std::size_t g2 = 0; g2 < 100 && p < params.size(); ++g2) {
+                std::size_t semi = params.find(';', p);
+                if (semi == std::string::npos)
+                    semi = params.size();
+                const std::string_view param = trim(std::string_view(params).substr(p, semi - p));
+                p = semi + 1;
+                const std::size_t eq = param.find('=');
+                const std::string_view key = trim(param.substr(0, eq));
+                std::string_view value = eq == std::string_view::npos ? std::string_view{} : trim(param.substr(eq + 1));
+                if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+                    value = value.substr(1, value.size() - 2);
+                if (key == "rel") {
+                    for (std::size_t s = 0; s <= value.size();) {
+                        std::size_t sp = value.find(' ', s);
+                        if (sp == std::string_view::npos)
+                            sp = value.size();
+                        if (value.substr(s, sp - s) == "preload")
+                            preload = true;
+                        s = sp + 1;
+                    }
+                } else if (key == "as") {
+                    link.as = std::string(value);
+                } else if (key == "type") {
+                    link.type = std::string(value);
+                } else if (key == "crossorigin") {
+                    link.crossorigin = true;
+                } else if (key == "nopush") {
+                    link.nopush = true;
+                }
+            }
+            if (!preload)
+                continue;
+            auto path = site::resolveSameOriginPath(trim(target), pagePath);
+            if (!path)
+                continue;
+            link.path = *path;
+            addUnique(out, std::move(link));
+        }
+    }
+    return out;
+}
+
+} // namespace h2scope::lab
