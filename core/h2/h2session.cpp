@@ -654,6 +654,11 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
         }
         st.dispatched = true;
         submitResponse(st, std::move(pushedResponse));
+        // The page itself goes first: its parser finds what else to fetch.
+        // Pushed bodies fill the link once it is out (RFC 9218: urgency 3 is
+        // the default, larger is later).
+        nghttp2_extpri later{4, 0};
+        nghttp2_session_change_extpri_stream_priority(m_session, id, &later, 1);
     }
 }
 

@@ -94,6 +94,7 @@ private:
     void feedSession(const std::uint8_t *data, std::size_t length);
     void fail(const std::string &reason);
     void publishOpened();
+    Result<void> sendTls(const std::string &plain);
 
     ConnectionConfig m_config;
     site::Handler &m_handler;
@@ -107,6 +108,8 @@ private:
     std::uint64_t m_startNs = 0;
     std::uint64_t m_bytesIn = 0;
     std::uint64_t m_bytesOut = 0;
+    std::uint64_t m_smallRecordBytesLeft = 0; // see sendTls()
+    std::uint64_t m_lastTlsWriteNs = 0;
     std::string m_failure;     // set when the connection must end
     bool m_transportFailed = false; // TLS broke: nothing more can be sent
     bool m_peerClosed = false;
