@@ -6,8 +6,15 @@
 #include <climits>
 #include <cstdlib>
 #include <memory>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
+
+#if defined(__linux__)
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#endif
 
 namespace h2scope::site {
 
@@ -81,6 +88,13 @@ PathResolver::PathResolver(std::string realRoot, Options options)
     // "/srv/site/" and "/srv/site" must compare the same in isWithin().
     while (m_root.size() > 1 && m_root.back() == '/')
         m_root.pop_back();
+#if defined(__linux__) && defined(SYS_openat2)
+    if (!m_options.followSymlinksOutside) {
+        const int fd = ::open(m_root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0)
+            m_rootDir = std::make_shared<const FileHandle>(fd);
+    }
+#endif
 }
 
 TargetPath PathResolver::parseTarget(std::string_view rawTarget) const
@@ -197,6 +211,13 @@ ResolvedPath PathResolver::resolve(std::string_view path) const
             return notServed("refused: " + std::string(why));
     }
 
+    if (m_rootDir) {
+        bool unsupported = false;
+        ResolvedPath beneath = resolveBeneath(path, unsupported);
+        if (!unsupported)
+            return beneath;
+    }
+
     std::string full = m_root == "/" ? std::string() : m_root;
     full += path;
     if (full.size() >= PATH_MAX)
@@ -215,9 +236,26 @@ ResolvedPath PathResolver::resolve(std::string_view path) const
     }
     ResolvedPath result;
     result.realPath = real.get();
+    result = checkReached(std::move(result));
+    if (!result.ok())
+        return result;
 
-    // Policy on the name actually reached: a symlink called "notes.txt" must
-    // not hand out ".env" or "server.key" from elsewhere in the folder.
+    struct stat st {};
+    if (::stat(result.realPath.c_str(), &st) != 0)
+        return notServed("not found");
+    if (S_ISDIR(st.st_mode))
+        result.kind = ResolvedPath::Kind::Directory;
+    else if (S_ISREG(st.st_mode))
+        result.kind = ResolvedPath::Kind::File;
+    else
+        return notServed("refused: not a regular file (device, socket or pipe)");
+    return result;
+}
+
+// Policy on the name actually reached: a symlink called "notes.txt" must
+// not hand out ".env" or "server.key" from elsewhere in the folder.
+ResolvedPath PathResolver::checkReached(ResolvedPath result) const
+{
     if (isWithin(result.realPath, m_root)) {
         const std::string_view below = std::string_view(result.realPath).substr(m_root == "/" ? 0 : m_root.size());
         const std::vector<std::string_view> reached = segmentsOf(below);
@@ -233,17 +271,69 @@ ResolvedPath PathResolver::resolve(std::string_view path) const
         if (const auto why = refusalFor(base, false, true); !why.empty())
             return notServed("refused: resolves to a " + std::string(why) + " via symlink");
     }
-
-    struct stat st {};
-    if (::stat(result.realPath.c_str(), &st) != 0)
-        return notServed("not found");
-    if (S_ISDIR(st.st_mode))
-        result.kind = ResolvedPath::Kind::Directory;
-    else if (S_ISREG(st.st_mode))
-        result.kind = ResolvedPath::Kind::File;
-    else
-        return notServed("refused: not a regular file (device, socket or pipe)");
     return result;
+}
+
+ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupported) const
+{
+#if defined(__linux__) && defined(SYS_openat2)
+    std::string relative(path.substr(path.find_first_not_of('/') == std::string_view::npos
+                                          ? path.size()
+                                          : path.find_first_not_of('/')));
+    if (relative.empty())
+        relative = ".";
+    // O_NONBLOCK: a FIFO planted in the folder cannot hang an I/O thread.
+    open_how how{};
+    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    const int fd = static_cast<int>(::syscall(SYS_openat2, m_rootDir->fd(), relative.c_str(), &how, sizeof how));
+    if (fd < 0) {
+        switch (errno) {
+        case EXDEV:
+            return notServed("refused: resolves outside the served folder via symlink");
+        case EACCES:
+            return notServed("refused: permission denied by the operating system");
+        case ELOOP:
+            return notServed("refused: symlink loop");
+        case ENOSYS: // older kernel, or a sandbox that filters the call
+        case EPERM:
+        case E2BIG:
+            unsupported = true;
+            return notServed("not found");
+        default:
+            return notServed("not found");
+        }
+    }
+    auto handle = std::make_shared<const FileHandle>(fd);
+    // The name the kernel reached, for the policy on symlink targets.
+    char buf[PATH_MAX];
+    const std::string link = "/proc/self/fd/" + std::to_string(fd);
+    const ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
+    if (n <= 0) {
+        unsupported = true; // no /proc: let realpath() decide
+        return notServed("not found");
+    }
+    ResolvedPath result;
+    result.realPath.assign(buf, static_cast<std::size_t>(n));
+    result = checkReached(std::move(result));
+    if (!result.ok())
+        return result;
+    if (::fstat(fd, &result.stat) != 0)
+        return notServed("not found");
+    if (S_ISDIR(result.stat.st_mode)) {
+        result.kind = ResolvedPath::Kind::Directory;
+    } else if (S_ISREG(result.stat.st_mode)) {
+        result.kind = ResolvedPath::Kind::File;
+        result.file = std::move(handle);
+    } else {
+        return notServed("refused: not a regular file (device, socket or pipe)");
+    }
+    return result;
+#else
+    (void)path;
+    unsupported = true;
+    return notServed("not found");
+#endif
 }
 
 std::string PathResolver::encodePath(std::string_view decodedPath)

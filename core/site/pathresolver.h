@@ -7,12 +7,18 @@
 //   parseTarget(): syntax only — query split, one percent-decoding pass,
 //                  forbidden bytes, dot-segment removal, limits;
 //   resolve():     policy (dotfiles, private keys) and the file system —
-//                  realpath() and a component-wise containment check.
+//                  openat2(RESOLVE_BENEATH) on Linux (kernel-enforced
+//                  containment), else realpath() and a component-wise
+//                  containment check.
 // Both are const and touch no shared state: safe from any thread.
 
+#include "body.h"
+
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 
 namespace h2scope::site {
 
@@ -36,6 +42,11 @@ struct ResolvedPath {
     std::string note;      // "not found" or "refused: <reason>"; never sent to the client
     std::string realPath;  // absolute, symlink-free path of what to serve
     Kind kind = Kind::File;
+    // For a file: the descriptor opened while resolving (read-only), and what
+    // fstat() said of it, so the bytes served are those of the file checked.
+    // Null when the platform could not open it beneath the root in one step.
+    std::shared_ptr<const FileHandle> file;
+    struct stat stat {};
 
     bool ok() const { return status == 200; }
 };
@@ -85,8 +96,16 @@ public:
     static bool isWithin(std::string_view path, std::string_view root);
 
 private:
+    ResolvedPath resolveBeneath(std::string_view path, bool &unsupported) const;
+    ResolvedPath checkReached(ResolvedPath result) const;
+
     std::string m_root;
     Options m_options;
+    // The root opened once (O_PATH). On Linux, lookups use openat2() with
+    // RESOLVE_BENEATH against it: the kernel itself refuses any path that
+    // leaves the folder, in one system call, with no race between checking
+    // and opening. Null where that is unavailable (realpath() is used then).
+    std::shared_ptr<const FileHandle> m_rootDir;
 };
 
 } // namespace h2scope::site
