@@ -6,7 +6,12 @@
 #include <climits>
 #include <cstdlib>
 #include <memory>
+#include <optional>
+#include <chrono>
 #include <fcntl.h>
+#include <functional>
+#include <mutex>
+#include <unordered_map>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -82,8 +87,32 @@ struct FreeDeleter {
 
 } // namespace
 
+// Recent lookups, sharded so that I/O threads rarely wait on each other.
+struct PathResolver::Cache {
+    static constexpr std::size_t kShards = 16;
+    static constexpr std::size_t kMaxPerShard = 1024;
+    static constexpr std::int64_t kTtlNs = 1'000'000'000;
+    struct Entry {
+        ResolvedPath resolved;
+        std::int64_t atNs = 0;
+    };
+    struct Shard {
+        std::mutex mutex;
+        std::unordered_map<std::string, Entry> entries;
+    };
+    std::array<Shard, kShards> shards;
+
+    static std::int64_t now()
+    {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    }
+    Shard &shardFor(std::string_view path) { return shards[std::hash<std::string_view>{}(path) % kShards]; }
+};
+
 PathResolver::PathResolver(std::string realRoot, Options options)
-    : m_root(std::move(realRoot)), m_options(options)
+    : m_root(std::move(realRoot)), m_options(options), m_cache(std::make_shared<Cache>())
 {
     // "/srv/site/" and "/srv/site" must compare the same in isWithin().
     while (m_root.size() > 1 && m_root.back() == '/')
@@ -200,7 +229,39 @@ std::string_view PathResolver::refusalFor(std::string_view name, bool isFirst, b
     return {};
 }
 
-ResolvedPath PathResolver::resolve(std::string_view path) const
+ResolvedPath PathResolver::resolve(std::string_view path, bool cacheMisses) const
+{
+    Cache::Shard &shard = m_cache->shardFor(path);
+    const std::int64_t now = Cache::now();
+    std::optional<ResolvedPath> hit;
+    {
+        std::lock_guard lock(shard.mutex);
+        auto it = shard.entries.find(std::string(path));
+        if (it != shard.entries.end() && now - it->second.atNs < Cache::kTtlNs)
+            hit = it->second.resolved;
+    }
+    if (hit) {
+        if (!hit->file)
+            return *hit; // a folder, or a cached miss
+        // The descriptor shows edits at once; a file that was deleted or
+        // replaced (save-and-rename) has no links left: look it up again.
+        struct stat st {};
+        if (::fstat(hit->file->fd(), &st) == 0 && st.st_nlink > 0) {
+            hit->stat = st;
+            return *hit;
+        }
+    }
+    ResolvedPath fresh = resolveUncached(path);
+    if (fresh.ok() || cacheMisses) {
+        std::lock_guard lock(shard.mutex);
+        if (shard.entries.size() >= Cache::kMaxPerShard)
+            shard.entries.clear();
+        shard.entries[std::string(path)] = Cache::Entry{fresh, now};
+    }
+    return fresh;
+}
+
+ResolvedPath PathResolver::resolveUncached(std::string_view path) const
 {
     // Policy on the name the client asked for.
     const std::vector<std::string_view> requested = segmentsOf(path);

@@ -80,7 +80,14 @@ public:
     // outside the root (component-wise, so /srv/site2 is not inside /srv/site)
     // or, via a symlink, onto a refused name. Missing files give 404 with
     // note "not found"; refusals give 404 with note "refused: ...".
-    ResolvedPath resolve(std::string_view path) const;
+    //
+    // Results are cached for a second per path, so a page's requests cost
+    // one fstat() instead of a lookup each: a cached file is re-checked with
+    // fstat() on its open descriptor every time (edits are seen at once; a
+    // file deleted or replaced by a save-and-rename is looked up again), and
+    // a path that was not found is cached only when `cacheMisses` says so
+    // (precompressed siblings), so a page a user has just created is found.
+    ResolvedPath resolve(std::string_view path, bool cacheMisses = false) const;
 
     // Why the segment `name` may not be served under the current options
     // ("dotfile", "private key file"), or empty when it may. `isLast` says
@@ -96,6 +103,7 @@ public:
     static bool isWithin(std::string_view path, std::string_view root);
 
 private:
+    ResolvedPath resolveUncached(std::string_view path) const;
     ResolvedPath resolveBeneath(std::string_view path, bool &unsupported) const;
     ResolvedPath checkReached(ResolvedPath result) const;
 
@@ -106,6 +114,8 @@ private:
     // leaves the folder, in one system call, with no race between checking
     // and opening. Null where that is unavailable (realpath() is used then).
     std::shared_ptr<const FileHandle> m_rootDir;
+    struct Cache;
+    std::shared_ptr<Cache> m_cache; // shared by copies of this resolver
 };
 
 } // namespace h2scope::site
