@@ -1,0 +1,336 @@
+#!/usr/bin/env bash
+# compare.sh - h2scope side by side with nghttpd and h2o: same folder, same
+# certificate, same h2load workloads, one server at a time, servers alternated
+# over ROUNDS rounds; medians and ratios at the end.
+#
+# Usage:  bench/compare.sh [PATH/TO/h2scope]
+#
+# Environment knobs (all optional):
+#   H2SCOPE_BIN=build/release/app/h2scope   the binary (the argument wins)
+#   ROUNDS=3            rounds; every round runs every server on every workload
+#   QUICK=1             divide every -n (and the churn -c) by 10 (a smoke run)
+#   DIV=N               divide every -n (and the churn -c) by N (QUICK=1 means DIV=10)
+#   SERVERS="nghttpd h2o h2scope h2scope-nocap"
+#                       h2scope = capture on (the default a user runs),
+#                       h2scope-nocap = the same with --no-capture
+#   WORKLOADS="small big page churn"
+#   H2SCOPE_WORKERS=1   --workers for h2scope (nghttpd and h2o also get one)
+#   SERVER_CPU=0 CLIENT_CPU=1   the server is pinned to one core, h2load to another
+#   PORT=18543          loopback port (every server in turn)
+#   H2LOAD_TIMEOUT=120  hard cap per h2load run (s)
+#   RESULTS=bench/results   the run goes to $RESULTS/compare-$TAG
+#   TAG=<timestamp>
+#   KEEP_TMP=1          keep the temp dir (docroot, certificate, server logs)
+#
+# Loopback only. Every server started here is stopped here, by PID.
+set -u -o pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/.." && pwd)"
+H2SCOPE_BIN="${1:-${H2SCOPE_BIN:-$REPO/build/release/app/h2scope}}"
+ROUNDS="${ROUNDS:-3}"
+if [ "${QUICK:-0}" = 1 ]; then DIV="${DIV:-10}"; else DIV="${DIV:-1}"; fi
+SERVERS="${SERVERS:-nghttpd h2o h2scope h2scope-nocap}"
+WORKLOADS="${WORKLOADS:-small big page churn}"
+H2SCOPE_WORKERS="${H2SCOPE_WORKERS:-1}"
+SERVER_CPU="${SERVER_CPU:-0}"
+CLIENT_CPU="${CLIENT_CPU:-1}"
+PORT="${PORT:-18543}"
+H2LOAD_TIMEOUT="${H2LOAD_TIMEOUT:-120}"
+RESULTS="${RESULTS:-$HERE/results}"
+TAG="${TAG:-$(date +%Y%m%d-%H%M%S)}"
+HZ=$(getconf CLK_TCK)
+
+OUT="$RESULTS/compare-$TAG"
+TSV="$OUT/runs.tsv"
+TMP=""
+SRV_PID=""
+SRV_NAME=""
+
+log() { printf '[compare] %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+for tool in h2load nghttpd h2o openssl taskset timeout ss; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (run .ci/deps)"
+done
+[ -x "$H2SCOPE_BIN" ] || die "no h2scope binary at $H2SCOPE_BIN (build: cmake --preset release && cmake --build --preset release)"
+case $ROUNDS in ''|*[!0-9]*|0) die "ROUNDS must be a positive integer" ;; esac
+case $DIV in ''|*[!0-9]*|0) die "DIV must be a positive integer" ;; esac
+[ "$(nproc)" -ge 2 ] || log "warning: fewer than 2 cores; server and h2load will share one"
+if ss -Hltn "sport = :$PORT" | grep -q .; then
+  die "port $PORT is already in use; pick another with PORT=..."
+fi
+
+TMP="$(mktemp -d /tmp/h2scope-compare.XXXXXX)"
+chmod 755 "$TMP"              # h2o drops to nobody and must read the docroot
+ROOT="$TMP/root"; CERT="$TMP/cert.pem"; KEY="$TMP/key.pem"
+mkdir -p "$OUT"
+
+cleanup() {
+  [ -n "$SRV_PID" ] && stop_server
+  if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PIN_SRV=(taskset -c "$SERVER_CPU")
+PIN_CLI=(taskset -c "$CLIENT_CPU")
+
+# ---------------------------------------------------------------- fixtures
+# The same folder as bench/anchors.sh: a ~10 KB index.html with a ~150 KB
+# stylesheet and a ~90 KB script, a 1 KiB file and a 1 MiB file.
+make_fixtures() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$KEY" -out "$CERT" -days 30 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" >/dev/null 2>&1 \
+    || die "certificate generation failed"
+  chmod 644 "$KEY" "$CERT"
+  mkdir -p "$ROOT"
+  {
+    printf '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n'
+    printf '<title>compare bench</title>\n<link rel="stylesheet" href="/style.css">\n'
+    printf '<script src="/app.js" defer></script>\n</head><body>\n<h1>bench</h1>\n'
+    seq 1 103 | awk '{printf "<p id=\"p%03d\">Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.</p>\n",$1}'
+    printf '</body></html>\n'
+  } > "$ROOT/index.html"
+  seq 1 2163 | awk '{printf ".c%05d{color:#369;margin:0 4px;padding:2px 8px;border:1px solid #ccc}\n",$1}' > "$ROOT/style.css"
+  seq 1 2003 | awk '{printf "function f%05d(x){ return (x * 3 + 1) | 0; }\n",$1}' > "$ROOT/app.js"
+  head -c 1023 /dev/zero | tr '\0' 'a' > "$ROOT/small.txt"; echo >> "$ROOT/small.txt"
+  head -c 1048576 /dev/urandom > "$ROOT/big.bin"
+  chmod -R a+rX "$ROOT"
+  printf 'https://127.0.0.1:%s/index.html\nhttps://127.0.0.1:%s/style.css\nhttps://127.0.0.1:%s/app.js\n' \
+    "$PORT" "$PORT" "$PORT" > "$TMP/urls.txt"
+}
+
+# ------------------------------------------------------------- the servers
+# start_<name>: starts the server pinned to SERVER_CPU in the background and
+# sets SRV_PID to the server's own PID (taskset execs into it).
+
+start_nghttpd() {
+  "${PIN_SRV[@]}" nghttpd -n 1 -a 127.0.0.1 -d "$ROOT" "$PORT" "$KEY" "$CERT" >"$TMP/nghttpd.log" 2>&1 &
+  SRV_PID=$!
+}
+
+start_h2o() {
+  local d="$TMP/h2o"; mkdir -p "$d"
+  # user: required when started as root; ocsp-update-interval 0: no OCSP fetches.
+  cat > "$d/h2o.conf" <<EOF
+user: nobody
+error-log: $d/error.log
+num-threads: 1
+max-connections: 10000
+listen:
+  host: 127.0.0.1
+  port: $PORT
+  ssl:
+    certificate-file: $CERT
+    key-file: $KEY
+    ocsp-update-interval: 0
+hosts:
+  "127.0.0.1:$PORT":
+    paths:
+      "/":
+        file.dir: $ROOT
+EOF
+  "${PIN_SRV[@]}" h2o -c "$d/h2o.conf" >"$TMP/h2o.log" 2>&1 &
+  SRV_PID=$!
+}
+
+start_h2scope_common() {
+  local name=$1; shift
+  "${PIN_SRV[@]}" "$H2SCOPE_BIN" --headless --log none --port "$PORT" --cert "$CERT" --key "$KEY" \
+    --workers "$H2SCOPE_WORKERS" "$@" "$ROOT" >"$TMP/$name.log" 2>&1 &
+  SRV_PID=$!
+}
+start_h2scope() { start_h2scope_common h2scope; }
+start_h2scope_nocap() { start_h2scope_common h2scope-nocap --no-capture; }
+
+start_server() {
+  SRV_NAME=$1
+  case $1 in
+    nghttpd) start_nghttpd ;;
+    h2o) start_h2o ;;
+    h2scope) start_h2scope ;;
+    h2scope-nocap) start_h2scope_nocap ;;
+    *) die "unknown server $1" ;;
+  esac
+}
+
+descendants() {
+  local kids k
+  kids=$(ps -o pid= --ppid "$1" 2>/dev/null)
+  for k in $kids; do echo "$k"; descendants "$k"; done
+}
+
+# utime+stime in clock ticks, summed over the server and its children.
+cpu_ticks() {
+  local total=0 p v
+  for p in "$SRV_PID" $(descendants "$SRV_PID"); do
+    # Fields after the ")" of the command name: utime is the 12th, stime the 13th.
+    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+
+wait_ready() {
+  for _ in $(seq 1 100); do
+    kill -0 "$SRV_PID" 2>/dev/null || return 1
+    if timeout 5 h2load -n 1 -c 1 "https://127.0.0.1:$PORT/small.txt" 2>/dev/null | grep -q '1 succeeded'; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  return 1
+}
+
+stop_server() {
+  local pids p rc
+  pids="$(descendants "$SRV_PID")"
+  kill -TERM "$SRV_PID" 2>/dev/null
+  for _ in $(seq 1 100); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$SRV_PID" 2>/dev/null; then
+    log "$SRV_NAME did not stop within 10 s of SIGTERM; killing it"
+    kill -KILL "$SRV_PID" 2>/dev/null
+  fi
+  wait "$SRV_PID" 2>/dev/null; rc=$?
+  case $SRV_NAME in
+    h2scope*) [ "$rc" = 0 ] || log "$SRV_NAME exited with status $rc after SIGTERM (expected 0)" ;;
+  esac
+  for p in $pids; do kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null; done
+  SRV_PID=""
+  for _ in $(seq 1 50); do ss -Hltn "sport = :$PORT" | grep -q . || break; sleep 0.1; done
+}
+
+# --------------------------------------------------------------- workloads
+wl_args() {
+  local u="https://127.0.0.1:$PORT"
+  case $1 in
+    small) echo "-n $((100000 / DIV)) -c 16 -m 32 $u/small.txt" ;;
+    big)   echo "-n $((2000 / DIV)) -c 8 -m 4 $u/big.bin" ;;
+    page)  echo "-i $TMP/urls.txt -n $((30000 / DIV)) -c 16 -m 16" ;;
+    # One TLS handshake per request: -c == -n, 50 new connections every 10 ms.
+    churn) echo "-n $((5000 / DIV)) -c $((5000 / DIV)) -m 1 -r 50 --rate-period 10ms $u/small.txt" ;;
+    *) return 1 ;;
+  esac
+}
+
+wl_desc() {
+  case $1 in
+    small) echo "1 KiB, -c16 -m32" ;; big) echo "1 MiB, -c8 -m4" ;;
+    page) echo "page set, -c16 -m16" ;; churn) echo "1 conn/request" ;;
+  esac
+}
+
+# run_wl ROUND SERVER WL -> one line in runs.tsv
+run_wl() {
+  local round=$1 srv=$2 wl=$3 args f line rps total ok fail c0 c1 cpu_us us_mib
+  args=$(wl_args "$wl")
+  f="$OUT/raw/r$round.$srv.$wl.txt"
+  echo "h2load $args" > "$f"
+  c0=$(cpu_ticks)
+  # shellcheck disable=SC2086
+  timeout "$H2LOAD_TIMEOUT" "${PIN_CLI[@]}" h2load $args >> "$f" 2>&1
+  c1=$(cpu_ticks)
+  line=$(grep -m1 '^finished in' "$f")
+  rps=$(sed -nE 's/.*, ([0-9.]+) req\/s.*/\1/p' <<<"$line")
+  read -r total ok fail < <(awk -F'[ ,]+' '/^requests:/{print $2, $8, $10}' "$f")
+  ok=${ok:-0}
+  cpu_us=$(awk -v d=$((c1 - c0)) -v hz="$HZ" -v n="$ok" 'BEGIN{ if (n > 0) printf "%.2f", d / hz * 1e6 / n; else print "NA" }')
+  us_mib=NA
+  [ "$wl" = big ] && us_mib=$cpu_us   # every request is exactly 1 MiB
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$srv" "$wl" "${rps:-NA}" "${total:-NA}" "$ok" \
+    "${fail:-NA}" "$cpu_us" "$us_mib" >> "$TSV"
+  log "round $round $srv $wl: ${rps:-NA} req/s, ok $ok/${total:-?}, failed ${fail:-?}, server $cpu_us us CPU/request"
+}
+
+# -------------------------------------------------------------------- main
+make_fixtures
+mkdir -p "$OUT/raw"
+{
+  echo "# tag=$TAG rounds=$ROUNDS div=$DIV server pinned to cpu $SERVER_CPU, h2load to cpu $CLIENT_CPU"
+  echo "# $("$H2SCOPE_BIN" --version 2>&1 | head -1) ($H2SCOPE_BIN, --workers $H2SCOPE_WORKERS)"
+  echo "# $(h2load --version 2>&1 | head -1); $(nghttpd --version 2>&1 | head -1); $(h2o --version 2>&1 | head -1); $(openssl version)"
+  echo "# kernel $(uname -r); $(nproc) cpus; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+} > "$OUT/env.txt"
+printf 'round\tserver\twl\treq_s\ttotal\tok\tfailed\tsrv_cpu_us_per_req\tsrv_cpu_us_per_mib\n' > "$TSV"
+
+for round in $(seq 1 "$ROUNDS"); do
+  for srv in $SERVERS; do
+    log "=== round $round/$ROUNDS: $srv"
+    start_server "$srv"
+    if ! wait_ready; then
+      log "$srv did not become ready; its log follows"
+      cat "$TMP/$srv.log" >&2 2>/dev/null
+      stop_server
+      continue
+    fi
+    for wl in $WORKLOADS; do
+      kill -0 "$SRV_PID" 2>/dev/null || { log "$srv died; its log follows"; cat "$TMP/$srv.log" >&2; break; }
+      run_wl "$round" "$srv" "$wl"
+    done
+    stop_server
+  done
+done
+
+# ------------------------------------------------------------------ report
+# Medians over rounds per (server, workload), then h2scope's ratios.
+medians() {
+  awk -F'\t' 'NR > 1 {
+      k = $2 SUBSEP $3
+      n[k]++; rps[k, n[k]] = $4; cpu[k, n[k]] = $8; mib[k, n[k]] = $9; fail[k] += ($7 == "NA" ? 0 : $7)
+    }
+    function median(arr, k, cnt,   i, j, t, v, m) {
+      m = 0
+      for (i = 1; i <= cnt; i++) if (arr[k, i] != "NA" && arr[k, i] != "") v[++m] = arr[k, i] + 0
+      if (m == 0) return "NA"
+      for (i = 2; i <= m; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+      return (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+    }
+    END {
+      for (k in n) { split(k, p, SUBSEP)
+        printf "%s\t%s\t%s\t%s\t%s\t%d\t%d\n", p[1], p[2], median(rps, k, n[k]), median(cpu, k, n[k]), median(mib, k, n[k]), fail[k], n[k] }
+    }' "$TSV" > "$OUT/medians.tsv"
+}
+
+value() {  # value SERVER WL COLUMN(3=req/s 4=us/req 5=us/MiB)
+  awk -F'\t' -v s="$1" -v w="$2" -v c="$3" '$1 == s && $2 == w { print $c }' "$OUT/medians.tsv"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "NA" || b == "NA" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+
+medians
+{
+  cat "$OUT/env.txt"
+  echo
+  echo "Medians over $ROUNDS round(s). req/s from h2load; server CPU = utime+stime of the server process"
+  echo "per successful request (and per MiB sent for the 1 MiB file). 'failed' sums all rounds."
+  echo
+  printf '%-26s %-14s %11s %12s %12s %7s\n' workload server "req/s" "CPU us/req" "CPU us/MiB" failed
+  for wl in $WORKLOADS; do
+    for srv in $SERVERS; do
+      line=$(awk -F'\t' -v s="$srv" -v w="$wl" '$1 == s && $2 == w' "$OUT/medians.tsv")
+      [ -n "$line" ] || continue
+      awk -F'\t' -v d="$wl: $(wl_desc "$wl")" '{
+          r = ($3 == "NA") ? "NA" : sprintf("%.0f", $3)
+          c = ($4 == "NA") ? "NA" : sprintf("%.2f", $4)
+          m = ($5 == "NA") ? "-" : sprintf("%.0f", $5)
+          printf "%-26s %-14s %11s %12s %12s %7d\n", substr(d, 1, 26), $1, r, c, m, $6 }' <<<"$line"
+    done
+  done
+  echo
+  echo "Ratios (h2scope / other): req/s above 1.00 = h2scope faster; CPU above 1.00 = h2scope uses more per request."
+  printf '%-8s %-14s %12s %12s %12s %12s\n' workload variant "req/s vs ng" "req/s vs h2o" "CPU vs ng" "CPU vs h2o"
+  for wl in $WORKLOADS; do
+    for v in h2scope h2scope-nocap; do
+      case " $SERVERS " in *" $v "*) ;; *) continue ;; esac
+      printf '%-8s %-14s %12s %12s %12s %12s\n' "$wl" "$v" \
+        "$(ratio "$(value "$v" "$wl" 3)" "$(value nghttpd "$wl" 3)")" \
+        "$(ratio "$(value "$v" "$wl" 3)" "$(value h2o "$wl" 3)")" \
+        "$(ratio "$(value "$v" "$wl" 4)" "$(value nghttpd "$wl" 4)")" \
+        "$(ratio "$(value "$v" "$wl" 4)" "$(value h2o "$wl" 4)")"
+    done
+  done
+  echo
+  echo "raw: $OUT"
+} | tee "$OUT/table.txt"

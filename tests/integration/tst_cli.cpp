@@ -1,0 +1,298 @@
+// The command line as a user meets it: the URL on the first stdout line,
+// --version, clear one-line errors, certificates and key logs, and a clean
+// stop on SIGTERM/SIGINT that writes the HAR and capture files.
+
+#include "curlfetch.h"
+#include "serverprocess.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <signal.h>
+
+using namespace h2scope::testing;
+
+namespace {
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+// A failing start must say what went wrong on exactly one stderr line.
+void verifyOneLineError(const ClientResult &r, const QString &mustMention)
+{
+    QVERIFY2(r.finished, qPrintable(r.describe()));
+    QVERIFY2(r.exitCode != 0, qPrintable(r.describe()));
+    const QByteArray err = r.err.trimmed();
+    QVERIFY2(!err.isEmpty(), "no error message on stderr");
+    QVERIFY2(!err.contains('\n'), "the error must be one line, got:\n" + err);
+    if (!mustMention.isEmpty())
+        QVERIFY2(err.contains(mustMention.toUtf8()), qPrintable(QStringLiteral("\"%1\" does not mention %2")
+                                                                    .arg(QString::fromUtf8(err), mustMention)));
+}
+
+} // namespace
+
+class TestCli final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void firstLineIsTheUrl();
+    void cleartextUrl();
+    void version();
+    void portInUse();
+    void missingFolder();
+    void unreadableCertificate();
+    void ownCertificateAndKeylog();
+    void listing();
+    void ipv6Loopback();
+    void stopWritesHarAndCapture_data();
+    void stopWritesHarAndCapture();
+
+private:
+    QTemporaryDir m_root;
+};
+
+void TestCli::initTestCase()
+{
+    QVERIFY(m_root.isValid());
+    QVERIFY(writeFile(m_root.filePath(QStringLiteral("index.html")), "<!doctype html><title>cli</title>\n"));
+    QVERIFY(writeFile(m_root.filePath(QStringLiteral("a.txt")), "alpha\n"));
+    QVERIFY2(QFileInfo(h2scopeBinary()).isExecutable(), qPrintable(h2scopeBinary()));
+}
+
+void TestCli::firstLineIsTheUrl()
+{
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path()), qPrintable(server.errorString()));
+    const QString firstLine = QString::fromUtf8(server.log().split('\n').first()).trimmed();
+    QVERIFY2(QRegularExpression(QStringLiteral("^https://127\\.0\\.0\\.1:\\d+/$")).match(firstLine).hasMatch(),
+             qPrintable(firstLine));
+    QVERIFY(server.port() > 0 && server.port() != 8443);
+
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    const CurlResponse res = curlFetch(server.url().toString() + QStringLiteral("a.txt"));
+    QVERIFY2(res.status == 200, qPrintable(res.summary()));
+    QCOMPARE(res.body, QByteArray("alpha\n"));
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QCOMPARE(server.exitCode(), 0);
+}
+
+void TestCli::cleartextUrl()
+{
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--no-tls")}), qPrintable(server.errorString()));
+    const QString firstLine = QString::fromUtf8(server.log().split('\n').first()).trimmed();
+    QVERIFY2(QRegularExpression(QStringLiteral("^http://127\\.0\\.0\\.1:\\d+/$")).match(firstLine).hasMatch(),
+             qPrintable(firstLine));
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QCOMPARE(server.exitCode(), 0);
+}
+
+void TestCli::version()
+{
+    const ClientResult r = runClient(h2scopeBinary(), {QStringLiteral("--version")}, 10000);
+    QVERIFY2(r.ok(), qPrintable(r.describe()));
+    QVERIFY2(QRegularExpression(QStringLiteral("\\b\\d+\\.\\d+\\.\\d+\\b")).match(QString::fromUtf8(r.out)).hasMatch(),
+             r.out.constData());
+}
+
+void TestCli::portInUse()
+{
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+    const QString port = QString::number(squatter.serverPort());
+    const ClientResult r = runClient(h2scopeBinary(),
+                                     {QStringLiteral("--headless"), QStringLiteral("--port"), port, m_root.path()},
+                                     15000);
+    verifyOneLineError(r, port);
+    QVERIFY(r.out.trimmed().isEmpty() || !r.out.contains(QByteArray(":" + port.toLatin1() + "/")));
+}
+
+void TestCli::missingFolder()
+{
+    const QString missing = m_root.filePath(QStringLiteral("does-not-exist"));
+    const ClientResult r = runClient(h2scopeBinary(),
+                                     {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"), missing},
+                                     15000);
+    verifyOneLineError(r, missing);
+}
+
+void TestCli::unreadableCertificate()
+{
+    const QString cert = m_root.filePath(QStringLiteral("no-cert.pem"));
+    const QString key = m_root.filePath(QStringLiteral("no-key.pem"));
+    const ClientResult r = runClient(h2scopeBinary(),
+                                     {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
+                                      QStringLiteral("--cert"), cert, QStringLiteral("--key"), key, m_root.path()},
+                                     15000);
+    verifyOneLineError(r, QString());
+    QVERIFY2(r.err.contains("no-cert.pem") || r.err.contains("no-key.pem"), r.err.constData());
+
+    // A file that exists but is not a certificate fails the same way.
+    const QString garbage = m_root.filePath(QStringLiteral("garbage.pem"));
+    QVERIFY(writeFile(garbage, "this is not PEM\n"));
+    const ClientResult g = runClient(h2scopeBinary(),
+                                     {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
+                                      QStringLiteral("--cert"), garbage, QStringLiteral("--key"), garbage, m_root.path()},
+                                     15000);
+    verifyOneLineError(g, QString());
+}
+
+void TestCli::ownCertificateAndKeylog()
+{
+    H2SCOPE_REQUIRE_CLIENT("openssl");
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    const QString keylog = dir.filePath(QStringLiteral("keys.log"));
+    const ClientResult gen = runClient(
+        QStringLiteral("openssl"),
+        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+         QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+         QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"),
+         QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
+         QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1")},
+        30000);
+    QVERIFY2(gen.ok(), qPrintable(gen.describe()));
+
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key,
+                                          QStringLiteral("--keylog"), keylog}),
+             qPrintable(server.errorString()));
+    // Verified TLS (no -k): our certificate is the one served.
+    ClientResult r = runClient(QStringLiteral("curl"),
+                               {QStringLiteral("-sS"), QStringLiteral("--http2"), QStringLiteral("--cacert"), cert,
+                                QStringLiteral("--max-time"), QStringLiteral("15"),
+                                server.origin() + QStringLiteral("/a.txt")},
+                               20000);
+    QVERIFY2(r.ok(), qPrintable(r.describe()));
+    QCOMPARE(r.out, QByteArray("alpha\n"));
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QCOMPARE(server.exitCode(), 0);
+
+    QFile f(keylog);
+    QVERIFY2(f.open(QIODevice::ReadOnly), "--keylog file was not written");
+    const QByteArray keys = f.readAll();
+    QVERIFY2(keys.contains("CLIENT_HANDSHAKE_TRAFFIC_SECRET") || keys.contains("CLIENT_RANDOM"), keys.constData());
+}
+
+void TestCli::listing()
+{
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    QTemporaryDir dir;
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("files/alpha.txt")), "a\n"));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("files/nested/beta.txt")), "b\n"));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("files/.hidden-gamma")), "g\n"));
+    ServerProcess server;
+    QVERIFY2(server.start(dir.path(), {QStringLiteral("--listing")}), qPrintable(server.errorString()));
+    const CurlResponse res = curlFetch(server.origin() + QStringLiteral("/files/"), {QStringLiteral("--http2")});
+    QVERIFY2(res.status == 200, qPrintable(res.summary()));
+    QVERIFY2(res.header("content-type").startsWith("text/html"), qPrintable(res.summary()));
+    QVERIFY2(res.body.contains("alpha.txt"), res.body.constData());
+    QVERIFY2(res.body.contains("nested/"), res.body.constData());
+    QVERIFY2(!res.body.contains(".hidden-gamma"), "a listing must not show dotfiles");
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QCOMPARE(server.exitCode(), 0);
+}
+
+void TestCli::ipv6Loopback()
+{
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHostIPv6, 0))
+            QSKIP("this machine has no IPv6 loopback (::1)");
+    }
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--host"), QStringLiteral("::1")}),
+             qPrintable(server.errorString()));
+    const QString firstLine = QString::fromUtf8(server.log().split('\n').first()).trimmed();
+    QVERIFY2(QRegularExpression(QStringLiteral("^https://\\[::1\\]:\\d+/$")).match(firstLine).hasMatch(),
+             qPrintable(firstLine));
+    const CurlResponse res = curlFetch(firstLine + QStringLiteral("a.txt"), {QStringLiteral("--http2")});
+    QVERIFY2(res.status == 200 && res.httpVersion == QLatin1String("2"), qPrintable(res.summary()));
+    QCOMPARE(res.body, QByteArray("alpha\n"));
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QCOMPARE(server.exitCode(), 0);
+}
+
+void TestCli::stopWritesHarAndCapture_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT") << int(SIGINT);
+}
+
+void TestCli::stopWritesHarAndCapture()
+{
+    QFETCH(int, signal);
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    QTemporaryDir dir;
+    const QString har = dir.filePath(QStringLiteral("session.har"));
+    const QString capture = dir.filePath(QStringLiteral("capture.jsonl"));
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--har"), har, QStringLiteral("--capture"), capture}),
+             qPrintable(server.errorString()));
+    for (const char *path : {"/", "/a.txt"}) {
+        const CurlResponse res = curlFetch(server.origin() + QLatin1String(path), {QStringLiteral("--http2")});
+        QVERIFY2(res.status == 200, qPrintable(res.summary()));
+    }
+    const CurlResponse h1 = curlFetch(server.origin() + QStringLiteral("/a.txt"), {QStringLiteral("--http1.1")});
+    QVERIFY2(h1.status == 200, qPrintable(h1.summary()));
+    QVERIFY2(server.waitForLog("GET /a.txt -> 200", 5000), server.log().right(2000).constData());
+
+    QVERIFY2(server.stop(15000, signal), qPrintable(server.errorString()));
+    QVERIFY(server.exitedNormally());
+    QCOMPARE(server.exitCode(), 0);
+
+    QFile harFile(har);
+    QVERIFY2(harFile.open(QIODevice::ReadOnly), "--har file was not written on exit");
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(harFile.readAll(), &err);
+    QVERIFY2(err.error == QJsonParseError::NoError, qPrintable(err.errorString()));
+    const QJsonObject log = doc.object().value(QStringLiteral("log")).toObject();
+    QVERIFY(!log.isEmpty());
+    QVERIFY(!log.value(QStringLiteral("version")).toString().isEmpty());
+    const QJsonArray entries = log.value(QStringLiteral("entries")).toArray();
+    QVERIFY2(entries.size() >= 3, qPrintable(QString::number(entries.size())));
+    int aTxt = 0;
+    for (const QJsonValue &e : entries) {
+        const QJsonObject o = e.toObject();
+        const QString url = o.value(QStringLiteral("request")).toObject().value(QStringLiteral("url")).toString();
+        if (url.endsWith(QLatin1String("/a.txt"))) {
+            ++aTxt;
+            QCOMPARE(o.value(QStringLiteral("response")).toObject().value(QStringLiteral("status")).toInt(), 200);
+        }
+    }
+    QCOMPARE(aTxt, 2);
+
+    QFile capFile(capture);
+    QVERIFY2(capFile.open(QIODevice::ReadOnly), "--capture file was not written");
+    int lines = 0;
+    for (const QByteArray &line : capFile.readAll().split('\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        const QJsonDocument ev = QJsonDocument::fromJson(line, &err);
+        QVERIFY2(err.error == QJsonParseError::NoError && ev.isObject(), line.left(300).constData());
+        ++lines;
+    }
+    QVERIFY2(lines >= 10, qPrintable(QString::number(lines)));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
