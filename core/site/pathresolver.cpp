@@ -351,7 +351,11 @@ ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupport
     if (fd < 0) {
         switch (errno) {
         case EXDEV:
-            return notServed("refused: resolves outside the served folder via symlink");
+            // RESOLVE_BENEATH also refuses absolute symlinks, even those that
+            // point back inside the folder: let realpath() and the
+            // containment check decide those.
+            unsupported = true;
+            return notServed("not found");
         case EACCES:
             return notServed("refused: permission denied by the operating system");
         case ELOOP:
