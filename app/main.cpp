@@ -124,6 +124,7 @@ int main(int argc, char **argv)
         window = std::make_unique<ui::MainWindow>();
         window->setServing(controller.url(), options.folder, options.folderIsDemo);
         window->setStore(controller.store());
+        window->setCaRoot(options.caroot);
         window->setProtocolStatus(options.tls ? QStringLiteral("HTTP/2 and HTTP/1.1 over TLS (ALPN h2, http/1.1)")
                                               : QStringLiteral("cleartext: h2c (prior knowledge) and HTTP/1.1"));
         window->setCertificateStatus(!options.tls ? QString()

@@ -1,5 +1,7 @@
 #include "servecontroller.h"
 
+#include "lanaddresses.h"
+
 #include "inspect/har.h"
 #include "site/pushpolicy.h"
 #include "caroot.h"
@@ -43,6 +45,14 @@ Result<void> ServeController::start()
     siteOptions.allowDotfiles = m_options.allowDotfiles;
     siteOptions.followSymlinksOutside = m_options.followSymlinks;
     siteOptions.pushMode = site::parsePushMode(m_options.pushMode.toStdString()).value_or(site::PushMode::Auto);
+    siteOptions.liveReload = m_options.liveReload;
+    siteOptions.spaFallback = m_options.spa;
+    siteOptions.custom404 = m_options.custom404;
+    for (const QString &name : m_options.allowedHosts)
+        siteOptions.allowedHosts.push_back(name.toStdString());
+    // A --host name (not an address) is what the user will type: serve it.
+    if (QHostAddress(m_options.host).isNull())
+        siteOptions.allowedHosts.push_back(m_options.host.toStdString());
     auto site = site::StaticSite::create(siteOptions);
     if (!site)
         return site.error();
@@ -68,6 +78,12 @@ Result<void> ServeController::start()
             const std::string host = m_options.host.toStdString();
             if (host != "0.0.0.0" && host != "::" && host != "[::]")
                 extra.push_back(host); // a name or address the leaf must cover; defaults are merged away
+            // --lan: a phone opens https://192.168.x.y:PORT/, so the leaf must name those addresses
+            // (IPv4 only: 0.0.0.0 does not listen on IPv6). A changed address set reissues the leaf.
+            if (m_options.lan)
+                for (const QHostAddress &address : lanAddresses())
+                    if (address.protocol() == QAbstractSocket::IPv4Protocol)
+                        extra.push_back(address.toString().toStdString());
             auto caroot = certs::resolveCaRoot(m_options.caroot.toStdString());
             auto leaf = caroot ? certs::ensureManagedLeaf(*caroot, extra) : Result<certs::ManagedLeaf>(caroot.error());
             if (leaf) {
@@ -124,6 +140,37 @@ Result<void> ServeController::start()
         return started;
     if (m_hub)
         m_drainTimer.start();
+
+    if (m_options.lan) {
+        for (const QHostAddress &address : lanAddresses())
+            if (address.protocol() == QAbstractSocket::IPv4Protocol)
+                m_lanUrls.append(lanUrl(address, m_server->port(), m_options.tls));
+        if (m_lanUrls.isEmpty())
+            std::fprintf(stderr, "h2scope: --lan: this machine has no LAN address right now; only this machine"
+                                 " can connect\n");
+        for (const QString &lanAddressUrl : m_lanUrls)
+            std::fprintf(stderr, "h2scope: on your network: %s\n", qPrintable(lanAddressUrl));
+        std::fflush(stderr);
+    }
+
+    // Live reload: the watcher's thread feeds the site's hub; a folder that
+    // cannot be watched still serves, without reloads, and says why.
+    if (const std::shared_ptr<site::LiveReload> hub = m_site->liveReload()) {
+        m_watcher = std::make_unique<site::FolderWatcher>(
+            m_site->root(), [hub](std::vector<std::string> paths) { hub->notifyChanged(paths); });
+        if (Result<void> watching = m_watcher->start(); !watching) {
+            std::fprintf(stderr, "h2scope: live reload is off: %s\n", watching.error().message.c_str());
+            std::fflush(stderr);
+            m_watcher.reset();
+        } else {
+            for (const std::string &warning : m_watcher->warnings())
+                std::fprintf(stderr, "h2scope: live reload: %s\n", warning.c_str());
+            std::fflush(stderr);
+        }
+        m_heartbeatTimer.setInterval(25'000);
+        connect(&m_heartbeatTimer, &QTimer::timeout, this, [hub] { hub->heartbeat(); });
+        m_heartbeatTimer.start();
+    }
     return {};
 }
 
@@ -198,6 +245,12 @@ Result<void> ServeController::stop()
     if (m_stopped || !m_server)
         return {};
     m_stopped = true;
+    // No more reloads; end the event streams so the GOAWAY need not wait for them.
+    m_heartbeatTimer.stop();
+    if (m_watcher)
+        m_watcher->stop();
+    if (m_site && m_site->liveReload())
+        m_site->liveReload()->closeAll();
     m_server->stop(std::chrono::milliseconds(2000));
     m_drainTimer.stop();
     drain();

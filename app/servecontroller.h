@@ -11,6 +11,7 @@
 #include "inspect/jsonlines.h"
 #include "net/server.h"
 #include "result.h"
+#include "site/folderwatcher.h"
 #include "site/staticsite.h"
 
 #include <QObject>
@@ -41,6 +42,9 @@ public:
     Result<void> stop();
 
     QString url() const;
+    // With --lan, the URLs other devices on the network can open (for the
+    // QR code); empty otherwise or before start().
+    QStringList lanUrls() const { return m_lanUrls; }
     // Where log text goes (stdout when headless, the window otherwise).
     void setLogSink(LineSink sink) { m_logSink = std::move(sink); }
     const Options &options() const { return m_options; }
@@ -61,6 +65,9 @@ private:
     Options m_options;
     LineSink m_logSink;
     std::unique_ptr<site::StaticSite> m_site;
+    std::unique_ptr<site::FolderWatcher> m_watcher; // live reload; null when off or unsupported
+    QTimer m_heartbeatTimer;                        // keeps quiet live reload streams from idling out
+    QStringList m_lanUrls;
     std::unique_ptr<inspect::EventHub> m_hub;
     std::unique_ptr<net::Server> m_server;
     std::unique_ptr<inspect::CaptureStore> m_store;

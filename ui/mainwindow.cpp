@@ -1,85 +1,608 @@
 #include "mainwindow.h"
 
+#include "capturefiles.h"
+#include "certificatesdialog.h"
+#include "connectiondigest.h"
+#include "connectionmodel.h"
+#include "filterbar.h"
+#include "detailspane.h"
+#include "flowgraph.h"
+#include "framefilter.h"
+#include "framemodel.h"
+#include "serverbar.h"
+#include "settingsdialog.h"
+#include "waterfallview.h"
+
+#include "inspect/har.h"
+
+#include <QAction>
 #include <QApplication>
-#include <QClipboard>
-#include <QDesktopServices>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QPlainTextEdit>
-#include <QPushButton>
 #include <QScrollBar>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
-#include <QUrl>
+#include <QTabWidget>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace h2scope::ui {
 
+namespace {
+
+void tuneTable(QTableView *view)
+{
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->verticalHeader()->hide();
+    // Uniform rows: the view never measures a row it does not paint.
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setHighlightSections(false);
+    view->setWordWrap(false);
+    view->setAlternatingRowColors(true);
+}
+
+bool atBottom(const QTableView *view)
+{
+    const QScrollBar *bar = view->verticalScrollBar();
+    return bar->value() >= bar->maximum() - 1;
+}
+
+} // namespace
+
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
     setWindowTitle(QStringLiteral("h2scope"));
+    {
+        QSettings qs;
+        m_settings = ServerSettings::load(qs);
+    }
+    m_choosePath = [this](const QString &title, const QString &filter, bool save) {
+        return save ? QFileDialog::getSaveFileName(this, title, QString(), filter)
+                    : QFileDialog::getOpenFileName(this, title, QString(), filter);
+    };
+
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(2, 2, 2, 2);
+    m_bar = new ServerBar(central);
+    connect(m_bar, &ServerBar::startRequested, this, &MainWindow::startRequested);
+    connect(m_bar, &ServerBar::stopRequested, this, &MainWindow::stopRequested);
+    connect(m_bar, &ServerBar::folderChosen, this, &MainWindow::folderChosen);
+    layout->addWidget(m_bar);
 
-    auto *bar = new QHBoxLayout;
-    m_urlLabel = new QLabel(central);
-    m_urlLabel->setTextInteractionFlags(Qt::TextBrowserInteraction);
-    m_urlLabel->setOpenExternalLinks(true);
-    auto *copy = new QPushButton(tr("Copy URL"), central);
-    auto *open = new QPushButton(tr("Open in browser"), central);
-    connect(copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_url); });
-    connect(open, &QPushButton::clicked, this, [this] { QDesktopServices::openUrl(QUrl(m_url)); });
-    bar->addWidget(m_urlLabel, 1);
-    bar->addWidget(copy);
-    bar->addWidget(open);
-    layout->addLayout(bar);
+    m_connectionModel = new ConnectionModel(this);
+    m_connectionsView = new QTableView(central);
+    m_connectionsView->setObjectName(QStringLiteral("connectionsView"));
+    m_connectionsView->setModel(m_connectionModel);
+    tuneTable(m_connectionsView);
+    connect(m_connectionsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::onConnectionRowChanged);
 
-    m_folderLabel = new QLabel(central);
-    m_folderLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_folderLabel);
+    m_waterfall = new WaterfallView(central);
+    m_waterfall->setObjectName(QStringLiteral("waterfall"));
+    connect(m_waterfall, &WaterfallView::frameClicked, this, &MainWindow::showEventInFrames);
 
+    m_details = new DetailsPane(central);
+    m_flow = new FlowGraph(central);
     m_log = new QPlainTextEdit(central);
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_log->setPlaceholderText(tr("Requests appear here as they are served."));
-    layout->addWidget(m_log, 1);
+    m_sideTabs = new QTabWidget(central);
+    m_sideTabs->addTab(m_details, tr("Details"));
+    m_sideTabs->addTab(m_flow, tr("Flow control"));
+    m_sideTabs->addTab(m_log, tr("Log"));
 
+    m_leftSplit = new QSplitter(Qt::Vertical, central);
+    m_leftSplit->addWidget(m_waterfall);
+    m_leftSplit->addWidget(buildFramesPanel());
+    m_leftSplit->setStretchFactor(0, 1);
+    m_leftSplit->setStretchFactor(1, 1);
+    m_lowerSplit = new QSplitter(Qt::Horizontal, central);
+    m_lowerSplit->addWidget(m_leftSplit);
+    m_lowerSplit->addWidget(m_sideTabs);
+    m_lowerSplit->setStretchFactor(0, 3);
+    m_lowerSplit->setStretchFactor(1, 1);
+    m_mainSplit = new QSplitter(Qt::Vertical, central);
+    m_mainSplit->addWidget(m_connectionsView);
+    m_mainSplit->addWidget(m_lowerSplit);
+    m_mainSplit->setStretchFactor(0, 1);
+    m_mainSplit->setStretchFactor(1, 5);
+    layout->addWidget(m_mainSplit, 1);
     setCentralWidget(central);
-    statusBar()->showMessage(tr("Starting…"));
-    resize(960, 600);
+
+    m_statusConnections = new QLabel(this);
+    m_statusRates = new QLabel(this);
+    m_statusMemory = new QLabel(this);
+    m_statusDropped = new QLabel(this);
+    for (QLabel *l : {m_statusConnections, m_statusRates, m_statusMemory, m_statusDropped})
+        statusBar()->addPermanentWidget(l);
+
+    buildMenus();
+    resize(1500, 950);
+    m_mainSplit->setSizes({170, 780});
+    m_lowerSplit->setSizes({1050, 450});
+    m_leftSplit->setSizes({360, 420});
+    restoreLayout();
+
+    m_refreshTimer.setInterval(100);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &MainWindow::refreshNow);
+    m_refreshTimer.start();
+    m_rateClock.start();
+    updateStatus();
+}
+
+MainWindow::~MainWindow()
+{
+    saveLayout(); // also when the application quits without closing the window (a signal)
+}
+
+QWidget *MainWindow::buildFramesPanel()
+{
+    auto *panel = new QWidget(this);
+    auto *v = new QVBoxLayout(panel);
+    v->setContentsMargins(0, 0, 0, 0);
+    v->setSpacing(2);
+    m_filter = new FilterBar(panel);
+    connect(m_filter, &FilterBar::filterEntered, this, &MainWindow::setFilterText);
+    connect(m_filter, &FilterBar::followStreamRequested, this, &MainWindow::followStream);
+    v->addWidget(m_filter);
+
+    m_frameModel = new FrameModel(this);
+    m_framesView = new QTableView(panel);
+    m_framesView->setObjectName(QStringLiteral("framesView"));
+    m_framesView->setModel(m_frameModel);
+    tuneTable(m_framesView);
+    m_framesView->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_framesView->verticalHeader()->setDefaultSectionSize(m_framesView->fontMetrics().height() + 4);
+    const int digit = m_framesView->fontMetrics().horizontalAdvance(u'0');
+    const int widths[] = {6, 10, 7, 7, 14, 34, 8};
+    for (int c = 0; c < 7; ++c)
+        m_framesView->setColumnWidth(c, widths[c] * digit + 12);
+    connect(m_framesView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::onFrameRowChanged);
+    v->addWidget(m_framesView, 1);
+    return panel;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open capture…"), this, [this] {
+        runFileAction(tr("Open capture"), tr("JSON Lines capture (*.jsonl);;All files (*)"), false,
+                      [this](const QString &p) { return openCapture(p); });
+    });
+    open->setObjectName(QStringLiteral("openCaptureAction"));
+    open->setShortcut(QKeySequence::Open);
+    QAction *save = file->addAction(tr("&Save capture…"), this, [this] {
+        runFileAction(tr("Save capture"), tr("JSON Lines capture (*.jsonl)"), true,
+                      [this](const QString &p) { return saveCapture(p); });
+    });
+    save->setObjectName(QStringLiteral("saveCaptureAction"));
+    save->setShortcut(QKeySequence::Save);
+    QAction *har = file->addAction(tr("Export &HAR…"), this, [this] {
+        runFileAction(tr("Export HAR"), tr("HAR (*.har)"), true, [this](const QString &p) { return exportHar(p); });
+    });
+    har->setObjectName(QStringLiteral("exportHarAction"));
+    QAction *log = file->addAction(tr("Export frame &log…"), this, [this] {
+        runFileAction(tr("Export frame log"), tr("Text (*.txt *.log)"), true,
+                      [this](const QString &p) { return exportFrameLog(p); });
+    });
+    log->setObjectName(QStringLiteral("exportFrameLogAction"));
+    file->addSeparator();
+    file->addAction(tr("S&ettings…"), this, &MainWindow::openSettings)->setObjectName(QStringLiteral("settingsAction"));
+    QAction *certs = file->addAction(tr("&Certificates…"), this, [this] {
+        (new CertificatesDialog(m_caRoot.toStdString(), this))->open(); // deletes itself on close
+    });
+    certs->setObjectName(QStringLiteral("certificatesAction"));
+    file->addSeparator();
+    file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+
+    QMenu *capture = menuBar()->addMenu(tr("&Capture"));
+    m_pauseAction = capture->addAction(tr("&Pause"));
+    m_pauseAction->setObjectName(QStringLiteral("pauseAction"));
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
+        m_pauseAction->setText(paused ? tr("&Resume") : tr("&Pause"));
+        emit capturePausedChanged(paused);
+        updateStatus();
+    });
+    capture->addAction(tr("&Clear"), this, &MainWindow::clearCapture)->setObjectName(QStringLiteral("clearAction"));
+    capture->addAction(tr("&Memory budget…"), this, &MainWindow::chooseBudget);
+    m_liveAction = capture->addAction(tr("Back to the &live capture"), this, &MainWindow::showLiveCapture);
+    m_liveAction->setEnabled(false);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Zoom &in"), this, [this] { m_waterfall->zoomBy(1.5); })->setShortcut(QKeySequence::ZoomIn);
+    view->addAction(tr("Zoom &out"), this, [this] { m_waterfall->zoomBy(1 / 1.5); })->setShortcut(QKeySequence::ZoomOut);
+    view->addAction(tr("&Fit the whole connection"), this, [this] { m_waterfall->fitAll(); });
+    view->addAction(tr("Follow &stream"), this, &MainWindow::followStream);
+}
+
+void MainWindow::runFileAction(const QString &title, const QString &filter, bool save,
+                               const std::function<QString(const QString &)> &action)
+{
+    const QString path = m_choosePath ? m_choosePath(title, filter, save) : QString();
+    if (path.isEmpty())
+        return;
+    const QString error = action(path);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, title, error);
+    else
+        statusBar()->showMessage(tr("%1: %2").arg(title, QFileInfo(path).fileName()), 5000);
 }
 
 void MainWindow::setServing(const QString &url, const QString &folder, bool isDemo)
 {
     m_url = url;
-    m_urlLabel->setText(QStringLiteral("<b>Serving</b> <a href=\"%1\">%1</a>").arg(url.toHtmlEscaped()));
-    m_folderLabel->setText(isDemo ? tr("Folder: %1 (the bundled demo site)").arg(folder) : tr("Folder: %1").arg(folder));
-    statusBar()->showMessage(tr("Listening on %1").arg(url));
+    m_bar->setServing(url, folder, isDemo);
+}
+
+void MainWindow::setServerRunning(bool running)
+{
+    m_bar->setRunning(running);
+}
+
+void MainWindow::setProtocolStatus(const QString &text)
+{
+    m_bar->setProtocolStatus(text);
+}
+
+void MainWindow::setCertificateStatus(const QString &text)
+{
+    m_bar->setCertificateStatus(text);
+}
+
+void MainWindow::setCaRoot(const QString &caroot)
+{
+    m_caRoot = caroot;
+}
+
+QString MainWindow::url() const
+{
+    return m_url;
+}
+
+void MainWindow::setStore(inspect::CaptureStore *store)
+{
+    m_liveStore = store;
+    if (m_liveStore)
+        m_liveStore->setBudget(static_cast<std::size_t>(m_settings.captureBudgetMiB) << 20);
+    if (!m_viewingFile)
+        switchStore(store, true);
+}
+
+void MainWindow::switchStore(const inspect::CaptureStore *store, bool live)
+{
+    m_store = store;
+    m_selectedConnection = 0;
+    m_userChoseConnection = false;
+    m_digest.reset();
+    m_frameModel->setSource(nullptr, nullptr);
+    m_waterfall->setSource(nullptr, nullptr);
+    m_flow->setSource(nullptr);
+    m_details->clear();
+    m_connectionModel->setStore(store, live);
+    refreshNow();
 }
 
 void MainWindow::appendLog(const QString &text)
 {
     // Only follow the tail while the user is looking at it.
     QScrollBar *bar = m_log->verticalScrollBar();
-    const bool atBottom = bar->value() == bar->maximum();
+    const bool follow = bar->value() == bar->maximum();
     QString t = text;
     if (t.endsWith(u'\n'))
         t.chop(1);
     m_log->appendPlainText(t);
-    if (atBottom)
+    if (follow)
         bar->setValue(bar->maximum());
-}
-
-void MainWindow::noteEvents(int count, quint64 dropped)
-{
-    m_events += static_cast<quint64>(count);
-    statusBar()->showMessage(tr("Listening on %1 — %2 events captured, %3 dropped").arg(m_url).arg(m_events).arg(dropped));
 }
 
 QString MainWindow::logText() const
 {
     return m_log->toPlainText();
+}
+
+void MainWindow::noteEvents(int count, quint64 dropped)
+{
+    m_events += static_cast<quint64>(count);
+    m_dropped = dropped;
+}
+
+void MainWindow::refreshNow()
+{
+    if (!m_store) {
+        updateStatus();
+        return;
+    }
+    const bool connFollow = atBottom(m_connectionsView);
+    const int before = m_connectionModel->rowCount();
+    m_connectionModel->refresh();
+    if (connFollow && m_connectionModel->rowCount() > before)
+        m_connectionsView->scrollToBottom();
+    if (m_selectedConnection != 0 && m_connectionModel->rowOf(m_selectedConnection) < 0) {
+        // The selected connection was evicted or cleared.
+        m_selectedConnection = 0;
+        m_userChoseConnection = false;
+        m_digest.reset();
+        m_frameModel->setSource(nullptr, nullptr);
+        m_waterfall->setSource(nullptr, nullptr);
+        m_flow->setSource(nullptr);
+    }
+    autoSelectConnection();
+    if (m_digest && m_digest->update(*m_store)) {
+        const bool follow = atBottom(m_framesView);
+        m_frameModel->refresh();
+        m_waterfall->refresh();
+        m_flow->refresh();
+        m_detailsDirty = true;
+        if (follow)
+            m_framesView->scrollToBottom();
+    }
+    // Rich text layout is the dearest thing here: at most once a second.
+    if (m_digest && m_detailsShowConnection && m_detailsDirty && m_detailsClock.elapsed() >= 1000) {
+        m_details->showConnection(*m_store, *m_digest);
+        m_detailsClock.restart();
+        m_detailsDirty = false;
+    }
+    updateStatus();
+}
+
+void MainWindow::autoSelectConnection()
+{
+    // Until the user picks one, show the newest connection that carried requests.
+    if (m_userChoseConnection || m_connectionModel->rowCount() == 0)
+        return;
+    int best = -1;
+    for (int row = m_connectionModel->rowCount() - 1; row >= 0 && best < 0; --row) {
+        const inspect::ConnectionInfo *c = m_store->connection(m_connectionModel->connectionId(row));
+        if (c && c->counters.streams > 0)
+            best = row;
+    }
+    if (best < 0)
+        best = m_connectionModel->rowCount() - 1;
+    const std::uint64_t id = m_connectionModel->connectionId(best);
+    if (id != m_selectedConnection) {
+        selectConnection(id);
+        m_userChoseConnection = false;
+    }
+}
+
+void MainWindow::selectConnection(std::uint64_t connectionId)
+{
+    const int row = m_connectionModel->rowOf(connectionId);
+    if (row < 0)
+        return;
+    m_userChoseConnection = true;
+    if (m_connectionsView->currentIndex().row() != row)
+        m_connectionsView->setCurrentIndex(m_connectionModel->index(row, 0)); // -> onConnectionRowChanged
+    else
+        onConnectionRowChanged();
+}
+
+void MainWindow::onConnectionRowChanged()
+{
+    const std::uint64_t id = m_connectionModel->connectionId(m_connectionsView->currentIndex().row());
+    if (!m_store || id == 0)
+        return;
+    m_userChoseConnection = true;
+    if (id == m_selectedConnection && m_digest)
+        return;
+    m_selectedConnection = id;
+    m_digest = std::make_unique<ConnectionDigest>(id);
+    m_digest->update(*m_store);
+    m_frameModel->setSource(m_store, m_digest.get());
+    m_waterfall->setSource(m_store, m_digest.get());
+    m_flow->setSource(m_digest.get());
+    m_details->showConnection(*m_store, *m_digest);
+    m_detailsShowConnection = true;
+    m_detailsDirty = false;
+    m_detailsClock.start();
+}
+
+void MainWindow::onFrameRowChanged()
+{
+    const std::size_t index = m_frameModel->eventIndex(m_framesView->currentIndex().row());
+    if (!m_digest || index == SIZE_MAX)
+        return;
+    m_details->showFrame(*m_store, *m_digest, index);
+    m_detailsShowConnection = false;
+    m_waterfall->setSelectedEvent(index);
+    if (const inspect::FrameEvent *f = m_frameModel->frameAt(m_framesView->currentIndex().row()))
+        m_flow->setStream(f->streamId);
+}
+
+void MainWindow::showEventInFrames(std::size_t eventIndex)
+{
+    int row = m_frameModel->rowOfEvent(eventIndex);
+    if (row < 0 && !m_frameModel->filter().isEmpty()) {
+        setFilterText(QString()); // the clicked frame is filtered out: show everything
+        row = m_frameModel->rowOfEvent(eventIndex);
+    }
+    if (row < 0)
+        return;
+    const QModelIndex idx = m_frameModel->index(row, 0);
+    m_framesView->setCurrentIndex(idx);
+    m_framesView->scrollTo(idx, QAbstractItemView::PositionAtCenter);
+}
+
+void MainWindow::setFilterText(const QString &text)
+{
+    m_filter->setText(text);
+    const FrameFilter filter = FrameFilter::parse(text);
+    m_filter->setError(filter.error());
+    const std::size_t current = m_frameModel->eventIndex(m_framesView->currentIndex().row());
+    m_frameModel->setFilter(filter);
+    const int row = current == SIZE_MAX ? -1 : m_frameModel->rowOfEvent(current);
+    if (row >= 0) {
+        m_framesView->setCurrentIndex(m_frameModel->index(row, 0));
+        m_framesView->scrollTo(m_frameModel->index(row, 0), QAbstractItemView::PositionAtCenter);
+    }
+}
+
+void MainWindow::followStream()
+{
+    const inspect::FrameEvent *f = m_frameModel->frameAt(m_framesView->currentIndex().row());
+    if (f)
+        setFilterText(QStringLiteral("stream:%1").arg(f->streamId));
+}
+
+QString MainWindow::saveCapture(const QString &path) const
+{
+    return m_store ? saveCaptureFile(*m_store, path) : tr("There is no capture to save.");
+}
+
+QString MainWindow::openCapture(const QString &path)
+{
+    auto store = std::make_unique<inspect::CaptureStore>(std::size_t{1} << 40); // a file is shown whole
+    const QString error = loadCaptureFile(path, *store);
+    if (!error.isEmpty())
+        return error;
+    m_fileStore = std::move(store);
+    m_viewingFile = true;
+    m_liveAction->setEnabled(m_liveStore != nullptr);
+    setWindowTitle(tr("h2scope — %1").arg(QFileInfo(path).fileName()));
+    switchStore(m_fileStore.get(), false);
+    return {};
+}
+
+void MainWindow::showLiveCapture()
+{
+    m_viewingFile = false;
+    m_liveAction->setEnabled(false);
+    setWindowTitle(QStringLiteral("h2scope"));
+    switchStore(m_liveStore, true);
+    m_fileStore.reset();
+}
+
+QString MainWindow::exportHar(const QString &path) const
+{
+    return m_store ? exportHarFile(*m_store, path, inspect::wallClockOffsetNow()) : tr("There is no capture to export.");
+}
+
+QString MainWindow::exportFrameLog(const QString &path) const
+{
+    return m_store ? exportFrameLogFile(*m_store, path) : tr("There is no capture to export.");
+}
+
+void MainWindow::clearCapture()
+{
+    if (m_viewingFile) {
+        showLiveCapture();
+        return;
+    }
+    if (!m_liveStore)
+        return;
+    m_liveStore->clear();
+    switchStore(m_liveStore, true);
+}
+
+void MainWindow::chooseBudget()
+{
+    bool ok = false;
+    const int mib = QInputDialog::getInt(this, tr("Capture memory budget"),
+                                         tr("Keep at most this many MiB of capture (oldest closed connections go first):"),
+                                         static_cast<int>(m_settings.captureBudgetMiB), 1, 65536, 16, &ok);
+    if (!ok)
+        return;
+    m_settings.captureBudgetMiB = static_cast<quint64>(mib);
+    QSettings qs;
+    m_settings.save(qs);
+    if (m_liveStore)
+        m_liveStore->setBudget(static_cast<std::size_t>(mib) << 20);
+    emit settingsChanged(m_settings);
+    refreshNow();
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(m_settings, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_settings = dialog.settings();
+    QSettings qs;
+    m_settings.save(qs);
+    if (m_liveStore)
+        m_liveStore->setBudget(static_cast<std::size_t>(m_settings.captureBudgetMiB) << 20);
+    emit settingsChanged(m_settings);
+}
+
+void MainWindow::updateStatus()
+{
+    if (!m_store) {
+        m_statusConnections->setText(tr("capture off"));
+        return;
+    }
+    if (m_rateClock.elapsed() >= 1000) {
+        quint64 frames = 0, requests = 0;
+        for (std::uint64_t id : m_store->connectionIds())
+            if (const inspect::ConnectionInfo *c = m_store->connection(id)) {
+                frames += c->counters.framesIn + c->counters.framesOut;
+                requests += c->counters.streams - c->counters.pushedStreams;
+            }
+        const double secs = static_cast<double>(m_rateClock.restart()) / 1000.0;
+        m_framesPerSecond = frames >= m_rateFrames ? static_cast<double>(frames - m_rateFrames) / secs : 0;
+        m_requestsPerSecond = requests >= m_rateRequests ? static_cast<double>(requests - m_rateRequests) / secs : 0;
+        m_rateFrames = frames;
+        m_rateRequests = requests;
+    }
+    m_statusConnections->setText(tr("%1 connection(s)%2")
+                                     .arg(m_store->connectionCount())
+                                     .arg(m_viewingFile ? tr(" in the file") : QString()));
+    m_statusRates->setText(tr("%1 requests/s · %2 frames/s")
+                               .arg(m_requestsPerSecond, 0, 'f', 0)
+                               .arg(m_framesPerSecond, 0, 'f', 0));
+    m_statusMemory->setText(tr("capture %1 of %2%3")
+                                .arg(QString::number(static_cast<double>(m_store->memoryUsed()) / (1 << 20), 'f', 1),
+                                     QString::number(static_cast<double>(m_store->budget()) / (1 << 20), 'f', 0) + tr(" MiB"))
+                                .arg(m_pauseAction && m_pauseAction->isChecked() ? tr(" (paused)") : QString()));
+    m_statusDropped->setText(tr("%1 events dropped · %2 evicted").arg(m_dropped).arg(m_store->evictedEvents()));
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings qs;
+    restoreGeometry(qs.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(qs.value(QStringLiteral("window/state")).toByteArray());
+    m_mainSplit->restoreState(qs.value(QStringLiteral("window/mainSplit")).toByteArray());
+    m_lowerSplit->restoreState(qs.value(QStringLiteral("window/lowerSplit")).toByteArray());
+    m_leftSplit->restoreState(qs.value(QStringLiteral("window/leftSplit")).toByteArray());
+    m_framesView->horizontalHeader()->restoreState(qs.value(QStringLiteral("window/framesHeader")).toByteArray());
+    m_connectionsView->horizontalHeader()->restoreState(qs.value(QStringLiteral("window/connectionsHeader")).toByteArray());
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings qs;
+    qs.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    qs.setValue(QStringLiteral("window/state"), saveState());
+    qs.setValue(QStringLiteral("window/mainSplit"), m_mainSplit->saveState());
+    qs.setValue(QStringLiteral("window/lowerSplit"), m_lowerSplit->saveState());
+    qs.setValue(QStringLiteral("window/leftSplit"), m_leftSplit->saveState());
+    qs.setValue(QStringLiteral("window/framesHeader"), m_framesView->horizontalHeader()->saveState());
+    qs.setValue(QStringLiteral("window/connectionsHeader"), m_connectionsView->horizontalHeader()->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace h2scope::ui

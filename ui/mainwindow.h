@@ -1,12 +1,40 @@
 #pragma once
-// The main window: what is served and where, and the live log of requests.
+// The main window: the server bar, the connections, and for the selected
+// connection its streams (waterfall), frames, flow-control windows and the
+// details of whatever is selected; a status bar with the capture's vital
+// signs. Reads a CaptureStore the application fills (or one loaded from a
+// saved capture); talks back to the application only through signals.
+//
+// GUI thread only. The views refresh from a 100 ms timer, in batches.
 
+#include "serversettings.h"
+
+#include "inspect/capturestore.h"
+
+#include <QElapsedTimer>
 #include <QMainWindow>
+#include <QTimer>
 
+#include <functional>
+#include <memory>
+
+class QAction;
 class QLabel;
 class QPlainTextEdit;
+class QSplitter;
+class QTabWidget;
+class QTableView;
 
 namespace h2scope::ui {
+
+class ConnectionDigest;
+class ConnectionModel;
+class DetailsPane;
+class FilterBar;
+class FlowGraph;
+class FrameModel;
+class ServerBar;
+class WaterfallView;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -14,22 +42,131 @@ class MainWindow final : public QMainWindow {
 
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
 
+    // ---- what the application tells the window ----
     void setServing(const QString &url, const QString &folder, bool isDemo);
+    // The live capture (may be null: capture off). The window reads it, and
+    // clears it or changes its budget when the user asks.
+    void setStore(inspect::CaptureStore *store);
+    void setServerRunning(bool running);
+    void setProtocolStatus(const QString &text);    // "HTTP/2 + HTTP/1.1 over TLS"
+    void setCertificateStatus(const QString &text); // "self-signed, valid until …"
+    // The local CA folder the Certificates dialog shows ("" = the default one).
+    void setCaRoot(const QString &caroot);
     // Appends log text (one or more lines); old lines scroll away.
     void appendLog(const QString &text);
-    // Updates the status bar after a drain.
+    // After each drain: how many events arrived, how many the hub dropped so far.
     void noteEvents(int count, quint64 dropped);
 
-    QString url() const { return m_url; }
+    // ---- what a user can do, also callable (tests, scripting) ----
+    void selectConnection(std::uint64_t connectionId);
+    std::uint64_t selectedConnection() const noexcept { return m_selectedConnection; }
+    void setFilterText(const QString &text);
+    // Each returns "" on success, else the message shown to the user.
+    QString saveCapture(const QString &path) const;
+    QString openCapture(const QString &path);   // switches the views to the file
+    void showLiveCapture();                     // back from a file to the live capture
+    QString exportHar(const QString &path) const;
+    QString exportFrameLog(const QString &path) const;
+    // Runs the refresh the timer would run, now.
+    void refreshNow();
+
+    // File dialogs go through this (tests replace it): returns a path or "".
+    using PathChooser = std::function<QString(const QString &title, const QString &filter, bool save)>;
+    void setPathChooser(PathChooser chooser) { m_choosePath = std::move(chooser); }
+
+    ServerSettings serverSettings() const { return m_settings; }
+    QString url() const;
     QString logText() const;
 
+    // The parts, for tests.
+    ConnectionModel *connectionModel() const { return m_connectionModel; }
+    FrameModel *frameModel() const { return m_frameModel; }
+    WaterfallView *waterfall() const { return m_waterfall; }
+    DetailsPane *details() const { return m_details; }
+    FlowGraph *flowGraph() const { return m_flow; }
+    QTableView *framesView() const { return m_framesView; }
+    const ConnectionDigest *digest() const { return m_digest.get(); }
+    const inspect::CaptureStore *currentStore() const { return m_store; }
+
+signals:
+    void startRequested();
+    void stopRequested();
+    void folderChosen(const QString &folder);
+    // OK in the settings dialog; the capture budget is already applied.
+    void settingsChanged(const h2scope::ui::ServerSettings &settings);
+    // Pause: the application stops feeding the store (and the hub stops
+    // building events) until resumed.
+    void capturePausedChanged(bool paused);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
-    QLabel *m_urlLabel = nullptr;
-    QLabel *m_folderLabel = nullptr;
+    void buildMenus();
+    QWidget *buildFramesPanel();
+    void switchStore(const inspect::CaptureStore *store, bool live);
+    void onConnectionRowChanged();
+    void onFrameRowChanged();
+    void showEventInFrames(std::size_t eventIndex);
+    void followStream();
+    void clearCapture();
+    void chooseBudget();
+    void openSettings();
+    void updateStatus();
+    void autoSelectConnection();
+    void runFileAction(const QString &title, const QString &filter, bool save,
+                       const std::function<QString(const QString &)> &action);
+    void restoreLayout();
+    void saveLayout() const;
+
+    ServerBar *m_bar = nullptr;
+    QTableView *m_connectionsView = nullptr;
+    ConnectionModel *m_connectionModel = nullptr;
+    WaterfallView *m_waterfall = nullptr;
+    FlowGraph *m_flow = nullptr;
+    FilterBar *m_filter = nullptr;
+    QTableView *m_framesView = nullptr;
+    FrameModel *m_frameModel = nullptr;
+    DetailsPane *m_details = nullptr;
     QPlainTextEdit *m_log = nullptr;
+    QTabWidget *m_sideTabs = nullptr;
+    QSplitter *m_mainSplit = nullptr;
+    QSplitter *m_lowerSplit = nullptr;
+    QSplitter *m_leftSplit = nullptr;
+    QLabel *m_statusConnections = nullptr;
+    QLabel *m_statusRates = nullptr;
+    QLabel *m_statusMemory = nullptr;
+    QLabel *m_statusDropped = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_liveAction = nullptr;
+
+    inspect::CaptureStore *m_liveStore = nullptr;
+    std::unique_ptr<inspect::CaptureStore> m_fileStore;
+    const inspect::CaptureStore *m_store = nullptr;
+    bool m_viewingFile = false;
+    std::unique_ptr<ConnectionDigest> m_digest;
+    std::uint64_t m_selectedConnection = 0;
+    bool m_userChoseConnection = false;
+    bool m_detailsShowConnection = false; // the details pane follows the connection as it grows
+    bool m_detailsDirty = false;
+
+    QTimer m_refreshTimer;
     QString m_url;
+    QString m_caRoot;
+    quint64 m_dropped = 0;
     quint64 m_events = 0;
+    ServerSettings m_settings;
+    PathChooser m_choosePath;
+
+    // Rates for the status bar, over the last second.
+    QElapsedTimer m_rateClock;
+    QElapsedTimer m_detailsClock;
+    quint64 m_rateFrames = 0;
+    quint64 m_rateRequests = 0;
+    double m_framesPerSecond = 0;
+    double m_requestsPerSecond = 0;
 };
 
 } // namespace h2scope::ui

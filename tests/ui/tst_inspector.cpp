@@ -1,0 +1,587 @@
+// The live inspector over a real capture: a folder served in-process over
+// TLS, fetched by nghttp (push on, then push off), the events drained into a
+// CaptureStore and shown by the window's models and views.
+
+#include "connectiondigest.h"
+#include "connectionmodel.h"
+#include "detailspane.h"
+#include "framefilter.h"
+#include "framemodel.h"
+#include "frametext.h"
+#include "flowgraph.h"
+#include "mainwindow.h"
+#include "serversettings.h"
+#include "settingsdialog.h"
+#include "waterfallview.h"
+
+#include "inspect/capturestore.h"
+#include "inspect/eventhub.h"
+#include "net/server.h"
+#include "selfsigned.h"
+#include "site/staticsite.h"
+#include "tls/tlscontext.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <memory>
+
+using namespace h2scope;
+
+namespace {
+
+// Makes sure the page promises its assets whatever the push policy decides,
+// so this test is about the inspector, not about push discovery.
+class PushingSite final : public site::Handler {
+public:
+    explicit PushingSite(site::Handler &inner) : m_inner(inner) {}
+    site::Response handle(const site::Request &request) override
+    {
+        site::Response r = m_inner.handle(request);
+        if ((request.target == "/" || request.target == "/index.html") && r.status == 200 && r.pushPromises.empty())
+            r.pushPromises = {"/style.css", "/app.js"};
+        return r;
+    }
+
+private:
+    site::Handler &m_inner;
+};
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    QCOMPARE(f.write(bytes), bytes.size());
+}
+
+// nghttp opens idle streams 3..11 with PRIORITY frames first, so the page
+// is not necessarily stream 1: find it by its path.
+std::int32_t pageStream(const ui::ConnectionDigest &digest)
+{
+    for (const auto &[id, s] : digest.streams())
+        if (!s.pushed && s.path == "/index.html")
+            return id;
+    return 0;
+}
+
+int rowStartingWith(const ui::WaterfallView &view, const QString &prefix)
+{
+    for (int r = 0; r < view.rowCount(); ++r)
+        if (view.rowText(r).startsWith(prefix))
+            return r;
+    return -1;
+}
+
+QString cell(const QAbstractItemModel &m, int row, int column)
+{
+    return m.data(m.index(row, column)).toString();
+}
+
+} // namespace
+
+class TestInspector : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void connectionsAppear();
+    void pushedStreamsAndOutcomes();
+    void framesHaveTypesAndValues();
+    void pushDisabledBanner();
+    void detailsShowHeaderBlockAndSettings();
+    void waterfallClickSelectsFrame();
+    void modelsPassTesterWhileCaptureGrows();
+    void filters_data();
+    void filters();
+    void filterErrors();
+    void saveThenOpenRoundTrip();
+    void harExportFromAction();
+    void flowControlWindows();
+    void settingsRoundTrip();
+
+private:
+    std::uint64_t connectionWithPush(bool wantPush) const;
+
+    QTemporaryDir m_dir;
+    inspect::CaptureStore m_store;
+    std::uint64_t m_pushConn = 0;   // nghttp with push
+    std::uint64_t m_noPushConn = 0; // nghttp --no-push
+};
+
+void TestInspector::initTestCase()
+{
+    // The window remembers its layout with QSettings: keep that out of the user's.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("h2scope-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_inspector"));
+    const QString nghttp = QStandardPaths::findExecutable(QStringLiteral("nghttp"));
+    if (nghttp.isEmpty())
+        QSKIP("nghttp is not installed (apt-get install nghttp2-client); .ci/deps installs it");
+    QVERIFY(m_dir.isValid());
+    const QString root = m_dir.filePath(QStringLiteral("site"));
+    QVERIFY(QDir().mkpath(root));
+    writeFile(root + QStringLiteral("/index.html"),
+              "<!doctype html><html><head><link rel=stylesheet href=\"/style.css\">"
+              "<script src=\"/app.js\" defer></script></head><body><h1>hi</h1></body></html>\n");
+    writeFile(root + QStringLiteral("/style.css"), QByteArray(40000, 'c'));
+    writeFile(root + QStringLiteral("/app.js"), QByteArray(70000, 'j'));
+
+    site::SiteOptions siteOptions;
+    siteOptions.root = root.toStdString();
+    auto site = site::StaticSite::create(siteOptions);
+    QVERIFY2(site.ok(), site ? "" : site.error().message.c_str());
+    PushingSite pushing(**site);
+
+    auto pem = certs::makeSelfSigned();
+    QVERIFY(pem.ok());
+    tls::TlsOptions tlsOptions;
+    tlsOptions.certPem = pem->certPem;
+    tlsOptions.keyPem = pem->keyPem;
+    auto ctx = tls::TlsContext::create(tlsOptions);
+    QVERIFY(ctx.ok());
+
+    inspect::EventHub hub(1);
+    net::ServerOptions serverOptions;
+    serverOptions.port = 0;
+    serverOptions.workers = 1;
+    serverOptions.tls = *ctx;
+    net::Server server(serverOptions, pushing, &hub);
+    auto started = server.start();
+    QVERIFY2(started.ok(), started ? "" : started.error().message.c_str());
+    const QString url = QString::fromStdString(server.url()) + QStringLiteral("index.html");
+
+    const auto fetch = [&](const QStringList &extra) {
+        QProcess p;
+        p.start(nghttp, QStringList{QStringLiteral("-nv")} + extra + QStringList{url});
+        QVERIFY(p.waitForFinished(20000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    };
+    fetch({});
+    fetch({QStringLiteral("--no-push")});
+    server.stop(std::chrono::milliseconds(1000));
+
+    std::vector<inspect::Event> batch;
+    for (int i = 0; i < 100 && hub.drain(batch, 100000) > 0; ++i) {
+    }
+    std::stable_sort(batch.begin(), batch.end(),
+                     [](const inspect::Event &a, const inspect::Event &b) { return a.timeNs < b.timeNs; });
+    QVERIFY(batch.size() > 20);
+    m_store.add(std::move(batch));
+    QCOMPARE(m_store.connectionCount(), std::size_t{2});
+    const std::vector<std::uint64_t> ids = m_store.connectionIds();
+    m_pushConn = ids[0];
+    m_noPushConn = ids[1];
+}
+
+void TestInspector::cleanupTestCase() {}
+
+void TestInspector::connectionsAppear()
+{
+    ui::ConnectionModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setStore(&m_store, false);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.connectionId(0), m_pushConn);
+    QCOMPARE(cell(model, 0, ui::ConnectionModel::Alpn), QStringLiteral("h2"));
+    QVERIFY(cell(model, 0, ui::ConnectionModel::Tls).startsWith(QStringLiteral("TLSv1.")));
+    QVERIFY(!cell(model, 0, ui::ConnectionModel::Cipher).isEmpty());
+    QVERIFY(cell(model, 0, ui::ConnectionModel::Peer).startsWith(QStringLiteral("127.0.0.1:")));
+    QCOMPARE(cell(model, 0, ui::ConnectionModel::State), QStringLiteral("closed"));
+    QVERIFY2(cell(model, 0, ui::ConnectionModel::Streams).contains(QStringLiteral("2 pushed")),
+             qPrintable(cell(model, 0, ui::ConnectionModel::Streams)));
+    QVERIFY(!cell(model, 0, ui::ConnectionModel::CloseReason).isEmpty());
+}
+
+void TestInspector::pushedStreamsAndOutcomes()
+{
+    ui::ConnectionDigest digest(m_pushConn);
+    QVERIFY(digest.update(m_store));
+    const std::int32_t pageId = pageStream(digest);
+    const ui::StreamDigest *page = digest.stream(pageId);
+    QVERIFY(page);
+    QCOMPARE(page->method, std::string("GET"));
+    QCOMPARE(page->status, 200);
+    QVERIFY(!digest.peerDisabledPush());
+    int pushed = 0;
+    for (const auto &[id, s] : digest.streams()) {
+        if (!s.pushed)
+            continue;
+        ++pushed;
+        QCOMPARE(id % 2, 0);
+        QCOMPARE(s.parentId, pageId);
+        QCOMPARE(s.pushOutcome, std::string("completed"));
+        QCOMPARE(s.status, 200);
+        QVERIFY(s.path == "/style.css" || s.path == "/app.js");
+        QVERIFY(s.promiseNs > 0);
+    }
+    QCOMPARE(pushed, 2);
+    // Display order: the page, then what it promised.
+    const std::vector<std::int32_t> order = digest.displayOrder();
+    const auto at = std::find(order.begin(), order.end(), pageId);
+    QVERIFY(at != order.end() && at + 2 < order.end());
+    QVERIFY(digest.stream(at[1])->pushed && digest.stream(at[2])->pushed);
+
+    ui::WaterfallView view;
+    view.resize(1200, 400);
+    view.setSource(&m_store, &digest);
+    QCOMPARE(view.rowCount(), 1 + static_cast<int>(digest.streams().size()));
+    QCOMPARE(view.rowText(0), QStringLiteral("connection (stream 0)"));
+    const int pageRow = rowStartingWith(view, QStringLiteral("stream %1 ").arg(pageId));
+    QVERIFY(pageRow > 0);
+    QCOMPARE(view.rowText(pageRow), QStringLiteral("stream %1 GET /index.html 200").arg(pageId)); // no preloads: no 103
+    QVERIFY2(view.rowText(pageRow + 1).endsWith(QStringLiteral("200 push completed")), qPrintable(view.rowText(pageRow + 1)));
+    QVERIFY2(view.rowText(pageRow + 2).endsWith(QStringLiteral("200 push completed")), qPrintable(view.rowText(pageRow + 2)));
+    QVERIFY(view.bannerText().isEmpty());
+    // Painting works (and paints something where the first frame is).
+    QImage image(view.size(), QImage::Format_ARGB32);
+    view.render(&image);
+}
+
+void TestInspector::framesHaveTypesAndValues()
+{
+    ui::ConnectionDigest digest(m_pushConn);
+    digest.update(m_store);
+    const std::int32_t pageId = pageStream(digest);
+    QVERIFY(pageId > 0);
+    ui::FrameModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setSource(&m_store, &digest);
+    QCOMPARE(static_cast<std::size_t>(model.rowCount()), digest.frames().size());
+    bool settingsIn = false, settingsOut = false, request = false, promise = false, pushedResponse = false,
+         endData = false, windowUpdate = false;
+    for (int r = 0; r < model.rowCount(); ++r) {
+        const QString type = cell(model, r, ui::FrameModel::Type);
+        const QString dir = cell(model, r, ui::FrameModel::Direction);
+        const QString summary = cell(model, r, ui::FrameModel::Summary);
+        const int stream = model.data(model.index(r, ui::FrameModel::Stream)).toInt();
+        QCOMPARE(cell(model, r, ui::FrameModel::Index).toInt(), r + 1);
+        if (type == QLatin1String("SETTINGS") && !summary.contains(QLatin1String("ACK")))
+            (dir.contains(QLatin1String("in")) ? settingsIn : settingsOut) = true;
+        if (type == QLatin1String("HEADERS") && stream == pageId && dir.contains(QLatin1String("in")))
+            request = summary == QLatin1String("GET /index.html");
+        if (type == QLatin1String("PUSH_PROMISE")) {
+            QCOMPARE(stream, pageId);
+            QVERIFY2(summary.startsWith(QStringLiteral("PUSH_PROMISE → ")), qPrintable(summary));
+            promise = promise || summary.endsWith(QLatin1String(" /style.css"));
+        }
+        if (type == QLatin1String("HEADERS") && stream % 2 == 0 && summary.startsWith(QLatin1String(":status 200")))
+            pushedResponse = true;
+        if (type == QLatin1String("DATA") && cell(model, r, ui::FrameModel::Flags).contains(QLatin1String("END_STREAM")))
+            endData = true;
+        if (type == QLatin1String("WINDOW_UPDATE"))
+            windowUpdate = windowUpdate || summary.startsWith(QLatin1String("WINDOW_UPDATE +"));
+    }
+    QVERIFY(settingsIn);
+    QVERIFY(settingsOut);
+    QVERIFY(request);
+    QVERIFY(promise);
+    QVERIFY(pushedResponse);
+    QVERIFY(endData);
+    QVERIFY(windowUpdate);
+    // The CSS response names its type and length.
+    bool css = false;
+    for (int r = 0; r < model.rowCount(); ++r)
+        css = css || cell(model, r, ui::FrameModel::Summary) == QLatin1String(":status 200 text/css 40000 B");
+    QVERIFY(css);
+}
+
+void TestInspector::pushDisabledBanner()
+{
+    ui::ConnectionDigest digest(m_noPushConn);
+    digest.update(m_store);
+    QVERIFY(digest.peerDisabledPush());
+    for (const auto &[id, s] : digest.streams())
+        QVERIFY2(!s.pushed, "nothing may be pushed to a client that disabled push");
+    const ui::StreamDigest *page = digest.stream(pageStream(digest));
+    QVERIFY(page);
+    QVERIFY2(page->skippedNote.find("ENABLE_PUSH=0") != std::string::npos, page->skippedNote.c_str());
+    ui::WaterfallView view;
+    view.resize(1200, 400);
+    view.setSource(&m_store, &digest);
+    QVERIFY(view.bannerText().contains(QLatin1String("browsers no longer accept server push")));
+    bool skippedRow = false;
+    for (int r = 0; r < view.rowCount(); ++r)
+        skippedRow = skippedRow || view.rowText(r) == QLatin1String("push skipped: client disabled push");
+    QVERIFY(skippedRow);
+}
+
+void TestInspector::detailsShowHeaderBlockAndSettings()
+{
+    ui::ConnectionDigest digest(m_pushConn);
+    digest.update(m_store);
+    // Both SETTINGS were acknowledged, and the ACK time is shown.
+    int acked = 0;
+    for (const ui::SettingsExchange &x : digest.settings())
+        acked += x.ackNs >= x.sentNs && x.ackNs != 0 ? 1 : 0;
+    QVERIFY(acked >= 2);
+    const QString conn = ui::DetailsPane::connectionHtml(m_store, digest);
+    QVERIFY(conn.contains(QLatin1String("ALPN")));
+    QVERIFY(conn.contains(QLatin1String("acknowledged after")));
+    QVERIFY(conn.contains(QLatin1String("MAX_CONCURRENT_STREAMS")));
+
+    QVERIFY(digest.stream(pageStream(digest)));
+    for (std::size_t idx : digest.stream(pageStream(digest))->frames) {
+        const auto &f = std::get<inspect::FrameEvent>(m_store.event(m_pushConn, idx)->data);
+        if (f.type != 0x1 || f.dir != inspect::Direction::Out || !findHeader(f.headers, ":status"))
+            continue;
+        const QString html = ui::DetailsPane::frameHtml(m_store, digest, idx);
+        QVERIFY(html.contains(QStringLiteral("compressed %1 B").arg(ui::headerBlockFragmentSize(f))));
+        QVERIFY(html.contains(QStringLiteral("decoded %1 B").arg(f.headerBlockDecodedSize)));
+        QVERIFY(html.indexOf(QLatin1String(":status")) < html.indexOf(QLatin1String("content-type")));
+        QString hex;
+        for (int i = 0; i < 3; ++i)
+            hex += QStringLiteral("%1 ").arg(f.rawHeader[static_cast<std::size_t>(i)], 2, 16, QLatin1Char('0'));
+        QVERIFY2(html.contains(hex.trimmed()), qPrintable(hex));
+        return;
+    }
+    QFAIL("no response HEADERS on the page's stream");
+}
+
+void TestInspector::waterfallClickSelectsFrame()
+{
+    ui::MainWindow window;
+    window.setStore(&m_store);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.selectConnection(m_pushConn);
+    window.refreshNow();
+    QCOMPARE(window.selectedConnection(), m_pushConn);
+    const ui::StreamDigest *page = window.digest()->stream(pageStream(*window.digest()));
+    QVERIFY(page && !page->frames.empty());
+    const std::size_t target = page->frames.front(); // the request HEADERS
+    window.waterfall()->fitAll();
+    const QPoint at = window.waterfall()->pointOfEvent(target);
+    QVERIFY(at.x() >= 0);
+    QCOMPARE(window.waterfall()->frameAt(at), target);
+    QTest::mouseClick(window.waterfall()->viewport(), Qt::LeftButton, {}, at);
+    const int row = window.framesView()->currentIndex().row();
+    QVERIFY(row >= 0);
+    QCOMPARE(window.frameModel()->eventIndex(row), target);
+    QVERIFY(window.details()->toHtml().contains(QLatin1String("HEADERS received")));
+}
+
+void TestInspector::modelsPassTesterWhileCaptureGrows()
+{
+    // Feed the window the same capture in small batches, as the drain timer
+    // would, with a filter on; both models are checked after every change.
+    inspect::CaptureStore growing;
+    ui::MainWindow window;
+    QAbstractItemModelTester connTester(window.connectionModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester frameTester(window.frameModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    window.setStore(&growing);
+    std::vector<inspect::Event> all;
+    for (std::uint64_t seq = m_store.firstSeq(); seq < m_store.nextSeq(); ++seq)
+        all.push_back(*m_store.eventBySeq(seq));
+    std::size_t fed = 0;
+    int step = 0;
+    while (fed < all.size()) {
+        std::vector<inspect::Event> batch;
+        for (std::size_t i = 0; i < 7 && fed < all.size(); ++i)
+            batch.push_back(all[fed++]);
+        growing.add(std::move(batch));
+        window.refreshNow();
+        if (++step == 5)
+            window.setFilterText(QStringLiteral("type:DATA|HEADERS"));
+    }
+    QCOMPARE(window.connectionModel()->rowCount(), 2);
+    // The window picked the newest connection with requests by itself.
+    QCOMPARE(window.selectedConnection(), m_noPushConn);
+    for (int r = 0; r < window.frameModel()->rowCount(); ++r) {
+        const QString type = cell(*window.frameModel(), r, ui::FrameModel::Type);
+        QVERIFY(type == QLatin1String("DATA") || type == QLatin1String("HEADERS"));
+    }
+    QVERIFY(window.frameModel()->rowCount() > 0);
+    window.setFilterText(QString());
+    QCOMPARE(static_cast<std::size_t>(window.frameModel()->rowCount()), window.digest()->frames().size());
+    // Clear empties everything, and the models say so properly.
+    growing.clear();
+    window.refreshNow();
+    QCOMPARE(window.connectionModel()->rowCount(), 0);
+    QCOMPARE(window.frameModel()->rowCount(), 0);
+}
+
+void TestInspector::filters_data()
+{
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<QString>("column");  // which column every row must satisfy
+    QTest::addColumn<QString>("pattern"); // regex over that column
+    QTest::newRow("type") << "type:DATA" << "Type" << "^DATA$";
+    QTest::newRow("types") << "type:data|headers" << "Type" << "^(DATA|HEADERS)$";
+    QTest::newRow("dir") << "dir:out" << "Direction" << "out";
+    QTest::newRow("stream") << "stream:PAGE" << "Stream" << "^PAGE$";
+    QTest::newRow("flags") << "flags:END_STREAM" << "Flags" << "END_STREAM";
+    QTest::newRow("pushed") << "pushed type:HEADERS" << "Stream" << "^[24]$";
+    QTest::newRow("status") << "status:2xx type:HEADERS dir:out" << "Summary" << "^(:status 200|PUSH)";
+    QTest::newRow("path") << "path:~\\.css$ type:HEADERS dir:out" << "Summary" << "text/css";
+    QTest::newRow("not") << "!type:DATA" << "Type" << "^(?!DATA$)";
+    QTest::newRow("word") << "window_update" << "Type" << "^WINDOW_UPDATE$";
+}
+
+void TestInspector::filters()
+{
+    QFETCH(QString, filter);
+    QFETCH(QString, column);
+    QFETCH(QString, pattern);
+    ui::ConnectionDigest digest(m_pushConn);
+    digest.update(m_store);
+    filter.replace(QLatin1String("PAGE"), QString::number(pageStream(digest)));
+    pattern.replace(QLatin1String("PAGE"), QString::number(pageStream(digest)));
+    ui::FrameModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setSource(&m_store, &digest);
+    const int all = model.rowCount();
+    const ui::FrameFilter f = ui::FrameFilter::parse(filter);
+    QVERIFY2(f.error().isEmpty(), qPrintable(f.error()));
+    model.setFilter(f);
+    QVERIFY2(model.rowCount() > 0, "the filter must keep some frames");
+    QVERIFY(model.rowCount() < all);
+    const int col = column == QLatin1String("Type") ? ui::FrameModel::Type
+                  : column == QLatin1String("Direction") ? ui::FrameModel::Direction
+                  : column == QLatin1String("Stream") ? ui::FrameModel::Stream
+                  : column == QLatin1String("Flags") ? ui::FrameModel::Flags
+                                                     : ui::FrameModel::Summary;
+    const QRegularExpression re(pattern);
+    for (int r = 0; r < model.rowCount(); ++r)
+        QVERIFY2(re.match(cell(model, r, col)).hasMatch(), qPrintable(cell(model, r, col)));
+}
+
+void TestInspector::filterErrors()
+{
+    QVERIFY(!ui::FrameFilter::parse(QStringLiteral("type:NOPE")).error().isEmpty());
+    QVERIFY(!ui::FrameFilter::parse(QStringLiteral("colour:red")).error().isEmpty());
+    QVERIFY(!ui::FrameFilter::parse(QStringLiteral("path:~(")).error().isEmpty());
+    QVERIFY(!ui::FrameFilter::parse(QStringLiteral("stream:x")).error().isEmpty());
+    QVERIFY(ui::FrameFilter::parse(QStringLiteral("type:NOPE")).isEmpty()); // a bad filter hides nothing
+    QVERIFY(ui::FrameFilter::vocabulary().contains(QStringLiteral("type:PUSH_PROMISE")));
+}
+
+void TestInspector::saveThenOpenRoundTrip()
+{
+    ui::MainWindow window;
+    window.setStore(&m_store);
+    window.selectConnection(m_pushConn);
+    window.refreshNow();
+    QStringList before;
+    const auto snapshot = [&window] {
+        QStringList rows;
+        const QAbstractItemModel &m = *window.frameModel();
+        for (int r = 0; r < m.rowCount(); ++r) {
+            QStringList cells;
+            for (int c = 0; c < m.columnCount(); ++c)
+                cells << cell(m, r, c);
+            rows << cells.join(u'\t');
+        }
+        return rows;
+    };
+    before = snapshot();
+    QVERIFY(before.size() > 10);
+    const QString path = m_dir.filePath(QStringLiteral("capture.jsonl"));
+    QCOMPARE(window.saveCapture(path), QString());
+    QCOMPARE(window.openCapture(path), QString());
+    QVERIFY(window.currentStore() != &m_store);
+    QCOMPARE(window.currentStore()->connectionCount(), std::size_t{2});
+    window.selectConnection(m_pushConn);
+    window.refreshNow();
+    QCOMPARE(snapshot(), before);
+    const int rows = window.waterfall()->rowCount();
+    QVERIFY(rows > 3);
+    ui::ConnectionDigest d(m_pushConn);
+    d.update(m_store);
+    ui::WaterfallView v;
+    v.setSource(&m_store, &d);
+    QCOMPARE(v.rowCount(), rows);
+    for (int r = 0; r < rows; ++r)
+        QCOMPARE(window.waterfall()->rowText(r), v.rowText(r));
+    QVERIFY(!window.openCapture(m_dir.filePath(QStringLiteral("missing.jsonl"))).isEmpty());
+}
+
+void TestInspector::harExportFromAction()
+{
+    ui::MainWindow window;
+    window.setStore(&m_store);
+    const QString path = m_dir.filePath(QStringLiteral("capture.har"));
+    window.setPathChooser([&path](const QString &, const QString &, bool save) { return save ? path : QString(); });
+    auto *action = window.findChild<QAction *>(QStringLiteral("exportHarAction"));
+    QVERIFY(action);
+    action->trigger();
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll());
+    const QJsonArray entries = doc.object().value(QLatin1String("log")).toObject().value(QLatin1String("entries")).toArray();
+    // Two page loads and two pushes.
+    QCOMPARE(entries.size(), 4);
+    int pushed = 0;
+    for (const QJsonValue &e : entries)
+        pushed += e.toObject().value(QLatin1String("_was_pushed")).toBool() ? 1 : 0;
+    QCOMPARE(pushed, 2);
+}
+
+void TestInspector::flowControlWindows()
+{
+    ui::ConnectionDigest digest(m_pushConn);
+    digest.update(m_store);
+    QVERIFY(!digest.windows().empty());
+    // 110 kB of pushed bodies against nghttp's 64 KiB connection window: our
+    // send window runs dry, and each connection WINDOW_UPDATE from the client
+    // refills it by exactly its increment.
+    const std::vector<ui::WindowSample> &w = digest.windows();
+    bool dry = false;
+    int updates = 0;
+    std::size_t sample = 0;
+    for (std::size_t idx : digest.frames()) {
+        const auto &f = std::get<inspect::FrameEvent>(m_store.event(m_pushConn, idx)->data);
+        QVERIFY(sample < w.size());
+        dry = dry || w[sample].connRemote == 0;
+        if (f.type == 0x8 && f.dir == inspect::Direction::In && f.streamId == 0 && sample > 0) {
+            QCOMPARE(w[sample].connRemote, w[sample - 1].connRemote + static_cast<std::int32_t>(f.windowIncrement));
+            ++updates;
+        }
+        ++sample;
+    }
+    QVERIFY(dry);
+    QVERIFY(updates >= 1);
+    ui::FlowGraph graph;
+    graph.resize(600, 200);
+    graph.setSource(&digest, pageStream(digest));
+    QImage image(graph.size(), QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    graph.render(&image);
+    QVERIFY(graph.stallCount() >= 1);
+}
+
+void TestInspector::settingsRoundTrip()
+{
+    ui::ServerSettings s;
+    s.host = QStringLiteral("0.0.0.0");
+    s.port = 9443;
+    s.pushMode = QStringLiteral("rules");
+    s.earlyHints = false;
+    s.captureBudgetMiB = 64;
+    s.keylogFile = QStringLiteral("/tmp/keys.log");
+    {
+        QSettings qs(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+        s.save(qs);
+    }
+    QSettings qs(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    QCOMPARE(ui::ServerSettings::load(qs), s);
+    ui::SettingsDialog dialog(s);
+    QCOMPARE(dialog.settings(), s);
+    qs.setValue(QStringLiteral("server/pushMode"), QStringLiteral("sometimes"));
+    QCOMPARE(ui::ServerSettings::load(qs).pushMode, QStringLiteral("auto")); // nonsense falls back
+}
+
+QTEST_MAIN(TestInspector)
+#include "tst_inspector.moc"

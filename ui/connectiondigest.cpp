@@ -1,0 +1,225 @@
+#include "connectiondigest.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <variant>
+
+namespace h2scope::ui {
+
+namespace {
+
+constexpr std::uint8_t kData = 0x0, kHeaders = 0x1, kRst = 0x3, kSettings = 0x4, kPushPromise = 0x5;
+constexpr std::uint8_t kFlagAck = 0x1;
+constexpr std::uint16_t kEnablePush = 0x2;
+
+std::string headerValue(const HeaderList &headers, std::string_view name)
+{
+    const std::string *v = findHeader(headers, name);
+    return v ? *v : std::string();
+}
+
+} // namespace
+
+const StreamDigest *ConnectionDigest::stream(std::int32_t id) const
+{
+    auto it = m_streams.find(id);
+    return it == m_streams.end() ? nullptr : &it->second;
+}
+
+void ConnectionDigest::reset()
+{
+    m_next = 0;
+    m_streams.clear();
+    m_creationOrder.clear();
+    m_skippedOrder.clear();
+    m_connFrames.clear();
+    m_frames.clear();
+    m_settings.clear();
+    m_windows.clear();
+    m_firstNs = m_lastNs = 0;
+    m_peerDisabledPush = m_earlyHints = false;
+    m_requests = 0;
+    ++m_generation;
+}
+
+bool ConnectionDigest::update(const inspect::CaptureStore &store)
+{
+    const std::size_t first = store.firstEventIndex(m_id);
+    const std::size_t count = store.eventCount(m_id);
+    bool changed = false;
+    if (store.addedEvents() < m_storeAdded || count < m_next || first > m_next) {
+        reset();
+        m_next = first;
+        changed = true;
+    }
+    m_storeAdded = store.addedEvents();
+    for (; m_next < count; ++m_next) {
+        if (const inspect::Event *e = store.event(m_id, m_next)) {
+            take(*e, m_next);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+StreamDigest &ConnectionDigest::streamFor(std::int32_t id, std::uint64_t t)
+{
+    auto [it, inserted] = m_streams.try_emplace(id);
+    if (inserted) {
+        it->second.id = id;
+        it->second.startNs = t;
+        it->second.pushed = id > 0 && id % 2 == 0; // server-initiated
+        m_creationOrder.push_back(id);
+    }
+    it->second.lastNs = std::max(it->second.lastNs, t);
+    return it->second;
+}
+
+void ConnectionDigest::take(const inspect::Event &event, std::size_t index)
+{
+    const std::uint64_t t = event.timeNs;
+    if (m_firstNs == 0 || t < m_firstNs)
+        m_firstNs = t;
+    m_lastNs = std::max(m_lastNs, t);
+    std::visit(
+        [&](const auto &d) {
+            using T = std::decay_t<decltype(d)>;
+            if constexpr (std::is_same_v<T, inspect::FrameEvent>) {
+                takeFrame(d, t, index);
+            } else if constexpr (std::is_same_v<T, inspect::StreamOpened>) {
+                StreamDigest &s = streamFor(d.streamId, t);
+                s.pushed = d.pushed;
+                if (d.pushed)
+                    s.parentId = d.parentStreamId;
+                s.method = d.method;
+                s.path = d.path;
+                if (!d.pushed)
+                    ++m_requests;
+            } else if constexpr (std::is_same_v<T, inspect::StreamClosed>) {
+                StreamDigest &s = streamFor(d.streamId, t);
+                s.closed = true;
+                if (d.status >= 200 || s.status == 0)
+                    s.status = d.status;
+                s.bodyBytes = d.bodyBytes;
+                const std::string ct = headerValue(d.responseHeaders, "content-type");
+                if (!ct.empty())
+                    s.contentType = ct;
+            } else if constexpr (std::is_same_v<T, inspect::PushOutcome>) {
+                StreamDigest &s = streamFor(d.promisedStreamId, t);
+                s.pushed = true;
+                s.parentId = d.parentStreamId;
+                if (s.path.empty())
+                    s.path = d.path;
+                s.pushOutcome = d.outcome;
+                s.pushDetail = d.detail;
+            } else if constexpr (std::is_same_v<T, inspect::Notice>) {
+                if (d.code == "push-skipped" && d.streamId > 0) {
+                    StreamDigest &s = streamFor(d.streamId, t);
+                    if (s.skippedNote.empty())
+                        m_skippedOrder.push_back(d.streamId);
+                    s.skippedNote = s.skippedNote.empty() ? d.text : s.skippedNote + "; " + d.text;
+                    if (d.text.find("ENABLE_PUSH=0") != std::string::npos)
+                        m_peerDisabledPush = true;
+                }
+            } else if constexpr (std::is_same_v<T, inspect::Http1Exchange>) {
+                ++m_requests;
+            }
+        },
+        event.data);
+}
+
+void ConnectionDigest::takeFrame(const inspect::FrameEvent &f, std::uint64_t t, std::size_t index)
+{
+    m_frames.push_back(index);
+    if (f.connLocalWindow != 0 || f.connRemoteWindow != 0)
+        m_windows.push_back({t, f.streamId, f.connLocalWindow, f.connRemoteWindow, f.streamLocalWindow,
+                             f.streamRemoteWindow});
+
+    if (f.streamId == 0) {
+        m_connFrames.push_back(index);
+        if (f.type == kSettings && !f.notSent) {
+            if (f.flags & kFlagAck) {
+                // The ACK answers the oldest unanswered SETTINGS from the other side.
+                const inspect::Direction sender =
+                    f.dir == inspect::Direction::In ? inspect::Direction::Out : inspect::Direction::In;
+                for (SettingsExchange &x : m_settings) {
+                    if (x.dir == sender && x.ackNs == 0) {
+                        x.ackNs = t;
+                        break;
+                    }
+                }
+            } else {
+                m_settings.push_back({f.dir, t, 0, index, f.settings});
+                if (f.dir == inspect::Direction::In)
+                    for (const auto &[id, value] : f.settings)
+                        if (id == kEnablePush && value == 0)
+                            m_peerDisabledPush = true;
+            }
+        }
+        return;
+    }
+
+    StreamDigest &s = streamFor(f.streamId, t);
+    s.frames.push_back(index);
+    if (f.type == kHeaders) {
+        if (const std::string *status = findHeader(f.headers, ":status")) {
+            const int code = std::atoi(status->c_str());
+            if (code == 103) {
+                s.earlyHints = true;
+                m_earlyHints = true;
+            } else if (code >= 200) {
+                s.status = code;
+                const std::string ct = headerValue(f.headers, "content-type");
+                if (!ct.empty())
+                    s.contentType = ct;
+            }
+        } else if (f.dir == inspect::Direction::In && s.path.empty()) {
+            s.method = headerValue(f.headers, ":method");
+            s.path = headerValue(f.headers, ":path");
+        }
+    } else if (f.type == kRst) {
+        s.reset = true;
+        s.resetCode = f.errorCode;
+    } else if (f.type == kPushPromise && f.promisedStreamId > 0) {
+        StreamDigest &p = streamFor(f.promisedStreamId, t);
+        p.pushed = true;
+        p.parentId = f.streamId;
+        p.promiseNs = t;
+        p.startNs = std::min(p.startNs, t);
+        if (p.path.empty())
+            p.path = headerValue(f.headers, ":path");
+        if (f.notSent && p.pushOutcome.empty())
+            p.pushOutcome = "not-sent";
+    } else if (f.type == kData) {
+        // bodyBytes comes from StreamClosed; nothing to add per frame.
+    }
+}
+
+std::vector<std::int32_t> ConnectionDigest::displayOrder() const
+{
+    std::map<std::int32_t, std::vector<std::int32_t>> children;
+    std::vector<std::int32_t> roots;
+    for (const auto &[id, s] : m_streams) {
+        if (s.pushed && s.parentId > 0 && s.parentId != id && m_streams.count(s.parentId))
+            children[s.parentId].push_back(id);
+        else
+            roots.push_back(id);
+    }
+    std::vector<std::int32_t> order;
+    order.reserve(m_streams.size());
+    const std::function<void(std::int32_t, int)> visit = [&](std::int32_t id, int depth) {
+        order.push_back(id);
+        if (depth > 16)
+            return; // a promise cycle cannot happen in HTTP/2; do not trust that blindly
+        auto it = children.find(id);
+        if (it != children.end())
+            for (std::int32_t c : it->second)
+                visit(c, depth + 1);
+    };
+    for (std::int32_t r : roots)
+        visit(r, 0);
+    return order;
+}
+
+} // namespace h2scope::ui

@@ -1,0 +1,145 @@
+#include "connectionmodel.h"
+
+#include "frametext.h"
+
+#include <QBrush>
+#include <QColor>
+
+#include <algorithm>
+
+namespace h2scope::ui {
+
+ConnectionModel::ConnectionModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void ConnectionModel::setStore(const inspect::CaptureStore *store, bool live)
+{
+    beginResetModel();
+    m_store = store;
+    m_live = live;
+    m_ids.clear();
+    m_baseNs = 0;
+    endResetModel();
+    refresh();
+}
+
+void ConnectionModel::refresh()
+{
+    if (!m_store)
+        return;
+    std::vector<std::uint64_t> ids = m_store->connectionIds();
+    const bool prefix = ids.size() >= m_ids.size() && std::equal(m_ids.begin(), m_ids.end(), ids.begin());
+    if (!prefix) {
+        // Cleared or evicted: start over (rare; the views keep their selection by id).
+        beginResetModel();
+        m_ids = std::move(ids);
+        m_baseNs = 0;
+        if (!m_ids.empty())
+            if (const inspect::ConnectionInfo *c = m_store->connection(m_ids.front()))
+                m_baseNs = c->openedNs;
+        endResetModel();
+        return;
+    }
+    if (!m_ids.empty())
+        emit dataChanged(index(0, Streams), index(static_cast<int>(m_ids.size()) - 1, CloseReason),
+                         {Qt::DisplayRole, Qt::ForegroundRole});
+    if (ids.size() > m_ids.size()) {
+        const int first = static_cast<int>(m_ids.size());
+        beginInsertRows({}, first, static_cast<int>(ids.size()) - 1);
+        m_ids = std::move(ids);
+        if (first == 0)
+            if (const inspect::ConnectionInfo *c = m_store->connection(m_ids.front()))
+                m_baseNs = c->openedNs;
+        endInsertRows();
+    }
+}
+
+std::uint64_t ConnectionModel::connectionId(int row) const
+{
+    return row >= 0 && static_cast<std::size_t>(row) < m_ids.size() ? m_ids[static_cast<std::size_t>(row)] : 0;
+}
+
+int ConnectionModel::rowOf(std::uint64_t connectionId) const
+{
+    auto it = std::find(m_ids.begin(), m_ids.end(), connectionId);
+    return it == m_ids.end() ? -1 : static_cast<int>(it - m_ids.begin());
+}
+
+int ConnectionModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_ids.size());
+}
+
+int ConnectionModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ConnectionModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Id: return tr("#");
+    case Peer: return tr("Peer");
+    case Alpn: return tr("ALPN");
+    case Tls: return tr("TLS");
+    case Cipher: return tr("Cipher");
+    case Streams: return tr("Streams");
+    case BytesIn: return tr("In");
+    case BytesOut: return tr("Out");
+    case Opened: return tr("Opened");
+    case Duration: return tr("Duration");
+    case State: return tr("State");
+    case CloseReason: return tr("Close reason");
+    default: return {};
+    }
+}
+
+QVariant ConnectionModel::data(const QModelIndex &index, int role) const
+{
+    if (!m_store || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const std::uint64_t id = m_ids[static_cast<std::size_t>(index.row())];
+    if (role == ConnectionIdRole)
+        return QVariant::fromValue<quint64>(id);
+    const inspect::ConnectionInfo *c = m_store->connection(id);
+    if (!c)
+        return role == Qt::DisplayRole && index.column() == State ? QVariant(tr("evicted")) : QVariant();
+    if (role == Qt::ForegroundRole && index.column() == State)
+        return c->closed ? QVariant() : QVariant(QBrush(QColor(0x16, 0xa3, 0x4a)));
+    if (role == Qt::TextAlignmentRole) {
+        const int col = index.column();
+        const bool numeric = col == Id || col == Streams || col == BytesIn || col == BytesOut || col == Opened
+                             || col == Duration;
+        return numeric ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
+    }
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
+        return {};
+    const auto str = [](const std::string &s) { return QString::fromStdString(s); };
+    const inspect::ConnectionCounters &k = c->counters;
+    switch (index.column()) {
+    case Id: return QVariant::fromValue<quint64>(id);
+    case Peer: return c->opened ? str(c->opened->peer) : QString();
+    case Alpn:
+        if (!c->opened)
+            return QString();
+        return c->opened->alpn.empty() ? str(c->opened->protocol) : str(c->opened->alpn);
+    case Tls: return c->opened ? (c->opened->tls ? str(c->opened->tlsVersion) : tr("none")) : QString();
+    case Cipher: return c->opened ? str(c->opened->cipher) : QString();
+    case Streams:
+        return k.pushedStreams ? QStringLiteral("%1 (%2 pushed)").arg(k.streams).arg(k.pushedStreams)
+                               : QString::number(k.streams);
+    case BytesIn: return bytesText(k.socketBytesIn ? k.socketBytesIn : k.frameBytesIn);
+    case BytesOut: return bytesText(k.socketBytesOut ? k.socketBytesOut : k.frameBytesOut);
+    case Opened: return QStringLiteral("+%1 s").arg(static_cast<double>(c->openedNs - std::min(c->openedNs, m_baseNs)) / 1e9, 0, 'f', 3);
+    case Duration:
+        if (c->closed)
+            return durationText(c->closedNs - std::min(c->closedNs, c->openedNs));
+        return m_live ? durationText(inspect::nowNs() - std::min(inspect::nowNs(), c->openedNs)) : QString();
+    case State: return c->closed ? tr("closed") : tr("open");
+    case CloseReason: return c->closed ? str(c->closed->reason) : QString();
+    default: return {};
+    }
+}
+
+} // namespace h2scope::ui

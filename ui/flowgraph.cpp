@@ -1,0 +1,163 @@
+#include "flowgraph.h"
+
+#include "frametext.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+
+namespace h2scope::ui {
+
+namespace {
+
+struct Series {
+    QColor color;
+    QString name;
+    std::int32_t WindowSample::*field;
+    bool streamOnly;
+};
+
+} // namespace
+
+FlowGraph::FlowGraph(QWidget *parent) : QWidget(parent)
+{
+    setMinimumHeight(120);
+}
+
+void FlowGraph::setSource(const ConnectionDigest *digest, std::int32_t streamId)
+{
+    m_digest = digest;
+    m_streamId = streamId;
+    update();
+}
+
+void FlowGraph::setStream(std::int32_t streamId)
+{
+    m_streamId = streamId;
+    update();
+}
+
+int FlowGraph::stallCount() const
+{
+    if (!m_digest)
+        return 0;
+    int stalls = 0;
+    bool inStall = false;
+    for (const WindowSample &w : m_digest->windows()) {
+        const bool streamStalled = m_streamId && w.streamId == m_streamId && w.streamRemote == 0;
+        const bool stalled = w.connRemote <= 0 || streamStalled;
+        if (stalled && !inStall)
+            ++stalls;
+        inStall = stalled;
+    }
+    return stalls;
+}
+
+void FlowGraph::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.fillRect(rect(), palette().base());
+    if (!m_digest || m_digest->windows().empty()) {
+        p.setPen(palette().color(QPalette::PlaceholderText));
+        p.drawText(rect(), Qt::AlignCenter, tr("No flow-control data for this connection yet."));
+        return;
+    }
+    // Two panels, each on its own scale: what we may send (where stalls
+    // happen) and what the client may send (our receive windows, usually
+    // far larger).
+    const int half = height() / 2;
+    paintPanel(p, QRect(0, 0, width(), half), true);
+    paintPanel(p, QRect(0, half, width(), height() - half), false);
+}
+
+void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
+{
+    const std::vector<WindowSample> &samples = m_digest->windows();
+    const Series series[] = {
+        {QColor(0x25, 0x63, 0xeb), tr("connection"), sending ? &WindowSample::connRemote : &WindowSample::connLocal, false},
+        {QColor(0xea, 0x58, 0x0c), tr("stream %1").arg(m_streamId),
+         sending ? &WindowSample::streamRemote : &WindowSample::streamLocal, true},
+    };
+    std::int64_t maxV = 1;
+    for (const WindowSample &w : samples) {
+        maxV = std::max<std::int64_t>(maxV, w.*(series[0].field));
+        if (m_streamId && w.streamId == m_streamId)
+            maxV = std::max<std::int64_t>(maxV, w.*(series[1].field));
+    }
+    const QRect plot = area.adjusted(64, 22, -10, -18);
+    const std::uint64_t t0 = samples.front().timeNs;
+    const double span = std::max<double>(1.0, static_cast<double>(samples.back().timeNs - t0));
+    const auto xOf = [&](std::uint64_t t) { return plot.left() + (static_cast<double>(t - t0) / span) * plot.width(); };
+    const auto yOf = [&](std::int64_t v) {
+        return plot.bottom() - (static_cast<double>(std::max<std::int64_t>(0, v)) / static_cast<double>(maxV)) * plot.height();
+    };
+
+    if (sending) {
+        // Stalls: our connection window (or the selected stream's) at zero.
+        const QColor stall(0xef, 0x44, 0x44, 60);
+        double stallStart = -1;
+        for (const WindowSample &w : samples) {
+            const bool streamStalled = m_streamId && w.streamId == m_streamId && w.streamRemote == 0;
+            const bool stalled = w.connRemote <= 0 || streamStalled;
+            const double x = xOf(w.timeNs);
+            if (stalled && stallStart < 0) {
+                stallStart = x;
+            } else if (!stalled && stallStart >= 0) {
+                p.fillRect(QRectF(stallStart, plot.top(), std::max(2.0, x - stallStart), plot.height()), stall);
+                stallStart = -1;
+            }
+        }
+        if (stallStart >= 0)
+            p.fillRect(QRectF(stallStart, plot.top(), std::max(2.0, plot.right() - stallStart), plot.height()), stall);
+    }
+
+    p.setPen(palette().color(QPalette::Mid));
+    p.drawRect(plot);
+    p.setPen(palette().color(QPalette::Text));
+    p.drawText(QRect(area.left(), plot.top() - 6, 60, 14), Qt::AlignRight, bytesText(static_cast<std::uint64_t>(maxV)));
+    p.drawText(QRect(area.left(), plot.bottom() - 8, 60, 14), Qt::AlignRight, QStringLiteral("0"));
+    p.drawText(QRect(plot.left(), plot.bottom() + 2, plot.width(), 14), Qt::AlignRight,
+               durationText(samples.back().timeNs - t0));
+    QString title = sending ? tr("We may send") : tr("The client may send");
+    p.drawText(area.left() + 6, area.top() + 15, title);
+    int legendX = area.left() + 12 + p.fontMetrics().horizontalAdvance(title) + 12;
+
+    p.setRenderHint(QPainter::Antialiasing);
+    for (const Series &s : series) {
+        if (s.streamOnly && !m_streamId)
+            continue;
+        QPainterPath path;
+        bool started = false;
+        double lastY = 0;
+        for (const WindowSample &w : samples) {
+            if (s.streamOnly && w.streamId != m_streamId)
+                continue;
+            const std::int32_t v = w.*(s.field);
+            if (s.streamOnly && v < 0)
+                continue;
+            const double x = xOf(w.timeNs), y = yOf(v);
+            if (!started) {
+                path.moveTo(x, y);
+                started = true;
+            } else {
+                path.lineTo(x, lastY); // a window holds its value until the next frame: steps
+                path.lineTo(x, y);
+            }
+            lastY = y;
+        }
+        p.setPen(QPen(s.color, 1.6));
+        p.drawPath(path);
+        p.fillRect(QRect(legendX, area.top() + 6, 10, 10), s.color);
+        p.setPen(palette().color(QPalette::Text));
+        p.drawText(legendX + 14, area.top() + 15, s.name);
+        legendX += 24 + p.fontMetrics().horizontalAdvance(s.name);
+    }
+    p.setRenderHint(QPainter::Antialiasing, false);
+    if (sending) {
+        p.setPen(QColor(0xb9, 0x1c, 0x1c));
+        p.drawText(legendX, area.top() + 15, tr("red: stalled"));
+    }
+}
+
+} // namespace h2scope::ui

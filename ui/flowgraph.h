@@ -1,0 +1,41 @@
+#pragma once
+// FlowGraph: a connection's (and one stream's) flow-control windows over
+// time, both directions, with the times our send window was exhausted
+// (a stall: we had data and no credit) shaded.
+
+#include "connectiondigest.h"
+
+#include <QWidget>
+
+class QPainter;
+
+namespace h2scope::ui {
+
+class FlowGraph final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FlowGraph)
+
+public:
+    explicit FlowGraph(QWidget *parent = nullptr);
+
+    // The connection to draw (null: none) and optionally one stream (0: none).
+    void setSource(const ConnectionDigest *digest, std::int32_t streamId = 0);
+    void setStream(std::int32_t streamId);
+    // Repaints after the digest changed.
+    void refresh() { update(); }
+    // Stalls found in the last paint (connection or stream remote window <= 0), for tests.
+    int stallCount() const;
+
+    QSize sizeHint() const override { return {400, 160}; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    void paintPanel(QPainter &p, const QRect &area, bool sending);
+
+    const ConnectionDigest *m_digest = nullptr;
+    std::int32_t m_streamId = 0;
+};
+
+} // namespace h2scope::ui

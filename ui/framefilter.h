@@ -1,0 +1,62 @@
+#pragma once
+// FrameFilter: the typed filter of the Frames table.
+//
+//   stream:5            stream id (stream:1|3 for several)
+//   type:DATA|HEADERS   frame type names, case-insensitive
+//   dir:in / dir:out    direction
+//   flags:END_STREAM    any of the named flags set
+//   pushed              frames of promised streams, and PUSH_PROMISE frames
+//   status:4xx          the stream's response status (200, 4xx, 2xx|304)
+//   path:~regex         the stream's path (or the promised one) matches; path:text = contains
+//   anything else       the frame's summary contains it (case-insensitive)
+// Clauses are ANDed; "|" ORs values inside one clause; a leading "!" negates.
+
+#include "connectiondigest.h"
+
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace h2scope::ui {
+
+class FrameFilter final {
+public:
+    FrameFilter() = default;
+
+    // A filter for `text`. On a syntax error the filter is empty (matches
+    // everything) and error() says what is wrong, for the user.
+    static FrameFilter parse(const QString &text);
+
+    bool isEmpty() const noexcept { return m_clauses.empty(); }
+    const QString &error() const noexcept { return m_error; }
+    const QString &text() const noexcept { return m_text; }
+
+    // `stream` is the digest of the frame's stream, or null (stream 0, unknown).
+    // For PUSH_PROMISE, `promised` is the digest of the promised stream, or null.
+    bool matches(const inspect::FrameEvent &frame, const StreamDigest *stream,
+                 const StreamDigest *promised = nullptr) const;
+
+    // Tokens offered by the completer.
+    static QStringList vocabulary();
+
+private:
+    enum class Key { Stream, Type, Dir, Flags, Pushed, Status, Path, Text };
+    struct Clause {
+        Key key = Key::Text;
+        bool negate = false;
+        QStringList values;           // upper-cased for Type/Flags, lower-cased for Text
+        std::vector<long long> numbers;
+        QRegularExpression regex;     // Path with "~"
+    };
+
+    bool matchClause(const Clause &c, const inspect::FrameEvent &f, const StreamDigest *stream,
+                     const StreamDigest *promised) const;
+
+    std::vector<Clause> m_clauses;
+    QString m_error;
+    QString m_text;
+};
+
+} // namespace h2scope::ui

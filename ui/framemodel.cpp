@@ -1,0 +1,189 @@
+#include "framemodel.h"
+
+#include "frametext.h"
+
+#include <QBrush>
+#include <QFont>
+
+#include <algorithm>
+#include <limits>
+
+namespace h2scope::ui {
+
+FrameModel::FrameModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void FrameModel::setSource(const inspect::CaptureStore *store, const ConnectionDigest *digest)
+{
+    m_store = store;
+    m_digest = digest;
+    rebuild();
+}
+
+void FrameModel::setFilter(const FrameFilter &filter)
+{
+    m_filter = filter;
+    rebuild();
+}
+
+void FrameModel::rebuild()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_scanned = 0;
+    m_generation = m_digest ? m_digest->generation() : 0;
+    m_baseNs = 0;
+    if (m_store && m_digest) {
+        if (const inspect::ConnectionInfo *c = m_store->connection(m_digest->connectionId()))
+            m_baseNs = c->openedNs;
+        const std::size_t n = m_digest->frames().size();
+        for (; m_scanned < n; ++m_scanned)
+            if (accepts(m_scanned))
+                m_rows.push_back(static_cast<std::uint32_t>(m_scanned));
+    }
+    endResetModel();
+}
+
+void FrameModel::refresh()
+{
+    if (!m_store || !m_digest)
+        return;
+    if (m_digest->generation() != m_generation || m_digest->frames().size() < m_scanned) {
+        rebuild();
+        return;
+    }
+    const std::size_t n = m_digest->frames().size();
+    std::vector<std::uint32_t> fresh;
+    for (; m_scanned < n; ++m_scanned)
+        if (accepts(m_scanned))
+            fresh.push_back(static_cast<std::uint32_t>(m_scanned));
+    if (fresh.empty())
+        return;
+    const int first = static_cast<int>(m_rows.size());
+    beginInsertRows({}, first, first + static_cast<int>(fresh.size()) - 1);
+    m_rows.insert(m_rows.end(), fresh.begin(), fresh.end());
+    endInsertRows();
+}
+
+bool FrameModel::accepts(std::size_t position) const
+{
+    if (m_filter.isEmpty())
+        return true;
+    const std::size_t index = m_digest->frames()[position];
+    const inspect::Event *e = m_store->event(m_digest->connectionId(), index);
+    const auto *f = e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
+    if (!f)
+        return false;
+    const StreamDigest *promised = f->type == 0x5 ? m_digest->stream(f->promisedStreamId) : nullptr;
+    return m_filter.matches(*f, m_digest->stream(f->streamId), promised);
+}
+
+std::size_t FrameModel::eventIndex(int row) const
+{
+    if (!m_digest || row < 0 || static_cast<std::size_t>(row) >= m_rows.size())
+        return std::numeric_limits<std::size_t>::max();
+    return m_digest->frames()[m_rows[static_cast<std::size_t>(row)]];
+}
+
+int FrameModel::rowOfEvent(std::size_t index) const
+{
+    if (!m_digest)
+        return -1;
+    // Both lists ascend: positions in m_rows, event indices in frames().
+    const std::vector<std::size_t> &frames = m_digest->frames();
+    auto pos = std::lower_bound(frames.begin(), frames.end(), index);
+    if (pos == frames.end() || *pos != index)
+        return -1;
+    const auto position = static_cast<std::uint32_t>(pos - frames.begin());
+    auto row = std::lower_bound(m_rows.begin(), m_rows.end(), position);
+    return row != m_rows.end() && *row == position ? static_cast<int>(row - m_rows.begin()) : -1;
+}
+
+const inspect::FrameEvent *FrameModel::frameAt(int row) const
+{
+    const std::size_t index = eventIndex(row);
+    if (index == std::numeric_limits<std::size_t>::max())
+        return nullptr;
+    const inspect::Event *e = m_store->event(m_digest->connectionId(), index);
+    return e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
+}
+
+int FrameModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int FrameModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant FrameModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Index: return tr("#");
+    case Time: return tr("Time (µs)");
+    case Direction: return tr("Dir");
+    case Stream: return tr("Stream");
+    case Type: return tr("Type");
+    case Flags: return tr("Flags");
+    case Length: return tr("Length");
+    case Summary: return tr("Summary");
+    default: return {};
+    }
+}
+
+QVariant FrameModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_digest)
+        return {};
+    const std::size_t position = m_rows[static_cast<std::size_t>(index.row())];
+    const std::size_t eventIdx = m_digest->frames()[position];
+    if (role == EventIndexRole)
+        return QVariant::fromValue<qulonglong>(eventIdx);
+    const inspect::Event *e = m_store->event(m_digest->connectionId(), eventIdx);
+    const auto *f = e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
+    if (!f)
+        return role == Qt::DisplayRole && index.column() == Summary ? QVariant(tr("(evicted)")) : QVariant();
+    if (role == StreamIdRole)
+        return f->streamId;
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case Index: return static_cast<qulonglong>(position + 1);
+        case Time: return static_cast<qulonglong>((e->timeNs - std::min(e->timeNs, m_baseNs)) / 1000);
+        case Direction: return f->dir == inspect::Direction::In ? QStringLiteral("→ in") : QStringLiteral("← out");
+        case Stream: return f->streamId;
+        case Type: return QLatin1String(inspect::frameTypeName(f->type));
+        case Flags: return QString::fromStdString(inspect::frameFlagsText(f->type, f->flags));
+        case Length: return f->length;
+        case Summary: return frameSummary(*f);
+        default: return {};
+        }
+    case Qt::ToolTipRole:
+        return index.column() == Summary ? frameSummary(*f) : QVariant();
+    case Qt::ForegroundRole:
+        if (f->notSent)
+            return QBrush(Qt::gray);
+        if (f->invalid || f->type == 0x3 || f->type == 0x7)
+            return QBrush(QColor(0xb9, 0x1c, 0x1c));
+        return index.column() == Type ? QVariant(QBrush(frameTypeColor(f->type).darker(130))) : QVariant();
+    case Qt::FontRole:
+        if (f->notSent) {
+            QFont font;
+            font.setItalic(true);
+            return font;
+        }
+        return {};
+    case Qt::TextAlignmentRole: {
+        const int c = index.column();
+        return (c == Index || c == Time || c == Stream || c == Length) ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
+                                                                       : QVariant();
+    }
+    default:
+        return {};
+    }
+}
+
+} // namespace h2scope::ui

@@ -1,0 +1,33 @@
+#pragma once
+// SettingsDialog: the serving options the command line offers (host, port,
+// push mode, early hints, capture budget, TLS key log).
+
+#include "serversettings.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
+class QSpinBox;
+
+namespace h2scope::ui {
+
+class SettingsDialog final : public QDialog {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SettingsDialog)
+
+public:
+    explicit SettingsDialog(const ServerSettings &settings, QWidget *parent = nullptr);
+    ServerSettings settings() const;
+
+private:
+    QLineEdit *m_host = nullptr;
+    QSpinBox *m_port = nullptr;
+    QComboBox *m_push = nullptr;
+    QCheckBox *m_earlyHints = nullptr;
+    QSpinBox *m_budget = nullptr;
+    QLineEdit *m_keylog = nullptr;
+};
+
+} // namespace h2scope::ui
