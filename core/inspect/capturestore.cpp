@@ -280,7 +280,7 @@ bool CaptureStore::evictOldestOpenEvents()
         conn.info.memoryBytes -= std::min(conn.info.memoryBytes, bytes);
         conn.info.evictedEvents += conn.events.size();
         // Release the memory, not just the elements.
-        std::vector<Event>().swap(conn.events);
+        std::deque<Event>().swap(conn.events);
         std::vector<std::uint64_t>().swap(conn.seqs);
         conn.streams.clear();
         return true;

@@ -32,6 +32,7 @@
 #include <set>
 #include <unordered_map>
 #include <utility>
+#include <deque>
 #include <vector>
 
 namespace h2scope::inspect {
@@ -130,7 +131,7 @@ public:
 private:
     struct Connection {
         ConnectionInfo info;
-        std::vector<Event> events;         // logical index = info.evictedEvents + position
+        std::deque<Event> events;          // logical index = info.evictedEvents + position; a deque never moves what it holds
         std::vector<std::uint64_t> seqs;   // parallel to events, ascending
         std::map<std::int32_t, std::vector<std::size_t>> streams;
     };
