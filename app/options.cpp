@@ -77,8 +77,26 @@ ParseOutcome parseOptions(const QStringList &arguments)
                                          QStringLiteral("Close a connection after S seconds without traffic "
                                                         "(default 120)."),
                                          QStringLiteral("S"), QStringLiteral("120"));
+    const QCommandLineOption noLiveReload(QStringLiteral("no-live-reload"),
+                                          QStringLiteral("Do not watch the folder nor add the live reload script to"
+                                                         " HTML pages (on by default)."));
+    const QCommandLineOption spa(QStringLiteral("spa"),
+                                 QStringLiteral("Single-page app: unknown paths without an extension serve"
+                                                " /index.html."));
+    const QCommandLineOption noCustom404(QStringLiteral("no-custom-404"),
+                                         QStringLiteral("Ignore the folder's 404.html (used for 404 answers by"
+                                                        " default)."));
+    const QCommandLineOption allowHost(QStringLiteral("allow-host"),
+                                       QStringLiteral("Also answer requests for NAME (repeatable; *.NAME for its"
+                                                      " subdomains). Others than localhost and this machine's"
+                                                      " addresses get 421."),
+                                       QStringLiteral("NAME"));
+    const QCommandLineOption lan(QStringLiteral("lan"),
+                                 QStringLiteral("Listen on all interfaces for testing from other devices; the"
+                                                " certificate then covers this machine's LAN addresses."));
     p.addOptions({help, version, headless, host, port, cert, key, caroot, noTls, keylog, log, capture, har, workers, noCapture,
-                  listing, dotfiles, symlinks, push, maxPushes, earlyHints, noEarlyHints, maxConnections, idleTimeout});
+                  listing, dotfiles, symlinks, push, maxPushes, earlyHints, noEarlyHints, maxConnections, idleTimeout,
+                  noLiveReload, spa, noCustom404, allowHost, lan});
 
     ParseOutcome out;
     auto fail = [&](const QString &msg) {
@@ -160,6 +178,22 @@ ParseOutcome parseOptions(const QStringList &arguments)
     o.listing = p.isSet(listing);
     o.allowDotfiles = p.isSet(dotfiles);
     o.followSymlinks = p.isSet(symlinks);
+    o.liveReload = !p.isSet(noLiveReload);
+    o.spa = p.isSet(spa);
+    o.custom404 = !p.isSet(noCustom404);
+    for (const QString &name : p.values(allowHost)) {
+        const QString trimmed = name.trimmed();
+        if (trimmed.isEmpty() || trimmed.contains(u'/') || trimmed.contains(u' '))
+            return fail(QStringLiteral("--allow-host %1: expected a host name or address, e.g. myapp.test").arg(name));
+        o.allowedHosts.append(trimmed);
+    }
+    o.lan = p.isSet(lan);
+    if (o.lan) {
+        if (p.isSet(host) && o.host != QLatin1String("0.0.0.0"))
+            return fail(QStringLiteral("--lan listens on all interfaces (0.0.0.0), so --host %1 contradicts it:"
+                                       " drop one of them").arg(o.host));
+        o.host = QStringLiteral("0.0.0.0");
+    }
 
     const QStringList positional = p.positionalArguments();
     if (positional.size() > 1)

@@ -36,6 +36,11 @@ struct Options {
     QString pushMode = QStringLiteral("auto"); // off | rules | auto
     unsigned maxPushes = 16;
     bool earlyHints = true;
+    bool liveReload = true;  // --no-live-reload: no watcher, no injected script
+    bool spa = false;        // --spa: unknown extension-less paths serve /index.html
+    bool custom404 = true;   // --no-custom-404: ignore the folder's 404.html
+    QStringList allowedHosts; // --allow-host NAME (repeatable): served besides localhost and own addresses
+    bool lan = false;        // --lan: listen on all interfaces, leaf covers the LAN addresses
 };
 
 struct ParseOutcome {

@@ -35,6 +35,18 @@ double niceStepUs(double minUs)
     return step * 10;
 }
 
+// Axis labels: "0", "100 ms", "2 s"; finer steps keep their unit.
+QString axisLabel(double us, double stepUs)
+{
+    if (us <= 0)
+        return QStringLiteral("0");
+    if (stepUs >= 1'000'000)
+        return QStringLiteral("%1 s").arg(us / 1'000'000);
+    if (stepUs >= 1000)
+        return QStringLiteral("%1 ms").arg(static_cast<qint64>(std::llround(us / 1000)));
+    return durationText(static_cast<std::uint64_t>(us) * 1000);
+}
+
 const QColor kTcpColor(0x94, 0xa3, 0xb8);
 const QColor kTlsColor(0x47, 0x55, 0x69);
 const QColor kDoneColor(0xdc, 0x26, 0x26);
@@ -162,12 +174,14 @@ int LabWaterfall::headerHeight() const
 
 int LabWaterfall::labelWidth() const
 {
-    return std::clamp(width() * 2 / 5, 100, 190);
+    return std::clamp(width() * 3 / 10, 90, 170);
 }
 
 int LabWaterfall::plotWidth() const
 {
-    return std::max(40, width() - plotLeft() - kPad - 40);
+    // Room on the right for the last axis label.
+    const int labelRoom = fontMetrics().horizontalAdvance(QStringLiteral("000 ms")) / 2 + 2;
+    return std::max(40, width() - plotLeft() - kPad - labelRoom);
 }
 
 double LabWaterfall::xOf(std::int64_t us) const
@@ -210,15 +224,24 @@ bool LabWaterfall::event(QEvent *event)
 
 void LabWaterfall::paintAxis(QPainter &p, int top, int bottom)
 {
-    const int labelGap = fontMetrics().horizontalAdvance(QStringLiteral("000 ms")) + 12;
+    const int labelGap = fontMetrics().horizontalAdvance(QStringLiteral("000 ms")) + 16;
     const double step = niceStepUs(static_cast<double>(m_spanUs) * labelGap / plotWidth());
     const int textY = top + fontMetrics().ascent();
+    const int gridTop = top + fontMetrics().height();
+    // Unlabelled lines between the labelled ones: 100 ms apart under 200 ms labels.
+    const double leading = step / std::pow(10.0, std::floor(std::log10(step)));
+    const double minor = step / (leading > 4 ? 5 : 2);
+    p.setPen(QColor(0, 0, 0, 14));
+    for (double t = minor; t <= static_cast<double>(m_spanUs); t += minor) {
+        const int x = static_cast<int>(xOf(static_cast<std::int64_t>(t)));
+        p.drawLine(x, gridTop + 2, x, bottom);
+    }
     for (double t = 0; t <= static_cast<double>(m_spanUs) + 0.5; t += step) {
         const int x = static_cast<int>(xOf(static_cast<std::int64_t>(t)));
-        p.setPen(QColor(0, 0, 0, 30));
-        p.drawLine(x, top + fontMetrics().height(), x, bottom);
+        p.setPen(QColor(0, 0, 0, 40));
+        p.drawLine(x, gridTop, x, bottom);
         p.setPen(palette().color(QPalette::WindowText));
-        const QString label = durationText(static_cast<std::uint64_t>(t) * 1000);
+        const QString label = axisLabel(t, step);
         p.drawText(x - (t > 0 ? fontMetrics().horizontalAdvance(label) / 2 : 0), textY, label);
     }
 }
@@ -268,7 +291,7 @@ void LabWaterfall::paintResource(QPainter &p, const lab::ResourceTiming &r, int 
     const std::int64_t end = r.completeUs >= 0 ? r.completeUs : m_spanUs;
     const std::int64_t response = r.responseUs >= 0 ? std::min(r.responseUs, end) : end;
     QColor waiting = color;
-    waiting.setAlpha(70);
+    waiting.setAlpha(90);
     const double x0 = xOf(r.requestUs), x1 = xOf(response), x2 = xOf(end);
     p.fillRect(QRectF(x0, barTop, std::max(1.0, x1 - x0), barHeight), waiting);
     if (r.responseUs >= 0) {
@@ -280,14 +303,6 @@ void LabWaterfall::paintResource(QPainter &p, const lab::ResourceTiming &r, int 
         if (!r.needed || r.completeUs < 0) {
             p.setPen(QPen(color, 1, r.completeUs < 0 ? Qt::DotLine : Qt::SolidLine));
             p.drawRect(body.adjusted(0, 0, -1, -1));
-        }
-    }
-    if (r.completeUs >= 0) {
-        const QString took = usText(r.completeUs - r.requestUs);
-        const int tx = static_cast<int>(std::ceil(x2)) + 4;
-        if (tx + fm.horizontalAdvance(took) <= width() - 2) {
-            p.setPen(palette().color(QPalette::PlaceholderText));
-            p.drawText(QRect(tx, y, width() - tx, m_rowHeight), Qt::AlignVCenter | Qt::AlignLeft, took);
         }
     }
 }
@@ -309,7 +324,7 @@ void LabWaterfall::paintEvent(QPaintEvent *)
     bold.setBold(true);
     p.setFont(bold);
     p.setPen(m_highlighted ? QColor(0x15, 0x80, 0x3d) : palette().color(QPalette::WindowText));
-    const QString title = m_highlighted ? tr("%1  — fastest").arg(m_title) : m_title;
+    const QString title = m_highlighted ? tr("%1 — fastest").arg(m_title) : m_title;
     p.drawText(QRect(kPad, kPad, width() - 2 * kPad, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                QFontMetrics(bold).elidedText(title, Qt::ElideRight, width() - 2 * kPad));
     p.setFont(font());

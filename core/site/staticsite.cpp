@@ -50,6 +50,17 @@ std::shared_ptr<const FileHandle> openRegularFile(const std::string &path, struc
     return handle;
 }
 
+// The descriptor the resolver already opened (beneath the root, checked),
+// or a fresh open of the real path where it could not.
+std::shared_ptr<const FileHandle> openRegularFile(const ResolvedPath &resolved, struct stat &st)
+{
+    if (resolved.file) {
+        st = resolved.stat;
+        return resolved.file;
+    }
+    return openRegularFile(resolved.realPath, st);
+}
+
 // Adds the `_headers` headers: a header the site already set is replaced
 // (the user asked for their value), except Vary, which is merged so the
 // precompression negotiation stays announced. Content-Type only replaces the
@@ -73,6 +84,53 @@ void applyExtraHeaders(Response &response, const HeaderList &extra)
         else
             existing->value = header.value;
     }
+}
+
+// Pages larger than this are served as they are, without the live reload
+// script: they are read whole into memory to inject it.
+constexpr std::uint64_t kMaxInjectedPage = 4 * 1024 * 1024;
+
+bool isHtmlPath(std::string_view urlPath)
+{
+    const std::string_view mime = mimeTypeFor(urlPath);
+    return mime == "text/html" || mime == "application/xhtml+xml";
+}
+
+// Reads the whole file (`size` bytes, from fstat) into `out`. False on a read
+// error or when the file shrank meanwhile.
+bool readWhole(const FileHandle &file, std::uint64_t size, std::string &out)
+{
+    out.resize(static_cast<std::size_t>(size));
+    std::size_t done = 0;
+    while (done < out.size()) {
+        const ssize_t n = ::pread(file.fd(), out.data() + done, out.size() - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+// 421 for a Host the allow-list refuses: a short explanation the developer
+// sees in the browser (text/plain, so the echoed name cannot become markup).
+Response misdirected(const std::string &authority)
+{
+    std::string host = HostAllowList::hostOf(authority);
+    if (host.size() > 200)
+        host = host.substr(0, 200) + "...";
+    std::replace_if(host.begin(), host.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }, '?');
+    Response response;
+    response.status = 421;
+    const std::string text = "421 Misdirected Request\n\nh2scope does not answer for the host \"" + host
+        + "\".\nIt serves localhost, this machine's addresses and the names given with --allow-host;"
+          " this keeps other web pages from reaching it through DNS rebinding.\n";
+    response.headers = {{"content-type", "text/plain; charset=utf-8"}, {"cache-control", "no-store"}};
+    setBody(response, Body::fromString(text));
+    response.note = "refused: host \"" + host + "\" is not on the allow-list (localhost, this machine's addresses,"
+                    " --allow-host)";
+    return response;
 }
 
 } // namespace
@@ -107,7 +165,9 @@ StaticSite::StaticSite(SiteOptions options, std::string realRoot)
       m_resolver(std::move(realRoot),
                  PathResolver::Options{m_options.allowDotfiles, m_options.allowPrivateKeyFiles,
                                        m_options.followSymlinksOutside}),
-      m_push(m_resolver, PushPolicy::Options{m_options.pushMode})
+      m_push(m_resolver, PushPolicy::Options{m_options.pushMode}),
+      m_hosts(m_options.allowedHosts, m_options.allowAnyHost),
+      m_liveReload(m_options.liveReload ? std::make_shared<LiveReload>() : nullptr)
 {
 }
 
@@ -115,26 +175,96 @@ Response StaticSite::handle(const Request &request)
 {
     const bool head = request.method == "HEAD";
     Response response;
-    if (request.method != "GET" && !head) {
+    if (!m_hosts.allows(request.authority)) {
+        response = misdirected(request.authority);
+    } else if (request.method != "GET" && !head) {
         response = errorResponse(405, "method " + request.method + " is not allowed on static files");
         response.headers.push_back({"allow", "GET, HEAD"});
     } else if (const TargetPath target = m_resolver.parseTarget(request.target); !target.ok()) {
         response = errorResponse(target.status, target.note);
+    } else if (target.path.starts_with(LiveReload::kReservedPrefix)) {
+        response = serveReserved(request, target);
     } else {
-        if (const ResolvedPath resolved = m_resolver.resolve(target.path); !resolved.ok())
-            response = errorResponse(resolved.status, resolved.note);
-        else if (resolved.kind == ResolvedPath::Kind::Directory)
+        if (const ResolvedPath resolved = m_resolver.resolve(target.path); !resolved.ok()) {
+            std::optional<Response> spa = spaFallback(request, target, resolved);
+            response = spa ? std::move(*spa) : errorResponse(resolved.status, resolved.note);
+        } else if (resolved.kind == ResolvedPath::Kind::Directory) {
             response = serveDirectory(request, target, resolved);
-        else
+        } else {
             response = serveFile(request, target.path, target.path, resolved);
+        }
+        if (response.status == 404 && m_options.custom404)
+            if (std::optional<Response> page = custom404(response.note))
+                response = std::move(*page);
         applyExtraHeaders(response, m_push.extraHeadersFor(target.path));
     }
 
     if (!response.header("x-content-type-options"))
         response.headers.push_back({"x-content-type-options", "nosniff"});
     // HEAD: the same headers (content-length included) as GET, no body.
-    if (head)
+    if (head) {
         response.body.reset();
+        response.live.reset();
+    }
+    return response;
+}
+
+Response StaticSite::serveReserved(const Request &request, const TargetPath &target) const
+{
+    if (!m_liveReload)
+        return errorResponse(404, "not found: /__h2scope/ is reserved, and live reload is off");
+    if (target.path == LiveReload::kScriptPath)
+        return LiveReload::scriptResponse();
+    if (target.path == LiveReload::kEventsPath) {
+        if (request.method == "HEAD") { // no subscription for a body that is never read
+            Response response;
+            response.headers = {{"content-type", "text/event-stream"}, {"cache-control", "no-store"}};
+            return response;
+        }
+        return m_liveReload->subscribe();
+    }
+    return errorResponse(404, "not found: /__h2scope/ is reserved for h2scope's own resources");
+}
+
+std::optional<Response> StaticSite::spaFallback(const Request &request, const TargetPath &target,
+                                                const ResolvedPath &resolved) const
+{
+    if (!m_options.spaFallback || resolved.note != "not found")
+        return std::nullopt; // refusals stay refusals
+    std::string_view last = target.path;
+    if (last.ends_with('/'))
+        last.remove_suffix(1);
+    last = last.substr(last.rfind('/') + 1);
+    if (last.find('.') != std::string_view::npos)
+        return std::nullopt; // "/app.js" missing is a real 404, not a route
+    const std::string indexPath = "/index.html";
+    const ResolvedPath index = m_resolver.resolve(indexPath);
+    if (!index.ok() || index.kind != ResolvedPath::Kind::File)
+        return std::nullopt;
+    Response response = serveFile(request, "/", indexPath, index);
+    if (response.note.empty())
+        response.note = "SPA fallback: " + target.path + " answered with /index.html";
+    return response;
+}
+
+std::optional<Response> StaticSite::custom404(const std::string &note) const
+{
+    const ResolvedPath page = m_resolver.resolve("/404.html");
+    if (!page.ok() || page.kind != ResolvedPath::Kind::File)
+        return std::nullopt;
+    struct stat st {};
+    std::shared_ptr<const FileHandle> file = openRegularFile(page, st);
+    std::string html;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (!file || size > kMaxInjectedPage || !readWhole(*file, size, html))
+        return std::nullopt;
+    if (m_liveReload)
+        html = LiveReload::injectScript(html);
+    Response response;
+    response.status = 404;
+    response.headers = {{"content-type", "text/html; charset=utf-8"}, {"cache-control", "no-cache"}};
+    setBody(response, Body::fromString(std::move(html)));
+    response.note = note.empty() ? "not found (served 404.html)" : note + " (served 404.html)";
     return response;
 }
 
@@ -168,21 +298,34 @@ Response StaticSite::serveDirectory(const Request &request, const TargetPath &ta
     response.headers.push_back({"content-type", "text/html; charset=utf-8"});
     if (!m_options.cacheControl.empty())
         response.headers.push_back({"cache-control", m_options.cacheControl});
-    setBody(response, Body::fromString(renderDirectoryListing(target.path, *entries)));
+    std::string listing = renderDirectoryListing(target.path, *entries);
+    if (m_liveReload)
+        listing = LiveReload::injectScript(listing);
+    setBody(response, Body::fromString(std::move(listing)));
     return response;
 }
 
 Response StaticSite::serveFile(const Request &request, const std::string &pagePath, const std::string &urlPath,
                                const ResolvedPath &resolved) const
 {
+    // Injected pages are built in memory from the identity file; precompressed
+    // siblings cannot carry the script, so they are not offered then.
+    if (m_liveReload && isHtmlPath(urlPath))
+        return serveInjectedHtml(request, pagePath, urlPath, resolved);
+    return serveFilePlain(request, pagePath, urlPath, resolved);
+}
+
+Response StaticSite::serveFilePlain(const Request &request, const std::string &pagePath, const std::string &urlPath,
+                                    const ResolvedPath &resolved) const
+{
     // Which representation: a precompressed sibling if the client takes it.
     const std::string *acceptEncoding = request.header("accept-encoding");
     bool hasSiblings = false;
     const Variant *chosen = nullptr;
-    std::string chosenPath;
+    ResolvedPath chosenSibling;
     double bestQuality = 0.0;
     for (const Variant &variant : kVariants) {
-        const ResolvedPath sibling = m_resolver.resolve(urlPath + std::string(variant.suffix));
+        const ResolvedPath sibling = m_resolver.resolve(urlPath + std::string(variant.suffix), true);
         if (!sibling.ok() || sibling.kind != ResolvedPath::Kind::File)
             continue;
         hasSiblings = true;
@@ -190,19 +333,19 @@ Response StaticSite::serveFile(const Request &request, const std::string &pagePa
         if (quality > bestQuality) { // strictly greater: br wins ties
             bestQuality = quality;
             chosen = &variant;
-            chosenPath = sibling.realPath;
+            chosenSibling = sibling;
         }
     }
 
     struct stat st {};
     std::shared_ptr<const FileHandle> file;
     if (chosen) {
-        file = openRegularFile(chosenPath, st);
+        file = openRegularFile(chosenSibling, st);
         if (!file)
             chosen = nullptr; // vanished meanwhile: the identity file still serves
     }
     if (!file)
-        file = openRegularFile(resolved.realPath, st);
+        file = openRegularFile(resolved, st);
     if (!file)
         return errorResponse(404, "not found: the file could not be opened");
 
@@ -289,6 +432,58 @@ Response StaticSite::serveFile(const Request &request, const std::string &pagePa
     setBody(response, Body::fromFile(std::move(file), 0, length));
     // Only a full 200 to GET: a 206 is a resumed download or media seek, not
     // a page load that would use the pushes; a 304 means the client has it all.
+    if (request.method == "GET")
+        addPreloads(response, pagePath, urlPath, resolved);
+    return response;
+}
+
+Response StaticSite::serveInjectedHtml(const Request &request, const std::string &pagePath,
+                                       const std::string &urlPath, const ResolvedPath &resolved) const
+{
+    struct stat st {};
+    std::shared_ptr<const FileHandle> file = openRegularFile(resolved, st);
+    if (!file)
+        return errorResponse(404, "not found: the file could not be opened");
+    const auto length = static_cast<std::uint64_t>(st.st_size);
+    std::string html;
+    if (length > kMaxInjectedPage || !readWhole(*file, length, html)) {
+        // Too large (or changing under us): serve the plain file instead.
+        const std::string why = length > kMaxInjectedPage ? "page over 4 MiB" : "page changed while read";
+        Response plain = serveFilePlain(request, pagePath, urlPath, resolved);
+        if (plain.note.empty())
+            plain.note = "live reload script not injected: " + why;
+        return plain;
+    }
+
+    Validators validators;
+    // The "lr" variant: never the plain file's ETag (see livereload.h).
+    validators.etag = makeStrongEtag(static_cast<std::uint64_t>(st.st_ino), length, st.st_mtim.tv_sec,
+                                     st.st_mtim.tv_nsec, "lr");
+    validators.lastModified = st.st_mtim.tv_sec;
+    HeaderList common;
+    common.push_back({"etag", validators.etag});
+    common.push_back({"last-modified", formatHttpDate(validators.lastModified)});
+    if (!m_options.cacheControl.empty())
+        common.push_back({"cache-control", m_options.cacheControl});
+
+    Response response;
+    switch (evaluateConditionals(request.method, request.headers, validators)) {
+    case ConditionalOutcome::NotModified:
+        response.status = 304;
+        response.headers = std::move(common);
+        return response;
+    case ConditionalOutcome::PreconditionFailed:
+        return errorResponse(412, "precondition failed (If-Match / If-Unmodified-Since)");
+    case ConditionalOutcome::Proceed:
+        break;
+    }
+    if (request.header("range"))
+        response.note = "range ignored: the live reload script was injected into this page";
+    response.status = 200;
+    response.headers.push_back({"content-type", contentTypeFor(urlPath)});
+    response.headers.insert(response.headers.end(), common.begin(), common.end());
+    response.headers.push_back({"accept-ranges", "none"});
+    setBody(response, Body::fromString(LiveReload::injectScript(html)));
     if (request.method == "GET")
         addPreloads(response, pagePath, urlPath, resolved);
     return response;

@@ -2,13 +2,17 @@
 // The static-file handler: serves one folder with the validators, ranges,
 // precompressed variants and path safety a development server needs.
 
+#include "hostallowlist.h"
+#include "livereload.h"
 #include "pathresolver.h"
 #include "pushpolicy.h"
 #include "response.h"
 #include "result.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace h2scope::site {
 
@@ -25,6 +29,23 @@ struct SiteOptions {
     // Headers from `_headers` apply in every mode (only its Link headers are
     // dropped in Off, so that Off really means no preloading).
     PushMode pushMode = PushMode::Auto;
+    // Live reload: HTML pages (files, SPA fallback, 404.html, listings) get
+    // LiveReload::kScriptTag, and /__h2scope/livereload(.js) are served; see
+    // livereload.h for the validators of injected pages. Off: /__h2scope/ is 404.
+    // Off here so that a StaticSite serves files byte for byte unless asked
+    // (in-process servers, the lab, tests); the product default is on
+    // (app::Options::liveReload, --no-live-reload), and the app feeds the hub.
+    bool liveReload = false;
+    // A missing path whose last segment has no extension ("/users/42") is
+    // answered with /index.html (200), for client-side routers.
+    bool spaFallback = false;
+    // A 404 for GET/HEAD shows the folder's own 404.html (status stays 404).
+    bool custom404 = true;
+    // Host / :authority values served besides localhost names and this
+    // machine's addresses ("*.example.test" matches subdomains); the rest get
+    // 421 Misdirected Request (DNS-rebinding defence). allowAnyHost: no check.
+    std::vector<std::string> allowedHosts;
+    bool allowAnyHost = false;
 };
 
 class StaticSite final : public Handler {
@@ -42,6 +63,10 @@ public:
     // discovery cache, up to 2 MiB). Headers from `_headers` are added to
     // every response whose path they match (304 and HEAD included); a 200
     // answer to GET also gets preloads and pushPromises from the push policy.
+    // A request whose authority the host allow-list refuses gets 421 with a
+    // short text/plain explanation (and a note) before anything else.
+    // /__h2scope/ paths are never read from disk: the live reload stream and
+    // script when live reload is on, 404 otherwise.
     // Safe to call from several threads at once.
     Response handle(const Request &request) override;
 
@@ -50,6 +75,9 @@ public:
     const SiteOptions &options() const { return m_options; }
     // The push policy, e.g. for its warnings() about `_headers`.
     const PushPolicy &pushPolicy() const { return m_push; }
+    // The live reload hub, for the folder watcher to feed; null when
+    // SiteOptions::liveReload is off. Its methods are thread-safe.
+    const std::shared_ptr<LiveReload> &liveReload() const { return m_liveReload; }
 
     StaticSite(const StaticSite &) = delete;
     StaticSite &operator=(const StaticSite &) = delete;
@@ -64,10 +92,24 @@ private:
     void addPreloads(Response &response, const std::string &pagePath, const std::string &urlPath,
                      const ResolvedPath &resolved) const;
     Response serveDirectory(const Request &request, const TargetPath &target, const ResolvedPath &resolved) const;
+    // The file as it is on disk (precompressed variants, ranges).
+    Response serveFilePlain(const Request &request, const std::string &pagePath, const std::string &urlPath,
+                            const ResolvedPath &resolved) const;
+    // An HTML file with the live reload script added (built in memory).
+    Response serveInjectedHtml(const Request &request, const std::string &pagePath, const std::string &urlPath,
+                               const ResolvedPath &resolved) const;
+    Response serveReserved(const Request &request, const TargetPath &target) const;
+    // SPA fallback for a missing `target`, or nullopt when it does not apply.
+    std::optional<Response> spaFallback(const Request &request, const TargetPath &target,
+                                        const ResolvedPath &resolved) const;
+    // The folder's 404.html with status 404, or nullopt when there is none.
+    std::optional<Response> custom404(const std::string &note) const;
 
     SiteOptions m_options;
     PathResolver m_resolver;
     PushPolicy m_push;
+    HostAllowList m_hosts;
+    std::shared_ptr<LiveReload> m_liveReload;
 };
 
 } // namespace h2scope::site

@@ -1,0 +1,253 @@
+// Live reload, SPA fallback, custom 404 and the Host allow-list against the
+// real h2scope binary: Node's http2 client holds the event stream on the same
+// session as the page; curl checks injection, fallbacks and Host refusal.
+
+#include "curlfetch.h"
+#include "serverprocess.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace h2scope::testing;
+
+namespace {
+
+const char *const kSseScript = H2SCOPE_SOURCE_DIR "/tests/integration/node/sse.mjs";
+const QByteArray kTag = "<script src=\"/__h2scope/livereload.js\" defer></script>";
+const QByteArray kIndex = "<!doctype html><title>lr</title><link rel=stylesheet href=/css/site.css>\n<body><p>v1</p></body>\n";
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+}
+
+// The Node client as a child process whose JSON lines are read as they come.
+class SseClient final {
+public:
+    ~SseClient()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+    bool start(const QString &origin, int events)
+    {
+        m_process.setProgram(QStringLiteral("node"));
+        m_process.setArguments({QLatin1String(kSseScript), origin, QStringLiteral("/"), QString::number(events),
+                                QStringLiteral("20000")});
+        m_process.start();
+        return m_process.waitForStarted(10000);
+    }
+
+    // The next JSON line within `timeoutMs`, or an empty object.
+    QJsonObject next(int timeoutMs)
+    {
+        const QDeadlineTimer deadline(timeoutMs);
+        while (!m_process.canReadLine()) {
+            if (deadline.hasExpired() || m_process.state() == QProcess::NotRunning)
+                return {};
+            m_process.waitForReadyRead(static_cast<int>(std::max<qint64>(1, deadline.remainingTime())));
+        }
+        return QJsonDocument::fromJson(m_process.readLine()).object();
+    }
+
+    QString stderrText() { return QString::fromUtf8(m_process.readAllStandardError()); }
+    bool finish(int timeoutMs) { return m_process.waitForFinished(timeoutMs) && m_process.exitCode() == 0; }
+
+private:
+    QProcess m_process;
+};
+
+} // namespace
+
+class TestLiveReloadIntegration final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cssThenReloadEvents();
+    void injectionOnlyInHtml();
+    void noLiveReload();
+    void spaAnd404_data();
+    void spaAnd404();
+    void foreignHostRefused();
+
+private:
+    QTemporaryDir m_caroot;
+    QTemporaryDir m_site;
+};
+
+void TestLiveReloadIntegration::initTestCase()
+{
+    QVERIFY(m_caroot.isValid());
+    // The managed CA goes to a temporary folder, never the user's real one.
+    qputenv("H2SCOPE_CAROOT", m_caroot.path().toLocal8Bit());
+    QVERIFY(m_site.isValid());
+}
+
+void TestLiveReloadIntegration::init()
+{
+    QVERIFY(writeFile(m_site.filePath(QStringLiteral("index.html")), kIndex));
+    QVERIFY(writeFile(m_site.filePath(QStringLiteral("css/site.css")), "p { color: black; }\n"));
+    QVERIFY(writeFile(m_site.filePath(QStringLiteral("app.js")), "console.log('lr');\n"));
+    QVERIFY(writeFile(m_site.filePath(QStringLiteral("404.html")), "<html><body>custom missing page</body></html>"));
+}
+
+void TestLiveReloadIntegration::cssThenReloadEvents()
+{
+    H2SCOPE_REQUIRE_CLIENT("node");
+    ServerProcess server;
+    QVERIFY2(server.start(m_site.path()), qPrintable(server.errorString()));
+
+    SseClient client;
+    QVERIFY(client.start(server.origin(), 2));
+    const QJsonObject page = client.next(15000);
+    QVERIFY2(!page.isEmpty(), qPrintable(client.stderrText()));
+    QCOMPARE(page.value(QStringLiteral("page")).toInt(), 200);
+    QVERIFY(page.value(QStringLiteral("injected")).toBool());
+    const QJsonObject stream = client.next(10000);
+    QCOMPARE(stream.value(QStringLiteral("stream")).toInt(), 200);
+    QCOMPARE(stream.value(QStringLiteral("contentType")).toString(), QStringLiteral("text/event-stream"));
+    // The same HTTP/2 session carries the page and the event stream.
+    QVERIFY(stream.value(QStringLiteral("streamId")).toInt() > page.value(QStringLiteral("streamId")).toInt());
+
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(writeFile(m_site.filePath(QStringLiteral("css/site.css")), "p { color: red; }\n"));
+    const QJsonObject css = client.next(2000);
+    QVERIFY2(!css.isEmpty(), "no event within 2 s of the .css change");
+    QVERIFY2(clock.elapsed() <= 2000, qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(css.value(QStringLiteral("event")).toString(), QStringLiteral("css"));
+    QCOMPARE(css.value(QStringLiteral("data")).toString(), QStringLiteral("/css/site.css"));
+
+    clock.restart();
+    QVERIFY(writeFile(m_site.filePath(QStringLiteral("index.html")), kIndex + "<!-- v2 -->\n"));
+    const QJsonObject reload = client.next(2000);
+    QVERIFY2(!reload.isEmpty(), "no event within 2 s of the .html change");
+    QCOMPARE(reload.value(QStringLiteral("event")).toString(), QStringLiteral("reload"));
+    QCOMPARE(reload.value(QStringLiteral("data")).toString(), QStringLiteral("/index.html"));
+    QVERIFY2(client.finish(10000), qPrintable(client.stderrText()));
+
+    // The event stream shows in the inspector like any other stream.
+    QVERIFY2(server.waitForLog("/__h2scope/livereload", 5000), server.log().right(2000).constData());
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+}
+
+void TestLiveReloadIntegration::injectionOnlyInHtml()
+{
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    ServerProcess server;
+    QVERIFY2(server.start(m_site.path(), {}, QStringLiteral("requests")), qPrintable(server.errorString()));
+    const QString base = server.origin();
+
+    const CurlResponse page = curlFetch(base + QStringLiteral("/"), {QStringLiteral("--http2")});
+    QCOMPARE(page.status, 200);
+    QCOMPARE(page.httpVersion, QStringLiteral("2"));
+    QCOMPARE(page.body, htmlAsServed(kIndex).at(1));
+    QCOMPARE(page.header("content-length").toLongLong(), qint64(page.body.size()));
+
+    // A Range on the injected page gets all of it.
+    const CurlResponse ranged = curlFetch(base + QStringLiteral("/index.html"), {QStringLiteral("-r"), QStringLiteral("0-9")});
+    QCOMPARE(ranged.status, 200);
+    QCOMPARE(ranged.body, htmlAsServed(kIndex).at(1));
+
+    for (const QString &path : {QStringLiteral("/css/site.css"), QStringLiteral("/app.js")}) {
+        const CurlResponse asset = curlFetch(base + path);
+        QCOMPARE(asset.status, 200);
+        QVERIFY2(!asset.body.contains("__h2scope"), qPrintable(path));
+    }
+    const CurlResponse script = curlFetch(base + QStringLiteral("/__h2scope/livereload.js"));
+    QCOMPARE(script.status, 200);
+    QVERIFY(script.header("content-type").startsWith("text/javascript"));
+    QVERIFY(script.body.contains("EventSource"));
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+}
+
+void TestLiveReloadIntegration::noLiveReload()
+{
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    ServerProcess server;
+    QVERIFY2(server.start(m_site.path(), {QStringLiteral("--no-live-reload")}, QStringLiteral("requests")),
+             qPrintable(server.errorString()));
+    const CurlResponse page = curlFetch(server.origin() + QStringLiteral("/"));
+    QCOMPARE(page.status, 200);
+    QCOMPARE(page.body, kIndex);
+    QCOMPARE(curlFetch(server.origin() + QStringLiteral("/__h2scope/livereload.js")).status, 404);
+    QCOMPARE(curlFetch(server.origin() + QStringLiteral("/__h2scope/livereload")).status, 404);
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+}
+
+void TestLiveReloadIntegration::spaAnd404_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("routeStatus");
+    QTest::addColumn<bool>("custom");
+    QTest::newRow("defaults") << QStringList{} << 404 << true;
+    QTest::newRow("--spa") << QStringList{QStringLiteral("--spa")} << 200 << true;
+    QTest::newRow("--spa --no-custom-404") << QStringList{QStringLiteral("--spa"), QStringLiteral("--no-custom-404")}
+                                           << 200 << false;
+    QTest::newRow("--no-custom-404") << QStringList{QStringLiteral("--no-custom-404")} << 404 << false;
+}
+
+void TestLiveReloadIntegration::spaAnd404()
+{
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    QFETCH(QStringList, args);
+    QFETCH(int, routeStatus);
+    QFETCH(bool, custom);
+    ServerProcess server;
+    QVERIFY2(server.start(m_site.path(), args, QStringLiteral("requests")), qPrintable(server.errorString()));
+
+    const CurlResponse route = curlFetch(server.origin() + QStringLiteral("/users/42"));
+    QCOMPARE(route.status, routeStatus);
+    if (routeStatus == 200)
+        QVERIFY(route.body.contains("<p>v1</p>"));
+    // A missing file with an extension is never a route.
+    const CurlResponse missing = curlFetch(server.origin() + QStringLiteral("/missing.png"));
+    QCOMPARE(missing.status, 404);
+    QCOMPARE(missing.body.contains("custom missing page"), custom);
+    QCOMPARE(missing.header("content-length").toLongLong(), qint64(missing.body.size()));
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+}
+
+void TestLiveReloadIntegration::foreignHostRefused()
+{
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    ServerProcess server;
+    QVERIFY2(server.start(m_site.path(), {QStringLiteral("--allow-host"), QStringLiteral("dev.test")},
+                          QStringLiteral("requests")),
+             qPrintable(server.errorString()));
+    const QString port = QString::number(server.port());
+    const QString url = server.origin() + QStringLiteral("/index.html");
+
+    for (const QString &version : {QStringLiteral("--http2"), QStringLiteral("--http1.1")}) {
+        const CurlResponse evil = curlFetch(url, {version, QStringLiteral("-H"), QStringLiteral("Host: evil.example")});
+        QCOMPARE(evil.status, 421);
+        QVERIFY(evil.body.contains("evil.example"));
+        const CurlResponse rebound = curlFetch(url, {version, QStringLiteral("-H"),
+                                                     QStringLiteral("Host: evil.example:%1").arg(port)});
+        QCOMPARE(rebound.status, 421);
+    }
+    QCOMPARE(curlFetch(url).status, 200); // 127.0.0.1
+    const CurlResponse localhost = curlFetch(QStringLiteral("https://localhost:%1/index.html").arg(port),
+                                             {QStringLiteral("--resolve"), QStringLiteral("localhost:%1:127.0.0.1").arg(port)});
+    QCOMPARE(localhost.status, 200);
+    const CurlResponse added = curlFetch(url, {QStringLiteral("-H"), QStringLiteral("Host: dev.test")});
+    QCOMPARE(added.status, 200);
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+}
+
+QTEST_GUILESS_MAIN(TestLiveReloadIntegration)
+#include "tst_livereload.moc"
