@@ -13,6 +13,7 @@
 #include <QSaveFile>
 
 #include <algorithm>
+#include <limits>
 #include <cstdio>
 
 namespace h2scope::app {
@@ -194,12 +195,18 @@ void ServeController::drain()
 {
     if (!m_hub)
         return;
+    // One tick takes a bounded share of the events, so the GUI thread stays
+    // responsive under a flood; the rest wait in the workers' queues (which
+    // drop and count, never block, when they fill up). Stopping drains all.
+    const std::size_t perTick = m_stopped ? std::numeric_limits<std::size_t>::max() : kMaxEventsPerTick;
+    std::size_t taken = 0;
     int total = 0;
-    for (;;) {
+    while (taken < perTick) {
         m_batch.clear();
-        const std::size_t n = m_hub->drain(m_batch, 8192);
+        const std::size_t n = m_hub->drain(m_batch, std::min<std::size_t>(8192, perTick - taken));
         if (n == 0)
             break;
+        taken += n;
         total += static_cast<int>(n);
         // Each worker's queue is in order; interleave them by time.
         std::stable_sort(m_batch.begin(), m_batch.end(),

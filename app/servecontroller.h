@@ -60,6 +60,8 @@ signals:
     void eventsDrained(int count);
 
 private:
+    // At 50 ms per tick: up to 400k events/s reach the store and the views.
+    static constexpr std::size_t kMaxEventsPerTick = 20000;
     void drain();
 
     Options m_options;
