@@ -16,12 +16,14 @@ QString demoSiteFolder()
     return QStringLiteral(H2SCOPE_DEMO_DIR_SOURCE);
 }
 
-ParseOutcome parseOptions(const QStringList &arguments)
+ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "h2scope serves a folder over HTTP/2 with TLS and shows every connection, stream and frame live."));
-    p.addPositionalArgument(QStringLiteral("FOLDER"), QStringLiteral("Folder to serve (default: the bundled demo site)."),
+    p.addPositionalArgument(QStringLiteral("FOLDER"),
+                            QStringLiteral("Folder to serve (default: the window shows its welcome page; headless"
+                                           " serves the bundled demo site)."),
                             QStringLiteral("[FOLDER]"));
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Print the version and exit."));
@@ -68,6 +70,9 @@ ParseOutcome parseOptions(const QStringList &arguments)
                                        QStringLiteral("N"), QStringLiteral("16"));
     const QCommandLineOption earlyHints(QStringLiteral("early-hints"),
                                         QStringLiteral("Send 103 Early Hints to page loads (the default)."));
+    const QCommandLineOption earlyHintsHttp1(QStringLiteral("early-hints-http1"),
+                                             QStringLiteral("Send 103 Early Hints over HTTP/1.1 too (off by default: "
+                                                            "some HTTP/1.1 clients mistake a 103 for the answer)."));
     const QCommandLineOption noEarlyHints(QStringLiteral("no-early-hints"), QStringLiteral("Never send 103 Early Hints."));
     const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
                                             QStringLiteral("Serve at most N connections at once; more are refused "
@@ -95,7 +100,7 @@ ParseOutcome parseOptions(const QStringList &arguments)
                                  QStringLiteral("Listen on all interfaces for testing from other devices; the"
                                                 " certificate then covers this machine's LAN addresses."));
     p.addOptions({help, version, headless, host, port, cert, key, caroot, noTls, keylog, log, capture, har, workers, noCapture,
-                  listing, dotfiles, symlinks, push, maxPushes, earlyHints, noEarlyHints, maxConnections, idleTimeout,
+                  listing, dotfiles, symlinks, push, maxPushes, earlyHints, noEarlyHints, earlyHintsHttp1, maxConnections, idleTimeout,
                   noLiveReload, spa, noCustom404, allowHost, lan});
 
     ParseOutcome out;
@@ -116,6 +121,7 @@ ParseOutcome parseOptions(const QStringList &arguments)
     }
 
     Options o;
+    o.givenOptions = p.optionNames(); // every option here has a long name, and only "help" a short one
     o.headless = o.headlessChosen = p.isSet(headless);
     o.host = p.value(host);
     bool ok = false;
@@ -175,6 +181,9 @@ ParseOutcome parseOptions(const QStringList &arguments)
     if (p.isSet(earlyHints) && p.isSet(noEarlyHints))
         return fail(QStringLiteral("--early-hints and --no-early-hints contradict each other: pick one"));
     o.earlyHints = !p.isSet(noEarlyHints);
+    o.earlyHintsHttp1 = p.isSet(earlyHintsHttp1);
+    if (o.earlyHintsHttp1 && !o.earlyHints)
+        return fail(QStringLiteral("--early-hints-http1 needs early hints: drop --no-early-hints"));
     o.listing = p.isSet(listing);
     o.allowDotfiles = p.isSet(dotfiles);
     o.followSymlinks = p.isSet(symlinks);
@@ -198,16 +207,24 @@ ParseOutcome parseOptions(const QStringList &arguments)
     const QStringList positional = p.positionalArguments();
     if (positional.size() > 1)
         return fail(QStringLiteral("one folder at a time, got %1 (%2)").arg(positional.size()).arg(positional.join(u' ')));
-    if (positional.isEmpty()) {
-        o.folder = demoSiteFolder();
-        o.folderIsDemo = true;
-    } else {
+    QString folderProblem;
+    if (!positional.isEmpty()) {
         const QFileInfo info(positional.front());
         if (!info.exists())
-            return fail(QStringLiteral("folder %1 does not exist: check the path").arg(positional.front()));
-        if (!info.isDir())
-            return fail(QStringLiteral("%1 is a file, not a folder: pass the folder that contains it").arg(positional.front()));
-        o.folder = info.canonicalFilePath();
+            folderProblem = QStringLiteral("folder %1 does not exist: check the path").arg(positional.front());
+        else if (!info.isDir())
+            folderProblem = QStringLiteral("%1 is a file, not a folder: pass the folder that contains it")
+                                .arg(positional.front());
+        else
+            o.folder = info.canonicalFilePath();
+        if (!folderProblem.isEmpty() && !guiLaunch)
+            return fail(folderProblem);
+        o.folderProblem = folderProblem;
+    }
+    o.folderGiven = !o.folder.isEmpty();
+    if (!o.folderGiven) {
+        o.folder = demoSiteFolder();
+        o.folderIsDemo = true;
     }
     out.options = o;
     return out;

@@ -13,10 +13,17 @@ enum class LogMode { Frames, Requests, None };
 struct Options {
     QString folder;          // absolute; the bundled demo site when none was given
     bool folderIsDemo = false;
+    bool folderGiven = false;  // a FOLDER argument named it (else the GUI shows the welcome view)
+    // GUI launches only (parseOptions(..., true)): why the FOLDER argument cannot be
+    // served (missing, not a folder); `folder` is then the demo site and folderGiven false.
+    QString folderProblem;
     bool headless = false;
     bool headlessChosen = false; // --headless given explicitly
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 8443;
+    // How many ports from `port` up to try when it is taken (the GUI tries the
+    // next ones and says so; the command line keeps 1: a clear error instead).
+    unsigned portAttempts = 1;
     QString certFile;
     QString keyFile;
     QString caroot;          // --caroot: where the managed local CA lives ("" = H2SCOPE_CAROOT or the data folder)
@@ -36,11 +43,15 @@ struct Options {
     QString pushMode = QStringLiteral("auto"); // off | rules | auto
     unsigned maxPushes = 16;
     bool earlyHints = true;
+    bool earlyHintsHttp1 = false;
     bool liveReload = true;  // --no-live-reload: no watcher, no injected script
     bool spa = false;        // --spa: unknown extension-less paths serve /index.html
     bool custom404 = true;   // --no-custom-404: ignore the folder's 404.html
     QStringList allowedHosts; // --allow-host NAME (repeatable): served besides localhost and own addresses
     bool lan = false;        // --lan: listen on all interfaces, leaf covers the LAN addresses
+    // The long names of the options given on the command line ("port", "spa",
+    // "no-live-reload", ...): they win over the GUI's remembered per-folder settings.
+    QStringList givenOptions;
 };
 
 struct ParseOutcome {
@@ -49,8 +60,10 @@ struct ParseOutcome {
     QString message;     // for stdout when exitCode == 0 (help, version), else stderr
 };
 
-// Parses `arguments` (argv as QStrings). Never exits the process.
-ParseOutcome parseOptions(const QStringList &arguments);
+// Parses `arguments` (argv as QStrings). Never exits the process. With
+// `guiLaunch`, a FOLDER that does not exist or is not a folder is not an error:
+// it is reported in Options::folderProblem, for the window to show.
+ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch = false);
 
 // Where the bundled demo site is: next to an installed binary
 // (../share/h2scope/demo), else in the source tree it was built from.

@@ -67,6 +67,7 @@ Result<void> ServeController::start()
     serverOptions.idleTimeout = std::chrono::seconds(m_options.idleTimeoutSeconds);
     serverOptions.h2.maxPushesPerRequest = m_options.maxPushes;
     serverOptions.h2.earlyHints = m_options.earlyHints;
+    serverOptions.earlyHintsHttp1 = m_options.earlyHintsHttp1;
     if (m_options.tls) {
         tls::TlsOptions tlsOptions;
         tlsOptions.keylogFile = m_options.keylogFile.toStdString();
@@ -88,6 +89,8 @@ Result<void> ServeController::start()
             auto caroot = certs::resolveCaRoot(m_options.caroot.toStdString());
             auto leaf = caroot ? certs::ensureManagedLeaf(*caroot, extra) : Result<certs::ManagedLeaf>(caroot.error());
             if (leaf) {
+                m_caCreated = leaf->caCreated;
+                m_localCaRoot = QString::fromStdString(leaf->caroot);
                 if (leaf->caCreated)
                     std::fprintf(stderr,
                                  "h2scope: created a local CA in %s. Browsers will warn until you trust it:"
@@ -103,9 +106,8 @@ Result<void> ServeController::start()
                        || leaf.error().code == Errc::NotFound) {
                 // The CA folder cannot be written (read-only home, no home): still serve, with a
                 // throwaway certificate no client trusts, and say why.
-                std::fprintf(stderr, "h2scope: cannot use the local CA (%s); serving with a throwaway"
-                                     " self-signed certificate that clients will not trust\n",
-                             leaf.error().message.c_str());
+                warn("cannot use the local CA (" + leaf.error().message
+                     + "); serving with a throwaway self-signed certificate that clients will not trust");
                 auto pem = certs::makeSelfSigned(extra);
                 if (!pem)
                     return pem.error();
@@ -135,10 +137,24 @@ Result<void> ServeController::start()
         m_wallOffsetNs = inspect::wallClockOffsetNow();
     }
 
-    m_server = std::make_unique<net::Server>(serverOptions, *m_site, m_hub.get());
-    Result<void> started = m_server->start();
-    if (!started)
-        return started;
+    // A taken port: the next ones, as many as allowed (the GUI says which it got).
+    const unsigned attempts = std::max(1u, m_options.portAttempts);
+    for (unsigned attempt = 1;; ++attempt) {
+        m_server = std::make_unique<net::Server>(serverOptions, *m_site, m_hub.get());
+        Result<void> started = m_server->start();
+        if (started)
+            break;
+        m_server.reset();
+        if (started.error().code != Errc::AddressInUse || attempt >= attempts || serverOptions.port == 0
+            || serverOptions.port == std::numeric_limits<std::uint16_t>::max()) {
+            if (attempt > 1)
+                return makeError(Errc::AddressInUse,
+                                 "ports " + std::to_string(m_options.port) + " to " + std::to_string(serverOptions.port)
+                                     + " are all in use: stop the other servers or pick another port");
+            return started;
+        }
+        ++serverOptions.port;
+    }
     if (m_hub)
         m_drainTimer.start();
 
@@ -147,8 +163,7 @@ Result<void> ServeController::start()
             if (address.protocol() == QAbstractSocket::IPv4Protocol)
                 m_lanUrls.append(lanUrl(address, m_server->port(), m_options.tls));
         if (m_lanUrls.isEmpty())
-            std::fprintf(stderr, "h2scope: --lan: this machine has no LAN address right now; only this machine"
-                                 " can connect\n");
+            warn("--lan: this machine has no LAN address right now; only this machine can connect");
         for (const QString &lanAddressUrl : m_lanUrls)
             std::fprintf(stderr, "h2scope: on your network: %s\n", qPrintable(lanAddressUrl));
         std::fflush(stderr);
@@ -160,13 +175,11 @@ Result<void> ServeController::start()
         m_watcher = std::make_unique<site::FolderWatcher>(
             m_site->root(), [hub](std::vector<std::string> paths) { hub->notifyChanged(paths); });
         if (Result<void> watching = m_watcher->start(); !watching) {
-            std::fprintf(stderr, "h2scope: live reload is off: %s\n", watching.error().message.c_str());
-            std::fflush(stderr);
+            warn("live reload is off: " + watching.error().message);
             m_watcher.reset();
         } else {
             for (const std::string &warning : m_watcher->warnings())
-                std::fprintf(stderr, "h2scope: live reload: %s\n", warning.c_str());
-            std::fflush(stderr);
+                warn("live reload: " + warning);
         }
         m_heartbeatTimer.setInterval(25'000);
         connect(&m_heartbeatTimer, &QTimer::timeout, this, [hub] { hub->heartbeat(); });
@@ -178,6 +191,18 @@ Result<void> ServeController::start()
 QString ServeController::url() const
 {
     return m_server ? QString::fromStdString(m_server->url()) : QString();
+}
+
+quint16 ServeController::port() const
+{
+    return m_server ? m_server->port() : 0;
+}
+
+void ServeController::warn(const std::string &message)
+{
+    std::fprintf(stderr, "h2scope: %s\n", message.c_str());
+    std::fflush(stderr);
+    m_warnings.append(QString::fromStdString(message));
 }
 
 std::uint64_t ServeController::droppedEvents() const
@@ -247,7 +272,7 @@ void ServeController::drain()
         emit eventsDrained(total);
 }
 
-Result<void> ServeController::stop()
+Result<void> ServeController::stop(std::chrono::milliseconds grace)
 {
     if (m_stopped || !m_server)
         return {};
@@ -258,7 +283,7 @@ Result<void> ServeController::stop()
         m_watcher->stop();
     if (m_site && m_site->liveReload())
         m_site->liveReload()->closeAll();
-    m_server->stop(std::chrono::milliseconds(2000));
+    m_server->stop(grace);
     m_drainTimer.stop();
     drain();
     Result<void> result;

@@ -1,6 +1,7 @@
 #include "h1/h1session.h"
 
 #include "site/datecache.h"
+#include "site/earlyhints.h"
 
 #include <algorithm>
 #include <exception>
@@ -133,9 +134,9 @@ struct H1Session::Exchange {
 };
 
 H1Session::H1Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
-                     std::string scheme, std::function<void()> wake)
+                     std::string scheme, std::function<void()> wake, bool earlyHints)
     : m_handler(handler), m_events(events), m_connectionId(connectionId), m_scheme(std::move(scheme)),
-      m_wake(std::move(wake))
+      m_wake(std::move(wake)), m_earlyHints(earlyHints)
 {
 }
 
@@ -249,6 +250,7 @@ void H1Session::startNext()
     ex->close = m_stopReading && m_queue.empty();
 
     site::Response response;
+    std::string earlyHints; // a 103 to send ahead of the response, if any
     if (pending.errorStatus != 0) {
         response.status = pending.errorStatus;
         response.headers.push_back(Header{"content-type", "text/plain; charset=utf-8"});
@@ -272,6 +274,12 @@ void H1Session::startNext()
             response = site::Response{};
             response.status = 500;
             response.note = std::string("the site handler failed: ") + e.what();
+        }
+        if (m_earlyHints && request.versionMinor >= 1 && site::wantsEarlyHints(siteRequest, response)) {
+            earlyHints = "HTTP/1.1 103 Early Hints\r\n";
+            for (const std::string &link : site::earlyHintLinks(response))
+                earlyHints.append("link: ").append(link).append("\r\n");
+            earlyHints.append("\r\n");
         }
         if (m_events)
             ex->requestHeaders = std::move(siteRequest.headers);
@@ -300,7 +308,8 @@ void H1Session::startNext()
         length = response.body->remaining();
     const bool dropHandlerLength = length.has_value() || status < 200 || status == 204;
 
-    ex->head.reserve(256);
+    ex->head.reserve(256 + earlyHints.size());
+    ex->head.append(earlyHints);
     ex->head.append("HTTP/1.1 ").append(std::to_string(status)).append(" ").append(reasonPhrase(status)).append("\r\n");
     const auto addHeader = [&](std::string_view name, std::string_view value) {
         ex->head.append(name).append(": ").append(value).append("\r\n");

@@ -40,9 +40,11 @@ public:
     // `events` may be null (capture off): then no event is built at all.
     // `scheme` is "https" or "http", copied into every site::Request.
     // `wake` (thread-safe) makes the driver produce() again when a live body
-    // (server-sent events) has data; it may be empty.
+    // (server-sent events) has data; it may be empty. `earlyHints`: send a
+    // 103 before page loads' responses (off by default: HTTP/1.1 clients that
+    // predate RFC 8297 may take the 103 for the final answer).
     H1Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
-              std::string scheme, std::function<void()> wake = {});
+              std::string scheme, std::function<void()> wake = {}, bool earlyHints = false);
     ~H1Session() override;
     H1Session(const H1Session &) = delete;
     H1Session &operator=(const H1Session &) = delete;
@@ -103,6 +105,7 @@ private:
     std::uint64_t m_connectionId;
     std::string m_scheme;
     std::function<void()> m_wake;
+    bool m_earlyHints = false;
 
     RequestParser m_parser;
     std::string m_in;                 // received, not yet parsed

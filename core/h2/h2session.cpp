@@ -1,6 +1,7 @@
 #include "h2/h2session.h"
 
 #include "site/datecache.h"
+#include "site/earlyhints.h"
 #include "site/preloadlink.h"
 
 #include <nghttp2/nghttp2.h>
@@ -502,22 +503,6 @@ Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
 
 namespace {
 
-// A navigation: what a browser sends for a page load. Early Hints are for
-// these only, since a subresource response cannot use them.
-bool isNavigation(const site::Request &r)
-{
-    if (const std::string *mode = r.header("sec-fetch-mode"))
-        return *mode == "navigate";
-    const std::string *accept = r.header("accept");
-    if (!accept)
-        return false;
-    // The first listed media range is what the client prefers (browsers
-    // list text/html first for documents and never for subresources).
-    const std::string_view a = *accept;
-    const std::string_view first = a.substr(0, a.find_first_of(",;"));
-    return first.find("text/html") != std::string_view::npos;
-}
-
 // Request fields a pushed request copies from the request that caused it.
 constexpr const char *kCopiedHeaders[] = {"accept", "accept-encoding", "accept-language", "cache-control",
                                           "user-agent"};
@@ -532,7 +517,7 @@ void H2Session::dispatch(Stream &st)
     site::Response response = m_handler.handle(st.request);
     const bool ok2xx = response.status >= 200 && response.status < 300;
     if (ok2xx && !st.pushed && st.request.method == "GET") {
-        if (m_options.earlyHints && !response.preloads.empty() && isNavigation(st.request))
+        if (m_options.earlyHints && site::wantsEarlyHints(st.request, response))
             sendEarlyHints(st, response);
         if (!response.pushPromises.empty())
             pushAssets(st, response);
@@ -543,10 +528,7 @@ void H2Session::dispatch(Stream &st)
 void H2Session::sendEarlyHints(Stream &parent, const site::Response &response)
 {
     static const std::string kStatus = ":status", k103 = "103", kLink = "link";
-    std::vector<std::string> values;
-    values.reserve(response.preloads.size());
-    for (const site::PreloadLink &link : response.preloads)
-        values.push_back(site::linkHeaderValue(link));
+    const std::vector<std::string> values = site::earlyHintLinks(response);
     std::vector<nghttp2_nv> nva{makeNv(kStatus, k103)};
     for (const std::string &v : values)
         nva.push_back(makeNv(kLink, v));
@@ -569,7 +551,7 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
             n.code = "push-skipped";
             n.text = "push skipped: the client disabled server push (SETTINGS_ENABLE_PUSH=0); "
                      + std::to_string(response.pushPromises.size()) + " asset(s) not pushed"
-                     + (m_options.earlyHints && !response.preloads.empty() && isNavigation(parent.request)
+                     + (m_options.earlyHints && site::wantsEarlyHints(parent.request, response)
                             ? ", offered as 103 Early Hints instead"
                             : "");
             n.streamId = parent.id;

@@ -77,7 +77,8 @@ void Connection::startSession(const std::string &protocol)
         m_session = std::make_unique<h2::H2Session>(m_handler, m_events, m_config.id, scheme, m_config.h2,
                                                     m_config.wake);
     else
-        m_session = std::make_unique<h1::H1Session>(m_handler, m_events, m_config.id, scheme, m_config.wake);
+        m_session = std::make_unique<h1::H1Session>(m_handler, m_events, m_config.id, scheme, m_config.wake,
+                                                    m_config.earlyHintsHttp1 && m_config.h2.earlyHints);
     publishOpened();
     if (m_shutdown)
         m_session->shutdown();

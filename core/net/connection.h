@@ -30,6 +30,7 @@ struct ConnectionConfig {
     std::string local;  // "127.0.0.1:8443"
     std::shared_ptr<tls::TlsContext> tls; // null: cleartext (h2c prior knowledge or HTTP/1.1)
     h2::H2Options h2;
+    bool earlyHintsHttp1 = false; // 103 Early Hints over HTTP/1.1 too (explicit opt-in)
     // Thread-safe: makes the connection's own thread call resumeLive() and
     // then flush output. Live bodies (server-sent events) call it when they
     // have data. Empty in tests that pump by hand.

@@ -111,7 +111,8 @@ public:
                 });
         });
         m_lastActivity = m_startedAt = std::chrono::steady_clock::now();
-        armTimer(std::min(m_server.m_options.handshakeTimeout, m_server.m_options.settingsAckTimeout));
+        const ServerOptions &o = m_server.m_options;
+        armTimer(std::min({o.handshakeTimeout, o.settingsAckTimeout, o.idleTimeout}));
         pump();
         read();
     }
@@ -203,7 +204,10 @@ private:
                        + durationText(o.handshakeTimeout));
                 return;
             }
-            armTimer(duration_cast<milliseconds>(o.handshakeTimeout - (now - m_startedAt)) + milliseconds(10));
+            // Wake again at the deadline, or sooner so that the idle and
+            // SETTINGS clocks are looked at soon after the handshake ends.
+            armTimer(std::min({duration_cast<milliseconds>(o.handshakeTimeout - (now - m_startedAt)) + milliseconds(10),
+                               o.idleTimeout, o.settingsAckTimeout}));
             return;
         }
         auto next = m_lastActivity + o.idleTimeout;
@@ -352,6 +356,7 @@ void Server::doAccept()
             config.local = endpointText(socket.local_endpoint(ignored));
             config.tls = m_options.tls;
             config.h2 = m_options.h2;
+            config.earlyHintsHttp1 = m_options.earlyHintsHttp1;
             if (m_active.load(std::memory_order_relaxed) >= m_options.maxConnections) {
                 if (m_events && m_events->enabled()) {
                     inspect::Notice n;

@@ -222,6 +222,28 @@ private slots:
         QVERIFY(sub.informational.empty());
     }
 
+    void earlyHintsOverHttp1OnlyWhenAskedFor()
+    {
+        const std::string req = "GET /index.html HTTP/1.1\r\nHost: localhost\r\nsec-fetch-mode: navigate\r\n\r\n";
+        for (bool optIn : {false, true}) {
+            net::ConnectionConfig config;
+            config.earlyHintsHttp1 = optIn;
+            net::Connection conn(config, *m_site, nullptr);
+            conn.receive(reinterpret_cast<const std::uint8_t *>(req.data()), req.size());
+            std::string out;
+            while (conn.produce(out, 1 << 20) > 0) {
+            }
+            if (!optIn) {
+                QVERIFY(out.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+                QVERIFY(out.find("103") == std::string::npos);
+                continue;
+            }
+            const std::string expected = "HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload; as=style\r\n"
+                                         "link: </b.js>; rel=preload; as=script\r\n\r\nHTTP/1.1 200 OK\r\n";
+            QCOMPARE(out.substr(0, expected.size()), expected);
+        }
+    }
+
     void earlyHintsCanBeSwitchedOff()
     {
         h2::H2Options h2;
