@@ -1,17 +1,16 @@
 // h2scope: serve a folder over HTTP/2 + TLS and show every frame.
 // This file only decides GUI or headless and wires the parts together.
 
+#include "guisession.h"
 #include "labcommand.h"
 #include "options.h"
 #include "servecontroller.h"
 #include "signalwatcher.h"
-
-#include "mainwindow.h"
+#include "singleinstance.h"
 
 #include <QApplication>
 #include <QCoreApplication>
-#include <QDir>
-#include <QTimer>
+#include <QMessageBox>
 
 #include <cstdio>
 #include <cstring>
@@ -56,6 +55,48 @@ void writeErr(const QString &text)
     std::fflush(stderr);
 }
 
+// A command line the GUI cannot use: said on stderr and in a message box (a
+// launch from a desktop has no console). Not under the offscreen platform,
+// where nobody could close the box.
+void showLaunchError(const QString &message)
+{
+    const QString platform = QGuiApplication::platformName();
+    if (platform == QLatin1String("offscreen") || platform == QLatin1String("minimal"))
+        return;
+    QMessageBox::critical(nullptr, QStringLiteral("h2scope"), message);
+}
+
+// The window: the folder named on the command line at once (or the window
+// already serving it, raised), else the welcome page.
+int runGui(const app::Options &options)
+{
+    if (options.folderGiven && app::SingleInstance::askToRaise(options.folder)) {
+        writeErr(QStringLiteral("h2scope: %1 is already open in another h2scope window: brought it to the front.")
+                     .arg(options.folder));
+        return 0;
+    }
+    app::SignalWatcher signalWatcher;
+    app::GuiSession session(options, writeOut);
+    int exitCode = 0;
+    auto stopAndQuit = [&] {
+        Result<void> stopped = session.shutdown();
+        if (!stopped) {
+            writeErr(QStringLiteral("h2scope: ") + QString::fromStdString(stopped.error().message));
+            exitCode = 1;
+        }
+        QCoreApplication::exit(exitCode);
+    };
+    QObject::connect(&signalWatcher, &app::SignalWatcher::stopRequested, qApp, stopAndQuit);
+    QObject::connect(qApp, &QGuiApplication::lastWindowClosed, qApp, stopAndQuit);
+    if (!options.folderGiven)
+        writeErr(QStringLiteral("h2scope: no folder given: the window shows the welcome page (choose a folder, drop "
+                                "one, or serve the demo site)"));
+    session.begin();
+    const int rc = QCoreApplication::exec();
+    [[maybe_unused]] Result<void> r = session.shutdown();
+    return rc != 0 ? rc : exitCode;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -76,12 +117,14 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("h2scope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(H2SCOPE_VERSION));
 
-    app::ParseOutcome parsed = app::parseOptions(QCoreApplication::arguments());
+    app::ParseOutcome parsed = app::parseOptions(QCoreApplication::arguments(), gui);
     if (!parsed.options) {
         if (parsed.exitCode == 0)
             writeOut(parsed.message.toStdString() + "\n");
         else
             writeErr(parsed.message);
+        if (gui && parsed.exitCode != 0)
+            showLaunchError(parsed.message);
         return parsed.exitCode;
     }
     app::Options options = *parsed.options;
@@ -97,9 +140,11 @@ int main(int argc, char **argv)
         options.headless = true;
     }
 
+    if (gui)
+        return runGui(options);
+
     app::SignalWatcher signalWatcher;
-    app::ServeController controller(options, options.headless ? app::ServeController::LineSink(writeOut)
-                                                             : app::ServeController::LineSink());
+    app::ServeController controller(options, app::ServeController::LineSink(writeOut));
     Result<void> started = controller.start();
     if (!started) {
         writeErr(QStringLiteral("h2scope: ") + QString::fromStdString(started.error().message));
@@ -109,54 +154,14 @@ int main(int argc, char **argv)
     writeOut(controller.url().toStdString() + "\n");
 
     int exitCode = 0;
-    auto stopAndQuit = [&] {
+    QObject::connect(&signalWatcher, &app::SignalWatcher::stopRequested, qapp.get(), [&] {
         Result<void> stopped = controller.stop();
         if (!stopped) {
             writeErr(QStringLiteral("h2scope: ") + QString::fromStdString(stopped.error().message));
             exitCode = 1;
         }
         QCoreApplication::exit(exitCode);
-    };
-    QObject::connect(&signalWatcher, &app::SignalWatcher::stopRequested, qapp.get(), stopAndQuit);
-
-    std::unique_ptr<ui::MainWindow> window;
-    if (!options.headless) {
-        window = std::make_unique<ui::MainWindow>();
-        window->setServing(controller.url(), options.folder, options.folderIsDemo);
-        window->setStore(controller.store());
-        window->setCaRoot(options.caroot);
-        window->setProtocolStatus(options.tls ? QStringLiteral("HTTP/2 and HTTP/1.1 over TLS (ALPN h2, http/1.1)")
-                                              : QStringLiteral("cleartext: h2c (prior knowledge) and HTTP/1.1"));
-        window->setCertificateStatus(!options.tls ? QString()
-                                     : options.certFile.isEmpty()
-                                         ? QStringLiteral("Certificate: a throwaway self-signed one for localhost "
-                                                          "(browsers warn until the local CA is trusted)")
-                                         : QStringLiteral("Certificate: %1").arg(options.certFile));
-        QObject::connect(window.get(), &ui::MainWindow::capturePausedChanged, &controller,
-                         &app::ServeController::setCapturePaused);
-        QObject::connect(window.get(), &ui::MainWindow::stopRequested, &controller, [&] {
-            [[maybe_unused]] Result<void> r = controller.stop();
-            window->setServerRunning(false);
-            window->appendLog(QStringLiteral("Stopped serving. The capture stays open for inspection.\n"));
-        });
-        // TODO(lead): startRequested / folderChosen / settingsChanged need a
-        // ServeController that can start again (with new options); until then
-        // the window says so.
-        QObject::connect(window.get(), &ui::MainWindow::startRequested, window.get(), [&] {
-            window->appendLog(QStringLiteral("Starting again from the window is not wired yet: restart h2scope.\n"));
-        });
-        QObject::connect(&controller, &app::ServeController::eventsDrained, window.get(), [&](int count) {
-            window->noteEvents(count, controller.droppedEvents());
-        });
-        app::ServeController::LineSink sink = [w = window.get()](const std::string &text) {
-            w->appendLog(QString::fromStdString(text));
-        };
-        // The window shows the request log live (the full inspector replaces it).
-        controller.setLogSink(std::move(sink));
-        QObject::connect(qobject_cast<QApplication *>(qapp.get()), &QGuiApplication::lastWindowClosed, qapp.get(),
-                         stopAndQuit);
-        window->show();
-    }
+    });
     const int rc = QCoreApplication::exec();
     [[maybe_unused]] Result<void> r = controller.stop();
     return rc != 0 ? rc : exitCode;

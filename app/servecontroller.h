@@ -17,6 +17,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <chrono>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -34,14 +36,29 @@ public:
     ~ServeController() override;
 
     // Makes the certificate (unless --cert/--key), opens the folder and the
-    // capture file, binds and starts serving. The error says what to do.
+    // capture file, binds and starts serving. When the port is taken it tries
+    // the next ones, up to Options::portAttempts ports in all (port() then
+    // says which one it got). The error says what to do. Call it once: to
+    // serve again with other options, make a new controller.
     Result<void> start();
 
-    // GOAWAY to every connection, a grace period, then the last events are
-    // drained and the HAR written. Safe to call twice.
-    Result<void> stop();
+    // GOAWAY to every connection, at most `grace` for them to finish, then the
+    // last events are drained and the HAR written. Safe to call twice. Blocks
+    // the calling thread for up to `grace` while browsers hold connections.
+    Result<void> stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+    bool isRunning() const { return m_server && !m_stopped; }
 
     QString url() const;
+    // The port listened on (0 before start()).
+    quint16 port() const;
+    // After start(): whether it created the managed local CA just now (first
+    // run), and that CA's folder ("" with --cert/--key, --no-tls or when the
+    // local CA could not be used).
+    bool createdLocalCa() const { return m_caCreated; }
+    QString localCaRoot() const { return m_localCaRoot; }
+    // What start() warned about (also printed on stderr): live reload off,
+    // no LAN address, a throwaway certificate... One sentence each.
+    QStringList warnings() const { return m_warnings; }
     // With --lan, the URLs other devices on the network can open (for the
     // QR code); empty otherwise or before start().
     QStringList lanUrls() const { return m_lanUrls; }
@@ -63,6 +80,7 @@ private:
     // At 50 ms per tick: up to 400k events/s reach the store and the views.
     static constexpr std::size_t kMaxEventsPerTick = 20000;
     void drain();
+    void warn(const std::string &message);
 
     Options m_options;
     LineSink m_logSink;
@@ -70,6 +88,9 @@ private:
     std::unique_ptr<site::FolderWatcher> m_watcher; // live reload; null when off or unsupported
     QTimer m_heartbeatTimer;                        // keeps quiet live reload streams from idling out
     QStringList m_lanUrls;
+    QStringList m_warnings;
+    QString m_localCaRoot;
+    bool m_caCreated = false;
     std::unique_ptr<inspect::EventHub> m_hub;
     std::unique_ptr<net::Server> m_server;
     std::unique_ptr<inspect::CaptureStore> m_store;

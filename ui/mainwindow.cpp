@@ -9,15 +9,19 @@
 #include "flowgraph.h"
 #include "framefilter.h"
 #include "framemodel.h"
+#include "labview.h"
+#include "lanpanel.h"
+#include "noticebar.h"
 #include "serverbar.h"
-#include "settingsdialog.h"
 #include "waterfallview.h"
+#include "welcomeview.h"
 
 #include "inspect/har.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -31,6 +35,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -77,6 +82,53 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(2, 2, 2, 2);
+    m_notices = new NoticeBar(central);
+    m_notices->setObjectName(QStringLiteral("notices"));
+    layout->addWidget(m_notices);
+    m_pages = new QStackedWidget(central);
+    m_welcome = new WelcomeView(m_pages);
+    connect(m_welcome, &WelcomeView::folderChosen, this, &MainWindow::folderChosen);
+    connect(m_welcome, &WelcomeView::demoRequested, this, &MainWindow::demoRequested);
+    m_pages->addWidget(m_welcome);
+    m_inspectorPage = buildInspectorPage();
+    m_pages->addWidget(m_inspectorPage);
+    m_pages->setCurrentWidget(m_inspectorPage);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+
+    m_lanPanel = new LanPanel(this);
+    m_lanDock = new QDockWidget(tr("On your network"), this);
+    m_lanDock->setObjectName(QStringLiteral("lanDock"));
+    m_lanDock->setWidget(m_lanPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_lanDock);
+
+    m_statusConnections = new QLabel(this);
+    m_statusRates = new QLabel(this);
+    m_statusMemory = new QLabel(this);
+    m_statusDropped = new QLabel(this);
+    for (QLabel *l : {m_statusConnections, m_statusRates, m_statusMemory, m_statusDropped})
+        statusBar()->addPermanentWidget(l);
+
+    buildMenus();
+    resize(1500, 950);
+    m_mainSplit->setSizes({170, 780});
+    m_lowerSplit->setSizes({1050, 450});
+    m_leftSplit->setSizes({360, 420});
+    restoreLayout();
+    m_lanDock->hide(); // shown by setLanUrls, whatever the saved layout says
+
+    m_refreshTimer.setInterval(100);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &MainWindow::refreshNow);
+    m_refreshTimer.start();
+    m_rateClock.start();
+    updateStatus();
+}
+
+QWidget *MainWindow::buildInspectorPage()
+{
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
     m_bar = new ServerBar(central);
     connect(m_bar, &ServerBar::startRequested, this, &MainWindow::startRequested);
     connect(m_bar, &ServerBar::stopRequested, this, &MainWindow::stopRequested);
@@ -123,27 +175,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_mainSplit->setStretchFactor(0, 1);
     m_mainSplit->setStretchFactor(1, 5);
     layout->addWidget(m_mainSplit, 1);
-    setCentralWidget(central);
-
-    m_statusConnections = new QLabel(this);
-    m_statusRates = new QLabel(this);
-    m_statusMemory = new QLabel(this);
-    m_statusDropped = new QLabel(this);
-    for (QLabel *l : {m_statusConnections, m_statusRates, m_statusMemory, m_statusDropped})
-        statusBar()->addPermanentWidget(l);
-
-    buildMenus();
-    resize(1500, 950);
-    m_mainSplit->setSizes({170, 780});
-    m_lowerSplit->setSizes({1050, 450});
-    m_leftSplit->setSizes({360, 420});
-    restoreLayout();
-
-    m_refreshTimer.setInterval(100);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &MainWindow::refreshNow);
-    m_refreshTimer.start();
-    m_rateClock.start();
-    updateStatus();
+    return central;
 }
 
 MainWindow::~MainWindow()
@@ -179,61 +211,6 @@ QWidget *MainWindow::buildFramesPanel()
     return panel;
 }
 
-void MainWindow::buildMenus()
-{
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open capture…"), this, [this] {
-        runFileAction(tr("Open capture"), tr("JSON Lines capture (*.jsonl);;All files (*)"), false,
-                      [this](const QString &p) { return openCapture(p); });
-    });
-    open->setObjectName(QStringLiteral("openCaptureAction"));
-    open->setShortcut(QKeySequence::Open);
-    QAction *save = file->addAction(tr("&Save capture…"), this, [this] {
-        runFileAction(tr("Save capture"), tr("JSON Lines capture (*.jsonl)"), true,
-                      [this](const QString &p) { return saveCapture(p); });
-    });
-    save->setObjectName(QStringLiteral("saveCaptureAction"));
-    save->setShortcut(QKeySequence::Save);
-    QAction *har = file->addAction(tr("Export &HAR…"), this, [this] {
-        runFileAction(tr("Export HAR"), tr("HAR (*.har)"), true, [this](const QString &p) { return exportHar(p); });
-    });
-    har->setObjectName(QStringLiteral("exportHarAction"));
-    QAction *log = file->addAction(tr("Export frame &log…"), this, [this] {
-        runFileAction(tr("Export frame log"), tr("Text (*.txt *.log)"), true,
-                      [this](const QString &p) { return exportFrameLog(p); });
-    });
-    log->setObjectName(QStringLiteral("exportFrameLogAction"));
-    file->addSeparator();
-    file->addAction(tr("S&ettings…"), this, &MainWindow::openSettings)->setObjectName(QStringLiteral("settingsAction"));
-    QAction *certs = file->addAction(tr("&Certificates…"), this, [this] {
-        (new CertificatesDialog(m_caRoot.toStdString(), this))->open(); // deletes itself on close
-    });
-    certs->setObjectName(QStringLiteral("certificatesAction"));
-    file->addSeparator();
-    file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
-
-    QMenu *capture = menuBar()->addMenu(tr("&Capture"));
-    m_pauseAction = capture->addAction(tr("&Pause"));
-    m_pauseAction->setObjectName(QStringLiteral("pauseAction"));
-    m_pauseAction->setCheckable(true);
-    m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
-    connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
-        m_pauseAction->setText(paused ? tr("&Resume") : tr("&Pause"));
-        emit capturePausedChanged(paused);
-        updateStatus();
-    });
-    capture->addAction(tr("&Clear"), this, &MainWindow::clearCapture)->setObjectName(QStringLiteral("clearAction"));
-    capture->addAction(tr("&Memory budget…"), this, &MainWindow::chooseBudget);
-    m_liveAction = capture->addAction(tr("Back to the &live capture"), this, &MainWindow::showLiveCapture);
-    m_liveAction->setEnabled(false);
-
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("Zoom &in"), this, [this] { m_waterfall->zoomBy(1.5); })->setShortcut(QKeySequence::ZoomIn);
-    view->addAction(tr("Zoom &out"), this, [this] { m_waterfall->zoomBy(1 / 1.5); })->setShortcut(QKeySequence::ZoomOut);
-    view->addAction(tr("&Fit the whole connection"), this, [this] { m_waterfall->fitAll(); });
-    view->addAction(tr("Follow &stream"), this, &MainWindow::followStream);
-}
-
 void MainWindow::runFileAction(const QString &title, const QString &filter, bool save,
                                const std::function<QString(const QString &)> &action)
 {
@@ -250,7 +227,37 @@ void MainWindow::runFileAction(const QString &title, const QString &filter, bool
 void MainWindow::setServing(const QString &url, const QString &folder, bool isDemo)
 {
     m_url = url;
+    m_folder = folder;
     m_bar->setServing(url, folder, isDemo);
+    m_pages->setCurrentWidget(m_inspectorPage);
+    m_labAction->setEnabled(!folder.isEmpty());
+    if (!m_viewingFile)
+        setWindowTitle(folder.isEmpty() ? QStringLiteral("h2scope")
+                       : isDemo         ? tr("h2scope — the demo site")
+                                        : tr("h2scope — %1").arg(QFileInfo(folder).fileName()));
+}
+
+void MainWindow::showWelcome()
+{
+    m_url.clear();
+    m_folder.clear();
+    m_labAction->setEnabled(false);
+    setLanUrls({});
+    QSettings qs;
+    m_welcome->setRecentFolders(WelcomeView::loadRecent(qs));
+    m_pages->setCurrentWidget(m_welcome);
+    setWindowTitle(QStringLiteral("h2scope"));
+}
+
+bool MainWindow::isShowingWelcome() const
+{
+    return m_pages->currentWidget() == m_welcome;
+}
+
+void MainWindow::setLanUrls(const QStringList &urls)
+{
+    m_lanPanel->setUrls(urls);
+    m_lanDock->setVisible(!urls.isEmpty());
 }
 
 void MainWindow::setServerRunning(bool running)
@@ -530,23 +537,10 @@ void MainWindow::chooseBudget()
     refreshNow();
 }
 
-void MainWindow::openSettings()
-{
-    SettingsDialog dialog(m_settings, this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    m_settings = dialog.settings();
-    QSettings qs;
-    m_settings.save(qs);
-    if (m_liveStore)
-        m_liveStore->setBudget(static_cast<std::size_t>(m_settings.captureBudgetMiB) << 20);
-    emit settingsChanged(m_settings);
-}
-
 void MainWindow::updateStatus()
 {
     if (!m_store) {
-        m_statusConnections->setText(tr("capture off"));
+        m_statusConnections->setText(isShowingWelcome() ? QString() : tr("capture off"));
         return;
     }
     if (m_rateClock.elapsed() >= 1000) {

@@ -1,8 +1,10 @@
 #pragma once
-// The main window: the server bar, the connections, and for the selected
-// connection its streams (waterfall), frames, flow-control windows and the
-// details of whatever is selected; a status bar with the capture's vital
-// signs. Reads a CaptureStore the application fills (or one loaded from a
+// The main window: the welcome page until a folder is served; then the
+// server bar, the connections, and for the selected connection its streams
+// (waterfall), frames, flow-control windows and the details of whatever is
+// selected; a status bar with the capture's vital signs. Notices (errors and
+// what to do, first-run advice) sit above both pages; with LAN access on, a
+// dock shows the LAN URL as a QR code. Reads a CaptureStore the application fills (or one loaded from a
 // saved capture); talks back to the application only through signals.
 //
 // GUI thread only. The views refresh from a 100 ms timer, in batches.
@@ -19,9 +21,11 @@
 #include <memory>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QPlainTextEdit;
 class QSplitter;
+class QStackedWidget;
 class QTabWidget;
 class QTableView;
 
@@ -33,8 +37,12 @@ class DetailsPane;
 class FilterBar;
 class FlowGraph;
 class FrameModel;
+class LabView;
+class LanPanel;
+class NoticeBar;
 class ServerBar;
 class WaterfallView;
+class WelcomeView;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -45,7 +53,16 @@ public:
     ~MainWindow() override;
 
     // ---- what the application tells the window ----
+    // Shows the inspector page for `folder`; `url` is "" when it is not being
+    // served (it failed to start, or was stopped).
     void setServing(const QString &url, const QString &folder, bool isDemo);
+    // Back to the welcome page (no folder).
+    void showWelcome();
+    bool isShowingWelcome() const;
+    // The settings the dialog starts from (the served folder's).
+    void setServerSettings(const ServerSettings &settings) { m_settings = settings; }
+    // The LAN URLs to show as a QR code; empty hides the dock.
+    void setLanUrls(const QStringList &urls);
     // The live capture (may be null: capture off). The window reads it, and
     // clears it or changes its budget when the user asks.
     void setStore(inspect::CaptureStore *store);
@@ -60,6 +77,11 @@ public:
     void noteEvents(int count, quint64 dropped);
 
     // ---- what a user can do, also callable (tests, scripting) ----
+    void openCertificates();
+    void openSettings(); // modal; OK emits settingsChanged
+    // Opens the protocol lab for the served folder (a window of its own);
+    // returns it, or null when no folder is served.
+    LabView *openLab();
     void selectConnection(std::uint64_t connectionId);
     std::uint64_t selectedConnection() const noexcept { return m_selectedConnection; }
     void setFilterText(const QString &text);
@@ -78,9 +100,14 @@ public:
 
     ServerSettings serverSettings() const { return m_settings; }
     QString url() const;
+    QString servedFolder() const { return m_folder; }
     QString logText() const;
 
     // The parts, for tests.
+    WelcomeView *welcome() const { return m_welcome; }
+    NoticeBar *notices() const { return m_notices; }
+    LanPanel *lanPanel() const { return m_lanPanel; }
+    QDockWidget *lanDock() const { return m_lanDock; }
     ConnectionModel *connectionModel() const { return m_connectionModel; }
     FrameModel *frameModel() const { return m_frameModel; }
     WaterfallView *waterfall() const { return m_waterfall; }
@@ -94,6 +121,8 @@ signals:
     void startRequested();
     void stopRequested();
     void folderChosen(const QString &folder);
+    // "Serve the demo site" on the welcome page.
+    void demoRequested();
     // OK in the settings dialog; the capture budget is already applied.
     void settingsChanged(const h2scope::ui::ServerSettings &settings);
     // Pause: the application stops feeding the store (and the hub stops
@@ -105,6 +134,7 @@ protected:
 
 private:
     void buildMenus();
+    QWidget *buildInspectorPage();
     QWidget *buildFramesPanel();
     void switchStore(const inspect::CaptureStore *store, bool live);
     void onConnectionRowChanged();
@@ -113,7 +143,6 @@ private:
     void followStream();
     void clearCapture();
     void chooseBudget();
-    void openSettings();
     void updateStatus();
     void autoSelectConnection();
     void runFileAction(const QString &title, const QString &filter, bool save,
@@ -121,6 +150,13 @@ private:
     void restoreLayout();
     void saveLayout() const;
 
+    QStackedWidget *m_pages = nullptr;
+    WelcomeView *m_welcome = nullptr;
+    QWidget *m_inspectorPage = nullptr;
+    NoticeBar *m_notices = nullptr;
+    QDockWidget *m_lanDock = nullptr;
+    LanPanel *m_lanPanel = nullptr;
+    QAction *m_labAction = nullptr;
     ServerBar *m_bar = nullptr;
     QTableView *m_connectionsView = nullptr;
     ConnectionModel *m_connectionModel = nullptr;
@@ -154,6 +190,7 @@ private:
 
     QTimer m_refreshTimer;
     QString m_url;
+    QString m_folder;
     QString m_caRoot;
     quint64 m_dropped = 0;
     quint64 m_events = 0;

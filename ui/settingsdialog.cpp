@@ -35,6 +35,20 @@ SettingsDialog::SettingsDialog(const ServerSettings &s, QWidget *parent) : QDial
     m_earlyHints = new QCheckBox(tr("Send 103 Early Hints to page loads"), this);
     m_earlyHints->setChecked(s.earlyHints);
     form->addRow(QString(), m_earlyHints);
+    m_liveReload = new QCheckBox(tr("Live reload: reload pages when a file of the folder changes"), this);
+    m_liveReload->setChecked(s.liveReload);
+    form->addRow(QString(), m_liveReload);
+    m_spa = new QCheckBox(tr("Single-page app: unknown paths without an extension serve /index.html"), this);
+    m_spa->setChecked(s.spa);
+    form->addRow(QString(), m_spa);
+    m_custom404 = new QCheckBox(tr("Answer 404s with the folder's 404.html"), this);
+    m_custom404->setChecked(s.custom404);
+    form->addRow(QString(), m_custom404);
+    m_lan = new QCheckBox(tr("LAN access: let other devices on the network (a phone) connect"), this);
+    m_lan->setChecked(s.lan);
+    m_lan->setToolTip(tr("Listens on all interfaces instead of 127.0.0.1; the window then shows a QR code of the "
+                         "LAN address. Off unless you turn it on for this folder."));
+    form->addRow(QString(), m_lan);
     m_budget = new QSpinBox(this);
     m_budget->setRange(1, 65536);
     m_budget->setSuffix(tr(" MiB"));
@@ -54,8 +68,8 @@ SettingsDialog::SettingsDialog(const ServerSettings &s, QWidget *parent) : QDial
     keylogRow->addWidget(browse);
     form->addRow(tr("TLS &key log:"), keylogRow);
 
-    auto *note = new QLabel(tr("Host, port, push, early hints and key log apply the next time the server starts; "
-                               "the capture budget applies at once."),
+    auto *note = new QLabel(tr("These are remembered for the folder being served. OK restarts the server with them "
+                               "(the capture budget applies at once, without a restart)."),
                             this);
     note->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -76,6 +90,10 @@ ServerSettings SettingsDialog::settings() const
     s.earlyHints = m_earlyHints->isChecked();
     s.captureBudgetMiB = static_cast<quint64>(m_budget->value());
     s.keylogFile = m_keylog->text().trimmed();
+    s.liveReload = m_liveReload->isChecked();
+    s.spa = m_spa->isChecked();
+    s.custom404 = m_custom404->isChecked();
+    s.lan = m_lan->isChecked();
     return s;
 }
 

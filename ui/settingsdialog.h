@@ -1,6 +1,7 @@
 #pragma once
 // SettingsDialog: the serving options the command line offers (host, port,
-// push mode, early hints, capture budget, TLS key log).
+// push mode, early hints, live reload, SPA, custom 404, LAN access, capture
+// budget, TLS key log).
 
 #include "serversettings.h"
 
@@ -26,6 +27,10 @@ private:
     QSpinBox *m_port = nullptr;
     QComboBox *m_push = nullptr;
     QCheckBox *m_earlyHints = nullptr;
+    QCheckBox *m_liveReload = nullptr;
+    QCheckBox *m_spa = nullptr;
+    QCheckBox *m_custom404 = nullptr;
+    QCheckBox *m_lan = nullptr;
     QSpinBox *m_budget = nullptr;
     QLineEdit *m_keylog = nullptr;
 };

@@ -1,4 +1,5 @@
 #include "acceptencoding.h"
+#include "httptokens.h"
 
 #include <algorithm>
 #include <optional>
@@ -6,20 +7,6 @@
 namespace h2scope::site {
 
 namespace {
-
-bool isOws(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trimmed(std::string_view s)
-{
-    while (!s.empty() && isOws(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && isOws(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool equalsIgnoringCase(std::string_view a, std::string_view b)
 {

@@ -1,4 +1,5 @@
 #include "conditional.h"
+#include "httptokens.h"
 
 #include "httpdate.h"
 
@@ -8,20 +9,6 @@
 namespace h2scope::site {
 
 namespace {
-
-bool isOws(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trimmed(std::string_view s)
-{
-    while (!s.empty() && isOws(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && isOws(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
 
 struct EntityTag {
     bool weak = false;

@@ -1,5 +1,7 @@
 #include "errorpage.h"
 
+#include "httpstatus.h"
+
 namespace h2scope::site {
 
 namespace {
@@ -15,21 +17,7 @@ std::string errorPage(int status)
 
 std::string_view reasonPhrase(int status)
 {
-    switch (status) {
-    case 200: return "OK";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 412: return "Precondition Failed";
-    case 414: return "URI Too Long";
-    case 416: return "Range Not Satisfiable";
-    case 500: return "Internal Server Error";
-    default: return "Unknown";
-    }
+    return h2scope::reasonPhrase(status);
 }
 
 Response errorResponse(int status, std::string note)

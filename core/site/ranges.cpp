@@ -1,4 +1,5 @@
 #include "ranges.h"
+#include "httptokens.h"
 
 #include <algorithm>
 #include <cinttypes>
@@ -10,20 +11,6 @@
 namespace h2scope::site {
 
 namespace {
-
-bool isOws(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trimmed(std::string_view s)
-{
-    while (!s.empty() && isOws(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && isOws(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
 
 // Non-empty run of digits; values too large for 64 bits saturate, which is
 // the right answer for both positions (past the end) and suffixes (whole file).

@@ -1,0 +1,379 @@
+// Launch and first run: the welcome page without a folder, the demo site
+// served from it, a FOLDER argument served at once, the next free port when
+// the usual one is taken, restarts from the window, and one window per
+// folder (a second launch raises the first and exits). The in-process tests
+// drive app::GuiSession (what main() runs); the launch tests run the real
+// binary under the offscreen platform and fetch what it serves with curl.
+// Settings, the local CA and the single-instance sockets stay in a
+// temporary directory.
+
+#include "guisession.h"
+#include "options.h"
+
+#include "labview.h"
+#include "lanpanel.h"
+#include "mainwindow.h"
+#include "noticebar.h"
+#include "qrcode.h"
+#include "serversettings.h"
+#include "welcomeview.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace h2scope;
+
+namespace {
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    QCOMPARE(f.write(bytes), bytes.size());
+}
+
+// GET `url` over HTTP/2 with curl (the local CA is not trusted here: -k).
+QByteArray fetch(const QString &url)
+{
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sk"), QStringLiteral("--http2"), QStringLiteral("--max-time"), QStringLiteral("10"),
+                QStringLiteral("-w"), QStringLiteral("\n%{http_version} %{http_code}"), url});
+    if (!curl.waitForFinished(15000)) {
+        curl.kill();
+        curl.waitForFinished(2000);
+        return {};
+    }
+    return curl.readAllStandardOutput();
+}
+
+app::Options guiOptions(const QStringList &args)
+{
+    app::ParseOutcome parsed = app::parseOptions(QStringList{QStringLiteral("h2scope")} + args, true);
+    if (!parsed.options)
+        qFatal("cannot parse %s: %s", qPrintable(args.join(u' ')), qPrintable(parsed.message));
+    return *parsed.options;
+}
+
+} // namespace
+
+class TestLaunch final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void welcomeWithoutFolder();
+    void demoFromWelcomeAndFirstRun();
+    void folderArgumentServesIt();
+    void missingFolderShowsWhatToDo();
+    void usualPortTakenPicksNext();
+    void restartFromTheWindow();
+    void lanQrCode();
+    void binaryServesFolderArgument();
+    void binaryWithoutFolderShowsWelcome();
+    void secondLaunchRaisesFirstWindow();
+
+private:
+    QProcessEnvironment binaryEnvironment() const;
+    bool startBinary(QProcess &process, const QStringList &args);
+
+    QTemporaryDir m_dir;
+    QString m_site;
+    QStringList m_stdout; // lines the in-process sessions wrote as standard output
+};
+
+void TestLaunch::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+    qputenv("H2SCOPE_CAROOT", m_dir.filePath(QStringLiteral("ca")).toLocal8Bit());
+    QCoreApplication::setOrganizationName(QStringLiteral("h2scope-test"));
+    QCoreApplication::setApplicationName(QStringLiteral("h2scope-test"));
+    if (QStandardPaths::findExecutable(QStringLiteral("curl")).isEmpty())
+        QSKIP("curl is not installed; install it (see .ci/deps) to run this test");
+    m_site = m_dir.filePath(QStringLiteral("site"));
+    QVERIFY(QDir().mkpath(m_site));
+    writeFile(m_site + QStringLiteral("/index.html"),
+              "<!doctype html><title>launch test</title><link rel=stylesheet href=style.css><p>served by h2scope</p>");
+    writeFile(m_site + QStringLiteral("/style.css"), "p { color: teal }");
+    m_site = QFileInfo(m_site).canonicalFilePath();
+}
+
+void TestLaunch::welcomeWithoutFolder()
+{
+    const app::Options options = guiOptions({QStringLiteral("--port"), QStringLiteral("0")});
+    QVERIFY(!options.folderGiven);
+    m_stdout.clear();
+    app::GuiSession session(options, [this](const std::string &line) { m_stdout.append(QString::fromStdString(line)); });
+    session.begin();
+    QVERIFY(session.window()->isVisible());
+    QVERIFY(session.window()->isShowingWelcome());
+    QVERIFY(session.window()->welcome()->isVisible());
+    QVERIFY(!session.isServing());
+    QVERIFY(session.controller() == nullptr);
+    QVERIFY(m_stdout.isEmpty()); // no URL: nothing is served
+    QVERIFY(!session.window()->findChild<QAction *>(QStringLiteral("protocolLabAction"))->isEnabled());
+}
+
+void TestLaunch::demoFromWelcomeAndFirstRun()
+{
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("ca/ca.pem"))));
+    m_stdout.clear();
+    app::GuiSession session(guiOptions({QStringLiteral("--port"), QStringLiteral("0")}),
+                            [this](const std::string &line) { m_stdout.append(QString::fromStdString(line)); });
+    session.begin();
+    QSignalSpy started(&session, &app::GuiSession::servingStarted);
+    session.window()->welcome()->serveDemo(); // "Serve the demo site"
+    QCOMPARE(started.count(), 1);
+    QVERIFY(session.isServing());
+    QVERIFY(!session.window()->isShowingWelcome());
+    QCOMPARE(session.folder(), QFileInfo(app::demoSiteFolder()).canonicalFilePath());
+    QCOMPARE(session.window()->url(), session.url());
+    QCOMPARE(m_stdout, QStringList{session.url() + u'\n'});
+
+    const QByteArray page = fetch(session.url());
+    QVERIFY2(page.contains("Northwind Kites"), page.constData());
+    QVERIFY2(page.endsWith("\n2 200"), page.right(20).constData());
+
+    // First run: the local CA was created, and the window offers to trust it, saying where it is.
+    QVERIFY(QFileInfo::exists(m_dir.filePath(QStringLiteral("ca/ca.pem"))));
+    ui::NoticeBar *notices = session.window()->notices();
+    QVERIFY2(notices->ids().contains(QStringLiteral("first-run")), qPrintable(notices->ids().join(u',')));
+    const QString caroot = QFileInfo(m_dir.filePath(QStringLiteral("ca"))).absoluteFilePath();
+    QVERIFY(notices->text(QStringLiteral("first-run")).contains(caroot));
+    QVERIFY(notices->text(QStringLiteral("first-run")).contains(QStringLiteral("trust")));
+    QVERIFY(session.window()->findChild<QAction *>(QStringLiteral("protocolLabAction"))->isEnabled());
+    ui::LabView *lab = session.window()->openLab();
+    QVERIFY(lab);
+    QCOMPARE(lab->folder(), session.folder());
+    QVERIFY(lab->pages().contains(QStringLiteral("/")));
+    lab->close();
+}
+
+void TestLaunch::folderArgumentServesIt()
+{
+    const app::Options options = guiOptions({QStringLiteral("--port"), QStringLiteral("0"), m_site});
+    QVERIFY(options.folderGiven);
+    app::GuiSession session(options, {});
+    session.begin();
+    QVERIFY(session.isServing());
+    QVERIFY(!session.window()->isShowingWelcome());
+    QCOMPARE(session.window()->servedFolder(), m_site);
+    QVERIFY(!session.window()->notices()->ids().contains(QStringLiteral("first-run"))); // the CA exists now
+    const QByteArray page = fetch(session.url() + QStringLiteral("index.html"));
+    QVERIFY2(page.contains("served by h2scope"), page.constData());
+    // Remembered: the welcome page lists it next time.
+    QSettings qs;
+    QCOMPARE(ui::WelcomeView::loadRecent(qs).value(0), m_site);
+    session.window()->showWelcome();
+    QCOMPARE(session.window()->welcome()->recentFolders().value(0), m_site);
+}
+
+void TestLaunch::missingFolderShowsWhatToDo()
+{
+    const QString missing = m_dir.filePath(QStringLiteral("no-such-folder"));
+    const app::Options options = guiOptions({missing});
+    QVERIFY(!options.folderGiven);
+    QVERIFY(options.folderProblem.contains(QStringLiteral("does not exist")));
+    app::GuiSession session(options, {});
+    session.begin();
+    QVERIFY(session.window()->isShowingWelcome());
+    QVERIFY(!session.isServing());
+    const QString text = session.window()->notices()->text(QStringLiteral("folder"));
+    QVERIFY2(text.contains(missing) && text.contains(QStringLiteral("Choose another folder")), qPrintable(text));
+    // A chosen folder that vanished meanwhile says so too, in the window.
+    QVERIFY(!session.serve(missing));
+    QVERIFY(session.window()->notices()->text(QStringLiteral("serve-error")).contains(QStringLiteral("does not exist")));
+}
+
+void TestLaunch::usualPortTakenPicksNext()
+{
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+    const quint16 taken = squatter.serverPort();
+    {
+        QSettings qs;
+        ui::ServerSettings s = ui::ServerSettings::loadForFolder(qs, m_site);
+        s.port = taken; // this folder's usual port
+        s.saveForFolder(qs, m_site);
+    }
+    app::GuiSession session(guiOptions({m_site}), {});
+    session.begin();
+    QVERIFY2(session.isServing(), qPrintable(session.window()->notices()->text(QStringLiteral("serve-error"))));
+    const quint16 got = session.controller()->port();
+    QVERIFY(got > taken && got < taken + app::GuiSession::kPortAttempts);
+    const QString notice = session.window()->notices()->text(QStringLiteral("port"));
+    QVERIFY2(notice.contains(QString::number(taken)) && notice.contains(QString::number(got)), qPrintable(notice));
+    QVERIFY(fetch(session.url()).contains("served by h2scope"));
+    QVERIFY(session.shutdown().ok());
+
+    // An explicit --port is a demand: the window says it is taken and what to do.
+    app::GuiSession explicitPort(guiOptions({QStringLiteral("--port"), QString::number(taken), m_site}), {});
+    explicitPort.begin();
+    QVERIFY(!explicitPort.isServing());
+    const QString error = explicitPort.window()->notices()->text(QStringLiteral("serve-error"));
+    QVERIFY2(error.contains(QStringLiteral("in use")) && error.contains(QStringLiteral("Settings")), qPrintable(error));
+    QVERIFY(!explicitPort.window()->isShowingWelcome());
+    QCOMPARE(explicitPort.window()->servedFolder(), m_site);
+}
+
+void TestLaunch::restartFromTheWindow()
+{
+    app::GuiSession session(guiOptions({QStringLiteral("--port"), QStringLiteral("0"), m_site}), {});
+    session.begin();
+    QVERIFY(session.isServing());
+    ui::MainWindow *window = session.window();
+    QCOMPARE(fetch(session.url() + QStringLiteral("app/route")).right(4), QByteArray(" 404"));
+
+    // Settings from the window: remembered for the folder, and the server restarts with them.
+    ui::ServerSettings s = window->serverSettings();
+    QCOMPARE(s.port, quint16(0));
+    s.spa = true;
+    s.pushMode = QStringLiteral("off");
+    emit window->settingsChanged(s);
+    QVERIFY(session.isServing());
+    QVERIFY(session.controller()->options().spa);
+    QCOMPARE(session.controller()->options().pushMode, QStringLiteral("off"));
+    QVERIFY(window->currentStore() == session.controller()->store());
+    QVERIFY(fetch(session.url() + QStringLiteral("app/route")).contains("served by h2scope")); // SPA fallback
+    {
+        QSettings qs;
+        const ui::ServerSettings remembered = ui::ServerSettings::loadForFolder(qs, m_site);
+        QVERIFY(remembered.spa);
+        QCOMPARE(remembered.pushMode, QStringLiteral("off"));
+    }
+    // Only the capture budget: no restart.
+    const auto *controller = session.controller();
+    s.captureBudgetMiB = 64;
+    emit window->settingsChanged(s);
+    QCOMPARE(session.controller(), controller);
+
+    // Stop, then Start again.
+    emit window->stopRequested();
+    QVERIFY(!session.isServing());
+    QVERIFY(session.url().isEmpty());
+    emit window->startRequested();
+    QVERIFY(session.isServing());
+    QVERIFY(fetch(session.url()).contains("served by h2scope"));
+
+    // Another folder from the window (the folder chooser, a drop).
+    emit window->folderChosen(app::demoSiteFolder());
+    QVERIFY(session.isServing());
+    QCOMPARE(window->servedFolder(), QFileInfo(app::demoSiteFolder()).canonicalFilePath());
+    QVERIFY(fetch(session.url()).contains("Northwind Kites"));
+}
+
+void TestLaunch::lanQrCode()
+{
+    ui::MainWindow window;
+    window.show();
+    QVERIFY(!window.lanDock()->isVisible());
+    window.setLanUrls({QStringLiteral("https://192.168.1.20:8443/"), QStringLiteral("https://10.0.0.5:8443/")});
+    QVERIFY(window.lanDock()->isVisible());
+    QCOMPARE(window.lanPanel()->currentUrl(), QStringLiteral("https://192.168.1.20:8443/"));
+    QVERIFY(!window.lanPanel()->qrCode()->image().isNull());
+    window.setLanUrls({});
+    QVERIFY(!window.lanDock()->isVisible());
+}
+
+QProcessEnvironment TestLaunch::binaryEnvironment() const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("H2SCOPE_CAROOT"), m_dir.filePath(QStringLiteral("ca")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("binary-config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("binary-data")));
+    return env;
+}
+
+bool TestLaunch::startBinary(QProcess &process, const QStringList &args)
+{
+    process.setProcessEnvironment(binaryEnvironment());
+    process.setProgram(QStringLiteral(H2SCOPE_BIN));
+    process.setArguments(args);
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.start();
+    return process.waitForStarted(10000);
+}
+
+void TestLaunch::binaryServesFolderArgument()
+{
+    QProcess h2scope;
+    QVERIFY(startBinary(h2scope, {QStringLiteral("--port"), QStringLiteral("0"), m_site}));
+    QTRY_VERIFY_WITH_TIMEOUT(h2scope.canReadLine() || h2scope.state() != QProcess::Running, 20000);
+    const QString url = QString::fromUtf8(h2scope.readLine()).trimmed();
+    QVERIFY2(url.startsWith(QStringLiteral("https://127.0.0.1:")), qPrintable(url + h2scope.readAllStandardError()));
+    QVERIFY(fetch(url + QStringLiteral("index.html")).contains("served by h2scope"));
+    ::kill(static_cast<pid_t>(h2scope.processId()), SIGTERM);
+    QVERIFY(h2scope.waitForFinished(15000));
+    QCOMPARE(h2scope.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(h2scope.exitCode(), 0);
+}
+
+void TestLaunch::binaryWithoutFolderShowsWelcome()
+{
+    QProcess h2scope;
+    QVERIFY(startBinary(h2scope, {QStringLiteral("--port"), QStringLiteral("0")}));
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += h2scope.readAllStandardError()).contains("welcome page"), 20000);
+    QTest::qWait(500);
+    QVERIFY(h2scope.state() == QProcess::Running);
+    QVERIFY(h2scope.readAllStandardOutput().isEmpty()); // nothing served, so no URL
+    ::kill(static_cast<pid_t>(h2scope.processId()), SIGTERM);
+    QVERIFY(h2scope.waitForFinished(15000));
+    QCOMPARE(h2scope.exitCode(), 0);
+}
+
+void TestLaunch::secondLaunchRaisesFirstWindow()
+{
+    QProcess first;
+    QVERIFY(startBinary(first, {QStringLiteral("--port"), QStringLiteral("0"), m_site}));
+    QTRY_VERIFY_WITH_TIMEOUT(first.canReadLine() || first.state() != QProcess::Running, 20000);
+    const QString url = QString::fromUtf8(first.readLine()).trimmed();
+    QVERIFY2(url.startsWith(QStringLiteral("https://")), qPrintable(url + first.readAllStandardError()));
+
+    // Through a different spelling of the same folder: the canonical path decides.
+    QProcess second;
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(startBinary(second, {m_site + QStringLiteral("/./")}));
+    QVERIFY(second.waitForFinished(15000));
+    QCOMPARE(second.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(second.exitCode(), 0);
+    QVERIFY2(clock.elapsed() < 10000, "the second launch should hand over and exit quickly");
+    QVERIFY(second.readAllStandardOutput().isEmpty()); // it served nothing
+    QVERIFY(second.readAllStandardError().contains("already open in another h2scope window"));
+    QByteArray firstErr;
+    QTRY_VERIFY_WITH_TIMEOUT((firstErr += first.readAllStandardError()).contains("raising this window"), 5000);
+    QVERIFY(first.state() == QProcess::Running);
+    QVERIFY(fetch(url).contains("served by h2scope")); // still serving
+
+    // The in-process session is found the same way.
+    ::kill(static_cast<pid_t>(first.processId()), SIGTERM);
+    QVERIFY(first.waitForFinished(15000));
+    QCOMPARE(first.exitCode(), 0);
+    app::GuiSession session(guiOptions({QStringLiteral("--port"), QStringLiteral("0"), m_site}), {});
+    session.begin();
+    QVERIFY(session.isServing());
+    QSignalSpy raised(&session, &app::GuiSession::raised);
+    QProcess third;
+    QVERIFY(startBinary(third, {m_site}));
+    QTRY_VERIFY_WITH_TIMEOUT(third.state() == QProcess::NotRunning, 15000);
+    QCOMPARE(third.exitCode(), 0);
+    QCOMPARE(raised.count(), 1);
+}
+
+QTEST_MAIN(TestLaunch)
+#include "tst_launch.moc"
