@@ -103,7 +103,7 @@ private:
     std::int32_t m_goawayCode = -1;
     std::int32_t m_goawayLastStream = 0;
     std::string m_closeReason;
-    std::deque<std::chrono::steady_clock::time_point> m_settingsUnacked; // send times of our SETTINGS
+    std::deque<std::chrono::steady_clock::time_point> m_settingsUnacked; // when our SETTINGS were submitted, oldest first
 };
 
 } // namespace h2scope::h2

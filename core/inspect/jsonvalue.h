@@ -19,6 +19,10 @@ class JsonValue {
 public:
     enum class Kind : std::uint8_t { Null, Bool, Number, String, Array, Object };
 
+    // User-provided so that clang with libstdc++ does not check the member
+    // vectors of this still-incomplete type for default constructibility.
+    JsonValue() noexcept {}
+
     Kind kind = Kind::Null;
     bool boolean = false;
     std::string text; // String: the decoded value; Number: the literal as written

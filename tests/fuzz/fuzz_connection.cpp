@@ -1,0 +1,96 @@
+// libFuzzer: a whole cleartext server connection (protocol sniffing, HTTP/2
+// prior knowledge or HTTP/1.1, the static site behind it) fed random bytes
+// through the sans-I/O interface, with output drained between pieces.
+//
+// First input byte: bit 0 publishes events (the wire tap path), bit 1
+// prepends the HTTP/2 preface and an empty SETTINGS frame so that the
+// fuzzer starts inside HTTP/2, bits 2..7 pick the piece size.
+#include "inspect/event.h"
+#include "net/connection.h"
+#include "site/staticsite.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+namespace {
+
+class DiscardingPublisher final : public h2scope::inspect::EventPublisher {
+public:
+    void publish(h2scope::inspect::Event &&event) noexcept override { (void)event; ++count; }
+    std::size_t count = 0;
+};
+
+h2scope::site::StaticSite &site()
+{
+    static std::unique_ptr<h2scope::site::StaticSite> s = [] {
+        namespace fs = std::filesystem;
+        char tmpl[] = "/tmp/h2scope-fuzz-conn-XXXXXX";
+        const char *base = ::mkdtemp(tmpl);
+        const fs::path root = base ? fs::path(base) : fs::path("/tmp/h2scope-fuzz-conn");
+        fs::create_directories(root / "css");
+        std::ofstream(root / "index.html") << "<!doctype html><link rel=stylesheet href=/css/a.css><p>hi";
+        std::ofstream(root / "css" / "a.css") << "p{color:red}";
+        std::ofstream(root / "big.bin") << std::string(100000, 'b');
+        std::ofstream(root / "_headers") << "/*\n  X-Test: 1\n";
+        h2scope::site::SiteOptions options;
+        options.root = root.string();
+        options.listing = true;
+        auto created = h2scope::site::StaticSite::create(options);
+        if (!created)
+            std::abort();
+        return std::move(*created);
+    }();
+    return *s;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+    if (size < 1)
+        return 0;
+    const std::uint8_t control = data[0];
+    ++data;
+    --size;
+    DiscardingPublisher publisher;
+    h2scope::net::ConnectionConfig config;
+    config.id = 1;
+    config.peer = "127.0.0.1:1";
+    config.local = "127.0.0.1:2";
+    config.h2.initialWindowSize = 65535;
+    h2scope::net::Connection conn(config, site(), (control & 1) ? &publisher : nullptr);
+    std::string out;
+    const std::size_t piece = ((control >> 2) & 0x3f) * 16u + 1u;
+    if (control & 2) {
+        static const char kPreface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00";
+        conn.receive(reinterpret_cast<const std::uint8_t *>(kPreface), sizeof(kPreface) - 1);
+    }
+    std::size_t offset = 0;
+    while (offset < size && !conn.closed()) {
+        const std::size_t n = size - offset < piece ? size - offset : piece;
+        if (conn.wantsInput()) {
+            conn.receive(data + offset, n);
+            offset += n;
+        }
+        out.clear();
+        // A bounded drain: what a socket would take in one go.
+        conn.produce(out, 64u << 10);
+        if (conn.wantsClose())
+            break;
+        if (!conn.wantsInput() && out.empty())
+            break; // paused with nothing to say: a real peer would time out
+    }
+    conn.peerClosed();
+    for (int i = 0; i < 64 && !conn.closed(); ++i) {
+        out.clear();
+        if (conn.produce(out, 64u << 10) == 0)
+            break;
+    }
+    conn.close("fuzz input ended");
+    return 0;
+}
