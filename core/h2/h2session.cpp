@@ -20,6 +20,7 @@ struct H2Session::Stream {
     site::Request request;
     bool dispatched = false;
     bool opened = false; // StreamOpened published
+    bool headersTooLarge = false; // over SETTINGS_MAX_HEADER_LIST_SIZE: reset, never served
     int status = 0;
     HeaderList responseHeaders;
     std::optional<site::Body> body;
@@ -122,6 +123,7 @@ struct H2Session::Callbacks {
     static int onBeginHeaders(nghttp2_session *, const nghttp2_frame *frame, void *user)
     {
         H2Session &s = self(user);
+        s.m_blockBytes = 0; // every header block counts against the limit, trailers too
         if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
             return 0;
         auto stream = std::make_unique<Stream>();
@@ -137,6 +139,26 @@ struct H2Session::Callbacks {
                         const std::uint8_t *value, std::size_t valuelen, std::uint8_t, void *user)
     {
         H2Session &s = self(user);
+        // nghttp2 does not enforce the SETTINGS_MAX_HEADER_LIST_SIZE we
+        // advertise: a small block of repeated table references can decode
+        // to megabytes. Count as RFC 9113 §6.5.2 does and stop storing past it.
+        s.m_blockBytes += namelen + valuelen + 32;
+        if (s.m_blockBytes > s.m_options.maxHeaderListSize) {
+            if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
+                auto it = s.m_streams.find(frame->hd.stream_id);
+                if (it != s.m_streams.end() && !it->second->headersTooLarge) {
+                    it->second->headersTooLarge = true;
+                    it->second->request.headers.clear();
+                    it->second->request.headers.shrink_to_fit();
+                }
+                if (s.m_events && s.m_inMeaning.headers.size() > 0) {
+                    s.m_inMeaning.headers.clear();
+                    s.m_inMeaning.headers.shrink_to_fit();
+                }
+                return 0;
+            }
+            return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // trailers: reset the stream
+        }
         const std::string_view n = view(name, namelen);
         const std::string_view v = view(value, valuelen);
         if (s.m_events) {
@@ -189,6 +211,21 @@ struct H2Session::Callbacks {
         if (it == s.m_streams.end())
             return 0;
         Stream &st = *it->second;
+        if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && st.headersTooLarge
+            && !st.dispatched) {
+            st.dispatched = true; // never handled
+            st.note = "refused: the request's header list is larger than the advertised SETTINGS_MAX_HEADER_LIST_SIZE ("
+                      + std::to_string(s.m_options.maxHeaderListSize) + " bytes)";
+            if (s.m_events) {
+                inspect::Notice n;
+                n.code = "header-list-too-large";
+                n.text = st.note;
+                n.streamId = st.id;
+                s.m_deferred.push_back(std::move(n));
+            }
+            nghttp2_submit_rst_stream(s.m_session, NGHTTP2_FLAG_NONE, st.id, NGHTTP2_REFUSED_STREAM);
+            return 0;
+        }
         if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && !st.opened) {
             st.opened = true;
             s.m_requestedPaths.insert(st.request.target);
@@ -486,8 +523,10 @@ Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
             else if (rv == NGHTTP2_ERR_FLOODED)
                 m_closeReason = "the client flooded the connection (nghttp2's flood protection closed it)";
             // Say why in a GOAWAY when nghttp2 did not already.
-            nghttp2_session_terminate_session(m_session, rv == NGHTTP2_ERR_FLOODED ? NGHTTP2_ENHANCE_YOUR_CALM
-                                                                                   : NGHTTP2_PROTOCOL_ERROR);
+            const bool abuse = rv == NGHTTP2_ERR_FLOODED || rv == NGHTTP2_ERR_TOO_MANY_CONTINUATIONS;
+            if (rv == NGHTTP2_ERR_TOO_MANY_CONTINUATIONS)
+                m_closeReason = "the client sent too many CONTINUATION frames (a CONTINUATION flood)";
+            nghttp2_session_terminate_session(m_session, abuse ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR);
             return makeError(Errc::Protocol, m_closeReason);
         }
         if (done)

@@ -85,6 +85,7 @@ private:
     std::unordered_set<std::string> m_requestedPaths; // by the client, on this connection
     std::unordered_set<std::string> m_pushedPaths;    // promised on this connection
     std::size_t m_openPushes = 0;
+    std::size_t m_blockBytes = 0; // decoded size of the header block in progress (RFC 9113 §6.5.2)
     std::uint32_t m_streamCount = 0;
 
     WireTap m_inTap{true};
