@@ -30,8 +30,11 @@ std::string jsonString(const std::string &s)
 std::string certJson(const CertSummary &c, long long now)
 {
     std::string names = "[";
-    for (std::size_t i = 0; i < c.names.size(); ++i)
-        names += (i ? "," : "") + jsonString(c.names[i]);
+    for (std::size_t i = 0; i < c.names.size(); ++i) {
+        if (i)
+            names += ',';
+        names += jsonString(c.names[i]);
+    }
     names += "]";
     return "{\"subject\":" + jsonString(c.subject) + ",\"issuer\":" + jsonString(c.issuer)
            + ",\"notBefore\":" + jsonString(formatUtc(c.notBefore)) + ",\"notAfter\":" + jsonString(formatUtc(c.notAfter))

@@ -8,9 +8,15 @@ namespace {
 
 std::string errorPage(int status)
 {
-    const std::string title = std::to_string(status) + " " + std::string(reasonPhrase(status));
-    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + title + "</title></head>\n<body><h1>"
-        + title + "</h1></body></html>\n";
+    std::string title = std::to_string(status);
+    title += ' ';
+    title += reasonPhrase(status);
+    std::string page = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>";
+    page += title;
+    page += "</title></head>\n<body><h1>";
+    page += title;
+    page += "</h1></body></html>\n";
+    return page;
 }
 
 } // namespace
