@@ -15,6 +15,16 @@ namespace {
 // recurses per character and could exhaust an I/O thread's stack.
 constexpr std::size_t kMaxRegexSubject = 2048;
 
+// libstdc++'s default executor backtracks: a pattern such as "(a*)*b" takes
+// exponential time on a short path, on an I/O thread. Its breadth-first
+// executor (a library extension, selected by this flag; back-references are
+// then rejected as invalid) runs in polynomial time whatever the pattern.
+#if defined(__GLIBCXX__)
+constexpr auto kPolynomial = std::regex_constants::__polynomial;
+#else
+constexpr auto kPolynomial = std::regex::syntax_option_type{};
+#endif
+
 bool hasRegexSyntax(std::string_view key)
 {
     // '.' is left out: "/index.html" is meant literally, and as a regex it
@@ -79,7 +89,7 @@ Result<PushManifest> PushManifest::parse(std::string_view text)
         page->key = key;
         if (hasRegexSyntax(key)) {
             try {
-                page->pattern.emplace(key, std::regex::ECMAScript | std::regex::optimize);
+                page->pattern.emplace(key, std::regex::ECMAScript | std::regex::optimize | kPolynomial);
             } catch (const std::regex_error &error) {
                 manifest.m_warnings.push_back("page \"" + key + "\": invalid regular expression (" + error.what()
                                               + "); skipped");
