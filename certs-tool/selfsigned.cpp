@@ -1,5 +1,7 @@
 #include "selfsigned.h"
 
+#include "ossl.h"
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -15,15 +17,11 @@
 namespace h2scope::certs {
 namespace {
 
-template <auto Fn>
-struct Deleter {
-    template <typename T>
-    void operator()(T *p) const noexcept { Fn(p); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free>>;
-using ExtPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
+using internal::BioPtr;
+using internal::BnPtr;
+using internal::ExtPtr;
+using internal::PkeyPtr;
+using internal::X509Ptr;
 
 Error opensslError(const char *what)
 {
@@ -72,7 +70,7 @@ Result<PemPair> makeSelfSigned(const std::vector<std::string> &extraNames)
     if (RAND_bytes(serial, sizeof serial) != 1)
         return opensslError("random serial failed");
     serial[0] &= 0x7f; // positive
-    std::unique_ptr<BIGNUM, Deleter<BN_free>> bn(BN_bin2bn(serial, sizeof serial, nullptr));
+    BnPtr bn(BN_bin2bn(serial, sizeof serial, nullptr));
     if (!bn || !BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get())))
         return opensslError("setting the serial failed");
 
