@@ -128,11 +128,14 @@ int main(int argc, char **argv)
     QObject::connect(&drainTimer, &QTimer::timeout, &window, [&] {
         busy.start();
         int total = 0;
-        for (;;) {
+        // At most 20000 events a tick, as ServeController::kMaxEventsPerTick.
+        std::size_t taken = 0;
+        while (taken < 20000) {
             batch.clear();
-            const std::size_t n = hub.drain(batch, 8192);
+            const std::size_t n = hub.drain(batch, std::min<std::size_t>(8192, 20000 - taken));
             if (n == 0)
                 break;
+            taken += n;
             total += static_cast<int>(n);
             std::stable_sort(batch.begin(), batch.end(),
                              [](const inspect::Event &a, const inspect::Event &b) { return a.timeNs < b.timeNs; });
