@@ -228,7 +228,10 @@ struct H2Session::Callbacks {
         }
         if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && !st.opened) {
             st.opened = true;
-            s.m_requestedPaths.insert(st.request.target);
+            // Remembered only for suppressing pushes, so only when the peer
+            // accepts them (browsers do not): no per-request cost otherwise.
+            if (nghttp2_session_get_remote_settings(s.m_session, NGHTTP2_SETTINGS_ENABLE_PUSH) != 0)
+                s.m_requestedPaths.insert(st.request.target);
             if (s.m_events) {
                 inspect::StreamOpened ev;
                 ev.streamId = st.id;
