@@ -2,6 +2,8 @@
 // A fake handler stands in for the site; a real temporary file provides a
 // streamed body larger than any single read.
 
+#include "collectingpublisher.h"
+
 #include "h1/h1session.h"
 #include "inspect/event.h"
 #include "site/body.h"
@@ -72,22 +74,7 @@ public:
     std::uint64_t bigSize = 0;
 };
 
-class Collector final : public inspect::EventPublisher {
-public:
-    void publish(inspect::Event &&event) noexcept override { events.push_back(std::move(event)); }
-
-    template <typename T>
-    std::vector<T> all() const
-    {
-        std::vector<T> out;
-        for (const inspect::Event &e : events)
-            if (const T *t = std::get_if<T>(&e.data))
-                out.push_back(*t);
-        return out;
-    }
-
-    std::vector<inspect::Event> events;
-};
+using Collector = h2scope::testing::CollectingPublisher;
 
 struct Reply {
     int status = 0;
