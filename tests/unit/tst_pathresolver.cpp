@@ -51,6 +51,7 @@ private slots:
     void symlinks();
     void isWithinComparesComponents();
     void encodesPaths();
+    void cachedLookupsSeeChanges();
 
 private:
     QTemporaryDir m_tmp;
@@ -312,6 +313,45 @@ void TestPathResolver::encodesPaths()
     QCOMPARE(QString::fromStdString(PathResolver::encodePath("/caf\xc3\xa9/")), QString("/caf%C3%A9/"));
     QCOMPARE(QString::fromStdString(PathResolver::encodePath("/a-b_c.d~e:f@g")), QString("/a-b_c.d~e:f@g"));
     QCOMPARE(QString::fromStdString(PathResolver::encodePath("/<x>\"")), QString("/%3Cx%3E%22"));
+}
+
+// Lookups are cached for a second; every change a user makes while serving
+// must still show on the next request.
+void TestPathResolver::cachedLookupsSeeChanges()
+{
+    const PathResolver resolver(m_root, {});
+    const std::string file = m_root + "/cached.txt";
+    writeFile(file, "one");
+    ResolvedPath r = resolver.resolve("/cached.txt");
+    QVERIFY(r.ok());
+    QCOMPARE(qint64(r.stat.st_size), qint64(3));
+
+    // Edited in place: the cached descriptor shows the new size.
+    writeFile(file, "three");
+    r = resolver.resolve("/cached.txt");
+    QVERIFY(r.ok());
+    QCOMPARE(qint64(r.stat.st_size), qint64(5));
+
+    // Saved the way editors do (write elsewhere, rename over): the new file.
+    writeFile(m_root + "/cached.tmp", "replaced!");
+    QCOMPARE(::rename((m_root + "/cached.tmp").c_str(), file.c_str()), 0);
+    r = resolver.resolve("/cached.txt");
+    QVERIFY(r.ok());
+    QCOMPARE(qint64(r.stat.st_size), qint64(9));
+    char buf[16] = {};
+    QCOMPARE(::pread(r.file->fd(), buf, sizeof buf, 0), ssize_t(9));
+    QCOMPARE(QByteArray(buf), QByteArray("replaced!"));
+
+    // Deleted: not found at once.
+    QCOMPARE(::unlink(file.c_str()), 0);
+    QVERIFY(!resolver.resolve("/cached.txt").ok());
+
+    // A page created after a miss is found at once (misses are not cached
+    // unless asked for, as the precompressed-sibling lookups do).
+    QVERIFY(!resolver.resolve("/new.txt").ok());
+    writeFile(m_root + "/new.txt", "new");
+    QVERIFY(resolver.resolve("/new.txt").ok());
+    QCOMPARE(::unlink((m_root + "/new.txt").c_str()), 0);
 }
 
 QTEST_APPLESS_MAIN(TestPathResolver)
