@@ -63,6 +63,13 @@ public:
         return false;
     }
 
+    // Encrypts plaintext for the connection without reading the answer.
+    void send(net::Connection &conn, const std::string &plain)
+    {
+        SSL_write(m_ssl, plain.data(), static_cast<int>(plain.size()));
+        flushTo(conn);
+    }
+
     // Sends plaintext and returns the plaintext answer (one round trip).
     std::string exchange(net::Connection &conn, const std::string &plain)
     {
@@ -176,6 +183,34 @@ private slots:
             QVERIFY2(answer.rfind("HTTP/1.1 200", 0) == 0, answer.c_str());
             QVERIFY(answer.find("hello over tls") != std::string::npos);
         }
+    }
+
+    void firstRecordsFitOneSegment()
+    {
+        // A client decrypts nothing until a whole record arrives: the first
+        // 64 KiB go in records that fit a TCP segment, the rest in full ones.
+        std::ofstream(m_dir.filePath("big.bin").toStdString(), std::ios::binary) << std::string(300000, 'b');
+        auto conn = connection(context(), nullptr);
+        MemoryTlsClient client({"http/1.1"}, "localhost");
+        QVERIFY(client.handshake(*conn));
+        client.send(*conn, "GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        std::string wire;
+        while (conn->produce(wire, 1 << 20) > 0) {
+        }
+        std::vector<std::size_t> records; // application-data record lengths, in order
+        for (std::size_t at = 0; at + 5 <= wire.size();) {
+            const std::size_t len = (std::uint8_t(wire[at + 3]) << 8) | std::uint8_t(wire[at + 4]);
+            if (wire[at] == 23)
+                records.push_back(len);
+            at += 5 + len;
+        }
+        QVERIFY(records.size() > 50);
+        std::size_t smallBytes = 0, i = 0;
+        for (; i < records.size() && records[i] <= 1300 + 256; ++i)
+            smallBytes += records[i];
+        QVERIFY2(smallBytes >= 60000 && smallBytes <= 70000, qPrintable(QString::number(smallBytes)));
+        QVERIFY(i < records.size());
+        QVERIFY2(records[i + 1] > 16000, qPrintable(QString::number(records[i + 1])));
     }
 
     void keylogGetsSecrets()
