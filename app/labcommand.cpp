@@ -1,11 +1,9 @@
 #include "labcommand.h"
 
 #include "lab/labjson.h"
+#include "lab/folderlab.h"
 #include "lab/labrunner.h"
-#include "net/server.h"
 #include "selfsigned.h"
-#include "site/staticsite.h"
-#include "tls/tlscontext.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -108,36 +106,13 @@ int runLabCommand(const QStringList &arguments)
         pagePath.insert(pagePath.begin(), '/');
     options.load.page = pagePath;
 
-    // The server: the folder as `h2scope FOLDER` would serve it, push rules on.
-    site::SiteOptions siteOptions;
-    siteOptions.root = QFileInfo(positional.front()).absoluteFilePath().toStdString();
-    auto site = site::StaticSite::create(siteOptions);
-    if (!site)
-        return failure(site.error().message);
     auto pem = certs::makeSelfSigned();
     if (!pem)
         return failure(pem.error().message);
-    tls::TlsOptions tlsOptions;
-    tlsOptions.certPem = pem->certPem;
-    tlsOptions.keyPem = pem->keyPem;
-    auto tlsContext = tls::TlsContext::create(tlsOptions);
-    if (!tlsContext)
-        return failure(tlsContext.error().message);
-    net::ServerOptions serverOptions;
-    serverOptions.host = "127.0.0.1";
-    serverOptions.port = 0;
-    serverOptions.workers = 1;
-    serverOptions.tls = *tlsContext;
-    net::Server server(serverOptions, **site, nullptr);
-    if (auto started = server.start(); !started)
-        return failure(started.error().message);
-
-    options.load.host = "127.0.0.1";
-    options.load.port = server.port();
     std::fprintf(stderr, "h2scope lab: %s on %s, %u run(s) per mode...\n", pagePath.c_str(),
                  lab::describeProfile(options.load.network).c_str(), options.runs);
-    auto report = lab::LabRunner::run(options);
-    server.stop(std::chrono::milliseconds(500));
+    auto report = lab::runAgainstFolder(QFileInfo(positional.front()).absoluteFilePath().toStdString(), pem->certPem,
+                                        pem->keyPem, options);
     if (!report)
         return failure(report.error().message);
 

@@ -3,11 +3,9 @@
 #include "labwaterfall.h"
 
 #include "lab/labjson.h"
+#include "lab/folderlab.h"
 #include "lab/labrunner.h"
-#include "net/server.h"
 #include "selfsigned.h"
-#include "site/staticsite.h"
-#include "tls/tlscontext.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -56,41 +54,14 @@ QString bytesShort(std::uint64_t bytes)
     return QStringLiteral("%1 MiB").arg(static_cast<double>(bytes) / (1024.0 * 1024.0), 0, 'f', 2);
 }
 
-// The folder served as `h2scope lab` serves it (push rules on), on an
-// ephemeral loopback port, for the length of one lab. Runs on the worker.
+// The lab against the folder, with a throwaway certificate. Runs on the worker.
 Result<lab::LabReport> serveAndRun(const std::string &root, lab::LabOptions options,
                                    const lab::LabRunner::Progress &progress)
 {
-    site::SiteOptions siteOptions;
-    siteOptions.root = root;
-    // The lab measures the page as it would be deployed, not with the
-    // development server's live reload script in it.
-    siteOptions.liveReload = false;
-    auto site = site::StaticSite::create(siteOptions);
-    if (!site)
-        return site.error();
     auto pem = certs::makeSelfSigned();
     if (!pem)
         return pem.error();
-    tls::TlsOptions tlsOptions;
-    tlsOptions.certPem = pem->certPem;
-    tlsOptions.keyPem = pem->keyPem;
-    auto tlsContext = tls::TlsContext::create(tlsOptions);
-    if (!tlsContext)
-        return tlsContext.error();
-    net::ServerOptions serverOptions;
-    serverOptions.host = "127.0.0.1";
-    serverOptions.port = 0;
-    serverOptions.workers = 1;
-    serverOptions.tls = *tlsContext;
-    net::Server server(serverOptions, **site, nullptr);
-    if (auto started = server.start(); !started)
-        return started.error();
-    options.load.host = "127.0.0.1";
-    options.load.port = server.port();
-    auto report = lab::LabRunner::run(options, progress);
-    server.stop(std::chrono::milliseconds(500));
-    return report;
+    return lab::runAgainstFolder(root, pem->certPem, pem->keyPem, std::move(options), progress);
 }
 
 } // namespace
