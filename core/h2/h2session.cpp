@@ -109,8 +109,10 @@ void fillMeaning(FrameEvent &ev, const nghttp2_frame *frame)
 // Pseudo-headers first, as the inspector shows them.
 void pseudoFirst(HeaderList &headers)
 {
-    std::stable_partition(headers.begin(), headers.end(),
-                          [](const Header &h) { return !h.name.empty() && h.name[0] == ':'; });
+    const auto isPseudo = [](const Header &h) { return !h.name.empty() && h.name[0] == ':'; };
+    // Valid blocks already are (RFC 9113 §8.3); stable_partition may allocate, so only reorder when needed.
+    if (!std::is_partitioned(headers.begin(), headers.end(), isPseudo))
+        std::stable_partition(headers.begin(), headers.end(), isPseudo);
 }
 
 } // namespace
