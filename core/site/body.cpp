@@ -1,16 +1,76 @@
 #include "body.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <unistd.h>
 
 namespace h2scope::site {
+
+namespace {
+
+std::atomic<std::size_t> g_snapshotBytes{0};
+
+bool sameVersion(const struct stat &a, const struct stat &b) noexcept
+{
+    return a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_size == b.st_size
+        && a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec
+        && a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+}
+
+} // namespace
+
+// One version of a file's bytes, charged to the process-wide budget for as
+// long as anything (the handle, a body being sent) holds it.
+struct FileHandle::Snapshot {
+    struct stat version {};
+    std::shared_ptr<const std::string> bytes;
+};
 
 FileHandle::~FileHandle()
 {
     if (m_fd >= 0)
         ::close(m_fd);
+}
+
+std::shared_ptr<const std::string> FileHandle::snapshot(const struct stat &st, std::size_t maxBytes) const
+{
+    if (st.st_size < 0 || static_cast<std::uint64_t>(st.st_size) > maxBytes)
+        return nullptr;
+    if (std::time(nullptr) - st.st_mtim.tv_sec < kSnapshotSettleSeconds)
+        return nullptr;
+    const auto size = static_cast<std::size_t>(st.st_size);
+    {
+        std::lock_guard lock(m_snapshotMutex);
+        if (m_snapshot && sameVersion(m_snapshot->version, st))
+            return m_snapshot->bytes;
+    }
+    if (g_snapshotBytes.fetch_add(size, std::memory_order_relaxed) + size > kSnapshotBudget) {
+        g_snapshotBytes.fetch_sub(size, std::memory_order_relaxed);
+        return nullptr;
+    }
+    // The bytes give the budget back when the last body holding them is done.
+    std::shared_ptr<std::string> bytes(new std::string(size, '\0'), [size](std::string *p) {
+        g_snapshotBytes.fetch_sub(size, std::memory_order_relaxed);
+        delete p;
+    });
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::pread(m_fd, bytes->data() + done, size - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return nullptr; // shrinking under us: the caller streams and reports it
+        done += static_cast<std::size_t>(n);
+    }
+    auto fresh = std::make_shared<Snapshot>();
+    fresh->version = st;
+    fresh->bytes = bytes;
+    std::lock_guard lock(m_snapshotMutex);
+    m_snapshot = std::move(fresh);
+    return bytes;
 }
 
 Body Body::fromString(std::string bytes)
@@ -24,6 +84,20 @@ Body Body::fromFile(std::shared_ptr<const FileHandle> file, std::uint64_t offset
 {
     Body b;
     b.appendFile(std::move(file), offset, length);
+    return b;
+}
+
+Body Body::fromShared(std::shared_ptr<const std::string> bytes, std::uint64_t offset, std::uint64_t length)
+{
+    Body b;
+    if (length == 0 || !bytes)
+        return b;
+    b.m_size = length;
+    Segment s;
+    s.shared = std::move(bytes);
+    s.offset = offset;
+    s.length = length;
+    b.m_segments.push_back(std::move(s));
     return b;
 }
 
@@ -43,7 +117,7 @@ void Body::appendFile(std::shared_ptr<const FileHandle> file, std::uint64_t offs
     if (length == 0)
         return;
     m_size += length;
-    m_segments.push_back(Segment{{}, std::move(file), offset, length});
+    m_segments.push_back(Segment{{}, std::move(file), {}, offset, length});
 }
 
 Result<std::size_t> Body::read(std::uint8_t *buf, std::size_t max)
@@ -53,7 +127,9 @@ Result<std::size_t> Body::read(std::uint8_t *buf, std::size_t max)
         const Segment &seg = m_segments[m_index];
         const std::uint64_t left = seg.length - m_segmentPos;
         const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, max - written));
-        if (!seg.file) {
+        if (seg.shared) {
+            std::memcpy(buf + written, seg.shared->data() + seg.offset + m_segmentPos, want);
+        } else if (!seg.file) {
             std::memcpy(buf + written, seg.literal.data() + m_segmentPos, want);
         } else {
             ssize_t n;

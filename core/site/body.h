@@ -8,7 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 namespace h2scope::site {
@@ -23,15 +25,35 @@ public:
 
     int fd() const noexcept { return m_fd; }
 
+    // The whole file in memory, for small files sent again and again: read
+    // once per version of the file (`st`, what fstat() of this descriptor
+    // said, names the version: inode, size, modification and change times)
+    // and shared by every response that sends it. Null when the file is over
+    // `maxBytes`, when all snapshots together would pass kSnapshotBudget, when
+    // it was modified in the last kSnapshotSettleSeconds (file times tick
+    // coarsely, so a same-size rewrite within one tick would look like the
+    // same version; such a file is read afresh each time), or when the read
+    // came up short (the file is changing; stream it instead).
+    std::shared_ptr<const std::string> snapshot(const struct stat &st, std::size_t maxBytes) const;
+
+    // Bytes all snapshots may hold at once, process-wide.
+    static constexpr std::size_t kSnapshotBudget = 64u << 20;
+    static constexpr long kSnapshotSettleSeconds = 2;
+
 private:
+    struct Snapshot;
+
     int m_fd = -1;
+    mutable std::mutex m_snapshotMutex;
+    mutable std::shared_ptr<const Snapshot> m_snapshot;
 };
 
 class Body final {
 public:
     struct Segment {
-        std::string literal;                     // used when file is null
+        std::string literal;                     // used when file and shared are null
         std::shared_ptr<const FileHandle> file;  // else: [offset, offset+length) of this file
+        std::shared_ptr<const std::string> shared; // or of these bytes (a file snapshot)
         std::uint64_t offset = 0;
         std::uint64_t length = 0;                // for literals: literal.size()
     };
@@ -39,6 +61,8 @@ public:
     Body() = default;
     static Body fromString(std::string bytes);
     static Body fromFile(std::shared_ptr<const FileHandle> file, std::uint64_t offset, std::uint64_t length);
+    // [offset, offset+length) of bytes shared with other bodies (a snapshot).
+    static Body fromShared(std::shared_ptr<const std::string> bytes, std::uint64_t offset, std::uint64_t length);
 
     void appendLiteral(std::string bytes);
     void appendFile(std::shared_ptr<const FileHandle> file, std::uint64_t offset, std::uint64_t length);

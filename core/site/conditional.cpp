@@ -3,6 +3,7 @@
 
 #include "httpdate.h"
 
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 
@@ -58,11 +59,22 @@ bool hasMethod(std::string_view method, std::string_view a, std::string_view b)
 std::string makeStrongEtag(std::uint64_t inode, std::uint64_t size, std::int64_t mtimeSeconds,
                            std::int64_t mtimeNanoseconds, std::string_view variant)
 {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%" PRIx64 "-%" PRIx64 "-%" PRIx64 ".%" PRIx64, inode, size,
-                  static_cast<std::uint64_t>(mtimeSeconds), static_cast<std::uint64_t>(mtimeNanoseconds));
-    std::string tag = "\"";
-    tag += buf;
+    // "inode-size-seconds.nanoseconds" in hex, by hand: this runs for every
+    // file response.
+    std::string tag;
+    tag.reserve(2 + 4 * 17 + 1 + variant.size());
+    tag += '"';
+    const auto appendHex = [&tag](std::uint64_t v, char after) {
+        char buf[16];
+        const auto end = std::to_chars(buf, buf + sizeof buf, v, 16).ptr;
+        tag.append(buf, end);
+        if (after)
+            tag += after;
+    };
+    appendHex(inode, '-');
+    appendHex(size, '-');
+    appendHex(static_cast<std::uint64_t>(mtimeSeconds), '.');
+    appendHex(static_cast<std::uint64_t>(mtimeNanoseconds), 0);
     if (!variant.empty()) {
         tag += '-';
         tag += variant;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 
 namespace h2scope::site {
 
@@ -220,6 +221,30 @@ std::string formatHttpDate(std::int64_t unixSeconds)
     const Civil civil = civilFromDays(days);
     // 1970-01-01 was a Thursday (index 4).
     const auto weekday = static_cast<std::size_t>(((days % 7) + 11) % 7);
+    if (civil.year >= 0 && civil.year <= 9999) {
+        // The common case by hand ("Sun, 06 Nov 1994 08:49:37 GMT"): every
+        // file response carries one.
+        const auto two = [](char *at, unsigned v) {
+            at[0] = static_cast<char>('0' + v / 10 % 10);
+            at[1] = static_cast<char>('0' + v % 10);
+        };
+        std::string out(29, ' ');
+        char *p = out.data();
+        std::memcpy(p, kDays[weekday].data(), 3);
+        p[3] = ',';
+        two(p + 5, static_cast<unsigned>(civil.day));
+        std::memcpy(p + 8, kMonths[civil.month - 1].data(), 3);
+        const auto year = static_cast<unsigned>(civil.year);
+        two(p + 12, year / 100);
+        two(p + 14, year % 100);
+        two(p + 17, static_cast<unsigned>(secondsOfDay / 3600));
+        p[19] = ':';
+        two(p + 20, static_cast<unsigned>(secondsOfDay / 60 % 60));
+        p[22] = ':';
+        two(p + 23, static_cast<unsigned>(secondsOfDay % 60));
+        std::memcpy(p + 26, "GMT", 3);
+        return out;
+    }
     char buf[64];
     std::snprintf(buf, sizeof buf, "%s, %02u %s %04lld %02u:%02u:%02u GMT", kDays[weekday].data(), civil.day,
                   kMonths[civil.month - 1].data(), static_cast<long long>(civil.year),

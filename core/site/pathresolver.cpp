@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -87,6 +88,35 @@ struct FreeDeleter {
 
 } // namespace
 
+namespace {
+
+std::atomic<std::uint64_t> g_lastScopeId{0};
+thread_local std::uint64_t t_scopeId = 0;
+
+// Lets the cache find a std::string key from a std::string_view without
+// building a string for every lookup.
+struct PathHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view path) const noexcept { return std::hash<std::string_view>{}(path); }
+};
+
+} // namespace
+
+FreshnessScope::FreshnessScope() noexcept : m_outer(t_scopeId)
+{
+    t_scopeId = g_lastScopeId.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+FreshnessScope::~FreshnessScope()
+{
+    t_scopeId = m_outer;
+}
+
+std::uint64_t FreshnessScope::current() noexcept
+{
+    return t_scopeId;
+}
+
 // Recent lookups, sharded so that I/O threads rarely wait on each other.
 struct PathResolver::Cache {
     static constexpr std::size_t kShards = 16;
@@ -95,10 +125,11 @@ struct PathResolver::Cache {
     struct Entry {
         ResolvedPath resolved;
         std::int64_t atNs = 0;
+        std::uint64_t checkedIn = 0; // the FreshnessScope that last fstat()ed it
     };
     struct Shard {
         std::mutex mutex;
-        std::unordered_map<std::string, Entry> entries;
+        std::unordered_map<std::string, Entry, PathHash, std::equal_to<>> entries;
     };
     std::array<Shard, kShards> shards;
 
@@ -233,21 +264,30 @@ ResolvedPath PathResolver::resolve(std::string_view path, bool cacheMisses) cons
 {
     Cache::Shard &shard = m_cache->shardFor(path);
     const std::int64_t now = Cache::now();
+    const std::uint64_t scope = FreshnessScope::current();
     std::optional<ResolvedPath> hit;
     {
         std::lock_guard lock(shard.mutex);
-        auto it = shard.entries.find(std::string(path));
-        if (it != shard.entries.end() && now - it->second.atNs < Cache::kTtlNs)
+        auto it = shard.entries.find(path);
+        if (it != shard.entries.end() && now - it->second.atNs < Cache::kTtlNs) {
+            // A folder, a cached miss, or a file already checked in this scope.
+            if (!it->second.resolved.file || (scope != 0 && it->second.checkedIn == scope))
+                return it->second.resolved;
             hit = it->second.resolved;
+        }
     }
     if (hit) {
-        if (!hit->file)
-            return *hit; // a folder, or a cached miss
         // The descriptor shows edits at once; a file that was deleted or
         // replaced (save-and-rename) has no links left: look it up again.
         struct stat st {};
         if (::fstat(hit->file->fd(), &st) == 0 && st.st_nlink > 0) {
             hit->stat = st;
+            std::lock_guard lock(shard.mutex);
+            auto it = shard.entries.find(path);
+            if (it != shard.entries.end() && it->second.resolved.file == hit->file) {
+                it->second.resolved.stat = st;
+                it->second.checkedIn = scope;
+            }
             return *hit;
         }
     }
@@ -256,7 +296,8 @@ ResolvedPath PathResolver::resolve(std::string_view path, bool cacheMisses) cons
         std::lock_guard lock(shard.mutex);
         if (shard.entries.size() >= Cache::kMaxPerShard)
             shard.entries.clear();
-        shard.entries[std::string(path)] = Cache::Entry{fresh, now};
+        // A fresh lookup opened and fstat()ed the file: it counts as checked.
+        shard.entries.insert_or_assign(std::string(path), Cache::Entry{fresh, now, scope});
     }
     return fresh;
 }

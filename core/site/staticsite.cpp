@@ -61,6 +61,19 @@ std::shared_ptr<const FileHandle> openRegularFile(const ResolvedPath &resolved, 
     return openRegularFile(resolved.realPath, st);
 }
 
+// Files up to this size are sent from a shared in-memory snapshot (see
+// FileHandle::snapshot()); larger ones are streamed from the descriptor.
+constexpr std::size_t kMaxSnapshotFile = 256 * 1024;
+
+// [offset, offset+length) of the file whose fstat() gave `st`.
+Body fileBody(std::shared_ptr<const FileHandle> file, const struct stat &st, std::uint64_t offset,
+              std::uint64_t length)
+{
+    if (std::shared_ptr<const std::string> bytes = file->snapshot(st, kMaxSnapshotFile))
+        return Body::fromShared(std::move(bytes), offset, length);
+    return Body::fromFile(std::move(file), offset, length);
+}
+
 // Adds the `_headers` headers: a header the site already set is replaced
 // (the user asked for their value), except Vary, which is merged so the
 // precompression negotiation stays announced. Content-Type only replaces the
@@ -413,7 +426,7 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
                 response.headers.push_back({"content-type", contentType});
                 response.headers.push_back({"content-range", contentRangeValue(plan.front(), length)});
                 addRepresentationHeaders(response);
-                setBody(response, Body::fromFile(file, plan.front().first, plan.front().length()));
+                setBody(response, fileBody(file, st, plan.front().first, plan.front().length()));
                 return response;
             } else {
                 const std::string boundary = makeMultipartBoundary();
@@ -429,7 +442,7 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     response.status = 200;
     response.headers.push_back({"content-type", contentType});
     addRepresentationHeaders(response);
-    setBody(response, Body::fromFile(std::move(file), 0, length));
+    setBody(response, fileBody(std::move(file), st, 0, length));
     // Only a full 200 to GET: a 206 is a resumed download or media seek, not
     // a page load that would use the pushes; a 304 means the client has it all.
     if (request.method == "GET")

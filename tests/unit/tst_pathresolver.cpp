@@ -23,6 +23,17 @@ void writeFile(const std::string &path, const std::string &content)
     ::close(fd);
 }
 
+// Moves a file's modification time a minute back, as for a file that was
+// saved a while ago (snapshots are only taken of settled files).
+void settle(const std::string &path)
+{
+    struct stat st {};
+    QCOMPARE(::stat(path.c_str(), &st), 0);
+    timespec times[2] = {st.st_atim, st.st_mtim};
+    times[1].tv_sec -= 60;
+    QCOMPARE(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+}
+
 std::string realPathOf(const QString &path)
 {
     char buf[PATH_MAX];
@@ -52,6 +63,8 @@ private slots:
     void isWithinComparesComponents();
     void encodesPaths();
     void cachedLookupsSeeChanges();
+    void freshnessScopeChecksOncePerScope();
+    void snapshotsFollowTheFileVersion();
 
 private:
     QTemporaryDir m_tmp;
@@ -352,6 +365,89 @@ void TestPathResolver::cachedLookupsSeeChanges()
     writeFile(m_root + "/new.txt", "new");
     QVERIFY(resolver.resolve("/new.txt").ok());
     QCOMPARE(::unlink((m_root + "/new.txt").c_str()), 0);
+}
+
+void TestPathResolver::freshnessScopeChecksOncePerScope()
+{
+    const PathResolver resolver(m_root, {});
+    const std::string file = m_root + "/scoped.txt";
+    writeFile(file, "one");
+    QCOMPARE(FreshnessScope::current(), std::uint64_t(0));
+    {
+        const FreshnessScope scope;
+        const std::uint64_t id = FreshnessScope::current();
+        QVERIFY(id != 0);
+        QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(3));
+        // The requests of one batch see the folder in one state.
+        writeFile(file, "three");
+        QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(3));
+        {
+            const FreshnessScope inner; // a nested scope checks afresh
+            QVERIFY(FreshnessScope::current() != id);
+            QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(5));
+        }
+        QCOMPARE(FreshnessScope::current(), id);
+    }
+    QCOMPARE(FreshnessScope::current(), std::uint64_t(0));
+    // The next batch sees the edit, and outside any scope every lookup checks.
+    writeFile(file, "seven!!");
+    {
+        const FreshnessScope next;
+        QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(7));
+    }
+    writeFile(file, "x");
+    QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(1));
+    writeFile(file, "xy");
+    QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(2));
+    // A file deleted in a scope that already checked it is still found
+    // there (the descriptor is open), and gone in the next one.
+    {
+        const FreshnessScope scope;
+        QVERIFY(resolver.resolve("/scoped.txt").ok());
+        QCOMPARE(::unlink(file.c_str()), 0);
+        QVERIFY(resolver.resolve("/scoped.txt").ok());
+    }
+    const FreshnessScope after;
+    QVERIFY(!resolver.resolve("/scoped.txt").ok());
+}
+
+void TestPathResolver::snapshotsFollowTheFileVersion()
+{
+    const PathResolver resolver(m_root, {});
+    const std::string file = m_root + "/snap.txt";
+    writeFile(file, "first version");
+    ResolvedPath r = resolver.resolve("/snap.txt");
+    QVERIFY(r.ok() && r.file);
+    // Just written: no snapshot yet (it could change again within one tick
+    // of the file clock and keep its size and time).
+    QVERIFY(!r.file->snapshot(r.stat, 1024));
+    settle(file);
+    r = resolver.resolve("/snap.txt");
+    const auto a = r.file->snapshot(r.stat, 1024);
+    QVERIFY(a);
+    QCOMPARE(*a, std::string("first version"));
+    // Same version: the same bytes, shared, not read again.
+    QCOMPARE(r.file->snapshot(r.stat, 1024).get(), a.get());
+    // Over the size limit: none (the caller streams the file).
+    QVERIFY(!r.file->snapshot(r.stat, 4));
+
+    // Edited in place (same descriptor): a new version, new bytes; the old
+    // snapshot stays intact for a response still sending it.
+    writeFile(file, "second, longer version");
+    settle(file);
+    r = resolver.resolve("/snap.txt");
+    const auto b = r.file->snapshot(r.stat, 1024);
+    QVERIFY(b && b.get() != a.get());
+    QCOMPARE(*b, std::string("second, longer version"));
+    QCOMPARE(*a, std::string("first version"));
+
+    // The file shrank after the stat the caller holds: no snapshot, so the
+    // response never claims bytes it cannot send.
+    struct stat stale = r.stat;
+    stale.st_mtim.tv_nsec += 1; // a version the descriptor no longer has
+    writeFile(file, "tiny");
+    QVERIFY(!r.file->snapshot(stale, 1024));
+    QCOMPARE(::unlink(file.c_str()), 0);
 }
 
 QTEST_APPLESS_MAIN(TestPathResolver)
