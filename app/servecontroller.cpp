@@ -228,14 +228,12 @@ void ServeController::drain()
     int total = 0;
     while (taken < perTick) {
         m_batch.clear();
-        const std::size_t n = m_hub->drain(m_batch, std::min<std::size_t>(8192, perTick - taken));
+        // Each worker's queue is in order; interleave them by time.
+        const std::size_t n = m_hub->drainInTimeOrder(m_batch, std::min<std::size_t>(8192, perTick - taken));
         if (n == 0)
             break;
         taken += n;
         total += static_cast<int>(n);
-        // Each worker's queue is in order; interleave them by time.
-        std::stable_sort(m_batch.begin(), m_batch.end(),
-                         [](const inspect::Event &a, const inspect::Event &b) { return a.timeNs < b.timeNs; });
         if (m_options.log != LogMode::None && m_logSink) {
             std::string text;
             for (const inspect::Event &e : m_batch) {

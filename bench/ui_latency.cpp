@@ -132,13 +132,11 @@ int main(int argc, char **argv)
         std::size_t taken = 0;
         while (taken < 20000) {
             batch.clear();
-            const std::size_t n = hub.drain(batch, std::min<std::size_t>(8192, 20000 - taken));
+            const std::size_t n = hub.drainInTimeOrder(batch, std::min<std::size_t>(8192, 20000 - taken));
             if (n == 0)
                 break;
             taken += n;
             total += static_cast<int>(n);
-            std::stable_sort(batch.begin(), batch.end(),
-                             [](const inspect::Event &a, const inspect::Event &b) { return a.timeNs < b.timeNs; });
             store.add(std::move(batch));
         }
         if (total)

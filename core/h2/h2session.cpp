@@ -205,6 +205,16 @@ struct H2Session::Callbacks {
                 it->second->resetAtNs = inspect::nowNs();
                 it->second->resetCode = frame->rst_stream.error_code;
             }
+            // Streams the client opened and cancelled itself: the rapid-reset
+            // pattern. Pushed streams it refuses are the server's doing.
+            if ((frame->hd.stream_id & 1) && !s.takeResetToken() && !s.m_rapidReset) {
+                s.m_rapidReset = true;
+                s.m_closeReason = "the client opened and reset streams faster than "
+                                  + std::to_string(static_cast<int>(kResetBurst)) + " at once and then "
+                                  + std::to_string(static_cast<int>(kResetPerSecond))
+                                  + " a second (rapid reset, CVE-2023-44487)";
+                nghttp2_session_terminate_session(s.m_session, NGHTTP2_ENHANCE_YOUR_CALM);
+            }
             return 0;
         }
         if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA)
@@ -234,6 +244,9 @@ struct H2Session::Callbacks {
             // accepts them (browsers do not): no per-request cost otherwise.
             if (nghttp2_session_get_remote_settings(s.m_session, NGHTTP2_SETTINGS_ENABLE_PUSH) != 0)
                 s.m_requestedPaths.insert(st.request.target);
+            // A GET carries no body: answer as soon as the request is complete.
+            if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) && !st.dispatched)
+                s.dispatch(st);
             if (s.m_events) {
                 inspect::StreamOpened ev;
                 ev.streamId = st.id;
@@ -241,12 +254,18 @@ struct H2Session::Callbacks {
                 ev.scheme = st.request.scheme;
                 ev.authority = st.request.authority;
                 ev.path = st.request.target;
-                ev.headers = st.request.headers;
+                // Once answered, nothing reads the request's fields again
+                // (the method, target and scheme stay): hand them over.
+                if (st.dispatched)
+                    ev.headers = std::move(st.request.headers);
+                else
+                    ev.headers = st.request.headers;
                 // Published after the HEADERS frame that opened the stream.
                 s.m_deferred.push_back(std::move(ev));
             }
+            return 0;
         }
-        // A GET carries no body: answer as soon as the request is complete.
+        // A request with a body is answered when its last DATA frame is in.
         if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) && !st.dispatched)
             s.dispatch(st);
         return 0;
@@ -406,7 +425,11 @@ H2Session::H2Session(site::Handler &handler, inspect::EventPublisher *events, st
     nghttp2_option_new(&opt);
     // nghttp2's own defences, set explicitly so they are visible here:
     // rapid-reset (CVE-2023-44487), CONTINUATION floods, SETTINGS abuse.
-    nghttp2_option_set_stream_reset_rate_limit(opt, 1000, 33);
+    // The session's own rapid-reset check (takeResetToken(), which answers
+    // ENHANCE_YOUR_CALM and says why) acts first; nghttp2's limiter, which
+    // answers INTERNAL_ERROR, stays behind it as a backstop.
+    nghttp2_option_set_stream_reset_rate_limit(opt, 2 * static_cast<std::uint64_t>(kResetBurst),
+                                               2 * static_cast<std::uint64_t>(kResetPerSecond));
     nghttp2_option_set_max_continuations(opt, 8);
     nghttp2_option_set_max_settings(opt, 32);
     nghttp2_option_set_max_outbound_ack(opt, 1000);
@@ -724,6 +747,20 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
         nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, st.id, NGHTTP2_INTERNAL_ERROR);
         return false;
     }
+    return true;
+}
+
+bool H2Session::takeResetToken()
+{
+    const auto now = std::chrono::steady_clock::now();
+    if (m_resetRefilled != std::chrono::steady_clock::time_point{}) {
+        const double seconds = std::chrono::duration<double>(now - m_resetRefilled).count();
+        m_resetTokens = std::min(kResetBurst, m_resetTokens + seconds * kResetPerSecond);
+    }
+    m_resetRefilled = now;
+    if (m_resetTokens < 1)
+        return false;
+    m_resetTokens -= 1;
     return true;
 }
 

@@ -98,6 +98,16 @@ private:
     std::string m_pending;                           // mem_send output beyond the last budget
     std::size_t m_pendingOffset = 0;
 
+    // Rapid reset (CVE-2023-44487): a bucket of kResetBurst RST_STREAMs from
+    // the client, refilled at kResetPerSecond; when empty the connection is
+    // closed with GOAWAY ENHANCE_YOUR_CALM and a reason that says so.
+    static constexpr double kResetBurst = 1000;
+    static constexpr double kResetPerSecond = 33;
+    bool takeResetToken();
+    double m_resetTokens = kResetBurst;
+    std::chrono::steady_clock::time_point m_resetRefilled{};
+    bool m_rapidReset = false;
+
     bool m_fatal = false;
     bool m_shutdown = false;
     bool m_peerClosed = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <string>
 
 namespace h2scope::inspect {
@@ -102,11 +103,21 @@ std::size_t CaptureStore::estimateBytes(const Event &event) noexcept
 void CaptureStore::add(std::vector<Event> &&batch)
 {
     for (Event &e : batch)
-        add(std::move(e));
+        insert(std::move(e));
+    const std::size_t added = batch.size();
     batch.clear();
+    if (m_used > m_budget)
+        enforceBudget(std::max(m_evictionSlice, 2 * added));
 }
 
 void CaptureStore::add(Event &&event)
+{
+    insert(std::move(event));
+    if (m_used > m_budget)
+        enforceBudget(std::max<std::size_t>(m_evictionSlice, 2));
+}
+
+void CaptureStore::insert(Event &&event)
 {
     Connection &conn = connectionFor(event);
     account(conn, event);
@@ -142,9 +153,6 @@ void CaptureStore::add(Event &&event)
     conn.seqs.push_back(seq);
     ++m_storedEvents;
     ++m_addedEvents;
-
-    if (m_used > m_budget)
-        enforceBudget();
 }
 
 CaptureStore::Connection &CaptureStore::connectionFor(const Event &event)
@@ -234,15 +242,33 @@ void CaptureStore::account(Connection &conn, const Event &event)
         event.data);
 }
 
-void CaptureStore::enforceBudget()
+void CaptureStore::enforceBudget(std::size_t maxEvents)
 {
-    while (m_used > m_budget) {
+    std::size_t left = maxEvents;
+    while (m_used > m_budget && left > 0) {
         if (!m_closedOrder.empty()) {
-            evictConnection(m_closedOrder.begin()->second);
+            const std::uint64_t id = m_closedOrder.begin()->second;
+            Connection &conn = m_connections.at(id);
+            if (conn.events.size() <= left) {
+                left -= std::max<std::size_t>(conn.events.size(), 1);
+                evictConnection(id);
+            } else {
+                left -= evictFront(conn, left); // the rest goes in later calls
+            }
             continue;
         }
-        if (!evictOldestOpenEvents())
+        Connection *oldest = nullptr;
+        for (const auto &entry : m_order) {
+            Connection &conn = m_connections.at(entry.second);
+            if (!conn.events.empty()) {
+                oldest = &conn;
+                break;
+            }
+        }
+        if (!oldest)
             break; // nothing left to evict but records of open connections
+        ++m_evictedOpen;
+        left -= evictFront(*oldest, std::min(left, oldest->events.size()));
     }
     trimSeqIndex();
 }
@@ -263,29 +289,45 @@ void CaptureStore::evictConnection(std::uint64_t id)
     m_connections.erase(it);
 }
 
-bool CaptureStore::evictOldestOpenEvents()
+std::size_t CaptureStore::evictFront(Connection &conn, std::size_t count)
 {
-    for (const auto &[openedNs, id] : m_order) {
-        Connection &conn = m_connections.at(id);
-        if (conn.events.empty())
-            continue;
-        std::size_t bytes = 0;
-        for (const Event &e : conn.events)
-            bytes += estimateBytes(e) + indexBytesPerEvent;
-        ++m_evictedOpen;
-        m_evictedEvents += conn.events.size();
-        m_evictedBytes += bytes;
-        m_storedEvents -= conn.events.size();
-        m_used -= std::min(m_used, bytes);
-        conn.info.memoryBytes -= std::min(conn.info.memoryBytes, bytes);
-        conn.info.evictedEvents += conn.events.size();
+    count = std::min(count, conn.events.size());
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i < count; ++i)
+        bytes += estimateBytes(conn.events[i]) + indexBytesPerEvent;
+    const auto n = static_cast<std::ptrdiff_t>(count);
+    conn.events.erase(conn.events.begin(), conn.events.begin() + n);
+    conn.seqs.erase(conn.seqs.begin(), conn.seqs.begin() + n);
+    if (conn.events.empty()) {
         // Release the memory, not just the elements.
         std::deque<Event>().swap(conn.events);
-        std::vector<std::uint64_t>().swap(conn.seqs);
-        conn.streams.clear();
-        return true;
+        std::deque<std::uint64_t>().swap(conn.seqs);
     }
-    return false;
+    m_evictedEvents += count;
+    m_evictedBytes += bytes;
+    m_storedEvents -= count;
+    m_used -= std::min(m_used, bytes);
+    ConnectionInfo &info = conn.info;
+    info.memoryBytes -= std::min(info.memoryBytes, bytes);
+    info.evictedEvents += count;
+
+    // Streams whose events are all gone leave the index. Stream ids mostly
+    // grow with time, so the gone ones sit at the front: stop after a run of
+    // survivors rather than walking every stream of a long connection.
+    const std::size_t first = static_cast<std::size_t>(info.evictedEvents);
+    std::size_t survivors = 0;
+    for (auto it = conn.streams.begin(); it != conn.streams.end() && survivors < 64;) {
+        std::vector<std::size_t> &indices = it->second;
+        if (indices.empty() || indices.back() < first) {
+            it = conn.streams.erase(it);
+            continue;
+        }
+        if (indices.front() < first)
+            indices.erase(indices.begin(), std::lower_bound(indices.begin(), indices.end(), first));
+        ++survivors;
+        ++it;
+    }
+    return count;
 }
 
 void CaptureStore::trimSeqIndex()
@@ -316,7 +358,7 @@ void CaptureStore::setBudget(std::size_t budgetBytes)
 {
     m_budget = budgetBytes;
     if (m_used > m_budget)
-        enforceBudget();
+        enforceBudget(std::numeric_limits<std::size_t>::max());
 }
 
 std::vector<std::uint64_t> CaptureStore::connectionIds() const

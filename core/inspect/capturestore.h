@@ -11,9 +11,18 @@
 //
 // When memoryUsed() exceeds budget() the store evicts, in this order:
 //   1. the closed connection that opened first, whole (record and events);
-//   2. only when no closed connection is left: all stored events of the open
+//   2. only when no closed connection is left: the stored events of the open
 //      connection that opened first; its record and counters stay, and
 //      ConnectionInfo::evictedEvents says how many of its events are gone.
+// Eviction work is bounded per call, so that the thread that owns the store
+// (the GUI) never stalls on freeing a huge connection at once: one add()
+// evicts at most max(evictionSlice(), 2 x the events it added). A connection
+// bigger than that loses its oldest events slice by slice (its logical
+// indices then start later, exactly as for rule 2) and goes whole, record
+// included, once the last slice is gone. Usage may therefore exceed the
+// budget by about one batch for a moment; it comes back under it because
+// every add() evicts at least twice what it brought. setBudget() and
+// clear() are explicit user actions and finish at once.
 // Memory is an estimate: sizeof plus the heap capacity of strings and vectors
 // plus index overhead. Bodies are never stored (events carry sizes only).
 //
@@ -32,7 +41,6 @@
 #include <set>
 #include <unordered_map>
 #include <utility>
-#include <deque>
 #include <vector>
 
 namespace h2scope::inspect {
@@ -76,8 +84,13 @@ public:
     // numbers keep counting so stale indices held by views never alias.
     void clear();
 
-    // Budget in bytes; lowering it evicts immediately.
+    // Budget in bytes; lowering it evicts immediately, all that is needed.
     void setBudget(std::size_t budgetBytes);
+
+    // The least number of events one add() may evict (see above).
+    static constexpr std::size_t kDefaultEvictionSlice = 16384;
+    void setEvictionSlice(std::size_t events) noexcept { m_evictionSlice = events > 0 ? events : 1; }
+    std::size_t evictionSlice() const noexcept { return m_evictionSlice; }
     std::size_t budget() const noexcept { return m_budget; }
     std::size_t memoryUsed() const noexcept { return m_used; }
 
@@ -132,7 +145,7 @@ private:
     struct Connection {
         ConnectionInfo info;
         std::deque<Event> events;          // logical index = info.evictedEvents + position; a deque never moves what it holds
-        std::vector<std::uint64_t> seqs;   // parallel to events, ascending
+        std::deque<std::uint64_t> seqs;    // parallel to events, ascending
         std::map<std::int32_t, std::vector<std::size_t>> streams;
     };
 
@@ -140,13 +153,15 @@ private:
     void account(Connection &conn, const Event &event);
     void charge(ConnectionInfo &info, std::size_t bytes) noexcept;
     void release(ConnectionInfo &info, std::size_t bytes) noexcept;
-    void enforceBudget();
+    void insert(Event &&event);
+    void enforceBudget(std::size_t maxEvents);
     void evictConnection(std::uint64_t id);
-    bool evictOldestOpenEvents();
+    std::size_t evictFront(Connection &conn, std::size_t count);
     void trimSeqIndex();
     const Connection *find(std::uint64_t id) const;
 
     std::size_t m_budget;
+    std::size_t m_evictionSlice = kDefaultEvictionSlice;
     std::size_t m_used = 0;
     std::size_t m_storedEvents = 0;
     std::uint64_t m_addedEvents = 0;

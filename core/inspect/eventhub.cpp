@@ -127,6 +127,29 @@ std::size_t EventHub::drain(std::vector<Event> &out, std::size_t max)
     return taken;
 }
 
+std::size_t EventHub::drainInTimeOrder(std::vector<Event> &out, std::size_t max)
+{
+    const std::size_t first = out.size();
+    const std::size_t n = drain(out, max);
+    const auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);
+    const auto earlier = [](const Event &a, const Event &b) { return a.timeNs < b.timeNs; };
+    if (std::is_sorted(begin, out.end(), earlier))
+        return n;
+    // Order small (time, position) keys, then move each event once, rather
+    // than letting a sort move whole events around many times.
+    std::vector<std::pair<std::uint64_t, std::size_t>> keys;
+    keys.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+        keys.emplace_back(out[first + i].timeNs, first + i);
+    std::sort(keys.begin(), keys.end()); // position breaks ties: stable
+    std::vector<Event> ordered;
+    ordered.reserve(n);
+    for (const auto &key : keys)
+        ordered.push_back(std::move(out[key.second]));
+    std::move(ordered.begin(), ordered.end(), begin);
+    return n;
+}
+
 void EventHub::setEnabled(bool on) noexcept
 {
     m_enabled.store(on, std::memory_order_relaxed);

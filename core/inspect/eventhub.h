@@ -54,6 +54,11 @@ public:
     // Consumer thread only.
     std::size_t drain(std::vector<Event> &out, std::size_t max);
 
+    // drain(), then the events just appended put in time order (stable: equal
+    // times keep their order), which interleaves the producers. Free when
+    // they already are in order (one busy worker): only a check.
+    std::size_t drainInTimeOrder(std::vector<Event> &out, std::size_t max);
+
     // Capture switch. I/O code checks enabled() before building an event at
     // all, so "capture off" costs one relaxed atomic load per would-be event.
     // publish() itself does not look at it: an event built just before the

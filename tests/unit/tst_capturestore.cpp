@@ -59,6 +59,7 @@ private slots:
     void countersAndSequenceNumbers();
     void evictsOldestClosedConnectionFirst();
     void evictsOpenConnectionEventsOnlyWhenNoClosedOneLeft();
+    void evictsABigConnectionSliceBySlice();
     void setBudgetAndClear();
     void estimateCountsHeap();
 };
@@ -244,6 +245,73 @@ void TestCaptureStore::evictsOpenConnectionEventsOnlyWhenNoClosedOneLeft()
     QCOMPARE(store.eventCount(1), std::size_t(12));
     QCOMPARE(store.event(1, 11)->timeNs, std::uint64_t(200));
     QCOMPARE(store.connection(1)->counters.events, std::uint64_t(12));
+}
+
+void TestCaptureStore::evictsABigConnectionSliceBySlice()
+{
+    // Connection 1: 40 bulky frames on streams 1..40, then closed.
+    const auto fillOne = [](CaptureStore &store) {
+        store.add(opened(1, 0));
+        for (int i = 0; i < 40; ++i) {
+            Event e = bulky(1, 1 + i);
+            std::get<FrameEvent>(e.data).streamId = 1 + i;
+            store.add(std::move(e));
+        }
+        store.add(closed(1, 100));
+    };
+    CaptureStore probe;
+    fillOne(probe);
+    const std::size_t whole = probe.memoryUsed();
+
+    CaptureStore store(whole + whole / 4);
+    store.setEvictionSlice(8);
+    QCOMPARE(store.evictionSlice(), std::size_t(8));
+    fillOne(store);
+    QCOMPARE(store.streamIds(1).size(), std::size_t(40));
+
+    // Connection 2 brings one event bigger than the whole budget: this add()
+    // may evict max(8, 2) = 8 events, no more, and the store stays over.
+    Event big = bulky(2, 200);
+    std::get<FrameEvent>(big.data).headers.push_back({"x-more", std::string(whole * 2, 'y')});
+    store.add(opened(2, 199));
+    QCOMPARE(store.evictedEvents(), std::uint64_t(0));
+    store.add(std::move(big));
+    QCOMPARE(store.evictedEvents(), std::uint64_t(8));
+    QCOMPARE(store.evictedConnections(), std::uint64_t(0));
+    const ConnectionInfo *one = store.connection(1);
+    QVERIFY2(one, "a connection bigger than a slice keeps its record until its last slice goes");
+    QCOMPARE(one->evictedEvents, std::uint64_t(8));
+    QCOMPARE(store.firstEventIndex(1), std::size_t(8));
+    QVERIFY(store.event(1, 7) == nullptr);
+    QCOMPARE(store.event(1, 8)->timeNs, std::uint64_t(8));
+    QCOMPARE(store.eventCount(1), std::size_t(42));
+    // Streams whose events are all gone left the index; the rest stayed.
+    const std::vector<std::int32_t> streams = store.streamIds(1);
+    QVERIFY(!streams.empty());
+    QCOMPARE(streams.front(), std::int32_t(8));
+    QCOMPARE(streams.size(), std::size_t(33));
+    QVERIFY(store.memoryUsed() > store.budget()); // over for a moment
+
+    // Each further add() evicts 8 more, until connection 1 goes whole (34
+    // events left: four slices of 8, then the last 2 with the record), and
+    // then the open connection 2's oldest events, back under the budget.
+    int adds = 0;
+    while (store.connection(1) && adds < 20) {
+        store.add(frame(2, 300 + adds, Direction::In, 0x08, 0));
+        ++adds;
+    }
+    QCOMPARE(adds, 5);
+    QVERIFY(store.connection(1) == nullptr);
+    QVERIFY(store.streamIds(1).empty());
+    QCOMPARE(store.evictedConnections(), std::uint64_t(1));
+    QVERIFY(store.evictedOpenConnections() >= 1);
+    QVERIFY(store.memoryUsed() <= store.budget());
+    QVERIFY(store.connection(2) != nullptr);
+    QVERIFY(store.firstEventIndex(2) >= 2); // its open and the big frame went
+
+    // setBudget() finishes at once, whatever the slice.
+    store.setBudget(store.connection(2)->memoryBytes / 2);
+    QVERIFY(store.memoryUsed() <= store.budget() || store.storedEvents() == 0);
 }
 
 void TestCaptureStore::setBudgetAndClear()

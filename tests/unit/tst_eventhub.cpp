@@ -31,6 +31,7 @@ private slots:
     void capacityIsRoundedToPowerOfTwo();
     void fullRingDropsAndCounts();
     void drainIsFairAcrossProducers();
+    void drainInTimeOrderInterleavesProducers();
     void enabledFlag();
     void publishNeverWaitsForAConsumer();
     void twoProducersSlowConsumer();
@@ -99,6 +100,44 @@ void TestEventHub::drainIsFairAcrossProducers()
     QCOMPARE(lopsided.drain(out, 20), std::size_t(20));
     QCOMPARE(out.front().timeNs, std::uint64_t(0));
     QCOMPARE(out.back().timeNs, std::uint64_t(19));
+}
+
+void TestEventHub::drainInTimeOrderInterleavesProducers()
+{
+    EventHub hub(2, 256);
+    // Producer 0 has the even times, producer 1 the odd ones, and both have a
+    // tie at 100 (the earlier-drained one must stay first).
+    for (std::uint64_t t = 0; t < 40; t += 2)
+        hub.producer(0).publish(noticeEvent(0, t));
+    for (std::uint64_t t = 1; t < 40; t += 2)
+        hub.producer(1).publish(noticeEvent(1, t));
+    hub.producer(0).publish(noticeEvent(0, 100));
+    hub.producer(1).publish(noticeEvent(1, 100));
+
+    std::vector<Event> out;
+    out.push_back(noticeEvent(7, 999)); // what was there before is left alone
+    QCOMPARE(hub.drainInTimeOrder(out, 1000), std::size_t(42));
+    QCOMPARE(out.size(), std::size_t(43));
+    QCOMPARE(out.front().connectionId, std::uint64_t(7));
+    for (std::uint64_t t = 0; t < 40; ++t) {
+        const Event &e = out[1 + t];
+        QCOMPARE(e.timeNs, t);
+        QCOMPARE(e.connectionId, t % 2);
+        // The payload travelled with its event.
+        QVERIFY(std::get<Notice>(e.data).text.starts_with("event number " + std::to_string(t) + " "));
+    }
+    QCOMPARE(out[41].timeNs, std::uint64_t(100));
+    QCOMPARE(out[42].timeNs, std::uint64_t(100));
+    QVERIFY(out[41].connectionId != out[42].connectionId);
+
+    // Already in order (one producer): same result, nothing reordered.
+    EventHub single(1, 64);
+    for (std::uint64_t t = 0; t < 10; ++t)
+        single.producer(0).publish(noticeEvent(3, t));
+    out.clear();
+    QCOMPARE(single.drainInTimeOrder(out, 100), std::size_t(10));
+    for (std::uint64_t t = 0; t < 10; ++t)
+        QCOMPARE(out[t].timeNs, t);
 }
 
 void TestEventHub::enabledFlag()
