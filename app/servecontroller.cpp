@@ -220,23 +220,16 @@ void ServeController::drain()
 {
     if (!m_hub)
         return;
-    // One tick takes a bounded share of the events, so the GUI thread stays
+    // One tick takes events for a bounded time, so the GUI thread stays
     // responsive under a flood; the rest wait in the workers' queues (which
     // drop and count, never block, when they fill up). Stopping drains all.
-    const std::size_t perTick = m_stopped ? std::numeric_limits<std::size_t>::max() : kMaxEventsPerTick;
-    std::size_t taken = 0;
-    int total = 0;
-    while (taken < perTick) {
-        m_batch.clear();
-        // Each worker's queue is in order; interleave them by time.
-        const std::size_t n = m_hub->drainInTimeOrder(m_batch, std::min<std::size_t>(8192, perTick - taken));
-        if (n == 0)
-            break;
-        taken += n;
-        total += static_cast<int>(n);
+    const std::chrono::nanoseconds budget = m_stopped ? std::chrono::nanoseconds::zero()
+                                            : m_options.headless ? kDrainBudgetHeadless
+                                                                 : kDrainBudgetWindow;
+    const auto consume = [this](std::vector<inspect::Event> &batch) {
         if (m_options.log != LogMode::None && m_logSink) {
             std::string text;
-            for (const inspect::Event &e : m_batch) {
+            for (const inspect::Event &e : batch) {
                 const bool isRequest = std::holds_alternative<inspect::StreamOpened>(e.data)
                                        || std::holds_alternative<inspect::StreamClosed>(e.data)
                                        || std::holds_alternative<inspect::Http1Exchange>(e.data);
@@ -254,7 +247,7 @@ void ServeController::drain()
                 m_logSink(text);
         }
         if (m_jsonl) {
-            Result<void> w = m_jsonl->write(m_batch);
+            Result<void> w = m_jsonl->write(batch);
             if (!w) {
                 if (m_logSink)
                     m_logSink("h2scope: the capture file stopped being written: " + w.error().message + "\n");
@@ -262,8 +255,9 @@ void ServeController::drain()
             }
         }
         if (m_store)
-            m_store->add(std::move(m_batch));
-    }
+            m_store->add(std::move(batch));
+    };
+    const int total = static_cast<int>(m_hub->drainWithin(m_batch, budget, consume));
     if (m_jsonl && total > 0)
         [[maybe_unused]] Result<void> f = m_jsonl->flush();
     if (total > 0)

@@ -127,18 +127,9 @@ int main(int argc, char **argv)
     drainTimer.setInterval(50);
     QObject::connect(&drainTimer, &QTimer::timeout, &window, [&] {
         busy.start();
-        int total = 0;
-        // At most 20000 events a tick, as ServeController::kMaxEventsPerTick.
-        std::size_t taken = 0;
-        while (taken < 20000) {
-            batch.clear();
-            const std::size_t n = hub.drainInTimeOrder(batch, std::min<std::size_t>(8192, 20000 - taken));
-            if (n == 0)
-                break;
-            taken += n;
-            total += static_cast<int>(n);
-            store.add(std::move(batch));
-        }
+        // The same budget as ServeController gives a tick with a window.
+        const int total = static_cast<int>(hub.drainWithin(
+            batch, std::chrono::milliseconds(20), [&store](std::vector<inspect::Event> &b) { store.add(std::move(b)); }, 1024));
         if (total)
             window.noteEvents(total, hub.dropped());
         drainMsTotal += static_cast<double>(busy.nsecsElapsed()) / 1e6;

@@ -88,7 +88,7 @@ public:
     void setBudget(std::size_t budgetBytes);
 
     // The least number of events one add() may evict (see above).
-    static constexpr std::size_t kDefaultEvictionSlice = 16384;
+    static constexpr std::size_t kDefaultEvictionSlice = 2048;
     void setEvictionSlice(std::size_t events) noexcept { m_evictionSlice = events > 0 ? events : 1; }
     std::size_t evictionSlice() const noexcept { return m_evictionSlice; }
     std::size_t budget() const noexcept { return m_budget; }

@@ -150,6 +150,24 @@ std::size_t EventHub::drainInTimeOrder(std::vector<Event> &out, std::size_t max)
     return n;
 }
 
+std::size_t EventHub::drainWithin(std::vector<Event> &batch, std::chrono::nanoseconds budget,
+                                  const std::function<void(std::vector<Event> &)> &consume, std::size_t batchSize)
+{
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t total = 0;
+    for (;;) {
+        batch.clear();
+        const std::size_t n = drainInTimeOrder(batch, std::max<std::size_t>(batchSize, 1));
+        if (n == 0)
+            break;
+        total += n;
+        consume(batch);
+        if (budget.count() > 0 && std::chrono::steady_clock::now() - start >= budget)
+            break;
+    }
+    return total;
+}
+
 void EventHub::setEnabled(bool on) noexcept
 {
     m_enabled.store(on, std::memory_order_relaxed);

@@ -18,8 +18,10 @@
 #include "event.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -58,6 +60,16 @@ public:
     // times keep their order), which interleaves the producers. Free when
     // they already are in order (one busy worker): only a check.
     std::size_t drainInTimeOrder(std::vector<Event> &out, std::size_t max);
+
+    // The consumer's tick: drainInTimeOrder() batches of up to `batchSize`
+    // into `batch` (cleared before each) and hands each to `consume`, until
+    // the rings are empty or `budget` has passed (consuming included), so a
+    // tick on a GUI thread stays short however hard the workers publish.
+    // What is left waits for the next tick (or is dropped and counted if the
+    // rings fill). A zero budget drains everything. Returns the events taken.
+    std::size_t drainWithin(std::vector<Event> &batch, std::chrono::nanoseconds budget,
+                            const std::function<void(std::vector<Event> &)> &consume,
+                            std::size_t batchSize = 1024);
 
     // Capture switch. I/O code checks enabled() before building an event at
     // all, so "capture off" costs one relaxed atomic load per would-be event.

@@ -32,6 +32,7 @@ private slots:
     void fullRingDropsAndCounts();
     void drainIsFairAcrossProducers();
     void drainInTimeOrderInterleavesProducers();
+    void drainWithinStopsAtItsBudget();
     void enabledFlag();
     void publishNeverWaitsForAConsumer();
     void twoProducersSlowConsumer();
@@ -138,6 +139,44 @@ void TestEventHub::drainInTimeOrderInterleavesProducers()
     QCOMPARE(single.drainInTimeOrder(out, 100), std::size_t(10));
     for (std::uint64_t t = 0; t < 10; ++t)
         QCOMPARE(out[t].timeNs, t);
+}
+
+void TestEventHub::drainWithinStopsAtItsBudget()
+{
+    EventHub hub(2, 4096);
+    for (std::uint64_t i = 0; i < 1000; ++i)
+        hub.producer(i % 2).publish(noticeEvent(i % 2, i));
+    std::vector<Event> batch;
+    std::vector<std::size_t> sizes;
+    std::uint64_t last = 0;
+    bool ordered = true;
+    const auto collect = [&](std::vector<Event> &b) {
+        sizes.push_back(b.size());
+        for (const Event &e : b) {
+            ordered = ordered && e.timeNs >= last;
+            last = e.timeNs;
+        }
+    };
+    // A zero budget drains everything, in batches of at most batchSize, in order.
+    QCOMPARE(hub.drainWithin(batch, std::chrono::nanoseconds::zero(), collect, 128), std::size_t(1000));
+    QVERIFY(ordered);
+    QCOMPARE(sizes.size(), std::size_t(8)); // 7 x 128 + 104
+    for (std::size_t n : sizes)
+        QVERIFY(n <= 128);
+    QCOMPARE(hub.pending(), std::size_t(0));
+
+    // A consumer slower than the budget: one batch, then the tick ends and
+    // the rest waits for the next one.
+    for (std::uint64_t i = 0; i < 1000; ++i)
+        hub.producer(0).publish(noticeEvent(0, 2000 + i));
+    sizes.clear();
+    const auto slow = [&](std::vector<Event> &b) {
+        sizes.push_back(b.size());
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    };
+    QCOMPARE(hub.drainWithin(batch, std::chrono::milliseconds(1), slow, 100), std::size_t(100));
+    QCOMPARE(sizes.size(), std::size_t(1));
+    QCOMPARE(hub.pending(), std::size_t(900));
 }
 
 void TestEventHub::enabledFlag()
