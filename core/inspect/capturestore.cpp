@@ -15,6 +15,13 @@ constexpr std::size_t indexBytesPerEvent = 3 * sizeof(std::uint64_t);
 // Hash node, order-set nodes and the record itself.
 constexpr std::size_t connectionOverheadBytes = 256;
 
+// What the allocator really takes for a request of n bytes (a size header,
+// 16-byte granules, a 32-byte minimum), so the budget matches resident memory.
+constexpr std::size_t mallocBytes(std::size_t n) noexcept
+{
+    return n == 0 ? 0 : std::max<std::size_t>(32, (n + 8 + 15) & ~std::size_t(15));
+}
+
 std::size_t heapBytes(const std::string &s) noexcept
 {
     // Short strings live inside the object (SSO); only a buffer outside it
@@ -23,12 +30,12 @@ std::size_t heapBytes(const std::string &s) noexcept
     const char *self = reinterpret_cast<const char *>(&s);
     const std::less<const char *> less;
     const bool inside = !less(data, self) && less(data, self + sizeof(std::string));
-    return inside ? 0 : s.capacity() + 1;
+    return inside ? 0 : mallocBytes(s.capacity() + 1);
 }
 
 std::size_t heapBytes(const HeaderList &headers) noexcept
 {
-    std::size_t total = headers.capacity() * sizeof(Header);
+    std::size_t total = mallocBytes(headers.capacity() * sizeof(Header));
     for (const Header &h : headers)
         total += heapBytes(h.name) + heapBytes(h.value);
     return total;
@@ -47,7 +54,7 @@ std::size_t heapBytes(const ConnectionClosed &e) noexcept
 
 std::size_t heapBytes(const FrameEvent &e) noexcept
 {
-    return heapBytes(e.headers) + e.settings.capacity() * sizeof(e.settings[0]) + heapBytes(e.debugData)
+    return heapBytes(e.headers) + mallocBytes(e.settings.capacity() * sizeof(e.settings[0])) + heapBytes(e.debugData)
         + heapBytes(e.notSentReason) + heapBytes(e.invalidReason);
 }
 
@@ -92,6 +99,40 @@ const std::vector<std::size_t> &noIndices()
 }
 
 } // namespace
+
+void CaptureStore::EventChunks::push_back(Event &&event)
+{
+    if (m_chunks.empty() || m_chunks.back().size() == kChunk) {
+        m_chunks.emplace_back();
+        m_chunks.back().reserve(kChunk);
+    }
+    m_chunks.back().push_back(std::move(event));
+    ++m_size;
+}
+
+void CaptureStore::EventChunks::pop_front(std::size_t count)
+{
+    count = std::min(count, m_size);
+    for (std::size_t i = 0; i < count; ++i) {
+        std::vector<Event> &chunk = m_chunks.front();
+        chunk[m_front] = Event{}; // what it held on the heap goes now
+        ++m_front;
+        --m_size;
+        if (m_front == chunk.size() && (m_front == kChunk || m_size == 0)) {
+            m_chunks.pop_front();
+            m_front = 0;
+        }
+    }
+    if (m_size == 0)
+        clear();
+}
+
+void CaptureStore::EventChunks::clear() noexcept
+{
+    std::deque<std::vector<Event>>().swap(m_chunks);
+    m_front = 0;
+    m_size = 0;
+}
 
 CaptureStore::CaptureStore(std::size_t budgetBytes) : m_budget(budgetBytes) {}
 
@@ -295,14 +336,10 @@ std::size_t CaptureStore::evictFront(Connection &conn, std::size_t count)
     std::size_t bytes = 0;
     for (std::size_t i = 0; i < count; ++i)
         bytes += estimateBytes(conn.events[i]) + indexBytesPerEvent;
-    const auto n = static_cast<std::ptrdiff_t>(count);
-    conn.events.erase(conn.events.begin(), conn.events.begin() + n);
-    conn.seqs.erase(conn.seqs.begin(), conn.seqs.begin() + n);
-    if (conn.events.empty()) {
-        // Release the memory, not just the elements.
-        std::deque<Event>().swap(conn.events);
-        std::deque<std::uint64_t>().swap(conn.seqs);
-    }
+    conn.events.pop_front(count);
+    conn.seqs.erase(conn.seqs.begin(), conn.seqs.begin() + static_cast<std::ptrdiff_t>(count));
+    if (conn.events.empty())
+        std::deque<std::uint64_t>().swap(conn.seqs); // release the memory, not just the elements
     m_evictedEvents += count;
     m_evictedBytes += bytes;
     m_storedEvents -= count;

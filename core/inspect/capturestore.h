@@ -40,6 +40,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <deque>
 #include <utility>
 #include <vector>
 
@@ -142,9 +143,32 @@ public:
     static std::size_t estimateBytes(const Event &event) noexcept;
 
 private:
+    // Events packed kChunk to an allocation (a std::deque would give each
+    // ~300-byte Event a 512-byte block of its own), never moved once stored,
+    // removable from the front.
+    class EventChunks {
+    public:
+        static constexpr std::size_t kChunk = 64;
+        std::size_t size() const noexcept { return m_size; }
+        bool empty() const noexcept { return m_size == 0; }
+        const Event &operator[](std::size_t i) const noexcept
+        {
+            const std::size_t at = m_front + i;
+            return m_chunks[at / kChunk][at % kChunk];
+        }
+        void push_back(Event &&event);
+        void pop_front(std::size_t count); // frees what the events held at once
+        void clear() noexcept;
+
+    private:
+        std::deque<std::vector<Event>> m_chunks; // each reserved to kChunk: no reallocation
+        std::size_t m_front = 0;                 // events already removed from the first chunk
+        std::size_t m_size = 0;
+    };
+
     struct Connection {
         ConnectionInfo info;
-        std::deque<Event> events;          // logical index = info.evictedEvents + position; a deque never moves what it holds
+        EventChunks events;                // logical index = info.evictedEvents + position
         std::deque<std::uint64_t> seqs;    // parallel to events, ascending
         std::map<std::int32_t, std::vector<std::size_t>> streams;
     };

@@ -62,6 +62,7 @@ private slots:
     void evictsABigConnectionSliceBySlice();
     void setBudgetAndClear();
     void estimateCountsHeap();
+    void manyEventsKeepTheirIndicesThroughEviction();
 };
 
 void TestCaptureStore::indexesByConnectionAndStream()
@@ -344,6 +345,46 @@ void TestCaptureStore::estimateCountsHeap()
     const std::size_t l = CaptureStore::estimateBytes(Event{0, 0, large});
     QCOMPARE(s, sizeof(Event));
     QVERIFY(l >= sizeof(Event) + 4096);
+}
+
+void TestCaptureStore::manyEventsKeepTheirIndicesThroughEviction()
+{
+    // Hundreds of events on one open connection (several storage chunks),
+    // evicted in uneven slices from the front while more arrive.
+    CaptureStore store;
+    store.setEvictionSlice(37);
+    store.add(opened(1, 0));
+    for (std::uint64_t t = 1; t < 300; ++t)
+        store.add(frame(1, t, Direction::In, 0x08, 0));
+    QCOMPARE(store.eventCount(1), std::size_t(300));
+    const std::size_t perEvent = store.memoryUsed() / 300;
+    // Room for ~100 events: each add() evicts up to 37 until under budget.
+    store.setEvictionSlice(37);
+    std::uint64_t t = 300;
+    store.setBudget(perEvent * 400); // nothing to evict yet
+    QCOMPARE(store.evictedEvents(), std::uint64_t(0));
+    // Lowering the budget is immediate and exact.
+    store.setBudget(perEvent * 100);
+    QVERIFY(store.memoryUsed() <= store.budget());
+    std::size_t first = store.firstEventIndex(1);
+    QVERIFY(first >= 200);
+    for (std::size_t i = first; i < store.eventCount(1); ++i)
+        QCOMPARE(store.event(1, i)->timeNs, std::uint64_t(i));
+    // New events keep arriving and old ones keep leaving, 37 at most per add().
+    for (; t < 1000; ++t) {
+        const std::uint64_t before = store.evictedEvents();
+        store.add(frame(1, t, Direction::In, 0x08, 0));
+        QVERIFY(store.evictedEvents() - before <= 37);
+    }
+    first = store.firstEventIndex(1);
+    QCOMPARE(store.eventCount(1), std::size_t(1000));
+    QVERIFY(store.event(1, first - 1) == nullptr);
+    for (std::size_t i = first; i < 1000; ++i) {
+        QCOMPARE(store.event(1, i)->timeNs, std::uint64_t(i));
+        QCOMPARE(store.eventBySeq(store.eventSeq(1, i)), store.event(1, i));
+    }
+    QCOMPARE(store.storedEvents(), std::size_t(1000 - first));
+    QCOMPARE(store.evictedEvents(), std::uint64_t(first));
 }
 
 QTEST_APPLESS_MAIN(TestCaptureStore)
