@@ -91,37 +91,64 @@ std::vector<Token> tokenizePattern(std::string_view pattern)
     return tokens;
 }
 
-// Backtracking match of tokens[index..] against path[pos..]. parse() allows at
-// most one splat per pattern, and placeholders never cross '/', which keeps
-// this polynomial in the (bounded) path length.
-bool matchFrom(const std::vector<Token> &tokens, std::size_t index, std::string_view path, std::size_t pos,
-               Captures &captures)
+// Backtracking match of tokens[index..] against path[pos..]. Whether a state
+// (index, pos) can still match does not depend on what was captured before
+// it, so a state that failed once is remembered in `failed` (when given) and
+// never explored again: adjacent placeholders ("/:a:b:c:d") would otherwise
+// try every way of cutting a segment, exponentially many.
+struct MatchState {
+    const std::vector<Token> &tokens;
+    std::string_view path;
+    Captures &captures;
+    std::vector<bool> *failed; // (tokens+1) x (path+1), or null when not needed
+};
+
+bool matchFrom(MatchState &m, std::size_t index, std::size_t pos)
 {
-    if (index == tokens.size())
-        return pos == path.size();
-    const Token &token = tokens[index];
+    if (index == m.tokens.size())
+        return pos == m.path.size();
+    const std::size_t state = index * (m.path.size() + 1) + pos;
+    if (m.failed && (*m.failed)[state])
+        return false;
+    const Token &token = m.tokens[index];
+    bool matched = false;
     switch (token.kind) {
     case Token::Kind::Literal:
-        return path.substr(pos).starts_with(token.text)
-            && matchFrom(tokens, index + 1, path, pos + token.text.size(), captures);
+        matched = m.path.substr(pos).starts_with(token.text) && matchFrom(m, index + 1, pos + token.text.size());
+        break;
     case Token::Kind::Placeholder:
-        for (std::size_t end = pos + 1; end <= path.size() && path[end - 1] != '/'; ++end) {
-            captures.emplace_back(token.text, path.substr(pos, end - pos));
-            if (matchFrom(tokens, index + 1, path, end, captures))
-                return true;
-            captures.pop_back();
+        for (std::size_t end = pos + 1; !matched && end <= m.path.size() && m.path[end - 1] != '/'; ++end) {
+            m.captures.emplace_back(token.text, m.path.substr(pos, end - pos));
+            matched = matchFrom(m, index + 1, end);
+            if (!matched)
+                m.captures.pop_back();
         }
-        return false;
+        break;
     case Token::Kind::Splat:
-        for (std::size_t end = path.size() + 1; end-- > pos;) { // greedy
-            captures.emplace_back(token.text, path.substr(pos, end - pos));
-            if (matchFrom(tokens, index + 1, path, end, captures))
-                return true;
-            captures.pop_back();
+        for (std::size_t end = m.path.size() + 1; !matched && end-- > pos;) { // greedy
+            m.captures.emplace_back(token.text, m.path.substr(pos, end - pos));
+            matched = matchFrom(m, index + 1, end);
+            if (!matched)
+                m.captures.pop_back();
         }
-        return false;
+        break;
     }
-    return false;
+    if (!matched && m.failed)
+        (*m.failed)[state] = true;
+    return matched;
+}
+
+// Matches a whole pattern; the memo is only paid for by patterns with more
+// than one placeholder or splat (a single one is linear anyway).
+bool matchPattern(const std::vector<Token> &tokens, std::string_view path, Captures &captures)
+{
+    const auto variable = std::count_if(tokens.begin(), tokens.end(),
+                                        [](const Token &t) { return t.kind != Token::Kind::Literal; });
+    std::vector<bool> failed;
+    if (variable > 1)
+        failed.assign((tokens.size() + 1) * (path.size() + 1), false);
+    MatchState m{tokens, path, captures, variable > 1 ? &failed : nullptr};
+    return matchFrom(m, 0, 0);
 }
 
 // Replaces `:name` in `value` by what the placeholder (or `:splat`) matched.
@@ -361,7 +388,7 @@ HeaderList HeadersRules::headersFor(std::string_view urlPath) const
     Captures captures;
     for (const Rule &rule : m_rules) {
         captures.clear();
-        if (!matchFrom(rule.pattern, 0, urlPath, 0, captures))
+        if (!matchPattern(rule.pattern, urlPath, captures))
             continue;
         for (const Header &header : rule.headers) {
             std::string value = substitute(header.value, captures);
@@ -383,7 +410,7 @@ std::vector<PreloadLink> HeadersRules::preloadsFor(std::string_view urlPath) con
     Captures captures;
     for (const Rule &rule : m_rules) {
         captures.clear();
-        if (!matchFrom(rule.pattern, 0, urlPath, 0, captures))
+        if (!matchPattern(rule.pattern, urlPath, captures))
             continue;
         for (const Header &header : rule.headers) {
             if (header.name != "link")
