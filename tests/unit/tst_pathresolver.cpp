@@ -1,5 +1,6 @@
 // PathResolver: target syntax, policy and symlink containment.
 
+#include "sitefiles.h"
 #include "site/pathresolver.h"
 
 #include <QTemporaryDir>
@@ -12,27 +13,9 @@
 #include <unistd.h>
 
 using namespace h2scope::site;
+using namespace h2scope::testing;
 
 namespace {
-
-void writeFile(const std::string &path, const std::string &content)
-{
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    QVERIFY2(fd >= 0, path.c_str());
-    QCOMPARE(::write(fd, content.data(), content.size()), ssize_t(content.size()));
-    ::close(fd);
-}
-
-// Moves a file's modification time a minute back, as for a file that was
-// saved a while ago (snapshots are only taken of settled files).
-void settle(const std::string &path)
-{
-    struct stat st {};
-    QCOMPARE(::stat(path.c_str(), &st), 0);
-    timespec times[2] = {st.st_atim, st.st_mtim};
-    times[1].tv_sec -= 60;
-    QCOMPARE(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
-}
 
 std::string realPathOf(const QString &path)
 {
@@ -421,7 +404,7 @@ void TestPathResolver::snapshotsFollowTheFileVersion()
     // Just written: no snapshot yet (it could change again within one tick
     // of the file clock and keep its size and time).
     QVERIFY(!r.file->snapshot(r.stat, 1024));
-    settle(file);
+    setMtime(file, std::time(nullptr) - 60);
     r = resolver.resolve("/snap.txt");
     const auto a = r.file->snapshot(r.stat, 1024);
     QVERIFY(a);
@@ -434,7 +417,7 @@ void TestPathResolver::snapshotsFollowTheFileVersion()
     // Edited in place (same descriptor): a new version, new bytes; the old
     // snapshot stays intact for a response still sending it.
     writeFile(file, "second, longer version");
-    settle(file);
+    setMtime(file, std::time(nullptr) - 60);
     r = resolver.resolve("/snap.txt");
     const auto b = r.file->snapshot(r.stat, 1024);
     QVERIFY(b && b.get() != a.get());

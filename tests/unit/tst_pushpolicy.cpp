@@ -1,5 +1,6 @@
 // PushPolicy on a real folder: modes, source order, file checks, caches.
 
+#include "sitefiles.h"
 #include "site/pushpolicy.h"
 
 #include <QTemporaryDir>
@@ -14,24 +15,9 @@
 
 using namespace h2scope;
 using namespace h2scope::site;
+using namespace h2scope::testing;
 
 namespace {
-
-void writeFile(const std::string &path, const std::string &content)
-{
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    QVERIFY2(fd >= 0, path.c_str());
-    QCOMPARE(::write(fd, content.data(), content.size()), ssize_t(content.size()));
-    ::close(fd);
-}
-
-// Sets an mtime far from "now", so a rewrite is seen as a change even on
-// file systems with coarse timestamps.
-void setMtime(const std::string &path, long seconds)
-{
-    const timespec times[2] = {{seconds, 0}, {seconds, 0}};
-    QCOMPARE(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
-}
 
 QStringList paths(const std::vector<PreloadLink> &links)
 {

@@ -1,6 +1,7 @@
 // Live reload, SPA fallback, custom 404 and the Host allow-list, through
 // StaticSite::handle() on a real folder, plus the hub and the injection.
 
+#include "sitefiles.h"
 #include "site/hostallowlist.h"
 #include "site/livereload.h"
 #include "site/staticsite.h"
@@ -15,31 +16,11 @@
 
 using namespace h2scope;
 using namespace h2scope::site;
+using namespace h2scope::testing;
 
 namespace {
 
 const std::string kPage = "<!doctype html>\n<html><body><h1>home</h1>\n</body></html>\n";
-
-void writeFile(const std::string &path, const std::string &content)
-{
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << content;
-}
-
-std::string readBody(Response &response)
-{
-    if (!response.body)
-        return {};
-    std::string out;
-    std::uint8_t buf[4096];
-    while (!response.body->done()) {
-        auto n = response.body->read(buf, sizeof buf);
-        if (!n || *n == 0)
-            return out + "<<read failed>>";
-        out.append(reinterpret_cast<const char *>(buf), *n);
-    }
-    return out;
-}
 
 std::string readLive(LiveBody &body)
 {
