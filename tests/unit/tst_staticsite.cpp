@@ -1,5 +1,6 @@
 // StaticSite end to end: handle() on a real folder, including hostile targets.
 
+#include "sitefiles.h"
 #include "site/httpdate.h"
 #include "site/staticsite.h"
 
@@ -14,31 +15,9 @@
 
 using namespace h2scope;
 using namespace h2scope::site;
+using namespace h2scope::testing;
 
 namespace {
-
-void writeFile(const std::string &path, const std::string &content)
-{
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    QVERIFY2(fd >= 0, path.c_str());
-    QCOMPARE(::write(fd, content.data(), content.size()), ssize_t(content.size()));
-    ::close(fd);
-}
-
-std::string readBody(Response &response)
-{
-    if (!response.body)
-        return {};
-    std::string out;
-    std::uint8_t buf[4096];
-    while (!response.body->done()) {
-        auto n = response.body->read(buf, sizeof buf);
-        if (!n || *n == 0)
-            return out + "<<read failed>>";
-        out.append(reinterpret_cast<const char *>(buf), *n);
-    }
-    return out;
-}
 
 QString header(const Response &r, const char *name)
 {
@@ -77,6 +56,7 @@ private slots:
     void conditionals();
     void ranges();
     void ifRange();
+    void settledFilesServeFromSnapshots();
     void hostileTargets_data();
     void hostileTargets();
     void refusalsExplainInNoteOnly();
@@ -493,6 +473,37 @@ void TestStaticSite::ranges()
     QCOMPARE(brRange.status, 206);
     QCOMPARE(header(brRange, "content-encoding"), QString("br"));
     QCOMPARE(readBody(brRange), std::string("BROTLI"));
+}
+
+void TestStaticSite::settledFilesServeFromSnapshots()
+{
+    // A file saved a minute ago is sent from a shared snapshot; every answer
+    // must still carry the bytes and length of the file as it is now.
+    const std::string path = m_root + "/settled.txt";
+    writeFile(path, "settled version one\n");
+    setMtime(path, std::time(nullptr) - 60);
+    for (int i = 0; i < 3; ++i) {
+        Response r = get("/settled.txt");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(header(r, "content-length"), QString("20"));
+        QCOMPARE(readBody(r), std::string("settled version one\n"));
+    }
+    Response part = get("/settled.txt", {{"range", "bytes=8-14"}});
+    QCOMPARE(part.status, 206);
+    QCOMPARE(readBody(part), std::string("version"));
+
+    // A body already handed out keeps its bytes when the file is rewritten in
+    // place; the next request sees the new version, settled or not.
+    Response before = get("/settled.txt");
+    writeFile(path, "second, longer settled version\n");
+    Response fresh = get("/settled.txt");
+    QCOMPARE(readBody(fresh), std::string("second, longer settled version\n"));
+    setMtime(path, std::time(nullptr) - 30);
+    Response settledAgain = get("/settled.txt");
+    QCOMPARE(header(settledAgain, "content-length"), QString("31"));
+    QCOMPARE(readBody(settledAgain), std::string("second, longer settled version\n"));
+    QCOMPARE(readBody(before), std::string("settled version one\n"));
+    QCOMPARE(::unlink(path.c_str()), 0);
 }
 
 void TestStaticSite::ifRange()
