@@ -35,6 +35,21 @@ FileHandle::~FileHandle()
         ::close(m_fd);
 }
 
+bool FileHandle::readAll(std::size_t size, std::string &out) const
+{
+    out.resize(size);
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::pread(m_fd, out.data() + done, size - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
 std::shared_ptr<const std::string> FileHandle::snapshot(const struct stat &st, std::size_t maxBytes) const
 {
     if (st.st_size < 0 || static_cast<std::uint64_t>(st.st_size) > maxBytes)
@@ -52,19 +67,12 @@ std::shared_ptr<const std::string> FileHandle::snapshot(const struct stat &st, s
         return nullptr;
     }
     // The bytes give the budget back when the last body holding them is done.
-    std::shared_ptr<std::string> bytes(new std::string(size, '\0'), [size](std::string *p) {
+    std::shared_ptr<std::string> bytes(new std::string, [size](std::string *p) {
         g_snapshotBytes.fetch_sub(size, std::memory_order_relaxed);
         delete p;
     });
-    std::size_t done = 0;
-    while (done < size) {
-        const ssize_t n = ::pread(m_fd, bytes->data() + done, size - done, static_cast<off_t>(done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return nullptr; // shrinking under us: the caller streams and reports it
-        done += static_cast<std::size_t>(n);
-    }
+    if (!readAll(size, *bytes))
+        return nullptr; // shrinking under us: the caller streams and reports it
     auto fresh = std::make_shared<Snapshot>();
     fresh->version = st;
     fresh->bytes = bytes;

@@ -25,6 +25,10 @@ public:
 
     int fd() const noexcept { return m_fd; }
 
+    // Reads the first `size` bytes into `out` (resized to fit). False on a
+    // read error or when the file is shorter than that (it is changing).
+    bool readAll(std::size_t size, std::string &out) const;
+
     // The whole file in memory, for small files sent again and again: read
     // once per version of the file (`st`, what fstat() of this descriptor
     // said, names the version: inode, size, modification and change times)

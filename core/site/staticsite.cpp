@@ -109,23 +109,6 @@ bool isHtmlPath(std::string_view urlPath)
     return mime == "text/html" || mime == "application/xhtml+xml";
 }
 
-// Reads the whole file (`size` bytes, from fstat) into `out`. False on a read
-// error or when the file shrank meanwhile.
-bool readWhole(const FileHandle &file, std::uint64_t size, std::string &out)
-{
-    out.resize(static_cast<std::size_t>(size));
-    std::size_t done = 0;
-    while (done < out.size()) {
-        const ssize_t n = ::pread(file.fd(), out.data() + done, out.size() - done, static_cast<off_t>(done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 // 421 for a Host the allow-list refuses: a short explanation the developer
 // sees in the browser (text/plain, so the echoed name cannot become markup).
 Response misdirected(const std::string &authority)
@@ -269,7 +252,7 @@ std::optional<Response> StaticSite::custom404(const std::string &note) const
     std::shared_ptr<const FileHandle> file = openRegularFile(page, st);
     std::string html;
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    if (!file || size > kMaxInjectedPage || !readWhole(*file, size, html))
+    if (!file || size > kMaxInjectedPage || !file->readAll(static_cast<std::size_t>(size), html))
         return std::nullopt;
     if (m_liveReload)
         html = LiveReload::injectScript(html);
@@ -459,7 +442,7 @@ Response StaticSite::serveInjectedHtml(const Request &request, const std::string
         return errorResponse(404, "not found: the file could not be opened");
     const auto length = static_cast<std::uint64_t>(st.st_size);
     std::string html;
-    if (length > kMaxInjectedPage || !readWhole(*file, length, html)) {
+    if (length > kMaxInjectedPage || !file->readAll(static_cast<std::size_t>(length), html)) {
         // Too large (or changing under us): serve the plain file instead.
         const std::string why = length > kMaxInjectedPage ? "page over 4 MiB" : "page changed while read";
         Response plain = serveFilePlain(request, pagePath, urlPath, resolved);
