@@ -114,15 +114,13 @@ void CaptureStore::EventChunks::pop_front(std::size_t count)
 {
     count = std::min(count, m_size);
     for (std::size_t i = 0; i < count; ++i) {
-        std::vector<Event> &chunk = m_chunks.front();
-        chunk[m_front] = Event{}; // what it held on the heap goes now
-        ++m_front;
-        --m_size;
-        if (m_front == chunk.size() && (m_front == kChunk || m_size == 0)) {
+        m_chunks.front()[m_front++] = Event{}; // what it held on the heap goes now
+        if (m_front == kChunk) {
             m_chunks.pop_front();
             m_front = 0;
         }
     }
+    m_size -= count;
     if (m_size == 0)
         clear();
 }
