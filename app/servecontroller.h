@@ -76,12 +76,14 @@ signals:
     // Emitted after each drain that brought events.
     void eventsDrained(int count);
 
-private:
+public:
     // How long one 50 ms drain tick may take: with a window, short enough
-    // that the event loop answers within the tick (bench/ui_latency.sh);
-    // headless, most of the tick, as nothing else waits on the thread.
+    // that the event loop answers within the tick (bench/ui_latency measures
+    // this same budget); headless, most of the tick, as nothing else waits.
     static constexpr std::chrono::milliseconds kDrainBudgetWindow{20};
     static constexpr std::chrono::milliseconds kDrainBudgetHeadless{40};
+
+private:
     void drain();
     void warn(const std::string &message);
 

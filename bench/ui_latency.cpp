@@ -12,6 +12,7 @@
 // store but shows no window: the baseline the window's own cost adds to.
 
 #include "mainwindow.h"
+#include "servecontroller.h"
 
 #include "inspect/capturestore.h"
 #include "inspect/eventhub.h"
@@ -127,9 +128,11 @@ int main(int argc, char **argv)
     drainTimer.setInterval(50);
     QObject::connect(&drainTimer, &QTimer::timeout, &window, [&] {
         busy.start();
-        // The same budget as ServeController gives a tick with a window.
-        const int total = static_cast<int>(hub.drainWithin(
-            batch, std::chrono::milliseconds(20), [&store](std::vector<inspect::Event> &b) { store.add(std::move(b)); }, 1024));
+        // The budget ServeController gives a tick with a window.
+        const int total = static_cast<int>(hub.drainWithin(batch, app::ServeController::kDrainBudgetWindow,
+                                                           [&store](std::vector<inspect::Event> &b) {
+                                                               store.add(std::move(b));
+                                                           }));
         if (total)
             window.noteEvents(total, hub.dropped());
         drainMsTotal += static_cast<double>(busy.nsecsElapsed()) / 1e6;
