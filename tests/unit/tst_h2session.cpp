@@ -115,7 +115,7 @@ private slots:
         testing::CollectingPublisher events;
         auto conn = connection(&events);
         h2::TestClient client(*conn);
-        client.get("/index.html");
+        client.request("GET", "/index.html", {{"accept-language", "de"}, {"x-trace", "42"}});
 
         const auto opened = events.all<inspect::ConnectionOpened>();
         QCOMPARE(opened.size(), std::size_t(1));
@@ -160,6 +160,9 @@ private slots:
         const auto streamOpened = events.all<inspect::StreamOpened>();
         QCOMPARE(streamOpened.size(), std::size_t(1));
         QCOMPARE(streamOpened[0].path, std::string("/index.html"));
+        QCOMPARE(streamOpened[0].method, std::string("GET"));
+        // The request's own fields, no pseudo-headers, as the client sent them.
+        QCOMPARE(streamOpened[0].headers, (HeaderList{{"accept-language", "de"}, {"x-trace", "42"}}));
 
         // The stream is reported opened after the HEADERS frame that opened it.
         std::size_t headersAt = 0, openedAt = 0;
