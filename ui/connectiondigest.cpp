@@ -1,6 +1,7 @@
 #include "connectiondigest.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <functional>
 #include <variant>
@@ -13,10 +14,9 @@ constexpr std::uint8_t kData = 0x0, kHeaders = 0x1, kRst = 0x3, kSettings = 0x4,
 constexpr std::uint8_t kFlagAck = 0x1;
 constexpr std::uint16_t kEnablePush = 0x2;
 
-std::string headerValue(const HeaderList &headers, std::string_view name)
+std::string headerValue(const HeaderBlock &headers, std::string_view name)
 {
-    const std::string *v = findHeader(headers, name);
-    return v ? *v : std::string();
+    return std::string(headers.find(name).value_or(std::string_view()));
 }
 
 } // namespace
@@ -163,8 +163,9 @@ void ConnectionDigest::takeFrame(const inspect::FrameEvent &f, std::uint64_t t, 
     StreamDigest &s = streamFor(f.streamId, t);
     s.frames.push_back(index);
     if (f.type == kHeaders) {
-        if (const std::string *status = findHeader(f.headers, ":status")) {
-            const int code = std::atoi(status->c_str());
+        if (const auto status = f.headers.find(":status")) {
+            int code = 0;
+            std::from_chars(status->data(), status->data() + status->size(), code);
             if (code == 103) {
                 s.earlyHints = true;
                 m_earlyHints = true;

@@ -8,7 +8,7 @@ namespace h2scope::ui {
 
 namespace {
 
-QString esc(const std::string &s)
+QString esc(std::string_view s)
 {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())).toHtmlEscaped();
 }
@@ -139,7 +139,7 @@ QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const Connect
                  .arg(f->headerBlockDecodedSize)
                  .arg(f->headers.size());
         h += QStringLiteral("<table cellspacing=0 cellpadding=1>");
-        for (const Header &hd : f->headers)
+        for (const HeaderView hd : f->headers)
             h += QStringLiteral("<tr><td style='color:%1;padding-right:12px'><b>%2</b></td><td>%3</td></tr>")
                      .arg(hd.name.starts_with(':') ? QStringLiteral("#7c3aed") : QStringLiteral("#1e40af"),
                           esc(hd.name), esc(hd.value));

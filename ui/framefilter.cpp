@@ -155,8 +155,8 @@ bool FrameFilter::matchClause(const Clause &c, const inspect::FrameEvent &f, con
             paths << QString::fromStdString(stream->path);
         if (promised)
             paths << QString::fromStdString(promised->path);
-        if (const std::string *p = findHeader(f.headers, ":path"))
-            paths << QString::fromStdString(*p);
+        if (const auto p = f.headers.find(":path"))
+            paths << QString::fromUtf8(p->data(), static_cast<qsizetype>(p->size()));
         for (const QString &p : paths) {
             if (c.regex.pattern().isEmpty() ? (!c.values.isEmpty() && p.contains(c.values.front()))
                                             : c.regex.match(p).hasMatch())

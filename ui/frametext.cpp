@@ -2,18 +2,21 @@
 
 #include <QLocale>
 
+#include <optional>
+#include <string_view>
+
 namespace h2scope::ui {
 
 namespace {
 
-QString qs(const std::string &s)
+QString qs(std::string_view s)
 {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }
 
-const std::string *header(const inspect::FrameEvent &f, std::string_view name)
+std::optional<std::string_view> header(const inspect::FrameEvent &f, std::string_view name)
 {
-    return findHeader(f.headers, name);
+    return f.headers.find(name);
 }
 
 } // namespace
@@ -95,20 +98,20 @@ QString frameSummary(const inspect::FrameEvent &f)
             s += QStringLiteral(" END_STREAM");
         break;
     case 0x1:
-        if (const std::string *status = header(f, ":status")) {
+        if (const auto status = header(f, ":status")) {
             s += QStringLiteral(":status %1").arg(qs(*status));
-            if (const std::string *ct = header(f, "content-type")) // the type, without "; charset=…"
+            if (const auto ct = header(f, "content-type")) // the type, without "; charset=…"
                 s += u' ' + qs(ct->substr(0, ct->find(';')));
-            if (const std::string *cl = header(f, "content-length"))
+            if (const auto cl = header(f, "content-length"))
                 s += QStringLiteral(" %1 B").arg(qs(*cl));
             if (*status == "103") {
                 int links = 0;
-                for (const Header &h : f.headers)
+                for (const HeaderView h : f.headers)
                     links += h.name == "link" ? 1 : 0;
                 s += QStringLiteral(" Early Hints, %1 link(s)").arg(links);
             }
-        } else if (const std::string *method = header(f, ":method")) {
-            const std::string *path = header(f, ":path");
+        } else if (const auto method = header(f, ":method")) {
+            const auto path = header(f, ":path");
             s += qs(*method) + u' ' + (path ? qs(*path) : QString());
         } else {
             s += QStringLiteral("%1 header field(s)").arg(f.headers.size());
@@ -130,7 +133,7 @@ QString frameSummary(const inspect::FrameEvent &f)
         }
         break;
     case 0x5: {
-        const std::string *path = header(f, ":path");
+        const auto path = header(f, ":path");
         s += QStringLiteral("PUSH_PROMISE → %1 %2").arg(f.promisedStreamId).arg(path ? qs(*path) : QString());
         break;
     }

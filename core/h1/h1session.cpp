@@ -72,8 +72,8 @@ std::string printable(std::string_view text)
 // and what the inspector will be told about it.
 struct H1Session::Exchange {
     std::string method, target, version;
-    HeaderList requestHeaders;  // kept only when events are captured
-    HeaderList responseHeaders; // as sent; kept only when events are captured
+    HeaderBlock requestHeaders;  // kept only when events are captured
+    HeaderBlock responseHeaders; // as sent; kept only when events are captured
     std::uint64_t startNs = 0;
     std::uint32_t sequence = 0;
     int status = 0;
@@ -236,7 +236,7 @@ void H1Session::startNext()
             earlyHints.append("\r\n");
         }
         if (m_events)
-            ex->requestHeaders = std::move(siteRequest.headers);
+            ex->requestHeaders = HeaderBlock(siteRequest.headers);
     }
     ex->note = response.note;
 
@@ -268,7 +268,7 @@ void H1Session::startNext()
     const auto addHeader = [&](std::string_view name, std::string_view value) {
         ex->head.append(name).append(": ").append(value).append("\r\n");
         if (m_events)
-            ex->responseHeaders.push_back(Header{std::string(name), std::string(value)});
+            m_headerBuilder.add(name, value);
     };
     bool haveDate = false, haveServer = false;
     for (const Header &h : response.headers) {
@@ -291,6 +291,8 @@ void H1Session::startNext()
     else if (request.versionMinor == 0)
         addHeader("connection", "keep-alive");
     ex->head.append("\r\n");
+    if (m_events)
+        ex->responseHeaders = m_headerBuilder.build();
 
     if (live) {
         ex->live = std::move(response.live);

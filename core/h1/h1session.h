@@ -102,6 +102,7 @@ private:
 
     site::Handler &m_handler;
     inspect::EventPublisher *m_events;
+    HeaderBlock::Builder m_headerBuilder; // response fields for the exchange's event
     std::uint64_t m_connectionId;
     std::string m_scheme;
     std::function<void()> m_wake;

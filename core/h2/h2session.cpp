@@ -7,6 +7,7 @@
 #include <nghttp2/nghttp2.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
 namespace h2scope::h2 {
@@ -22,7 +23,7 @@ struct H2Session::Stream {
     bool opened = false; // StreamOpened published
     bool headersTooLarge = false; // over SETTINGS_MAX_HEADER_LIST_SIZE: reset, never served
     int status = 0;
-    HeaderList responseHeaders;
+    HeaderBlock responseHeaders; // as sent: :status, the site's fields, date, server
     std::optional<site::Body> body;
     std::shared_ptr<site::LiveBody> live; // streamed until closed (server-sent events)
     bool deferred = false;                // live stream waiting for data
@@ -43,24 +44,33 @@ std::string_view view(const std::uint8_t *p, std::size_t n)
     return {reinterpret_cast<const char *>(p), n};
 }
 
-nghttp2_nv makeNv(const std::string &name, const std::string &value)
+nghttp2_nv makeNv(std::string_view name, std::string_view value)
 {
     return nghttp2_nv{reinterpret_cast<std::uint8_t *>(const_cast<char *>(name.data())),
                       reinterpret_cast<std::uint8_t *>(const_cast<char *>(value.data())), name.size(), value.size(),
                       NGHTTP2_NV_FLAG_NONE};
 }
 
-void appendNv(HeaderList &headers, const nghttp2_nv *nva, std::size_t nvlen, std::uint32_t &decodedSize)
+// An outbound header block: the one the session built the frame from when
+// it is known (`sent`, shared), otherwise built from what nghttp2 sent.
+void setSentHeaders(FrameEvent &ev, const nghttp2_nv *nva, std::size_t nvlen, const HeaderBlock *sent,
+                    HeaderBlock::Builder &builder)
 {
-    for (std::size_t i = 0; i < nvlen; ++i) {
-        headers.push_back({std::string(view(nva[i].name, nva[i].namelen)),
-                           std::string(view(nva[i].value, nva[i].valuelen))});
-        decodedSize += static_cast<std::uint32_t>(nva[i].namelen + nva[i].valuelen + 32);
+    for (std::size_t i = 0; i < nvlen; ++i)
+        ev.headerBlockDecodedSize += static_cast<std::uint32_t>(nva[i].namelen + nva[i].valuelen + 32);
+    if (sent && sent->size() == nvlen) {
+        ev.headers = *sent;
+        return;
     }
+    for (std::size_t i = 0; i < nvlen; ++i)
+        builder.add(view(nva[i].name, nva[i].namelen), view(nva[i].value, nva[i].valuelen));
+    ev.headers = builder.build();
 }
 
-// What nghttp2 knows about a frame beyond its 9-byte header.
-void fillMeaning(FrameEvent &ev, const nghttp2_frame *frame)
+// What nghttp2 knows about a frame beyond its 9-byte header. Outbound header
+// blocks are shared with `sent` when given, else built with `builder`.
+void fillMeaning(FrameEvent &ev, const nghttp2_frame *frame, HeaderBlock::Builder &builder,
+                 const HeaderBlock *sent = nullptr)
 {
     ev.type = frame->hd.type;
     ev.flags = frame->hd.flags;
@@ -69,12 +79,12 @@ void fillMeaning(FrameEvent &ev, const nghttp2_frame *frame)
     case NGHTTP2_HEADERS:
         ev.hdCategory = frame->headers.cat;
         if (ev.dir == Direction::Out)
-            appendNv(ev.headers, frame->headers.nva, frame->headers.nvlen, ev.headerBlockDecodedSize);
+            setSentHeaders(ev, frame->headers.nva, frame->headers.nvlen, sent, builder);
         break;
     case NGHTTP2_PUSH_PROMISE:
         ev.promisedStreamId = frame->push_promise.promised_stream_id;
         if (ev.dir == Direction::Out)
-            appendNv(ev.headers, frame->push_promise.nva, frame->push_promise.nvlen, ev.headerBlockDecodedSize);
+            setSentHeaders(ev, frame->push_promise.nva, frame->push_promise.nvlen, nullptr, builder);
         break;
     case NGHTTP2_SETTINGS:
         ev.settings.clear();
@@ -104,15 +114,6 @@ void fillMeaning(FrameEvent &ev, const nghttp2_frame *frame)
     default:
         break;
     }
-}
-
-// Pseudo-headers first, as the inspector shows them.
-void pseudoFirst(HeaderList &headers)
-{
-    const auto isPseudo = [](const Header &h) { return !h.name.empty() && h.name[0] == ':'; };
-    // Valid blocks already are (RFC 9113 §8.3); stable_partition may allocate, so only reorder when needed.
-    if (!std::is_partitioned(headers.begin(), headers.end(), isPseudo))
-        std::stable_partition(headers.begin(), headers.end(), isPseudo);
 }
 
 } // namespace
@@ -153,10 +154,8 @@ struct H2Session::Callbacks {
                     it->second->request.headers.clear();
                     it->second->request.headers.shrink_to_fit();
                 }
-                if (s.m_events && s.m_inMeaning.headers.size() > 0) {
-                    s.m_inMeaning.headers.clear();
-                    s.m_inMeaning.headers.shrink_to_fit();
-                }
+                if (s.m_events)
+                    s.m_inBuilder.clear();
                 return 0;
             }
             return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // trailers: reset the stream
@@ -164,7 +163,7 @@ struct H2Session::Callbacks {
         const std::string_view n = view(name, namelen);
         const std::string_view v = view(value, valuelen);
         if (s.m_events) {
-            s.m_inMeaning.headers.push_back({std::string(n), std::string(v)});
+            s.m_inBuilder.add(n, v);
             s.m_inMeaning.headerBlockDecodedSize += static_cast<std::uint32_t>(namelen + valuelen + 32);
         }
         if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
@@ -189,8 +188,13 @@ struct H2Session::Callbacks {
     static int onFrameRecv(nghttp2_session *, const nghttp2_frame *frame, void *user)
     {
         H2Session &s = self(user);
-        if (s.m_events)
-            fillMeaning(s.m_inMeaning, frame);
+        if (s.m_events) {
+            fillMeaning(s.m_inMeaning, frame, s.m_outBuilder);
+            // The header block is complete (CONTINUATIONs included): one
+            // block for the frame event and the stream it opens.
+            if (frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_PUSH_PROMISE)
+                s.m_inBlock = s.m_inBuilder.build();
+        }
         if (frame->hd.type == NGHTTP2_GOAWAY) {
             s.m_goawayCode = static_cast<std::int32_t>(frame->goaway.error_code);
             s.m_goawayLastStream = frame->goaway.last_stream_id;
@@ -254,12 +258,7 @@ struct H2Session::Callbacks {
                 ev.scheme = st.request.scheme;
                 ev.authority = st.request.authority;
                 ev.path = st.request.target;
-                // Once answered, nothing reads the request's fields again
-                // (the method, target and scheme stay): hand them over.
-                if (st.dispatched)
-                    ev.headers = std::move(st.request.headers);
-                else
-                    ev.headers = st.request.headers;
+                ev.headers = s.m_inBlock.withoutPseudo();
                 // Published after the HEADERS frame that opened the stream.
                 s.m_deferred.push_back(std::move(ev));
             }
@@ -275,7 +274,7 @@ struct H2Session::Callbacks {
     {
         H2Session &s = self(user);
         if (s.m_events) {
-            fillMeaning(s.m_inMeaning, frame);
+            fillMeaning(s.m_inMeaning, frame, s.m_outBuilder);
             s.m_inMeaning.invalid = true;
             s.m_inMeaning.invalidReason = nghttp2_strerror(libError);
         }
@@ -299,10 +298,17 @@ struct H2Session::Callbacks {
         }
         if (!s.m_events)
             return 0;
-        FrameEvent ev;
+        // A response's HEADERS share the block the response was built from.
+        const HeaderBlock *sent = nullptr;
+        if (frame->hd.type == NGHTTP2_HEADERS
+            && (frame->headers.cat == NGHTTP2_HCAT_RESPONSE || frame->headers.cat == NGHTTP2_HCAT_PUSH_RESPONSE)) {
+            auto it = s.m_streams.find(frame->hd.stream_id);
+            if (it != s.m_streams.end())
+                sent = &it->second->responseHeaders;
+        }
+        FrameEvent &ev = s.m_outMeanings.emplace_back();
         ev.dir = Direction::Out;
-        fillMeaning(ev, frame);
-        s.m_outMeanings.push_back(std::move(ev));
+        fillMeaning(ev, frame, s.m_outBuilder, sent);
         return 0;
     }
 
@@ -318,7 +324,7 @@ struct H2Session::Callbacks {
             return 0;
         FrameEvent ev;
         ev.dir = Direction::Out;
-        fillMeaning(ev, frame);
+        fillMeaning(ev, frame, s.m_outBuilder);
         ev.notSent = true;
         ev.notSentReason = nghttp2_strerror(libError);
         s.publishFrame(std::move(ev));
@@ -478,7 +484,6 @@ void H2Session::fillWindows(FrameEvent &frame) const
 void H2Session::publishFrame(FrameEvent &&frame)
 {
     fillWindows(frame);
-    pseudoFirst(frame.headers);
     publish(std::move(frame));
 }
 
@@ -503,22 +508,24 @@ void H2Session::onInboundFrameComplete(const TapFrame &tap)
     // A header block spans HEADERS and its CONTINUATIONs; the decoded fields
     // belong on the HEADERS frame, so hold them until END_HEADERS.
     if (!(tap.flags & NGHTTP2_FLAG_END_HEADERS)) {
-        m_inMeaning.headers = std::move(ev.headers);
         m_inMeaning.headerBlockDecodedSize = ev.headerBlockDecodedSize;
         m_inMeaning.hdCategory = ev.hdCategory;
-        ev.headers.clear();
         m_heldInbound.push_back(std::move(ev));
         return;
     }
+    // nghttp2 reported the block complete (m_inBlock), or it did not get
+    // that far (an invalid block): then show what was decoded.
+    if (m_inBuilder.size() > 0)
+        m_inBlock = m_inBuilder.build();
     if (m_heldInbound.empty()) {
+        ev.headers = std::move(m_inBlock);
         publishFrame(std::move(ev));
         return;
     }
     FrameEvent &first = m_heldInbound.front();
-    first.headers = std::move(ev.headers);
+    first.headers = std::move(m_inBlock);
     first.headerBlockDecodedSize = ev.headerBlockDecodedSize;
     first.hdCategory = ev.hdCategory;
-    ev.headers.clear();
     first.invalid = first.invalid || ev.invalid;
     m_heldInbound.push_back(std::move(ev));
     for (FrameEvent &f : m_heldInbound)
@@ -696,7 +703,7 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
             ev.scheme = req.scheme;
             ev.authority = req.authority;
             ev.path = req.target;
-            ev.headers = req.headers;
+            ev.headers = HeaderBlock(req.headers);
             ev.pushed = true;
             ev.parentStreamId = parent.id;
             publish(std::move(ev));
@@ -715,19 +722,23 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
 {
     st.status = response.status;
     st.note = std::move(response.note);
-    st.responseHeaders = std::move(response.headers);
     st.body = std::move(response.body);
     st.live = std::move(response.live);
 
-    const std::string status = std::to_string(st.status);
-    static const std::string kStatus = ":status", kDate = "date", kServer = "server", kServerName = "h2scope";
-    std::vector<nghttp2_nv> nva;
-    nva.reserve(st.responseHeaders.size() + 3);
-    nva.push_back(makeNv(kStatus, status));
-    for (const Header &h : st.responseHeaders)
+    // One block for the frame, the HEADERS event and the stream's close.
+    char status[12];
+    const auto [statusEnd, ec] = std::to_chars(status, status + sizeof status, st.status);
+    (void)ec;
+    HeaderBlock::Builder &b = m_outBuilder;
+    b.add(":status", std::string_view(status, static_cast<std::size_t>(statusEnd - status)));
+    b.add(response.headers);
+    b.add("date", site::currentHttpDate());
+    b.add("server", "h2scope");
+    st.responseHeaders = b.build();
+    thread_local std::vector<nghttp2_nv> nva;
+    nva.clear();
+    for (HeaderView h : st.responseHeaders)
         nva.push_back(makeNv(h.name, h.value));
-    nva.push_back(makeNv(kDate, site::currentHttpDate()));
-    nva.push_back(makeNv(kServer, kServerName));
 
     nghttp2_data_provider provider{};
     const bool head = st.request.method == "HEAD";
@@ -786,7 +797,7 @@ void H2Session::publishStreamClosed(Stream &st, std::uint32_t errorCode)
     inspect::StreamClosed ev;
     ev.streamId = st.id;
     ev.status = st.status;
-    ev.responseHeaders = std::move(st.responseHeaders);
+    ev.responseHeaders = st.responseHeaders.withoutPseudo();
     ev.bodyBytes = st.bodyBytes;
     ev.durationNs = inspect::nowNs() - st.startNs;
     ev.errorCode = errorCode;
@@ -848,7 +859,7 @@ std::size_t H2Session::produce(std::string &out, std::size_t budget)
                 std::optional<TapFrame> done;
                 off += m_outTap.scan(chunk + off, static_cast<std::size_t>(n) - off, done);
                 if (done) {
-                    FrameEvent raw;
+                    FrameEvent &raw = m_outRaw.emplace_back();
                     raw.dir = Direction::Out;
                     raw.rawHeader = done->raw;
                     raw.type = done->type;
@@ -856,7 +867,6 @@ std::size_t H2Session::produce(std::string &out, std::size_t budget)
                     raw.streamId = done->streamId;
                     raw.length = done->length;
                     raw.padding = done->padding;
-                    m_outRaw.push_back(std::move(raw));
                 }
             }
         }

@@ -60,6 +60,28 @@ public:
     struct Stream;
     struct Callbacks;
 
+    // First in, first out, drained to empty after each produce(): a vector
+    // and a read index keep their storage (a std::deque allocates a node per
+    // event, FrameEvent being larger than its block).
+    class FrameQueue {
+    public:
+        bool empty() const noexcept { return m_head == m_items.size(); }
+        inspect::FrameEvent &front() noexcept { return m_items[m_head]; }
+        inspect::FrameEvent &emplace_back() { return m_items.emplace_back(); }
+        void push_back(inspect::FrameEvent &&ev) { m_items.push_back(std::move(ev)); }
+        void pop_front() noexcept
+        {
+            if (++m_head == m_items.size()) {
+                m_items.clear();
+                m_head = 0;
+            }
+        }
+
+    private:
+        std::vector<inspect::FrameEvent> m_items;
+        std::size_t m_head = 0;
+    };
+
 private:
     void publishFrame(inspect::FrameEvent &&frame);
     void publish(inspect::EventData &&data);
@@ -91,9 +113,12 @@ private:
     WireTap m_inTap{true};
     WireTap m_outTap{false};
     inspect::FrameEvent m_inMeaning;                 // what nghttp2 said of the inbound frame in progress
+    HeaderBlock::Builder m_inBuilder;                // its header fields as they are decoded
+    HeaderBlock m_inBlock;                           // the last complete inbound header block
+    HeaderBlock::Builder m_outBuilder;               // outbound header blocks
     std::vector<inspect::FrameEvent> m_heldInbound;  // HEADERS + CONTINUATIONs until END_HEADERS
-    std::deque<inspect::FrameEvent> m_outMeanings;   // on_frame_send, in order
-    std::deque<inspect::FrameEvent> m_outRaw;        // frame headers seen in mem_send output
+    FrameQueue m_outMeanings;                        // on_frame_send, in order
+    FrameQueue m_outRaw;                             // frame headers seen in mem_send output
     std::vector<inspect::EventData> m_deferred;      // stream events that follow the frame in progress
     std::string m_pending;                           // mem_send output beyond the last budget
     std::size_t m_pendingOffset = 0;

@@ -33,12 +33,11 @@ std::size_t heapBytes(const std::string &s) noexcept
     return inside ? 0 : mallocBytes(s.capacity() + 1);
 }
 
-std::size_t heapBytes(const HeaderList &headers) noexcept
+// A block shared by several events (a request's HEADERS frame and its
+// stream) is counted by each: the budget errs on the side of more.
+std::size_t heapBytes(const HeaderBlock &headers) noexcept
 {
-    std::size_t total = mallocBytes(headers.capacity() * sizeof(Header));
-    for (const Header &h : headers)
-        total += heapBytes(h.name) + heapBytes(h.value);
-    return total;
+    return mallocBytes(headers.heapBytes());
 }
 
 std::size_t heapBytes(const ConnectionOpened &e) noexcept

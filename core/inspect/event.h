@@ -3,7 +3,7 @@
 // nanoseconds and the connection it belongs to. I/O threads publish them;
 // consumers (GUI, frame log, exporters, capture store) drain them in batches.
 
-#include "headers.h"
+#include "headerblock.h"
 
 #include <array>
 #include <cstdint>
@@ -57,7 +57,7 @@ struct FrameEvent {
     std::uint8_t padding = 0;    // pad length (PADDED flag), 0 if none
     std::array<std::uint8_t, 9> rawHeader{};   // exactly as on the wire
 
-    HeaderList headers;          // decoded fields (HEADERS, PUSH_PROMISE), pseudo-headers first
+    HeaderBlock headers;         // decoded fields (HEADERS, PUSH_PROMISE), pseudo-headers first
     std::uint32_t headerBlockDecodedSize = 0;  // sum of name+value lengths (+32 each, RFC 7541 §4.1)
     std::vector<std::pair<std::uint16_t, std::uint32_t>> settings; // SETTINGS id, value
     std::uint32_t windowIncrement = 0;         // WINDOW_UPDATE
@@ -85,7 +85,7 @@ struct FrameEvent {
 struct StreamOpened {
     std::int32_t streamId = 0;
     std::string method, scheme, authority, path;
-    HeaderList headers;          // request headers, no pseudo-headers
+    HeaderBlock headers;         // request headers, no pseudo-headers
     bool pushed = false;         // a promised (server-initiated) stream
     std::int32_t parentStreamId = 0; // the stream whose response promised it
 
@@ -95,7 +95,7 @@ struct StreamOpened {
 struct StreamClosed {
     std::int32_t streamId = 0;
     int status = 0;              // 0 if no response was sent
-    HeaderList responseHeaders;
+    HeaderBlock responseHeaders;
     std::uint64_t bodyBytes = 0; // DATA payload bytes sent
     std::uint64_t durationNs = 0;// from request HEADERS to close
     std::uint32_t errorCode = 0; // nghttp2 close error code (0 = NO_ERROR)
@@ -106,9 +106,9 @@ struct StreamClosed {
 
 struct Http1Exchange {
     std::string method, target, version;
-    HeaderList requestHeaders;
+    HeaderBlock requestHeaders;
     int status = 0;
-    HeaderList responseHeaders;
+    HeaderBlock responseHeaders;
     std::uint64_t bodyBytes = 0;
     std::uint64_t durationNs = 0;
     std::uint64_t startNs = 0;   // when the request line arrived

@@ -55,9 +55,9 @@ void appendPrefix(std::string &out, const Event &e, std::uint64_t baseNs)
             static_cast<unsigned long long>(e.connectionId));
 }
 
-void appendHeaders(std::string &out, const HeaderList &headers)
+void appendHeaders(std::string &out, const HeaderBlock &headers)
 {
-    for (const Header &h : headers) {
+    for (const HeaderView h : headers) {
         out += indent;
         appendPrintable(out, h.name);
         out += ": ";

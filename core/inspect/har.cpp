@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -24,11 +25,11 @@ struct EntryInput {
     std::uint64_t durationNs = 0;
     std::uint64_t firstResponseNs = 0; // 0: not seen
     std::string method, url, httpVersion;
-    const HeaderList *requestHeaders = nullptr;
-    HeaderList pseudoHeaders;          // h2 request pseudo-headers (optional output)
+    const HeaderBlock *requestHeaders = nullptr;
+    HeaderBlock pseudoHeaders;         // h2 request pseudo-headers (optional output)
     std::string path;                  // for the query string
     int status = 0;
-    const HeaderList *responseHeaders = nullptr;
+    const HeaderBlock *responseHeaders = nullptr;
     std::uint64_t bodyBytes = 0;
     bool h2 = true;
     std::int32_t streamId = 0;
@@ -43,13 +44,13 @@ std::int64_t toMicros(std::uint64_t ns)
     return static_cast<std::int64_t>((ns + 500) / 1000);
 }
 
-void writeHeaders(JsonWriter &w, const HeaderList *headers, const HeaderList *extra = nullptr)
+void writeHeaders(JsonWriter &w, const HeaderBlock *headers, const HeaderBlock *extra = nullptr)
 {
     w.key("headers").beginArray();
-    for (const HeaderList *list : {extra, headers}) {
+    for (const HeaderBlock *list : {extra, headers}) {
         if (!list)
             continue;
-        for (const Header &h : *list)
+        for (const HeaderView h : *list)
             w.beginObject().key("name").str(h.name).key("value").str(h.value).endObject();
     }
     w.endArray();
@@ -98,18 +99,21 @@ std::string writeEntry(const EntryInput &in, const HarOptions &options)
     w.key("headersSize").num(-1).key("bodySize").num(0);
     w.endObject();
 
-    const std::string *contentType = in.responseHeaders ? findHeader(*in.responseHeaders, "content-type") : nullptr;
-    const std::string *location = in.responseHeaders ? findHeader(*in.responseHeaders, "location") : nullptr;
+    std::optional<std::string_view> contentType, location;
+    if (in.responseHeaders) {
+        contentType = in.responseHeaders->find("content-type");
+        location = in.responseHeaders->find("location");
+    }
     w.key("response").beginObject();
     w.key("status").num(in.status).key("statusText").str(reasonPhrase(in.status));
     w.key("httpVersion").str(in.httpVersion);
     w.key("cookies").beginArray().endArray();
     writeHeaders(w, in.responseHeaders);
     w.key("content").beginObject();
-    w.key("size").unum(in.bodyBytes).key("mimeType").str(contentType ? *contentType : std::string("x-unknown"));
+    w.key("size").unum(in.bodyBytes).key("mimeType").str(contentType.value_or("x-unknown"));
     w.key("comment").str("body not captured; h2scope keeps sizes only");
     w.endObject();
-    w.key("redirectURL").str(location ? *location : std::string());
+    w.key("redirectURL").str(location.value_or(std::string_view()));
     w.key("headersSize").num(-1).key("bodySize").unum(in.bodyBytes);
     w.endObject();
 
@@ -148,13 +152,13 @@ std::string writeEntry(const EntryInput &in, const HarOptions &options)
     return out;
 }
 
-std::string authorityFor(const ConnectionInfo &conn, const std::string &given, const HeaderList *headers)
+std::string authorityFor(const ConnectionInfo &conn, const std::string &given, const HeaderBlock *headers)
 {
     if (!given.empty())
         return given;
     if (headers)
-        if (const std::string *host = findHeader(*headers, "host"))
-            return *host;
+        if (const auto host = headers->find("host"))
+            return std::string(*host);
     if (conn.opened) {
         if (!conn.opened->sni.empty())
             return conn.opened->sni;

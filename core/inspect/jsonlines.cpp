@@ -16,10 +16,10 @@ namespace {
 
 // ---- writing ----
 
-void writeHeaders(JsonWriter &w, std::string_view key, const HeaderList &headers)
+void writeHeaders(JsonWriter &w, std::string_view key, const HeaderBlock &headers)
 {
     w.key(key).beginArray();
-    for (const Header &h : headers)
+    for (const HeaderView h : headers)
         w.beginArray().str(h.name).str(h.value).endArray();
     w.endArray();
 }
@@ -177,20 +177,21 @@ public:
         }
     }
 
-    void headers(const char *key, HeaderList &out)
+    void headers(const char *key, HeaderBlock &out)
     {
         const JsonValue *v = m_obj.member(key);
         if (!v)
             return;
         if (v->kind != JsonValue::Kind::Array)
             return problem(key, "an array of [name, value] pairs");
-        out.clear();
+        HeaderBlock::Builder fields;
         for (const JsonValue &pair : v->items) {
             if (pair.kind != JsonValue::Kind::Array || pair.items.size() != 2
                 || pair.items[0].kind != JsonValue::Kind::String || pair.items[1].kind != JsonValue::Kind::String)
                 return problem(key, "an array of [name, value] pairs");
-            out.push_back({pair.items[0].text, pair.items[1].text});
+            fields.add(pair.items[0].text, pair.items[1].text);
         }
+        out = fields.build();
     }
 
     void settings(const char *key, std::vector<std::pair<std::uint16_t, std::uint32_t>> &out)

@@ -335,7 +335,7 @@ void TestInspector::detailsShowHeaderBlockAndSettings()
     QVERIFY(digest.stream(pageStream(digest)));
     for (std::size_t idx : digest.stream(pageStream(digest))->frames) {
         const auto &f = std::get<inspect::FrameEvent>(m_store.event(m_pushConn, idx)->data);
-        if (f.type != 0x1 || f.dir != inspect::Direction::Out || !findHeader(f.headers, ":status"))
+        if (f.type != 0x1 || f.dir != inspect::Direction::Out || !f.headers.find(":status"))
             continue;
         const QString html = ui::DetailsPane::frameHtml(m_store, digest, idx);
         QVERIFY(html.contains(QStringLiteral("compressed %1 B").arg(ui::headerBlockFragmentSize(f))));

@@ -45,7 +45,7 @@ Event bulky(std::uint64_t conn, std::uint64_t t)
     f.dir = Direction::Out;
     f.type = 0x01;
     f.streamId = 1;
-    f.headers.push_back({"x-filler", std::string(900, 'x')});
+    f.headers = {{"x-filler", std::string(900, 'x')}};
     return Event{t, conn, f};
 }
 
@@ -273,7 +273,7 @@ void TestCaptureStore::evictsABigConnectionSliceBySlice()
     // Connection 2 brings one event bigger than the whole budget: this add()
     // may evict max(8, 2) = 8 events, no more, and the store stays over.
     Event big = bulky(2, 200);
-    std::get<FrameEvent>(big.data).headers.push_back({"x-more", std::string(whole * 2, 'y')});
+    std::get<FrameEvent>(big.data).headers = {{"x-filler", std::string(900, 'x')}, {"x-more", std::string(whole * 2, 'y')}};
     store.add(opened(2, 199));
     QCOMPARE(store.evictedEvents(), std::uint64_t(0));
     store.add(std::move(big));

@@ -652,11 +652,11 @@ private slots:
             QVERIFY(x.startNs > 0);
             QVERIFY(x.startNs <= e.timeNs);
             QCOMPARE(x.durationNs, e.timeNs - x.startNs);
-            QCOMPARE(*findHeader(x.requestHeaders, "host"), std::string("example.test"));
-            QCOMPARE(*findHeader(x.responseHeaders, "content-length"), std::string("8"));
-            QCOMPARE(*findHeader(x.responseHeaders, "server"), std::string("h2scope"));
-            QVERIFY(findHeader(x.responseHeaders, "date"));
-            QVERIFY(!findHeader(x.responseHeaders, "connection")); // the handler's keep-alive was dropped
+            QCOMPARE(x.requestHeaders.find("host"), std::optional<std::string_view>("example.test"));
+            QCOMPARE(x.responseHeaders.find("content-length"), std::optional<std::string_view>("8"));
+            QCOMPARE(x.responseHeaders.find("server"), std::optional<std::string_view>("h2scope"));
+            QVERIFY(x.responseHeaders.find("date"));
+            QVERIFY(!x.responseHeaders.find("connection")); // the handler's keep-alive was dropped
         }
         QCOMPARE(exchanges[0].method, std::string("GET"));
         QCOMPARE(exchanges[0].target, std::string("/a"));
@@ -664,7 +664,7 @@ private slots:
         QCOMPARE(exchanges[1].method, std::string("HEAD"));
         QCOMPARE(exchanges[1].target, std::string("/b"));
         QCOMPARE(exchanges[1].bodyBytes, std::uint64_t(0));
-        QCOMPARE(*findHeader(exchanges[1].requestHeaders, "user-agent"), std::string("t"));
+        QCOMPARE(exchanges[1].requestHeaders.find("user-agent"), std::optional<std::string_view>("t"));
     }
 
     void shutdownFinishesTheResponseInFlight()
