@@ -144,14 +144,14 @@ void CaptureStore::add(std::vector<Event> &&batch)
         insert(std::move(e));
     const std::size_t added = batch.size();
     batch.clear();
-    if (m_used > m_budget)
+    if (memoryUsed() > m_budget)
         enforceBudget(std::max(m_evictionSlice, 2 * added));
 }
 
 void CaptureStore::add(Event &&event)
 {
     insert(std::move(event));
-    if (m_used > m_budget)
+    if (memoryUsed() > m_budget)
         enforceBudget(std::max<std::size_t>(m_evictionSlice, 2));
 }
 
@@ -283,7 +283,8 @@ void CaptureStore::account(Connection &conn, const Event &event)
 void CaptureStore::enforceBudget(std::size_t maxEvents)
 {
     std::size_t left = maxEvents;
-    while (m_used > m_budget && left > 0) {
+    bool usedRule2 = false;
+    while (memoryUsed() > m_budget && left > 0) {
         if (!m_closedOrder.empty()) {
             const std::uint64_t id = m_closedOrder.begin()->second;
             Connection &conn = m_connections.at(id);
@@ -295,18 +296,16 @@ void CaptureStore::enforceBudget(std::size_t maxEvents)
             }
             continue;
         }
-        Connection *oldest = nullptr;
-        for (const auto &entry : m_order) {
-            Connection &conn = m_connections.at(entry.second);
-            if (!conn.events.empty()) {
-                oldest = &conn;
-                break;
-            }
-        }
-        if (!oldest)
+        // The oldest stored event, whichever open connection it belongs to:
+        // after the trim, the index's front is one.
+        trimSeqIndex();
+        if (m_seqConnection.empty())
             break; // nothing left to evict but records of open connections
-        ++m_evictedOpen;
-        left -= evictFront(*oldest, std::min(left, oldest->events.size()));
+        if (!usedRule2) {
+            usedRule2 = true;
+            ++m_evictedOpen;
+        }
+        left -= evictFront(m_connections.at(m_seqConnection.front()), 1);
     }
     trimSeqIndex();
 }
@@ -391,7 +390,7 @@ void CaptureStore::clear()
 void CaptureStore::setBudget(std::size_t budgetBytes)
 {
     m_budget = budgetBytes;
-    if (m_used > m_budget)
+    if (memoryUsed() > m_budget)
         enforceBudget(std::numeric_limits<std::size_t>::max());
 }
 

@@ -11,9 +11,11 @@
 //
 // When memoryUsed() exceeds budget() the store evicts, in this order:
 //   1. the closed connection that opened first, whole (record and events);
-//   2. only when no closed connection is left: the stored events of the open
-//      connection that opened first; its record and counters stay, and
-//      ConnectionInfo::evictedEvents says how many of its events are gone.
+//   2. only when no closed connection is left: the oldest stored events,
+//      whichever open connections they belong to; records and counters stay,
+//      and ConnectionInfo::evictedEvents says how many of a connection's
+//      events are gone. Oldest first, so many long-lived connections (a
+//      browser's, h2load's) all keep their recent history.
 // Eviction work is bounded per call, so that the thread that owns the store
 // (the GUI) never stalls on freeing a huge connection at once: one add()
 // evicts at most max(evictionSlice(), 2 x the events it added). A connection
@@ -24,7 +26,11 @@
 // every add() evicts at least twice what it brought. setBudget() and
 // clear() are explicit user actions and finish at once.
 // Memory is an estimate: sizeof plus the heap capacity of strings and vectors
-// plus index overhead. Bodies are never stored (events carry sizes only).
+// plus index overhead, including the global sequence index's slots of events
+// already evicted behind an older one still stored (an open connection kept
+// since long ago): those count until eviction reaches that connection, so
+// they can never grow past the budget. Bodies are never stored (events carry
+// sizes only).
 //
 // Threads: not thread-safe. One thread (the consumer that drains the
 // EventHub, usually the GUI thread) owns the store and makes every call.
@@ -93,7 +99,7 @@ public:
     void setEvictionSlice(std::size_t events) noexcept { m_evictionSlice = events > 0 ? events : 1; }
     std::size_t evictionSlice() const noexcept { return m_evictionSlice; }
     std::size_t budget() const noexcept { return m_budget; }
-    std::size_t memoryUsed() const noexcept { return m_used; }
+    std::size_t memoryUsed() const noexcept { return m_used + indexHoleBytes(); }
 
     // What eviction has removed so far. evictedOpenConnections() counts the
     // times rule 2 (events of an open connection) had to be used.
@@ -182,6 +188,11 @@ private:
     void evictConnection(std::uint64_t id);
     std::size_t evictFront(Connection &conn, std::size_t count);
     void trimSeqIndex();
+    // Slots of the global sequence index whose events are gone.
+    std::size_t indexHoleBytes() const noexcept
+    {
+        return (m_seqConnection.size() - std::min(m_seqConnection.size(), m_storedEvents)) * sizeof(std::uint64_t);
+    }
     const Connection *find(std::uint64_t id) const;
 
     std::size_t m_budget;
