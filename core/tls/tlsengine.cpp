@@ -5,16 +5,68 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <new>
+
 namespace h2scope::tls {
+
+namespace {
+
+// A write-only BIO that appends to the std::string set as its data.
+int sinkWrite(BIO *bio, const char *data, int length)
+{
+    auto *out = static_cast<std::string *>(BIO_get_data(bio));
+    if (!out || length < 0)
+        return -1;
+    try {
+        out->append(data, static_cast<std::size_t>(length));
+    } catch (const std::bad_alloc &) {
+        return -1;
+    }
+    return length;
+}
+
+long sinkCtrl(BIO *bio, int cmd, long, void *)
+{
+    const auto *out = static_cast<const std::string *>(BIO_get_data(bio));
+    switch (cmd) {
+    case BIO_CTRL_FLUSH:
+        return 1;
+    case BIO_CTRL_PENDING:
+    case BIO_CTRL_WPENDING:
+        return out ? static_cast<long>(out->size()) : 0;
+    default:
+        return 0;
+    }
+}
+
+int sinkCreate(BIO *bio)
+{
+    BIO_set_init(bio, 1);
+    return 1;
+}
+
+const BIO_METHOD *sinkMethod()
+{
+    static BIO_METHOD *const method = [] {
+        BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "h2scope ciphertext sink");
+        BIO_meth_set_write(m, sinkWrite);
+        BIO_meth_set_ctrl(m, sinkCtrl);
+        BIO_meth_set_create(m, sinkCreate);
+        return m;
+    }();
+    return method;
+}
+
+} // namespace
 
 TlsEngine::TlsEngine(std::shared_ptr<TlsContext> context) : m_context(std::move(context))
 {
     m_ssl = SSL_new(m_context->native());
     m_in = BIO_new(BIO_s_mem());
-    m_out = BIO_new(BIO_s_mem());
+    m_out = BIO_new(sinkMethod());
+    BIO_set_data(m_out, &m_ciphertext);
     // An empty memory BIO means "no data yet", not end of file.
     BIO_set_mem_eof_return(m_in, -1);
-    BIO_set_mem_eof_return(m_out, -1);
     SSL_set_bio(m_ssl, m_in, m_out);
     SSL_set_accept_state(m_ssl);
 }
@@ -76,19 +128,21 @@ Result<void> TlsEngine::send(const std::uint8_t *data, std::size_t length)
 
 std::size_t TlsEngine::takeCiphertext(std::string &out)
 {
-    const std::size_t pending = BIO_ctrl_pending(m_out);
-    if (pending == 0)
+    const std::size_t n = m_ciphertext.size();
+    if (n == 0)
         return 0;
-    const std::size_t old = out.size();
-    out.resize(old + pending);
-    const int n = BIO_read(m_out, out.data() + old, static_cast<int>(pending));
-    out.resize(old + (n > 0 ? static_cast<std::size_t>(n) : 0));
-    return n > 0 ? static_cast<std::size_t>(n) : 0;
+    if (out.empty()) {
+        out.swap(m_ciphertext); // the caller's spent buffer comes back for the next records
+    } else {
+        out.append(m_ciphertext);
+    }
+    m_ciphertext.clear();
+    return n;
 }
 
 bool TlsEngine::hasCiphertext() const
 {
-    return BIO_ctrl_pending(m_out) > 0;
+    return !m_ciphertext.empty();
 }
 
 void TlsEngine::close()

@@ -1,5 +1,8 @@
 #pragma once
 // TLS in memory-BIO mode: ciphertext in, plaintext out and back, no socket.
+// Outgoing records go through a sink BIO straight into a string the engine
+// owns, which takeCiphertext() hands over (swapped when the caller's buffer
+// is empty): no memory BIO to copy them out of.
 // One engine per connection, used from that connection's thread only.
 
 #include "result.h"
@@ -31,6 +34,8 @@ public:
     ~TlsEngine();
     TlsEngine(const TlsEngine &) = delete;
     TlsEngine &operator=(const TlsEngine &) = delete;
+    TlsEngine(TlsEngine &&) = delete; // the sink BIO points at m_ciphertext
+    TlsEngine &operator=(TlsEngine &&) = delete;
 
     // Takes ciphertext from the peer and appends whatever plaintext it
     // yields to `plaintext` (driving the handshake first). Fails with
@@ -59,7 +64,8 @@ private:
     std::shared_ptr<TlsContext> m_context;
     SSL *m_ssl = nullptr;
     BIO *m_in = nullptr;  // ciphertext from the peer (owned by m_ssl)
-    BIO *m_out = nullptr; // ciphertext to the peer (owned by m_ssl)
+    BIO *m_out = nullptr; // ciphertext to the peer (owned by m_ssl), written into m_ciphertext
+    std::string m_ciphertext;
     bool m_handshakeDone = false;
     bool m_peerClosed = false;
     HandshakeInfo m_info;
