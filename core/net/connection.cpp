@@ -145,7 +145,7 @@ void Connection::receive(const std::uint8_t *data, std::size_t length)
 // record has arrived, so the first bytes of a connection (and after a pause)
 // go in records that fit one TCP segment; bulk transfer uses full 16 KiB
 // records, which cost less CPU per byte.
-Result<void> Connection::sendTls(const std::string &plain)
+Result<void> Connection::sendTls(const std::string &plain, std::string &out)
 {
     constexpr std::size_t kSmallRecord = 1300;        // payload that fits one segment with TLS overhead
     constexpr std::uint64_t kSmallPhase = 64u << 10;  // bytes sent in small records
@@ -158,14 +158,14 @@ Result<void> Connection::sendTls(const std::string &plain)
     std::size_t off = 0;
     while (off < plain.size() && m_smallRecordBytesLeft > 0) {
         const std::size_t n = std::min<std::size_t>({kSmallRecord, plain.size() - off, m_smallRecordBytesLeft});
-        Result<void> r = m_tls->send(p + off, n);
+        Result<void> r = m_tls->send(p + off, n, &out);
         if (!r)
             return r;
         off += n;
         m_smallRecordBytesLeft -= n;
     }
     if (off < plain.size())
-        return m_tls->send(p + off, plain.size() - off);
+        return m_tls->send(p + off, plain.size() - off, &out);
     return {};
 }
 
@@ -184,7 +184,7 @@ std::size_t Connection::produce(std::string &out, std::size_t budget)
             m_plainOut.clear();
             if (m_session->produce(m_plainOut, std::min<std::size_t>(budget - (out.size() - start), 64u << 10)) == 0)
                 break;
-            Result<void> r = sendTls(m_plainOut);
+            Result<void> r = sendTls(m_plainOut, out);
             if (!r) {
                 m_transportFailed = true;
                 fail(r.error().message);

@@ -95,7 +95,7 @@ private:
     void feedSession(const std::uint8_t *data, std::size_t length);
     void fail(const std::string &reason);
     void publishOpened();
-    Result<void> sendTls(const std::string &plain);
+    Result<void> sendTls(const std::string &plain, std::string &out);
 
     ConnectionConfig m_config;
     site::Handler &m_handler;

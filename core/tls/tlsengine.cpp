@@ -113,16 +113,23 @@ Result<void> TlsEngine::receive(const std::uint8_t *data, std::size_t length, st
     }
 }
 
-Result<void> TlsEngine::send(const std::uint8_t *data, std::size_t length)
+Result<void> TlsEngine::send(const std::uint8_t *data, std::size_t length, std::string *out)
 {
+    if (out) {
+        takeCiphertext(*out);
+        BIO_set_data(m_out, out);
+    }
     std::size_t done = 0;
     while (done < length) {
         ERR_clear_error();
         const int n = SSL_write(m_ssl, data + done, static_cast<int>(length - done));
-        if (n <= 0)
+        if (n <= 0) {
+            BIO_set_data(m_out, &m_ciphertext);
             return makeError(Errc::Tls, "TLS write failed: " + lastOpensslError());
+        }
         done += static_cast<std::size_t>(n);
     }
+    BIO_set_data(m_out, &m_ciphertext);
     return {};
 }
 

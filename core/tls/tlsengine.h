@@ -44,7 +44,9 @@ public:
     Result<void> receive(const std::uint8_t *data, std::size_t length, std::string &plaintext);
 
     // Encrypts plaintext for the peer. Only valid once handshakeDone().
-    Result<void> send(const std::uint8_t *data, std::size_t length);
+    // The records wait for takeCiphertext(), or with `out` are appended to it
+    // directly (after any ciphertext already waiting), saving a copy.
+    Result<void> send(const std::uint8_t *data, std::size_t length, std::string *out = nullptr);
 
     // Moves pending ciphertext (handshake messages, records) into `out`.
     std::size_t takeCiphertext(std::string &out);
