@@ -283,7 +283,7 @@ void CaptureStore::account(Connection &conn, const Event &event)
 void CaptureStore::enforceBudget(std::size_t maxEvents)
 {
     std::size_t left = maxEvents;
-    bool usedRule2 = false;
+    std::vector<std::uint64_t> touched; // open connections rule 2 took events from
     while (memoryUsed() > m_budget && left > 0) {
         if (!m_closedOrder.empty()) {
             const std::uint64_t id = m_closedOrder.begin()->second;
@@ -301,11 +301,20 @@ void CaptureStore::enforceBudget(std::size_t maxEvents)
         trimSeqIndex();
         if (m_seqConnection.empty())
             break; // nothing left to evict but records of open connections
-        if (!usedRule2) {
-            usedRule2 = true;
+        const std::uint64_t id = m_seqConnection.front();
+        Connection &conn = m_connections.at(id);
+        if (touched.empty())
             ++m_evictedOpen;
+        if (!conn.streamTrimPending) {
+            conn.streamTrimPending = true;
+            touched.push_back(id);
         }
-        left -= evictFront(m_connections.at(m_seqConnection.front()), 1);
+        left -= evictFront(conn, 1, false);
+    }
+    for (std::uint64_t id : touched) {
+        Connection &conn = m_connections.at(id);
+        conn.streamTrimPending = false;
+        trimStreamIndex(conn);
     }
     trimSeqIndex();
 }
@@ -326,7 +335,7 @@ void CaptureStore::evictConnection(std::uint64_t id)
     m_connections.erase(it);
 }
 
-std::size_t CaptureStore::evictFront(Connection &conn, std::size_t count)
+std::size_t CaptureStore::evictFront(Connection &conn, std::size_t count, bool trimStreams)
 {
     count = std::min(count, conn.events.size());
     std::size_t bytes = 0;
@@ -343,11 +352,17 @@ std::size_t CaptureStore::evictFront(Connection &conn, std::size_t count)
     ConnectionInfo &info = conn.info;
     info.memoryBytes -= std::min(info.memoryBytes, bytes);
     info.evictedEvents += count;
+    if (trimStreams)
+        trimStreamIndex(conn);
+    return count;
+}
 
+void CaptureStore::trimStreamIndex(Connection &conn)
+{
     // Streams whose events are all gone leave the index. Stream ids mostly
     // grow with time, so the gone ones sit at the front: stop after a run of
     // survivors rather than walking every stream of a long connection.
-    const std::size_t first = static_cast<std::size_t>(info.evictedEvents);
+    const std::size_t first = static_cast<std::size_t>(conn.info.evictedEvents);
     std::size_t survivors = 0;
     for (auto it = conn.streams.begin(); it != conn.streams.end() && survivors < 64;) {
         std::vector<std::size_t> &indices = it->second;
@@ -360,7 +375,6 @@ std::size_t CaptureStore::evictFront(Connection &conn, std::size_t count)
         ++survivors;
         ++it;
     }
-    return count;
 }
 
 void CaptureStore::trimSeqIndex()

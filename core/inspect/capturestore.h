@@ -176,6 +176,7 @@ private:
         ConnectionInfo info;
         EventChunks events;                // logical index = info.evictedEvents + position
         std::deque<std::uint64_t> seqs;    // parallel to events, ascending
+        bool streamTrimPending = false;    // enforceBudget(): trim its stream index at the end
         std::map<std::int32_t, std::vector<std::size_t>> streams;
     };
 
@@ -186,7 +187,10 @@ private:
     void insert(Event &&event);
     void enforceBudget(std::size_t maxEvents);
     void evictConnection(std::uint64_t id);
-    std::size_t evictFront(Connection &conn, std::size_t count);
+    // Evicts the oldest `count` events of `conn`; the stream index is
+    // trimmed now or, when many single events go, once by the caller.
+    std::size_t evictFront(Connection &conn, std::size_t count, bool trimStreams = true);
+    void trimStreamIndex(Connection &conn);
     void trimSeqIndex();
     // Slots of the global sequence index whose events are gone.
     std::size_t indexHoleBytes() const noexcept
