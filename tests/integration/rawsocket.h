@@ -180,8 +180,7 @@ inline int politeGet(std::uint16_t port, const std::string &path = "/index.html"
     if (!s.sendAll(politeHandshake() + headersFrame(1, hpack(getRequest(path))), timeout))
         return 0;
     FrameReader reader;
-    nghttp2_hd_inflater *inflater = nullptr;
-    nghttp2_hd_inflate_new(&inflater);
+    HpackDecoder decoder;
     int status = 0;
     bool ended = false;
     std::string block;
@@ -195,23 +194,8 @@ inline int politeGet(std::uint16_t port, const std::string &path = "/index.html"
             if (f.type == frame::HEADERS || f.type == frame::CONTINUATION) {
                 block += f.payload;
                 if (f.flags & frame::END_HEADERS) {
-                    const auto *in = reinterpret_cast<const std::uint8_t *>(block.data());
-                    std::size_t left = block.size();
-                    for (int guard = 0; guard < 1000 && left > 0; ++guard) {
-                        nghttp2_nv nv;
-                        int flags = 0;
-                        const auto n = nghttp2_hd_inflate_hd2(inflater, &nv, &flags, in, left, 1);
-                        if (n < 0)
-                            break;
-                        in += n;
-                        left -= std::size_t(n);
-                        if ((flags & NGHTTP2_HD_INFLATE_EMIT) && nv.namelen == 7
-                            && std::string(reinterpret_cast<const char *>(nv.name), 7) == ":status")
-                            status = std::atoi(std::string(reinterpret_cast<const char *>(nv.value), nv.valuelen).c_str());
-                        if (flags & NGHTTP2_HD_INFLATE_FINAL)
-                            break;
-                    }
-                    nghttp2_hd_inflate_end_headers(inflater);
+                    if (const int st = decoder.status(block)) // the final one wins over a 103
+                        status = st;
                     block.clear();
                 }
             }
@@ -221,7 +205,6 @@ inline int politeGet(std::uint16_t port, const std::string &path = "/index.html"
                 ended = true;
         }
     }
-    nghttp2_hd_inflate_del(inflater);
     return ended ? status : 0;
 }
 

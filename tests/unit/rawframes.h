@@ -7,6 +7,7 @@
 #include <nghttp2/nghttp2.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -108,6 +109,57 @@ inline std::string hpack(const Fields &fields)
     out.resize(n < 0 ? 0 : std::size_t(n));
     return out;
 }
+
+// Decodes the server's header blocks in order, keeping the dynamic table
+// between them as a client does. A block that does not decode yields what
+// came before the error.
+class HpackDecoder {
+public:
+    HpackDecoder() { nghttp2_hd_inflate_new(&m_inflater); }
+    ~HpackDecoder() { nghttp2_hd_inflate_del(m_inflater); }
+    HpackDecoder(const HpackDecoder &) = delete;
+    HpackDecoder &operator=(const HpackDecoder &) = delete;
+
+    // A complete block (HEADERS payload plus its CONTINUATIONs, without
+    // padding or priority fields).
+    Fields decode(const std::string &block)
+    {
+        Fields fields;
+        const auto *in = reinterpret_cast<const std::uint8_t *>(block.data());
+        std::size_t left = block.size();
+        for (int guard = 0; guard < 1000; ++guard) {
+            nghttp2_nv nv;
+            int flags = 0;
+            const auto n = nghttp2_hd_inflate_hd2(m_inflater, &nv, &flags, in, left, 1);
+            if (n < 0)
+                break;
+            in += n;
+            left -= std::size_t(n);
+            if (flags & NGHTTP2_HD_INFLATE_EMIT)
+                fields.emplace_back(std::string(reinterpret_cast<const char *>(nv.name), nv.namelen),
+                                    std::string(reinterpret_cast<const char *>(nv.value), nv.valuelen));
+            if (flags & NGHTTP2_HD_INFLATE_FINAL) {
+                nghttp2_hd_inflate_end_headers(m_inflater);
+                break;
+            }
+            if (n == 0 && !(flags & NGHTTP2_HD_INFLATE_EMIT))
+                break;
+        }
+        return fields;
+    }
+
+    // The block's :status, or 0 if it has none.
+    int status(const std::string &block)
+    {
+        for (const auto &[name, value] : decode(block))
+            if (name == ":status")
+                return std::atoi(value.c_str());
+        return 0;
+    }
+
+private:
+    nghttp2_hd_inflater *m_inflater = nullptr;
+};
 
 inline Fields getRequest(const std::string &path = "/index.html")
 {

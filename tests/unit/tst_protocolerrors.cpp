@@ -64,8 +64,7 @@ struct Peer {
     std::vector<int> statuses() const
     {
         std::vector<int> result;
-        nghttp2_hd_inflater *inflater = nullptr;
-        nghttp2_hd_inflate_new(&inflater);
+        HpackDecoder decoder;
         std::string block;
         for (const ParsedFrame &f : frames()) {
             if (f.type != frame::HEADERS && f.type != frame::CONTINUATION)
@@ -73,29 +72,11 @@ struct Peer {
             block += f.payload; // the server uses neither padding nor priority
             if (!(f.flags & frame::END_HEADERS))
                 continue;
-            const auto *in = reinterpret_cast<const std::uint8_t *>(block.data());
-            std::size_t left = block.size();
-            for (int guard = 0; guard < 1000; ++guard) {
-                nghttp2_nv nv;
-                int flags = 0;
-                const auto n = nghttp2_hd_inflate_hd2(inflater, &nv, &flags, in, left, 1);
-                if (n < 0)
-                    break;
-                in += n;
-                left -= std::size_t(n);
-                if ((flags & NGHTTP2_HD_INFLATE_EMIT)
-                    && std::string_view(reinterpret_cast<const char *>(nv.name), nv.namelen) == ":status")
-                    result.push_back(std::atoi(std::string(reinterpret_cast<const char *>(nv.value), nv.valuelen).c_str()));
-                if (flags & NGHTTP2_HD_INFLATE_FINAL) {
-                    nghttp2_hd_inflate_end_headers(inflater);
-                    break;
-                }
-                if (n == 0 && !(flags & NGHTTP2_HD_INFLATE_EMIT))
-                    break;
-            }
+            for (const auto &[name, value] : decoder.decode(block))
+                if (name == ":status")
+                    result.push_back(std::atoi(value.c_str()));
             block.clear();
         }
-        nghttp2_hd_inflate_del(inflater);
         return result;
     }
     std::string summary() const
