@@ -103,6 +103,24 @@ void applyExtraHeaders(Response &response, const HeaderList &extra)
 // script: they are read whole into memory to inject it.
 constexpr std::uint64_t kMaxInjectedPage = 4 * 1024 * 1024;
 
+// The validators of one version of a file (`variant` tells encodings and the
+// page with the live-reload script apart), and the headers every answer
+// about it carries, a 304 included.
+std::pair<Validators, HeaderList> versionHeaders(const struct stat &st, std::string_view variant,
+                                                 const std::string &cacheControl)
+{
+    Validators validators;
+    validators.etag = makeStrongEtag(static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_size),
+                                     st.st_mtim.tv_sec, st.st_mtim.tv_nsec, variant);
+    validators.lastModified = st.st_mtim.tv_sec;
+    HeaderList common;
+    common.push_back({"etag", validators.etag});
+    common.push_back({"last-modified", formatHttpDate(validators.lastModified)});
+    if (!cacheControl.empty())
+        common.push_back({"cache-control", cacheControl});
+    return {std::move(validators), std::move(common)};
+}
+
 bool isHtmlPath(std::string_view urlPath)
 {
     const std::string_view mime = mimeTypeFor(urlPath);
@@ -346,17 +364,7 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
         return errorResponse(404, "not found: the file could not be opened");
 
     const auto length = static_cast<std::uint64_t>(st.st_size);
-    Validators validators;
-    validators.etag = makeStrongEtag(static_cast<std::uint64_t>(st.st_ino), length, st.st_mtim.tv_sec,
-                                     st.st_mtim.tv_nsec, chosen ? chosen->tag : std::string_view{});
-    validators.lastModified = st.st_mtim.tv_sec;
-
-    // Headers a 304 must repeat, and every other answer about this file carries.
-    HeaderList common;
-    common.push_back({"etag", validators.etag});
-    common.push_back({"last-modified", formatHttpDate(validators.lastModified)});
-    if (!m_options.cacheControl.empty())
-        common.push_back({"cache-control", m_options.cacheControl});
+    auto [validators, common] = versionHeaders(st, chosen ? chosen->tag : std::string_view{}, m_options.cacheControl);
     if (hasSiblings)
         common.push_back({"vary", "accept-encoding"});
 
@@ -451,16 +459,8 @@ Response StaticSite::serveInjectedHtml(const Request &request, const std::string
         return plain;
     }
 
-    Validators validators;
     // The "lr" variant: never the plain file's ETag (see livereload.h).
-    validators.etag = makeStrongEtag(static_cast<std::uint64_t>(st.st_ino), length, st.st_mtim.tv_sec,
-                                     st.st_mtim.tv_nsec, "lr");
-    validators.lastModified = st.st_mtim.tv_sec;
-    HeaderList common;
-    common.push_back({"etag", validators.etag});
-    common.push_back({"last-modified", formatHttpDate(validators.lastModified)});
-    if (!m_options.cacheControl.empty())
-        common.push_back({"cache-control", m_options.cacheControl});
+    const auto [validators, common] = versionHeaders(st, "lr", m_options.cacheControl);
 
     Response response;
     switch (evaluateConditionals(request.method, request.headers, validators)) {
