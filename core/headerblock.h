@@ -105,6 +105,7 @@ public:
     bool operator==(const HeaderList &other) const noexcept;
 
 private:
+    HeaderBlock(const Header *fields, std::size_t count);
     void release() noexcept;
     const Entry *entries() const noexcept;
     const char *bytes() const noexcept;

@@ -190,7 +190,6 @@ std::size_t Connection::produce(std::string &out, std::size_t budget)
                 fail(r.error().message);
                 break;
             }
-            m_tls->takeCiphertext(out);
         }
     }
     const std::size_t produced = out.size() - start;

@@ -67,6 +67,11 @@ private slots:
         QVERIFY(a == (HeaderList{{"a", "1"}, {"b", "2"}}));
         QVERIFY(!(a == HeaderList{{"b", "2"}, {"a", "1"}}));
         QVERIFY(HeaderBlock(HeaderList{{"a", "1"}, {"b", "2"}}) == a);
+        // Built straight from a list: pseudo-headers first there too.
+        const HeaderBlock fromList(HeaderList{{"x", "1"}, {":path", "/"}, {"y", ""}, {":method", "GET"}});
+        QVERIFY(fromList == (HeaderList{{":path", "/"}, {":method", "GET"}, {"x", "1"}, {"y", ""}}));
+        QVERIFY(fromList.withoutPseudo() == (HeaderList{{"x", "1"}, {"y", ""}}));
+        QVERIFY(fromList.heapBytes() > 0);
     }
 
     void copiesShareAndOutliveTheOriginal()
