@@ -30,39 +30,13 @@ HeaderBlock::HeaderBlock(std::initializer_list<Header> fields) : HeaderBlock(fie
 
 HeaderBlock::HeaderBlock(const HeaderList &fields) : HeaderBlock(fields.data(), fields.size()) {}
 
-// Straight from the fields, without a Builder's own buffers: one allocation.
 HeaderBlock::HeaderBlock(const Header *fields, std::size_t count)
 {
-    if (count == 0)
-        return;
-    std::size_t bytes = 0;
-    std::uint32_t pseudo = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-        bytes += fields[i].name.size() + fields[i].value.size();
-        pseudo += isPseudo(fields[i].name) ? 1 : 0;
-    }
-    const std::size_t total = sizeof(Rep) + count * sizeof(Entry) + bytes;
-    if (total > std::numeric_limits<std::uint32_t>::max() / 2)
-        throw std::length_error("header block too large");
-    Rep *rep = new (::operator new(total))
-        Rep{{1}, static_cast<std::uint32_t>(count), pseudo, static_cast<std::uint32_t>(total)};
-    auto *entries = reinterpret_cast<Entry *>(rep + 1);
-    char *data = reinterpret_cast<char *>(entries + count);
-    std::size_t at = 0, next = 0;
-    // Pseudo-headers first, each group in its order.
-    for (const bool wantPseudo : {true, false})
-        for (std::size_t i = 0; i < count; ++i) {
-            const Header &h = fields[i];
-            if (isPseudo(h.name) != wantPseudo)
-                continue;
-            entries[next++] = {static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(h.name.size()),
-                               static_cast<std::uint32_t>(h.value.size())};
-            std::memcpy(data + at, h.name.data(), h.name.size());
-            at += h.name.size();
-            std::memcpy(data + at, h.value.data(), h.value.size());
-            at += h.value.size();
-        }
-    m_rep = rep;
+    // A builder per thread keeps its buffers: one allocation per block once warm.
+    thread_local Builder builder;
+    for (std::size_t i = 0; i < count; ++i)
+        builder.add(fields[i].name, fields[i].value);
+    *this = builder.build();
 }
 
 HeaderBlock::HeaderBlock(const HeaderBlock &other) noexcept : m_rep(other.m_rep), m_first(other.m_first)
@@ -203,6 +177,13 @@ void HeaderBlock::Builder::add(const HeaderList &fields)
 
 void HeaderBlock::Builder::clear() noexcept
 {
+    // Capacity is kept for the next block, unless one huge block grew it.
+    constexpr std::size_t kKeepBytes = 64 * 1024;
+    if (m_bytes.capacity() > kKeepBytes) {
+        std::string().swap(m_bytes);
+        std::vector<Entry>().swap(m_entries);
+        std::vector<Entry>().swap(m_order);
+    }
     m_entries.clear();
     m_bytes.clear();
 }

@@ -115,8 +115,9 @@ private:
 };
 
 // Collects fields, then builds a block with one allocation. Reusable: build()
-// leaves it empty with its capacity kept, so a session that builds a block
-// per frame allocates nothing else once warm.
+// leaves it empty with its capacity kept (unless a block over 64 KiB grew
+// it), so a session that builds a block per frame allocates nothing else
+// once warm.
 class HeaderBlock::Builder {
 public:
     void add(std::string_view name, std::string_view value);
