@@ -364,7 +364,10 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
         return errorResponse(404, "not found: the file could not be opened");
 
     const auto length = static_cast<std::uint64_t>(st.st_size);
-    auto [validators, common] = versionHeaders(st, chosen ? chosen->tag : std::string_view{}, m_options.cacheControl);
+    // Named references, not a structured binding: lambdas below capture them.
+    auto version = versionHeaders(st, chosen ? chosen->tag : std::string_view{}, m_options.cacheControl);
+    Validators &validators = version.first;
+    HeaderList &common = version.second;
     if (hasSiblings)
         common.push_back({"vary", "accept-encoding"});
 
@@ -460,7 +463,9 @@ Response StaticSite::serveInjectedHtml(const Request &request, const std::string
     }
 
     // The "lr" variant: never the plain file's ETag (see livereload.h).
-    const auto [validators, common] = versionHeaders(st, "lr", m_options.cacheControl);
+    const auto version = versionHeaders(st, "lr", m_options.cacheControl);
+    const Validators &validators = version.first;
+    const HeaderList &common = version.second;
 
     Response response;
     switch (evaluateConditionals(request.method, request.headers, validators)) {
