@@ -34,6 +34,13 @@ std::string durationText(std::chrono::milliseconds d)
 
 constexpr std::size_t kWriteBatch = 256u << 10; // bytes produced per socket write
 
+// inspect::nowNs() reads the steady clock, so a batch's time is a time point of it.
+std::chrono::steady_clock::time_point batchTime(const inspect::TimeBatch &batch)
+{
+    using Clock = std::chrono::steady_clock;
+    return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(batch.ns())));
+}
+
 // Over the connection limit: says so (cleartext) and closes.
 void refuse(asio::ip::tcp::socket socket, bool tls, std::size_t maxConnections)
 {
@@ -144,8 +151,11 @@ private:
                 self->pump();
                 return;
             }
-            self->m_lastActivity = std::chrono::steady_clock::now();
-            self->m_conn.receive(self->m_buf.data(), n);
+            {
+                const inspect::TimeBatch batch; // the frames this read brought share the time it returned
+                self->m_lastActivity = batchTime(batch);
+                self->m_conn.receive(self->m_buf.data(), n);
+            }
             self->pump();
             self->read();
         });
@@ -155,6 +165,7 @@ private:
     {
         if (m_writing || m_finished)
             return;
+        const inspect::TimeBatch batch; // the frames of one write share the time they were produced
         m_out.clear();
         m_conn.produce(m_out, kWriteBatch);
         if (!m_out.empty()) {
