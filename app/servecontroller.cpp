@@ -125,7 +125,17 @@ Result<void> ServeController::start()
     }
 
     if (m_options.capture) {
-        m_hub = std::make_unique<inspect::EventHub>(net::Server::resolveWorkers(m_options.workers));
+        // Headless, the drain is woken whenever a ring is half full, so the
+        // rings can be small enough to stay in the processor's cache. The
+        // window drains on its 50 ms tick only (a flood must not keep the GUI
+        // thread draining), so it keeps deep rings to ride out a tick.
+        const std::size_t workers = net::Server::resolveWorkers(m_options.workers);
+        if (m_options.headless) {
+            m_hub = std::make_unique<inspect::EventHub>(workers);
+            m_hub->setWake([this] { QMetaObject::invokeMethod(this, &ServeController::drain, Qt::QueuedConnection); });
+        } else {
+            m_hub = std::make_unique<inspect::EventHub>(workers, kWindowRingCapacity);
+        }
         if (!m_options.captureFile.isEmpty()) {
             auto writer = inspect::JsonLinesWriter::open(m_options.captureFile.toStdString(), false);
             if (!writer)
@@ -278,6 +288,9 @@ Result<void> ServeController::stop(std::chrono::milliseconds grace)
     m_server->stop(grace);
     m_drainTimer.stop();
     drain();
+    if (m_hub && m_hub->dropped() > 0 && (m_jsonl || m_store))
+        warn("the inspector dropped " + std::to_string(m_hub->dropped()) + " of " + std::to_string(m_hub->published())
+             + " events because they came faster than they could be recorded; the capture files lack them");
     Result<void> result;
     if (m_jsonl) {
         Result<void> f = m_jsonl->flush();

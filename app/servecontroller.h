@@ -82,6 +82,9 @@ public:
     // this same budget); headless, most of the tick, as nothing else waits.
     static constexpr std::chrono::milliseconds kDrainBudgetWindow{20};
     static constexpr std::chrono::milliseconds kDrainBudgetHeadless{40};
+    // Events each worker's ring holds with a window: a 50 ms tick's worth
+    // at full load (headless uses the hub's small default, woken when half full).
+    static constexpr std::size_t kWindowRingCapacity = 65536;
 
 private:
     void drain();

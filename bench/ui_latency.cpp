@@ -103,7 +103,7 @@ int main(int argc, char **argv)
         }
         serverOptions.tls = *ctx;
     }
-    inspect::EventHub hub(net::Server::resolveWorkers(serverOptions.workers));
+    inspect::EventHub hub(net::Server::resolveWorkers(serverOptions.workers), app::ServeController::kWindowRingCapacity);
     net::Server server(serverOptions, **site, &hub);
     if (auto started = server.start(); !started) {
         std::fprintf(stderr, "ui_latency: %s\n", started.error().message.c_str());

@@ -77,6 +77,22 @@ HeaderBlock::~HeaderBlock()
     release();
 }
 
+HeaderBlock::Parcel HeaderBlock::take() noexcept
+{
+    Parcel parcel{m_rep, m_first};
+    m_rep = nullptr;
+    m_first = 0;
+    return parcel;
+}
+
+HeaderBlock HeaderBlock::adopt(Parcel parcel) noexcept
+{
+    HeaderBlock block;
+    block.m_rep = static_cast<Rep *>(parcel.rep);
+    block.m_first = parcel.first;
+    return block;
+}
+
 void HeaderBlock::release() noexcept
 {
     if (m_rep && m_rep->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {

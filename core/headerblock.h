@@ -100,6 +100,16 @@ public:
     // may count it, which errs on the side of more.
     std::size_t heapBytes() const noexcept;
 
+    // The block as plain words, for queues that carry bytes (the event
+    // hub's rings): take() empties this block and hands its reference to the
+    // parcel; adopt() turns a parcel back into a block, exactly once.
+    struct Parcel {
+        void *rep = nullptr;
+        std::uint32_t first = 0;
+    };
+    Parcel take() noexcept;
+    static HeaderBlock adopt(Parcel parcel) noexcept;
+
     // Same fields in the same order.
     bool operator==(const HeaderBlock &other) const noexcept;
     bool operator==(const HeaderList &other) const noexcept;

@@ -483,8 +483,10 @@ void H2Session::fillWindows(FrameEvent &frame) const
 
 void H2Session::publishFrame(FrameEvent &&frame)
 {
+    if (!m_events)
+        return;
     fillWindows(frame);
-    publish(std::move(frame));
+    m_events->publishFrame(inspect::nowNs(), m_connectionId, std::move(frame));
 }
 
 void H2Session::onInboundFrameComplete(const TapFrame &tap)
@@ -809,24 +811,35 @@ void H2Session::flushOutbound(bool force)
 {
     // Pair frame headers seen on the wire with on_frame_send reports, in
     // order. CONTINUATION frames have no report of their own.
-    while (!m_outRaw.empty()) {
-        FrameEvent &raw = m_outRaw.front();
-        if (raw.type != NGHTTP2_CONTINUATION) {
-            if (m_outMeanings.empty()) {
-                if (!force)
-                    return;
-            } else {
-                FrameEvent meaning = std::move(m_outMeanings.front());
-                m_outMeanings.pop_front();
-                meaning.rawHeader = raw.rawHeader;
-                meaning.length = raw.length;
-                meaning.padding = raw.padding;
-                meaning.flags = raw.flags;
-                raw = std::move(meaning);
-            }
+    while (m_outRawHead < m_outRaw.size()) {
+        const TapFrame &raw = m_outRaw[m_outRawHead];
+        if (raw.type != NGHTTP2_CONTINUATION && m_outMeanings.empty() && !force)
+            return;
+        if (raw.type != NGHTTP2_CONTINUATION && !m_outMeanings.empty()) {
+            FrameEvent &meaning = m_outMeanings.front();
+            meaning.rawHeader = raw.raw;
+            meaning.length = raw.length;
+            meaning.padding = raw.padding;
+            meaning.flags = raw.flags;
+            publishFrame(std::move(meaning));
+            m_outMeanings.pop_front();
+        } else {
+            // A CONTINUATION (no report of its own), or a frame whose report
+            // never came: what the wire said of it.
+            FrameEvent ev;
+            ev.dir = Direction::Out;
+            ev.rawHeader = raw.raw;
+            ev.type = raw.type;
+            ev.flags = raw.flags;
+            ev.streamId = raw.streamId;
+            ev.length = raw.length;
+            ev.padding = raw.padding;
+            publishFrame(std::move(ev));
         }
-        publishFrame(std::move(raw));
-        m_outRaw.pop_front();
+        if (++m_outRawHead == m_outRaw.size()) {
+            m_outRaw.clear();
+            m_outRawHead = 0;
+        }
     }
 }
 
@@ -858,16 +871,8 @@ std::size_t H2Session::produce(std::string &out, std::size_t budget)
             while (off < static_cast<std::size_t>(n)) {
                 std::optional<TapFrame> done;
                 off += m_outTap.scan(chunk + off, static_cast<std::size_t>(n) - off, done);
-                if (done) {
-                    FrameEvent &raw = m_outRaw.emplace_back();
-                    raw.dir = Direction::Out;
-                    raw.rawHeader = done->raw;
-                    raw.type = done->type;
-                    raw.flags = done->flags;
-                    raw.streamId = done->streamId;
-                    raw.length = done->length;
-                    raw.padding = done->padding;
-                }
+                if (done)
+                    m_outRaw.push_back(*done);
             }
         }
         const std::size_t take = std::min(room(), static_cast<std::size_t>(n));

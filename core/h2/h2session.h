@@ -118,7 +118,8 @@ private:
     HeaderBlock::Builder m_outBuilder;               // outbound header blocks
     std::vector<inspect::FrameEvent> m_heldInbound;  // HEADERS + CONTINUATIONs until END_HEADERS
     FrameQueue m_outMeanings;                        // on_frame_send, in order
-    FrameQueue m_outRaw;                             // frame headers seen in mem_send output
+    std::vector<TapFrame> m_outRaw;                  // frame headers seen in mem_send output, from m_outRawHead on
+    std::size_t m_outRawHead = 0;
     std::vector<inspect::EventData> m_deferred;      // stream events that follow the frame in progress
     std::string m_pending;                           // mem_send output beyond the last budget
     std::size_t m_pendingOffset = 0;

@@ -182,6 +182,13 @@ class EventPublisher {
 public:
     virtual ~EventPublisher() = default;
     virtual void publish(Event &&event) noexcept = 0;
+    // The same for a frame, the event that comes by the million, without
+    // wrapping it in an Event first; the event hub's rings write it as it is.
+    // `frame` may be left emptied.
+    virtual void publishFrame(std::uint64_t timeNs, std::uint64_t connectionId, FrameEvent &&frame) noexcept
+    {
+        publish(Event{timeNs, connectionId, std::move(frame)});
+    }
 };
 
 // HTTP/2 names, for exporters and views.

@@ -1,7 +1,9 @@
 #include "eventhub.h"
 
+#include "eventrecord.h"
+
 #include <algorithm>
-#include <type_traits>
+#include <new>
 
 namespace h2scope::inspect {
 
@@ -19,54 +21,94 @@ std::size_t roundUpPowerOfTwo(std::size_t n)
     return p;
 }
 
-static_assert(std::is_nothrow_move_assignable_v<Event>,
-              "publish() is noexcept: moving an event into a ring slot must not throw");
+// Bytes of ring per event of capacity: the records of frames and streams
+// average about 100 bytes, so a ring fills by count long before by bytes.
+constexpr std::size_t kBytesPerEvent = 120;
 
 } // namespace
 
-// One single-producer / single-consumer ring. `m_tail` is written only by the
-// producer, `m_head` only by the consumer; both are free-running counters and
-// the slot is `counter & m_mask`. The release store of one index paired with
-// the acquire load by the other thread publishes the slot contents.
+// One single-producer / single-consumer ring of event records (see
+// eventrecord.h). `m_tail` (bytes) and `m_tailCount` are written only by the
+// producer, `m_head` and `m_headCount` only by the consumer; all four are
+// free-running counters, and a byte counter's position in the buffer is
+// `counter & m_mask`. A record never wraps around the end: a Wrap record
+// fills what is left there. The release store of one side's counters paired
+// with the acquire load by the other side publishes the records (or the
+// room) between them. An event is accepted while fewer than `capacity` are
+// waiting and its record fits.
 class EventHub::Ring final : public EventPublisher {
 public:
-    explicit Ring(std::size_t capacity) : m_slots(new Event[capacity]), m_mask(capacity - 1) {}
+    Ring(EventHub &hub, std::size_t capacity)
+        : m_hub(hub), m_capacity(capacity), m_wakeAt(std::max<std::size_t>(capacity / 2, 1)),
+          m_size(roundUpPowerOfTwo(capacity * kBytesPerEvent + 2 * Internal::kMaxInlineRecord)),
+          m_bytes(static_cast<std::uint8_t *>(::operator new(m_size, std::align_val_t(cacheLine)))),
+          m_mask(m_size - 1)
+    {
+    }
+
+    ~Ring() override
+    {
+        // Records not drained still own header blocks and boxed events.
+        const std::uint64_t tail = m_tail.load(std::memory_order_acquire);
+        for (std::uint64_t head = m_head.load(std::memory_order_relaxed); head < tail;) {
+            const std::uint8_t *rec = m_bytes + (head & m_mask);
+            if (Internal::recordKind(rec) != Internal::RecordKind::Wrap)
+                Internal::discardRecord(rec);
+            head += Internal::recordBytes(rec);
+        }
+        ::operator delete(m_bytes, std::align_val_t(cacheLine));
+    }
+
+    Ring(const Ring &) = delete;
+    Ring &operator=(const Ring &) = delete;
 
     void publish(Event &&event) noexcept override
     {
-        // Single writer: plain load+store is enough for the counters; readers
-        // on other threads only need an eventually-current value.
-        m_published.store(m_published.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        const std::size_t need = Internal::recordSize(event);
+        admit(need, [&](std::uint8_t *dst) noexcept {
+            if (!Internal::recordIsBoxed(need)) {
+                Internal::writeRecord(std::move(event), dst);
+                return true;
+            }
+            return box(std::move(event), dst);
+        });
+    }
 
-        const std::uint64_t tail = m_tail.load(std::memory_order_relaxed);
-        const std::uint64_t head = m_head.load(std::memory_order_acquire);
-        if (tail - head > m_mask) {
-            m_dropped.store(m_dropped.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-            return;
-        }
-        // Move-assignment into a slot whose previous contents were moved out:
-        // no allocation, and noexcept for every event alternative.
-        m_slots[tail & m_mask] = std::move(event);
-        m_tail.store(tail + 1, std::memory_order_release);
+    void publishFrame(std::uint64_t timeNs, std::uint64_t connectionId, FrameEvent &&frame) noexcept override
+    {
+        const std::size_t need = Internal::frameRecordSize(frame);
+        admit(need, [&](std::uint8_t *dst) noexcept {
+            if (!Internal::recordIsBoxed(need)) {
+                Internal::writeFrameRecord(timeNs, connectionId, std::move(frame), dst);
+                return true;
+            }
+            return box(Event{timeNs, connectionId, std::move(frame)}, dst);
+        });
     }
 
     std::size_t take(std::vector<Event> &out, std::size_t max)
     {
-        const std::uint64_t head = m_head.load(std::memory_order_relaxed);
+        std::uint64_t head = m_head.load(std::memory_order_relaxed);
         const std::uint64_t tail = m_tail.load(std::memory_order_acquire);
-        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(tail - head, max));
-        out.reserve(out.size() + n);
-        for (std::size_t i = 0; i < n; ++i)
-            out.push_back(std::move(m_slots[(head + i) & m_mask]));
-        // Only after the moves: the producer may reuse these slots from now on.
-        m_head.store(head + n, std::memory_order_release);
+        std::size_t n = 0;
+        while (n < max && head < tail) {
+            const std::uint8_t *rec = m_bytes + (head & m_mask);
+            if (Internal::recordKind(rec) != Internal::RecordKind::Wrap) {
+                Internal::readRecord(rec, out.emplace_back());
+                ++n;
+            }
+            head += Internal::recordBytes(rec);
+        }
+        // Only after reading: the producer may reuse these bytes from now on.
+        m_headCount.store(m_headCount.load(std::memory_order_relaxed) + n, std::memory_order_release);
+        m_head.store(head, std::memory_order_release);
         return n;
     }
 
     std::size_t size() const noexcept
     {
-        const std::uint64_t head = m_head.load(std::memory_order_acquire);
-        const std::uint64_t tail = m_tail.load(std::memory_order_acquire);
+        const std::uint64_t head = m_headCount.load(std::memory_order_acquire);
+        const std::uint64_t tail = m_tailCount.load(std::memory_order_acquire);
         return tail >= head ? static_cast<std::size_t>(tail - head) : 0;
     }
 
@@ -74,12 +116,68 @@ public:
     std::uint64_t dropped() const noexcept { return m_dropped.load(std::memory_order_relaxed); }
 
 private:
-    std::unique_ptr<Event[]> m_slots;
+    void drop() noexcept { m_dropped.store(m_dropped.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+
+    // Reserves `need` bytes (a Wrap record first when they do not fit before
+    // the end), has `write` fill them, and publishes the record; drops and
+    // counts the event when the ring is full or `write` cannot.
+    template <typename Write> void admit(std::size_t need, Write &&write) noexcept
+    {
+        // Single writer: plain load+store is enough for the counters; readers
+        // on other threads only need an eventually-current value.
+        m_published.store(m_published.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        const std::uint64_t count = m_tailCount.load(std::memory_order_relaxed);
+        const std::uint64_t waiting = count - m_headCount.load(std::memory_order_acquire);
+        if (waiting >= m_capacity) {
+            drop();
+            return;
+        }
+        std::uint64_t tail = m_tail.load(std::memory_order_relaxed);
+        const std::uint64_t head = m_head.load(std::memory_order_acquire);
+        const std::size_t offset = static_cast<std::size_t>(tail & m_mask);
+        const std::size_t pad = m_size - offset < need ? m_size - offset : 0;
+        if (tail + pad + need - head > m_size) {
+            drop();
+            return;
+        }
+        if (pad) {
+            Internal::writeWrapRecord(pad, m_bytes + offset);
+            tail += pad;
+        }
+        if (!write(m_bytes + (tail & m_mask))) {
+            // The Wrap record stays: the consumer skips it like any other.
+            m_tail.store(tail, std::memory_order_release);
+            drop();
+            return;
+        }
+        m_tailCount.store(count + 1, std::memory_order_relaxed);
+        m_tail.store(tail + need, std::memory_order_release);
+        if (waiting + 1 == m_wakeAt)
+            m_hub.wakeConsumer();
+    }
+
+    // Rare or large events travel as a heap copy; without memory, they are dropped.
+    static bool box(Event &&event, std::uint8_t *dst) noexcept
+    {
+        Event *copy = new (std::nothrow) Event(std::move(event));
+        if (!copy)
+            return false;
+        Internal::writeBoxedRecord(copy, dst);
+        return true;
+    }
+
+    EventHub &m_hub;
+    const std::size_t m_capacity; // events
+    const std::size_t m_wakeAt;   // waiting events that wake the consumer
+    const std::size_t m_size;     // bytes, a power of two
+    std::uint8_t *const m_bytes;
     const std::uint64_t m_mask;
     alignas(cacheLine) std::atomic<std::uint64_t> m_tail{0};
+    std::atomic<std::uint64_t> m_tailCount{0};
     std::atomic<std::uint64_t> m_published{0};
     std::atomic<std::uint64_t> m_dropped{0};
     alignas(cacheLine) std::atomic<std::uint64_t> m_head{0};
+    std::atomic<std::uint64_t> m_headCount{0};
 };
 
 EventHub::EventHub(std::size_t producers, std::size_t capacityPerProducer)
@@ -88,7 +186,7 @@ EventHub::EventHub(std::size_t producers, std::size_t capacityPerProducer)
     producers = std::max<std::size_t>(producers, 1);
     m_rings.reserve(producers);
     for (std::size_t i = 0; i < producers; ++i)
-        m_rings.push_back(std::make_unique<Ring>(m_capacity));
+        m_rings.push_back(std::make_unique<Ring>(*this, m_capacity));
 }
 
 EventHub::~EventHub() = default;
@@ -108,8 +206,20 @@ EventPublisher &EventHub::producer(std::size_t index) noexcept
     return *m_rings[std::min(index, m_rings.size() - 1)];
 }
 
+void EventHub::setWake(std::function<void()> wake)
+{
+    m_wake = std::move(wake);
+}
+
+void EventHub::wakeConsumer() noexcept
+{
+    if (m_wake && !m_wakePending.exchange(true, std::memory_order_acq_rel))
+        m_wake();
+}
+
 std::size_t EventHub::drain(std::vector<Event> &out, std::size_t max)
 {
+    m_wakePending.store(false, std::memory_order_release);
     const std::size_t rings = m_rings.size();
     std::size_t taken = 0;
     // First pass: each ring gets at most a fair share; second pass hands the

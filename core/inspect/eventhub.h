@@ -32,7 +32,14 @@ public:
     // `producers` rings (at least 1), each holding `capacityPerProducer`
     // events rounded up to a power of two (at least 2). Memory for every slot
     // is allocated here, once.
-    explicit EventHub(std::size_t producers, std::size_t capacityPerProducer = 65536);
+    //
+    // The rings should stay small enough to live in the processor's cache:
+    // a ring streamed through megabytes of memory evicts the server's own
+    // working set, and then every request pays for it. A consumer that is
+    // woken (setWake()) when a ring is half full keeps small rings from
+    // overflowing under load.
+    explicit EventHub(std::size_t producers, std::size_t capacityPerProducer = kDefaultCapacity);
+    static constexpr std::size_t kDefaultCapacity = 8192;
     ~EventHub();
 
     EventHub(const EventHub &) = delete;
@@ -69,7 +76,13 @@ public:
     // rings fill). A zero budget drains everything. Returns the events taken.
     std::size_t drainWithin(std::vector<Event> &batch, std::chrono::nanoseconds budget,
                             const std::function<void(std::vector<Event> &)> &consume,
-                            std::size_t batchSize = 1024);
+                            std::size_t batchSize = 256);
+
+    // `wake` is called (on a producer's thread, so it must be thread-safe
+    // and quick) when a ring becomes half full, at most once until the next
+    // drain: the consumer should drain soon, before the ring overflows. Set
+    // it before the producers run; it may be empty.
+    void setWake(std::function<void()> wake);
 
     // Capture switch. I/O code checks enabled() before building an event at
     // all, so "capture off" costs one relaxed atomic load per would-be event.
@@ -90,10 +103,13 @@ public:
 
 private:
     class Ring;
+    void wakeConsumer() noexcept; // producer threads
 
     std::vector<std::unique_ptr<Ring>> m_rings;
     std::size_t m_capacity = 0;
     std::size_t m_nextRing = 0; // consumer-only: where the next drain starts
+    std::function<void()> m_wake;
+    std::atomic<bool> m_wakePending{false};
     std::atomic<bool> m_enabled{true};
 };
 
