@@ -107,6 +107,7 @@ private slots:
     void recordsWrapAroundTheBuffer();
     void undrainedEventsAreReleased();
     void timeBatchHoldsOneTime();
+    void halfFullRingWakesTheConsumerOnce();
 };
 
 void TestEventHub::capacityIsRoundedToPowerOfTwo()
@@ -431,6 +432,27 @@ void TestEventHub::timeBatchHoldsOneTime()
         QVERIFY(other >= inBatch + 2'000'000);
     }
     QVERIFY(nowNs() >= inBatch + 2'000'000); // the clock again, once the batch is closed
+}
+
+void TestEventHub::halfFullRingWakesTheConsumerOnce()
+{
+    EventHub hub(2, 64);
+    std::atomic<int> wakes{0};
+    hub.setWake([&wakes] { wakes.fetch_add(1); });
+    for (std::uint64_t i = 0; i < 31; ++i)
+        hub.producer(0).publish(noticeEvent(0, i));
+    QCOMPARE(wakes.load(), 0);
+    hub.producer(0).publish(noticeEvent(0, 31)); // 32 of 64 waiting
+    QCOMPARE(wakes.load(), 1);
+    // Until the consumer drains, a second half-full ring wakes no one again.
+    for (std::uint64_t i = 0; i < 40; ++i)
+        hub.producer(1).publish(noticeEvent(1, i));
+    QCOMPARE(wakes.load(), 1);
+    std::vector<Event> out;
+    hub.drain(out, 1000);
+    for (std::uint64_t i = 0; i < 32; ++i)
+        hub.producer(0).publish(noticeEvent(0, 100 + i));
+    QCOMPARE(wakes.load(), 2);
 }
 
 QTEST_APPLESS_MAIN(TestEventHub)
