@@ -164,7 +164,9 @@ struct PushOutcome {
     bool operator==(const PushOutcome &) const = default;
 };
 
-using EventData = std::variant<ConnectionOpened, ConnectionClosed, FrameEvent, StreamOpened, StreamClosed,
+// FrameEvent first: most events are frames, and an Event made empty (to be
+// filled from a ring's record) then already holds the right alternative.
+using EventData = std::variant<FrameEvent, ConnectionOpened, ConnectionClosed, StreamOpened, StreamClosed,
                                Http1Exchange, Notice, PushOutcome>;
 
 struct Event {

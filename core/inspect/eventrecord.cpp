@@ -251,7 +251,8 @@ void readRecord(const std::uint8_t *src, Event &event)
     switch (h.kind) {
     case RecordKind::Frame: {
         const auto fixed = r.get<FrameFixed>();
-        FrameEvent &f = event.data.emplace<FrameEvent>();
+        auto *existing = std::get_if<FrameEvent>(&event.data);
+        FrameEvent &f = existing ? *existing : event.data.emplace<FrameEvent>();
         f.dir = fixed.dir;
         f.type = fixed.type;
         f.flags = fixed.flags;
