@@ -386,27 +386,54 @@ struct H2Session::Callbacks {
         return static_cast<ssize_t>(n);
     }
 
-    static ssize_t readBody(nghttp2_session *, std::int32_t, std::uint8_t *buf, std::size_t length,
-                            std::uint32_t *flags, nghttp2_data_source *source, void *user)
+    // Bodies are not copied into nghttp2's buffer: the DATA frame is written
+    // into the output by sendData() (NGHTTP2_DATA_FLAG_NO_COPY), so each byte
+    // is copied once before TLS takes it.
+    static ssize_t readBody(nghttp2_session *, std::int32_t, std::uint8_t *, std::size_t length,
+                            std::uint32_t *flags, nghttp2_data_source *source, void *)
+    {
+        auto *st = static_cast<Stream *>(source->ptr);
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(length, st->body->remaining()));
+        *flags |= NGHTTP2_DATA_FLAG_NO_COPY;
+        if (n == st->body->remaining())
+            *flags |= NGHTTP2_DATA_FLAG_EOF;
+        return static_cast<ssize_t>(n);
+    }
+
+    static int sendData(nghttp2_session *, nghttp2_frame *frame, const std::uint8_t *framehd, std::size_t length,
+                        nghttp2_data_source *source, void *user)
     {
         H2Session &s = self(user);
         auto *st = static_cast<Stream *>(source->ptr);
-        Result<std::size_t> n = st->body->read(buf, length);
-        if (!n) {
-            st->note = n.error().message;
+        std::string &out = *s.m_sink;
+        // nghttp2 goes on to the next DATA frame within the same mem_send
+        // while this returns 0: past the budget, make it wait for the next
+        // produce() (it calls again with the same frame).
+        if (out.size() - s.m_sinkStart >= s.m_sinkBudget)
+            return NGHTTP2_ERR_WOULDBLOCK;
+        const std::size_t start = out.size();
+        const std::size_t padlen = frame->data.padlen; // never set by us; honoured as RFC 9113 §6.1 says
+        out.append(reinterpret_cast<const char *>(framehd), 9);
+        if (padlen > 0)
+            out.push_back(static_cast<char>(padlen - 1));
+        if (Result<void> r = st->body->appendTo(out, length); !r) {
+            out.resize(start); // nothing of the frame was sent: the stream is reset instead
+            st->note = r.error().message;
             if (s.m_events) {
                 inspect::Notice notice;
                 notice.code = "body-read-failed";
-                notice.text = n.error().message;
+                notice.text = r.error().message;
                 notice.streamId = st->id;
                 s.publish(std::move(notice));
             }
-            return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // resets the stream
+            return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // RST_STREAM INTERNAL_ERROR
         }
-        st->bodyBytes += *n;
-        if (st->body->done())
-            *flags |= NGHTTP2_DATA_FLAG_EOF;
-        return static_cast<ssize_t>(*n);
+        if (padlen > 1)
+            out.append(padlen - 1, '\0');
+        st->bodyBytes += length;
+        if (s.m_events)
+            s.tapOutbound(reinterpret_cast<const std::uint8_t *>(out.data()) + start, out.size() - start);
+        return 0;
     }
 };
 
@@ -426,6 +453,7 @@ H2Session::H2Session(site::Handler &handler, inspect::EventPublisher *events, st
     nghttp2_session_callbacks_set_on_frame_not_send_callback(cbs, &Callbacks::onFrameNotSend);
     nghttp2_session_callbacks_set_on_stream_close_callback(cbs, &Callbacks::onStreamClose);
     nghttp2_session_callbacks_set_error_callback2(cbs, &Callbacks::onError);
+    nghttp2_session_callbacks_set_send_data_callback(cbs, &Callbacks::sendData);
 
     nghttp2_option *opt = nullptr;
     nghttp2_option_new(&opt);
@@ -843,10 +871,25 @@ void H2Session::flushOutbound(bool force)
     }
 }
 
+void H2Session::tapOutbound(const std::uint8_t *data, std::size_t length)
+{
+    std::size_t off = 0;
+    while (off < length) {
+        std::optional<TapFrame> done;
+        off += m_outTap.scan(data + off, length - off, done);
+        if (done)
+            m_outRaw.push_back(*done);
+    }
+}
+
 std::size_t H2Session::produce(std::string &out, std::size_t budget)
 {
     const std::size_t start = out.size();
-    auto room = [&] { return budget - (out.size() - start); };
+    // DATA frames written by sendData() may take the output past the budget.
+    auto room = [&] { return out.size() - start >= budget ? 0 : budget - (out.size() - start); };
+    m_sink = &out;
+    m_sinkStart = start;
+    m_sinkBudget = budget;
     if (m_pendingOffset < m_pending.size()) {
         const std::size_t n = std::min(room(), m_pending.size() - m_pendingOffset);
         out.append(m_pending, m_pendingOffset, n);
@@ -866,15 +909,8 @@ std::size_t H2Session::produce(std::string &out, std::size_t budget)
         }
         if (n == 0)
             break;
-        if (m_events) {
-            std::size_t off = 0;
-            while (off < static_cast<std::size_t>(n)) {
-                std::optional<TapFrame> done;
-                off += m_outTap.scan(chunk + off, static_cast<std::size_t>(n) - off, done);
-                if (done)
-                    m_outRaw.push_back(*done);
-            }
-        }
+        if (m_events)
+            tapOutbound(chunk, static_cast<std::size_t>(n));
         const std::size_t take = std::min(room(), static_cast<std::size_t>(n));
         out.append(reinterpret_cast<const char *>(chunk), take);
         if (take < static_cast<std::size_t>(n)) {
@@ -883,6 +919,7 @@ std::size_t H2Session::produce(std::string &out, std::size_t budget)
             break;
         }
     }
+    m_sink = nullptr;
     if (m_events)
         flushOutbound(false);
     return out.size() - start;

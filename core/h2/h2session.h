@@ -88,6 +88,7 @@ private:
     void fillWindows(inspect::FrameEvent &frame) const;
     void onInboundFrameComplete(const TapFrame &tap);
     void flushOutbound(bool force);
+    void tapOutbound(const std::uint8_t *data, std::size_t length);
     void dispatch(Stream &stream);
     void publishStreamClosed(Stream &stream, std::uint32_t errorCode);
     void sendEarlyHints(Stream &parent, const site::Response &response);
@@ -121,6 +122,8 @@ private:
     std::vector<TapFrame> m_outRaw;                  // frame headers seen in mem_send output, from m_outRawHead on
     std::size_t m_outRawHead = 0;
     std::vector<inspect::EventData> m_deferred;      // stream events that follow the frame in progress
+    std::string *m_sink = nullptr;                   // produce()'s output, where sendData() writes DATA frames
+    std::size_t m_sinkStart = 0, m_sinkBudget = 0;   // and what produce() may add to it
     std::string m_pending;                           // mem_send output beyond the last budget
     std::size_t m_pendingOffset = 0;
 

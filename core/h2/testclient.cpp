@@ -123,13 +123,19 @@ TestClient::TestClient(net::Connection &connection, TestClientOptions options)
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, &Callbacks::onDataChunk);
     nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, &Callbacks::onFrameRecv);
     nghttp2_session_callbacks_set_on_stream_close_callback(cbs, &Callbacks::onStreamClose);
-    nghttp2_session_client_new(&m_session, cbs, this);
+    nghttp2_option *opt = nullptr;
+    nghttp2_option_new(&opt);
+    nghttp2_option_set_no_auto_window_update(opt, m_options.autoWindowUpdate ? 0 : 1);
+    nghttp2_session_client_new2(&m_session, cbs, this, opt);
+    nghttp2_option_del(opt);
     nghttp2_session_callbacks_del(cbs);
     const nghttp2_settings_entry iv[] = {
         {NGHTTP2_SETTINGS_ENABLE_PUSH, m_options.enablePush ? 1u : 0u},
         {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, m_options.initialWindowSize},
     };
     nghttp2_submit_settings(m_session, NGHTTP2_FLAG_NONE, iv, 2);
+    if (m_options.connectionWindowSize > 65535)
+        nghttp2_session_set_local_window_size(m_session, NGHTTP2_FLAG_NONE, 0, m_options.connectionWindowSize);
 }
 
 TestClient::~TestClient()
@@ -162,7 +168,8 @@ bool TestClient::pumpOnce()
         progress = true;
     }
     std::string out;
-    while (m_conn.produce(out, 1u << 20) > 0) {
+    while (const std::size_t produced = m_conn.produce(out, m_options.produceBudget)) {
+        m_largestProduce = std::max(m_largestProduce, produced);
         const ssize_t rv = nghttp2_session_mem_recv(m_session, reinterpret_cast<const std::uint8_t *>(out.data()),
                                                     out.size());
         if (rv < 0)
@@ -203,6 +210,19 @@ TestResponse TestClient::request(const std::string &method, const std::string &p
     runUntil({id});
     settle(); // let pushed streams finish too
     return m_responses[id];
+}
+
+std::int32_t TestClient::begin(const std::string &path)
+{
+    const std::int32_t id = submit("GET", path, {});
+    settle();
+    return id;
+}
+
+void TestClient::consume(std::int32_t streamId, std::size_t bytes)
+{
+    nghttp2_session_consume(m_session, streamId, bytes);
+    settle();
 }
 
 TestResponse TestClient::get(const std::string &path, const HeaderList &extra)

@@ -44,6 +44,11 @@ struct TestResponse {
 struct TestClientOptions {
     bool enablePush = true;
     std::uint32_t initialWindowSize = 65535;
+    std::int32_t connectionWindowSize = 65535; // larger: the client opens the connection window that far
+    std::size_t produceBudget = 1u << 20;      // what each Connection::produce() call may return
+    // false: the client opens its windows only when consume() says so, so a
+    // response stalls once the initial windows are spent.
+    bool autoWindowUpdate = true;
     std::string authority = "localhost";
     std::string scheme = "http";
     // Promised paths the client refuses with RST_STREAM CANCEL, as a browser
@@ -77,10 +82,18 @@ public:
         return it == m_responses.end() ? TestResponse{} : it->second;
     }
 
+    // Sends a GET without waiting for its answer; returns its stream id.
+    std::int32_t begin(const std::string &path);
+    // Opens the windows by `bytes` for `streamId` and the connection (with
+    // autoWindowUpdate off), then exchanges bytes until it ends or stalls.
+    void consume(std::int32_t streamId, std::size_t bytes);
+
     // Exchanges bytes until neither side has anything to say (bounded).
     void settle();
     // Whether the server ended the connection (GOAWAY or close).
     bool goawayReceived() const { return m_goaway; }
+    // The most bytes one Connection::produce() call returned.
+    std::size_t largestProduce() const { return m_largestProduce; }
     std::uint32_t goawayCode() const { return m_goawayCode; }
 
     struct Callbacks;
@@ -93,6 +106,7 @@ private:
     net::Connection &m_conn;
     TestClientOptions m_options;
     nghttp2_session *m_session = nullptr;
+    std::size_t m_largestProduce = 0;
     std::map<std::int32_t, TestResponse> m_responses;
     std::map<std::int32_t, std::string> m_pushedPath; // promised stream -> path
     std::vector<TestPushPromise> m_promises;

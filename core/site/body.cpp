@@ -157,14 +157,47 @@ Result<std::size_t> Body::read(std::uint8_t *buf, std::size_t max)
             }
         }
         written += want;
-        m_segmentPos += want;
-        m_consumed += want;
-        if (m_segmentPos == seg.length) {
-            ++m_index;
-            m_segmentPos = 0;
-        }
+        advance(want);
     }
     return written;
+}
+
+void Body::advance(std::size_t n) noexcept
+{
+    m_segmentPos += n;
+    m_consumed += n;
+    if (m_segmentPos == m_segments[m_index].length) {
+        ++m_index;
+        m_segmentPos = 0;
+    }
+}
+
+Result<void> Body::appendTo(std::string &out, std::size_t n)
+{
+    const std::size_t start = out.size();
+    while (n > 0 && m_index < m_segments.size()) {
+        const Segment &seg = m_segments[m_index];
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(seg.length - m_segmentPos, n));
+        if (seg.shared || !seg.file) {
+            out.append((seg.shared ? seg.shared->data() + seg.offset : seg.literal.data()) + m_segmentPos, want);
+            advance(want);
+        } else {
+            // Within this segment, so read() stops exactly at `want`.
+            const std::size_t at = out.size();
+            out.resize(at + want);
+            Result<std::size_t> got = read(reinterpret_cast<std::uint8_t *>(out.data() + at), want);
+            if (!got) {
+                out.resize(start);
+                return got.error();
+            }
+        }
+        n -= want;
+    }
+    if (n > 0) {
+        out.resize(start);
+        return makeError(Errc::Io, "the body ended before the bytes announced for it");
+    }
+    return {};
 }
 
 } // namespace h2scope::site

@@ -82,7 +82,14 @@ public:
     // because its Content-Length can no longer be honoured).
     Result<std::size_t> read(std::uint8_t *buf, std::size_t max);
 
+    // Appends exactly `n` more bytes (n <= remaining()) to `out`: bytes in
+    // memory are copied once, file bytes are read in place. On failure (as
+    // read()) `out` is left as it was and the body must be abandoned.
+    Result<void> appendTo(std::string &out, std::size_t n);
+
 private:
+    void advance(std::size_t n) noexcept; // within the current segment
+
     std::vector<Segment> m_segments;
     std::size_t m_index = 0;         // current segment
     std::uint64_t m_segmentPos = 0;  // bytes consumed within it

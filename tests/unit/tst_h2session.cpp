@@ -11,6 +11,7 @@
 
 #include <fstream>
 #include <memory>
+#include <unistd.h>
 
 using namespace h2scope;
 using inspect::Direction;
@@ -85,6 +86,46 @@ private slots:
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body.size(), m_big.size());
         QVERIFY(r.body == m_big);
+    }
+
+    void wideWindowsStillRespectTheProduceBudget()
+    {
+        // Every window wide open: nghttp2 would write DATA frame after DATA
+        // frame within one mem_send; each produce() stops once its budget is
+        // reached, at most one frame past it, and the body comes out whole.
+        auto conn = connection(nullptr);
+        h2::TestClientOptions options;
+        options.initialWindowSize = 0x7fffffff;
+        options.connectionWindowSize = 0x7fffffff;
+        options.produceBudget = 20000;
+        h2::TestClient client(*conn, options);
+        const h2::TestResponse r = client.get("/big.bin");
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body == m_big);
+        QVERIFY2(client.largestProduce() <= options.produceBudget + 16384 + 9,
+                 qPrintable(QString::number(client.largestProduce())));
+    }
+
+    void fileShrinkingMidResponseResetsOnlyItsStream()
+    {
+        const QString path = m_dir.filePath("shrinks.bin");
+        writeFile(path, m_big);
+        auto conn = connection(nullptr);
+        h2::TestClientOptions options;
+        options.autoWindowUpdate = false; // 64 KiB arrive, then the response waits for the client
+        h2::TestClient client(*conn, options);
+        const std::int32_t id = client.begin("/shrinks.bin");
+        QCOMPARE(client.current(id).body.size(), std::size_t(65535));
+        QVERIFY(::truncate(path.toLocal8Bit().constData(), 100 * 1024) == 0);
+        client.consume(id, 200 * 1024);
+        const h2::TestResponse r = client.current(id);
+        QVERIFY2(r.reset, "the stream was not reset when its file became shorter");
+        QVERIFY(!r.complete);
+        QVERIFY(r.body.size() <= 100 * 1024);
+        QVERIFY(m_big.compare(0, r.body.size(), r.body) == 0); // what did arrive is the file's
+        // The connection goes on serving.
+        const h2::TestResponse next = client.get("/index.html");
+        QCOMPARE(next.status, 200);
     }
 
     void headHasNoBody()
