@@ -23,11 +23,11 @@ bool isConnectionSpecific(std::string_view name)
 
 // A CR, LF or NUL from a handler (e.g. a user's _headers file) would split
 // the response; such a field is dropped rather than sent.
-bool isSafeToSend(const Header &h)
+bool isSafeToSend(std::string_view name, std::string_view value)
 {
     const auto bad = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
-    return !h.name.empty() && std::none_of(h.name.begin(), h.name.end(), bad)
-        && std::none_of(h.value.begin(), h.value.end(), bad) && h.name.find(':') == std::string::npos;
+    return !name.empty() && std::none_of(name.begin(), name.end(), bad)
+        && std::none_of(value.begin(), value.end(), bad) && name.find(':') == std::string_view::npos;
 }
 
 bool hasConnectionToken(const HeaderList &headers, std::string_view token)
@@ -271,15 +271,20 @@ void H1Session::startNext()
             m_headerBuilder.add(name, value);
     };
     bool haveDate = false, haveServer = false;
-    for (const Header &h : response.headers) {
-        if (isConnectionSpecific(h.name) || !isSafeToSend(h))
-            continue;
-        if (h.name == "content-length" && dropHandlerLength)
-            continue;
-        haveDate = haveDate || h.name == "date";
-        haveServer = haveServer || h.name == "server";
-        addHeader(h.name, h.value);
-    }
+    const auto addHandlerHeader = [&](std::string_view name, std::string_view value) {
+        if (isConnectionSpecific(name) || !isSafeToSend(name, value))
+            return;
+        if (name == "content-length" && dropHandlerLength)
+            return;
+        haveDate = haveDate || name == "date";
+        haveServer = haveServer || name == "server";
+        addHeader(name, value);
+    };
+    if (response.fixedHeaders)
+        for (HeaderView h : response.fixedHeaders->block)
+            addHandlerHeader(h.name, h.value);
+    for (const Header &h : response.headers)
+        addHandlerHeader(h.name, h.value);
     if (length)
         addHeader("content-length", std::to_string(*length));
     if (!haveDate)

@@ -761,6 +761,9 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
     (void)ec;
     HeaderBlock::Builder &b = m_outBuilder;
     b.add(":status", std::string_view(status, static_cast<std::size_t>(statusEnd - status)));
+    if (response.fixedHeaders) // a prepared file's fields: copied as they are, nothing re-parsed
+        for (HeaderView h : response.fixedHeaders->block)
+            b.add(h.name, h.value);
     b.add(response.headers);
     b.add("date", site::currentHttpDate());
     b.add("server", "h2scope");

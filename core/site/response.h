@@ -1,6 +1,7 @@
 #pragma once
 
 #include "body.h"
+#include "headerblock.h"
 #include "livebody.h"
 #include "headers.h"
 #include "preloadlink.h"
@@ -13,11 +14,23 @@
 
 namespace h2scope::site {
 
-// A response as the site builds it. The protocol layer sends `headers` as
-// they are (lowercase names, no pseudo-headers; content-length included when
-// known) and then `body`, if any. HEAD, 304 and 1xx responses have no body.
+// Header fields prepared once for one version of a file and shared, read
+// only, by every response that serves it: `block` is what the protocol layer
+// sends, `list` the same fields for Response::header() lookups.
+struct PreparedHeaders {
+    HeaderBlock block;
+    HeaderList list;
+};
+
+// A response as the site builds it. The protocol layer sends the fields of
+// `fixedHeaders` (when set), then `headers`, as they are (lowercase names, no
+// pseudo-headers; content-length included when known) and then `body`, if
+// any. HEAD, 304 and 1xx responses have no body.
 struct Response {
     int status = 200;
+    // Fields shared with other responses (StaticSite's prepared files), sent
+    // first; null for responses built field by field.
+    std::shared_ptr<const PreparedHeaders> fixedHeaders;
     HeaderList headers;
     std::optional<Body> body;
     // A body written over time (server-sent events); when set, `body` is
@@ -36,7 +49,14 @@ struct Response {
     // inspector's stream event. Empty for ordinary responses.
     std::string note;
 
-    const std::string *header(std::string_view name) const { return findHeader(headers, name); }
+    // First value of `name` in fixedHeaders, then headers (the order sent).
+    const std::string *header(std::string_view name) const
+    {
+        if (fixedHeaders)
+            if (const std::string *value = findHeader(fixedHeaders->list, name))
+                return value;
+        return findHeader(headers, name);
+    }
 };
 
 // What turns requests into responses. Implementations must be safe to call
