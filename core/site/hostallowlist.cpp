@@ -1,6 +1,7 @@
 #include "hostallowlist.h"
 
 #include <algorithm>
+#include <atomic>
 #include <arpa/inet.h>
 #include <cctype>
 #include <cstring>
@@ -13,6 +14,20 @@ namespace {
 
 constexpr auto kRefreshEvery = std::chrono::seconds(5);
 
+std::atomic<std::uint64_t> g_lastListId{0};
+
+// The last authorities an I/O thread saw accepted, with answers that never
+// change (localhost names, loopback, the user's names): a connection sends
+// the same :authority on every request, and checking it afresh costs a
+// lowercase copy and inet_pton() calls each time.
+struct AcceptedAuthorities {
+    static constexpr std::size_t kSlots = 4;
+    std::uint64_t listId[kSlots] = {};
+    std::string authority[kSlots];
+    std::size_t next = 0;
+};
+thread_local AcceptedAuthorities t_accepted;
+
 std::string lower(std::string_view s)
 {
     std::string out(s);
@@ -22,7 +37,8 @@ std::string lower(std::string_view s)
 
 } // namespace
 
-HostAllowList::HostAllowList(std::vector<std::string> extraNames, bool allowAny) : m_allowAny(allowAny)
+HostAllowList::HostAllowList(std::vector<std::string> extraNames, bool allowAny)
+    : m_allowAny(allowAny), m_id(g_lastListId.fetch_add(1, std::memory_order_relaxed) + 1)
 {
     for (const std::string &name : extraNames) {
         std::string host = name.starts_with("*.") ? "*." + hostOf(std::string_view(name).substr(2)) : hostOf(name);
@@ -143,11 +159,33 @@ bool HostAllowList::allows(std::string_view authority) const
 {
     if (m_allowAny || authority.empty())
         return true;
-    const std::string host = hostOf(authority);
+    AcceptedAuthorities &accepted = t_accepted;
+    for (std::size_t i = 0; i < AcceptedAuthorities::kSlots; ++i)
+        if (accepted.listId[i] == m_id && accepted.authority[i] == authority)
+            return true;
+    bool stable = false;
+    if (!allowsHost(hostOf(authority), stable))
+        return false;
+    if (stable && authority.size() <= 255) {
+        const std::size_t slot = accepted.next++ % AcceptedAuthorities::kSlots;
+        accepted.listId[slot] = m_id;
+        accepted.authority[slot].assign(authority);
+    }
+    return true;
+}
+
+bool HostAllowList::allowsHost(const std::string &host, bool &stable) const
+{
+    stable = true;
     if (host.empty())
         return false; // ":8443": a port and no host
-    if (isLocalhostName(host) || isOwnAddress(host))
+    if (isLocalhostName(host) || isLoopbackAddress(host))
         return true;
+    // Interface addresses come and go: an answer from them is not kept.
+    if (isOwnAddress(host)) {
+        stable = false;
+        return true;
+    }
     for (const std::string &name : m_names) {
         if (name.starts_with("*.")) {
             const std::string_view suffix = std::string_view(name).substr(1); // ".example.test"

@@ -46,8 +46,16 @@ private:
     static bool parseAddress(std::string_view host, Address &out);
     void refreshLocked() const;
 
+    // Whether the allow-list accepts `host` (as hostOf() gave it); `stable`
+    // says the answer cannot change (it does not depend on the interfaces'
+    // addresses), so it may be remembered.
+    bool allowsHost(const std::string &host, bool &stable) const;
+
     std::vector<std::string> m_names; // normalized; "*.x" kept as is
     bool m_allowAny = false;
+    // Tells this list's remembered authorities from those of a list that
+    // lived at the same address before (see allows()).
+    std::uint64_t m_id = 0;
     mutable std::mutex m_mutex;
     mutable std::vector<Address> m_addresses;
     mutable std::chrono::steady_clock::time_point m_refreshed{};

@@ -133,12 +133,7 @@ struct PathResolver::Cache {
     };
     std::array<Shard, kShards> shards;
 
-    static std::int64_t now()
-    {
-        return std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::steady_clock::now().time_since_epoch())
-            .count();
-    }
+    static std::int64_t now() { return PathResolver::clockNs(); }
     Shard &shardFor(std::string_view path) { return shards[std::hash<std::string_view>{}(path) % kShards]; }
 };
 
@@ -157,7 +152,70 @@ PathResolver::PathResolver(std::string realRoot, Options options)
 #endif
 }
 
+std::int64_t PathResolver::clockNs() noexcept
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+namespace {
+
+// Bytes a plain path may hold and still need no decoding or normalizing:
+// unreserved characters and '/'.
+constexpr std::array<bool, 256> kPlainPathBytes = [] {
+    std::array<bool, 256> table {};
+    for (int c = 'a'; c <= 'z'; ++c)
+        table[static_cast<std::size_t>(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c)
+        table[static_cast<std::size_t>(c)] = true;
+    for (int c = '0'; c <= '9'; ++c)
+        table[static_cast<std::size_t>(c)] = true;
+    for (char c : {'-', '.', '_', '~', '/'})
+        table[static_cast<unsigned char>(c)] = true;
+    return table;
+}();
+
+} // namespace
+
 TargetPath PathResolver::parseTarget(std::string_view rawTarget) const
+{
+    // Most targets are already normalized ("/css/site.css", "/app.js?v=3"):
+    // those are their own path, and the general parser below would only copy
+    // them. Anything else (escapes, "//", dot segments, a fragment, control
+    // bytes, limits) takes the general route.
+    if (rawTarget.size() > m_options.maxTargetLength || rawTarget.empty() || rawTarget.front() != '/')
+        return parseTargetGeneral(rawTarget);
+    const std::size_t end = std::min(rawTarget.find('?'), rawTarget.size());
+    const std::string_view rawPath = rawTarget.substr(0, end);
+    std::size_t segments = 0;
+    std::size_t segmentStart = 1;
+    for (std::size_t i = 1; i <= rawPath.size(); ++i) {
+        if (i < rawPath.size() && rawPath[i] != '/') {
+            if (!kPlainPathBytes[static_cast<unsigned char>(rawPath[i])])
+                return parseTargetGeneral(rawTarget);
+            continue;
+        }
+        const std::string_view segment = rawPath.substr(segmentStart, i - segmentStart);
+        if (segment.empty() ? i < rawPath.size() : segment == "." || segment == "..")
+            return parseTargetGeneral(rawTarget); // "//", or a dot segment
+        if (!segment.empty() && ++segments > m_options.maxSegments)
+            return parseTargetGeneral(rawTarget);
+        segmentStart = i + 1;
+    }
+    TargetPath result;
+    if (end < rawTarget.size()) {
+        const std::string_view query = rawTarget.substr(end + 1);
+        for (char c : query)
+            if (isControl(static_cast<unsigned char>(c)) || c == ' ' || c == '#')
+                return parseTargetGeneral(rawTarget);
+        result.hasQuery = true;
+        result.query = std::string(query);
+    }
+    result.path = std::string(rawPath);
+    return result;
+}
+
+TargetPath PathResolver::parseTargetGeneral(std::string_view rawTarget) const
 {
     if (rawTarget.size() > m_options.maxTargetLength)
         return rejected(414, "rejected: request target longer than " + std::to_string(m_options.maxTargetLength)
@@ -292,7 +350,9 @@ ResolvedPath PathResolver::resolve(std::string_view path, bool cacheMisses) cons
         }
     }
     ResolvedPath fresh = resolveUncached(path);
+    fresh.freshUntilNs = now;
     if (fresh.ok() || cacheMisses) {
+        fresh.freshUntilNs = now + Cache::kTtlNs;
         std::lock_guard lock(shard.mutex);
         if (shard.entries.size() >= Cache::kMaxPerShard)
             shard.entries.clear();

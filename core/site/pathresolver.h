@@ -70,6 +70,10 @@ struct ResolvedPath {
     // Null when the platform could not open it beneath the root in one step.
     std::shared_ptr<const FileHandle> file;
     struct stat stat {};
+    // Until when (PathResolver::clockNs()) resolve() answers for this path
+    // from its cache, without looking the path up again; a result that was
+    // not cached says "now". Caches built on resolve() results expire with it.
+    std::int64_t freshUntilNs = 0;
 
     bool ok() const { return status == 200; }
 };
@@ -97,6 +101,9 @@ public:
     // backslashes (400), removes dot segments so the path never climbs above
     // the root, collapses repeated slashes, and enforces the limits (414).
     TargetPath parseTarget(std::string_view rawTarget) const;
+    // The same without the shortcut parseTarget() takes for plain targets
+    // ("/css/site.css", "/app.js?v=3"); for tests that compare the two.
+    TargetPath parseTargetGeneral(std::string_view rawTarget) const;
 
     // Applies the dotfile and private-key policy to `path` (as produced by
     // parseTarget()), then realpath()s it below the root and refuses results
@@ -125,6 +132,9 @@ public:
 
     // True when `path` is `root` or lies below it, comparing whole components.
     static bool isWithin(std::string_view path, std::string_view root);
+
+    // The clock of ResolvedPath::freshUntilNs (steady, nanoseconds).
+    static std::int64_t clockNs() noexcept;
 
 private:
     ResolvedPath resolveUncached(std::string_view path) const;

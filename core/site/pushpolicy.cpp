@@ -125,6 +125,10 @@ std::shared_ptr<const PushPolicy::RuleFiles> PushPolicy::ruleFiles() const
         if (current && now - m_lastCheck < m_options.recheckInterval)
             return current;
         m_lastCheck = now;
+        m_recheckDueNs.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 (now + m_options.recheckInterval).time_since_epoch())
+                                 .count(),
+                             std::memory_order_relaxed);
     }
     if (current) {
         const ResolvedPath headers = m_resolver.resolve(kHeadersFile);
@@ -136,6 +140,7 @@ std::shared_ptr<const PushPolicy::RuleFiles> PushPolicy::ruleFiles() const
     auto fresh = loadRuleFiles();
     std::lock_guard lock(m_mutex);
     m_rules = fresh;
+    m_rulesSeen.store(fresh.get(), std::memory_order_relaxed);
     return fresh;
 }
 
@@ -238,7 +243,37 @@ std::vector<PreloadLink> PushPolicy::preloadsFor(const std::string &urlPath, con
 
 HeaderList PushPolicy::extraHeadersFor(const std::string &urlPath) const
 {
+    std::shared_ptr<const void> version;
+    return extraHeadersFor(urlPath, version);
+}
+
+std::shared_ptr<const void> PushPolicy::rulesVersion() const
+{
+    return ruleFiles();
+}
+
+bool PushPolicy::rulesStillAre(const std::shared_ptr<const void> &version, std::int64_t nowNs) const
+{
+    if (nowNs < m_recheckDueNs.load(std::memory_order_relaxed)
+        && m_rulesSeen.load(std::memory_order_relaxed) == version.get())
+        return true;
+    return rulesVersion() == version;
+}
+
+bool PushPolicy::mayPreload(const std::shared_ptr<const void> &version, bool isHtml) const
+{
+    if (m_options.mode == PushMode::Off || m_options.maxAssets == 0)
+        return false;
+    if (m_options.mode == PushMode::Auto && isHtml)
+        return true;
+    const auto *rules = static_cast<const RuleFiles *>(version.get());
+    return !rules || rules->headers || rules->manifest;
+}
+
+HeaderList PushPolicy::extraHeadersFor(const std::string &urlPath, std::shared_ptr<const void> &version) const
+{
     const auto rules = ruleFiles();
+    version = rules;
     if (!rules->headers)
         return {};
     HeaderList headers = rules->headers->headersFor(urlPath);

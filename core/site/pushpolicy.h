@@ -14,7 +14,9 @@
 #include "pathresolver.h"
 #include "preloadlink.h"
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -66,6 +68,24 @@ public:
     // The `_headers` headers for `urlPath` (lowercase names); in mode Off
     // without the Link headers. Any thread.
     HeaderList extraHeadersFor(const std::string &urlPath) const;
+    // The same, and which load of the rule files it came from (see
+    // rulesVersion()), in `version`.
+    HeaderList extraHeadersFor(const std::string &urlPath, std::shared_ptr<const void> &version) const;
+
+    // The rule files as loaded now, rechecked for changes at the same times
+    // extraHeadersFor() rechecks them: a different pointer after every
+    // reload of `_headers` or push_manifest.json, so what was derived from
+    // one load can tell when it is stale. Any thread.
+    std::shared_ptr<const void> rulesVersion() const;
+    // rulesVersion() == version, without the lock while no recheck is due.
+    // `version` must be held by the caller (so its address names one load);
+    // `nowNs` is PathResolver::clockNs(). Any thread.
+    bool rulesStillAre(const std::shared_ptr<const void> &version, std::int64_t nowNs) const;
+
+    // Whether preloadsFor() may return anything for a page (HTML or not)
+    // under the rules of `version`: false in mode Off, or when there are no
+    // rules and no discovery for such a page. Any thread.
+    bool mayPreload(const std::shared_ptr<const void> &version, bool isHtml) const;
 
     // Why parts of `_headers` or push_manifest.json were ignored, prefixed
     // with the file name ("_headers: line 3: ..."); empty when both are fine
@@ -100,6 +120,10 @@ private:
     mutable std::mutex m_mutex; // guards everything below; never held during I/O
     mutable std::shared_ptr<const RuleFiles> m_rules;
     mutable std::chrono::steady_clock::time_point m_lastCheck;
+    // Lock-free copies for rulesStillAre(): m_rules.get(), and when the
+    // next recheck is due (steady clock, ns). Written under m_mutex.
+    mutable std::atomic<const void *> m_rulesSeen{nullptr};
+    mutable std::atomic<std::int64_t> m_recheckDueNs{0};
     mutable std::unordered_map<std::string, CachedPage> m_pages;
 };
 

@@ -28,6 +28,23 @@ struct Variant {
     std::string_view tag;    // distinguishes its ETag
 };
 constexpr Variant kVariants[] = {{"br", ".br", "br"}, {"gzip", ".gz", "gz"}}; // preference order on ties
+static_assert(std::size(kVariants) == PreparedFiles::kSiblings);
+
+// GET or HEAD without Range or conditional headers: the request whose answer
+// depends only on the files (and Accept-Encoding), so it may be prepared.
+bool isPlainFetch(const Request &request)
+{
+    if (request.method != "GET" && request.method != "HEAD")
+        return false;
+    for (const Header &h : request.headers) {
+        const std::string_view name = h.name;
+        if (name == "range" || (name.starts_with("if-")
+                                && (name == "if-match" || name == "if-none-match" || name == "if-modified-since"
+                                    || name == "if-unmodified-since" || name == "if-range")))
+            return false;
+    }
+    return true;
+}
 
 void setBody(Response &response, Body body)
 {
@@ -189,6 +206,9 @@ Response StaticSite::handle(const Request &request)
 {
     const bool head = request.method == "HEAD";
     Response response;
+    PreparedFiles::Capture capture;
+    std::string capturedPath;
+    std::shared_ptr<const void> rules;
     if (!m_hosts.allows(request.authority)) {
         response = misdirected(request.authority);
     } else if (request.method != "GET" && !head) {
@@ -199,22 +219,31 @@ Response StaticSite::handle(const Request &request)
     } else if (target.path.starts_with(LiveReload::kReservedPrefix)) {
         response = serveReserved(request, target);
     } else {
+        const bool plainFetch = isPlainFetch(request);
+        if (plainFetch)
+            if (std::optional<Response> prepared = servePrepared(request, target.path))
+                return std::move(*prepared);
         if (const ResolvedPath resolved = m_resolver.resolve(target.path); !resolved.ok()) {
             std::optional<Response> spa = spaFallback(request, target, resolved);
             response = spa ? std::move(*spa) : errorResponse(resolved.status, resolved.note);
         } else if (resolved.kind == ResolvedPath::Kind::Directory) {
             response = serveDirectory(request, target, resolved);
         } else {
-            response = serveFile(request, target.path, target.path, resolved);
+            response = serveFile(request, target.path, target.path, resolved, plainFetch ? &capture : nullptr);
+            if (capture.usable)
+                capturedPath = target.path;
         }
         if (response.status == 404 && m_options.custom404)
             if (std::optional<Response> page = custom404(response.note))
                 response = std::move(*page);
-        applyExtraHeaders(response, m_push.extraHeadersFor(target.path));
+        applyExtraHeaders(response, m_push.extraHeadersFor(target.path, rules));
     }
 
     if (!response.header("x-content-type-options"))
         response.headers.push_back({"x-content-type-options", "nosniff"});
+    // What the next plain fetch of this file can reuse: these very fields.
+    if (capture.usable && response.status == 200 && response.note.empty() && !response.live)
+        m_prepared.store(capturedPath, capture, std::move(rules), response.headers);
     // HEAD: the same headers (content-length included) as GET, no body.
     if (head) {
         response.body.reset();
@@ -320,17 +349,65 @@ Response StaticSite::serveDirectory(const Request &request, const TargetPath &ta
 }
 
 Response StaticSite::serveFile(const Request &request, const std::string &pagePath, const std::string &urlPath,
-                               const ResolvedPath &resolved) const
+                               const ResolvedPath &resolved, PreparedFiles::Capture *capture) const
 {
     // Injected pages are built in memory from the identity file; precompressed
     // siblings cannot carry the script, so they are not offered then.
     if (m_liveReload && isHtmlPath(urlPath))
-        return serveInjectedHtml(request, pagePath, urlPath, resolved);
-    return serveFilePlain(request, pagePath, urlPath, resolved);
+        return serveInjectedHtml(request, pagePath, urlPath, resolved, capture);
+    return serveFilePlain(request, pagePath, urlPath, resolved, capture);
+}
+
+std::optional<Response> StaticSite::servePrepared(const Request &request, const std::string &urlPath) const
+{
+    const std::int64_t now = PathResolver::clockNs();
+    const std::shared_ptr<const PreparedFiles::Entry> entry = m_prepared.find(urlPath, now);
+    if (!entry)
+        return std::nullopt;
+    // `_headers` as the general code would read it now (same recheck times).
+    if (!m_push.rulesStillAre(entry->rules, now))
+        return std::nullopt;
+    const PreparedFiles::Capture &files = entry->files;
+
+    // The representation the general code would choose (see serveFilePlain).
+    std::size_t choice = 0;
+    if (std::any_of(files.siblings.begin(), files.siblings.end(), [](const auto &s) { return s.present; })) {
+        const std::string *acceptEncoding = request.header("accept-encoding");
+        double bestQuality = 0.0;
+        for (std::size_t i = 0; i < PreparedFiles::kSiblings; ++i) {
+            if (!files.siblings[i].present)
+                continue;
+            const double quality = acceptEncoding ? codingQuality(*acceptEncoding, kVariants[i].coding) : 0.0;
+            if (quality > bestQuality) {
+                bestQuality = quality;
+                choice = i + 1;
+            }
+        }
+    }
+    if (!entry->headers[choice])
+        return std::nullopt; // this coding was not asked for yet
+    const PreparedFiles::FileState &served = choice ? files.siblings[choice - 1] : files.identity;
+
+    const bool head = request.method == "HEAD";
+    Response response;
+    if (files.injectedBody) {
+        // The same snapshot means the same page bytes; anything else (a
+        // page still settling, a new version) is injected afresh.
+        if (served.file->snapshot(served.st, kMaxInjectedPage) != files.injectedSource)
+            return std::nullopt;
+        if (!head)
+            response.body = Body::fromShared(files.injectedBody, 0, files.injectedBody->size());
+    } else if (!head) {
+        response.body = fileBody(served.file, served.st, 0, static_cast<std::uint64_t>(served.st.st_size));
+    }
+    response.fixedHeaders = entry->headers[choice];
+    if (!head && m_push.mayPreload(entry->rules, files.isHtml))
+        addPreloads(response, urlPath, files.realPath, files.isHtml);
+    return response;
 }
 
 Response StaticSite::serveFilePlain(const Request &request, const std::string &pagePath, const std::string &urlPath,
-                                    const ResolvedPath &resolved) const
+                                    const ResolvedPath &resolved, PreparedFiles::Capture *capture) const
 {
     // Which representation: a precompressed sibling if the client takes it.
     const std::string *acceptEncoding = request.header("accept-encoding");
@@ -338,10 +415,18 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     const Variant *chosen = nullptr;
     ResolvedPath chosenSibling;
     double bestQuality = 0.0;
+    // Only files opened beneath the root can be checked by descriptor later.
+    bool preparable = capture && resolved.file;
     for (const Variant &variant : kVariants) {
         const ResolvedPath sibling = m_resolver.resolve(urlPath + std::string(variant.suffix), true);
+        if (capture)
+            capture->lookedUp(sibling);
         if (!sibling.ok() || sibling.kind != ResolvedPath::Kind::File)
             continue;
+        if (capture) {
+            capture->siblings[static_cast<std::size_t>(&variant - kVariants)] = {true, sibling.file, sibling.stat};
+            preparable = preparable && sibling.file;
+        }
         hasSiblings = true;
         const double quality = acceptEncoding ? codingQuality(*acceptEncoding, variant.coding) : 0.0;
         if (quality > bestQuality) { // strictly greater: br wins ties
@@ -440,12 +525,21 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     // Only a full 200 to GET: a 206 is a resumed download or media seek, not
     // a page load that would use the pushes; a 304 means the client has it all.
     if (request.method == "GET")
-        addPreloads(response, pagePath, urlPath, resolved);
+        addPreloads(response, pagePath, resolved.realPath, isHtmlPath(urlPath));
+    if (preparable && response.note.empty()) {
+        capture->identity = {true, resolved.file, resolved.stat};
+        capture->lookedUp(resolved);
+        capture->choice = chosen ? static_cast<std::size_t>(chosen - kVariants) + 1 : 0;
+        capture->realPath = resolved.realPath;
+        capture->isHtml = isHtmlPath(urlPath);
+        capture->usable = true;
+    }
     return response;
 }
 
 Response StaticSite::serveInjectedHtml(const Request &request, const std::string &pagePath,
-                                       const std::string &urlPath, const ResolvedPath &resolved) const
+                                       const std::string &urlPath, const ResolvedPath &resolved,
+                                       PreparedFiles::Capture *capture) const
 {
     struct stat st {};
     std::shared_ptr<const FileHandle> file = openRegularFile(resolved, st);
@@ -484,18 +578,31 @@ Response StaticSite::serveInjectedHtml(const Request &request, const std::string
     response.headers.push_back({"content-type", contentTypeFor(urlPath)});
     response.headers.insert(response.headers.end(), common.begin(), common.end());
     response.headers.push_back({"accept-ranges", "none"});
-    setBody(response, Body::fromString(LiveReload::injectScript(html)));
+    std::string injected = LiveReload::injectScript(html);
+    // Prepared only from a settled snapshot holding exactly the bytes read:
+    // the same snapshot later means the same page (see FileHandle::snapshot()).
+    if (capture && resolved.file && response.note.empty()) {
+        std::shared_ptr<const std::string> source = file->snapshot(st, kMaxInjectedPage);
+        if (source && *source == html) {
+            capture->identity = {true, resolved.file, resolved.stat};
+            capture->lookedUp(resolved);
+            capture->realPath = resolved.realPath;
+            capture->isHtml = true;
+            capture->injectedSource = std::move(source);
+            capture->injectedBody = std::make_shared<const std::string>(injected);
+            capture->usable = true;
+        }
+    }
+    setBody(response, Body::fromString(std::move(injected)));
     if (request.method == "GET")
-        addPreloads(response, pagePath, urlPath, resolved);
+        addPreloads(response, pagePath, resolved.realPath, true);
     return response;
 }
 
-void StaticSite::addPreloads(Response &response, const std::string &pagePath, const std::string &urlPath,
-                             const ResolvedPath &resolved) const
+void StaticSite::addPreloads(Response &response, const std::string &pagePath, const std::string &realPath,
+                             bool isHtml) const
 {
-    const std::string_view mime = mimeTypeFor(urlPath);
-    const bool isHtml = mime == "text/html" || mime == "application/xhtml+xml";
-    response.preloads = m_push.preloadsFor(pagePath, resolved.realPath, isHtml);
+    response.preloads = m_push.preloadsFor(pagePath, realPath, isHtml);
     for (const PreloadLink &link : response.preloads)
         if (!link.nopush)
             response.pushPromises.push_back(link.path);

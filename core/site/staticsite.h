@@ -5,6 +5,7 @@
 #include "hostallowlist.h"
 #include "livereload.h"
 #include "pathresolver.h"
+#include "preparedfiles.h"
 #include "pushpolicy.h"
 #include "response.h"
 #include "result.h"
@@ -67,6 +68,10 @@ public:
     // short text/plain explanation (and a note) before anything else.
     // /__h2scope/ paths are never read from disk: the live reload stream and
     // script when live reload is on, 404 otherwise.
+    // A GET or HEAD of a file without Range or conditionals is answered, from
+    // the second time on, with the fields prepared the first time
+    // (Response::fixedHeaders; see preparedfiles.h) while the files involved
+    // are unchanged: the same fields, bytes and preloads, only cheaper.
     // Safe to call from several threads at once.
     Response handle(const Request &request) override;
 
@@ -86,18 +91,23 @@ private:
     StaticSite(SiteOptions options, std::string realRoot);
 
     // `pagePath` is the request's path ("/docs/" for docs/index.html), which
-    // the push rules match; `urlPath` names the file served.
+    // the push rules match; `urlPath` names the file served. With `capture`,
+    // a 200 also records what it was made of, for m_prepared.
     Response serveFile(const Request &request, const std::string &pagePath, const std::string &urlPath,
-                       const ResolvedPath &resolved) const;
-    void addPreloads(Response &response, const std::string &pagePath, const std::string &urlPath,
-                     const ResolvedPath &resolved) const;
+                       const ResolvedPath &resolved, PreparedFiles::Capture *capture = nullptr) const;
+    void addPreloads(Response &response, const std::string &pagePath, const std::string &realPath,
+                     bool isHtml) const;
+    // The answer m_prepared holds for a GET or HEAD of the file `urlPath`
+    // without Range or conditionals, or nullopt when the general code must
+    // answer (no entry, files or rules changed, that coding not prepared).
+    std::optional<Response> servePrepared(const Request &request, const std::string &urlPath) const;
     Response serveDirectory(const Request &request, const TargetPath &target, const ResolvedPath &resolved) const;
     // The file as it is on disk (precompressed variants, ranges).
     Response serveFilePlain(const Request &request, const std::string &pagePath, const std::string &urlPath,
-                            const ResolvedPath &resolved) const;
+                            const ResolvedPath &resolved, PreparedFiles::Capture *capture = nullptr) const;
     // An HTML file with the live reload script added (built in memory).
     Response serveInjectedHtml(const Request &request, const std::string &pagePath, const std::string &urlPath,
-                               const ResolvedPath &resolved) const;
+                               const ResolvedPath &resolved, PreparedFiles::Capture *capture = nullptr) const;
     Response serveReserved(const Request &request, const TargetPath &target) const;
     // SPA fallback for a missing `target`, or nullopt when it does not apply.
     std::optional<Response> spaFallback(const Request &request, const TargetPath &target,
@@ -110,6 +120,8 @@ private:
     PushPolicy m_push;
     HostAllowList m_hosts;
     std::shared_ptr<LiveReload> m_liveReload;
+    // Prepared answers for plain GET/HEAD of files (see preparedfiles.h).
+    PreparedFiles m_prepared;
 };
 
 } // namespace h2scope::site

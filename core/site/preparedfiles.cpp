@@ -1,0 +1,109 @@
+#include "preparedfiles.h"
+
+#include <algorithm>
+#include <sys/stat.h>
+
+namespace h2scope::site {
+
+namespace {
+
+// The version test of FileHandle::snapshot(): what a file's bytes are taken
+// to depend on.
+bool sameVersion(const struct stat &a, const struct stat &b) noexcept
+{
+    return a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_size == b.st_size
+        && a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec
+        && a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+}
+
+// Still the file the entry was made from, in the same version, and still
+// linked (a deleted or renamed-over file is looked up again, as resolve() does).
+bool unchanged(const PreparedFiles::FileState &state)
+{
+    if (!state.present)
+        return true;
+    struct stat st {};
+    return ::fstat(state.file->fd(), &st) == 0 && st.st_nlink > 0 && sameVersion(st, state.st);
+}
+
+bool sameFiles(const PreparedFiles::Capture &a, const PreparedFiles::Capture &b)
+{
+    const auto same = [](const PreparedFiles::FileState &x, const PreparedFiles::FileState &y) {
+        return x.present == y.present && (!x.present || (x.file == y.file && sameVersion(x.st, y.st)));
+    };
+    if (!same(a.identity, b.identity) || a.injectedSource != b.injectedSource || a.realPath != b.realPath)
+        return false;
+    for (std::size_t i = 0; i < PreparedFiles::kSiblings; ++i)
+        if (!same(a.siblings[i], b.siblings[i]))
+            return false;
+    return true;
+}
+
+} // namespace
+
+void PreparedFiles::Capture::lookedUp(const ResolvedPath &resolved)
+{
+    freshUntilNs = std::min(freshUntilNs, resolved.freshUntilNs);
+}
+
+std::shared_ptr<const PreparedFiles::Entry> PreparedFiles::find(std::string_view urlPath, std::int64_t now) const
+{
+    const std::uint64_t scope = FreshnessScope::current();
+    std::shared_ptr<const Entry> entry;
+    {
+        const Shard &shard = shardFor(urlPath);
+        std::lock_guard lock(shard.mutex);
+        const auto it = shard.entries.find(urlPath);
+        if (it == shard.entries.end())
+            return nullptr;
+        entry = it->second;
+    }
+    // Past the resolver's own cache lifetime: it would look the paths up
+    // again (and find a sibling created meanwhile), so the general code must.
+    if (now >= entry->files.freshUntilNs)
+        return nullptr;
+    if (scope == 0 || entry->checkedIn.load(std::memory_order_relaxed) != scope) {
+        if (!unchanged(entry->files.identity))
+            return nullptr;
+        for (const FileState &sibling : entry->files.siblings)
+            if (!unchanged(sibling))
+                return nullptr;
+        entry->checkedIn.store(scope, std::memory_order_relaxed);
+    }
+    return entry;
+}
+
+void PreparedFiles::store(std::string_view urlPath, const Capture &capture, std::shared_ptr<const void> rules,
+                          const HeaderList &headers)
+{
+    if (!capture.usable || capture.choice >= kChoices)
+        return;
+    auto prepared = std::make_shared<PreparedHeaders>();
+    prepared->block = HeaderBlock(headers);
+    prepared->list = headers;
+
+    auto entry = std::make_shared<Entry>();
+    entry->files = capture;
+    entry->files.choice = 0;
+    entry->rules = std::move(rules);
+    // The general code just checked these files in this scope.
+    entry->checkedIn.store(FreshnessScope::current(), std::memory_order_relaxed);
+
+    Shard &shard = shardFor(urlPath);
+    std::lock_guard lock(shard.mutex);
+    const auto it = shard.entries.find(urlPath);
+    if (it != shard.entries.end()) {
+        const Entry &old = *it->second;
+        // The same files in the same versions: keep the other choices'
+        // fields. The expiry is the new capture's: its lookups are the
+        // resolver's latest word on these paths.
+        if (old.rules == entry->rules && sameFiles(old.files, entry->files))
+            entry->headers = old.headers;
+    } else if (shard.entries.size() >= kMaxPerShard) {
+        shard.entries.clear(); // crude but bounded, like the resolver's cache
+    }
+    entry->headers[capture.choice] = std::move(prepared);
+    shard.entries.insert_or_assign(std::string(urlPath), std::move(entry));
+}
+
+} // namespace h2scope::site
