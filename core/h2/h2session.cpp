@@ -431,8 +431,13 @@ struct H2Session::Callbacks {
         if (padlen > 1)
             out.append(padlen - 1, '\0');
         st->bodyBytes += length;
-        if (s.m_events)
-            s.tapOutbound(reinterpret_cast<const std::uint8_t *>(out.data()) + start, out.size() - start);
+        if (s.m_events) {
+            TapFrame tapped;
+            if (padlen == 0 && s.m_outTap.wholeFrame(framehd, tapped))
+                s.m_outRaw.push_back(tapped); // the payload need not be walked
+            else
+                s.tapOutbound(reinterpret_cast<const std::uint8_t *>(out.data()) + start, out.size() - start);
+        }
         return 0;
     }
 };

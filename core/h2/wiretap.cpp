@@ -92,6 +92,30 @@ std::size_t WireTap::scan(const std::uint8_t *data, std::size_t length, std::opt
     return used;
 }
 
+bool WireTap::wholeFrame(const std::uint8_t *header, TapFrame &frame) noexcept
+{
+    if (m_state != State::Header || m_headerHave != 0)
+        return false;
+    TapFrame peek;
+    peek.type = header[3];
+    peek.flags = header[4];
+    peek.length = 1;
+    if (hasPadding(peek))
+        return false; // the pad length is in the payload, which is not looked at here
+    std::optional<TapFrame> done;
+    scan(header, 9, done); // the header alone: the frame is then open for its payload
+    if (done) {            // no payload
+        frame = *done;
+        return true;
+    }
+    frame = m_frame;
+    ++m_frames;
+    m_payloadLeft = 0;
+    m_headerHave = 0;
+    m_state = State::Header;
+    return true;
+}
+
 std::optional<TapFrame> WireTap::partial() const noexcept
 {
     if (m_state == State::PadLength || m_state == State::Payload)
