@@ -67,6 +67,17 @@ void setSentHeaders(FrameEvent &ev, const nghttp2_nv *nva, std::size_t nvlen, co
     ev.headers = builder.build();
 }
 
+// What the wire tap saw of a frame: its header as sent or received.
+void setWire(FrameEvent &ev, const TapFrame &tap)
+{
+    ev.rawHeader = tap.raw;
+    ev.type = tap.type;
+    ev.flags = tap.flags;
+    ev.streamId = tap.streamId;
+    ev.length = tap.length;
+    ev.padding = tap.padding;
+}
+
 // What nghttp2 knows about a frame beyond its 9-byte header. Outbound header
 // blocks are shared with `sent` when given, else built with `builder`.
 void fillMeaning(FrameEvent &ev, const nghttp2_frame *frame, HeaderBlock::Builder &builder,
@@ -527,12 +538,7 @@ void H2Session::onInboundFrameComplete(const TapFrame &tap)
     FrameEvent ev = std::move(m_inMeaning);
     m_inMeaning = FrameEvent{};
     ev.dir = Direction::In;
-    ev.rawHeader = tap.raw;
-    ev.type = tap.type;
-    ev.flags = tap.flags;
-    ev.streamId = tap.streamId;
-    ev.length = tap.length;
-    ev.padding = tap.padding;
+    setWire(ev, tap);
 
     const bool headerBlock = tap.type == NGHTTP2_HEADERS || tap.type == NGHTTP2_PUSH_PROMISE
                              || tap.type == NGHTTP2_CONTINUATION;
@@ -864,12 +870,7 @@ void H2Session::flushOutbound(bool force)
             // never came: what the wire said of it.
             FrameEvent ev;
             ev.dir = Direction::Out;
-            ev.rawHeader = raw.raw;
-            ev.type = raw.type;
-            ev.flags = raw.flags;
-            ev.streamId = raw.streamId;
-            ev.length = raw.length;
-            ev.padding = raw.padding;
+            setWire(ev, raw);
             publishFrame(std::move(ev));
         }
         if (++m_outRawHead == m_outRaw.size()) {
