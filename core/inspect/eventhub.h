@@ -3,13 +3,15 @@
 // (the GUI's drain timer, the headless frame log, an exporter).
 //
 // Each producer (one per I/O worker thread) owns a bounded single-producer /
-// single-consumer lock-free ring. publish() never blocks and never allocates:
-// the event is moved into a preallocated slot, and when the ring is full the
-// event is dropped and counted. A lagging consumer therefore costs the server
-// nothing but lost inspector events, and the drop count says how many.
+// single-consumer lock-free ring of bytes. publish() never blocks: the event
+// is written into the preallocated ring as a compact record (eventrecord.h;
+// frames and stream events allocate nothing, rare or large events travel as
+// one heap copy), and when the ring is full the event is dropped and
+// counted. A lagging consumer therefore costs the server nothing but lost
+// inspector events, and the drop count says how many.
 //
 // Threads:
-//   - producer(i).publish(): only from the one thread that owns producer i;
+//   - producer(i).publish()/publishFrame(): only from the thread that owns producer i;
 //   - drain(): only from ONE consumer thread (the same thread every time, or
 //     externally serialised calls);
 //   - setEnabled()/enabled()/dropped()/published()/producerCount(): any thread.
@@ -30,8 +32,10 @@ namespace h2scope::inspect {
 class EventHub final {
 public:
     // `producers` rings (at least 1), each holding `capacityPerProducer`
-    // events rounded up to a power of two (at least 2). Memory for every slot
-    // is allocated here, once.
+    // events rounded up to a power of two (at least 2), in about 120 bytes
+    // per event (an event whose record does not fit in what is left is
+    // dropped too; records average about 100 bytes). The memory is allocated
+    // here, once.
     //
     // The rings should stay small enough to live in the processor's cache:
     // a ring streamed through megabytes of memory evicts the server's own
