@@ -13,14 +13,14 @@ namespace {
 
 std::atomic<std::size_t> g_snapshotBytes{0};
 
-bool sameVersion(const struct stat &a, const struct stat &b) noexcept
+} // namespace
+
+bool sameFileVersion(const struct stat &a, const struct stat &b) noexcept
 {
     return a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_size == b.st_size
         && a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec
         && a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
 }
-
-} // namespace
 
 // One version of a file's bytes, charged to the process-wide budget for as
 // long as anything (the handle, a body being sent) holds it.
@@ -59,7 +59,7 @@ std::shared_ptr<const std::string> FileHandle::snapshot(const struct stat &st, s
     const auto size = static_cast<std::size_t>(st.st_size);
     {
         std::lock_guard lock(m_snapshotMutex);
-        if (m_snapshot && sameVersion(m_snapshot->version, st))
+        if (m_snapshot && sameFileVersion(m_snapshot->version, st))
             return m_snapshot->bytes;
     }
     if (g_snapshotBytes.fetch_add(size, std::memory_order_relaxed) + size > kSnapshotBudget) {

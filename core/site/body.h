@@ -15,6 +15,11 @@
 
 namespace h2scope::site {
 
+// Whether two fstat() results describe the same version of a file's bytes
+// (inode, device, size, modification and change times): what snapshots and
+// prepared answers are taken to depend on.
+bool sameFileVersion(const struct stat &a, const struct stat &b) noexcept;
+
 // An open, read-only file descriptor; closed when the last owner lets go.
 class FileHandle final {
 public:

@@ -7,15 +7,6 @@ namespace h2scope::site {
 
 namespace {
 
-// The version test of FileHandle::snapshot(): what a file's bytes are taken
-// to depend on.
-bool sameVersion(const struct stat &a, const struct stat &b) noexcept
-{
-    return a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_size == b.st_size
-        && a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec
-        && a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
-}
-
 // Still the file the entry was made from, in the same version, and still
 // linked (a deleted or renamed-over file is looked up again, as resolve() does).
 bool unchanged(const PreparedFiles::FileState &state)
@@ -23,13 +14,13 @@ bool unchanged(const PreparedFiles::FileState &state)
     if (!state.present)
         return true;
     struct stat st {};
-    return ::fstat(state.file->fd(), &st) == 0 && st.st_nlink > 0 && sameVersion(st, state.st);
+    return ::fstat(state.file->fd(), &st) == 0 && st.st_nlink > 0 && sameFileVersion(st, state.st);
 }
 
 bool sameFiles(const PreparedFiles::Capture &a, const PreparedFiles::Capture &b)
 {
     const auto same = [](const PreparedFiles::FileState &x, const PreparedFiles::FileState &y) {
-        return x.present == y.present && (!x.present || (x.file == y.file && sameVersion(x.st, y.st)));
+        return x.present == y.present && (!x.present || (x.file == y.file && sameFileVersion(x.st, y.st)));
     };
     if (!same(a.identity, b.identity) || a.injectedSource != b.injectedSource || a.realPath != b.realPath)
         return false;
