@@ -117,6 +117,8 @@ private slots:
     void demoSite();
     void missingFile_data();
     void missingFile();
+    void repeatedFetchesAnswerAlikeAndSeeEdits_data();
+    void repeatedFetchesAnswerAlikeAndSeeEdits();
 
 private:
     void addProtocolRows();
@@ -524,6 +526,58 @@ void TestCurl::missingFile()
 {
     const CurlResponse res = curlFetch(base() + "/no-such-file.txt", protocolArgs());
     QVERIFY2(res.status == 404, qPrintable(res.summary()));
+}
+
+void TestCurl::repeatedFetchesAnswerAlikeAndSeeEdits_data()
+{
+    addProtocolRows();
+}
+
+// The first fetch of a file is answered the general way, later ones from the
+// fields prepared then: through a real client the answers must not differ
+// (but for date), and edits, deletions and a new sibling must show.
+void TestCurl::repeatedFetchesAnswerAlikeAndSeeEdits()
+{
+    QFETCH(QString, proto);
+    const QString name = QStringLiteral("/fresh-%1.txt").arg(proto);
+    const QString path = m_root.path() + name;
+    QVERIFY(writeFile(path, "first version of the file\n"));
+    const QStringList gzip = protocolArgs() << QStringLiteral("-H") << QStringLiteral("Accept-Encoding: gzip");
+    const auto withoutDate = [](const CurlResponse &r) {
+        auto headers = r.headers;
+        headers.removeIf([](const auto &h) { return h.first == "date"; });
+        return headers;
+    };
+
+    const CurlResponse first = curlFetch(base() + name, gzip);
+    QVERIFY2(first.status == 200, qPrintable(first.summary()));
+    for (int i = 0; i < 2; ++i) {
+        const CurlResponse again = curlFetch(base() + name, gzip);
+        QVERIFY2(again.status == 200, qPrintable(again.summary()));
+        QCOMPARE(again.body, first.body);
+        QCOMPARE(withoutDate(again), withoutDate(first));
+    }
+
+    // An edit (another size) is seen by the next request.
+    QVERIFY(writeFile(path, "second, longer version of the file\n"));
+    const CurlResponse edited = curlFetch(base() + name, gzip);
+    QCOMPARE(edited.body, QByteArray("second, longer version of the file\n"));
+    QVERIFY(edited.header("etag") != first.header("etag"));
+    QCOMPARE(edited.header("content-length"), QByteArray::number(edited.body.size()));
+
+    // A precompressed sibling made now is offered once the folder's lookups
+    // are renewed (they are cached for a second).
+    const QByteArray sibling = "\x1f\x8b-sibling-of-" + name.toUtf8();
+    QVERIFY(writeFile(path + ".gz", sibling));
+    QTest::qWait(1200);
+    const CurlResponse zipped = curlFetch(base() + name, gzip);
+    QCOMPARE(zipped.header("content-encoding"), QByteArray("gzip"));
+    QCOMPARE(zipped.header("vary"), QByteArray("accept-encoding"));
+    QCOMPARE(zipped.body, sibling);
+
+    QVERIFY(QFile::remove(path + ".gz") && QFile::remove(path));
+    const CurlResponse gone = curlFetch(base() + name, gzip);
+    QCOMPARE(gone.status, 404);
 }
 
 QTEST_GUILESS_MAIN(TestCurl)
