@@ -78,15 +78,11 @@ std::shared_ptr<const FileHandle> openRegularFile(const ResolvedPath &resolved, 
     return openRegularFile(resolved.realPath, st);
 }
 
-// Files up to this size are sent from a shared in-memory snapshot (see
-// FileHandle::snapshot()); larger ones are streamed from the descriptor.
-constexpr std::size_t kMaxSnapshotFile = 256 * 1024;
-
 // [offset, offset+length) of the file whose fstat() gave `st`.
 Body fileBody(std::shared_ptr<const FileHandle> file, const struct stat &st, std::uint64_t offset,
               std::uint64_t length)
 {
-    if (std::shared_ptr<const std::string> bytes = file->snapshot(st, kMaxSnapshotFile))
+    if (std::shared_ptr<const std::string> bytes = file->snapshot(st, StaticSite::kMaxSnapshotFile))
         return Body::fromShared(std::move(bytes), offset, length);
     return Body::fromFile(std::move(file), offset, length);
 }

@@ -75,6 +75,15 @@ public:
     // Safe to call from several threads at once.
     Response handle(const Request &request) override;
 
+    // Files up to this size are sent from a shared in-memory snapshot of
+    // their current version (FileHandle::snapshot(), within its process-wide
+    // budget): no read per response, one copy per byte sent. Larger files,
+    // and files still being written, are streamed from their descriptor in
+    // frame-sized reads, never held whole. 2 MiB covers the bundles, fonts,
+    // images and source maps a page loads again and again, and keeps at
+    // least 32 of them inside the 64 MiB budget.
+    static constexpr std::size_t kMaxSnapshotFile = 2u << 20;
+
     // The real (symlink-free, absolute) path of the served folder.
     const std::string &root() const { return m_resolver.root(); }
     const SiteOptions &options() const { return m_options; }

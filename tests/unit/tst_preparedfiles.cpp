@@ -109,7 +109,7 @@ void TestPreparedFiles::initTestCase()
         {"/css/site.css", "body{}\n"},
         {"/css/site.css.gz", "GZ-CSS"},
         {"/data.json", "{\"a\":1}\n"},
-        {"/image.bin", std::string(300 * 1024, 'b')}, // over the snapshot size: streamed
+        {"/image.bin", std::string(StaticSite::kMaxSnapshotFile + 1, 'b')}, // over the snapshot size: streamed
         {"/font.woff2", "FONT"},
         {"/_headers", "/*\n  X-Frame-Options: DENY\n"
                       "  Link: </font.woff2>; rel=preload; as=font; nopush\n"

@@ -57,6 +57,7 @@ private slots:
     void ranges();
     void ifRange();
     void settledFilesServeFromSnapshots();
+    void snapshotsStopAtTheirSizeLimit();
     void hostileTargets_data();
     void hostileTargets();
     void refusalsExplainInNoteOnly();
@@ -504,6 +505,28 @@ void TestStaticSite::settledFilesServeFromSnapshots()
     QCOMPARE(readBody(settledAgain), std::string("second, longer settled version\n"));
     QCOMPARE(readBody(before), std::string("settled version one\n"));
     QCOMPARE(::unlink(path.c_str()), 0);
+}
+
+void TestStaticSite::snapshotsStopAtTheirSizeLimit()
+{
+    // A settled file up to kMaxSnapshotFile is answered from a snapshot: a
+    // body handed out keeps the version it was made from. One byte more and
+    // the body streams from the descriptor, so it reads the file as it is
+    // when the bytes are sent (here: rewritten in place, same length).
+    for (const std::size_t size : {StaticSite::kMaxSnapshotFile, StaticSite::kMaxSnapshotFile + 1}) {
+        const std::string path = m_root + "/limit.bin";
+        writeFile(path, std::string(size, 'a'));
+        setMtime(path, std::time(nullptr) - 60);
+        Response r = get("/limit.bin");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(header(r, "content-length"), QString::number(size));
+        writeFile(path, std::string(size, 'b'));
+        const std::string body = readBody(r);
+        QCOMPARE(body.size(), size);
+        const char expected = size <= StaticSite::kMaxSnapshotFile ? 'a' : 'b';
+        QVERIFY2(body.find_first_not_of(expected) == std::string::npos, qPrintable(QString::number(size)));
+        QCOMPARE(::unlink(path.c_str()), 0);
+    }
 }
 
 void TestStaticSite::ifRange()
