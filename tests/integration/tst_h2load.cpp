@@ -53,6 +53,7 @@ private slots:
     void cleanupTestCase();
     void burst_data();
     void burst();
+    void captureFileAndDropsAccountForEveryEvent();
 
 private:
     QTemporaryDir m_root;
@@ -125,6 +126,58 @@ void TestH2load::burst()
     else
         QVERIFY2(r.out.contains("Application protocol: http/1.1"), r.out.constData());
     QVERIFY2(m_server.isRunning(), m_server.stderrText().constData());
+}
+
+void TestH2load::captureFileAndDropsAccountForEveryEvent()
+{
+    // A capture file under a flood (the frame log on too, so the consumer has
+    // the most to do): the server may drop events it cannot record in time,
+    // but never silently. Either the file holds every request's stream, or
+    // the exit warning says how many events were dropped out of how many, and
+    // the file holds exactly the rest.
+    QTemporaryDir out;
+    QVERIFY(out.isValid());
+    const QString capture = out.filePath(QStringLiteral("flood.jsonl"));
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--workers"), QStringLiteral("2"), QStringLiteral("--capture"),
+                                          capture}),
+             qPrintable(server.errorString()));
+    constexpr int kRequests = 20000;
+    const ClientResult r = runClient(QStringLiteral("h2load"),
+                                     {QStringLiteral("-n"), QString::number(kRequests), QStringLiteral("-c"),
+                                      QStringLiteral("4"), QStringLiteral("-m"), QStringLiteral("32"),
+                                      QStringLiteral("-N"), QStringLiteral("20"),
+                                      server.origin() + QStringLiteral("/small.txt")},
+                                     180000);
+    QVERIFY2(r.finished, qPrintable(r.describe()));
+    QVERIFY2(parse(r.out).succeeded == kRequests, r.out.constData());
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QCOMPARE(server.exitCode(), 0);
+
+    QFile file(capture);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    qint64 events = 0;
+    qint64 streamsClosed = 0;
+    while (!file.atEnd()) {
+        const QByteArray line = file.readLine();
+        if (line.trimmed().isEmpty())
+            continue;
+        ++events;
+        if (line.contains("\"kind\":\"stream-closed\""))
+            ++streamsClosed;
+    }
+    const QString err = QString::fromUtf8(server.stderrText());
+    const QRegularExpression warning(QStringLiteral("the inspector dropped (\\d+) of (\\d+) events"));
+    if (const auto m = warning.match(err); m.hasMatch()) {
+        const qint64 dropped = m.captured(1).toLongLong();
+        const qint64 published = m.captured(2).toLongLong();
+        QVERIFY2(dropped > 0 && dropped <= published, qPrintable(err));
+        QCOMPARE(events, published - dropped);
+        qInfo("dropped %lld of %lld events; the file holds the other %lld", dropped, published, events);
+    } else {
+        QVERIFY2(!err.contains(QStringLiteral("dropped")), qPrintable(err));
+        QCOMPARE(streamsClosed, qint64(kRequests));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestH2load)
