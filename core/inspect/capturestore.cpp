@@ -14,6 +14,9 @@ namespace {
 constexpr std::size_t indexBytesPerEvent = 3 * sizeof(std::uint64_t);
 // Hash node, order-set nodes and the record itself.
 constexpr std::size_t connectionOverheadBytes = 256;
+// A request's stream gathers about five events (its HEADERS both ways, DATA,
+// opened, closed): room for them at once rather than growing 1, 2, 4, 8.
+constexpr std::size_t kStreamIndexReserve = 8;
 
 // What the allocator really takes for a request of n bytes (a size header,
 // 16-byte granules, a 32-byte minimum), so the budget matches resident memory.
@@ -167,8 +170,16 @@ void CaptureStore::insert(Event &&event)
     // Stream index: the stream the event is about, and for PUSH_PROMISE also
     // the promised stream, so a pushed stream's history starts at its promise.
     const auto indexStream = [&conn, logical](std::int32_t streamId) {
-        if (streamId > 0)
-            conn.streams[streamId].push_back(logical);
+        if (streamId <= 0)
+            return;
+        if (!conn.lastStream || conn.lastStreamId != streamId) {
+            const auto [it, fresh] = conn.streams.try_emplace(streamId);
+            if (fresh)
+                it->second.reserve(kStreamIndexReserve);
+            conn.lastStreamId = streamId;
+            conn.lastStream = &it->second;
+        }
+        conn.lastStream->push_back(logical);
     };
     std::visit(
         [&](const auto &d) {
@@ -363,6 +374,7 @@ void CaptureStore::trimStreamIndex(Connection &conn)
     // grow with time, so the gone ones sit at the front: stop after a run of
     // survivors rather than walking every stream of a long connection.
     const std::size_t first = static_cast<std::size_t>(conn.info.evictedEvents);
+    conn.lastStream = nullptr;
     std::size_t survivors = 0;
     for (auto it = conn.streams.begin(); it != conn.streams.end() && survivors < 64;) {
         std::vector<std::size_t> &indices = it->second;
@@ -379,7 +391,13 @@ void CaptureStore::trimStreamIndex(Connection &conn)
 
 void CaptureStore::trimSeqIndex()
 {
-    while (!m_seqConnection.empty() && !eventBySeq(m_firstSeq)) {
+    // Every event before m_firstSeq is gone and a connection loses its events
+    // from the front, so the event m_firstSeq names is still stored exactly
+    // when it is the first one its connection holds: no search needed.
+    while (!m_seqConnection.empty()) {
+        const Connection *conn = find(m_seqConnection.front());
+        if (conn && !conn->seqs.empty() && conn->seqs.front() == m_firstSeq)
+            break;
         m_seqConnection.pop_front();
         ++m_firstSeq;
     }

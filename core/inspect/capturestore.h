@@ -178,6 +178,11 @@ private:
         std::deque<std::uint64_t> seqs;    // parallel to events, ascending
         bool streamTrimPending = false;    // enforceBudget(): trim its stream index at the end
         std::map<std::int32_t, std::vector<std::size_t>> streams;
+        // The stream the last event was indexed under (a request's frames
+        // and stream events tend to come in pairs); reset whenever the
+        // stream index loses an entry.
+        std::int32_t lastStreamId = 0;
+        std::vector<std::size_t> *lastStream = nullptr;
     };
 
     Connection &connectionFor(const Event &event);
