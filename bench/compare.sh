@@ -10,9 +10,12 @@
 #   ROUNDS=3            rounds; every round runs every server on every workload
 #   QUICK=1             divide every -n (and the churn -c) by 10 (a smoke run)
 #   DIV=N               divide every -n (and the churn -c) by N (QUICK=1 means DIV=10)
-#   SERVERS="nghttpd h2o h2scope h2scope-nocap"
+#   SERVERS="nghttpd h2o h2scope h2scope-nocap h2scope-store"
 #                       h2scope = capture on (the default a user runs),
-#                       h2scope-nocap = the same with --no-capture
+#                       h2scope-nocap = the same with --no-capture,
+#                       h2scope-store = capture on and kept in the in-memory
+#                       capture store, as the window keeps it (--har, written
+#                       at exit, after the CPU is read)
 #   WORKLOADS="small big page churn"
 #   H2SCOPE_WORKERS=1   --workers for h2scope (nghttpd and h2o also get one)
 #   SERVER_CPU=0 CLIENT_CPU=1   the server is pinned to one core, h2load to another
@@ -30,7 +33,7 @@ REPO="$(cd "$HERE/.." && pwd)"
 H2SCOPE_BIN="${1:-${H2SCOPE_BIN:-$REPO/build/release/app/h2scope}}"
 ROUNDS="${ROUNDS:-3}"
 if [ "${QUICK:-0}" = 1 ]; then DIV="${DIV:-10}"; else DIV="${DIV:-1}"; fi
-SERVERS="${SERVERS:-nghttpd h2o h2scope h2scope-nocap}"
+SERVERS="${SERVERS:-nghttpd h2o h2scope h2scope-nocap h2scope-store}"
 WORKLOADS="${WORKLOADS:-small big page churn}"
 H2SCOPE_WORKERS="${H2SCOPE_WORKERS:-1}"
 SERVER_CPU="${SERVER_CPU:-0}"
@@ -144,6 +147,7 @@ start_h2scope_common() {
 }
 start_h2scope() { start_h2scope_common h2scope; }
 start_h2scope_nocap() { start_h2scope_common h2scope-nocap --no-capture; }
+start_h2scope_store() { start_h2scope_common h2scope-store --har "$TMP/h2scope-store.har"; }
 
 start_server() {
   SRV_NAME=$1
@@ -152,6 +156,7 @@ start_server() {
     h2o) start_h2o ;;
     h2scope) start_h2scope ;;
     h2scope-nocap) start_h2scope_nocap ;;
+    h2scope-store) start_h2scope_store ;;
     *) die "unknown server $1" ;;
   esac
 }
@@ -188,9 +193,10 @@ stop_server() {
   local pids p rc
   pids="$(descendants "$SRV_PID")"
   kill -TERM "$SRV_PID" 2>/dev/null
-  for _ in $(seq 1 100); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
+  # h2scope-store writes its HAR on the way out: give it a minute.
+  for _ in $(seq 1 600); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
   if kill -0 "$SRV_PID" 2>/dev/null; then
-    log "$SRV_NAME did not stop within 10 s of SIGTERM; killing it"
+    log "$SRV_NAME did not stop within 60 s of SIGTERM; killing it"
     kill -KILL "$SRV_PID" 2>/dev/null
   fi
   wait "$SRV_PID" 2>/dev/null; rc=$?
@@ -198,6 +204,7 @@ stop_server() {
     h2scope*) [ "$rc" = 0 ] || log "$SRV_NAME exited with status $rc after SIGTERM (expected 0)" ;;
   esac
   for p in $pids; do kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null; done
+  rm -f "$TMP/h2scope-store.har"
   SRV_PID=""
   for _ in $(seq 1 50); do ss -Hltn "sport = :$PORT" | grep -q . || break; sleep 0.1; done
 }
@@ -322,7 +329,7 @@ medians
   echo "Ratios (h2scope / other): req/s above 1.00 = h2scope faster; CPU above 1.00 = h2scope uses more per request."
   printf '%-8s %-14s %12s %12s %12s %12s\n' workload variant "req/s vs ng" "req/s vs h2o" "CPU vs ng" "CPU vs h2o"
   for wl in $WORKLOADS; do
-    for v in h2scope h2scope-nocap; do
+    for v in h2scope h2scope-nocap h2scope-store; do
       case " $SERVERS " in *" $v "*) ;; *) continue ;; esac
       printf '%-8s %-14s %12s %12s %12s %12s\n' "$wl" "$v" \
         "$(ratio "$(value "$v" "$wl" 3)" "$(value nghttpd "$wl" 3)")" \
