@@ -52,8 +52,19 @@ std::size_t validUtf8Length(std::string_view s, std::size_t i)
 
 void appendJsonString(std::string &out, std::string_view s)
 {
+    // Bytes that stand for themselves in a JSON string go out a run at a
+    // time; names and most values are one run.
+    const auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; };
     out += '"';
-    for (std::size_t i = 0; i < s.size();) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        std::size_t end = i;
+        while (end < s.size() && plain(static_cast<unsigned char>(s[end])))
+            ++end;
+        out.append(s.data() + i, end - i);
+        if (end == s.size())
+            break;
+        i = end;
         const auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
             switch (c) {
@@ -64,16 +75,10 @@ void appendJsonString(std::string &out, std::string_view s)
             case '\t': out += "\\t"; break;
             case '\b': out += "\\b"; break;
             case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20)
-                    appendEscapedByte(out, c);
-                else
-                    out += static_cast<char>(c);
+            default: appendEscapedByte(out, c); // the other control characters
             }
             ++i;
-            continue;
-        }
-        if (const std::size_t len = validUtf8Length(s, i)) {
+        } else if (const std::size_t len = validUtf8Length(s, i)) {
             out.append(s.substr(i, len));
             i += len;
         } else {
