@@ -374,15 +374,20 @@ Error badLine(const std::string &what)
 
 } // namespace
 
-std::string toJsonLine(const Event &event)
+void appendJsonLine(std::string &out, const Event &event)
 {
-    std::string out;
-    out.reserve(256);
     JsonWriter w(out);
     w.beginObject();
     w.key("t").unum(event.timeNs).key("conn").unum(event.connectionId);
     std::visit([&w](const auto &d) { writeFields(w, d); }, event.data);
     w.endObject();
+}
+
+std::string toJsonLine(const Event &event)
+{
+    std::string out;
+    out.reserve(256);
+    appendJsonLine(out, event);
     return out;
 }
 
@@ -493,7 +498,7 @@ Result<void> JsonLinesWriter::writeLine(std::string &line)
 {
     line += '\n';
     if (std::fwrite(line.data(), 1, line.size(), m_file.get()) != line.size())
-        return makeError(Errc::Io, "writing to " + m_path + " failed (disk full?)");
+        return makeError(Errc::Io, "writing to " + m_path + " failed: " + std::strerror(errno));
     ++m_lines;
     return {};
 }
@@ -506,18 +511,25 @@ Result<void> JsonLinesWriter::write(const Event &event)
 
 Result<void> JsonLinesWriter::write(const std::vector<Event> &events)
 {
+    // The batch's lines in one buffer, handed to the file at once.
+    m_batch.clear();
     for (const Event &e : events) {
-        Result<void> r = write(e);
-        if (!r)
-            return r;
+        appendJsonLine(m_batch, e);
+        m_batch += '\n';
     }
+    if (std::fwrite(m_batch.data(), 1, m_batch.size(), m_file.get()) != m_batch.size())
+        return makeError(Errc::Io, "writing to " + m_path + " failed: " + std::strerror(errno));
+    m_lines += events.size();
+    // A burst's buffer is not kept for ever.
+    if (m_batch.capacity() > (4u << 20))
+        std::string().swap(m_batch);
     return {};
 }
 
 Result<void> JsonLinesWriter::flush()
 {
     if (std::fflush(m_file.get()) != 0)
-        return makeError(Errc::Io, "flushing " + m_path + " failed (disk full?)");
+        return makeError(Errc::Io, "writing to " + m_path + " failed: " + std::strerror(errno));
     return {};
 }
 

@@ -23,6 +23,8 @@ namespace h2scope::inspect {
 
 // One line, without the trailing newline. Any thread.
 std::string toJsonLine(const Event &event);
+// The same line appended to `out`.
+void appendJsonLine(std::string &out, const Event &event);
 
 // Reads a line written by toJsonLine (a trailing "\r" or "\n" is tolerated).
 // Members missing from the object take their default values; unknown members
@@ -68,6 +70,7 @@ private:
     std::unique_ptr<std::FILE, FileCloser> m_file;
     std::string m_path;
     std::uint64_t m_lines = 0;
+    std::string m_batch; // write(events)'s lines, reused
 };
 
 } // namespace h2scope::inspect
