@@ -256,22 +256,27 @@ void ServeController::drain()
             if (!text.empty())
                 m_logSink(text);
         }
-        if (m_jsonl) {
-            Result<void> w = m_jsonl->write(batch);
-            if (!w) {
-                if (m_logSink)
-                    m_logSink("h2scope: the capture file stopped being written: " + w.error().message + "\n");
-                m_jsonl.reset();
-            }
-        }
+        if (m_jsonl)
+            if (Result<void> w = m_jsonl->write(batch); !w)
+                captureFileFailed(w.error().message);
         if (m_store)
             m_store->add(std::move(batch));
     };
     const int total = static_cast<int>(m_hub->drainWithin(m_batch, budget, consume));
+    // Lines wait in the file's buffer until a flush: a full disk often shows only here.
     if (m_jsonl && total > 0)
-        [[maybe_unused]] Result<void> f = m_jsonl->flush();
+        if (Result<void> f = m_jsonl->flush(); !f)
+            captureFileFailed(f.error().message);
     if (total > 0)
         emit eventsDrained(total);
+}
+
+void ServeController::captureFileFailed(const std::string &why)
+{
+    // Said once, on standard error (and in the window's warnings), whatever
+    // the log mode; serving goes on without the file.
+    warn(why + "; the capture file gets no more events (serving goes on)");
+    m_jsonl.reset();
 }
 
 Result<void> ServeController::stop(std::chrono::milliseconds grace)

@@ -89,6 +89,7 @@ public:
 private:
     void drain();
     void warn(const std::string &message);
+    void captureFileFailed(const std::string &why); // reports, then stops writing the file
 
     Options m_options;
     LineSink m_logSink;

@@ -61,6 +61,7 @@ private slots:
     void ipv6Loopback();
     void stopWritesHarAndCapture_data();
     void stopWritesHarAndCapture();
+    void captureOnAFullDiskSaysSoAndServesOn();
 
 private:
     QTemporaryDir m_root;
@@ -292,6 +293,34 @@ void TestCli::stopWritesHarAndCapture()
         ++lines;
     }
     QVERIFY2(lines >= 10, qPrintable(QString::number(lines)));
+}
+
+void TestCli::captureOnAFullDiskSaysSoAndServesOn()
+{
+    // /dev/full takes the file's open but fails every write with ENOSPC: the
+    // server must say so once, on standard error whatever the log mode, and
+    // go on serving.
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    if (!QFileInfo::exists(QStringLiteral("/dev/full")))
+        QSKIP("no /dev/full on this system");
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--capture"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
+             qPrintable(server.errorString()));
+    const QByteArray said = "the capture file gets no more events";
+    for (int i = 0; i < 100 && !server.stderrText().contains(said); ++i) {
+        const CurlResponse res = curlFetch(server.origin() + QStringLiteral("/a.txt"), {QStringLiteral("--http2")});
+        QVERIFY2(res.status == 200, qPrintable(res.summary()));
+        QTest::qWait(50);
+    }
+    const QByteArray err = server.stderrText();
+    QVERIFY2(err.contains(said), err.constData());
+    QVERIFY2(err.contains("/dev/full") && err.contains("No space left on device"), err.constData());
+    QCOMPARE(err.count(said), qsizetype(1));
+    const CurlResponse after = curlFetch(server.origin() + QStringLiteral("/a.txt"), {QStringLiteral("--http2")});
+    QVERIFY2(after.status == 200, qPrintable(after.summary()));
+    QCOMPARE(after.body, QByteArray("alpha\n"));
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QCOMPARE(server.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
