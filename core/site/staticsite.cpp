@@ -30,6 +30,26 @@ struct Variant {
 constexpr Variant kVariants[] = {{"br", ".br", "br"}, {"gzip", ".gz", "gz"}}; // preference order on ties
 static_assert(std::size(kVariants) == PreparedFiles::kSiblings);
 
+// The precompressed sibling a client gets, of those `present`: the one its
+// Accept-Encoding rates highest (strictly: on a tie the earlier variant, br,
+// wins), or kSiblings when it accepts none of them (the file itself). The
+// general and the prepared answers both choose here, so they cannot differ.
+std::size_t chooseVariant(const std::string *acceptEncoding,
+                          const std::array<bool, PreparedFiles::kSiblings> &present)
+{
+    std::size_t chosen = PreparedFiles::kSiblings;
+    double bestQuality = 0.0;
+    for (std::size_t i = 0; acceptEncoding && i < PreparedFiles::kSiblings; ++i) {
+        if (!present[i])
+            continue;
+        if (const double quality = codingQuality(*acceptEncoding, kVariants[i].coding); quality > bestQuality) {
+            bestQuality = quality;
+            chosen = i;
+        }
+    }
+    return chosen;
+}
+
 // GET or HEAD without Range or conditional headers: the request whose answer
 // depends only on the files (and Accept-Encoding), so it may be prepared.
 bool isPlainFetch(const Request &request)
@@ -366,20 +386,11 @@ std::optional<Response> StaticSite::servePrepared(const Request &request, const 
     const PreparedFiles::Capture &files = entry->files;
 
     // The representation the general code would choose (see serveFilePlain).
-    std::size_t choice = 0;
-    if (std::any_of(files.siblings.begin(), files.siblings.end(), [](const auto &s) { return s.present; })) {
-        const std::string *acceptEncoding = request.header("accept-encoding");
-        double bestQuality = 0.0;
-        for (std::size_t i = 0; i < PreparedFiles::kSiblings; ++i) {
-            if (!files.siblings[i].present)
-                continue;
-            const double quality = acceptEncoding ? codingQuality(*acceptEncoding, kVariants[i].coding) : 0.0;
-            if (quality > bestQuality) {
-                bestQuality = quality;
-                choice = i + 1;
-            }
-        }
-    }
+    std::array<bool, PreparedFiles::kSiblings> present{};
+    for (std::size_t i = 0; i < PreparedFiles::kSiblings; ++i)
+        present[i] = files.siblings[i].present;
+    const std::size_t variant = chooseVariant(request.header("accept-encoding"), present);
+    const std::size_t choice = variant < PreparedFiles::kSiblings ? variant + 1 : 0;
     if (!entry->headers[choice])
         return std::nullopt; // this coding was not asked for yet
     const PreparedFiles::FileState &served = choice ? files.siblings[choice - 1] : files.identity;
@@ -406,36 +417,31 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
                                     const ResolvedPath &resolved, PreparedFiles::Capture *capture) const
 {
     // Which representation: a precompressed sibling if the client takes it.
-    const std::string *acceptEncoding = request.header("accept-encoding");
+    std::array<ResolvedPath, PreparedFiles::kSiblings> siblings;
+    std::array<bool, PreparedFiles::kSiblings> present{};
     bool hasSiblings = false;
-    const Variant *chosen = nullptr;
-    ResolvedPath chosenSibling;
-    double bestQuality = 0.0;
     // Only files opened beneath the root can be checked by descriptor later.
     bool preparable = capture && resolved.file;
-    for (const Variant &variant : kVariants) {
-        const ResolvedPath sibling = m_resolver.resolve(urlPath + std::string(variant.suffix), true);
+    for (std::size_t i = 0; i < PreparedFiles::kSiblings; ++i) {
+        siblings[i] = m_resolver.resolve(urlPath + std::string(kVariants[i].suffix), true);
         if (capture)
-            capture->lookedUp(sibling);
-        if (!sibling.ok() || sibling.kind != ResolvedPath::Kind::File)
+            capture->lookedUp(siblings[i]);
+        present[i] = siblings[i].ok() && siblings[i].kind == ResolvedPath::Kind::File;
+        if (!present[i])
             continue;
         if (capture) {
-            capture->siblings[static_cast<std::size_t>(&variant - kVariants)] = {true, sibling.file, sibling.stat};
-            preparable = preparable && sibling.file;
+            capture->siblings[i] = {true, siblings[i].file, siblings[i].stat};
+            preparable = preparable && siblings[i].file;
         }
         hasSiblings = true;
-        const double quality = acceptEncoding ? codingQuality(*acceptEncoding, variant.coding) : 0.0;
-        if (quality > bestQuality) { // strictly greater: br wins ties
-            bestQuality = quality;
-            chosen = &variant;
-            chosenSibling = sibling;
-        }
     }
+    const std::size_t variant = chooseVariant(request.header("accept-encoding"), present);
+    const Variant *chosen = variant < PreparedFiles::kSiblings ? &kVariants[variant] : nullptr;
 
     struct stat st {};
     std::shared_ptr<const FileHandle> file;
     if (chosen) {
-        file = openRegularFile(chosenSibling, st);
+        file = openRegularFile(siblings[variant], st);
         if (!file)
             chosen = nullptr; // vanished meanwhile: the identity file still serves
     }
