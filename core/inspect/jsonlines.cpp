@@ -494,35 +494,32 @@ Result<JsonLinesWriter> JsonLinesWriter::open(const std::string &path, bool appe
     return JsonLinesWriter(std::move(file), path);
 }
 
-Result<void> JsonLinesWriter::writeLine(std::string &line)
-{
-    line += '\n';
-    if (std::fwrite(line.data(), 1, line.size(), m_file.get()) != line.size())
-        return makeError(Errc::Io, "writing to " + m_path + " failed: " + std::strerror(errno));
-    ++m_lines;
-    return {};
-}
-
 Result<void> JsonLinesWriter::write(const Event &event)
 {
-    std::string line = toJsonLine(event);
-    return writeLine(line);
+    return write(std::span<const Event>(&event, 1));
 }
 
 Result<void> JsonLinesWriter::write(const std::vector<Event> &events)
 {
-    // The batch's lines in one buffer, handed to the file at once.
+    return write(std::span<const Event>(events));
+}
+
+Result<void> JsonLinesWriter::write(std::span<const Event> events)
+{
+    // The lines in one buffer, handed to the file at once.
     m_batch.clear();
     for (const Event &e : events) {
         appendJsonLine(m_batch, e);
         m_batch += '\n';
     }
-    if (std::fwrite(m_batch.data(), 1, m_batch.size(), m_file.get()) != m_batch.size())
-        return makeError(Errc::Io, "writing to " + m_path + " failed: " + std::strerror(errno));
-    m_lines += events.size();
+    const bool written = std::fwrite(m_batch.data(), 1, m_batch.size(), m_file.get()) == m_batch.size();
+    const int err = errno;
     // A burst's buffer is not kept for ever.
     if (m_batch.capacity() > (4u << 20))
         std::string().swap(m_batch);
+    if (!written)
+        return makeError(Errc::Io, "writing to " + m_path + " failed: " + std::strerror(err));
+    m_lines += events.size();
     return {};
 }
 

@@ -15,6 +15,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,7 +66,7 @@ private:
     };
 
     JsonLinesWriter(std::unique_ptr<std::FILE, FileCloser> file, std::string path);
-    Result<void> writeLine(std::string &line);
+    Result<void> write(std::span<const Event> events);
 
     std::unique_ptr<std::FILE, FileCloser> m_file;
     std::string m_path;
