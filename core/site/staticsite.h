@@ -60,8 +60,10 @@ public:
     // GET and HEAD of files and folders (405 otherwise). Never throws, never
     // blocks on more than a few stat/open calls: file bytes are read later
     // through the returned Body (the exceptions: `_headers` and
-    // push_manifest.json when they changed, and an HTML page not yet in the
-    // discovery cache, up to 2 MiB). Headers from `_headers` are added to
+    // push_manifest.json when they changed, an HTML page not yet in the
+    // discovery cache, up to 2 MiB, and a settled file up to
+    // kMaxSnapshotFile the first time a version of it is sent, read whole
+    // into its shared snapshot). Headers from `_headers` are added to
     // every response whose path they match (304 and HEAD included); a 200
     // answer to GET also gets preloads and pushPromises from the push policy.
     // A request whose authority the host allow-list refuses gets 421 with a
