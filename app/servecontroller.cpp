@@ -9,8 +9,7 @@
 #include "selfsigned.h"
 #include "tls/tlscontext.h"
 
-#include <QFile>
-#include <QSaveFile>
+#include "capturefiles.h"
 
 #include <algorithm>
 #include <limits>
@@ -71,6 +70,10 @@ Result<void> ServeController::start()
     if (m_options.tls) {
         tls::TlsOptions tlsOptions;
         tlsOptions.keylogFile = m_options.keylogFile.toStdString();
+        // Called on an I/O thread: the controller's thread says it (standard error, the window's warnings).
+        tlsOptions.keylogFailed = [this](const std::string &why) {
+            QMetaObject::invokeMethod(this, [this, why] { warn(why); }, Qt::QueuedConnection);
+        };
         if (!m_options.certFile.isEmpty()) {
             tlsOptions.certFile = m_options.certFile.toStdString();
             tlsOptions.keyFile = m_options.keyFile.toStdString();
@@ -142,6 +145,12 @@ Result<void> ServeController::start()
                 return writer.error();
             m_jsonl.emplace(std::move(*writer));
         }
+        // The HAR is written at exit: a destination that cannot take it is
+        // said now, before a whole session's capture is kept for nothing.
+        if (!m_options.harFile.isEmpty())
+            if (const QString why = ui::unwritableReason(m_options.harFile); !why.isEmpty())
+                return makeError(Errc::Io, "cannot write the HAR file " + m_options.harFile.toStdString() + ": "
+                                               + why.toStdString() + "; choose a writable location");
         if (!m_options.harFile.isEmpty() || !m_options.headless)
             m_store = std::make_unique<inspect::CaptureStore>();
         m_wallOffsetNs = inspect::wallClockOffsetNow();
@@ -308,12 +317,11 @@ Result<void> ServeController::stop(std::chrono::milliseconds grace)
         harOptions.wallClockOffsetNs = m_wallOffsetNs;
         harOptions.creatorVersion = H2SCOPE_VERSION;
         const std::string har = inspect::toHar(*m_store, harOptions);
-        // Written atomically, so an interrupted exit never leaves half a HAR.
-        QSaveFile file(m_options.harFile);
-        if (!file.open(QIODevice::WriteOnly) || file.write(har.data(), static_cast<qint64>(har.size())) < 0
-            || !file.commit())
+        // Atomically, so an interrupted exit never leaves half a HAR (a device
+        // or a pipe is written in place).
+        if (const QString why = ui::writeWholeFile(m_options.harFile, har); !why.isEmpty())
             result = makeError(Errc::Io, "cannot write the HAR file " + m_options.harFile.toStdString() + ": "
-                                             + file.errorString().toStdString());
+                                             + why.toStdString());
     }
     return result;
 }

@@ -4,7 +4,13 @@
 #include "inspect/har.h"
 #include "inspect/jsonlines.h"
 
+#include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
 
 namespace h2scope::ui {
 
@@ -12,16 +18,50 @@ namespace {
 
 QString writeAtomically(const QString &path, const std::string &text)
 {
-    // QSaveFile: an interrupted export never leaves half a file behind.
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return QObject::tr("Cannot write %1: %2.").arg(path, file.errorString());
-    if (file.write(text.data(), static_cast<qint64>(text.size())) < 0 || !file.commit())
-        return QObject::tr("Cannot write %1: %2.").arg(path, file.errorString());
-    return {};
+    const QString why = writeWholeFile(path, text);
+    return why.isEmpty() ? QString() : QObject::tr("Cannot write %1: %2.").arg(path, why);
 }
 
 } // namespace
+
+QString writeWholeFile(const QString &path, const std::string &bytes)
+{
+    const QFileInfo info(path); // follows symbolic links
+    if (info.isDir())
+        return QObject::tr("it is a folder");
+    if (info.exists() && !info.isFile()) {
+        // Replacing a device or a pipe would put a regular file in its place.
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            return file.errorString();
+        if (file.write(bytes.data(), static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size())
+            || !file.flush())
+            return file.errorString();
+        file.close();
+        return file.error() == QFileDevice::NoError ? QString() : file.errorString();
+    }
+    QSaveFile file(path);
+    // A file that may be written in a folder that may not (no room for the
+    // temporary copy): written in place rather than not at all.
+    file.setDirectWriteFallback(true);
+    if (!file.open(QIODevice::WriteOnly))
+        return file.errorString();
+    if (file.write(bytes.data(), static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size())
+        || !file.commit())
+        return file.errorString();
+    return {};
+}
+
+QString unwritableReason(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isDir())
+        return QObject::tr("it is a folder");
+    const QByteArray probe = QFile::encodeName(info.exists() ? info.absoluteFilePath() : info.absolutePath());
+    if (::access(probe.constData(), info.exists() ? W_OK : W_OK | X_OK) != 0)
+        return QString::fromLocal8Bit(std::strerror(errno));
+    return {};
+}
 
 QString saveCaptureFile(const inspect::CaptureStore &store, const QString &path)
 {

@@ -8,6 +8,8 @@
 
 #include <QString>
 
+#include <string>
+
 namespace h2scope::ui {
 
 // Every stored event, in capture order, one JSON object per line.
@@ -19,5 +21,15 @@ QString loadCaptureFile(const QString &path, inspect::CaptureStore &store);
 QString exportHarFile(const inspect::CaptureStore &store, const QString &path, qint64 wallClockOffsetNs);
 // The nghttp-style text frame log of the capture.
 QString exportFrameLogFile(const inspect::CaptureStore &store, const QString &path);
+
+// Writes `bytes` as the whole file at `path`; empty on success, else the
+// reason ("No space left on device"). A regular file (or a new one) is
+// replaced atomically, so an interrupted write never leaves half a file; a
+// device, pipe or terminal that is there (/dev/stdout, a FIFO) is written in
+// place, never replaced by a regular file. A symbolic link's target is written.
+QString writeWholeFile(const QString &path, const std::string &bytes);
+// Why writeWholeFile(path) would fail before anything is written (no such
+// folder, no permission, a folder at that path); empty when it can write.
+QString unwritableReason(const QString &path);
 
 } // namespace h2scope::ui

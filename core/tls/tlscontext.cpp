@@ -30,20 +30,41 @@ std::string lastOpensslError()
 // Appends NSS key log lines; shared by every connection, so serialized.
 class KeyLog final {
 public:
-    explicit KeyLog(int fd) : m_fd(fd) {}
+    KeyLog(int fd, std::string path, std::function<void(const std::string &)> failed)
+        : m_fd(fd), m_path(std::move(path)), m_failed(std::move(failed))
+    {
+    }
     ~KeyLog() { ::close(m_fd); }
     void write(const char *line)
     {
         std::string l(line);
         l += '\n';
         std::lock_guard lock(m_mutex);
-        // A short or failed write only loses a key-log line; never the connection.
-        [[maybe_unused]] ssize_t n = ::write(m_fd, l.data(), l.size());
+        // A failed write only loses a key-log line, never the connection; the
+        // first one is said (a full disk), the next lines are still tried.
+        for (std::size_t done = 0; done < l.size();) {
+            const ssize_t n = ::write(m_fd, l.data() + done, l.size() - done);
+            if (n > 0) {
+                done += static_cast<std::size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR)
+                continue;
+            const int err = n < 0 ? errno : EIO;
+            if (!m_said && m_failed)
+                m_failed("writing the key log " + m_path + " failed: " + std::strerror(err)
+                         + "; connections from now on may not decrypt with it (serving goes on)");
+            m_said = true;
+            return;
+        }
     }
 
 private:
     std::mutex m_mutex;
     int m_fd;
+    std::string m_path;
+    std::function<void(const std::string &)> m_failed;
+    bool m_said = false;
 };
 
 namespace {
@@ -186,7 +207,7 @@ Result<std::shared_ptr<TlsContext>> TlsContext::create(const TlsOptions &options
         const int fd = ::open(options.keylogFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         if (fd < 0)
             return makeError(Errc::Io, "cannot open the key log " + options.keylogFile + ": " + std::strerror(errno));
-        self->m_keylog = std::make_unique<KeyLog>(fd);
+        self->m_keylog = std::make_unique<KeyLog>(fd, options.keylogFile, options.keylogFailed);
         SSL_CTX_set_ex_data(ctx, g_exIndex, self->m_keylog.get());
         SSL_CTX_set_keylog_callback(ctx, keylogCallback);
     }

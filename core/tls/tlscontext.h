@@ -5,6 +5,7 @@
 
 #include "result.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,11 @@ struct TlsOptions {
     std::string keyFile;
     // NSS key log (what SSLKEYLOGFILE names) so Wireshark can decrypt; empty = off.
     std::string keylogFile;
+    // Told once, with a sentence for people, when a key-log line cannot be
+    // written (a full disk): the connections from then on may not decrypt.
+    // Called on the I/O thread whose handshake wrote the line, so it must be
+    // thread-safe; serving goes on and later lines are still tried.
+    std::function<void(const std::string &)> keylogFailed;
     // Offer http/1.1 through ALPN (h2 is always offered first).
     bool offerHttp1 = true;
 };

@@ -17,6 +17,8 @@
 #include <QtTest>
 
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 
 using namespace h2scope::testing;
 
@@ -62,6 +64,10 @@ private slots:
     void stopWritesHarAndCapture_data();
     void stopWritesHarAndCapture();
     void captureOnAFullDiskSaysSoAndServesOn();
+    void harDestinationIsCheckedAtStart();
+    void harOnAFullDiskSaysSoAndKeepsTheDevice();
+    void harIntoAPipeIsWrittenInPlace();
+    void keylogOnAFullDiskSaysSoAndServesOn();
 
 private:
     QTemporaryDir m_root;
@@ -321,6 +327,106 @@ void TestCli::captureOnAFullDiskSaysSoAndServesOn()
     QCOMPARE(after.body, QByteArray("alpha\n"));
     QVERIFY2(server.stop(), qPrintable(server.errorString()));
     QCOMPARE(server.exitCode(), 0);
+}
+
+void TestCli::harDestinationIsCheckedAtStart()
+{
+    // The HAR is written at exit: a place it can never go is said before serving.
+    QTemporaryDir dir;
+    const QString missing = dir.filePath(QStringLiteral("no-such-folder/session.har"));
+    const ClientResult r = runClient(h2scopeBinary(),
+                                     {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
+                                      QStringLiteral("--har"), missing, m_root.path()},
+                                     15000);
+    verifyOneLineError(r, missing);
+    QVERIFY2(r.err.contains("No such file or directory"), r.err.constData());
+    QVERIFY2(!r.out.contains("https://"), r.out.constData());
+
+    const ClientResult f = runClient(h2scopeBinary(),
+                                     {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
+                                      QStringLiteral("--har"), dir.path(), m_root.path()},
+                                     15000);
+    verifyOneLineError(f, dir.path());
+    QVERIFY2(f.err.contains("it is a folder"), f.err.constData());
+}
+
+void TestCli::harOnAFullDiskSaysSoAndKeepsTheDevice()
+{
+    // /dev/full opens and fails every write with ENOSPC. The exit must say the
+    // HAR was not written, with a non-zero code, and leave the device alone
+    // (an atomic save would rename a regular file over it).
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    struct stat before {};
+    if (::stat("/dev/full", &before) != 0 || !S_ISCHR(before.st_mode))
+        QSKIP("no /dev/full device on this system");
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--har"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
+             qPrintable(server.errorString()));
+    const CurlResponse res = curlFetch(server.origin() + QStringLiteral("/a.txt"), {QStringLiteral("--http2")});
+    QVERIFY2(res.status == 200, qPrintable(res.summary()));
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QVERIFY(server.exitCode() != 0);
+    const QByteArray err = server.stderrText();
+    QVERIFY2(err.contains("cannot write the HAR file /dev/full: No space left on device"), err.constData());
+    struct stat after {};
+    QVERIFY(::stat("/dev/full", &after) == 0);
+    QVERIFY2(S_ISCHR(after.st_mode) && after.st_rdev == before.st_rdev, "/dev/full is no longer the device");
+}
+
+void TestCli::harIntoAPipeIsWrittenInPlace()
+{
+    // A FIFO (what `--har /dev/stdout | jq` amounts to) gets the HAR through
+    // it and stays a FIFO.
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    H2SCOPE_REQUIRE_CLIENT("cat");
+    QTemporaryDir dir;
+    const QString fifo = dir.filePath(QStringLiteral("har.pipe"));
+    QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+    QProcess reader;
+    reader.start(QStringLiteral("cat"), {fifo});
+    QVERIFY(reader.waitForStarted(5000));
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--har"), fifo}, QStringLiteral("none")),
+             qPrintable(server.errorString()));
+    const CurlResponse res = curlFetch(server.origin() + QStringLiteral("/a.txt"), {QStringLiteral("--http2")});
+    QVERIFY2(res.status == 200, qPrintable(res.summary()));
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QCOMPARE(server.exitCode(), 0);
+    QVERIFY(reader.waitForFinished(10000));
+    const QJsonDocument har = QJsonDocument::fromJson(reader.readAllStandardOutput());
+    const QJsonArray entries = har.object().value(QStringLiteral("log")).toObject().value(QStringLiteral("entries")).toArray();
+    QCOMPARE(entries.size(), qsizetype(1));
+    QVERIFY(entries.at(0).toObject().value(QStringLiteral("request")).toObject().value(QStringLiteral("url")).toString().endsWith(
+        QStringLiteral("/a.txt")));
+    struct stat st {};
+    QVERIFY(::stat(QFile::encodeName(fifo).constData(), &st) == 0);
+    QVERIFY2(S_ISFIFO(st.st_mode), "the pipe was replaced by a regular file");
+}
+
+void TestCli::keylogOnAFullDiskSaysSoAndServesOn()
+{
+    // Key-log lines that cannot be written are said once (Wireshark will not
+    // decrypt the connections from then on); serving goes on.
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    struct stat st {};
+    if (::stat("/dev/full", &st) != 0 || !S_ISCHR(st.st_mode))
+        QSKIP("no /dev/full device on this system");
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--keylog"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
+             qPrintable(server.errorString()));
+    const QByteArray said = "writing the key log /dev/full failed: No space left on device";
+    for (int i = 0; i < 3; ++i) {
+        const CurlResponse res = curlFetch(server.origin() + QStringLiteral("/a.txt"), {QStringLiteral("--http2")});
+        QVERIFY2(res.status == 200, qPrintable(res.summary()));
+        QCOMPARE(res.body, QByteArray("alpha\n"));
+    }
+    for (int i = 0; i < 100 && !server.stderrText().contains(said); ++i)
+        QTest::qWait(20);
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QCOMPARE(server.exitCode(), 0);
+    const QByteArray err = server.stderrText();
+    QVERIFY2(err.contains(said), err.constData());
+    QCOMPARE(err.count(said), qsizetype(1));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
