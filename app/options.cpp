@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QHostAddress>
 #include <QProcessEnvironment>
 
 namespace h2scope::app {
@@ -124,6 +125,9 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
     o.givenOptions = p.optionNames(); // every option here has a long name, and only "help" a short one
     o.headless = o.headlessChosen = p.isSet(headless);
     o.host = p.value(host);
+    // Checked before anything acts on it (the local CA issues a certificate for the listening address).
+    if (QHostAddress(o.host).isNull())
+        return fail(QStringLiteral("--host %1 is not an IP address (use e.g. 127.0.0.1, ::1 or 0.0.0.0)").arg(o.host));
     bool ok = false;
     const uint portValue = p.value(port).toUInt(&ok);
     if (!ok || portValue > 65535)

@@ -57,6 +57,7 @@ private slots:
     void version();
     void portInUse();
     void missingFolder();
+    void hostThatIsNoAddress();
     void unreadableCertificate();
     void ownCertificateAndKeylog();
     void listing();
@@ -136,6 +137,21 @@ void TestCli::missingFolder()
                                      {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"), missing},
                                      15000);
     verifyOneLineError(r, missing);
+}
+
+void TestCli::hostThatIsNoAddress()
+{
+    // Refused before anything acts on it: no certificate issued for it.
+    QTemporaryDir caroot;
+    const ClientResult r = runClient(h2scopeBinary(),
+                                     {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
+                                      QStringLiteral("--caroot"), caroot.path(), QStringLiteral("--host"),
+                                      QStringLiteral("example.invalid"), m_root.path()},
+                                     15000);
+    verifyOneLineError(r, QStringLiteral("example.invalid"));
+    QVERIFY2(r.err.contains("is not an IP address"), r.err.constData());
+    QVERIFY2(QDir(caroot.path()).entryList(QDir::Files | QDir::NoDotAndDotDot).isEmpty(),
+             qPrintable(QDir(caroot.path()).entryList().join(u' ')));
 }
 
 void TestCli::unreadableCertificate()
