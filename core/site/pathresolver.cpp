@@ -132,6 +132,10 @@ struct PathResolver::Cache {
         std::unordered_map<std::string, Entry, PathHash, std::equal_to<>> entries;
     };
     std::array<Shard, kShards> shards;
+    // The root opened (O_PATH), shared by copies of the resolver; replaced
+    // when the folder at the root's path is not the one opened any more.
+    std::mutex rootMutex;
+    std::shared_ptr<const FileHandle> rootDir;
 
     static std::int64_t now() { return PathResolver::clockNs(); }
     Shard &shardFor(std::string_view path) { return shards[std::hash<std::string_view>{}(path) % kShards]; }
@@ -146,8 +150,10 @@ PathResolver::PathResolver(std::string realRoot, Options options)
 #if defined(__linux__) && defined(SYS_openat2)
     if (!m_options.followSymlinksOutside) {
         const int fd = ::open(m_root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (fd >= 0)
-            m_rootDir = std::make_shared<const FileHandle>(fd);
+        if (fd >= 0) {
+            m_cache->rootDir = std::make_shared<const FileHandle>(fd);
+            m_beneath = true;
+        }
     }
 #endif
 }
@@ -373,7 +379,7 @@ ResolvedPath PathResolver::resolveUncached(std::string_view path) const
             return notServed("refused: " + std::string(why));
     }
 
-    if (m_rootDir) {
+    if (m_beneath) {
         bool unsupported = false;
         ResolvedPath beneath = resolveBeneath(path, unsupported);
         if (!unsupported)
@@ -448,9 +454,23 @@ ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupport
     open_how how{};
     how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    const int fd = static_cast<int>(::syscall(SYS_openat2, m_rootDir->fd(), relative.c_str(), &how, sizeof how));
+    std::shared_ptr<const FileHandle> root = rootHandle();
+    int fd = static_cast<int>(::syscall(SYS_openat2, root->fd(), relative.c_str(), &how, sizeof how));
+    int err = fd < 0 ? errno : 0;
+    if (err == ENOENT) {
+        // Build tools delete and recreate their output folder: the folder
+        // opened at start is then gone, and the one at its path is served.
+        bool gone = false;
+        if (std::shared_ptr<const FileHandle> fresh = reopenReplacedRoot(root, gone)) {
+            root = std::move(fresh);
+            fd = static_cast<int>(::syscall(SYS_openat2, root->fd(), relative.c_str(), &how, sizeof how));
+            err = fd < 0 ? errno : 0;
+        } else if (gone) {
+            return notServed("not found (the served folder is gone)");
+        }
+    }
     if (fd < 0) {
-        switch (errno) {
+        switch (err) {
         case EXDEV:
             // RESOLVE_BENEATH also refuses absolute symlinks, even those that
             // point back inside the folder: let realpath() and the
@@ -500,6 +520,35 @@ ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupport
     unsupported = true;
     return notServed("not found");
 #endif
+}
+
+std::shared_ptr<const FileHandle> PathResolver::rootHandle() const
+{
+    std::lock_guard lock(m_cache->rootMutex);
+    return m_cache->rootDir;
+}
+
+std::shared_ptr<const FileHandle> PathResolver::reopenReplacedRoot(const std::shared_ptr<const FileHandle> &opened,
+                                                                    bool &gone) const
+{
+    struct stat now {};
+    struct stat was {};
+    if (::stat(m_root.c_str(), &now) != 0 || !S_ISDIR(now.st_mode)) {
+        gone = true;
+        return nullptr;
+    }
+    if (::fstat(opened->fd(), &was) == 0 && was.st_dev == now.st_dev && was.st_ino == now.st_ino)
+        return nullptr; // the same folder: the file is simply not there
+    const int fd = ::open(m_root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        gone = true;
+        return nullptr;
+    }
+    auto fresh = std::make_shared<const FileHandle>(fd);
+    std::lock_guard lock(m_cache->rootMutex);
+    if (m_cache->rootDir == opened) // else another thread replaced it first: use that one
+        m_cache->rootDir = std::move(fresh);
+    return m_cache->rootDir;
 }
 
 std::string PathResolver::encodePath(std::string_view decodedPath)

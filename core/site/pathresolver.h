@@ -143,11 +143,18 @@ private:
 
     std::string m_root;
     Options m_options;
-    // The root opened once (O_PATH). On Linux, lookups use openat2() with
-    // RESOLVE_BENEATH against it: the kernel itself refuses any path that
-    // leaves the folder, in one system call, with no race between checking
-    // and opening. Null where that is unavailable (realpath() is used then).
-    std::shared_ptr<const FileHandle> m_rootDir;
+    // The root opened (O_PATH, held in the cache so that copies share it).
+    // On Linux, lookups use openat2() with RESOLVE_BENEATH against it: the
+    // kernel itself refuses any path that leaves the folder, in one system
+    // call, with no race between checking and opening. False where that is
+    // unavailable (realpath() is used then).
+    bool m_beneath = false;
+    std::shared_ptr<const FileHandle> rootHandle() const;
+    // When a name is not found: if the folder at the root's path is another
+    // one than `opened` (deleted and made again), opens and returns that;
+    // null if it is the same folder, or with `gone` set if there is none.
+    std::shared_ptr<const FileHandle> reopenReplacedRoot(const std::shared_ptr<const FileHandle> &opened,
+                                                         bool &gone) const;
     struct Cache;
     std::shared_ptr<Cache> m_cache; // shared by copies of this resolver
 };

@@ -3,6 +3,7 @@
 #include "sitefiles.h"
 #include "site/pathresolver.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -46,6 +47,7 @@ private slots:
     void isWithinComparesComponents();
     void encodesPaths();
     void cachedLookupsSeeChanges();
+    void servedFolderDeletedAndMadeAgain();
     void freshnessScopeChecksOncePerScope();
     void snapshotsFollowTheFileVersion();
 
@@ -348,6 +350,41 @@ void TestPathResolver::cachedLookupsSeeChanges()
     writeFile(m_root + "/new.txt", "new");
     QVERIFY(resolver.resolve("/new.txt").ok());
     QCOMPARE(::unlink((m_root + "/new.txt").c_str()), 0);
+}
+
+void TestPathResolver::servedFolderDeletedAndMadeAgain()
+{
+    // `rm -rf dist && build` while serving dist: the new folder at the same
+    // path is served, and while there is none the note says why.
+    QTemporaryDir tmp;
+    const std::string root = realPathOf(tmp.path()) + "/dist";
+    QCOMPARE(::mkdir(root.c_str(), 0755), 0);
+    QCOMPARE(::mkdir((root + "/css").c_str(), 0755), 0);
+    writeFile(root + "/css/site.css", "old");
+    const PathResolver resolver(root, {});
+    const PathResolver copy = resolver; // copies (one per worker) share what they learn
+    QVERIFY(resolver.resolve("/css/site.css").ok());
+
+    QVERIFY(QDir(QString::fromStdString(root)).removeRecursively());
+    ResolvedPath r = copy.resolve("/css/site.css");
+    QCOMPARE(r.status, 404);
+    QVERIFY2(r.note.find("the served folder is gone") != std::string::npos, r.note.c_str());
+
+    QCOMPARE(::mkdir(root.c_str(), 0755), 0);
+    QCOMPARE(::mkdir((root + "/css").c_str(), 0755), 0);
+    writeFile(root + "/css/site.css", "new!");
+    for (const PathResolver *which : {&copy, &resolver}) {
+        r = which->resolve("/css/site.css");
+        QVERIFY2(r.ok(), r.note.c_str());
+        QCOMPARE(QString::fromStdString(r.realPath), QString::fromStdString(root + "/css/site.css"));
+        char buf[16] = {};
+        if (r.file)
+            QCOMPARE(::pread(r.file->fd(), buf, sizeof buf, 0), ssize_t(4));
+    }
+    // A name that the new folder lacks is simply not found.
+    r = resolver.resolve("/missing.css");
+    QCOMPARE(r.status, 404);
+    QCOMPARE(QString::fromStdString(r.note), QString("not found"));
 }
 
 void TestPathResolver::freshnessScopeChecksOncePerScope()
