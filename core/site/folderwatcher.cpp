@@ -71,6 +71,9 @@ namespace {
 constexpr std::uint32_t kWatchMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM
     | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK;
 
+// How often a served folder that is gone is looked for again.
+constexpr int kRootPollMs = 100;
+
 std::string joinRelative(const std::string &dir, std::string_view name)
 {
     return dir.empty() ? std::string(name) : dir + "/" + std::string(name);
@@ -87,6 +90,9 @@ struct FolderWatcher::Impl {
     std::atomic<std::size_t> watchCount{0};
     std::size_t unwatched = 0;
     std::size_t hits = 0; // events that changed the pending batch; watcher thread
+    // The served folder itself was deleted or moved away (build tools clean
+    // their output folder): its path is checked until a folder is there again.
+    bool rootGone = false; // watcher thread
     mutable std::mutex warningsMutex;
     std::vector<std::string> warnings;
 
@@ -206,12 +212,14 @@ struct FolderWatcher::Impl {
         if (ev.mask & IN_IGNORED) {
             watches.erase(it);
             watchCount.store(watches.size());
+            rootGone = rootGone || dirRel.empty();
             return;
         }
         if (ev.mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
             if (dirRel.empty()) {
                 ++hits;
                 changed.insert("/"); // the served folder itself went away
+                rootGone = true;
             }
             return; // a subfolder: its parent reports it by name
         }
@@ -231,6 +239,25 @@ struct FolderWatcher::Impl {
             return;
         }
         changed.insert("/" + rel);
+    }
+
+    // While the served folder is gone: once a folder is at its path again,
+    // watches it (and what was already written into it) afresh. The old
+    // watches, on folders that are gone or moved elsewhere, are dropped.
+    bool rewatchRoot(std::set<std::string> &changed)
+    {
+        struct stat st {};
+        if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+            return false;
+        for (const auto &[wd, rel] : watches)
+            ::inotify_rm_watch(inotifyFd, wd);
+        watches.clear();
+        if (!addTree("", &changed))
+            return false;
+        rootGone = false;
+        ++hits;
+        changed.insert("/");
+        return true;
     }
 
     // Reads what the kernel has queued (non-blocking fd). False on a read
@@ -310,6 +337,8 @@ Result<void> FolderWatcher::start()
                 const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
                 timeoutMs = static_cast<int>(std::max<std::int64_t>(0, left.count()));
             }
+            if (d.rootGone)
+                timeoutMs = timeoutMs < 0 ? kRootPollMs : std::min(timeoutMs, kRootPollMs);
             std::array<pollfd, 2> fds{{{d.inotifyFd, POLLIN, 0}, {d.stopFd, POLLIN, 0}}};
             const int rc = ::poll(fds.data(), fds.size(), timeoutMs);
             if (rc < 0 && errno != EINTR) {
@@ -326,6 +355,15 @@ Result<void> FolderWatcher::start()
                     break;
                 }
                 if (d.hits != hitsBefore && !pending.empty()) {
+                    const auto now = Clock::now();
+                    if (wasEmpty)
+                        firstAt = now;
+                    lastAt = now;
+                }
+            }
+            if (d.rootGone) {
+                const bool wasEmpty = pending.empty();
+                if (d.rewatchRoot(pending)) {
                     const auto now = Clock::now();
                     if (wasEmpty)
                         firstAt = now;

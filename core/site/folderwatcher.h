@@ -9,7 +9,10 @@
 // temporary files editors write next to the real one (vim's .x.swp and 4913,
 // backup~ files, emacs' .#lock and #auto-save#, kate's .x.kate-swp, *.tmp,
 // JetBrains' ___jb_tmp___, GNOME's .goutputstream-*). Symlinked folders are
-// not followed (their targets may lie outside the served folder).
+// not followed (their targets may lie outside the served folder). When the
+// served folder itself is deleted or moved away (a build tool cleaning its
+// output folder), its path is looked at every 100 ms until a folder is there
+// again, which is then watched afresh and reported as "/".
 
 #include "result.h"
 

@@ -107,6 +107,7 @@ private slots:
     void ignoredNames();
     void createModifyRenameDeleteNested();
     void newSubfoldersAreWatched();
+    void servedFolderDeletedAndMadeAgain();
     void ignoredPathsStayQuiet();
     void debounceMakesOneBatch();
     void startStop();
@@ -208,6 +209,40 @@ void TestFolderWatcher::newSubfoldersAreWatched()
     writeFile(root + "/c/d/page.html", "y");
     got = batches.waitFor("/c/d/page.html");
     QVERIFY2(has(got, "/c/d/page.html"), qPrintable(joined(got)));
+}
+
+void TestFolderWatcher::servedFolderDeletedAndMadeAgain()
+{
+    // `rm -rf dist && build`: the folder goes, a new one takes its path; the
+    // new folder and what is written into it are watched.
+    if (!FolderWatcher::supported())
+        QSKIP("watching is not supported on this platform");
+    QTemporaryDir dir;
+    const std::string root = dir.path().toStdString() + "/dist";
+    std::filesystem::create_directories(root + "/css");
+    writeFile(root + "/index.html", "a");
+    Batches batches;
+    FolderWatcher watcher(root, [&](std::vector<std::string> b) { batches.add(std::move(b)); });
+    QVERIFY(watcher.start().ok());
+
+    std::filesystem::remove_all(root);
+    auto got = batches.waitFor("/");
+    QVERIFY2(has(got, "/"), qPrintable(joined(got)));
+    batches.collect(300ms);
+
+    std::filesystem::create_directories(root + "/css");
+    got = batches.waitFor("/");
+    QVERIFY2(has(got, "/"), qPrintable(joined(got)));
+    for (int i = 0; i < 100 && watcher.watchCount() != 2; ++i)
+        std::this_thread::sleep_for(20ms);
+    QCOMPARE(watcher.watchCount(), std::size_t(2));
+    batches.collect(300ms);
+    writeFile(root + "/css/site.css", "b");
+    got = batches.waitFor("/css/site.css");
+    QVERIFY2(has(got, "/css/site.css"), qPrintable(joined(got)));
+    writeFile(root + "/index.html", "c");
+    got = batches.waitFor("/index.html");
+    QVERIFY2(has(got, "/index.html"), qPrintable(joined(got)));
 }
 
 void TestFolderWatcher::ignoredPathsStayQuiet()
