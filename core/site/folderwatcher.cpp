@@ -93,6 +93,12 @@ struct FolderWatcher::Impl {
     // The served folder itself was deleted or moved away (build tools clean
     // their output folder): its path is checked until a folder is there again.
     bool rootGone = false; // watcher thread
+    // The folder holding the served one, watched for the served folder's name
+    // only: a deleted folder that is still open somewhere (the server holds
+    // the root open) reports no IN_DELETE_SELF until the last one closes it,
+    // but its parent sees the rmdir at once. -1 when it cannot be watched.
+    int parentWd = -1;
+    std::string rootName;
     mutable std::mutex warningsMutex;
     std::vector<std::string> warnings;
 
@@ -205,6 +211,10 @@ struct FolderWatcher::Impl {
             addTree("", nullptr); // folders created meanwhile went unseen
             return;
         }
+        if (ev.wd == parentWd) {
+            handleParent(ev, changed);
+            return;
+        }
         const auto it = watches.find(ev.wd);
         if (it == watches.end())
             return;
@@ -244,14 +254,45 @@ struct FolderWatcher::Impl {
     // While the served folder is gone: once a folder is at its path again,
     // watches it (and what was already written into it) afresh. The old
     // watches, on folders that are gone or moved elsewhere, are dropped.
+    void dropAll()
+    {
+        for (const auto &[wd, rel] : watches)
+            ::inotify_rm_watch(inotifyFd, wd);
+        watches.clear();
+        watchCount.store(0);
+    }
+
+    void watchParent()
+    {
+        const std::size_t slash = root.find_last_of('/');
+        if (slash == std::string::npos || slash + 1 >= root.size())
+            return; // "/" has no parent
+        rootName = root.substr(slash + 1);
+        const std::string parent = slash == 0 ? std::string("/") : root.substr(0, slash);
+        parentWd = ::inotify_add_watch(inotifyFd, parent.c_str(),
+                                       IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR);
+    }
+
+    void handleParent(const inotify_event &ev, std::set<std::string> &changed)
+    {
+        if (ev.len == 0 || !(ev.mask & IN_ISDIR) || rootName != std::string_view(ev.name))
+            return;
+        if (ev.mask & (IN_DELETE | IN_MOVED_FROM)) {
+            dropAll(); // what is left of the old tree is not served any more
+            rootGone = true;
+            ++hits;
+            changed.insert("/");
+        }
+        if (ev.mask & (IN_CREATE | IN_MOVED_TO))
+            rewatchRoot(changed);
+    }
+
     bool rewatchRoot(std::set<std::string> &changed)
     {
         struct stat st {};
         if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
             return false;
-        for (const auto &[wd, rel] : watches)
-            ::inotify_rm_watch(inotifyFd, wd);
-        watches.clear();
+        dropAll();
         if (!addTree("", &changed))
             return false;
         rootGone = false;
@@ -321,6 +362,7 @@ Result<void> FolderWatcher::start()
         return makeError(Errc::Io, std::string("cannot watch the folder: eventfd: ") + std::strerror(errno));
     if (!impl->addTree("", nullptr))
         return makeError(Errc::Io, "cannot watch " + m_root + " for live reload: " + std::strerror(errno));
+    impl->watchParent();
 
     m_impl = std::move(impl);
     m_running.store(true);
