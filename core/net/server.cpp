@@ -433,6 +433,13 @@ void Server::stop(std::chrono::milliseconds grace)
 std::string Server::url() const
 {
     std::string host = m_options.host;
+    // Listening on every address (0.0.0.0, ::): a browser cannot open that
+    // name, and it is not one the host allow-list accepts; this machine's own
+    // loopback address of that family is what to open.
+    asio::error_code ec;
+    const asio::ip::address address = asio::ip::make_address(host, ec);
+    if (!ec && address.is_unspecified())
+        host = address.is_v4() ? "127.0.0.1" : "::1";
     if (host.find(':') != std::string::npos)
         host = "[" + host + "]";
     return std::string(m_options.tls ? "https" : "http") + "://" + host + ":" + std::to_string(m_port) + "/";

@@ -67,7 +67,8 @@ public:
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
     std::uint16_t port() const noexcept { return m_port; }
-    // "https://127.0.0.1:8443/"
+    // "https://127.0.0.1:8443/"; listening on every address (0.0.0.0, ::),
+    // the loopback address of that family ("https://[::1]:8443/").
     std::string url() const;
     unsigned workerCount() const noexcept { return m_workerCount; }
     std::size_t activeConnections() const noexcept { return m_active.load(std::memory_order_relaxed); }

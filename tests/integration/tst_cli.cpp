@@ -62,6 +62,8 @@ private slots:
     void ownCertificateAndKeylog();
     void listing();
     void ipv6Loopback();
+    void everyAddressPrintsALoopbackUrl_data();
+    void everyAddressPrintsALoopbackUrl();
     void stopWritesHarAndCapture_data();
     void stopWritesHarAndCapture();
     void captureOnAFullDiskSaysSoAndServesOn();
@@ -249,6 +251,37 @@ void TestCli::ipv6Loopback()
              qPrintable(firstLine));
     const CurlResponse res = curlFetch(firstLine + QStringLiteral("a.txt"), {QStringLiteral("--http2")});
     QVERIFY2(res.status == 200 && res.httpVersion == QLatin1String("2"), qPrintable(res.summary()));
+    QCOMPARE(res.body, QByteArray("alpha\n"));
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QCOMPARE(server.exitCode(), 0);
+}
+
+void TestCli::everyAddressPrintsALoopbackUrl_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<QString>("urlPattern");
+    QTest::newRow("0.0.0.0") << QStringLiteral("0.0.0.0") << QStringLiteral("^https://127\\.0\\.0\\.1:\\d+/$");
+    QTest::newRow("::") << QStringLiteral("::") << QStringLiteral("^https://\\[::1\\]:\\d+/$");
+}
+
+void TestCli::everyAddressPrintsALoopbackUrl()
+{
+    // The first line is a URL to open: "https://0.0.0.0:8443/" is no address a
+    // browser should use, and the host allow-list answers it 421.
+    QFETCH(QString, host);
+    QFETCH(QString, urlPattern);
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    if (host.contains(u':')) {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHostIPv6, 0))
+            QSKIP("this machine has no IPv6 loopback (::1)");
+    }
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--host"), host}), qPrintable(server.errorString()));
+    const QString firstLine = QString::fromUtf8(server.log().split('\n').first()).trimmed();
+    QVERIFY2(QRegularExpression(urlPattern).match(firstLine).hasMatch(), qPrintable(firstLine));
+    const CurlResponse res = curlFetch(firstLine + QStringLiteral("a.txt"));
+    QVERIFY2(res.status == 200, qPrintable(res.summary()));
     QCOMPARE(res.body, QByteArray("alpha\n"));
     QVERIFY2(server.stop(), qPrintable(server.errorString()));
     QCOMPARE(server.exitCode(), 0);
