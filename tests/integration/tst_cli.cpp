@@ -44,6 +44,12 @@ void verifyOneLineError(const ClientResult &r, const QString &mustMention)
                                                                     .arg(QString::fromUtf8(err), mustMention)));
 }
 
+// /dev/full takes an open and fails every write with ENOSPC: a full disk on demand.
+bool haveDevFull(struct stat &st)
+{
+    return ::stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode);
+}
+
 } // namespace
 
 class TestCli final : public QObject
@@ -356,8 +362,9 @@ void TestCli::captureOnAFullDiskSaysSoAndServesOn()
     // server must say so once, on standard error whatever the log mode, and
     // go on serving.
     H2SCOPE_REQUIRE_CLIENT("curl");
-    if (!QFileInfo::exists(QStringLiteral("/dev/full")))
-        QSKIP("no /dev/full on this system");
+    struct stat st {};
+    if (!haveDevFull(st))
+        QSKIP("no /dev/full device on this system");
     ServerProcess server;
     QVERIFY2(server.start(m_root.path(), {QStringLiteral("--capture"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
              qPrintable(server.errorString()));
@@ -406,7 +413,7 @@ void TestCli::harOnAFullDiskSaysSoAndKeepsTheDevice()
     // (an atomic save would rename a regular file over it).
     H2SCOPE_REQUIRE_CLIENT("curl");
     struct stat before {};
-    if (::stat("/dev/full", &before) != 0 || !S_ISCHR(before.st_mode))
+    if (!haveDevFull(before))
         QSKIP("no /dev/full device on this system");
     ServerProcess server;
     QVERIFY2(server.start(m_root.path(), {QStringLiteral("--har"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
@@ -458,7 +465,7 @@ void TestCli::keylogOnAFullDiskSaysSoAndServesOn()
     // decrypt the connections from then on); serving goes on.
     H2SCOPE_REQUIRE_CLIENT("curl");
     struct stat st {};
-    if (::stat("/dev/full", &st) != 0 || !S_ISCHR(st.st_mode))
+    if (!haveDevFull(st))
         QSKIP("no /dev/full device on this system");
     ServerProcess server;
     QVERIFY2(server.start(m_root.path(), {QStringLiteral("--keylog"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
