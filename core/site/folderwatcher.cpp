@@ -251,9 +251,6 @@ struct FolderWatcher::Impl {
         changed.insert("/" + rel);
     }
 
-    // While the served folder is gone: once a folder is at its path again,
-    // watches it (and what was already written into it) afresh. The old
-    // watches, on folders that are gone or moved elsewhere, are dropped.
     void dropAll()
     {
         for (const auto &[wd, rel] : watches)
@@ -287,6 +284,9 @@ struct FolderWatcher::Impl {
             rewatchRoot(changed);
     }
 
+    // While the served folder is gone: once a folder is at its path again,
+    // watches it (and what was already written into it) afresh. The old
+    // watches, on folders that are gone or moved elsewhere, are dropped.
     bool rewatchRoot(std::set<std::string> &changed)
     {
         struct stat st {};

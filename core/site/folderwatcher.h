@@ -11,8 +11,9 @@
 // JetBrains' ___jb_tmp___, GNOME's .goutputstream-*). Symlinked folders are
 // not followed (their targets may lie outside the served folder). When the
 // served folder itself is deleted or moved away (a build tool cleaning its
-// output folder), its path is looked at every 100 ms until a folder is there
-// again, which is then watched afresh and reported as "/".
+// output folder), which its parent folder's watch reports, it is reported as
+// "/"; once a folder is at its path again (the parent's watch says so, or a
+// look every 100 ms while it is gone) it is watched afresh, reported as "/".
 
 #include "result.h"
 
