@@ -16,7 +16,8 @@ namespace h2scope::ui {
 
 namespace {
 
-QString writeAtomically(const QString &path, const std::string &text)
+// writeWholeFile(), or the sentence the window shows when it fails.
+QString writeExport(const QString &path, const std::string &text)
 {
     const QString why = writeWholeFile(path, text);
     return why.isEmpty() ? QString() : QObject::tr("Cannot write %1: %2.").arg(path, why);
@@ -29,13 +30,13 @@ QString writeWholeFile(const QString &path, const std::string &bytes)
     const QFileInfo info(path); // follows symbolic links
     if (info.isDir())
         return QObject::tr("it is a folder");
+    const auto writeAll = [&bytes](QFileDevice &file) {
+        return file.write(bytes.data(), static_cast<qint64>(bytes.size())) == static_cast<qint64>(bytes.size());
+    };
     if (info.exists() && !info.isFile()) {
         // Replacing a device or a pipe would put a regular file in its place.
         QFile file(path);
-        if (!file.open(QIODevice::WriteOnly))
-            return file.errorString();
-        if (file.write(bytes.data(), static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size())
-            || !file.flush())
+        if (!file.open(QIODevice::WriteOnly) || !writeAll(file) || !file.flush())
             return file.errorString();
         file.close();
         return file.error() == QFileDevice::NoError ? QString() : file.errorString();
@@ -44,10 +45,7 @@ QString writeWholeFile(const QString &path, const std::string &bytes)
     // A file that may be written in a folder that may not (no room for the
     // temporary copy): written in place rather than not at all.
     file.setDirectWriteFallback(true);
-    if (!file.open(QIODevice::WriteOnly))
-        return file.errorString();
-    if (file.write(bytes.data(), static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size())
-        || !file.commit())
+    if (!file.open(QIODevice::WriteOnly) || !writeAll(file) || !file.commit())
         return file.errorString();
     return {};
 }
@@ -72,7 +70,7 @@ QString saveCaptureFile(const inspect::CaptureStore &store, const QString &path)
             text += '\n';
         }
     }
-    return writeAtomically(path, text);
+    return writeExport(path, text);
 }
 
 QString loadCaptureFile(const QString &path, inspect::CaptureStore &store)
@@ -89,7 +87,7 @@ QString exportHarFile(const inspect::CaptureStore &store, const QString &path, q
 {
     inspect::HarOptions options;
     options.wallClockOffsetNs = wallClockOffsetNs;
-    return writeAtomically(path, inspect::toHar(store, options));
+    return writeExport(path, inspect::toHar(store, options));
 }
 
 QString exportFrameLogFile(const inspect::CaptureStore &store, const QString &path)
@@ -99,7 +97,7 @@ QString exportFrameLogFile(const inspect::CaptureStore &store, const QString &pa
     for (std::uint64_t seq = store.firstSeq(); seq < store.nextSeq(); ++seq)
         if (const inspect::Event *e = store.eventBySeq(seq))
             text += formatter.format(*e);
-    return writeAtomically(path, text);
+    return writeExport(path, text);
 }
 
 } // namespace h2scope::ui
