@@ -151,13 +151,13 @@ ConditionalOutcome evaluateConditionals(std::string_view method, const HeaderLis
     return ConditionalOutcome::Proceed;
 }
 
-bool ifRangeAllowsRange(std::string_view ifRange, const Validators &current)
+bool ifRangeAllowsRange(std::string_view ifRange, const Validators &current, std::int64_t nowSeconds)
 {
     ifRange = trimmed(ifRange);
     if (ifRange.starts_with("\"") || ifRange.starts_with("W/"))
         return etagStrongMatch(ifRange, current.etag);
     const auto date = parseHttpDate(ifRange);
-    return date && *date == current.lastModified;
+    return date && *date == current.lastModified && current.lastModified < nowSeconds;
 }
 
 } // namespace h2scope::site

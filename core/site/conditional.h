@@ -52,10 +52,14 @@ enum class ConditionalOutcome {
 ConditionalOutcome evaluateConditionals(std::string_view method, const HeaderList &headers,
                                         const Validators &current);
 
-// Whether an If-Range field value lets a Range request be served partially:
-// a strong entity-tag that strongly matches `current.etag`, or an HTTP-date
-// exactly equal to `current.lastModified`. Anything else (weak tag, other tag,
-// other or invalid date) means "send the full representation".
-bool ifRangeAllowsRange(std::string_view ifRange, const Validators &current);
+// Whether an If-Range field value lets a Range request be served partially
+// (RFC 9110 §13.1.5): a strong entity-tag that strongly matches
+// `current.etag`, or an HTTP-date exactly equal to `current.lastModified`
+// that is a strong validator, i.e. at least one second before the response's
+// Date, `nowSeconds` (§8.8.2.2: a file changed twice within its last second
+// shows one date for two versions, and a range of the newer one would be
+// spliced into the older). Anything else (weak tag, other tag, other,
+// invalid or too recent date) means "send the full representation".
+bool ifRangeAllowsRange(std::string_view ifRange, const Validators &current, std::int64_t nowSeconds);
 
 } // namespace h2scope::site

@@ -13,6 +13,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -488,8 +489,13 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     const std::string *range = request.header("range");
     if (range && request.method == "GET") {
         const std::string *ifRange = request.header("if-range");
-        if (ifRange && !ifRangeAllowsRange(*ifRange, validators)) {
-            response.note = "range ignored: If-Range does not match";
+        // The Date header is taken from the same clock (datecache.h).
+        if (ifRange && !ifRangeAllowsRange(*ifRange, validators, static_cast<std::int64_t>(std::time(nullptr)))) {
+            const auto date = parseHttpDate(*ifRange);
+            response.note = date && *date == validators.lastModified
+                                ? "range ignored: If-Range's date is the file's last-modified second, not yet a "
+                                  "strong validator (the file may change again within it)"
+                                : "range ignored: If-Range does not match";
         } else {
             const RangeRequest parsed = parseRangeHeader(*range, length);
             if (parsed.kind == RangeRequest::Kind::Unsatisfiable) {

@@ -172,12 +172,19 @@ void TestConditional::evaluation()
 void TestConditional::ifRange()
 {
     const Validators current{"\"v1\"", kSun06Nov1994};
-    QVERIFY(ifRangeAllowsRange("\"v1\"", current));
-    QVERIFY(!ifRangeAllowsRange("W/\"v1\"", current));
-    QVERIFY(!ifRangeAllowsRange("\"v2\"", current));
-    QVERIFY(ifRangeAllowsRange("Sun, 06 Nov 1994 08:49:37 GMT", current));
-    QVERIFY(!ifRangeAllowsRange("Sun, 06 Nov 1994 08:49:38 GMT", current));
-    QVERIFY(!ifRangeAllowsRange("garbage", current));
+    const std::int64_t later = kSun06Nov1994 + 3600;
+    QVERIFY(ifRangeAllowsRange("\"v1\"", current, later));
+    QVERIFY(!ifRangeAllowsRange("W/\"v1\"", current, later));
+    QVERIFY(!ifRangeAllowsRange("\"v2\"", current, later));
+    QVERIFY(ifRangeAllowsRange("Sun, 06 Nov 1994 08:49:37 GMT", current, later));
+    QVERIFY(!ifRangeAllowsRange("Sun, 06 Nov 1994 08:49:38 GMT", current, later));
+    QVERIFY(!ifRangeAllowsRange("garbage", current, later));
+    // A date is a strong validator only once its second is over (RFC 9110
+    // §8.8.2.2): within it, the file may change again under the same date.
+    QVERIFY(ifRangeAllowsRange("Sun, 06 Nov 1994 08:49:37 GMT", current, kSun06Nov1994 + 1));
+    QVERIFY(!ifRangeAllowsRange("Sun, 06 Nov 1994 08:49:37 GMT", current, kSun06Nov1994));
+    // An entity-tag changes with every write: strong even within the second.
+    QVERIFY(ifRangeAllowsRange("\"v1\"", current, kSun06Nov1994));
 }
 
 QTEST_APPLESS_MAIN(TestConditional)
