@@ -466,7 +466,9 @@ ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupport
             fd = static_cast<int>(::syscall(SYS_openat2, root->fd(), relative.c_str(), &how, sizeof how));
             err = fd < 0 ? errno : 0;
         } else if (gone) {
-            return notServed("not found (the served folder is gone)");
+            ResolvedPath result = notServed("not found (the served folder is gone)");
+            result.folderGone = true;
+            return result;
         }
     }
     if (fd < 0) {

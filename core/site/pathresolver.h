@@ -74,6 +74,9 @@ struct ResolvedPath {
     // from its cache, without looking the path up again; a result that was
     // not cached says "now". Caches built on resolve() results expire with it.
     std::int64_t freshUntilNs = 0;
+    // Not found because the served folder itself is gone (deleted and not
+    // made again): the note says so, and callers should not guess further.
+    bool folderGone = false;
 
     bool ok() const { return status == 200; }
 };

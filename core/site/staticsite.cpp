@@ -348,6 +348,8 @@ Response StaticSite::serveDirectory(const Request &request, const TargetPath &ta
         return serveFile(request, target.path, indexPath, index);
     if (!index.ok() && index.note.starts_with("refused"))
         return errorResponse(404, "index.html " + index.note);
+    if (!index.ok() && index.folderGone) // the opened folder still answers ".", but it was deleted
+        return errorResponse(404, index.note);
     if (!m_options.listing)
         return errorResponse(404, "not found: folder has no index.html and directory listing is off");
 

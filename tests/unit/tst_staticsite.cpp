@@ -4,6 +4,7 @@
 #include "site/httpdate.h"
 #include "site/staticsite.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -51,6 +52,7 @@ private slots:
     void redirectIsNeverOpen_data();
     void redirectIsNeverOpen();
     void folderWithoutIndex();
+    void servedFolderGone();
     void listingEscapes();
     void precompressed();
     void conditionals();
@@ -287,6 +289,36 @@ void TestStaticSite::folderWithoutIndex()
     QCOMPARE(r.status, 404);
     QCOMPARE(header(r, "content-type"), QString("text/html; charset=utf-8"));
     QVERIFY(readBody(r).find("404 Not Found") != std::string::npos);
+}
+
+void TestStaticSite::servedFolderGone()
+{
+    // `rm -rf dist` while dist is served: the page itself says why, as every
+    // other path does, rather than blaming a missing index.html.
+    QTemporaryDir tmp;
+    char buf[PATH_MAX];
+    QVERIFY(::realpath(tmp.path().toStdString().c_str(), buf));
+    const std::string root = std::string(buf) + "/dist";
+    QCOMPARE(::mkdir(root.c_str(), 0755), 0);
+    writeFile(root + "/index.html", "<h1>built</h1>\n");
+    for (const bool listing : {false, true}) {
+        if (listing) {
+            QCOMPARE(::mkdir(root.c_str(), 0755), 0);
+            writeFile(root + "/index.html", "<h1>built</h1>\n");
+        }
+        SiteOptions options;
+        options.root = root;
+        options.listing = listing;
+        auto site = StaticSite::create(options);
+        QVERIFY2(site.ok(), site ? "" : site.error().message.c_str());
+        QCOMPARE(get("/", {}, "GET", site.value().get()).status, 200);
+        QVERIFY(QDir(QString::fromStdString(root)).removeRecursively());
+        for (const std::string target : {"/", "/index.html"}) {
+            Response r = get(target, {}, "GET", site.value().get());
+            QCOMPARE(r.status, 404);
+            QVERIFY2(r.note.find("the served folder is gone") != std::string::npos, r.note.c_str());
+        }
+    }
 }
 
 void TestStaticSite::listingEscapes()
