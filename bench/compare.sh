@@ -16,7 +16,8 @@
 #                       h2scope-store = capture on and kept in the in-memory
 #                       capture store, as the window keeps it (--har, written
 #                       at exit, after the CPU is read)
-#   WORKLOADS="small big page churn"
+#   WORKLOADS="small steady big page churn"
+#   STEADY_RPS=4000     the steady workload's requests/s per connection (16 of them)
 #   H2SCOPE_WORKERS=1   --workers for h2scope (nghttpd and h2o also get one)
 #   SERVER_CPU=0 CLIENT_CPU=1   the server is pinned to one core, h2load to another
 #   PORT=18543          loopback port (every server in turn)
@@ -34,7 +35,8 @@ H2SCOPE_BIN="${1:-${H2SCOPE_BIN:-$REPO/build/release/app/h2scope}}"
 ROUNDS="${ROUNDS:-3}"
 if [ "${QUICK:-0}" = 1 ]; then DIV="${DIV:-10}"; else DIV="${DIV:-1}"; fi
 SERVERS="${SERVERS:-nghttpd h2o h2scope h2scope-nocap h2scope-store}"
-WORKLOADS="${WORKLOADS:-small big page churn}"
+WORKLOADS="${WORKLOADS:-small steady big page churn}"
+STEADY_RPS="${STEADY_RPS:-4000}"
 H2SCOPE_WORKERS="${H2SCOPE_WORKERS:-1}"
 SERVER_CPU="${SERVER_CPU:-0}"
 CLIENT_CPU="${CLIENT_CPU:-1}"
@@ -59,6 +61,7 @@ done
 [ -x "$H2SCOPE_BIN" ] || die "no h2scope binary at $H2SCOPE_BIN (build: cmake --preset release && cmake --build --preset release)"
 case $ROUNDS in ''|*[!0-9]*|0) die "ROUNDS must be a positive integer" ;; esac
 case $DIV in ''|*[!0-9]*|0) die "DIV must be a positive integer" ;; esac
+case $STEADY_RPS in ''|*[!0-9]*|0) die "STEADY_RPS must be a positive integer" ;; esac
 [ "$(nproc)" -ge 2 ] || log "warning: fewer than 2 cores; server and h2load will share one"
 if ss -Hltn "sport = :$PORT" | grep -q .; then
   die "port $PORT is already in use; pick another with PORT=..."
@@ -214,6 +217,11 @@ wl_args() {
   local u="https://127.0.0.1:$PORT"
   case $1 in
     small) echo "-n $((100000 / DIV)) -c 16 -m 32 $u/small.txt" ;;
+    # The same requests at a rate every server keeps up with: each does the
+    # same work in the same time, so CPU per request compares the work itself.
+    # (At full speed the slower server also pays, on each write, for waking a
+    # client that sat idle waiting for it.)
+    steady) echo "-n $((100000 / DIV)) -c 16 -m 32 --rps $STEADY_RPS $u/small.txt" ;;
     big)   echo "-n $((2000 / DIV)) -c 8 -m 4 $u/big.bin" ;;
     page)  echo "-i $TMP/urls.txt -n $((30000 / DIV)) -c 16 -m 16" ;;
     # One TLS handshake per request: -c == -n, 50 new connections every 10 ms.
@@ -225,6 +233,7 @@ wl_args() {
 wl_desc() {
   case $1 in
     small) echo "1 KiB, -c16 -m32" ;; big) echo "1 MiB, -c8 -m4" ;;
+    steady) echo "1 KiB, $((16 * STEADY_RPS)) req/s" ;;
     page) echo "page set, -c16 -m16" ;; churn) echo "1 conn/request" ;;
   esac
 }
@@ -262,21 +271,25 @@ mkdir -p "$OUT/raw"
 } > "$OUT/env.txt"
 printf 'round\tserver\twl\treq_s\ttotal\tok\tfailed\tsrv_cpu_us_per_req\tsrv_cpu_us_per_mib\n' > "$TSV"
 
+# Servers alternate run by run: every workload runs on each server in turn,
+# each on a freshly started server. This machine's speed drifts in phases of
+# tens of seconds; a server's whole round of workloads in one phase would
+# skew its medians, a few seconds per run spreads the phases over all.
 for round in $(seq 1 "$ROUNDS"); do
-  for srv in $SERVERS; do
-    log "=== round $round/$ROUNDS: $srv"
-    start_server "$srv"
-    if ! wait_ready; then
-      log "$srv did not become ready; its log follows"
-      cat "$TMP/$srv.log" >&2 2>/dev/null
-      stop_server
-      continue
-    fi
-    for wl in $WORKLOADS; do
-      kill -0 "$SRV_PID" 2>/dev/null || { log "$srv died; its log follows"; cat "$TMP/$srv.log" >&2; break; }
+  for wl in $WORKLOADS; do
+    for srv in $SERVERS; do
+      log "=== round $round/$ROUNDS, $wl: $srv"
+      start_server "$srv"
+      if ! wait_ready; then
+        log "$srv did not become ready; its log follows"
+        cat "$TMP/$srv.log" >&2 2>/dev/null
+        stop_server
+        continue
+      fi
       run_wl "$round" "$srv" "$wl"
+      kill -0 "$SRV_PID" 2>/dev/null || { log "$srv died; its log follows"; cat "$TMP/$srv.log" >&2; }
+      stop_server
     done
-    stop_server
   done
 done
 
@@ -300,11 +313,21 @@ medians() {
     }' "$TSV" > "$OUT/medians.tsv"
 }
 
-value() {  # value SERVER WL COLUMN(3=req/s 4=us/req 5=us/MiB)
-  awk -F'\t' -v s="$1" -v w="$2" -v c="$3" '$1 == s && $2 == w { print $c }' "$OUT/medians.tsv"
+# ratio V OTHER WL COLUMN(4=req/s 8=CPU us/req in runs.tsv): the median over
+# rounds of V's figure divided by OTHER's in the same round. The two ran a few
+# seconds apart, so a slow phase of the machine that covers both cancels out,
+# where it would not in a ratio of medians taken from different rounds.
+ratio() {
+  awk -F'\t' -v v="$1" -v o="$2" -v w="$3" -v c="$4" '
+    NR > 1 && $3 == w && $c != "NA" && $c != "" { if ($2 == v) a[$1] = $c; if ($2 == o) b[$1] = $c }
+    END {
+      m = 0
+      for (r in a) if ((r in b) && b[r] + 0 > 0) x[++m] = a[r] / b[r]
+      if (m == 0) { print "-"; exit }
+      for (i = 2; i <= m; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
+      printf "%.2f", (m % 2) ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2
+    }' "$TSV"
 }
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "NA" || b == "NA" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 
 medians
 {
@@ -326,16 +349,18 @@ medians
     done
   done
   echo
-  echo "Ratios (h2scope / other): req/s above 1.00 = h2scope faster; CPU above 1.00 = h2scope uses more per request."
-  printf '%-8s %-14s %12s %12s %12s %12s\n' workload variant "req/s vs ng" "req/s vs h2o" "CPU vs ng" "CPU vs h2o"
+  echo "Ratios (h2scope / other), the median of the ratios within each round: req/s above 1.00 = h2scope"
+  echo "faster; CPU above 1.00 = h2scope uses more per request. 'vs nocap' is what capture on costs."
+  printf '%-8s %-14s %12s %12s %12s %12s %12s\n' workload variant "req/s vs ng" "req/s vs h2o" "CPU vs ng" "CPU vs h2o" \
+    "CPU vs nocap"
   for wl in $WORKLOADS; do
     for v in h2scope h2scope-nocap h2scope-store; do
       case " $SERVERS " in *" $v "*) ;; *) continue ;; esac
-      printf '%-8s %-14s %12s %12s %12s %12s\n' "$wl" "$v" \
-        "$(ratio "$(value "$v" "$wl" 3)" "$(value nghttpd "$wl" 3)")" \
-        "$(ratio "$(value "$v" "$wl" 3)" "$(value h2o "$wl" 3)")" \
-        "$(ratio "$(value "$v" "$wl" 4)" "$(value nghttpd "$wl" 4)")" \
-        "$(ratio "$(value "$v" "$wl" 4)" "$(value h2o "$wl" 4)")"
+      nocap="-"
+      [ "$v" = h2scope-nocap ] || nocap=$(ratio "$v" h2scope-nocap "$wl" 8)
+      printf '%-8s %-14s %12s %12s %12s %12s %12s\n' "$wl" "$v" \
+        "$(ratio "$v" nghttpd "$wl" 4)" "$(ratio "$v" h2o "$wl" 4)" \
+        "$(ratio "$v" nghttpd "$wl" 8)" "$(ratio "$v" h2o "$wl" 8)" "$nocap"
     done
   done
   echo
