@@ -454,52 +454,77 @@ ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupport
     open_how how{};
     how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    // Build tools delete and recreate their output folder: the folder opened
+    // at start is then gone, and the one at its path is served. The old one
+    // shows as names not found beneath it, or, for "." (the folder itself,
+    // which an open descriptor keeps answering), as "<root> (deleted)".
     std::shared_ptr<const FileHandle> root = rootHandle();
-    int fd = static_cast<int>(::syscall(SYS_openat2, root->fd(), relative.c_str(), &how, sizeof how));
-    int err = fd < 0 ? errno : 0;
-    if (err == ENOENT) {
-        // Build tools delete and recreate their output folder: the folder
-        // opened at start is then gone, and the one at its path is served.
+    bool reopened = false;
+    auto reopenRoot = [&](ResolvedPath &goneResult) {
         bool gone = false;
         if (std::shared_ptr<const FileHandle> fresh = reopenReplacedRoot(root, gone)) {
             root = std::move(fresh);
-            fd = static_cast<int>(::syscall(SYS_openat2, root->fd(), relative.c_str(), &how, sizeof how));
-            err = fd < 0 ? errno : 0;
-        } else if (gone) {
-            ResolvedPath result = notServed("not found (the served folder is gone)");
-            result.folderGone = true;
-            return result;
+            reopened = true;
+            return true;
         }
-    }
-    if (fd < 0) {
-        switch (err) {
-        case EXDEV:
-            // RESOLVE_BENEATH also refuses absolute symlinks, even those that
-            // point back inside the folder: let realpath() and the
-            // containment check decide those.
-            unsupported = true;
-            return notServed("not found");
-        case EACCES:
-            return notServed("refused: permission denied by the operating system");
-        case ELOOP:
-            return notServed("refused: symlink loop");
-        case ENOSYS: // older kernel, or a sandbox that filters the call
-        case EPERM:
-        case E2BIG:
-            unsupported = true;
-            return notServed("not found");
-        default:
-            return notServed("not found");
+        if (gone) {
+            goneResult = notServed("not found (the served folder is gone)");
+            goneResult.folderGone = true;
         }
-    }
-    auto handle = std::make_shared<const FileHandle>(fd);
-    // The name the kernel reached, for the policy on symlink targets.
+        return false;
+    };
+    int fd = -1;
+    std::shared_ptr<const FileHandle> handle;
     char buf[PATH_MAX];
-    const std::string link = "/proc/self/fd/" + std::to_string(fd);
-    const ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
-    if (n <= 0) {
-        unsupported = true; // no /proc: let realpath() decide
-        return notServed("not found");
+    ssize_t n = 0;
+    for (;;) {
+        fd = static_cast<int>(::syscall(SYS_openat2, root->fd(), relative.c_str(), &how, sizeof how));
+        const int err = fd < 0 ? errno : 0;
+        if (err == ENOENT && !reopened) {
+            ResolvedPath goneResult;
+            if (reopenRoot(goneResult))
+                continue;
+            if (goneResult.folderGone)
+                return goneResult;
+        }
+        if (fd < 0) {
+            switch (err) {
+            case EXDEV:
+                // RESOLVE_BENEATH also refuses absolute symlinks, even those that
+                // point back inside the folder: let realpath() and the
+                // containment check decide those.
+                unsupported = true;
+                return notServed("not found");
+            case EACCES:
+                return notServed("refused: permission denied by the operating system");
+            case ELOOP:
+                return notServed("refused: symlink loop");
+            case ENOSYS: // older kernel, or a sandbox that filters the call
+            case EPERM:
+            case E2BIG:
+                unsupported = true;
+                return notServed("not found");
+            default:
+                return notServed("not found");
+            }
+        }
+        handle = std::make_shared<const FileHandle>(fd);
+        // The name the kernel reached, for the policy on symlink targets.
+        const std::string link = "/proc/self/fd/" + std::to_string(fd);
+        n = ::readlink(link.c_str(), buf, sizeof buf - 1);
+        if (n <= 0) {
+            unsupported = true; // no /proc: let realpath() decide
+            return notServed("not found");
+        }
+        constexpr std::string_view kDeleted = " (deleted)";
+        if (!reopened && std::string_view(buf, static_cast<std::size_t>(n)).ends_with(kDeleted)) {
+            ResolvedPath goneResult;
+            if (reopenRoot(goneResult))
+                continue; // `handle` closes the old folder's descriptor
+            if (goneResult.folderGone)
+                return goneResult;
+        }
+        break;
     }
     ResolvedPath result;
     result.realPath.assign(buf, static_cast<std::size_t>(n));

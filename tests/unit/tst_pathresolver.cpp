@@ -48,6 +48,7 @@ private slots:
     void encodesPaths();
     void cachedLookupsSeeChanges();
     void servedFolderDeletedAndMadeAgain();
+    void servedFolderItselfAfterARebuild();
     void freshnessScopeChecksOncePerScope();
     void snapshotsFollowTheFileVersion();
 
@@ -385,6 +386,40 @@ void TestPathResolver::servedFolderDeletedAndMadeAgain()
     r = resolver.resolve("/missing.css");
     QCOMPARE(r.status, 404);
     QCOMPARE(QString::fromStdString(r.note), QString("not found"));
+}
+
+void TestPathResolver::servedFolderItselfAfterARebuild()
+{
+    // The folder itself ("/", the page a browser reloads after a build): the
+    // descriptor opened at start still answers ".", as "<root> (deleted)".
+    QTemporaryDir tmp;
+    const std::string root = realPathOf(tmp.path()) + "/dist";
+    QCOMPARE(::mkdir(root.c_str(), 0755), 0);
+    writeFile(root + "/index.html", "old");
+    const PathResolver resolver(root, {});
+    QVERIFY(resolver.resolve("/index.html").ok());
+
+    QVERIFY(QDir(QString::fromStdString(root)).removeRecursively());
+    ResolvedPath r = resolver.resolve("/");
+    QCOMPARE(r.status, 404);
+    QVERIFY(r.folderGone);
+    QVERIFY2(r.note.find("the served folder is gone") != std::string::npos, r.note.c_str());
+
+    QCOMPARE(::mkdir(root.c_str(), 0755), 0);
+    writeFile(root + "/index.html", "new!");
+    r = resolver.resolve("/");
+    QVERIFY2(r.ok(), r.note.c_str());
+    QCOMPARE(int(r.kind), int(ResolvedPath::Kind::Directory));
+    QCOMPARE(QString::fromStdString(r.realPath), QString::fromStdString(root));
+    r = resolver.resolve("/index.html");
+    QVERIFY2(r.ok(), r.note.c_str());
+    QCOMPARE(qint64(r.stat.st_size), qint64(4));
+
+    // A file whose name merely ends like a deleted one is served as it is.
+    writeFile(root + "/notes (deleted)", "kept");
+    r = resolver.resolve("/notes (deleted)");
+    QVERIFY2(r.ok(), r.note.c_str());
+    QCOMPARE(qint64(r.stat.st_size), qint64(4));
 }
 
 void TestPathResolver::freshnessScopeChecksOncePerScope()

@@ -53,6 +53,7 @@ private slots:
     void redirectIsNeverOpen();
     void folderWithoutIndex();
     void servedFolderGone();
+    void servedFolderRebuilt();
     void listingEscapes();
     void precompressed();
     void conditionals();
@@ -319,6 +320,29 @@ void TestStaticSite::servedFolderGone()
             QVERIFY2(r.note.find("the served folder is gone") != std::string::npos, r.note.c_str());
         }
     }
+}
+
+void TestStaticSite::servedFolderRebuilt()
+{
+    // `rm -rf dist && build`, then the browser reloads "/": the new page.
+    QTemporaryDir tmp;
+    char buf[PATH_MAX];
+    QVERIFY(::realpath(tmp.path().toStdString().c_str(), buf));
+    const std::string root = std::string(buf) + "/dist";
+    QCOMPARE(::mkdir(root.c_str(), 0755), 0);
+    writeFile(root + "/index.html", "<h1>old</h1>\n");
+    SiteOptions options;
+    options.root = root;
+    auto site = StaticSite::create(options);
+    QVERIFY2(site.ok(), site ? "" : site.error().message.c_str());
+    QCOMPARE(get("/index.html", {}, "GET", site.value().get()).status, 200);
+
+    QVERIFY(QDir(QString::fromStdString(root)).removeRecursively());
+    QCOMPARE(::mkdir(root.c_str(), 0755), 0);
+    writeFile(root + "/index.html", "<h1>new</h1>\n");
+    Response r = get("/", {}, "GET", site.value().get());
+    QVERIFY2(r.status == 200, r.note.c_str());
+    QCOMPARE(readBody(r), std::string("<h1>new</h1>\n"));
 }
 
 void TestStaticSite::listingEscapes()
