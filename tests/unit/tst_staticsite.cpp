@@ -292,30 +292,46 @@ void TestStaticSite::folderWithoutIndex()
     QVERIFY(readBody(r).find("404 Not Found") != std::string::npos);
 }
 
+namespace {
+
+// A "dist" folder holding `page` as its index.html, in `tmp`; its real path.
+std::string makeDist(const QTemporaryDir &tmp, const std::string &page)
+{
+    char buf[PATH_MAX];
+    if (!::realpath(tmp.path().toStdString().c_str(), buf))
+        return {};
+    const std::string root = std::string(buf) + "/dist";
+    if (::mkdir(root.c_str(), 0755) != 0)
+        return {};
+    writeFile(root + "/index.html", page);
+    return root;
+}
+
+std::unique_ptr<StaticSite> siteFor(const std::string &root, bool listing = false)
+{
+    SiteOptions options;
+    options.root = root;
+    options.listing = listing;
+    auto site = StaticSite::create(options);
+    return site ? std::move(site.value()) : nullptr;
+}
+
+} // namespace
+
 void TestStaticSite::servedFolderGone()
 {
     // `rm -rf dist` while dist is served: the page itself says why, as every
     // other path does, rather than blaming a missing index.html.
-    QTemporaryDir tmp;
-    char buf[PATH_MAX];
-    QVERIFY(::realpath(tmp.path().toStdString().c_str(), buf));
-    const std::string root = std::string(buf) + "/dist";
-    QCOMPARE(::mkdir(root.c_str(), 0755), 0);
-    writeFile(root + "/index.html", "<h1>built</h1>\n");
     for (const bool listing : {false, true}) {
-        if (listing) {
-            QCOMPARE(::mkdir(root.c_str(), 0755), 0);
-            writeFile(root + "/index.html", "<h1>built</h1>\n");
-        }
-        SiteOptions options;
-        options.root = root;
-        options.listing = listing;
-        auto site = StaticSite::create(options);
-        QVERIFY2(site.ok(), site ? "" : site.error().message.c_str());
-        QCOMPARE(get("/", {}, "GET", site.value().get()).status, 200);
+        QTemporaryDir tmp;
+        const std::string root = makeDist(tmp, "<h1>built</h1>\n");
+        QVERIFY(!root.empty());
+        const std::unique_ptr<StaticSite> site = siteFor(root, listing);
+        QVERIFY(site);
+        QCOMPARE(get("/", {}, "GET", site.get()).status, 200);
         QVERIFY(QDir(QString::fromStdString(root)).removeRecursively());
         for (const std::string target : {"/", "/index.html"}) {
-            Response r = get(target, {}, "GET", site.value().get());
+            Response r = get(target, {}, "GET", site.get());
             QCOMPARE(r.status, 404);
             QVERIFY2(r.note.find("the served folder is gone") != std::string::npos, r.note.c_str());
         }
@@ -326,21 +342,16 @@ void TestStaticSite::servedFolderRebuilt()
 {
     // `rm -rf dist && build`, then the browser reloads "/": the new page.
     QTemporaryDir tmp;
-    char buf[PATH_MAX];
-    QVERIFY(::realpath(tmp.path().toStdString().c_str(), buf));
-    const std::string root = std::string(buf) + "/dist";
-    QCOMPARE(::mkdir(root.c_str(), 0755), 0);
-    writeFile(root + "/index.html", "<h1>old</h1>\n");
-    SiteOptions options;
-    options.root = root;
-    auto site = StaticSite::create(options);
-    QVERIFY2(site.ok(), site ? "" : site.error().message.c_str());
-    QCOMPARE(get("/index.html", {}, "GET", site.value().get()).status, 200);
+    const std::string root = makeDist(tmp, "<h1>old</h1>\n");
+    QVERIFY(!root.empty());
+    const std::unique_ptr<StaticSite> site = siteFor(root);
+    QVERIFY(site);
+    QCOMPARE(get("/index.html", {}, "GET", site.get()).status, 200);
 
     QVERIFY(QDir(QString::fromStdString(root)).removeRecursively());
     QCOMPARE(::mkdir(root.c_str(), 0755), 0);
     writeFile(root + "/index.html", "<h1>new</h1>\n");
-    Response r = get("/", {}, "GET", site.value().get());
+    Response r = get("/", {}, "GET", site.get());
     QVERIFY2(r.status == 200, r.note.c_str());
     QCOMPARE(readBody(r), std::string("<h1>new</h1>\n"));
 }
