@@ -454,10 +454,12 @@ ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupport
     open_how how{};
     how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    // Build tools delete and recreate their output folder: the folder opened
-    // at start is then gone, and the one at its path is served. The old one
-    // shows as names not found beneath it, or, for "." (the folder itself,
-    // which an open descriptor keeps answering), as "<root> (deleted)".
+    // Build tools delete and recreate their output folder, or move a new one
+    // into its place: the folder opened at start is then gone or elsewhere,
+    // and the one at its path is served. The old one shows as names not found
+    // beneath it, or as names reached outside the root: "<root> (deleted)"
+    // for "." (the folder itself, which an open descriptor keeps answering),
+    // or the old folder's new name.
     std::shared_ptr<const FileHandle> root = rootHandle();
     bool reopened = false;
     auto reopenRoot = [&](ResolvedPath &goneResult) {
@@ -516,8 +518,7 @@ ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupport
             unsupported = true; // no /proc: let realpath() decide
             return notServed("not found");
         }
-        constexpr std::string_view kDeleted = " (deleted)";
-        if (!reopened && std::string_view(buf, static_cast<std::size_t>(n)).ends_with(kDeleted)) {
+        if (!reopened && !isWithin(std::string_view(buf, static_cast<std::size_t>(n)), m_root)) {
             ResolvedPath goneResult;
             if (reopenRoot(goneResult))
                 continue; // `handle` closes the old folder's descriptor

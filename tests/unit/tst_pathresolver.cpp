@@ -7,8 +7,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <chrono>
 #include <climits>
 #include <cstdlib>
+#include <thread>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,6 +51,7 @@ private slots:
     void cachedLookupsSeeChanges();
     void servedFolderDeletedAndMadeAgain();
     void servedFolderItselfAfterARebuild();
+    void servedFolderSwappedForANewOne();
     void freshnessScopeChecksOncePerScope();
     void snapshotsFollowTheFileVersion();
 
@@ -420,6 +423,31 @@ void TestPathResolver::servedFolderItselfAfterARebuild()
     r = resolver.resolve("/notes (deleted)");
     QVERIFY2(r.ok(), r.note.c_str());
     QCOMPARE(qint64(r.stat.st_size), qint64(4));
+}
+
+void TestPathResolver::servedFolderSwappedForANewOne()
+{
+    // `mv dist dist.old && mv dist.new dist`: the old folder still exists
+    // under another name; what is served is the one at the served path.
+    QTemporaryDir tmp;
+    const std::string base = realPathOf(tmp.path());
+    const std::string root = base + "/dist";
+    QCOMPARE(::mkdir(root.c_str(), 0755), 0);
+    writeFile(root + "/app.js", "old");
+    const PathResolver resolver(root, {});
+    QVERIFY(resolver.resolve("/app.js").ok());
+
+    QCOMPARE(::mkdir((base + "/dist.new").c_str(), 0755), 0);
+    writeFile(base + "/dist.new/app.js", "new!");
+    QCOMPARE(::rename(root.c_str(), (base + "/dist.old").c_str()), 0);
+    QCOMPARE(::rename((base + "/dist.new").c_str(), root.c_str()), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // past the lookup's cached second
+    for (const char *path : {"/app.js", "/"}) {
+        const ResolvedPath r = resolver.resolve(path);
+        QVERIFY2(r.ok(), r.note.c_str());
+        QVERIFY2(PathResolver::isWithin(r.realPath, root), r.realPath.c_str());
+    }
+    QCOMPARE(qint64(resolver.resolve("/app.js").stat.st_size), qint64(4));
 }
 
 void TestPathResolver::freshnessScopeChecksOncePerScope()
