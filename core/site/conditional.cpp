@@ -151,13 +151,15 @@ ConditionalOutcome evaluateConditionals(std::string_view method, const HeaderLis
     return ConditionalOutcome::Proceed;
 }
 
-bool ifRangeAllowsRange(std::string_view ifRange, const Validators &current, std::int64_t nowSeconds)
+IfRangeOutcome evaluateIfRange(std::string_view ifRange, const Validators &current, std::int64_t nowSeconds)
 {
     ifRange = trimmed(ifRange);
     if (ifRange.starts_with("\"") || ifRange.starts_with("W/"))
-        return etagStrongMatch(ifRange, current.etag);
+        return etagStrongMatch(ifRange, current.etag) ? IfRangeOutcome::Matches : IfRangeOutcome::DoesNotMatch;
     const auto date = parseHttpDate(ifRange);
-    return date && *date == current.lastModified && current.lastModified < nowSeconds;
+    if (!date || *date != current.lastModified)
+        return IfRangeOutcome::DoesNotMatch;
+    return current.lastModified < nowSeconds ? IfRangeOutcome::Matches : IfRangeOutcome::DateNotYetStrong;
 }
 
 } // namespace h2scope::site

@@ -48,9 +48,15 @@ enum class ConditionalOutcome {
 // of `headers` against `current` for a request with `method`, in RFC 9110
 // §13.2.2 order. Invalid dates are ignored; If-Unmodified-Since counts only
 // without If-Match, If-Modified-Since only without If-None-Match and only
-// for GET/HEAD. If-Range is not looked at here (see ifRangeAllowsRange()).
+// for GET/HEAD. If-Range is not looked at here (see evaluateIfRange()).
 ConditionalOutcome evaluateConditionals(std::string_view method, const HeaderList &headers,
                                         const Validators &current);
+
+enum class IfRangeOutcome {
+    Matches,         // the range may be served
+    DoesNotMatch,    // weak, other or invalid validator: send the full representation
+    DateNotYetStrong // the date is Last-Modified's, but within the response's second: full too
+};
 
 // Whether an If-Range field value lets a Range request be served partially
 // (RFC 9110 §13.1.5): a strong entity-tag that strongly matches
@@ -58,8 +64,7 @@ ConditionalOutcome evaluateConditionals(std::string_view method, const HeaderLis
 // that is a strong validator, i.e. at least one second before the response's
 // Date, `nowSeconds` (§8.8.2.2: a file changed twice within its last second
 // shows one date for two versions, and a range of the newer one would be
-// spliced into the older). Anything else (weak tag, other tag, other,
-// invalid or too recent date) means "send the full representation".
-bool ifRangeAllowsRange(std::string_view ifRange, const Validators &current, std::int64_t nowSeconds);
+// spliced into the older).
+IfRangeOutcome evaluateIfRange(std::string_view ifRange, const Validators &current, std::int64_t nowSeconds);
 
 } // namespace h2scope::site

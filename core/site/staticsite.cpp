@@ -492,12 +492,14 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     if (range && request.method == "GET") {
         const std::string *ifRange = request.header("if-range");
         // The Date header is taken from the same clock (datecache.h).
-        if (ifRange && !ifRangeAllowsRange(*ifRange, validators, static_cast<std::int64_t>(std::time(nullptr)))) {
-            const auto date = parseHttpDate(*ifRange);
-            response.note = date && *date == validators.lastModified
-                                ? "range ignored: If-Range's date is the file's last-modified second, not yet a "
-                                  "strong validator (the file may change again within it)"
-                                : "range ignored: If-Range does not match";
+        const IfRangeOutcome ifRangeOutcome = ifRange ? evaluateIfRange(*ifRange, validators,
+                                                                        static_cast<std::int64_t>(std::time(nullptr)))
+                                                      : IfRangeOutcome::Matches;
+        if (ifRangeOutcome == IfRangeOutcome::DateNotYetStrong) {
+            response.note = "range ignored: If-Range's date is the file's last-modified second, not yet a strong "
+                            "validator (the file may change again within it)";
+        } else if (ifRangeOutcome == IfRangeOutcome::DoesNotMatch) {
+            response.note = "range ignored: If-Range does not match";
         } else {
             const RangeRequest parsed = parseRangeHeader(*range, length);
             if (parsed.kind == RangeRequest::Kind::Unsatisfiable) {
