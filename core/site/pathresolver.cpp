@@ -462,18 +462,20 @@ ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupport
     // or the old folder's new name.
     std::shared_ptr<const FileHandle> root = rootHandle();
     bool reopened = false;
-    auto reopenRoot = [&](ResolvedPath &goneResult) {
+    enum class Root { Same, Replaced, Gone };
+    auto checkRoot = [&] {
         bool gone = false;
         if (std::shared_ptr<const FileHandle> fresh = reopenReplacedRoot(root, gone)) {
             root = std::move(fresh);
             reopened = true;
-            return true;
+            return Root::Replaced;
         }
-        if (gone) {
-            goneResult = notServed("not found (the served folder is gone)");
-            goneResult.folderGone = true;
-        }
-        return false;
+        return gone ? Root::Gone : Root::Same;
+    };
+    auto folderGone = [] {
+        ResolvedPath result = notServed("not found (the served folder is gone)");
+        result.folderGone = true;
+        return result;
     };
     int fd = -1;
     std::shared_ptr<const FileHandle> handle;
@@ -483,11 +485,11 @@ ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupport
         fd = static_cast<int>(::syscall(SYS_openat2, root->fd(), relative.c_str(), &how, sizeof how));
         const int err = fd < 0 ? errno : 0;
         if (err == ENOENT && !reopened) {
-            ResolvedPath goneResult;
-            if (reopenRoot(goneResult))
+            const Root state = checkRoot();
+            if (state == Root::Replaced)
                 continue;
-            if (goneResult.folderGone)
-                return goneResult;
+            if (state == Root::Gone)
+                return folderGone();
         }
         if (fd < 0) {
             switch (err) {
@@ -519,11 +521,11 @@ ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupport
             return notServed("not found");
         }
         if (!reopened && !isWithin(std::string_view(buf, static_cast<std::size_t>(n)), m_root)) {
-            ResolvedPath goneResult;
-            if (reopenRoot(goneResult))
+            const Root state = checkRoot();
+            if (state == Root::Replaced)
                 continue; // `handle` closes the old folder's descriptor
-            if (goneResult.folderGone)
-                return goneResult;
+            if (state == Root::Gone)
+                return folderGone();
         }
         break;
     }
