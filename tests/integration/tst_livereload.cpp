@@ -80,6 +80,7 @@ private slots:
     void cssThenReloadEvents();
     void injectionOnlyInHtml();
     void noLiveReload();
+    void rebuiltOrSwappedFolderServesTheNewPage();
     void spaAnd404_data();
     void spaAnd404();
     void foreignHostRefused();
@@ -186,6 +187,45 @@ void TestLiveReloadIntegration::noLiveReload()
     QCOMPARE(page.body, kIndex);
     QCOMPARE(curlFetch(server.origin() + QStringLiteral("/__h2scope/livereload.js")).status, 404);
     QCOMPARE(curlFetch(server.origin() + QStringLiteral("/__h2scope/livereload")).status, 404);
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+}
+
+void TestLiveReloadIntegration::rebuiltOrSwappedFolderServesTheNewPage()
+{
+    // What a browser reloads after `rm -rf dist && build`, and after a build
+    // that publishes with `mv dist dist.old && mv dist.new dist`: the new page,
+    // also once the server's lookup of "/" from before has expired.
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dist = tmp.filePath(QStringLiteral("dist"));
+    QVERIFY(QDir().mkpath(dist));
+    QVERIFY(writeFile(dist + QStringLiteral("/index.html"), "<p>first build</p>\n"));
+    ServerProcess server;
+    QVERIFY2(server.start(dist, {QStringLiteral("--no-live-reload")}, QStringLiteral("requests")),
+             qPrintable(server.errorString()));
+    const QString page = server.origin() + QStringLiteral("/");
+    CurlResponse r = curlFetch(page);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body, QByteArray("<p>first build</p>\n"));
+
+    QTest::qSleep(1200); // past the second for which a lookup is remembered
+    QVERIFY(QDir(dist).removeRecursively());
+    QVERIFY(QDir().mkpath(dist));
+    QVERIFY(writeFile(dist + QStringLiteral("/index.html"), "<p>second build</p>\n"));
+    r = curlFetch(page);
+    QVERIFY2(r.status == 200, qPrintable(r.summary() + QString::fromUtf8(server.log().right(500))));
+    QCOMPARE(r.body, QByteArray("<p>second build</p>\n"));
+
+    QTest::qSleep(1200);
+    const QString fresh = tmp.filePath(QStringLiteral("dist.new"));
+    QVERIFY(QDir().mkpath(fresh));
+    QVERIFY(writeFile(fresh + QStringLiteral("/index.html"), "<p>third build</p>\n"));
+    QVERIFY(QDir().rename(dist, tmp.filePath(QStringLiteral("dist.old"))));
+    QVERIFY(QDir().rename(fresh, dist));
+    r = curlFetch(page);
+    QVERIFY2(r.status == 200, qPrintable(r.summary() + QString::fromUtf8(server.log().right(500))));
+    QCOMPARE(r.body, QByteArray("<p>third build</p>\n"));
     QVERIFY2(server.stop(), qPrintable(server.errorString()));
 }
 
