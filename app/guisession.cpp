@@ -203,8 +203,7 @@ void GuiSession::applyStarted(const Options &options, const ui::ServerSettings &
     ServeController &c = *m_controller;
     ui::MainWindow *w = m_window.get();
     ui::NoticeBar *notices = w->notices();
-    connect(&c, &ServeController::eventsDrained, w,
-            [w, controller = &c](int count) { w->noteEvents(count, controller->droppedEvents()); });
+    connect(&c, &ServeController::captureChanged, w, &ui::MainWindow::noteCaptureChanged);
     c.setCapturePaused(m_capturePaused);
 
     // What the settings dialog shows: what this serving really uses.

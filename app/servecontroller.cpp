@@ -128,17 +128,7 @@ Result<void> ServeController::start()
     }
 
     if (m_options.capture) {
-        // Headless, the drain is woken whenever a ring is half full, so the
-        // rings can be small enough to stay in the processor's cache. The
-        // window drains on its 50 ms tick only (a flood must not keep the GUI
-        // thread draining), so it keeps deep rings to ride out a tick.
-        const std::size_t workers = net::Server::resolveWorkers(m_options.workers);
-        if (m_options.headless) {
-            m_hub = std::make_unique<inspect::EventHub>(workers);
-            m_hub->setWake([this] { QMetaObject::invokeMethod(this, &ServeController::drain, Qt::QueuedConnection); });
-        } else {
-            m_hub = std::make_unique<inspect::EventHub>(workers, kWindowRingCapacity);
-        }
+        m_hub = std::make_unique<inspect::CaptureHub>(net::Server::resolveWorkers(m_options.workers));
         if (!m_options.captureFile.isEmpty()) {
             auto writer = inspect::JsonLinesWriter::open(m_options.captureFile.toStdString(), false);
             if (!writer)
@@ -151,9 +141,13 @@ Result<void> ServeController::start()
             if (const QString why = ui::unwritableReason(m_options.harFile); !why.isEmpty())
                 return makeError(Errc::Io, "cannot write the HAR file " + m_options.harFile.toStdString() + ": "
                                                + why.toStdString() + "; choose a writable location");
-        if (!m_options.harFile.isEmpty() || !m_options.headless)
-            m_store = std::make_unique<inspect::CaptureStore>();
         m_wallOffsetNs = inspect::wallClockOffsetNow();
+        if (!m_options.harFile.isEmpty() || !m_options.headless) {
+            m_store = std::make_unique<inspect::CaptureStore>();
+            m_store->setWallClockOffsetNs(m_wallOffsetNs);
+        }
+        if (m_jsonl || m_options.log != LogMode::None)
+            m_follower.emplace();
     }
 
     // A taken port: the next ones, as many as allowed (the GUI says which it got).
@@ -224,11 +218,6 @@ void ServeController::warn(const std::string &message)
     m_warnings.append(QString::fromStdString(message));
 }
 
-std::uint64_t ServeController::droppedEvents() const
-{
-    return m_hub ? m_hub->dropped() : 0;
-}
-
 void ServeController::setCapturePaused(bool paused)
 {
     if (m_hub)
@@ -239,45 +228,51 @@ void ServeController::drain()
 {
     if (!m_hub)
         return;
-    // One tick takes events for a bounded time, so the GUI thread stays
-    // responsive under a flood; the rest wait in the workers' queues (which
-    // drop and count, never block, when they fill up). Stopping drains all.
-    const std::chrono::nanoseconds budget = m_stopped ? std::chrono::nanoseconds::zero()
-                                            : m_options.headless ? kDrainBudgetHeadless
-                                                                 : kDrainBudgetWindow;
-    const auto consume = [this](std::vector<inspect::Event> &batch) {
-        if (m_options.log != LogMode::None && m_logSink) {
-            std::string text;
-            for (const inspect::Event &e : batch) {
-                const bool isRequest = std::holds_alternative<inspect::StreamOpened>(e.data)
-                                       || std::holds_alternative<inspect::StreamClosed>(e.data)
-                                       || std::holds_alternative<inspect::Http1Exchange>(e.data);
-                const bool isFrame = std::holds_alternative<inspect::FrameEvent>(e.data);
-                if (m_options.log == LogMode::Requests && isFrame)
-                    continue;
-                std::string line = m_formatter.format(e);
-                // The request log shows each request once, when it completes.
-                if (m_options.log == LogMode::Requests && isRequest
-                    && std::holds_alternative<inspect::StreamOpened>(e.data))
-                    continue;
-                text += line;
-            }
-            if (!text.empty())
-                m_logSink(text);
-        }
-        if (m_jsonl)
-            if (Result<void> w = m_jsonl->write(batch); !w)
-                captureFileFailed(w.error().message);
+    // Nothing waits here to be dropped: the logs' chunks are taken as they
+    // are, by pointer, and read as far as they are committed.
+    m_hub->collect(m_announced);
+    if (m_announced.empty() && !m_store && !m_follower)
+        return;
+    if (m_follower) {
+        std::vector<inspect::LogAnnouncement> copies;
         if (m_store)
-            m_store->add(std::move(batch));
-    };
-    const int total = static_cast<int>(m_hub->drainWithin(m_batch, budget, consume));
-    // Lines wait in the file's buffer until a flush: a full disk often shows only here.
-    if (m_jsonl && total > 0)
-        if (Result<void> f = m_jsonl->flush(); !f)
+            copies = m_announced; // the store keeps the chunks; the follower lets them go once read
+        m_follower->add(m_store ? copies : m_announced);
+        m_batch.clear();
+        m_follower->poll(m_batch);
+        if (!m_batch.empty())
+            writeEvents(m_batch);
+    }
+    if (m_store) {
+        const inspect::StoreDelta delta = m_store->ingest(std::move(m_announced));
+        if (!delta.empty())
+            emit captureChanged(delta);
+    }
+    m_announced.clear();
+}
+
+void ServeController::writeEvents(const std::vector<inspect::Event> &batch)
+{
+    if (m_options.log != LogMode::None && m_logSink) {
+        std::string text;
+        for (const inspect::Event &e : batch) {
+            const bool isFrame = std::holds_alternative<inspect::FrameEvent>(e.data);
+            // The request log shows each request once, when it completes.
+            if (m_options.log == LogMode::Requests
+                && (isFrame || std::holds_alternative<inspect::StreamOpened>(e.data)))
+                continue;
+            text += m_formatter.format(e);
+        }
+        if (!text.empty())
+            m_logSink(text);
+    }
+    if (m_jsonl) {
+        if (Result<void> w = m_jsonl->write(batch); !w)
+            captureFileFailed(w.error().message);
+        // Lines wait in the file's buffer until a flush: a full disk often shows only here.
+        else if (Result<void> f = m_jsonl->flush(); !f)
             captureFileFailed(f.error().message);
-    if (total > 0)
-        emit eventsDrained(total);
+    }
 }
 
 void ServeController::captureFileFailed(const std::string &why)
@@ -302,9 +297,6 @@ Result<void> ServeController::stop(std::chrono::milliseconds grace)
     m_server->stop(grace);
     m_drainTimer.stop();
     drain();
-    if (m_hub && m_hub->dropped() > 0 && (m_jsonl || m_store))
-        warn("the inspector dropped " + std::to_string(m_hub->dropped()) + " of " + std::to_string(m_hub->published())
-             + " events because they came faster than they could be recorded; the capture files lack them");
     Result<void> result;
     if (m_jsonl) {
         Result<void> f = m_jsonl->flush();
@@ -313,6 +305,10 @@ Result<void> ServeController::stop(std::chrono::milliseconds grace)
         m_jsonl.reset();
     }
     if (m_store && !m_options.harFile.isEmpty()) {
+        if (m_store->evictedFrames() > 0 || m_store->evictedConnections() > 0)
+            warn("the capture outgrew its memory budget: the HAR lacks " + std::to_string(m_store->evictedConnections())
+                 + " connection(s) and " + std::to_string(m_store->evictedFrames())
+                 + " frame(s) of open ones");
         inspect::HarOptions harOptions;
         harOptions.wallClockOffsetNs = m_wallOffsetNs;
         harOptions.creatorVersion = H2SCOPE_VERSION;

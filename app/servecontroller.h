@@ -1,12 +1,14 @@
 #pragma once
 // Wires one served folder together: certificate, TLS context, static site,
-// event hub, server; drains the inspector's events on a timer (the GUI or
-// main thread) into the frame log, the JSON Lines capture and the store.
+// capture hub, server; on a timer (the GUI or main thread) takes the capture
+// logs' new chunks into the store, and dissects what the frame log and the
+// JSON Lines capture need.
 
 #include "options.h"
 
+#include "inspect/capturelog.h"
 #include "inspect/capturestore.h"
-#include "inspect/eventhub.h"
+#include "inspect/dissector.h"
 #include "inspect/framelog.h"
 #include "inspect/jsonlines.h"
 #include "net/server.h"
@@ -67,27 +69,19 @@ public:
     const Options &options() const { return m_options; }
     // Null unless a store is kept (GUI or --har).
     inspect::CaptureStore *store() const { return m_store.get(); }
-    std::uint64_t droppedEvents() const;
-    // Inspector pause (GUI): the hub stops taking events until resumed;
-    // what is already captured stays. No-op when capture is off.
+    // Inspector pause (GUI): connections record only their opening and
+    // closing until resumed; what is already captured stays. No-op when
+    // capture is off.
     void setCapturePaused(bool paused);
 
 signals:
-    // Emitted after each drain that brought events.
-    void eventsDrained(int count);
-
-public:
-    // How long one 50 ms drain tick may take: with a window, short enough
-    // that the event loop answers within the tick (bench/ui_latency measures
-    // this same budget); headless, most of the tick, as nothing else waits.
-    static constexpr std::chrono::milliseconds kDrainBudgetWindow{20};
-    static constexpr std::chrono::milliseconds kDrainBudgetHeadless{40};
-    // Events each worker's ring holds with a window: a 50 ms tick's worth
-    // at full load (headless uses the hub's small default, woken when half full).
-    static constexpr std::size_t kWindowRingCapacity = 65536;
+    // Emitted after each drain that changed the store (the window updates
+    // exactly the connections `delta` names).
+    void captureChanged(const inspect::StoreDelta &delta);
 
 private:
     void drain();
+    void writeEvents(const std::vector<inspect::Event> &batch);
     void warn(const std::string &message);
     void captureFileFailed(const std::string &why); // reports, then stops writing the file
 
@@ -100,13 +94,15 @@ private:
     QStringList m_warnings;
     QString m_localCaRoot;
     bool m_caCreated = false;
-    std::unique_ptr<inspect::EventHub> m_hub;
+    std::unique_ptr<inspect::CaptureHub> m_hub;
     std::unique_ptr<net::Server> m_server;
     std::unique_ptr<inspect::CaptureStore> m_store;
     std::optional<inspect::JsonLinesWriter> m_jsonl;
     inspect::FrameLogFormatter m_formatter;
+    std::optional<inspect::CaptureFollower> m_follower; // the frame log's and the JSON Lines' dissection
     std::int64_t m_wallOffsetNs = 0;
     QTimer m_drainTimer;
+    std::vector<inspect::LogAnnouncement> m_announced;
     std::vector<inspect::Event> m_batch;
     bool m_stopped = false;
 };

@@ -1,13 +1,16 @@
 #include "capturefiles.h"
 
+#include "inspect/capturefile.h"
 #include "inspect/framelog.h"
 #include "inspect/har.h"
 #include "inspect/jsonlines.h"
+#include "inspect/pcapng.h"
 
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
@@ -61,26 +64,62 @@ QString unwritableReason(const QString &path)
     return {};
 }
 
+namespace {
+
+// Every stored connection's events, put in time order across connections.
+std::vector<inspect::Event> allEvents(const inspect::CaptureStore &store)
+{
+    std::vector<inspect::Event> all;
+    for (std::uint64_t id : store.connectionIds()) {
+        const std::size_t n = store.eventCount(id);
+        for (std::size_t i = 0; i < n; ++i)
+            if (const inspect::Event *e = store.event(id, i))
+                all.push_back(*e);
+    }
+    std::stable_sort(all.begin(), all.end(),
+                     [](const inspect::Event &a, const inspect::Event &b) { return a.timeNs < b.timeNs; });
+    return all;
+}
+
+} // namespace
+
 QString saveCaptureFile(const inspect::CaptureStore &store, const QString &path)
 {
-    std::string text;
-    for (std::uint64_t seq = store.firstSeq(); seq < store.nextSeq(); ++seq) {
-        if (const inspect::Event *e = store.eventBySeq(seq)) {
-            text += inspect::toJsonLine(*e);
-            text += '\n';
-        }
-    }
-    return writeExport(path, text);
+    return writeExport(path, inspect::serializeCapture(store));
 }
 
 QString loadCaptureFile(const QString &path, inspect::CaptureStore &store)
 {
-    Result<std::vector<inspect::Event>> events = inspect::readJsonLinesFile(path.toStdString());
-    if (!events)
-        return QString::fromStdString(events.error().message);
-    store.clear();
-    store.add(std::move(*events));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return QObject::tr("cannot open %1: %2").arg(path, file.errorString());
+    const QByteArray bytes = file.readAll();
+    const std::string_view view(bytes.constData(), static_cast<std::size_t>(bytes.size()));
+    if (!inspect::looksLikeCapture(view)) {
+        if (bytes.startsWith("{"))
+            return QObject::tr("%1 is a JSON Lines export, which cannot be reopened; open a capture saved with "
+                               "File ▸ Save capture (.h2cap)")
+                .arg(path);
+        return QObject::tr("%1 is not an h2scope capture").arg(path);
+    }
+    if (Result<void> parsed = inspect::parseCapture(view, store); !parsed)
+        return QObject::tr("%1: %2").arg(path, QString::fromStdString(parsed.error().message));
     return {};
+}
+
+QString exportJsonLinesFile(const inspect::CaptureStore &store, const QString &path)
+{
+    std::string text;
+    for (const inspect::Event &e : allEvents(store)) {
+        text += inspect::toJsonLine(e);
+        text += '\n';
+    }
+    return writeExport(path, text);
+}
+
+QString exportPcapngFile(const inspect::CaptureStore &store, const QString &path)
+{
+    return writeExport(path, inspect::toPcapng(store));
 }
 
 QString exportHarFile(const inspect::CaptureStore &store, const QString &path, qint64 wallClockOffsetNs)
@@ -94,9 +133,8 @@ QString exportFrameLogFile(const inspect::CaptureStore &store, const QString &pa
 {
     inspect::FrameLogFormatter formatter;
     std::string text;
-    for (std::uint64_t seq = store.firstSeq(); seq < store.nextSeq(); ++seq)
-        if (const inspect::Event *e = store.eventBySeq(seq))
-            text += formatter.format(*e);
+    for (const inspect::Event &e : allEvents(store))
+        text += formatter.format(e);
     return writeExport(path, text);
 }
 

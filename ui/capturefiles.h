@@ -1,6 +1,6 @@
 #pragma once
-// Capture files: save a capture store as JSON Lines and read it back, export
-// HAR and the text frame log. Each function returns an empty string on
+// Capture files: save a capture store in its raw form and read it back
+// (inspect/capturefile.h), export JSON Lines, HAR, pcapng and the text frame log. Each function returns an empty string on
 // success, else one sentence for the user naming the file and the problem.
 // GUI thread (the store's owner).
 
@@ -12,11 +12,14 @@
 
 namespace h2scope::ui {
 
-// Every stored event, in capture order, one JSON object per line.
+// Every stored connection's capture log (.h2cap): reopens with every detail.
 QString saveCaptureFile(const inspect::CaptureStore &store, const QString &path);
-// Reads a file written by saveCaptureFile (or `h2scope --capture`) into `store`
-// (cleared first).
+// Reads a file written by saveCaptureFile into `store` (cleared first).
 QString loadCaptureFile(const QString &path, inspect::CaptureStore &store);
+// Every event, dissected, in time order, one JSON object per line.
+QString exportJsonLinesFile(const inspect::CaptureStore &store, const QString &path);
+// The plaintext HTTP/2 of every connection as pcapng, for Wireshark.
+QString exportPcapngFile(const inspect::CaptureStore &store, const QString &path);
 // HAR 1.2 of the capture; `wallClockOffsetNs` maps capture times to dates.
 QString exportHarFile(const inspect::CaptureStore &store, const QString &path, qint64 wallClockOffsetNs);
 // The nghttp-style text frame log of the capture.

@@ -48,12 +48,14 @@ bool ConnectionDigest::update(const inspect::CaptureStore &store)
     const std::size_t first = store.firstEventIndex(m_id);
     const std::size_t count = store.eventCount(m_id);
     bool changed = false;
-    if (store.addedEvents() < m_storeAdded || count < m_next || first > m_next) {
+    // A new generation: the connection lost its oldest chunks (or the store
+    // was cleared), and its events were dissected again from what is left.
+    if (store.dissectionGeneration(m_id) != m_storeGeneration || count < m_next || first > m_next) {
         reset();
         m_next = first;
         changed = true;
     }
-    m_storeAdded = store.addedEvents();
+    m_storeGeneration = store.dissectionGeneration(m_id);
     for (; m_next < count; ++m_next) {
         if (const inspect::Event *e = store.event(m_id, m_next)) {
             take(*e, m_next);

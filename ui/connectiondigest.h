@@ -101,7 +101,7 @@ private:
 
     std::uint64_t m_id;
     std::size_t m_next = 0;          // next logical index to read
-    std::uint64_t m_storeAdded = 0;  // store.addedEvents() at the last update
+    std::uint64_t m_storeGeneration = 0; // store.dissectionGeneration() at the last update
     std::map<std::int32_t, StreamDigest> m_streams;
     std::vector<std::int32_t> m_creationOrder;
     std::vector<std::int32_t> m_skippedOrder;

@@ -22,7 +22,7 @@ void ConnectionModel::setStore(const inspect::CaptureStore *store, bool live)
     refresh();
 }
 
-void ConnectionModel::refresh()
+void ConnectionModel::refresh(const std::vector<std::uint64_t> &changed)
 {
     if (!m_store)
         return;
@@ -39,9 +39,33 @@ void ConnectionModel::refresh()
         endResetModel();
         return;
     }
-    if (!m_ids.empty())
-        emit dataChanged(index(0, Streams), index(static_cast<int>(m_ids.size()) - 1, CloseReason),
-                         {Qt::DisplayRole, Qt::ForegroundRole});
+    // Rows the store says changed, plus open connections in a live capture
+    // (their duration runs): contiguous runs become one dataChanged each.
+    int runStart = -1, runEnd = -1;
+    auto flush = [&] {
+        if (runStart >= 0)
+            emit dataChanged(index(runStart, 0), index(runEnd, ColumnCount - 1), {Qt::DisplayRole, Qt::ForegroundRole});
+        runStart = runEnd = -1;
+    };
+    auto it = changed.begin();
+    for (std::size_t row = 0; row < m_ids.size(); ++row) {
+        const std::uint64_t id = m_ids[row];
+        while (it != changed.end() && *it < id)
+            ++it;
+        bool dirty = it != changed.end() && *it == id;
+        if (!dirty && m_live)
+            if (const inspect::ConnectionInfo *c = m_store->connection(id); c && !c->closed)
+                dirty = true;
+        if (!dirty) {
+            flush();
+            continue;
+        }
+        const int r = static_cast<int>(row);
+        if (runStart < 0)
+            runStart = r;
+        runEnd = r;
+    }
+    flush();
     if (ids.size() > m_ids.size()) {
         const int first = static_cast<int>(m_ids.size());
         beginInsertRows({}, first, static_cast<int>(ids.size()) - 1);

@@ -27,8 +27,10 @@ public:
     // The store to show (null: nothing). `live` makes open connections' age
     // run with the clock; a loaded capture has no "now".
     void setStore(const inspect::CaptureStore *store, bool live);
-    // Picks up connections added (or evicted) since the last call. GUI thread.
-    void refresh();
+    // Picks up connections added (or evicted) since the last call, and
+    // repaints the rows of `changed` (ascending ids, from the store's
+    // deltas) and of open connections whose age runs. GUI thread.
+    void refresh(const std::vector<std::uint64_t> &changed = {});
 
     std::uint64_t connectionId(int row) const;
     int rowOf(std::uint64_t connectionId) const; // -1 if absent
@@ -41,7 +43,7 @@ public:
 private:
     const inspect::CaptureStore *m_store = nullptr;
     bool m_live = true;
-    std::vector<std::uint64_t> m_ids;
+    std::vector<std::uint64_t> m_ids; // ascending, as the store lists them
     std::uint64_t m_baseNs = 0; // the first connection's open time: "Opened" is relative to it
 };
 

@@ -194,8 +194,8 @@ QString DetailsPane::connectionHtml(const inspect::CaptureStore &store, const Co
     h += row(tr("frames"), tr("%1 in, %2 out").arg(k.framesIn).arg(k.framesOut));
     h += row(tr("frame bytes"), tr("%1 in, %2 out").arg(bytesText(k.frameBytesIn), bytesText(k.frameBytesOut)));
     h += row(tr("streams"), tr("%1 (%2 pushed)").arg(k.streams).arg(k.pushedStreams));
-    if (c->evictedEvents)
-        h += row(tr("evicted"), tr("%1 events (memory budget)").arg(c->evictedEvents));
+    if (c->evictedFrames)
+        h += row(tr("truncated"), tr("frames 1–%1 evicted (memory budget)").arg(c->evictedFrames));
     if (c->closed) {
         h += row(tr("closed"), tr("after %1: %2").arg(durationText(c->closedNs - c->openedNs), esc(c->closed->reason)));
         if (c->closed->goawayCode >= 0)

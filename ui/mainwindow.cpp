@@ -41,6 +41,9 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <iterator>
+
 namespace h2scope::ui {
 
 namespace {
@@ -326,10 +329,12 @@ QString MainWindow::logText() const
     return m_log->toPlainText();
 }
 
-void MainWindow::noteEvents(int count, quint64 dropped)
+void MainWindow::noteCaptureChanged(const inspect::StoreDelta &delta)
 {
-    m_events += static_cast<quint64>(count);
-    m_dropped = dropped;
+    std::vector<std::uint64_t> merged;
+    std::set_union(m_changedConnections.begin(), m_changedConnections.end(), delta.changed.begin(),
+                   delta.changed.end(), std::back_inserter(merged));
+    m_changedConnections = std::move(merged);
 }
 
 void MainWindow::refreshNow()
@@ -340,7 +345,8 @@ void MainWindow::refreshNow()
     }
     const bool connFollow = atBottom(m_connectionsView);
     const int before = m_connectionModel->rowCount();
-    m_connectionModel->refresh();
+    m_connectionModel->refresh(m_changedConnections);
+    m_changedConnections.clear();
     if (connFollow && m_connectionModel->rowCount() > before)
         m_connectionsView->scrollToBottom();
     if (m_selectedConnection != 0 && m_connectionModel->rowOf(m_selectedConnection) < 0) {
@@ -500,12 +506,22 @@ void MainWindow::showLiveCapture()
 
 QString MainWindow::exportHar(const QString &path) const
 {
-    return m_store ? exportHarFile(*m_store, path, inspect::wallClockOffsetNow()) : tr("There is no capture to export.");
+    return m_store ? exportHarFile(*m_store, path, m_store->wallClockOffsetNs()) : tr("There is no capture to export.");
 }
 
 QString MainWindow::exportFrameLog(const QString &path) const
 {
     return m_store ? exportFrameLogFile(*m_store, path) : tr("There is no capture to export.");
+}
+
+QString MainWindow::exportJsonLines(const QString &path) const
+{
+    return m_store ? exportJsonLinesFile(*m_store, path) : tr("There is no capture to export.");
+}
+
+QString MainWindow::exportPcapng(const QString &path) const
+{
+    return m_store ? exportPcapngFile(*m_store, path) : tr("There is no capture to export.");
 }
 
 void MainWindow::clearCapture()
@@ -566,7 +582,13 @@ void MainWindow::updateStatus()
                                 .arg(QString::number(static_cast<double>(m_store->memoryUsed()) / (1 << 20), 'f', 1),
                                      QString::number(static_cast<double>(m_store->budget()) / (1 << 20), 'f', 0) + tr(" MiB"))
                                 .arg(m_pauseAction && m_pauseAction->isChecked() ? tr(" (paused)") : QString()));
-    m_statusDropped->setText(tr("%1 events dropped · %2 evicted").arg(m_dropped).arg(m_store->evictedEvents()));
+    // Nothing is ever dropped; what the budget evicted is said, and where.
+    if (m_store->evictedConnections() == 0 && m_store->evictedFrames() == 0)
+        m_statusDropped->setText(tr("every frame kept"));
+    else
+        m_statusDropped->setText(tr("budget: %1 closed connection(s) and %2 frame(s) of open ones evicted")
+                                     .arg(m_store->evictedConnections())
+                                     .arg(m_store->evictedFrames()));
 }
 
 void MainWindow::restoreLayout()

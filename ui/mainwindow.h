@@ -74,7 +74,8 @@ public:
     // Appends log text (one or more lines); old lines scroll away.
     void appendLog(const QString &text);
     // After each drain: how many events arrived, how many the hub dropped so far.
-    void noteEvents(int count, quint64 dropped);
+    // What the store's last hand-over changed: the views update those rows.
+    void noteCaptureChanged(const inspect::StoreDelta &delta);
 
     // ---- what a user can do, also callable (tests, scripting) ----
     void openCertificates();
@@ -91,6 +92,8 @@ public:
     void showLiveCapture();                     // back from a file to the live capture
     QString exportHar(const QString &path) const;
     QString exportFrameLog(const QString &path) const;
+    QString exportJsonLines(const QString &path) const;
+    QString exportPcapng(const QString &path) const;
     // Runs the refresh the timer would run, now.
     void refreshNow();
 
@@ -192,8 +195,7 @@ private:
     QString m_url;
     QString m_folder;
     QString m_caRoot;
-    quint64 m_dropped = 0;
-    quint64 m_events = 0;
+    std::vector<std::uint64_t> m_changedConnections; // since the last refresh, ascending
     ServerSettings m_settings;
     PathChooser m_choosePath;
 

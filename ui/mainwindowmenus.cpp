@@ -18,13 +18,13 @@ void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(tr("&Open capture…"), this, [this] {
-        runFileAction(tr("Open capture"), tr("JSON Lines capture (*.jsonl);;All files (*)"), false,
+        runFileAction(tr("Open capture"), tr("h2scope capture (*.h2cap);;All files (*)"), false,
                       [this](const QString &p) { return openCapture(p); });
     });
     open->setObjectName(QStringLiteral("openCaptureAction"));
     open->setShortcut(QKeySequence::Open);
     QAction *save = file->addAction(tr("&Save capture…"), this, [this] {
-        runFileAction(tr("Save capture"), tr("JSON Lines capture (*.jsonl)"), true,
+        runFileAction(tr("Save capture"), tr("h2scope capture (*.h2cap)"), true,
                       [this](const QString &p) { return saveCapture(p); });
     });
     save->setObjectName(QStringLiteral("saveCaptureAction"));
@@ -38,6 +38,16 @@ void MainWindow::buildMenus()
                       [this](const QString &p) { return exportFrameLog(p); });
     });
     log->setObjectName(QStringLiteral("exportFrameLogAction"));
+    QAction *jsonl = file->addAction(tr("Export &JSON Lines…"), this, [this] {
+        runFileAction(tr("Export JSON Lines"), tr("JSON Lines (*.jsonl)"), true,
+                      [this](const QString &p) { return exportJsonLines(p); });
+    });
+    jsonl->setObjectName(QStringLiteral("exportJsonLinesAction"));
+    QAction *pcap = file->addAction(tr("Export for &Wireshark (pcapng)…"), this, [this] {
+        runFileAction(tr("Export pcapng"), tr("pcapng (*.pcapng)"), true,
+                      [this](const QString &p) { return exportPcapng(p); });
+    });
+    pcap->setObjectName(QStringLiteral("exportPcapngAction"));
     file->addSeparator();
     file->addAction(tr("S&ettings…"), this, &MainWindow::openSettings)->setObjectName(QStringLiteral("settingsAction"));
     QAction *certs = file->addAction(tr("&Certificates…"), this, &MainWindow::openCertificates);

@@ -87,10 +87,9 @@ struct H1Session::Exchange {
     std::uint64_t bodySent = 0;
 };
 
-H1Session::H1Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
-                     std::string scheme, std::function<void()> wake, bool earlyHints)
-    : m_handler(handler), m_events(events), m_connectionId(connectionId), m_scheme(std::move(scheme)),
-      m_wake(std::move(wake)), m_earlyHints(earlyHints)
+H1Session::H1Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, std::function<void()> wake,
+                     bool earlyHints)
+    : m_handler(handler), m_log(log), m_scheme(std::move(scheme)), m_wake(std::move(wake)), m_earlyHints(earlyHints)
 {
 }
 
@@ -105,7 +104,7 @@ Result<void> H1Session::receive(const std::uint8_t *data, std::size_t length)
     if (m_in.size() > kInputHardLimit) { // only bytes the parser could not take yet count
         const std::string text = "client sent more than " + std::to_string(kInputHardLimit)
             + " bytes while its pipelined requests were waiting";
-        if (m_events)
+        if (m_log)
             publishNotice("input-overflow", text + "; closing the connection");
         stopReading(text);
         m_in.clear();
@@ -120,7 +119,7 @@ Result<void> H1Session::pump()
     Result<void> result;
     std::size_t pos = 0;
     while (!m_stopReading && m_queue.size() < kMaxPendingRequests && pos < m_in.size()) {
-        if (m_events && !m_parser.inMessage())
+        if (m_log && !m_parser.inMessage())
             m_requestStartNs = inspect::nowNs();
         Result<std::size_t> fed =
             m_parser.feed(reinterpret_cast<const std::uint8_t *>(m_in.data()) + pos, m_in.size() - pos);
@@ -133,7 +132,7 @@ Result<void> H1Session::pump()
             bad.errorStatus = m_parser.failureStatus();
             bad.errorReason = error.message;
             m_queue.push_back(std::move(bad));
-            if (m_events)
+            if (m_log)
                 publishNotice("bad-request", "bad request: " + error.message + " (answered "
                                                  + std::to_string(m_parser.failureStatus()) + ", closing)");
             stopReading("bad request: " + error.message);
@@ -180,12 +179,8 @@ void H1Session::settle()
 
 void H1Session::publishNotice(std::string code, std::string text)
 {
-    if (!m_events)
-        return;
-    inspect::Notice notice;
-    notice.code = std::move(code);
-    notice.text = std::move(text);
-    m_events->publish(inspect::Event{inspect::nowNs(), m_connectionId, std::move(notice)});
+    if (m_log)
+        m_log->notice(0, code, text);
 }
 
 void H1Session::startNext()
@@ -235,7 +230,7 @@ void H1Session::startNext()
                 earlyHints.append("link: ").append(link).append("\r\n");
             earlyHints.append("\r\n");
         }
-        if (m_events)
+        if (m_log)
             ex->requestHeaders = HeaderBlock(siteRequest.headers);
     }
     ex->note = response.note;
@@ -267,7 +262,7 @@ void H1Session::startNext()
     ex->head.append("HTTP/1.1 ").append(std::to_string(status)).append(" ").append(reasonPhrase(status)).append("\r\n");
     const auto addHeader = [&](std::string_view name, std::string_view value) {
         ex->head.append(name).append(": ").append(value).append("\r\n");
-        if (m_events)
+        if (m_log)
             m_headerBuilder.add(name, value);
     };
     bool haveDate = false, haveServer = false;
@@ -296,7 +291,7 @@ void H1Session::startNext()
     else if (request.versionMinor == 0)
         addHeader("connection", "keep-alive");
     ex->head.append("\r\n");
-    if (m_events)
+    if (m_log)
         ex->responseHeaders = m_headerBuilder.build();
 
     if (live) {
@@ -369,7 +364,7 @@ std::size_t H1Session::produce(std::string &out, std::size_t budget)
 void H1Session::finishExchange()
 {
     std::unique_ptr<Exchange> ex = std::move(m_current);
-    if (m_events) {
+    if (m_log) {
         const std::uint64_t now = inspect::nowNs();
         inspect::Http1Exchange event;
         event.method = std::move(ex->method);
@@ -383,7 +378,7 @@ void H1Session::finishExchange()
         event.durationNs = now > ex->startNs ? now - ex->startNs : 0;
         event.sequence = ex->sequence;
         event.note = std::move(ex->note);
-        m_events->publish(inspect::Event{now, m_connectionId, std::move(event)});
+        m_log->http1(event);
     }
     if (ex->close) {
         m_queue.clear();
@@ -397,7 +392,7 @@ void H1Session::finishExchange()
 void H1Session::failBody(const Error &error)
 {
     Exchange &ex = *m_current;
-    if (m_events) {
+    if (m_log) {
         publishNotice("body-read-failed", "response body for " + ex.target + " failed after "
                                               + std::to_string(ex.bodySent) + " bytes: " + error.message
                                               + "; closing the connection");

@@ -16,7 +16,7 @@
 // again after each produce(). More than kInputHardLimit buffered bytes ends
 // the connection (receive() fails with Errc::Refused).
 
-#include "inspect/event.h"
+#include "inspect/capturelog.h"
 #include "net/protocolsession.h"
 #include "h1/requestparser.h"
 #include "site/response.h"
@@ -37,14 +37,14 @@ public:
     static constexpr std::size_t kInputHardLimit = 4 * 1024 * 1024;
     static constexpr std::size_t kBodyChunk = 16 * 1024;
 
-    // `events` may be null (capture off): then no event is built at all.
+    // `log` may be null (capture off): then nothing is recorded at all.
     // `scheme` is "https" or "http", copied into every site::Request.
     // `wake` (thread-safe) makes the driver produce() again when a live body
     // (server-sent events) has data; it may be empty. `earlyHints`: send a
     // 103 before page loads' responses (off by default: HTTP/1.1 clients that
     // predate RFC 8297 may take the 103 for the final answer).
-    H1Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
-              std::string scheme, std::function<void()> wake = {}, bool earlyHints = false);
+    H1Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, std::function<void()> wake = {},
+              bool earlyHints = false);
     ~H1Session() override;
     H1Session(const H1Session &) = delete;
     H1Session &operator=(const H1Session &) = delete;
@@ -101,9 +101,8 @@ private:
     void publishNotice(std::string code, std::string text);
 
     site::Handler &m_handler;
-    inspect::EventPublisher *m_events;
+    inspect::CaptureLog *m_log;
     HeaderBlock::Builder m_headerBuilder; // response fields for the exchange's event
-    std::uint64_t m_connectionId;
     std::string m_scheme;
     std::function<void()> m_wake;
     bool m_earlyHints = false;

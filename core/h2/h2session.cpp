@@ -12,8 +12,6 @@
 
 namespace h2scope::h2 {
 
-using inspect::Direction;
-using inspect::FrameEvent;
 
 struct H2Session::Stream {
     std::int32_t id = 0;
@@ -49,82 +47,6 @@ nghttp2_nv makeNv(std::string_view name, std::string_view value)
     return nghttp2_nv{reinterpret_cast<std::uint8_t *>(const_cast<char *>(name.data())),
                       reinterpret_cast<std::uint8_t *>(const_cast<char *>(value.data())), name.size(), value.size(),
                       NGHTTP2_NV_FLAG_NONE};
-}
-
-// An outbound header block: the one the session built the frame from when
-// it is known (`sent`, shared), otherwise built from what nghttp2 sent.
-void setSentHeaders(FrameEvent &ev, const nghttp2_nv *nva, std::size_t nvlen, const HeaderBlock *sent,
-                    HeaderBlock::Builder &builder)
-{
-    for (std::size_t i = 0; i < nvlen; ++i)
-        ev.headerBlockDecodedSize += static_cast<std::uint32_t>(nva[i].namelen + nva[i].valuelen + 32);
-    if (sent && sent->size() == nvlen) {
-        ev.headers = *sent;
-        return;
-    }
-    for (std::size_t i = 0; i < nvlen; ++i)
-        builder.add(view(nva[i].name, nva[i].namelen), view(nva[i].value, nva[i].valuelen));
-    ev.headers = builder.build();
-}
-
-// What the wire tap saw of a frame: its header as sent or received.
-void setWire(FrameEvent &ev, const TapFrame &tap)
-{
-    ev.rawHeader = tap.raw;
-    ev.type = tap.type;
-    ev.flags = tap.flags;
-    ev.streamId = tap.streamId;
-    ev.length = tap.length;
-    ev.padding = tap.padding;
-}
-
-// What nghttp2 knows about a frame beyond its 9-byte header. Outbound header
-// blocks are shared with `sent` when given, else built with `builder`.
-void fillMeaning(FrameEvent &ev, const nghttp2_frame *frame, HeaderBlock::Builder &builder,
-                 const HeaderBlock *sent = nullptr)
-{
-    ev.type = frame->hd.type;
-    ev.flags = frame->hd.flags;
-    ev.streamId = frame->hd.stream_id;
-    switch (frame->hd.type) {
-    case NGHTTP2_HEADERS:
-        ev.hdCategory = frame->headers.cat;
-        if (ev.dir == Direction::Out)
-            setSentHeaders(ev, frame->headers.nva, frame->headers.nvlen, sent, builder);
-        break;
-    case NGHTTP2_PUSH_PROMISE:
-        ev.promisedStreamId = frame->push_promise.promised_stream_id;
-        if (ev.dir == Direction::Out)
-            setSentHeaders(ev, frame->push_promise.nva, frame->push_promise.nvlen, nullptr, builder);
-        break;
-    case NGHTTP2_SETTINGS:
-        ev.settings.clear();
-        for (std::size_t i = 0; i < frame->settings.niv; ++i)
-            ev.settings.emplace_back(static_cast<std::uint16_t>(frame->settings.iv[i].settings_id),
-                                     frame->settings.iv[i].value);
-        break;
-    case NGHTTP2_WINDOW_UPDATE:
-        ev.windowIncrement = static_cast<std::uint32_t>(frame->window_update.window_size_increment);
-        break;
-    case NGHTTP2_RST_STREAM:
-        ev.errorCode = frame->rst_stream.error_code;
-        break;
-    case NGHTTP2_GOAWAY:
-        ev.errorCode = frame->goaway.error_code;
-        ev.lastStreamId = frame->goaway.last_stream_id;
-        ev.debugData.assign(reinterpret_cast<const char *>(frame->goaway.opaque_data),
-                            frame->goaway.opaque_data_len);
-        break;
-    case NGHTTP2_PING: {
-        std::uint64_t v = 0;
-        for (std::uint8_t b : frame->ping.opaque_data)
-            v = (v << 8) | b;
-        ev.opaque = v;
-        break;
-    }
-    default:
-        break;
-    }
 }
 
 } // namespace
@@ -165,18 +87,12 @@ struct H2Session::Callbacks {
                     it->second->request.headers.clear();
                     it->second->request.headers.shrink_to_fit();
                 }
-                if (s.m_events)
-                    s.m_inBuilder.clear();
                 return 0;
             }
             return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // trailers: reset the stream
         }
         const std::string_view n = view(name, namelen);
         const std::string_view v = view(value, valuelen);
-        if (s.m_events) {
-            s.m_inBuilder.add(n, v);
-            s.m_inMeaning.headerBlockDecodedSize += static_cast<std::uint32_t>(namelen + valuelen + 32);
-        }
         if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
             return 0; // trailers: nothing for a static site to do with them
         auto it = s.m_streams.find(frame->hd.stream_id);
@@ -199,13 +115,6 @@ struct H2Session::Callbacks {
     static int onFrameRecv(nghttp2_session *, const nghttp2_frame *frame, void *user)
     {
         H2Session &s = self(user);
-        if (s.m_events) {
-            fillMeaning(s.m_inMeaning, frame, s.m_outBuilder);
-            // The header block is complete (CONTINUATIONs included): one
-            // block for the frame event and the stream it opens.
-            if (frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_PUSH_PROMISE)
-                s.m_inBlock = s.m_inBuilder.build();
-        }
         if (frame->hd.type == NGHTTP2_GOAWAY) {
             s.m_goawayCode = static_cast<std::int32_t>(frame->goaway.error_code);
             s.m_goawayLastStream = frame->goaway.last_stream_id;
@@ -243,13 +152,7 @@ struct H2Session::Callbacks {
             st.dispatched = true; // never handled
             st.note = "refused: the request's header list is larger than the advertised SETTINGS_MAX_HEADER_LIST_SIZE ("
                       + std::to_string(s.m_options.maxHeaderListSize) + " bytes)";
-            if (s.m_events) {
-                inspect::Notice n;
-                n.code = "header-list-too-large";
-                n.text = st.note;
-                n.streamId = st.id;
-                s.m_deferred.push_back(std::move(n));
-            }
+            s.notice(st.id, "header-list-too-large", st.note);
             nghttp2_submit_rst_stream(s.m_session, NGHTTP2_FLAG_NONE, st.id, NGHTTP2_REFUSED_STREAM);
             return 0;
         }
@@ -262,17 +165,6 @@ struct H2Session::Callbacks {
             // A GET carries no body: answer as soon as the request is complete.
             if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) && !st.dispatched)
                 s.dispatch(st);
-            if (s.m_events) {
-                inspect::StreamOpened ev;
-                ev.streamId = st.id;
-                ev.method = st.request.method;
-                ev.scheme = st.request.scheme;
-                ev.authority = st.request.authority;
-                ev.path = st.request.target;
-                ev.headers = s.m_inBlock.withoutPseudo();
-                // Published after the HEADERS frame that opened the stream.
-                s.m_deferred.push_back(std::move(ev));
-            }
             return 0;
         }
         // A request with a body is answered when its last DATA frame is in.
@@ -281,14 +173,15 @@ struct H2Session::Callbacks {
         return 0;
     }
 
-    static int onInvalidFrameRecv(nghttp2_session *, const nghttp2_frame *frame, int libError, void *user)
+    static int onInvalidFrameRecv(nghttp2_session *, const nghttp2_frame *, int libError, void *user)
     {
         H2Session &s = self(user);
-        if (s.m_events) {
-            fillMeaning(s.m_inMeaning, frame, s.m_outBuilder);
-            s.m_inMeaning.invalid = true;
-            s.m_inMeaning.invalidReason = nghttp2_strerror(libError);
-        }
+        // Into the record of the frame being received, or held until its
+        // record is written (nghttp2 may judge a frame by its header alone).
+        if (s.m_inJudgement)
+            inspect::CaptureLog::judge(s.m_inJudgement, libError);
+        else
+            s.m_pendingJudgement = libError;
         return 0;
     }
 
@@ -307,19 +200,6 @@ struct H2Session::Callbacks {
             if (s.m_closeReason.empty())
                 s.m_closeReason = std::string("sent GOAWAY ") + inspect::errorCodeName(frame->goaway.error_code);
         }
-        if (!s.m_events)
-            return 0;
-        // A response's HEADERS share the block the response was built from.
-        const HeaderBlock *sent = nullptr;
-        if (frame->hd.type == NGHTTP2_HEADERS
-            && (frame->headers.cat == NGHTTP2_HCAT_RESPONSE || frame->headers.cat == NGHTTP2_HCAT_PUSH_RESPONSE)) {
-            auto it = s.m_streams.find(frame->hd.stream_id);
-            if (it != s.m_streams.end())
-                sent = &it->second->responseHeaders;
-        }
-        FrameEvent &ev = s.m_outMeanings.emplace_back();
-        ev.dir = Direction::Out;
-        fillMeaning(ev, frame, s.m_outBuilder, sent);
         return 0;
     }
 
@@ -331,14 +211,10 @@ struct H2Session::Callbacks {
             if (it != s.m_streams.end())
                 it->second->promiseFailure = nghttp2_strerror(libError);
         }
-        if (!s.m_events)
-            return 0;
-        FrameEvent ev;
-        ev.dir = Direction::Out;
-        fillMeaning(ev, frame, s.m_outBuilder);
-        ev.notSent = true;
-        ev.notSentReason = nghttp2_strerror(libError);
-        s.publishFrame(std::move(ev));
+        if (s.m_log)
+            s.m_log->notSent(frame->hd.type, frame->hd.stream_id,
+                             frame->hd.type == NGHTTP2_PUSH_PROMISE ? frame->push_promise.promised_stream_id : 0,
+                             libError);
         return 0;
     }
 
@@ -352,17 +228,17 @@ struct H2Session::Callbacks {
         if (st.pushed) {
             --s.m_openPushes;
             if (!st.promiseFailure.empty())
-                s.publishPushOutcome(st, "not-sent", st.promiseFailure);
+                s.recordPushOutcome(st, "not-sent", st.promiseFailure);
             else if (errorCode == NGHTTP2_NO_ERROR)
-                s.publishPushOutcome(st, "completed", {});
+                s.recordPushOutcome(st, "completed", {});
             else if (errorCode == NGHTTP2_CANCEL)
-                s.publishPushOutcome(st, "cancelled", "the client reset the pushed stream with CANCEL");
+                s.recordPushOutcome(st, "cancelled", "the client reset the pushed stream with CANCEL");
             else if (errorCode == NGHTTP2_REFUSED_STREAM)
-                s.publishPushOutcome(st, "refused", "the client reset the pushed stream with REFUSED_STREAM");
+                s.recordPushOutcome(st, "refused", "the client reset the pushed stream with REFUSED_STREAM");
             else
-                s.publishPushOutcome(st, "reset", std::string("stream reset with ") + inspect::errorCodeName(errorCode));
+                s.recordPushOutcome(st, "reset", std::string("stream reset with ") + inspect::errorCodeName(errorCode));
         }
-        s.publishStreamClosed(st, errorCode);
+        s.recordStreamClosed(st, errorCode);
         s.m_streams.erase(it);
         return 0;
     }
@@ -370,12 +246,8 @@ struct H2Session::Callbacks {
     static int onError(nghttp2_session *, int libError, const char *msg, std::size_t len, void *user)
     {
         H2Session &s = self(user);
-        if (s.m_events) {
-            inspect::Notice n;
-            n.code = "protocol-error";
-            n.text = std::string(msg, len) + " (" + nghttp2_strerror(libError) + ")";
-            s.publish(std::move(n));
-        }
+        if (s.m_log)
+            s.notice(0, "protocol-error", std::string(msg, len) + " (" + nghttp2_strerror(libError) + ")");
         return 0;
     }
 
@@ -430,22 +302,16 @@ struct H2Session::Callbacks {
         if (Result<void> r = st->body->appendTo(out, length); !r) {
             out.resize(start); // nothing of the frame was sent: the stream is reset instead
             st->note = r.error().message;
-            if (s.m_events) {
-                inspect::Notice notice;
-                notice.code = "body-read-failed";
-                notice.text = r.error().message;
-                notice.streamId = st->id;
-                s.publish(std::move(notice));
-            }
+            s.notice(st->id, "body-read-failed", r.error().message);
             return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // RST_STREAM INTERNAL_ERROR
         }
         if (padlen > 1)
             out.append(padlen - 1, '\0');
         st->bodyBytes += length;
-        if (s.m_events) {
+        if (s.m_log) {
             TapFrame tapped;
             if (padlen == 0 && s.m_outTap.wholeFrame(framehd, tapped))
-                s.m_outRaw.push_back(tapped); // the payload need not be walked
+                s.m_log->frame(true, tapped.raw.data(), {}); // the payload need not be walked
             else
                 s.tapOutbound(reinterpret_cast<const std::uint8_t *>(out.data()) + start, out.size() - start);
         }
@@ -453,11 +319,12 @@ struct H2Session::Callbacks {
     }
 };
 
-H2Session::H2Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
-                     std::string scheme, H2Options options, std::function<void()> wake)
-    : m_handler(handler), m_events(events), m_connectionId(connectionId), m_scheme(std::move(scheme)),
-      m_options(options), m_wake(std::move(wake))
+H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, H2Options options,
+                     std::function<void()> wake)
+    : m_handler(handler), m_log(log), m_scheme(std::move(scheme)), m_options(options), m_wake(std::move(wake))
 {
+    m_inTap.setKeepPayload(log != nullptr);
+    m_outTap.setKeepPayload(log != nullptr);
     nghttp2_session_callbacks *cbs = nullptr;
     nghttp2_session_callbacks_new(&cbs);
     nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, &Callbacks::onBeginHeaders);
@@ -508,70 +375,29 @@ H2Session::~H2Session()
     nghttp2_session_del(m_session);
 }
 
-void H2Session::publish(inspect::EventData &&data)
+void H2Session::notice(std::int32_t streamId, std::string_view code, std::string_view text)
 {
-    if (!m_events)
-        return;
-    m_events->publish(inspect::Event{inspect::nowNs(), m_connectionId, std::move(data)});
+    if (m_log)
+        m_log->notice(streamId, code, text);
 }
 
-void H2Session::fillWindows(FrameEvent &frame) const
+void H2Session::recordInbound(const TapFrame &tap, bool incomplete)
 {
-    frame.connLocalWindow = nghttp2_session_get_local_window_size(m_session);
-    frame.connRemoteWindow = nghttp2_session_get_remote_window_size(m_session);
-    if (frame.streamId > 0) {
-        frame.streamLocalWindow = std::max(-1, nghttp2_session_get_stream_local_window_size(m_session, frame.streamId));
-        frame.streamRemoteWindow = std::max(-1, nghttp2_session_get_stream_remote_window_size(m_session, frame.streamId));
-    }
+    m_inJudgement = m_log->frame(false, tap.raw.data(), m_inTap.payload(), incomplete, m_pendingJudgement);
+    m_pendingJudgement = 0;
 }
 
-void H2Session::publishFrame(FrameEvent &&frame)
+void H2Session::recordPartialInbound()
 {
-    if (!m_events)
+    // The connection ends inside a frame (a frame larger than allowed, a
+    // peer that stopped mid-frame): what arrived of it is still recorded.
+    if (!m_log)
         return;
-    fillWindows(frame);
-    m_events->publishFrame(inspect::nowNs(), m_connectionId, std::move(frame));
-}
-
-void H2Session::onInboundFrameComplete(const TapFrame &tap)
-{
-    FrameEvent ev = std::move(m_inMeaning);
-    m_inMeaning = FrameEvent{};
-    ev.dir = Direction::In;
-    setWire(ev, tap);
-
-    const bool headerBlock = tap.type == NGHTTP2_HEADERS || tap.type == NGHTTP2_PUSH_PROMISE
-                             || tap.type == NGHTTP2_CONTINUATION;
-    if (!headerBlock) {
-        publishFrame(std::move(ev));
-        return;
+    if (std::optional<TapFrame> partial = m_inTap.partial()) {
+        recordInbound(*partial, true);
+        m_inJudgement = nullptr;
+        m_inTap.abandon();
     }
-    // A header block spans HEADERS and its CONTINUATIONs; the decoded fields
-    // belong on the HEADERS frame, so hold them until END_HEADERS.
-    if (!(tap.flags & NGHTTP2_FLAG_END_HEADERS)) {
-        m_inMeaning.headerBlockDecodedSize = ev.headerBlockDecodedSize;
-        m_inMeaning.hdCategory = ev.hdCategory;
-        m_heldInbound.push_back(std::move(ev));
-        return;
-    }
-    // nghttp2 reported the block complete (m_inBlock), or it did not get
-    // that far (an invalid block): then show what was decoded.
-    if (m_inBuilder.size() > 0)
-        m_inBlock = m_inBuilder.build();
-    if (m_heldInbound.empty()) {
-        ev.headers = std::move(m_inBlock);
-        publishFrame(std::move(ev));
-        return;
-    }
-    FrameEvent &first = m_heldInbound.front();
-    first.headers = std::move(m_inBlock);
-    first.headerBlockDecodedSize = ev.headerBlockDecodedSize;
-    first.hdCategory = ev.hdCategory;
-    first.invalid = first.invalid || ev.invalid;
-    m_heldInbound.push_back(std::move(ev));
-    for (FrameEvent &f : m_heldInbound)
-        publishFrame(std::move(f));
-    m_heldInbound.clear();
 }
 
 Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
@@ -580,19 +406,29 @@ Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
         return makeError(Errc::Protocol, m_closeReason);
     while (length > 0) {
         std::optional<TapFrame> done;
-        // Feed nghttp2 up to the end of one frame at a time, so that what its
-        // callbacks say can be paired with the frame the tap saw.
-        const std::size_t unit = m_events ? m_inTap.scan(data, length, done) : length;
+        // Feed nghttp2 up to the end of one frame at a time, so that its
+        // judgement of a frame lands in that frame's record: the record is
+        // written first and made visible only after nghttp2 has read it.
+        const std::size_t unit = m_log ? m_inTap.scan(data, length, done) : length;
+        if (m_log) {
+            m_log->hold();
+            m_inJudgement = nullptr;
+            if (done)
+                recordInbound(*done, false);
+        }
         const ssize_t rv = nghttp2_session_mem_recv(m_session, data, unit);
         if (rv < 0) {
             m_fatal = true;
             m_closeReason = std::string("fatal HTTP/2 error: ") + nghttp2_strerror(static_cast<int>(rv));
-            if (m_events) {
-                if (auto partial = done ? done : m_inTap.partial()) {
-                    m_inMeaning.invalid = true;
-                    m_inMeaning.invalidReason = nghttp2_strerror(static_cast<int>(rv));
-                    onInboundFrameComplete(*partial);
+            if (m_log) {
+                if (done) {
+                    inspect::CaptureLog::judge(m_inJudgement, static_cast<std::int32_t>(rv));
+                } else {
+                    m_pendingJudgement = static_cast<std::int32_t>(rv);
+                    recordPartialInbound();
                 }
+                m_inJudgement = nullptr;
+                m_log->release();
             }
             if (rv == NGHTTP2_ERR_BAD_CLIENT_MAGIC)
                 m_closeReason = "the client did not send the HTTP/2 connection preface";
@@ -605,11 +441,10 @@ Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
             nghttp2_session_terminate_session(m_session, abuse ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR);
             return makeError(Errc::Protocol, m_closeReason);
         }
-        if (done)
-            onInboundFrameComplete(*done);
-        for (inspect::EventData &ev : m_deferred)
-            publish(std::move(ev));
-        m_deferred.clear();
+        if (m_log) {
+            m_inJudgement = nullptr;
+            m_log->release();
+        }
         data += unit;
         length -= unit;
     }
@@ -649,29 +484,20 @@ void H2Session::sendEarlyHints(Stream &parent, const site::Response &response)
         nva.push_back(makeNv(kLink, v));
     const int rv = nghttp2_submit_headers(m_session, NGHTTP2_FLAG_NONE, parent.id, nullptr, nva.data(), nva.size(),
                                           nullptr);
-    if (rv != 0 && m_events) {
-        inspect::Notice n;
-        n.code = "early-hints-failed";
-        n.text = std::string("103 Early Hints not sent: ") + nghttp2_strerror(rv);
-        n.streamId = parent.id;
-        publish(std::move(n));
-    }
+    if (rv != 0 && m_log)
+        notice(parent.id, "early-hints-failed", std::string("103 Early Hints not sent: ") + nghttp2_strerror(rv));
 }
 
 void H2Session::pushAssets(Stream &parent, const site::Response &response)
 {
     if (nghttp2_session_get_remote_settings(m_session, NGHTTP2_SETTINGS_ENABLE_PUSH) == 0) {
-        if (m_events) {
-            inspect::Notice n;
-            n.code = "push-skipped";
-            n.text = "push skipped: the client disabled server push (SETTINGS_ENABLE_PUSH=0); "
-                     + std::to_string(response.pushPromises.size()) + " asset(s) not pushed"
-                     + (m_options.earlyHints && site::wantsEarlyHints(parent.request, response)
-                            ? ", offered as 103 Early Hints instead"
-                            : "");
-            n.streamId = parent.id;
-            publish(std::move(n));
-        }
+        if (m_log)
+            notice(parent.id, "push-skipped",
+                   "push skipped: the client disabled server push (SETTINGS_ENABLE_PUSH=0); "
+                       + std::to_string(response.pushPromises.size()) + " asset(s) not pushed"
+                       + (m_options.earlyHints && site::wantsEarlyHints(parent.request, response)
+                              ? ", offered as 103 Early Hints instead"
+                              : ""));
         return;
     }
     const std::uint32_t peerMax = nghttp2_session_get_remote_settings(m_session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
@@ -702,13 +528,9 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
         // Only what the site answers with 2xx is worth a promise.
         site::Response pushedResponse = m_handler.handle(req);
         if (pushedResponse.status < 200 || pushedResponse.status >= 300) {
-            if (m_events) {
-                inspect::Notice n;
-                n.code = "push-skipped";
-                n.text = "not pushing " + path + ": the site answers it with " + std::to_string(pushedResponse.status);
-                n.streamId = parent.id;
-                publish(std::move(n));
-            }
+            if (m_log)
+                notice(parent.id, "push-skipped",
+                       "not pushing " + path + ": the site answers it with " + std::to_string(pushedResponse.status));
             continue;
         }
         static const std::string kMethod = ":method", kGet = "GET", kScheme = ":scheme", kAuthority = ":authority",
@@ -720,13 +542,8 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
         const std::int32_t id =
             nghttp2_submit_push_promise(m_session, NGHTTP2_FLAG_NONE, parent.id, nva.data(), nva.size(), nullptr);
         if (id < 0) {
-            if (m_events) {
-                inspect::Notice n;
-                n.code = "push-not-sent";
-                n.text = "push of " + path + " not promised: " + nghttp2_strerror(id);
-                n.streamId = parent.id;
-                publish(std::move(n));
-            }
+            if (m_log)
+                notice(parent.id, "push-not-sent", "push of " + path + " not promised: " + nghttp2_strerror(id));
             break;
         }
         promised->id = id;
@@ -737,18 +554,6 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
         ++pushed;
         Stream &st = *promised;
         m_streams[id] = std::move(promised);
-        if (m_events) {
-            inspect::StreamOpened ev;
-            ev.streamId = id;
-            ev.method = req.method;
-            ev.scheme = req.scheme;
-            ev.authority = req.authority;
-            ev.path = req.target;
-            ev.headers = HeaderBlock(req.headers);
-            ev.pushed = true;
-            ev.parentStreamId = parent.id;
-            publish(std::move(ev));
-        }
         st.dispatched = true;
         submitResponse(st, std::move(pushedResponse));
         // The page itself goes first: its parser finds what else to fetch.
@@ -819,65 +624,51 @@ bool H2Session::takeResetToken()
     return true;
 }
 
-void H2Session::publishPushOutcome(const Stream &st, std::string outcome, std::string detail)
+void H2Session::recordPushOutcome(const Stream &st, std::string_view outcome, std::string_view detail)
 {
-    if (!m_events)
+    if (!m_log)
         return;
-    inspect::PushOutcome ev;
-    ev.promisedStreamId = st.id;
-    ev.parentStreamId = st.parentId;
-    ev.path = st.request.target;
-    ev.outcome = std::move(outcome);
-    ev.detail = std::move(detail);
-    ev.resetAtNs = st.resetAtNs;
-    ev.bodyBytes = st.bodyBytes;
-    publish(std::move(ev));
-}
-
-void H2Session::publishStreamClosed(Stream &st, std::uint32_t errorCode)
-{
-    if (!m_events)
+    if (!m_inSend) {
+        m_log->pushOutcome(st.id, st.parentId, outcome, detail, st.request.target);
         return;
-    inspect::StreamClosed ev;
-    ev.streamId = st.id;
-    ev.status = st.status;
-    ev.responseHeaders = st.responseHeaders.withoutPseudo();
-    ev.bodyBytes = st.bodyBytes;
-    ev.durationNs = inspect::nowNs() - st.startNs;
-    ev.errorCode = errorCode;
-    ev.note = std::move(st.note);
-    publish(std::move(ev));
-}
-
-void H2Session::flushOutbound(bool force)
-{
-    // Pair frame headers seen on the wire with on_frame_send reports, in
-    // order. CONTINUATION frames have no report of their own.
-    while (m_outRawHead < m_outRaw.size()) {
-        const TapFrame &raw = m_outRaw[m_outRawHead];
-        if (raw.type != NGHTTP2_CONTINUATION && m_outMeanings.empty() && !force)
-            return;
-        if (raw.type != NGHTTP2_CONTINUATION && !m_outMeanings.empty()) {
-            FrameEvent &meaning = m_outMeanings.front();
-            meaning.rawHeader = raw.raw;
-            meaning.length = raw.length;
-            meaning.padding = raw.padding;
-            meaning.flags = raw.flags;
-            publishFrame(std::move(meaning));
-            m_outMeanings.pop_front();
-        } else {
-            // A CONTINUATION (no report of its own), or a frame whose report
-            // never came: what the wire said of it.
-            FrameEvent ev;
-            ev.dir = Direction::Out;
-            setWire(ev, raw);
-            publishFrame(std::move(ev));
-        }
-        if (++m_outRawHead == m_outRaw.size()) {
-            m_outRaw.clear();
-            m_outRawHead = 0;
-        }
     }
+    DeferredClose &d = m_deferredCount < m_deferred.size() ? m_deferred[m_deferredCount] : m_deferred.emplace_back();
+    ++m_deferredCount;
+    d.push = true;
+    d.streamId = st.id;
+    d.parentId = st.parentId;
+    d.outcome = outcome;
+    d.detail = detail;
+    d.path = st.request.target;
+}
+
+void H2Session::recordStreamClosed(Stream &st, std::uint32_t errorCode)
+{
+    if (!m_log)
+        return;
+    if (!m_inSend) {
+        m_log->streamClosed(st.id, errorCode, st.note);
+        return;
+    }
+    DeferredClose &d = m_deferredCount < m_deferred.size() ? m_deferred[m_deferredCount] : m_deferred.emplace_back();
+    ++m_deferredCount;
+    d.push = false;
+    d.streamId = st.id;
+    d.errorCode = errorCode;
+    d.note = std::move(st.note);
+}
+
+void H2Session::flushDeferred()
+{
+    for (std::size_t i = 0; i < m_deferredCount; ++i) {
+        DeferredClose &d = m_deferred[i];
+        if (d.push)
+            m_log->pushOutcome(d.streamId, d.parentId, d.outcome, d.detail, d.path);
+        else
+            m_log->streamClosed(d.streamId, d.errorCode, d.note);
+        d.note.clear();
+    }
+    m_deferredCount = 0;
 }
 
 void H2Session::tapOutbound(const std::uint8_t *data, std::size_t length)
@@ -887,8 +678,21 @@ void H2Session::tapOutbound(const std::uint8_t *data, std::size_t length)
         std::optional<TapFrame> done;
         off += m_outTap.scan(data + off, length - off, done);
         if (done)
-            m_outRaw.push_back(*done);
+            m_log->frame(true, done->raw.data(), m_outTap.payload());
     }
+}
+
+void H2Session::endCapture()
+{
+    if (!m_log)
+        return;
+    recordPartialInbound();
+    if (std::optional<TapFrame> partial = m_outTap.partial()) {
+        m_log->frame(true, partial->raw.data(), m_outTap.payload(), true);
+        m_outTap.abandon();
+    }
+    flushDeferred();
+    m_log = nullptr; // the connection's log is closed: nothing more goes in
 }
 
 std::size_t H2Session::produce(std::string &out, std::size_t budget)
@@ -910,7 +714,14 @@ std::size_t H2Session::produce(std::string &out, std::size_t budget)
     }
     while (room() > 0) {
         const std::uint8_t *chunk = nullptr;
+        m_inSend = true; // streams closed in there are recorded after their last frame's bytes
         const ssize_t n = nghttp2_session_mem_send(m_session, &chunk);
+        m_inSend = false;
+        if (m_log) {
+            if (n > 0)
+                tapOutbound(chunk, static_cast<std::size_t>(n));
+            flushDeferred();
+        }
         if (n < 0) {
             m_fatal = true;
             m_closeReason = std::string("HTTP/2 send failed: ") + nghttp2_strerror(static_cast<int>(n));
@@ -918,8 +729,6 @@ std::size_t H2Session::produce(std::string &out, std::size_t budget)
         }
         if (n == 0)
             break;
-        if (m_events)
-            tapOutbound(chunk, static_cast<std::size_t>(n));
         const std::size_t take = std::min(room(), static_cast<std::size_t>(n));
         out.append(reinterpret_cast<const char *>(chunk), take);
         if (take < static_cast<std::size_t>(n)) {
@@ -929,8 +738,6 @@ std::size_t H2Session::produce(std::string &out, std::size_t budget)
         }
     }
     m_sink = nullptr;
-    if (m_events)
-        flushOutbound(false);
     return out.size() - start;
 }
 
@@ -977,8 +784,7 @@ void H2Session::peerClosed()
     m_peerClosed = true;
     if (m_closeReason.empty())
         m_closeReason = "peer closed the connection";
-    if (m_events)
-        flushOutbound(true);
+    recordPartialInbound(); // nothing more comes of a frame cut off here
 }
 
 std::optional<std::chrono::steady_clock::time_point> H2Session::settingsAckPendingSince() const

@@ -5,7 +5,7 @@
 // nghttp2's reading of it. One instance per connection, one thread.
 
 #include "h2/wiretap.h"
-#include "inspect/event.h"
+#include "inspect/capturelog.h"
 #include "net/protocolsession.h"
 #include "site/response.h"
 
@@ -34,11 +34,11 @@ struct H2Options {
 
 class H2Session final : public net::ProtocolSession {
 public:
-    // `events` may be null (capture off): then no event is even built.
+    // `log` may be null (capture off): then nothing is recorded at all.
     // `wake` (thread-safe) gets the connection's thread to call resumeLive();
     // live bodies (server-sent events) use it. It may be empty.
-    H2Session(site::Handler &handler, inspect::EventPublisher *events, std::uint64_t connectionId,
-              std::string scheme, H2Options options = {}, std::function<void()> wake = {});
+    H2Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, H2Options options = {},
+              std::function<void()> wake = {});
     ~H2Session() override;
     H2Session(const H2Session &) = delete;
     H2Session &operator=(const H2Session &) = delete;
@@ -55,50 +55,27 @@ public:
     std::string closeReason() const override;
     std::optional<std::chrono::steady_clock::time_point> settingsAckPendingSince() const override;
     void settingsAckTimedOut(const std::string &reason) override;
+    void endCapture() override;
 
     // Callback plumbing (nghttp2 calls these through static trampolines).
     struct Stream;
     struct Callbacks;
 
-    // First in, first out, drained to empty after each produce(): a vector
-    // and a read index keep their storage (a std::deque allocates a node per
-    // event, FrameEvent being larger than its block).
-    class FrameQueue {
-    public:
-        bool empty() const noexcept { return m_head == m_items.size(); }
-        inspect::FrameEvent &front() noexcept { return m_items[m_head]; }
-        inspect::FrameEvent &emplace_back() { return m_items.emplace_back(); }
-        void push_back(inspect::FrameEvent &&ev) { m_items.push_back(std::move(ev)); }
-        void pop_front() noexcept
-        {
-            if (++m_head == m_items.size()) {
-                m_items.clear();
-                m_head = 0;
-            }
-        }
-
-    private:
-        std::vector<inspect::FrameEvent> m_items;
-        std::size_t m_head = 0;
-    };
-
 private:
-    void publishFrame(inspect::FrameEvent &&frame);
-    void publish(inspect::EventData &&data);
-    void fillWindows(inspect::FrameEvent &frame) const;
-    void onInboundFrameComplete(const TapFrame &tap);
-    void flushOutbound(bool force);
+    void notice(std::int32_t streamId, std::string_view code, std::string_view text);
+    void recordInbound(const TapFrame &tap, bool incomplete);
+    void recordPartialInbound();
     void tapOutbound(const std::uint8_t *data, std::size_t length);
+    void flushDeferred();
     void dispatch(Stream &stream);
-    void publishStreamClosed(Stream &stream, std::uint32_t errorCode);
+    void recordStreamClosed(Stream &stream, std::uint32_t errorCode);
     void sendEarlyHints(Stream &parent, const site::Response &response);
     void pushAssets(Stream &parent, const site::Response &response);
     bool submitResponse(Stream &stream, site::Response &&response);
-    void publishPushOutcome(const Stream &stream, std::string outcome, std::string detail);
+    void recordPushOutcome(const Stream &stream, std::string_view outcome, std::string_view detail);
 
     site::Handler &m_handler;
-    inspect::EventPublisher *m_events;
-    std::uint64_t m_connectionId;
+    inspect::CaptureLog *m_log;
     std::string m_scheme;
     H2Options m_options;
     std::function<void()> m_wake;
@@ -113,15 +90,23 @@ private:
 
     WireTap m_inTap{true};
     WireTap m_outTap{false};
-    inspect::FrameEvent m_inMeaning;                 // what nghttp2 said of the inbound frame in progress
-    HeaderBlock::Builder m_inBuilder;                // its header fields as they are decoded
-    HeaderBlock m_inBlock;                           // the last complete inbound header block
-    HeaderBlock::Builder m_outBuilder;               // outbound header blocks
-    std::vector<inspect::FrameEvent> m_heldInbound;  // HEADERS + CONTINUATIONs until END_HEADERS
-    FrameQueue m_outMeanings;                        // on_frame_send, in order
-    std::vector<TapFrame> m_outRaw;                  // frame headers seen in mem_send output, from m_outRawHead on
-    std::size_t m_outRawHead = 0;
-    std::vector<inspect::EventData> m_deferred;      // stream events that follow the frame in progress
+    HeaderBlock::Builder m_outBuilder;               // response header blocks
+    std::uint8_t *m_inJudgement = nullptr;           // the inbound frame record of the unit being received
+    std::int32_t m_pendingJudgement = 0;             // nghttp2 rejected a frame whose record is not written yet
+    // Stream and push records that nghttp2 reports inside mem_send(), before
+    // the bytes of the frame that ended the stream come out of it: written
+    // after those bytes, so the log keeps the wire's order.
+    struct DeferredClose {
+        std::int32_t streamId = 0;
+        std::uint32_t errorCode = 0;
+        std::string note;
+        bool push = false;
+        std::int32_t parentId = 0;
+        std::string outcome, detail, path;
+    };
+    std::vector<DeferredClose> m_deferred;
+    std::size_t m_deferredCount = 0;
+    bool m_inSend = false;
     std::string *m_sink = nullptr;                   // produce()'s output, where sendData() writes DATA frames
     std::size_t m_sinkStart = 0, m_sinkBudget = 0;   // and what produce() may add to it
     std::string m_pending;                           // mem_send output beyond the last budget

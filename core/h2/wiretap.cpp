@@ -57,6 +57,7 @@ std::size_t WireTap::scan(const std::uint8_t *data, std::size_t length, std::opt
                                                          | (std::uint32_t(r[6]) << 16) | (std::uint32_t(r[7]) << 8)
                                                          | r[8]);
             m_frame.padding = 0;
+            m_payload.clear();
             m_payloadLeft = m_frame.length;
             m_state = hasPadding(m_frame) ? State::PadLength : State::Payload;
             if (m_state == State::Payload && m_payloadLeft == 0) {
@@ -70,12 +71,16 @@ std::size_t WireTap::scan(const std::uint8_t *data, std::size_t length, std::opt
         }
         case State::PadLength:
             m_frame.padding = data[used];
+            if (m_keep)
+                keep(data + used, 1);
             ++used;
             --m_payloadLeft;
             m_state = State::Payload;
             [[fallthrough]];
         case State::Payload: {
             const std::size_t n = std::min<std::size_t>(m_payloadLeft, length - used);
+            if (m_keep && m_frame.type != 0x0)
+                keep(data + used, n);
             used += n;
             m_payloadLeft -= static_cast<std::uint32_t>(n);
             if (m_payloadLeft == 0) {
@@ -114,6 +119,21 @@ bool WireTap::wholeFrame(const std::uint8_t *header, TapFrame &frame) noexcept
     m_headerHave = 0;
     m_state = State::Header;
     return true;
+}
+
+void WireTap::keep(const std::uint8_t *data, std::size_t n)
+{
+    const std::size_t room = kMaxKept - std::min(kMaxKept, m_payload.size());
+    m_payload.insert(m_payload.end(), data, data + std::min(n, room));
+}
+
+void WireTap::abandon() noexcept
+{
+    if (m_state == State::PadLength || m_state == State::Payload) {
+        m_headerHave = 0;
+        m_payloadLeft = 0;
+        m_state = State::Header;
+    }
 }
 
 std::optional<TapFrame> WireTap::partial() const noexcept

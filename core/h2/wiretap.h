@@ -2,12 +2,16 @@
 // The wire tap: finds HTTP/2 frame boundaries in a byte stream, exactly as
 // the bytes go over the wire, so the inspector can report every frame
 // header (CONTINUATION and padding included) whatever nghttp2 makes of it.
-// It never buffers payload: it only counts, plus the one pad-length byte.
+// By default it never buffers payload: it only counts, plus the one
+// pad-length byte. For the capture log it keeps the payload of every frame
+// but DATA (up to kMaxKept bytes), in one buffer it reuses.
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <vector>
 
 namespace h2scope::h2 {
 
@@ -48,7 +52,20 @@ public:
 
     std::uint64_t framesSeen() const noexcept { return m_frames; }
 
+    // Keep payloads from the next frame on (see the top of this file).
+    void setKeepPayload(bool keep) noexcept { m_keep = keep; }
+    static constexpr std::size_t kMaxKept = 64u << 10;
+    // What was kept of the frame scan() just completed, or of the partial
+    // one: the payload of a non-DATA frame, the pad-length byte of a PADDED
+    // DATA frame, else nothing. Valid until the next scan().
+    std::span<const std::uint8_t> payload() const noexcept { return m_payload; }
+    // Forgets the partial frame (recorded as cut off); the tap then expects a
+    // frame header.
+    void abandon() noexcept;
+
 private:
+    void keep(const std::uint8_t *data, std::size_t n);
+
     enum class State : std::uint8_t { Preface, Header, PadLength, Payload };
 
     State m_state;
@@ -58,6 +75,8 @@ private:
     TapFrame m_frame;
     std::uint32_t m_payloadLeft = 0;
     std::uint64_t m_frames = 0;
+    bool m_keep = false;
+    std::vector<std::uint8_t> m_payload;
 };
 
 } // namespace h2scope::h2

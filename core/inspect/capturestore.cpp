@@ -1,406 +1,243 @@
-#include "capturestore.h"
+#include "inspect/capturestore.h"
+
+#include "inspect/dissector.h"
 
 #include <algorithm>
-#include <functional>
-#include <limits>
-#include <string>
+#include <cstring>
 
 namespace h2scope::inspect {
-
 namespace {
 
-// Index entries each stored event costs besides itself: its seq in the
-// connection, its slot in the global seq index, and (usually) one stream index.
-constexpr std::size_t indexBytesPerEvent = 3 * sizeof(std::uint64_t);
-// Hash node, order-set nodes and the record itself.
-constexpr std::size_t connectionOverheadBytes = 256;
-// A request's stream gathers about five events (its HEADERS both ways, DATA,
-// opened, closed): room for them at once rather than growing 1, 2, 4, 8.
-constexpr std::size_t kStreamIndexReserve = 8;
+// What the store itself spends per connection beyond its log: the entry, its
+// order-set nodes, the reader's chunk list.
+constexpr std::size_t kConnectionOverhead = sizeof(ConnectionInfo) + 256;
+constexpr std::uint8_t kHeadersType = 0x1, kPushPromiseType = 0x5, kDataType = 0x0;
 
-// What the allocator really takes for a request of n bytes (a size header,
-// 16-byte granules, a 32-byte minimum), so the budget matches resident memory.
-constexpr std::size_t mallocBytes(std::size_t n) noexcept
+void insertSorted(std::vector<std::uint64_t> &ids, std::uint64_t id)
 {
-    return n == 0 ? 0 : std::max<std::size_t>(32, (n + 8 + 15) & ~std::size_t(15));
-}
-
-std::size_t heapBytes(const std::string &s) noexcept
-{
-    // Short strings live inside the object (SSO); only a buffer outside it
-    // costs heap. std::less gives a total order even for unrelated pointers.
-    const char *data = s.data();
-    const char *self = reinterpret_cast<const char *>(&s);
-    const std::less<const char *> less;
-    const bool inside = !less(data, self) && less(data, self + sizeof(std::string));
-    return inside ? 0 : mallocBytes(s.capacity() + 1);
-}
-
-// A block shared by several events (a request's HEADERS frame and its
-// stream) is counted by each: the budget errs on the side of more.
-std::size_t heapBytes(const HeaderBlock &headers) noexcept
-{
-    return mallocBytes(headers.heapBytes());
-}
-
-std::size_t heapBytes(const ConnectionOpened &e) noexcept
-{
-    return heapBytes(e.peer) + heapBytes(e.local) + heapBytes(e.tlsVersion) + heapBytes(e.cipher)
-        + heapBytes(e.alpn) + heapBytes(e.sni) + heapBytes(e.group) + heapBytes(e.protocol);
-}
-
-std::size_t heapBytes(const ConnectionClosed &e) noexcept
-{
-    return heapBytes(e.reason);
-}
-
-std::size_t heapBytes(const FrameEvent &e) noexcept
-{
-    return heapBytes(e.headers) + mallocBytes(e.settings.capacity() * sizeof(e.settings[0])) + heapBytes(e.debugData)
-        + heapBytes(e.notSentReason) + heapBytes(e.invalidReason);
-}
-
-std::size_t heapBytes(const StreamOpened &e) noexcept
-{
-    return heapBytes(e.method) + heapBytes(e.scheme) + heapBytes(e.authority) + heapBytes(e.path)
-        + heapBytes(e.headers);
-}
-
-std::size_t heapBytes(const StreamClosed &e) noexcept
-{
-    return heapBytes(e.responseHeaders) + heapBytes(e.note);
-}
-
-std::size_t heapBytes(const Http1Exchange &e) noexcept
-{
-    return heapBytes(e.method) + heapBytes(e.target) + heapBytes(e.version) + heapBytes(e.requestHeaders)
-        + heapBytes(e.responseHeaders) + heapBytes(e.note);
-}
-
-std::size_t heapBytes(const Notice &e) noexcept
-{
-    return heapBytes(e.code) + heapBytes(e.text);
-}
-
-std::size_t heapBytes(const PushOutcome &e) noexcept
-{
-    return heapBytes(e.path) + heapBytes(e.outcome) + heapBytes(e.detail);
-}
-
-// The copy of an opened/closed event kept in ConnectionInfo.
-template <typename T>
-std::size_t copyBytes(const T &d) noexcept
-{
-    return sizeof(T) + heapBytes(d);
-}
-
-const std::vector<std::size_t> &noIndices()
-{
-    static const std::vector<std::size_t> empty;
-    return empty;
+    auto it = std::lower_bound(ids.begin(), ids.end(), id);
+    if (it == ids.end() || *it != id)
+        ids.insert(it, id);
 }
 
 } // namespace
 
-void CaptureStore::EventChunks::push_back(Event &&event)
-{
-    if (m_chunks.empty() || m_chunks.back().size() == kChunk) {
-        m_chunks.emplace_back();
-        m_chunks.back().reserve(kChunk);
-    }
-    m_chunks.back().push_back(std::move(event));
-    ++m_size;
-}
-
-void CaptureStore::EventChunks::pop_front(std::size_t count)
-{
-    count = std::min(count, m_size);
-    for (std::size_t i = 0; i < count; ++i) {
-        m_chunks.front()[m_front++] = Event{}; // what it held on the heap goes now
-        if (m_front == kChunk) {
-            m_chunks.pop_front();
-            m_front = 0;
-        }
-    }
-    m_size -= count;
-    if (m_size == 0)
-        clear();
-}
-
-void CaptureStore::EventChunks::clear() noexcept
-{
-    std::deque<std::vector<Event>>().swap(m_chunks);
-    m_front = 0;
-    m_size = 0;
-}
+struct CaptureStore::Dissection {
+    explicit Dissection(std::uint64_t id) : dissector(id) {}
+    LogReader reader;
+    Dissector dissector;
+    std::vector<Event> events;
+    std::size_t consumedChunks = 0; // chunks of the store's list already handed to the reader
+    std::size_t bytes() const noexcept { return events.capacity() * sizeof(Event); }
+};
 
 CaptureStore::CaptureStore(std::size_t budgetBytes) : m_budget(budgetBytes) {}
 
-std::size_t CaptureStore::estimateBytes(const Event &event) noexcept
+CaptureStore::~CaptureStore() = default;
+
+std::size_t CaptureStore::dissectionBytes() const noexcept
 {
-    return sizeof(Event) + std::visit([](const auto &d) { return heapBytes(d); }, event.data);
+    std::size_t n = 0;
+    for (const auto &[id, c] : m_connections)
+        if (c.dissection)
+            n += c.dissection->bytes();
+    return n;
 }
 
-void CaptureStore::add(std::vector<Event> &&batch)
+void CaptureStore::charge(Connection &conn, std::ptrdiff_t bytes) noexcept
 {
-    for (Event &e : batch)
-        insert(std::move(e));
-    const std::size_t added = batch.size();
-    batch.clear();
-    if (memoryUsed() > m_budget)
-        enforceBudget(std::max(m_evictionSlice, 2 * added));
+    conn.info.memoryBytes = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(conn.info.memoryBytes) + bytes);
+    m_used = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(m_used) + bytes);
 }
 
-void CaptureStore::add(Event &&event)
+CaptureStore::Connection &CaptureStore::connectionFor(std::uint64_t id, StoreDelta &delta)
 {
-    insert(std::move(event));
-    if (memoryUsed() > m_budget)
-        enforceBudget(std::max<std::size_t>(m_evictionSlice, 2));
-}
-
-void CaptureStore::insert(Event &&event)
-{
-    Connection &conn = connectionFor(event);
-    account(conn, event);
-
-    const std::uint64_t seq = m_nextSeq++;
-    m_seqConnection.push_back(conn.info.id);
-    const std::size_t logical = static_cast<std::size_t>(conn.info.evictedEvents) + conn.events.size();
-
-    // Stream index: the stream the event is about, and for PUSH_PROMISE also
-    // the promised stream, so a pushed stream's history starts at its promise.
-    const auto indexStream = [&conn, logical](std::int32_t streamId) {
-        if (streamId <= 0)
-            return;
-        if (!conn.lastStream || conn.lastStreamId != streamId) {
-            const auto [it, fresh] = conn.streams.try_emplace(streamId);
-            if (fresh)
-                it->second.reserve(kStreamIndexReserve);
-            conn.lastStreamId = streamId;
-            conn.lastStream = &it->second;
-        }
-        conn.lastStream->push_back(logical);
-    };
-    std::visit(
-        [&](const auto &d) {
-            using T = std::decay_t<decltype(d)>;
-            if constexpr (std::is_same_v<T, FrameEvent>) {
-                indexStream(d.streamId);
-                if (d.type == 0x05 && d.promisedStreamId != d.streamId)
-                    indexStream(d.promisedStreamId);
-            } else if constexpr (std::is_same_v<T, StreamOpened> || std::is_same_v<T, StreamClosed>
-                                 || std::is_same_v<T, Notice>) {
-                indexStream(d.streamId);
-            } else if constexpr (std::is_same_v<T, PushOutcome>) {
-                indexStream(d.promisedStreamId);
-            }
-        },
-        event.data);
-
-    charge(conn.info, estimateBytes(event) + indexBytesPerEvent);
-    conn.events.push_back(std::move(event));
-    conn.seqs.push_back(seq);
-    ++m_storedEvents;
-    ++m_addedEvents;
-}
-
-CaptureStore::Connection &CaptureStore::connectionFor(const Event &event)
-{
-    auto it = m_connections.find(event.connectionId);
-    if (it == m_connections.end()) {
-        Connection fresh;
-        fresh.info.id = event.connectionId;
-        fresh.info.openedNs = event.timeNs;
-        fresh.info.memoryBytes = connectionOverheadBytes;
-        m_used += connectionOverheadBytes;
-        it = m_connections.emplace(event.connectionId, std::move(fresh)).first;
-        m_order.emplace(event.timeNs, event.connectionId);
+    auto [it, inserted] = m_connections.try_emplace(id);
+    Connection &c = it->second;
+    if (inserted) {
+        c.info.id = id;
+        c.generation = ++m_generations;
+        charge(c, kConnectionOverhead);
+        m_order.insert(id);
+        m_live.insert(id);
+        insertSorted(delta.added, id);
     }
-    return it->second;
+    return c;
 }
 
-void CaptureStore::charge(ConnectionInfo &info, std::size_t bytes) noexcept
+StoreDelta CaptureStore::ingest(std::vector<LogAnnouncement> &&announcements)
 {
-    info.memoryBytes += bytes;
-    m_used += bytes;
+    StoreDelta delta;
+    for (LogAnnouncement &a : announcements) {
+        Connection &c = connectionFor(a.connectionId, delta);
+        charge(c, static_cast<std::ptrdiff_t>(a.chunk->capacity()));
+        c.scan.append(std::move(a.chunk));
+        c.chunkStats.emplace_back();
+        if (c.complete) { // a late chunk of a finished log: read it too
+            c.complete = false;
+            m_live.insert(a.connectionId);
+        }
+    }
+    announcements.clear();
+    for (auto it = m_live.begin(); it != m_live.end();) {
+        const std::uint64_t id = *it;
+        Connection &c = m_connections.at(id);
+        if (scanNew(c))
+            insertSorted(delta.changed, id);
+        if (c.info.closed && c.scan.atEnd()) {
+            c.complete = true;
+            compactLastChunk(c);
+            it = m_live.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (std::uint64_t id : delta.added)
+        insertSorted(delta.changed, id);
+    enforceBudget(delta);
+    return delta;
 }
 
-void CaptureStore::release(ConnectionInfo &info, std::size_t bytes) noexcept
+bool CaptureStore::scanNew(Connection &conn)
 {
-    bytes = std::min({bytes, info.memoryBytes, m_used});
-    info.memoryBytes -= bytes;
-    m_used -= bytes;
+    bool any = false;
+    RecordView r;
+    while (conn.scan.next(r)) {
+        account(conn, r, conn.scan.chunkIndex());
+        any = true;
+    }
+    return any;
 }
 
-void CaptureStore::account(Connection &conn, const Event &event)
+void CaptureStore::account(Connection &conn, const RecordView &r, std::size_t chunkIndex)
 {
     ConnectionInfo &info = conn.info;
-    ++info.counters.events;
-    std::visit(
-        [&](const auto &d) {
-            using T = std::decay_t<decltype(d)>;
-            ConnectionCounters &c = info.counters;
-            if constexpr (std::is_same_v<T, ConnectionOpened>) {
-                // The record may have been created by an earlier event (e.g. a
-                // TLS-level notice published before the open); the open time is
-                // the one eviction should order by, so re-key the order sets.
-                if (info.openedNs != event.timeNs) {
-                    m_order.erase({info.openedNs, info.id});
-                    const bool wasClosed = m_closedOrder.erase({info.openedNs, info.id}) > 0;
-                    info.openedNs = event.timeNs;
-                    m_order.emplace(info.openedNs, info.id);
-                    if (wasClosed)
-                        m_closedOrder.emplace(info.openedNs, info.id);
-                }
-                if (info.opened)
-                    release(info, copyBytes(*info.opened)); // a repeated open replaces the copy
-                info.opened = d;
-                charge(info, copyBytes(d));
-            } else if constexpr (std::is_same_v<T, ConnectionClosed>) {
-                if (info.closed)
-                    release(info, copyBytes(*info.closed));
-                info.closed = d;
-                info.closedNs = event.timeNs;
-                c.socketBytesIn = d.bytesIn;
-                c.socketBytesOut = d.bytesOut;
-                m_closedOrder.emplace(info.openedNs, info.id);
-                charge(info, copyBytes(d));
-            } else if constexpr (std::is_same_v<T, FrameEvent>) {
-                const std::uint64_t wire = 9u + d.length;
-                if (d.dir == Direction::In) {
-                    ++c.framesIn;
-                    c.frameBytesIn += wire;
-                    if (d.type == 0x00)
-                        c.dataBytesIn += d.length;
-                } else if (!d.notSent) {
-                    ++c.framesOut;
-                    c.frameBytesOut += wire;
-                    if (d.type == 0x00)
-                        c.dataBytesOut += d.length;
-                }
-            } else if constexpr (std::is_same_v<T, StreamOpened>) {
-                ++c.streams;
-                if (d.pushed)
-                    ++c.pushedStreams;
-            } else if constexpr (std::is_same_v<T, Http1Exchange>) {
-                ++c.streams;
-            } else if constexpr (std::is_same_v<T, Notice>) {
-                ++c.notices;
-            }
-        },
-        event.data);
-}
-
-void CaptureStore::enforceBudget(std::size_t maxEvents)
-{
-    std::size_t left = maxEvents;
-    std::vector<std::uint64_t> touched; // open connections rule 2 took events from
-    while (memoryUsed() > m_budget && left > 0) {
-        if (!m_closedOrder.empty()) {
-            const std::uint64_t id = m_closedOrder.begin()->second;
-            Connection &conn = m_connections.at(id);
-            if (conn.events.size() <= left) {
-                left -= std::max<std::size_t>(conn.events.size(), 1);
-                evictConnection(id);
-            } else {
-                left -= evictFront(conn, left); // the rest goes in later calls
-            }
-            continue;
-        }
-        // The oldest stored event, whichever open connection it belongs to:
-        // after the trim, the index's front is one.
-        trimSeqIndex();
-        if (m_seqConnection.empty())
-            break; // nothing left to evict but records of open connections
-        const std::uint64_t id = m_seqConnection.front();
-        Connection &conn = m_connections.at(id);
-        if (touched.empty())
-            ++m_evictedOpen;
-        if (!conn.streamTrimPending) {
-            conn.streamTrimPending = true;
-            touched.push_back(id);
-        }
-        left -= evictFront(conn, 1, false);
-    }
-    for (std::uint64_t id : touched) {
-        Connection &conn = m_connections.at(id);
-        conn.streamTrimPending = false;
-        trimStreamIndex(conn);
-    }
-    trimSeqIndex();
-}
-
-void CaptureStore::evictConnection(std::uint64_t id)
-{
-    auto it = m_connections.find(id);
-    if (it == m_connections.end())
-        return;
-    Connection &conn = it->second;
-    m_order.erase({conn.info.openedNs, id});
-    m_closedOrder.erase({conn.info.openedNs, id});
-    ++m_evictedConnections;
-    m_evictedEvents += conn.events.size();
-    m_evictedBytes += conn.info.memoryBytes;
-    m_storedEvents -= conn.events.size();
-    m_used -= std::min(m_used, conn.info.memoryBytes);
-    m_connections.erase(it);
-}
-
-std::size_t CaptureStore::evictFront(Connection &conn, std::size_t count, bool trimStreams)
-{
-    count = std::min(count, conn.events.size());
-    std::size_t bytes = 0;
-    for (std::size_t i = 0; i < count; ++i)
-        bytes += estimateBytes(conn.events[i]) + indexBytesPerEvent;
-    conn.events.pop_front(count);
-    conn.seqs.erase(conn.seqs.begin(), conn.seqs.begin() + static_cast<std::ptrdiff_t>(count));
-    if (conn.events.empty())
-        std::deque<std::uint64_t>().swap(conn.seqs); // release the memory, not just the elements
-    m_evictedEvents += count;
-    m_evictedBytes += bytes;
-    m_storedEvents -= count;
-    m_used -= std::min(m_used, bytes);
-    ConnectionInfo &info = conn.info;
-    info.memoryBytes -= std::min(info.memoryBytes, bytes);
-    info.evictedEvents += count;
-    if (trimStreams)
-        trimStreamIndex(conn);
-    return count;
-}
-
-void CaptureStore::trimStreamIndex(Connection &conn)
-{
-    // Streams whose events are all gone leave the index. Stream ids mostly
-    // grow with time, so the gone ones sit at the front: stop after a run of
-    // survivors rather than walking every stream of a long connection.
-    const std::size_t first = static_cast<std::size_t>(conn.info.evictedEvents);
-    conn.lastStream = nullptr;
-    std::size_t survivors = 0;
-    for (auto it = conn.streams.begin(); it != conn.streams.end() && survivors < 64;) {
-        std::vector<std::size_t> &indices = it->second;
-        if (indices.empty() || indices.back() < first) {
-            it = conn.streams.erase(it);
-            continue;
-        }
-        if (indices.front() < first)
-            indices.erase(indices.begin(), std::lower_bound(indices.begin(), indices.end(), first));
-        ++survivors;
-        ++it;
-    }
-}
-
-void CaptureStore::trimSeqIndex()
-{
-    // Every event before m_firstSeq is gone and a connection loses its events
-    // from the front, so the event m_firstSeq names is still stored exactly
-    // when it is the first one its connection holds: no search needed.
-    while (!m_seqConnection.empty()) {
-        const Connection *conn = find(m_seqConnection.front());
-        if (conn && !conn->seqs.empty() && conn->seqs.front() == m_firstSeq)
+    ConnectionCounters &k = info.counters;
+    ++k.records;
+    FieldReader f(r.body, r.size);
+    switch (r.kind) {
+    case RecordKind::Time:
+        info.lastNs = f.u64();
+        if (info.openedNs == 0)
+            info.openedNs = info.lastNs;
+        break;
+    case RecordKind::Frame: {
+        const std::uint8_t bits = f.u8();
+        const bool out = bits & kFrameOut;
+        if (!out)
+            (void)f.u32();
+        const std::span<const std::uint8_t> h = f.bytes(9);
+        if (f.failed())
             break;
-        m_seqConnection.pop_front();
-        ++m_firstSeq;
+        const std::uint32_t length = (std::uint32_t(h[0]) << 16) | (std::uint32_t(h[1]) << 8) | h[2];
+        const std::uint8_t type = h[3];
+        const std::int32_t stream = static_cast<std::int32_t>(
+            ((std::uint32_t(h[5]) & 0x7f) << 24) | (std::uint32_t(h[6]) << 16) | (std::uint32_t(h[7]) << 8) | h[8]);
+        (out ? k.framesOut : k.framesIn) += 1;
+        (out ? k.frameBytesOut : k.frameBytesIn) += 9 + length;
+        if (type == kDataType)
+            (out ? k.dataBytesOut : k.dataBytesIn) += length;
+        if (!out && type == kHeadersType && (stream & 1) && stream > conn.lastClientStream) {
+            conn.lastClientStream = stream;
+            ++k.streams;
+        }
+        if (out && type == kPushPromiseType) {
+            ++k.streams;
+            ++k.pushedStreams;
+        }
+        if (chunkIndex < conn.chunkStats.size())
+            ++conn.chunkStats[chunkIndex].frames;
+        ++m_storedFrames;
+        break;
     }
+    case RecordKind::Opened: {
+        ConnectionOpened o;
+        if (readOpened(r, o))
+            info.opened = std::move(o);
+        break;
+    }
+    case RecordKind::Closed: {
+        ConnectionClosed c;
+        if (readClosed(r, c)) {
+            k.socketBytesIn = c.bytesIn;
+            k.socketBytesOut = c.bytesOut;
+            info.closed = std::move(c);
+            info.closedNs = info.lastNs;
+            m_closedOrder.insert(info.id);
+        }
+        break;
+    }
+    case RecordKind::Http1:
+        ++k.streams;
+        break;
+    case RecordKind::Notice:
+        ++k.notices;
+        break;
+    default:
+        break;
+    }
+}
+
+void CaptureStore::compactLastChunk(Connection &conn)
+{
+    // A finished log's last chunk is mostly empty more often than not (they
+    // double in size): keep only what it holds.
+    const auto &chunks = conn.scan.chunks();
+    if (chunks.empty())
+        return;
+    const std::shared_ptr<LogChunk> &last = chunks.back();
+    const std::size_t used = last->committed();
+    if (!last->sealed() || used * 2 > last->capacity())
+        return;
+    auto copy = std::make_shared<LogChunk>(std::max<std::size_t>(used, 1));
+    if (used > 0)
+        std::memcpy(copy->writable(), last->data(), used);
+    copy->commit(used);
+    copy->seal();
+    charge(conn, static_cast<std::ptrdiff_t>(copy->capacity()) - static_cast<std::ptrdiff_t>(last->capacity()));
+    const std::size_t index = chunks.size() - 1;
+    LogReader rebuilt;
+    for (std::size_t i = 0; i < index; ++i)
+        rebuilt.append(chunks[i]);
+    rebuilt.append(std::move(copy));
+    rebuilt.seekChunk(index);
+    RecordView r;
+    while (rebuilt.next(r)) {
+    } // position at the end again
+    conn.scan = std::move(rebuilt);
+    if (conn.dissection) // the dissection reads the store's chunks; it keeps its own references
+        conn.dissection->consumedChunks = std::min(conn.dissection->consumedChunks, index + 1);
+}
+
+Result<void> CaptureStore::addLog(std::uint64_t connectionId, std::string_view records, std::uint64_t evictedFrames)
+{
+    // Whole records only: a damaged file must not become a damaged store.
+    for (std::size_t at = 0; at < records.size();) {
+        RecordView r;
+        std::size_t size = 0;
+        if (!parseRecord(reinterpret_cast<const std::uint8_t *>(records.data()) + at, records.size() - at, r, size))
+            return makeError(Errc::InvalidArgument, "connection " + std::to_string(connectionId)
+                                                        + ": the log is cut off in a record at byte "
+                                                        + std::to_string(at));
+        at += size;
+    }
+    if (m_connections.count(connectionId))
+        return makeError(Errc::InvalidArgument,
+                         "connection " + std::to_string(connectionId) + " appears twice in the capture");
+    auto chunk = std::make_shared<LogChunk>(std::max<std::size_t>(records.size(), 1));
+    if (!records.empty())
+        std::memcpy(chunk->writable(), records.data(), records.size());
+    chunk->commit(records.size());
+    chunk->seal();
+    std::vector<LogAnnouncement> one{LogAnnouncement{connectionId, std::move(chunk)}};
+    StoreDelta ignored;
+    Connection &c = connectionFor(connectionId, ignored);
+    c.info.evictedFrames = evictedFrames;
+    ingest(std::move(one));
+    // A saved log whose connection was still open stays open: nothing more comes.
+    if (m_live.erase(connectionId))
+        c.complete = true;
+    return {};
 }
 
 void CaptureStore::clear()
@@ -408,111 +245,175 @@ void CaptureStore::clear()
     m_connections.clear();
     m_order.clear();
     m_closedOrder.clear();
-    m_seqConnection.clear();
-    m_firstSeq = m_nextSeq;
+    m_live.clear();
+    m_cacheOrder.clear();
     m_used = 0;
-    m_storedEvents = 0;
-    m_addedEvents = 0;
-    m_evictedConnections = 0;
-    m_evictedEvents = 0;
-    m_evictedBytes = 0;
-    m_evictedOpen = 0;
+    m_storedFrames = 0;
+    m_evictedConnections = m_evictedFrames = m_evictedBytes = m_evictedOpen = 0;
 }
 
 void CaptureStore::setBudget(std::size_t budgetBytes)
 {
     m_budget = budgetBytes;
-    if (memoryUsed() > m_budget)
-        enforceBudget(std::numeric_limits<std::size_t>::max());
+    StoreDelta ignored;
+    enforceBudget(ignored);
+}
+
+void CaptureStore::enforceBudget(StoreDelta &delta)
+{
+    // The cache goes first: it can always be made again.
+    while (m_used + dissectionBytes() > m_budget && m_cacheOrder.size() > 1) {
+        const std::uint64_t oldest = m_cacheOrder.front();
+        if (auto it = m_connections.find(oldest); it != m_connections.end())
+            dropDissection(it->second);
+        else
+            m_cacheOrder.erase(m_cacheOrder.begin());
+    }
+    while (m_used > m_budget && !m_closedOrder.empty())
+        evictConnection(*m_closedOrder.begin(), delta);
+    while (m_used > m_budget && evictOldestOpenChunk(delta)) {
+    }
+}
+
+void CaptureStore::evictConnection(std::uint64_t id, StoreDelta &delta)
+{
+    auto it = m_connections.find(id);
+    if (it == m_connections.end())
+        return;
+    Connection &c = it->second;
+    dropDissection(c);
+    m_used -= std::min(m_used, c.info.memoryBytes);
+    m_evictedBytes += c.info.memoryBytes;
+    std::uint64_t frames = 0;
+    for (const ChunkStats &s : c.chunkStats)
+        frames += s.frames;
+    m_storedFrames -= std::min(m_storedFrames, frames);
+    ++m_evictedConnections;
+    m_order.erase(id);
+    m_closedOrder.erase(id);
+    m_live.erase(id);
+    m_connections.erase(it);
+    insertSorted(delta.removed, id);
+    std::erase(delta.added, id);
+    std::erase(delta.changed, id);
+}
+
+bool CaptureStore::evictOldestOpenChunk(StoreDelta &delta)
+{
+    // The open connection with the oldest chunk that is sealed and read; the
+    // chunk a connection is still writing is never taken.
+    Connection *victim = nullptr;
+    for (std::uint64_t id : m_live) { // ascending: the first accepted first
+        Connection &c = m_connections.at(id);
+        const auto &chunks = c.scan.chunks();
+        if (chunks.size() >= 2 && c.scan.chunkIndex() >= 1 && chunks.front()->sealed()) {
+            victim = &c;
+            break;
+        }
+    }
+    if (!victim)
+        return false;
+    Connection &c = *victim;
+    const std::size_t capacity = c.scan.chunks().front()->capacity();
+    c.scan.dropFront(1);
+    const std::uint64_t frames = c.chunkStats.front().frames;
+    c.chunkStats.erase(c.chunkStats.begin());
+    c.info.evictedFrames += frames;
+    m_evictedFrames += frames;
+    m_storedFrames -= std::min(m_storedFrames, frames);
+    m_evictedBytes += capacity;
+    charge(c, -static_cast<std::ptrdiff_t>(capacity));
+    ++m_evictedOpen;
+    dropDissection(c);
+    c.generation = ++m_generations;
+    delta.truncated = true;
+    insertSorted(delta.changed, c.info.id);
+    return true;
 }
 
 std::vector<std::uint64_t> CaptureStore::connectionIds() const
 {
     std::vector<std::uint64_t> ids;
     ids.reserve(m_order.size());
-    for (const auto &entry : m_order)
-        ids.push_back(entry.second);
+    ids.assign(m_order.begin(), m_order.end());
     return ids;
-}
-
-const CaptureStore::Connection *CaptureStore::find(std::uint64_t id) const
-{
-    const auto it = m_connections.find(id);
-    return it == m_connections.end() ? nullptr : &it->second;
 }
 
 const ConnectionInfo *CaptureStore::connection(std::uint64_t connectionId) const
 {
-    const Connection *conn = find(connectionId);
-    return conn ? &conn->info : nullptr;
+    auto it = m_connections.find(connectionId);
+    return it == m_connections.end() ? nullptr : &it->second.info;
 }
 
-std::size_t CaptureStore::firstEventIndex(std::uint64_t connectionId) const
+const std::vector<std::shared_ptr<LogChunk>> *CaptureStore::chunks(std::uint64_t connectionId) const
 {
-    const Connection *conn = find(connectionId);
-    return conn ? static_cast<std::size_t>(conn->info.evictedEvents) : 0;
+    auto it = m_connections.find(connectionId);
+    return it == m_connections.end() ? nullptr : &it->second.scan.chunks();
+}
+
+void CaptureStore::dropDissection(Connection &conn) const
+{
+    if (!conn.dissection)
+        return;
+    conn.dissection.reset();
+    std::erase(m_cacheOrder, conn.info.id);
+}
+
+CaptureStore::Dissection *CaptureStore::dissected(std::uint64_t id) const
+{
+    auto it = m_connections.find(id);
+    if (it == m_connections.end())
+        return nullptr;
+    // The cache is the store's own business: const callers fill it too.
+    auto &c = const_cast<Connection &>(it->second);
+    if (!c.dissection) {
+        while (m_cacheOrder.size() >= kCachedDissections) {
+            const std::uint64_t oldest = m_cacheOrder.front();
+            m_cacheOrder.erase(m_cacheOrder.begin());
+            if (auto o = m_connections.find(oldest); o != m_connections.end())
+                const_cast<Connection &>(o->second).dissection.reset();
+        }
+        c.dissection = std::make_unique<Dissection>(id);
+        if (c.info.evictedFrames > 0)
+            c.dissection->dissector.startedMidway();
+        m_cacheOrder.push_back(id);
+    } else if (m_cacheOrder.back() != id) {
+        std::erase(m_cacheOrder, id);
+        m_cacheOrder.push_back(id);
+    }
+    Dissection &d = *c.dissection;
+    const auto &chunks = c.scan.chunks();
+    for (; d.consumedChunks < chunks.size(); ++d.consumedChunks)
+        d.reader.append(chunks[d.consumedChunks]);
+    RecordView r;
+    while (d.reader.next(r))
+        d.dissector.feed(r, d.events);
+    if (c.complete || (c.info.closed && d.reader.atEnd()))
+        d.dissector.finish(d.events);
+    return &d;
 }
 
 std::size_t CaptureStore::eventCount(std::uint64_t connectionId) const
 {
-    const Connection *conn = find(connectionId);
-    return conn ? static_cast<std::size_t>(conn->info.evictedEvents) + conn->events.size() : 0;
+    const Dissection *d = dissected(connectionId);
+    return d ? d->events.size() : 0;
 }
 
 const Event *CaptureStore::event(std::uint64_t connectionId, std::size_t index) const
 {
-    const Connection *conn = find(connectionId);
-    if (!conn || index < conn->info.evictedEvents)
+    auto it = m_connections.find(connectionId);
+    if (it == m_connections.end())
         return nullptr;
-    const std::size_t pos = index - static_cast<std::size_t>(conn->info.evictedEvents);
-    return pos < conn->events.size() ? &conn->events[pos] : nullptr;
+    const Dissection *d = it->second.dissection.get();
+    if (!d || index >= d->events.size())
+        d = dissected(connectionId);
+    return d && index < d->events.size() ? &d->events[index] : nullptr;
 }
 
-std::uint64_t CaptureStore::eventSeq(std::uint64_t connectionId, std::size_t index) const
+std::uint64_t CaptureStore::dissectionGeneration(std::uint64_t connectionId) const
 {
-    const Connection *conn = find(connectionId);
-    if (!conn || index < conn->info.evictedEvents)
-        return 0;
-    const std::size_t pos = index - static_cast<std::size_t>(conn->info.evictedEvents);
-    return pos < conn->seqs.size() ? conn->seqs[pos] : 0;
-}
-
-std::vector<std::int32_t> CaptureStore::streamIds(std::uint64_t connectionId) const
-{
-    std::vector<std::int32_t> ids;
-    if (const Connection *conn = find(connectionId)) {
-        ids.reserve(conn->streams.size());
-        for (const auto &entry : conn->streams)
-            ids.push_back(entry.first);
-    }
-    return ids;
-}
-
-const std::vector<std::size_t> &CaptureStore::streamEvents(std::uint64_t connectionId, std::int32_t streamId) const
-{
-    const Connection *conn = find(connectionId);
-    if (!conn)
-        return noIndices();
-    const auto it = conn->streams.find(streamId);
-    return it == conn->streams.end() ? noIndices() : it->second;
-}
-
-std::uint64_t CaptureStore::connectionOfSeq(std::uint64_t seq) const
-{
-    return eventBySeq(seq) ? m_seqConnection[static_cast<std::size_t>(seq - m_firstSeq)] : 0;
-}
-
-const Event *CaptureStore::eventBySeq(std::uint64_t seq) const
-{
-    if (seq < m_firstSeq || seq >= m_nextSeq)
-        return nullptr;
-    const Connection *conn = find(m_seqConnection[static_cast<std::size_t>(seq - m_firstSeq)]);
-    if (!conn)
-        return nullptr;
-    const auto it = std::lower_bound(conn->seqs.begin(), conn->seqs.end(), seq);
-    if (it == conn->seqs.end() || *it != seq)
-        return nullptr;
-    return &conn->events[static_cast<std::size_t>(it - conn->seqs.begin())];
+    auto it = m_connections.find(connectionId);
+    return it == m_connections.end() ? 0 : it->second.generation;
 }
 
 } // namespace h2scope::inspect

@@ -1,7 +1,8 @@
 #pragma once
 // Inspector events: small value types, each stamped with a monotonic time in
-// nanoseconds and the connection it belongs to. I/O threads publish them;
-// consumers (GUI, frame log, exporters, capture store) drain them in batches.
+// nanoseconds and the connection it belongs to. The dissector makes them from
+// a connection's capture log (capturelog.h, dissector.h), off the I/O thread;
+// views, the frame log and the exporters read them.
 
 #include "headerblock.h"
 
@@ -93,6 +94,7 @@ struct FrameEvent {
     std::string notSentReason;    // nghttp2_strerror of that decision
     bool invalid = false;         // received but rejected (on_invalid_frame_recv)
     std::string invalidReason;
+    bool incomplete = false;      // the connection ended inside this frame: only part of it arrived
 
     // Flow-control windows after this frame was processed (bytes).
     std::int32_t connLocalWindow = 0;    // how much the peer may still send us
@@ -164,8 +166,7 @@ struct PushOutcome {
     bool operator==(const PushOutcome &) const = default;
 };
 
-// FrameEvent first: most events are frames, and an Event made empty (to be
-// filled from a ring's record) then already holds the right alternative.
+// FrameEvent first: most events are frames.
 using EventData = std::variant<FrameEvent, ConnectionOpened, ConnectionClosed, StreamOpened, StreamClosed,
                                Http1Exchange, Notice, PushOutcome>;
 
@@ -176,21 +177,6 @@ struct Event {
 
     // Field-by-field equality: what a JSON Lines round trip must preserve.
     bool operator==(const Event &) const = default;
-};
-
-// Where I/O code hands events. publish() never blocks; an implementation that
-// cannot keep an event drops it and counts the drop.
-class EventPublisher {
-public:
-    virtual ~EventPublisher() = default;
-    virtual void publish(Event &&event) noexcept = 0;
-    // The same for a frame, the event that comes by the million, without
-    // wrapping it in an Event first; the event hub's rings write it as it is.
-    // `frame` may be left emptied.
-    virtual void publishFrame(std::uint64_t timeNs, std::uint64_t connectionId, FrameEvent &&frame) noexcept
-    {
-        publish(Event{timeNs, connectionId, std::move(frame)});
-    }
 };
 
 // HTTP/2 names, for exporters and views.

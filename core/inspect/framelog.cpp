@@ -162,6 +162,10 @@ void formatFrame(std::string &out, const FrameEvent &f)
         appendPrintable(out, f.invalidReason);
         out += ")\n";
     }
+    if (f.incomplete) {
+        out += indent;
+        out += "(cut off: the connection ended inside this frame)\n";
+    }
 }
 
 void formatOpened(std::string &out, const ConnectionOpened &c)

@@ -81,6 +81,7 @@ void writeFields(JsonWriter &w, const FrameEvent &d)
     w.key("opaque").unum(d.opaque).key("debugData").str(d.debugData).key("hdCategory").num(d.hdCategory);
     w.key("notSent").boolean(d.notSent).key("notSentReason").str(d.notSentReason);
     w.key("invalid").boolean(d.invalid).key("invalidReason").str(d.invalidReason);
+    w.key("incomplete").boolean(d.incomplete);
     w.key("connLocalWindow").num(d.connLocalWindow).key("connRemoteWindow").num(d.connRemoteWindow);
     w.key("streamLocalWindow").num(d.streamLocalWindow).key("streamRemoteWindow").num(d.streamRemoteWindow);
 }
@@ -305,6 +306,7 @@ void readFields(FieldReader &r, FrameEvent &d, const JsonValue &object)
     r.string("notSentReason", d.notSentReason);
     r.boolean("invalid", d.invalid);
     r.string("invalidReason", d.invalidReason);
+    r.boolean("incomplete", d.incomplete);
     r.integer("connLocalWindow", d.connLocalWindow);
     r.integer("connRemoteWindow", d.connRemoteWindow);
     r.integer("streamLocalWindow", d.streamLocalWindow);

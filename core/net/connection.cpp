@@ -16,9 +16,11 @@ constexpr std::size_t kPrefaceLen = sizeof kPreface - 1;
 
 } // namespace
 
-Connection::Connection(ConnectionConfig config, site::Handler &handler, inspect::EventPublisher *events)
-    : m_config(std::move(config)), m_handler(handler), m_events(events), m_startNs(inspect::nowNs())
+Connection::Connection(ConnectionConfig config, site::Handler &handler, inspect::CaptureSink *capture)
+    : m_config(std::move(config)), m_handler(handler), m_startNs(inspect::nowNs())
 {
+    if (capture)
+        m_log = std::make_unique<inspect::CaptureLog>(*capture, m_config.id);
     if (m_config.tls)
         m_tls = std::make_unique<tls::TlsEngine>(m_config.tls);
 }
@@ -48,9 +50,9 @@ void Connection::settingsAckTimedOut(const std::string &reason)
     fail(reason);
 }
 
-void Connection::publishOpened()
+void Connection::recordOpened()
 {
-    if (!m_events)
+    if (!m_log)
         return;
     inspect::ConnectionOpened ev;
     ev.peer = m_config.peer;
@@ -67,7 +69,7 @@ void Connection::publishOpened()
     }
     ev.handshakeNs = inspect::nowNs() - m_startNs;
     ev.protocol = m_protocol;
-    m_events->publish(inspect::Event{inspect::nowNs(), m_config.id, std::move(ev)});
+    m_log->opened(ev);
 }
 
 void Connection::startSession(const std::string &protocol)
@@ -75,12 +77,12 @@ void Connection::startSession(const std::string &protocol)
     m_protocol = protocol;
     const std::string scheme = m_tls ? "https" : "http";
     if (protocol == "h2" || protocol == "h2c")
-        m_session = std::make_unique<h2::H2Session>(m_handler, m_events, m_config.id, scheme, m_config.h2,
+        m_session = std::make_unique<h2::H2Session>(m_handler, m_log.get(), scheme, m_config.h2,
                                                     m_config.wake);
     else
-        m_session = std::make_unique<h1::H1Session>(m_handler, m_events, m_config.id, scheme, m_config.wake,
+        m_session = std::make_unique<h1::H1Session>(m_handler, m_log.get(), scheme, m_config.wake,
                                                     m_config.earlyHintsHttp1 && m_config.h2.earlyHints);
-    publishOpened();
+    recordOpened();
     if (m_shutdown)
         m_session->shutdown();
 }
@@ -235,8 +237,10 @@ void Connection::close(const std::string &reason)
     if (m_closed)
         return;
     m_closed = true;
-    if (!m_events)
+    if (!m_log)
         return;
+    if (m_session)
+        m_session->endCapture();
     inspect::ConnectionClosed ev;
     // The most specific explanation wins: a failure we saw, then what the
     // caller knows (timeouts, socket errors), then the session's own story.
@@ -255,7 +259,7 @@ void Connection::close(const std::string &reason)
     }
     ev.bytesIn = m_bytesIn;
     ev.bytesOut = m_bytesOut;
-    m_events->publish(inspect::Event{inspect::nowNs(), m_config.id, std::move(ev)});
+    m_log->closed(ev);
 }
 
 } // namespace h2scope::net

@@ -6,7 +6,7 @@
 // same way. One thread per connection.
 
 #include "h2/h2session.h"
-#include "inspect/event.h"
+#include "inspect/capturelog.h"
 #include "net/protocolsession.h"
 #include "site/response.h"
 
@@ -39,8 +39,9 @@ struct ConnectionConfig {
 
 class Connection final {
 public:
-    // `events` may be null (capture off).
-    Connection(ConnectionConfig config, site::Handler &handler, inspect::EventPublisher *events);
+    // `capture` may be null (capture off); else the connection records its
+    // capture log through it (capturelog.h).
+    Connection(ConnectionConfig config, site::Handler &handler, inspect::CaptureSink *capture);
     ~Connection();
     Connection(const Connection &) = delete;
     Connection &operator=(const Connection &) = delete;
@@ -68,7 +69,7 @@ public:
     void shutdown();
     // Ends the connection now, for a reason the inspector shows ("idle
     // timeout", "socket error: ..."; empty: the protocol's own reason).
-    // Publishes ConnectionClosed once.
+    // Records the connection's close once.
     void close(const std::string &reason);
 
     // True when everything worth sending has been produced and the socket
@@ -94,12 +95,12 @@ private:
     void startSession(const std::string &protocol);
     void feedSession(const std::uint8_t *data, std::size_t length);
     void fail(const std::string &reason);
-    void publishOpened();
+    void recordOpened();
     Result<void> sendTls(const std::string &plain, std::string &out);
 
     ConnectionConfig m_config;
     site::Handler &m_handler;
-    inspect::EventPublisher *m_events;
+    std::unique_ptr<inspect::CaptureLog> m_log; // outlives the session, which writes into it
     std::unique_ptr<tls::TlsEngine> m_tls;
     std::unique_ptr<ProtocolSession> m_session;
     std::string m_protocol;

@@ -56,6 +56,10 @@ public:
     // `reason` as its close reason. Idempotent.
     virtual void settingsAckTimedOut(const std::string &reason) { (void)reason; }
 
+    // The connection is about to record its close: write down what is
+    // still in flight (a frame cut off by the close) and record nothing after.
+    virtual void endCapture() {}
+
     // Number of streams / exchanges seen so far, and why the session ended
     // (for the ConnectionClosed event): GOAWAY code or -1, plus a reason.
     virtual std::uint32_t streamCount() const = 0;

@@ -1,6 +1,6 @@
 #include "net/server.h"
 
-#include "inspect/eventhub.h"
+#include "inspect/capturelog.h"
 #include "net/connection.h"
 
 #include <asio.hpp>
@@ -98,9 +98,9 @@ public:
 class SocketDriver final : public std::enable_shared_from_this<SocketDriver> {
 public:
     SocketDriver(Server &server, Worker &worker, asio::ip::tcp::socket socket, ConnectionConfig config,
-                 inspect::EventPublisher *events)
+                 inspect::CaptureSink *capture)
         : m_server(server), m_worker(worker), m_socket(std::move(socket)), m_timer(worker.m_io),
-          m_conn(std::move(config), server.m_handler, events)
+          m_conn(std::move(config), server.m_handler, capture)
     {
     }
 
@@ -283,8 +283,8 @@ struct Server::Acceptor {
     asio::ip::tcp::acceptor acceptor;
 };
 
-Server::Server(ServerOptions options, site::Handler &handler, inspect::EventHub *events)
-    : m_options(std::move(options)), m_handler(handler), m_events(events)
+Server::Server(ServerOptions options, site::Handler &handler, inspect::CaptureHub *capture)
+    : m_options(std::move(options)), m_handler(handler), m_capture(capture)
 {
     m_workerCount = resolveWorkers(m_options.workers);
 }
@@ -305,8 +305,8 @@ Result<void> Server::start()
 {
     if (m_started)
         return makeError(Errc::Internal, "the server was already started");
-    if (m_events && m_events->producerCount() < m_workerCount)
-        return makeError(Errc::Internal, "the event hub has fewer producers than the server has workers");
+    if (m_capture && m_capture->sinkCount() < m_workerCount)
+        return makeError(Errc::Internal, "the capture hub has fewer sinks than the server has workers");
 
     asio::error_code ec;
     const asio::ip::address address = asio::ip::make_address(m_options.host, ec);
@@ -369,22 +369,25 @@ void Server::doAccept()
             config.h2 = m_options.h2;
             config.earlyHintsHttp1 = m_options.earlyHintsHttp1;
             if (m_active.load(std::memory_order_relaxed) >= m_options.maxConnections) {
-                if (m_events && m_events->enabled()) {
-                    inspect::Notice n;
-                    n.code = "connection-limit";
-                    n.text = "refused " + config.peer + ": already serving " + std::to_string(m_options.maxConnections)
-                             + " connections (the configured maximum)";
-                    m_events->producer(0).publish(inspect::Event{inspect::nowNs(), config.id, std::move(n)});
+                if (m_capture) {
+                    // The acceptor runs on worker 0: a log of its own says why.
+                    inspect::CaptureLog log(m_capture->sink(0), config.id);
+                    const std::string why = "refused " + config.peer + ": already serving "
+                                            + std::to_string(m_options.maxConnections)
+                                            + " connections (the configured maximum)";
+                    log.notice(0, "connection-limit", why);
+                    inspect::ConnectionClosed closed;
+                    closed.reason = why;
+                    log.closed(closed);
                 }
                 refuse(std::move(socket), m_options.tls != nullptr, m_options.maxConnections);
             } else {
                 m_active.fetch_add(1, std::memory_order_relaxed);
                 // Hand the socket to its worker; from here on it is that thread's.
                 asio::post(target.m_io, [this, &target, s = std::move(socket), config = std::move(config)]() mutable {
-                    inspect::EventPublisher *events = nullptr;
-                    if (m_events && m_events->enabled())
-                        events = &m_events->producer(target.m_index);
-                    auto driver = std::make_shared<SocketDriver>(*this, target, std::move(s), std::move(config), events);
+                    inspect::CaptureSink *capture = m_capture ? &m_capture->sink(target.m_index) : nullptr;
+                    auto driver =
+                        std::make_shared<SocketDriver>(*this, target, std::move(s), std::move(config), capture);
                     driver->start();
                 });
             }

@@ -14,7 +14,7 @@
 #include <vector>
 
 namespace h2scope::inspect {
-class EventHub;
+class CaptureHub;
 }
 namespace h2scope::site {
 class Handler;
@@ -49,7 +49,7 @@ class Server final {
 public:
     // `events` may be null (capture off); otherwise it must have at least
     // workerCount() producers, one per worker thread.
-    Server(ServerOptions options, site::Handler &handler, inspect::EventHub *events);
+    Server(ServerOptions options, site::Handler &handler, inspect::CaptureHub *capture);
     ~Server();
     Server(const Server &) = delete;
     Server &operator=(const Server &) = delete;
@@ -79,7 +79,7 @@ private:
 
     ServerOptions m_options;
     site::Handler &m_handler;
-    inspect::EventHub *m_events;
+    inspect::CaptureHub *m_capture;
     unsigned m_workerCount = 1;
     std::vector<std::unique_ptr<Worker>> m_workers;
     struct Acceptor;

@@ -1,21 +1,62 @@
 #pragma once
-// An EventPublisher for tests: keeps every event, in order.
+// A capture sink for tests: keeps every log a connection (or a session
+// driven by hand, through log()) writes, and dissects them on demand into
+// events, in order, as the window and the exporters would see them.
 
+#include "inspect/capturelog.h"
+#include "inspect/dissector.h"
 #include "inspect/event.h"
 
+#include <map>
+#include <memory>
 #include <vector>
 
 namespace h2scope::testing {
 
-class CollectingPublisher final : public inspect::EventPublisher {
+namespace detail {
+struct OwnHub {
+    inspect::CaptureHub ownHub{1};
+};
+} // namespace detail
+
+class CollectingPublisher final : private detail::OwnHub, public inspect::CaptureSink {
 public:
-    void publish(inspect::Event &&event) noexcept override { events.push_back(std::move(event)); }
+    CollectingPublisher() : CaptureSink(ownHub) {}
+
+    // A log for a session driven without a Connection (connection id `id`).
+    inspect::CaptureLog *log(std::uint64_t id = 1)
+    {
+        if (!m_log)
+            m_log = std::make_unique<inspect::CaptureLog>(*this, id);
+        return m_log.get();
+    }
+    // Ends log(): what a Connection's close does to its own.
+    void closeLog() { m_log.reset(); }
+
+    // Every event dissected from what was recorded so far.
+    const std::vector<inspect::Event> &events() const
+    {
+        std::vector<inspect::LogAnnouncement> fresh;
+        const_cast<CollectingPublisher *>(this)->take(fresh);
+        for (inspect::LogAnnouncement &a : fresh) {
+            auto &slot = m_logs[a.connectionId];
+            if (!slot)
+                slot = std::make_unique<Followed>(a.connectionId);
+            slot->reader.append(std::move(a.chunk));
+        }
+        for (auto &[id, f] : m_logs) {
+            inspect::RecordView r;
+            while (f->reader.next(r))
+                f->dissector.feed(r, m_events);
+        }
+        return m_events;
+    }
 
     template <typename T>
     std::vector<T> all() const
     {
         std::vector<T> out;
-        for (const inspect::Event &e : events)
+        for (const inspect::Event &e : events())
             if (const T *p = std::get_if<T>(&e.data))
                 out.push_back(*p);
         return out;
@@ -30,7 +71,15 @@ public:
         return out;
     }
 
-    std::vector<inspect::Event> events;
+private:
+    struct Followed {
+        explicit Followed(std::uint64_t id) : dissector(id) {}
+        inspect::LogReader reader;
+        inspect::Dissector dissector;
+    };
+    std::unique_ptr<inspect::CaptureLog> m_log;
+    mutable std::map<std::uint64_t, std::unique_ptr<Followed>> m_logs;
+    mutable std::vector<inspect::Event> m_events;
 };
 
 } // namespace h2scope::testing

@@ -189,7 +189,7 @@ private slots:
     void simpleGet()
     {
         FakeHandler handler;
-        H1Session session(handler, nullptr, 1, "https");
+        H1Session session(handler, nullptr, "https");
         QVERIFY(send(session, kGetA).ok());
         std::string out;
         QVERIFY(drain(session, out));
@@ -237,7 +237,7 @@ private slots:
         handler.headWithBody = handlerGivesBody;
         handler.bigFile = openBig();
         handler.bigSize = m_bigContent.size();
-        H1Session session(handler, nullptr, 1, "http");
+        H1Session session(handler, nullptr, "http");
         QVERIFY(send(session, "HEAD /a HTTP/1.1\r\nHost: h\r\n\r\nHEAD /big HTTP/1.1\r\nHost: h\r\n\r\n" + kGetB).ok());
         std::string out;
         QVERIFY(drain(session, out));
@@ -254,7 +254,7 @@ private slots:
     void bodylessStatuses()
     {
         FakeHandler handler;
-        H1Session session(handler, nullptr, 1, "http");
+        H1Session session(handler, nullptr, "http");
         QVERIFY(send(session, "GET /nocontent HTTP/1.1\r\nHost: h\r\n\r\nGET /notmodified HTTP/1.1\r\nHost: h\r\n\r\n"
                                   + kGetA)
                     .ok());
@@ -273,7 +273,7 @@ private slots:
     void otherMethodsReachTheHandler()
     {
         FakeHandler handler;
-        H1Session session(handler, nullptr, 1, "http");
+        H1Session session(handler, nullptr, "http");
         QVERIFY(send(session, "DELETE /a HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n").ok());
         std::string out;
         QVERIFY(drain(session, out));
@@ -288,7 +288,7 @@ private slots:
     void pipelinedInOrder()
     {
         FakeHandler handler;
-        H1Session session(handler, nullptr, 1, "http");
+        H1Session session(handler, nullptr, "http");
         QVERIFY(send(session, kGetA + kGetB + kGetC).ok());
         std::string out;
         QVERIFY(drain(session, out));
@@ -308,12 +308,12 @@ private slots:
         wholeHandler.fixedDate = byteHandler.fixedDate = true;
         const std::string input = kGetA + "GET /a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello" + kGetB
             + "GET /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n" + kGetC;
-        H1Session whole(wholeHandler, nullptr, 1, "http");
+        H1Session whole(wholeHandler, nullptr, "http");
         QVERIFY(send(whole, input).ok());
         std::string expected;
         QVERIFY(drain(whole, expected));
 
-        H1Session bytewise(byteHandler, nullptr, 1, "http");
+        H1Session bytewise(byteHandler, nullptr, "http");
         const std::string got = feedByteByByte(bytewise, input);
         QCOMPARE(got, expected);
         std::vector<Reply> replies;
@@ -327,7 +327,7 @@ private slots:
     {
         // curl --http2 on plain http sends this; the server may ignore Upgrade.
         FakeHandler handler;
-        H1Session session(handler, nullptr, 1, "http");
+        H1Session session(handler, nullptr, "http");
         QVERIFY(send(session, "GET /a HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\n"
                               "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n"
                                   + kGetB)
@@ -346,7 +346,7 @@ private slots:
     {
         FakeHandler handler;
         Collector events;
-        H1Session session(handler, &events, 1, "http");
+        H1Session session(handler, events.log(1), "http");
         std::string input;
         for (std::size_t i = 0; i < H1Session::kMaxPendingRequests; ++i)
             input += kGetA;
@@ -371,7 +371,7 @@ private slots:
     void requestBodiesAreDiscarded()
     {
         FakeHandler handler;
-        H1Session session(handler, nullptr, 1, "http");
+        H1Session session(handler, nullptr, "http");
         QVERIFY(send(session, "GET /a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhelloGET /b HTTP/1.1\r\n"
                               "Host: h\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n"
                                   + kGetC)
@@ -390,7 +390,7 @@ private slots:
     void connectionCloseHonoured()
     {
         FakeHandler handler;
-        H1Session session(handler, nullptr, 1, "http");
+        H1Session session(handler, nullptr, "http");
         QVERIFY(send(session, "GET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n" + kGetB).ok());
         QVERIFY(!session.wantsInput());
         std::string out;
@@ -409,7 +409,7 @@ private slots:
     {
         {
             FakeHandler handler;
-            H1Session session(handler, nullptr, 1, "http");
+            H1Session session(handler, nullptr, "http");
             QVERIFY(send(session, "GET /a HTTP/1.0\r\n\r\n").ok());
             std::string out;
             QVERIFY(drain(session, out));
@@ -424,7 +424,7 @@ private slots:
         }
         {
             FakeHandler handler;
-            H1Session session(handler, nullptr, 1, "http");
+            H1Session session(handler, nullptr, "http");
             QVERIFY(send(session, "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /b HTTP/1.0\r\n\r\n").ok());
             std::string out;
             QVERIFY(drain(session, out));
@@ -505,7 +505,7 @@ private slots:
                 continue; // the megabyte body case is slow byte by byte and adds nothing
             FakeHandler handler;
             Collector events;
-            H1Session session(handler, &events, 7, "http");
+            H1Session session(handler, events.log(7), "http");
             std::string out;
             bool sawError = false;
             if (bytewise) {
@@ -550,12 +550,12 @@ private slots:
         wholeHandler.bigSize = smallHandler.bigSize = m_bigContent.size();
         const std::string input = kGetA + "GET /big HTTP/1.1\r\nHost: h\r\n\r\n" + kGetC;
 
-        H1Session whole(wholeHandler, nullptr, 1, "http");
+        H1Session whole(wholeHandler, nullptr, "http");
         QVERIFY(send(whole, input).ok());
         std::string expected;
         QVERIFY(drain(whole, expected));
 
-        H1Session small(smallHandler, nullptr, 1, "http");
+        H1Session small(smallHandler, nullptr, "http");
         QVERIFY(send(small, input).ok());
         std::string got;
         std::size_t calls = 0;
@@ -581,7 +581,7 @@ private slots:
         FakeHandler handler;
         handler.bigFile = openBig();
         handler.bigSize = m_bigContent.size();
-        H1Session session(handler, nullptr, 1, "https");
+        H1Session session(handler, nullptr, "https");
         QVERIFY(send(session, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n").ok());
         std::string out;
         // A budget far below the file size: each call returns a bounded slice.
@@ -609,7 +609,7 @@ private slots:
         handler.bigFile = std::make_shared<const site::FileHandle>(fd);
         handler.bigSize = 100 * 1024;
         Collector events;
-        H1Session session(handler, &events, 3, "http");
+        H1Session session(handler, events.log(3), "http");
         QVERIFY(send(session, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n" + kGetB).ok());
         std::string out;
         QVERIFY(session.produce(out, 1024) > 0); // the head and the first bytes go out
@@ -634,16 +634,16 @@ private slots:
     {
         FakeHandler handler;
         Collector events;
-        H1Session session(handler, &events, 42, "https");
+        H1Session session(handler, events.log(42), "https");
         QVERIFY(send(session, kGetA + "HEAD /b HTTP/1.1\r\nHost: example.test\r\nUser-Agent: t\r\n\r\n").ok());
-        QVERIFY(events.events.empty()); // published when the response is produced, not before
+        QVERIFY(events.events().empty()); // published when the response is produced, not before
         std::string out;
         QVERIFY(drain(session, out));
-        QCOMPARE(events.events.size(), std::size_t(2));
+        QCOMPARE(events.events().size(), std::size_t(2));
         const auto exchanges = events.all<inspect::Http1Exchange>();
         QCOMPARE(exchanges.size(), std::size_t(2));
         for (std::size_t i = 0; i < 2; ++i) {
-            const inspect::Event &e = events.events[i];
+            const inspect::Event &e = events.events()[i];
             const inspect::Http1Exchange &x = exchanges[i];
             QCOMPARE(e.connectionId, std::uint64_t(42));
             QCOMPARE(x.sequence, std::uint32_t(i + 1));
@@ -671,7 +671,7 @@ private slots:
     {
         {
             FakeHandler handler;
-            H1Session session(handler, nullptr, 1, "http");
+            H1Session session(handler, nullptr, "http");
             session.shutdown();
             QVERIFY(session.wantsClose());
             QCOMPARE(session.closeReason(), std::string("server shutdown"));
@@ -679,7 +679,7 @@ private slots:
         FakeHandler handler;
         handler.bigFile = openBig();
         handler.bigSize = m_bigContent.size();
-        H1Session session(handler, nullptr, 1, "http");
+        H1Session session(handler, nullptr, "http");
         QVERIFY(send(session, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n" + kGetB).ok());
         std::string out;
         QVERIFY(session.produce(out, 1000) == 1000);
@@ -698,7 +698,7 @@ private slots:
     void shutdownBetweenResponsesAnswersTheNextOne()
     {
         FakeHandler handler;
-        H1Session session(handler, nullptr, 1, "http");
+        H1Session session(handler, nullptr, "http");
         QVERIFY(send(session, kGetA + kGetB + kGetC).ok());
         session.shutdown();
         std::string out;
@@ -714,7 +714,7 @@ private slots:
     void peerClosedAnswersWhatArrived()
     {
         FakeHandler handler;
-        H1Session session(handler, nullptr, 1, "http");
+        H1Session session(handler, nullptr, "http");
         QVERIFY(send(session, kGetA + kGetB + "GET /partial HTTP/1.1\r\nHo").ok());
         session.peerClosed();
         QVERIFY(!session.wantsClose());
@@ -732,7 +732,7 @@ private slots:
     void pendingQueueIsBounded()
     {
         FakeHandler handler;
-        H1Session session(handler, nullptr, 1, "http");
+        H1Session session(handler, nullptr, "http");
         std::string input;
         const int count = int(H1Session::kMaxPendingRequests) + 8;
         for (int i = 0; i < count; ++i)

@@ -216,16 +216,16 @@ private slots:
 
         // The stream is reported opened after the HEADERS frame that opened it.
         std::size_t headersAt = 0, openedAt = 0;
-        for (std::size_t i = 0; i < events.events.size(); ++i) {
-            const auto *f = std::get_if<inspect::FrameEvent>(&events.events[i].data);
+        for (std::size_t i = 0; i < events.events().size(); ++i) {
+            const auto *f = std::get_if<inspect::FrameEvent>(&events.events()[i].data);
             if (f && f->dir == Direction::In && f->type == HEADERS)
                 headersAt = i;
-            if (std::holds_alternative<inspect::StreamOpened>(events.events[i].data))
+            if (std::holds_alternative<inspect::StreamOpened>(events.events()[i].data))
                 openedAt = i;
         }
         QVERIFY(headersAt < openedAt);
-        for (std::size_t i = 1; i < events.events.size(); ++i)
-            QVERIFY(events.events[i - 1].timeNs <= events.events[i].timeNs);
+        for (std::size_t i = 1; i < events.events().size(); ++i)
+            QVERIFY(events.events()[i - 1].timeNs <= events.events()[i].timeNs);
     }
 
     void continuationFramesAreReported()

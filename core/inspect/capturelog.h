@@ -1,0 +1,285 @@
+#pragma once
+// The capture log: what the inspector records of a connection, as it was on
+// the wire, in the order it happened. The I/O thread appends; consumers
+// (the capture store, the headless frame log and exporters) read and
+// dissect later (dissector.h). Nothing here decodes, builds strings for the
+// inspector or allocates per frame: a frame costs a bounds check and a copy
+// of its header (and, for every type but DATA, its payload) into a chunk.
+//
+// Records, each `kind (u8) | body length (u24, little-endian) | body`; all
+// numbers little-endian; a string is `u32 length | bytes`:
+//   Time         u64 ns (steady clock). Every record after it happened then;
+//                written only when the time changed (once per socket batch).
+//   Frame        u8 bits (1 outbound, 2 incomplete: the connection ended
+//                inside it), inbound only: i32 nghttp2's judgement (0, or the
+//                nghttp2 error it rejected the frame with), the 9-byte header
+//                as on the wire, then the payload for every type but DATA
+//                (up to kMaxCapturedPayload); a PADDED DATA frame keeps its
+//                pad-length byte.
+//   Opened       u8 tls, u8 resumed, u64 handshake ns, strings peer, local,
+//                tls version, cipher, alpn, sni, group, protocol.
+//   Closed       i32 GOAWAY code, i32 last stream id, u64 bytes in, u64 bytes
+//                out, u32 streams, string reason.
+//   NotSent      u8 frame type, i32 stream id, i32 promised stream id, i32
+//                nghttp2 error: a frame nghttp2 decided not to send.
+//   StreamClosed i32 stream id, u32 error code, string note (the site's).
+//   PushOutcome  i32 promised id, i32 parent id, strings outcome, detail, path.
+//   Notice       i32 stream id, strings code, text.
+//   Http1        one HTTP/1.1 exchange (see CaptureLog::http1()).
+//   Gap          nothing: records were not written here (capture paused), so
+//                header compression state is lost from here on.
+// The format is also the saved capture's (docs/capture-format.md).
+//
+// Threads: a CaptureLog belongs to its connection's thread. A LogChunk is
+// written by that thread and read by any number of consumers: bytes below
+// committed() never change again, so readers need no lock.
+
+#include "event.h"
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace h2scope::inspect {
+
+enum class RecordKind : std::uint8_t {
+    Time = 1,
+    Frame = 2,
+    Opened = 3,
+    Closed = 4,
+    NotSent = 5,
+    StreamClosed = 6,
+    PushOutcome = 7,
+    Notice = 8,
+    Http1 = 9,
+    Gap = 10,
+};
+
+inline constexpr std::uint8_t kFrameOut = 1;
+inline constexpr std::uint8_t kFrameIncomplete = 2;
+// Valid HTTP/2 frames are at most 16 KiB unless a peer allows more (we never
+// do); a larger payload is kept up to here and the record says how much.
+inline constexpr std::size_t kMaxCapturedPayload = 64u << 10;
+inline constexpr std::size_t kRecordHeader = 4;
+
+// Append-only bytes with one writer. Its memory never moves.
+class LogChunk final {
+public:
+    explicit LogChunk(std::size_t capacity);
+    LogChunk(const LogChunk &) = delete;
+    LogChunk &operator=(const LogChunk &) = delete;
+
+    std::size_t capacity() const noexcept { return m_capacity; }
+    const std::uint8_t *data() const noexcept { return m_data.get(); }
+    // Bytes readers may read; always ends on a record boundary.
+    std::size_t committed() const noexcept { return m_committed.load(std::memory_order_acquire); }
+    // True once the writer has moved on: committed() is then final.
+    bool sealed() const noexcept { return m_sealed.load(std::memory_order_acquire); }
+
+    // Writer only.
+    std::uint8_t *writable() noexcept { return m_data.get(); }
+    void commit(std::size_t size) noexcept { m_committed.store(size, std::memory_order_release); }
+    void seal() noexcept { m_sealed.store(true, std::memory_order_release); }
+
+private:
+    std::unique_ptr<std::uint8_t[]> m_data;
+    std::size_t m_capacity;
+    std::atomic<std::size_t> m_committed{0};
+    std::atomic<bool> m_sealed{false};
+};
+
+// A chunk a connection started, as the hub hands it to its consumer.
+struct LogAnnouncement {
+    std::uint64_t connectionId = 0;
+    std::shared_ptr<LogChunk> chunk;
+};
+
+class CaptureHub;
+
+// Where the logs of one I/O thread announce their chunks.
+class CaptureSink {
+public:
+    explicit CaptureSink(CaptureHub &hub) : m_hub(hub) {}
+    CaptureHub &hub() noexcept { return m_hub; }
+    void announce(std::uint64_t connectionId, std::shared_ptr<LogChunk> chunk);
+    void take(std::vector<LogAnnouncement> &out);
+
+private:
+    CaptureHub &m_hub;
+    std::mutex m_mutex;
+    std::vector<LogAnnouncement> m_pending;
+};
+
+// One connection's log writer. Records are written whole and committed
+// at once, except while a hold() is open (the session's receive of one
+// frame: nghttp2's judgement of an inbound frame is patched into its record
+// before anyone can read it).
+class CaptureLog final {
+public:
+    CaptureLog(CaptureSink &sink, std::uint64_t connectionId);
+    ~CaptureLog(); // commits and seals: the log is complete
+    CaptureLog(const CaptureLog &) = delete;
+    CaptureLog &operator=(const CaptureLog &) = delete;
+
+    std::uint64_t connectionId() const noexcept { return m_connectionId; }
+
+    // A frame as on the wire. `payload` is what the caller kept of it (empty
+    // for DATA, or the pad-length byte of a PADDED DATA frame). Returns where
+    // an inbound frame's judgement lives, for judge(); nullptr when the
+    // record was not written (capture paused) or for outbound frames.
+    std::uint8_t *frame(bool outbound, const std::uint8_t *header9, std::span<const std::uint8_t> payload,
+                        bool incomplete = false, std::int32_t judgement = 0);
+    // Sets the judgement of an inbound frame written while this hold is open.
+    static void judge(std::uint8_t *where, std::int32_t nghttp2Error) noexcept;
+
+    void opened(const ConnectionOpened &opened);
+    void closed(const ConnectionClosed &closed);
+    void notSent(std::uint8_t type, std::int32_t streamId, std::int32_t promisedStreamId, std::int32_t nghttp2Error);
+    void streamClosed(std::int32_t streamId, std::uint32_t errorCode, std::string_view note);
+    void pushOutcome(std::int32_t promisedId, std::int32_t parentId, std::string_view outcome, std::string_view detail,
+                     std::string_view path);
+    void notice(std::int32_t streamId, std::string_view code, std::string_view text);
+    // startNs, durationNs and sequence as in Http1Exchange.
+    void http1(const Http1Exchange &exchange);
+
+    // Nothing written between hold() and release() is visible to readers
+    // before release(). Holds nest.
+    void hold() noexcept { ++m_holds; }
+    void release() noexcept;
+
+    // Bytes written so far (all chunks), for tests and accounting.
+    std::uint64_t bytesWritten() const noexcept { return m_written + m_used; }
+
+private:
+    // Room for a record of `body` bytes (after a Time record if the time
+    // changed); nullptr when paused (lifecycle records are written anyway).
+    std::uint8_t *begin(RecordKind kind, std::size_t body, bool lifecycle = false);
+    void end() noexcept;
+    void newChunk(std::size_t need);
+
+    CaptureSink &m_sink;
+    CaptureHub &m_hub;
+    std::uint64_t m_connectionId;
+    std::shared_ptr<LogChunk> m_chunk;
+    std::size_t m_used = 0;       // bytes written into m_chunk
+    std::uint64_t m_written = 0;  // bytes in earlier chunks
+    std::size_t m_nextCapacity;
+    std::uint64_t m_lastTime = 0;
+    int m_holds = 0;
+    bool m_gap = false;
+    // Chunks left behind during a hold: committed and sealed at release().
+    std::vector<std::pair<std::shared_ptr<LogChunk>, std::size_t>> m_unsealed;
+};
+
+// The capture's switchboard: one sink per I/O thread, one consumer that
+// collects the announced chunks. Nothing is ever dropped here; memory is
+// the store's to bound.
+//
+// Threads: sink(i) and its logs belong to I/O thread i; collect() to one
+// consumer thread; setEnabled()/enabled() any thread.
+class CaptureHub final {
+public:
+    explicit CaptureHub(std::size_t sinks);
+    CaptureHub(const CaptureHub &) = delete;
+    CaptureHub &operator=(const CaptureHub &) = delete;
+
+    std::size_t sinkCount() const noexcept { return m_sinks.size(); }
+    // Index past the end is clamped to the last sink.
+    CaptureSink &sink(std::size_t index) noexcept;
+
+    // Appends the chunks announced since the last call, each connection's in
+    // its order. Consumer thread.
+    void collect(std::vector<LogAnnouncement> &out);
+
+    // Pause: while off, logs write only connection opened/closed and mark
+    // the gap. Connections opened meanwhile are still listed.
+    void setEnabled(bool on) noexcept { m_enabled.store(on, std::memory_order_relaxed); }
+    bool enabled() const noexcept { return m_enabled.load(std::memory_order_relaxed); }
+
+    // Bytes of chunks allocated so far (capacity), for accounting.
+    std::uint64_t chunkBytes() const noexcept { return m_chunkBytes.load(std::memory_order_relaxed); }
+    void addChunkBytes(std::uint64_t n) noexcept { m_chunkBytes.fetch_add(n, std::memory_order_relaxed); }
+
+private:
+    std::vector<std::unique_ptr<CaptureSink>> m_sinks;
+    std::atomic<bool> m_enabled{true};
+    std::atomic<std::uint64_t> m_chunkBytes{0};
+};
+
+// ---- reading ----
+
+struct RecordView {
+    RecordKind kind{};
+    const std::uint8_t *body = nullptr;
+    std::uint32_t size = 0;
+};
+
+// Little-endian field reader over one record body; reads past the end give
+// zeros and set failed(), so a damaged record cannot be read out of bounds.
+class FieldReader final {
+public:
+    FieldReader(const std::uint8_t *data, std::size_t size) noexcept : m_p(data), m_end(data + size) {}
+    std::uint8_t u8() noexcept;
+    std::uint32_t u32() noexcept;
+    std::int32_t i32() noexcept { return static_cast<std::int32_t>(u32()); }
+    std::uint64_t u64() noexcept;
+    std::string_view str() noexcept;
+    std::span<const std::uint8_t> bytes(std::size_t n) noexcept;
+    std::span<const std::uint8_t> rest() noexcept;
+    bool failed() const noexcept { return m_failed; }
+
+private:
+    const std::uint8_t *m_p;
+    const std::uint8_t *m_end;
+    bool m_failed = false;
+};
+
+// Reads one connection's records in order across its chunks, as far as
+// they are committed. A consumer keeps one per connection and calls next()
+// whenever new bytes may be there. Any one consumer thread.
+class LogReader final {
+public:
+    void append(std::shared_ptr<LogChunk> chunk) { m_chunks.push_back(std::move(chunk)); }
+    // The next complete record, or false when none is committed yet (or the
+    // bytes are damaged: then damaged() is true and reading stops).
+    bool next(RecordView &out);
+    bool damaged() const noexcept { return m_damaged; }
+    // True when every chunk is sealed and read to its end.
+    bool atEnd() const;
+    // Chunks wholly read and sealed may be let go by consumers that do not
+    // keep the log (the headless frame log); returns how many were dropped.
+    std::size_t dropConsumed();
+    const std::vector<std::shared_ptr<LogChunk>> &chunks() const noexcept { return m_chunks; }
+    // Position: chunk index and offset within it.
+    std::size_t chunkIndex() const noexcept { return m_chunk; }
+    std::size_t offset() const noexcept { return m_offset; }
+    // Starts reading at chunk `index` (offset 0).
+    void seekChunk(std::size_t index) noexcept
+    {
+        m_chunk = index;
+        m_offset = 0;
+    }
+    // Drops the first `count` chunks (eviction); the position moves with them.
+    void dropFront(std::size_t count);
+
+private:
+    std::vector<std::shared_ptr<LogChunk>> m_chunks;
+    std::size_t m_chunk = 0;
+    std::size_t m_offset = 0;
+    bool m_damaged = false;
+};
+
+// Reads a record at `p` with `available` bytes; false if incomplete.
+bool parseRecord(const std::uint8_t *p, std::size_t available, RecordView &out, std::size_t &recordSize) noexcept;
+
+// Record decoders for the lifecycle records (false on a damaged body).
+bool readOpened(const RecordView &r, ConnectionOpened &out);
+bool readClosed(const RecordView &r, ConnectionClosed &out);
+
+} // namespace h2scope::inspect
