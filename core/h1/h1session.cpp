@@ -365,7 +365,8 @@ void H1Session::finishExchange()
 {
     std::unique_ptr<Exchange> ex = std::move(m_current);
     if (m_log) {
-        const std::uint64_t now = inspect::nowNs();
+        const inspect::TimeBatch batch; // the record's time is the one the duration ends at
+        const std::uint64_t now = batch.ns();
         inspect::Http1Exchange event;
         event.method = std::move(ex->method);
         event.target = std::move(ex->target);

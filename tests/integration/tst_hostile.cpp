@@ -8,7 +8,8 @@
 
 #include "rawsocket.h"
 
-#include "inspect/eventhub.h"
+#include "inspect/capturelog.h"
+#include "inspect/dissector.h"
 #include "net/server.h"
 #include "site/staticsite.h"
 #include "tls/tlscontext.h"
@@ -42,16 +43,19 @@ long rssKiB()
     return 0;
 }
 
-// A running server with its event hub, drained by the test thread.
+// A running server with its capture hub, dissected by the test thread.
 struct Running {
-    std::unique_ptr<inspect::EventHub> hub;
+    std::unique_ptr<inspect::CaptureHub> hub;
     std::unique_ptr<net::Server> server;
+    inspect::CaptureFollower follower;
     std::vector<inspect::Event> events;
 
     void collect()
     {
-        for (int i = 0; i < 1000 && hub->drain(events, 4096) > 0; ++i) {
-        }
+        std::vector<inspect::LogAnnouncement> fresh;
+        hub->collect(fresh);
+        follower.add(fresh);
+        follower.poll(events);
     }
     // The id the server gave the connection from `peer` (seen once opened).
     std::uint64_t idOf(const std::string &peer)
@@ -138,7 +142,7 @@ class TestHostile : public QObject {
             options.idleTimeout = Ms(2000);
         if (options.settingsAckTimeout == net::ServerOptions{}.settingsAckTimeout)
             options.settingsAckTimeout = Ms(1500);
-        r->hub = std::make_unique<inspect::EventHub>(options.workers, 1u << 16);
+        r->hub = std::make_unique<inspect::CaptureHub>(options.workers);
         r->server = std::make_unique<net::Server>(options, *m_site, r->hub.get());
         auto started = r->server->start();
         if (!started.ok())

@@ -15,7 +15,9 @@
 #include "waterfallview.h"
 
 #include "inspect/capturestore.h"
-#include "inspect/eventhub.h"
+#include "inspect/capturelog.h"
+
+#include <cstring>
 #include "net/server.h"
 #include "selfsigned.h"
 #include "site/staticsite.h"
@@ -153,7 +155,7 @@ void TestInspector::initTestCase()
     auto ctx = tls::TlsContext::create(tlsOptions);
     QVERIFY(ctx.ok());
 
-    inspect::EventHub hub(1);
+    inspect::CaptureHub hub(1);
     net::ServerOptions serverOptions;
     serverOptions.port = 0;
     serverOptions.workers = 1;
@@ -173,13 +175,11 @@ void TestInspector::initTestCase()
     fetch({QStringLiteral("--no-push")});
     server.stop(std::chrono::milliseconds(1000));
 
-    std::vector<inspect::Event> batch;
-    for (int i = 0; i < 100 && hub.drain(batch, 100000) > 0; ++i) {
-    }
-    std::stable_sort(batch.begin(), batch.end(),
-                     [](const inspect::Event &a, const inspect::Event &b) { return a.timeNs < b.timeNs; });
-    QVERIFY(batch.size() > 20);
-    m_store.add(std::move(batch));
+    std::vector<inspect::LogAnnouncement> logs;
+    hub.collect(logs);
+    QVERIFY(!logs.empty());
+    const inspect::StoreDelta delta = m_store.ingest(std::move(logs));
+    QCOMPARE(delta.added.size(), std::size_t{2});
     QCOMPARE(m_store.connectionCount(), std::size_t{2});
     const std::vector<std::uint64_t> ids = m_store.connectionIds();
     m_pushConn = ids[0];
@@ -382,16 +382,45 @@ void TestInspector::modelsPassTesterWhileCaptureGrows()
     QAbstractItemModelTester connTester(window.connectionModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester frameTester(window.frameModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     window.setStore(&growing);
-    std::vector<inspect::Event> all;
-    for (std::uint64_t seq = m_store.firstSeq(); seq < m_store.nextSeq(); ++seq)
-        all.push_back(*m_store.eventBySeq(seq));
-    std::size_t fed = 0;
+    // Each connection's log, committed a few records at a time, as a live
+    // connection's writer would.
+    struct Live {
+        std::shared_ptr<inspect::LogChunk> chunk;
+        std::vector<std::size_t> ends; // record boundaries
+        std::size_t next = 0;
+    };
+    std::vector<Live> live;
+    std::vector<inspect::LogAnnouncement> announced;
+    for (std::uint64_t id : m_store.connectionIds()) {
+        std::string bytes;
+        for (const auto &c : *m_store.chunks(id))
+            bytes.append(reinterpret_cast<const char *>(c->data()), c->committed());
+        Live l;
+        l.chunk = std::make_shared<inspect::LogChunk>(bytes.size());
+        std::memcpy(l.chunk->writable(), bytes.data(), bytes.size());
+        for (std::size_t at = 0; at < bytes.size();) {
+            inspect::RecordView r;
+            std::size_t size = 0;
+            QVERIFY(inspect::parseRecord(l.chunk->data() + at, bytes.size() - at, r, size));
+            at += size;
+            l.ends.push_back(at);
+        }
+        announced.push_back({id, l.chunk});
+        live.push_back(std::move(l));
+    }
+    growing.ingest(std::move(announced));
     int step = 0;
-    while (fed < all.size()) {
-        std::vector<inspect::Event> batch;
-        for (std::size_t i = 0; i < 7 && fed < all.size(); ++i)
-            batch.push_back(all[fed++]);
-        growing.add(std::move(batch));
+    for (bool more = true; more;) {
+        more = false;
+        for (Live &l : live) {
+            l.next = std::min(l.next + 7, l.ends.size());
+            l.chunk->commit(l.ends.empty() ? 0 : l.ends[l.next - 1]);
+            if (l.next == l.ends.size())
+                l.chunk->seal();
+            else
+                more = true;
+        }
+        window.noteCaptureChanged(growing.ingest());
         window.refreshNow();
         if (++step == 5)
             window.setFilterText(QStringLiteral("type:DATA|HEADERS"));

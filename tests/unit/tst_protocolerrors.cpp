@@ -532,7 +532,7 @@ private slots:
     void wrongPrefaceOnH2()
     {
         CollectingPublisher events;
-        h2::H2Session session(*m_site, &events, 9, "https");
+        h2::H2Session session(*m_site, events.log(9), "https");
         const std::string bytes = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
         const auto r = session.receive(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
         QVERIFY(!r.ok());
