@@ -127,7 +127,11 @@ Result<void> ServeController::start()
         serverOptions.tls = *ctx;
     }
 
-    if (m_options.capture) {
+    // Something must keep or read the capture for it to be taken at all: the
+    // window, a HAR, a capture file or the frame log.
+    const bool captureUsed = !m_options.headless || !m_options.harFile.isEmpty() || !m_options.captureFile.isEmpty()
+                             || m_options.log != LogMode::None;
+    if (m_options.capture && captureUsed) {
         m_hub = std::make_unique<inspect::CaptureHub>(net::Server::resolveWorkers(m_options.workers));
         if (!m_options.captureFile.isEmpty()) {
             auto writer = inspect::JsonLinesWriter::open(m_options.captureFile.toStdString(), false);
@@ -231,8 +235,6 @@ void ServeController::drain()
     // Nothing waits here to be dropped: the logs' chunks are taken as they
     // are, by pointer, and read as far as they are committed.
     m_hub->collect(m_announced);
-    if (m_announced.empty() && !m_store && !m_follower)
-        return;
     if (m_follower) {
         std::vector<inspect::LogAnnouncement> copies;
         if (m_store)
@@ -309,6 +311,14 @@ Result<void> ServeController::stop(std::chrono::milliseconds grace)
             warn("the capture outgrew its memory budget: the HAR lacks " + std::to_string(m_store->evictedConnections())
                  + " connection(s) and " + std::to_string(m_store->evictedFrames())
                  + " frame(s) of open ones");
+        std::uint64_t streams = 0;
+        for (std::uint64_t id : m_store->connectionIds())
+            if (const inspect::ConnectionInfo *c = m_store->connection(id))
+                streams += c->counters.streams;
+        std::fprintf(stderr, "h2scope: capture kept: %zu connection(s), %llu frame(s) in %.1f MiB (%.0f bytes per stream)\n",
+                     m_store->connectionCount(), static_cast<unsigned long long>(m_store->storedFrames()),
+                     static_cast<double>(m_store->memoryUsed()) / (1 << 20),
+                     streams ? static_cast<double>(m_store->memoryUsed()) / static_cast<double>(streams) : 0.0);
         inspect::HarOptions harOptions;
         harOptions.wallClockOffsetNs = m_wallOffsetNs;
         harOptions.creatorVersion = H2SCOPE_VERSION;

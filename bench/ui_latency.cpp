@@ -5,7 +5,7 @@
 //   - the GUI event loop's latency: a 5 ms precise timer records how late
 //     each tick is (p50, p99, max);
 //   - the frames per second the UI absorbed (frames that reached the store
-//     and the window's models), and the events the hub dropped.
+//     and the window's models), and what the store keeps (nothing is dropped).
 //
 //   ui_latency [--seconds N] [--folder DIR] [--tls] [--no-window]
 // (then load the URL, e.g. with h2load). --no-window keeps the drain and the
@@ -15,7 +15,7 @@
 #include "servecontroller.h"
 
 #include "inspect/capturestore.h"
-#include "inspect/eventhub.h"
+#include "inspect/capturelog.h"
 #include "net/server.h"
 #include "selfsigned.h"
 #include "site/staticsite.h"
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
         }
         serverOptions.tls = *ctx;
     }
-    inspect::EventHub hub(net::Server::resolveWorkers(serverOptions.workers), app::ServeController::kWindowRingCapacity);
+    inspect::CaptureHub hub(net::Server::resolveWorkers(serverOptions.workers));
     net::Server server(serverOptions, **site, &hub);
     if (auto started = server.start(); !started) {
         std::fprintf(stderr, "ui_latency: %s\n", started.error().message.c_str());
@@ -121,20 +121,18 @@ int main(int argc, char **argv)
     }
 
     // The application's drain, as ServeController does it.
-    std::vector<inspect::Event> batch;
+    std::vector<inspect::LogAnnouncement> announced;
     QElapsedTimer busy;
     double drainMsTotal = 0;
     QTimer drainTimer;
     drainTimer.setInterval(50);
     QObject::connect(&drainTimer, &QTimer::timeout, &window, [&] {
         busy.start();
-        // The budget ServeController gives a tick with a window.
-        const int total = static_cast<int>(hub.drainWithin(batch, app::ServeController::kDrainBudgetWindow,
-                                                           [&store](std::vector<inspect::Event> &b) {
-                                                               store.add(std::move(b));
-                                                           }));
-        if (total)
-            window.noteEvents(total, hub.dropped());
+        hub.collect(announced);
+        const inspect::StoreDelta delta = store.ingest(std::move(announced));
+        announced.clear();
+        if (!delta.empty())
+            window.noteCaptureChanged(delta);
         drainMsTotal += static_cast<double>(busy.nsecsElapsed()) / 1e6;
     });
     drainTimer.start();
@@ -173,12 +171,15 @@ int main(int argc, char **argv)
     std::printf("event-loop latency ms: p50 %.2f p99 %.2f max %.2f (samples %zu)\n", percentile(lateMs, 0.5),
                 percentile(lateMs, 0.99), lateMs.empty() ? 0.0 : *std::max_element(lateMs.begin(), lateMs.end()),
                 lateMs.size());
-    std::printf("absorbed: %llu frames (%.0f frames/s), %llu streams (%.0f/s), events %llu stored, %llu dropped by the hub\n",
+    std::printf("absorbed: %llu frames (%.0f frames/s), %llu streams (%.0f/s), %llu frames stored, none dropped\n",
                 static_cast<unsigned long long>(frames), static_cast<double>(frames) / elapsed,
                 static_cast<unsigned long long>(streams), static_cast<double>(streams) / elapsed,
-                static_cast<unsigned long long>(store.addedEvents()), static_cast<unsigned long long>(hub.dropped()));
-    std::printf("GUI thread spent %.1f%% of the time draining the hub; capture %.1f MiB of %.0f MiB, %llu events evicted\n",
+                static_cast<unsigned long long>(store.storedFrames()));
+    std::printf("GUI thread spent %.1f%% of the time taking the capture in; capture %.1f MiB of %.0f MiB (%.0f bytes "
+                "per stream), %llu frames evicted\n",
                 100.0 * drainMsTotal / (elapsed * 1000.0), static_cast<double>(store.memoryUsed()) / (1 << 20),
-                static_cast<double>(store.budget()) / (1 << 20), static_cast<unsigned long long>(store.evictedEvents()));
+                static_cast<double>(store.budget()) / (1 << 20),
+                streams ? static_cast<double>(store.memoryUsed()) / static_cast<double>(streams) : 0.0,
+                static_cast<unsigned long long>(store.evictedFrames()));
     return 0;
 }

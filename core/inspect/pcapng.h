@@ -6,7 +6,9 @@
 // Frames keep their real headers and payloads; DATA payloads were never
 // captured (bodies are not stored), so they carry zeros of their real length.
 // HTTP/1.1 connections are left out: their bytes are not in the capture.
-// IPv4 and IPv6 packets on a raw-IP interface (LINKTYPE_RAW).
+// IPv4 and IPv6 packets on a raw-IP interface (LINKTYPE_RAW). Wireshark
+// finds HTTP/2 by port: on a port it does not tie to HTTP (8443), use Decode
+// As (tshark -d tcp.port==8443,http2).
 
 #include "inspect/capturestore.h"
 

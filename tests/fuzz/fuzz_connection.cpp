@@ -12,18 +12,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include "inspect/capturelog.h"
+#include "inspect/dissector.h"
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace {
 
-class DiscardingPublisher final : public h2scope::inspect::EventPublisher {
-public:
-    void publish(h2scope::inspect::Event &&event) noexcept override { (void)event; ++count; }
-    std::size_t count = 0;
-};
 
 h2scope::site::StaticSite &site()
 {
@@ -57,13 +56,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const std::uint8_t control = data[0];
     ++data;
     --size;
-    DiscardingPublisher publisher;
+    // With capture on, the log the input made is dissected too: the
+    // dissector reads whatever a hostile peer can make the server record.
+    h2scope::inspect::CaptureHub hub(1);
+    std::vector<h2scope::inspect::LogAnnouncement> logs;
     h2scope::net::ConnectionConfig config;
     config.id = 1;
     config.peer = "127.0.0.1:1";
     config.local = "127.0.0.1:2";
     config.h2.initialWindowSize = 65535;
-    h2scope::net::Connection conn(config, site(), (control & 1) ? &publisher : nullptr);
+    auto connection =
+        std::make_unique<h2scope::net::Connection>(config, site(), (control & 1) ? &hub.sink(0) : nullptr);
+    h2scope::net::Connection &conn = *connection;
     std::string out;
     const std::size_t piece = ((control >> 2) & 0x3f) * 16u + 1u;
     if (control & 2) {
@@ -92,5 +96,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             break;
     }
     conn.close("fuzz input ended");
+    connection.reset();
+    hub.collect(logs);
+    std::vector<std::shared_ptr<h2scope::inspect::LogChunk>> chunks;
+    for (auto &a : logs)
+        chunks.push_back(std::move(a.chunk));
+    const std::vector<h2scope::inspect::Event> events = h2scope::inspect::dissectAll(1, chunks);
+    if ((control & 1) && events.empty())
+        std::abort(); // a captured connection records at least its close
     return 0;
 }

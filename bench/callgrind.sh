@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# bench/callgrind.sh - instructions per request (callgrind), the figure that is
+# the same on every machine of a kind, for h2scope with the capture off, on and
+# kept as the window keeps it. Cleartext HTTP/2 (TLS costs every variant the
+# same), one worker, 1 KiB requests from h2load (-c16 -m32).
+#
+# For each variant: start h2scope under callgrind, warm up with WARM requests,
+# zero the counters (callgrind_control --zero), send N requests, dump, stop.
+# The dump is the serving of those N requests alone, every thread included
+# (the I/O thread and the thread that takes the capture in); the HAR that
+# --har writes at exit is not in it.
+#
+#   N=20000 WARM=2000 VARIANTS="nocap store" bench/callgrind.sh
+#   BIN=build/release/app/h2scope (default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="${BIN:-build/release/app/h2scope}"
+N="${N:-20000}"
+WARM="${WARM:-2000}"
+VARIANTS="${VARIANTS:-nocap store}"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+head -c 1023 /dev/zero | tr '\0' a > "$TMP/small.txt"; echo >> "$TMP/small.txt"
+mkdir -p "$TMP/site"; mv "$TMP/small.txt" "$TMP/site/"
+
+run() {
+  local variant=$1; shift
+  local out="$TMP/$variant.cg"
+  valgrind --tool=callgrind --callgrind-out-file="$out.%p" "$BIN" --headless --no-tls --log none --workers 1 \
+    --port 0 "$@" "$TMP/site" > "$TMP/$variant.stdout" 2> "$TMP/$variant.stderr" &
+  local pid=$!
+  local url=""
+  for _ in $(seq 1 600); do
+    url=$(head -n 1 "$TMP/$variant.stdout" 2>/dev/null || true)
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "callgrind.sh: $variant did not start" >&2; cat "$TMP/$variant.stderr" >&2; kill "$pid"; return 1; }
+  h2load -n "$WARM" -c 16 -m 32 "${url}small.txt" > /dev/null
+  callgrind_control --zero "$pid" > /dev/null
+  h2load -n "$N" -c 16 -m 32 "${url}small.txt" > "$TMP/$variant.h2load"
+  callgrind_control --dump="measured" "$pid" > /dev/null
+  kill -INT "$pid"; wait "$pid" || true
+  local dump
+  dump=$(grep -l "measured" "$out".* | head -n 1)
+  local ir
+  ir=$(awk '/^summary:/ { print $2 }' "$dump")
+  local kept
+  kept=$(grep -o "capture kept: .*" "$TMP/$variant.stderr" || echo "no store")
+  printf '%-8s %10.0f instructions/request   %s\n' "$variant" "$(echo "$ir / $N" | bc -l)" "$kept"
+  echo "$ir" > "$TMP/$variant.ir"
+}
+
+for v in $VARIANTS; do
+  case "$v" in
+    nocap) run nocap --no-capture ;;
+    store) run store --har "$TMP/store.har" ;;
+    jsonl) run jsonl --capture "$TMP/capture.jsonl" ;;
+    *) echo "callgrind.sh: unknown variant $v" >&2; exit 2 ;;
+  esac
+done
+if [ -f "$TMP/nocap.ir" ] && [ -f "$TMP/store.ir" ]; then
+  printf 'store / nocap: %.3f\n' "$(echo "$(cat "$TMP/store.ir") / $(cat "$TMP/nocap.ir")" | bc -l)"
+fi
