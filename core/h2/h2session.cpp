@@ -383,6 +383,12 @@ void H2Session::notice(std::int32_t streamId, std::string_view code, std::string
 
 void H2Session::recordInbound(const TapFrame &tap, bool incomplete)
 {
+    // nghttp2 rejects a frame longer than our SETTINGS_MAX_FRAME_SIZE by its
+    // header alone (GOAWAY FRAME_SIZE_ERROR) without calling
+    // on_invalid_frame_recv: say so in its record.
+    if (m_pendingJudgement == 0
+        && tap.length > nghttp2_session_get_local_settings(m_session, NGHTTP2_SETTINGS_MAX_FRAME_SIZE))
+        m_pendingJudgement = NGHTTP2_ERR_FRAME_SIZE_ERROR;
     m_inJudgement = m_log->frame(false, tap.raw.data(), m_inTap.payload(), incomplete, m_pendingJudgement);
     m_pendingJudgement = 0;
 }

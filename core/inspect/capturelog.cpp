@@ -440,6 +440,28 @@ void LogReader::dropFront(std::size_t count)
     }
 }
 
+bool readFrame(const RecordView &r, FrameRecord &out) noexcept
+{
+    if (r.kind != RecordKind::Frame)
+        return false;
+    FieldReader f(r.body, r.size);
+    const std::uint8_t bits = f.u8();
+    out.outbound = bits & kFrameOut;
+    out.incomplete = bits & kFrameIncomplete;
+    out.judgement = out.outbound ? 0 : f.i32();
+    out.header = f.bytes(9);
+    if (f.failed())
+        return false;
+    const std::uint8_t *h = out.header.data();
+    out.length = (std::uint32_t(h[0]) << 16) | (std::uint32_t(h[1]) << 8) | h[2];
+    out.type = h[3];
+    out.flags = h[4];
+    out.streamId = static_cast<std::int32_t>(((std::uint32_t(h[5]) & 0x7f) << 24) | (std::uint32_t(h[6]) << 16)
+                                             | (std::uint32_t(h[7]) << 8) | h[8]);
+    out.payload = f.rest();
+    return true;
+}
+
 bool readOpened(const RecordView &r, ConnectionOpened &o)
 {
     FieldReader f(r.body, r.size);

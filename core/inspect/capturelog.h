@@ -278,6 +278,20 @@ private:
 // Reads a record at `p` with `available` bytes; false if incomplete.
 bool parseRecord(const std::uint8_t *p, std::size_t available, RecordView &out, std::size_t &recordSize) noexcept;
 
+// A Frame record, read.
+struct FrameRecord {
+    bool outbound = false;
+    bool incomplete = false;
+    std::int32_t judgement = 0;              // inbound only
+    std::span<const std::uint8_t> header;    // the 9 bytes as on the wire
+    std::uint32_t length = 0;                // from the header
+    std::uint8_t type = 0;
+    std::uint8_t flags = 0;
+    std::int32_t streamId = 0;
+    std::span<const std::uint8_t> payload;   // what the record kept of it
+};
+bool readFrame(const RecordView &r, FrameRecord &out) noexcept;
+
 // Record decoders for the lifecycle records (false on a damaged body).
 bool readOpened(const RecordView &r, ConnectionOpened &out);
 bool readClosed(const RecordView &r, ConnectionClosed &out);

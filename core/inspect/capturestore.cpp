@@ -122,17 +122,13 @@ void CaptureStore::account(Connection &conn, const RecordView &r, std::size_t ch
             info.openedNs = info.lastNs;
         break;
     case RecordKind::Frame: {
-        const std::uint8_t bits = f.u8();
-        const bool out = bits & kFrameOut;
-        if (!out)
-            (void)f.u32();
-        const std::span<const std::uint8_t> h = f.bytes(9);
-        if (f.failed())
+        FrameRecord fr;
+        if (!readFrame(r, fr))
             break;
-        const std::uint32_t length = (std::uint32_t(h[0]) << 16) | (std::uint32_t(h[1]) << 8) | h[2];
-        const std::uint8_t type = h[3];
-        const std::int32_t stream = static_cast<std::int32_t>(
-            ((std::uint32_t(h[5]) & 0x7f) << 24) | (std::uint32_t(h[6]) << 16) | (std::uint32_t(h[7]) << 8) | h[8]);
+        const bool out = fr.outbound;
+        const std::uint32_t length = fr.length;
+        const std::uint8_t type = fr.type;
+        const std::int32_t stream = fr.streamId;
         (out ? k.framesOut : k.framesIn) += 1;
         (out ? k.frameBytesOut : k.frameBytesIn) += 9 + length;
         if (type == kDataType)

@@ -270,26 +270,23 @@ void Dissector::finish(std::vector<Event> &out)
 
 void Dissector::frame(const RecordView &r)
 {
-    FieldReader f(r.body, r.size);
-    const std::uint8_t bits = f.u8();
-    const bool outbound = bits & kFrameOut;
-    const std::int32_t judgement = outbound ? 0 : f.i32();
-    const std::span<const std::uint8_t> header = f.bytes(9);
-    if (f.failed())
+    FrameRecord fr;
+    if (!readFrame(r, fr))
         return;
-    const std::span<const std::uint8_t> payload = f.rest();
+    const bool outbound = fr.outbound;
+    const std::span<const std::uint8_t> payload = fr.payload;
 
     FrameEvent ev;
     ev.dir = outbound ? Direction::Out : Direction::In;
-    std::copy(header.begin(), header.end(), ev.rawHeader.begin());
-    ev.length = (std::uint32_t(header[0]) << 16) | (std::uint32_t(header[1]) << 8) | header[2];
-    ev.type = header[3];
-    ev.flags = header[4];
-    ev.streamId = static_cast<std::int32_t>(be32(header.data() + 5) & 0x7fffffffu);
-    ev.incomplete = bits & kFrameIncomplete;
-    if (judgement != 0) {
+    std::copy(fr.header.begin(), fr.header.end(), ev.rawHeader.begin());
+    ev.length = fr.length;
+    ev.type = fr.type;
+    ev.flags = fr.flags;
+    ev.streamId = fr.streamId;
+    ev.incomplete = fr.incomplete;
+    if (fr.judgement != 0) {
         ev.invalid = true;
-        ev.invalidReason = errorText(judgement);
+        ev.invalidReason = errorText(fr.judgement);
     }
     const bool padded = (ev.flags & kPadded) && (ev.type == kData || ev.type == kHeaders || ev.type == kPushPromise);
     if (padded && !payload.empty())
@@ -530,30 +527,25 @@ void Dissector::completeBlock(PendingBlock &block, bool outbound)
                 return h.value;
         return {};
     };
+    // A request, or a promise, opens its stream.
+    auto open = [&](std::int32_t id, bool pushed) {
+        StreamOpened o;
+        o.streamId = id;
+        o.method = std::string(field(":method"));
+        o.scheme = std::string(field(":scheme"));
+        o.authority = std::string(field(":authority"));
+        o.path = std::string(field(":path"));
+        o.headers = headers.withoutPseudo();
+        o.pushed = pushed;
+        o.parentStreamId = pushed ? streamId : 0;
+        if (Stream *s = findStream(id))
+            s->path = o.path;
+        add(std::move(o));
+    };
     if (first.type == kHeaders && !outbound && first.hdCategory == 0) {
-        StreamOpened o;
-        o.streamId = streamId;
-        o.method = std::string(field(":method"));
-        o.scheme = std::string(field(":scheme"));
-        o.authority = std::string(field(":authority"));
-        o.path = std::string(field(":path"));
-        o.headers = headers.withoutPseudo();
-        if (Stream *s = findStream(streamId))
-            s->path = o.path;
-        add(std::move(o));
+        open(streamId, false);
     } else if (first.type == kPushPromise && outbound && first.promisedStreamId > 0) {
-        StreamOpened o;
-        o.streamId = first.promisedStreamId;
-        o.method = std::string(field(":method"));
-        o.scheme = std::string(field(":scheme"));
-        o.authority = std::string(field(":authority"));
-        o.path = std::string(field(":path"));
-        o.headers = headers.withoutPseudo();
-        o.pushed = true;
-        o.parentStreamId = streamId;
-        if (Stream *s = findStream(first.promisedStreamId))
-            s->path = o.path;
-        add(std::move(o));
+        open(first.promisedStreamId, true);
     } else if (first.type == kHeaders && outbound) {
         if (Stream *s = findStream(streamId)) {
             const std::string_view status = field(":status");

@@ -293,17 +293,13 @@ std::string toPcapng(const CaptureStore &store, PcapngSummary *summary)
                 now = t;
                 continue;
             }
-            if (r.kind != RecordKind::Frame)
+            FrameRecord fr;
+            if (!readFrame(r, fr))
                 continue;
-            const std::uint8_t bits = f.u8();
-            const bool outbound = bits & kFrameOut;
-            if (!outbound)
-                (void)f.u32();
-            const std::span<const std::uint8_t> h = f.bytes(9);
-            if (f.failed())
-                continue;
-            const std::span<const std::uint8_t> payload = f.rest();
-            const std::uint32_t length = (std::uint32_t(h[0]) << 16) | (std::uint32_t(h[1]) << 8) | h[2];
+            const bool outbound = fr.outbound;
+            const std::span<const std::uint8_t> h = fr.header;
+            const std::span<const std::uint8_t> payload = fr.payload;
+            const std::uint32_t length = fr.length;
             Direction_ &d = outbound ? down : up;
             if (d.pending.empty())
                 d.pendingNs = wall(now);
@@ -312,7 +308,7 @@ std::string toPcapng(const CaptureStore &store, PcapngSummary *summary)
             // cut off by the close is written as far as it arrived.
             const std::size_t kept = std::min<std::size_t>(payload.size(), length);
             d.pending.append(reinterpret_cast<const char *>(payload.data()), kept);
-            if (!(bits & kFrameIncomplete) || h[3] == kData)
+            if (!fr.incomplete || fr.type == kData)
                 d.pending.append(length - kept, '\0');
             ++sum.frames;
             if (d.pending.size() >= kMaxSegment * 4)
