@@ -25,11 +25,13 @@ struct EntryInput {
     std::uint64_t durationNs = 0;
     std::uint64_t firstResponseNs = 0; // 0: not seen
     std::string method, url, httpVersion;
-    const HeaderBlock *requestHeaders = nullptr;
+    // Copies (a reference count each): the store keeps only the last few
+    // connections' events dissected, and entries outlive that.
+    std::optional<HeaderBlock> requestHeaders;
     HeaderBlock pseudoHeaders;         // h2 request pseudo-headers (optional output)
     std::string path;                  // for the query string
     int status = 0;
-    const HeaderBlock *responseHeaders = nullptr;
+    std::optional<HeaderBlock> responseHeaders;
     std::uint64_t bodyBytes = 0;
     bool h2 = true;
     std::int32_t streamId = 0;
@@ -94,7 +96,8 @@ std::string writeEntry(const EntryInput &in, const HarOptions &options)
     w.key("request").beginObject();
     w.key("method").str(in.method).key("url").str(in.url).key("httpVersion").str(in.httpVersion);
     w.key("cookies").beginArray().endArray();
-    writeHeaders(w, in.requestHeaders, options.includePseudoHeaders ? &in.pseudoHeaders : nullptr);
+    writeHeaders(w, in.requestHeaders ? &*in.requestHeaders : nullptr,
+                 options.includePseudoHeaders ? &in.pseudoHeaders : nullptr);
     writeQueryString(w, in.path);
     w.key("headersSize").num(-1).key("bodySize").num(0);
     w.endObject();
@@ -108,7 +111,7 @@ std::string writeEntry(const EntryInput &in, const HarOptions &options)
     w.key("status").num(in.status).key("statusText").str(reasonPhrase(in.status));
     w.key("httpVersion").str(in.httpVersion);
     w.key("cookies").beginArray().endArray();
-    writeHeaders(w, in.responseHeaders);
+    writeHeaders(w, in.responseHeaders ? &*in.responseHeaders : nullptr);
     w.key("content").beginObject();
     w.key("size").unum(in.bodyBytes).key("mimeType").str(contentType.value_or("x-unknown"));
     w.key("comment").str("body not captured; h2scope keeps sizes only");
@@ -188,7 +191,7 @@ void collectEntries(const CaptureStore &store, const ConnectionInfo &conn,
                                                           : so->scheme;
             in.url = scheme + "://" + authorityFor(conn, so->authority, &so->headers) + so->path;
             in.httpVersion = "HTTP/2";
-            in.requestHeaders = &so->headers;
+            in.requestHeaders = so->headers;
             in.pseudoHeaders = {{":method", so->method}, {":scheme", so->scheme}, {":authority", so->authority},
                                 {":path", so->path}};
             in.streamId = so->streamId;
@@ -209,7 +212,7 @@ void collectEntries(const CaptureStore &store, const ConnectionInfo &conn,
             open.erase(it);
             in.durationNs = sc->durationNs ? sc->durationNs : (ev->timeNs >= in.startNs ? ev->timeNs - in.startNs : 0);
             in.status = sc->status;
-            in.responseHeaders = &sc->responseHeaders;
+            in.responseHeaders = sc->responseHeaders;
             in.bodyBytes = sc->bodyBytes;
             in.note = sc->note;
             if (sc->errorCode != 0)
@@ -232,9 +235,9 @@ void collectEntries(const CaptureStore &store, const ConnectionInfo &conn,
             in.httpVersion = ex->version.empty() ? "HTTP/1.1"
                              : ex->version.rfind("HTTP/", 0) == 0 ? ex->version
                                                                    : "HTTP/" + ex->version;
-            in.requestHeaders = &ex->requestHeaders;
+            in.requestHeaders = ex->requestHeaders;
             in.status = ex->status;
-            in.responseHeaders = &ex->responseHeaders;
+            in.responseHeaders = ex->responseHeaders;
             in.bodyBytes = ex->bodyBytes;
             in.sequence = ex->sequence;
             in.note = ex->note;
