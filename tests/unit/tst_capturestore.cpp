@@ -1,52 +1,192 @@
-// CaptureStore: indexing by connection and stream, stable indices, the memory
-// budget and its eviction order (oldest closed connection first).
+// CaptureStore: counters kept from a cheap scan of the raw logs (checked
+// against what a real in-memory connection put on the wire), what each
+// ingest() says changed, the memory budget and its eviction order (closed
+// connections whole, oldest first; then the oldest sealed chunks of open
+// ones), dissection on demand, clear(), and the saved capture's round trip.
 
+#include "rawframes.h"
+
+#include "inspect/capturefile.h"
+#include "inspect/capturelog.h"
 #include "inspect/capturestore.h"
+#include "net/connection.h"
+#include "site/response.h"
+#include "site/staticsite.h"
 
+#include <nghttp2/nghttp2.h>
+
+#include <QTemporaryDir>
 #include <QTest>
 
+#include <array>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <span>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace h2scope;
 using namespace h2scope::inspect;
+using namespace h2scope::testing;
 
 namespace {
 
-Event opened(std::uint64_t conn, std::uint64_t t)
+using Ids = std::vector<std::uint64_t>;
+
+std::array<std::uint8_t, 9> header(std::uint32_t length, std::uint8_t type, std::uint8_t flags, std::uint32_t stream)
 {
-    ConnectionOpened o;
-    o.peer = "127.0.0.1:" + std::to_string(40000 + conn);
-    o.tls = true;
-    o.alpn = "h2";
-    return Event{t, conn, o};
+    return {std::uint8_t(length >> 16), std::uint8_t(length >> 8), std::uint8_t(length), type, flags,
+            std::uint8_t((stream >> 24) & 0x7f), std::uint8_t(stream >> 16), std::uint8_t(stream >> 8),
+            std::uint8_t(stream)};
 }
 
-Event closed(std::uint64_t conn, std::uint64_t t)
+std::vector<LogAnnouncement> collect(CaptureHub &hub)
+{
+    std::vector<LogAnnouncement> out;
+    hub.collect(out);
+    return out;
+}
+
+ConnectionOpened openedRecord(std::uint64_t id)
+{
+    ConnectionOpened o;
+    o.peer = "127.0.0.1:" + std::to_string(40000 + id);
+    o.local = "127.0.0.1:8443";
+    o.tls = true;
+    o.alpn = "h2";
+    o.protocol = "h2";
+    return o;
+}
+
+ConnectionClosed closedRecord()
 {
     ConnectionClosed c;
     c.reason = "peer closed";
     c.bytesIn = 1000;
     c.bytesOut = 2000;
-    return Event{t, conn, c};
+    c.streams = 1;
+    return c;
 }
 
-Event frame(std::uint64_t conn, std::uint64_t t, Direction dir, std::uint8_t type, std::int32_t stream,
-            std::uint32_t length = 10)
+// Frames of an unknown type carrying `size` payload bytes each, numbered by
+// their stream id from `first` on: cheap records that fill chunks, each one
+// FrameEvent when dissected.
+void fill(CaptureLog &log, std::uint32_t first, std::uint32_t count, std::uint32_t size = 200)
 {
-    FrameEvent f;
-    f.dir = dir;
-    f.type = type;
-    f.streamId = stream;
-    f.length = length;
-    return Event{t, conn, f};
+    const std::string payload(size, 'f');
+    const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size());
+    for (std::uint32_t i = first; i < first + count; ++i) {
+        const auto h = header(size, 0xfa, 0, i);
+        log.frame(true, h.data(), bytes);
+    }
 }
 
-// A frame carrying a heap-allocated header list, about 1 KiB per event.
-Event bulky(std::uint64_t conn, std::uint64_t t)
+std::uint64_t framesIn(const std::shared_ptr<LogChunk> &chunk)
 {
-    FrameEvent f;
-    f.dir = Direction::Out;
-    f.type = 0x01;
-    f.streamId = 1;
-    f.headers = {{"x-filler", std::string(900, 'x')}};
-    return Event{t, conn, f};
+    LogReader reader;
+    reader.append(chunk);
+    std::uint64_t n = 0;
+    RecordView r;
+    while (reader.next(r))
+        n += r.kind == RecordKind::Frame;
+    return n;
+}
+
+std::uint64_t recordsIn(const std::vector<std::shared_ptr<LogChunk>> &chunks)
+{
+    LogReader reader;
+    for (const auto &c : chunks)
+        reader.append(c);
+    std::uint64_t n = 0;
+    RecordView r;
+    while (reader.next(r))
+        ++n;
+    return n;
+}
+
+bool sameCounters(const ConnectionCounters &a, const ConnectionCounters &b)
+{
+    return a.framesIn == b.framesIn && a.framesOut == b.framesOut && a.frameBytesIn == b.frameBytesIn
+           && a.frameBytesOut == b.frameBytesOut && a.dataBytesIn == b.dataBytesIn && a.dataBytesOut == b.dataBytesOut
+           && a.socketBytesIn == b.socketBytesIn && a.socketBytesOut == b.socketBytesOut && a.streams == b.streams
+           && a.pushedStreams == b.pushedStreams && a.notices == b.notices && a.records == b.records;
+}
+
+// The static site, plus a push of /a.css with /index.html.
+class PushingSite final : public site::Handler {
+public:
+    explicit PushingSite(site::Handler &inner) : m_inner(inner) {}
+    site::Response handle(const site::Request &request) override
+    {
+        site::Response r = m_inner.handle(request);
+        r.pushPromises.clear();
+        if (request.target == "/index.html")
+            r.pushPromises = {"/a.css"};
+        return r;
+    }
+
+private:
+    site::Handler &m_inner;
+};
+
+// One cleartext client connection made of raw frames, recording into `sink`.
+struct Peer {
+    std::unique_ptr<net::Connection> conn;
+    std::string sent; // every byte the client sent
+    std::string out;  // every byte the server sent
+
+    Peer(CaptureSink &sink, site::Handler &site, std::uint64_t id)
+    {
+        net::ConnectionConfig config;
+        config.id = id;
+        config.peer = "127.0.0.1:5555";
+        config.local = "127.0.0.1:8080";
+        conn = std::make_unique<net::Connection>(config, site, &sink);
+    }
+    void send(const std::string &bytes)
+    {
+        sent += bytes;
+        conn->receive(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
+        drain();
+    }
+    void drain()
+    {
+        for (int i = 0; i < 10000 && !conn->closed(); ++i)
+            if (conn->produce(out, 1u << 20) == 0)
+                break;
+    }
+};
+
+// HPACK with a dynamic table kept between blocks, as a real client does.
+class Deflater {
+public:
+    Deflater() { nghttp2_hd_deflate_new(&m_deflater, 4096); }
+    ~Deflater() { nghttp2_hd_deflate_del(m_deflater); }
+    Deflater(const Deflater &) = delete;
+    Deflater &operator=(const Deflater &) = delete;
+    std::string block(const Fields &fields)
+    {
+        std::vector<nghttp2_nv> nva;
+        for (const auto &[name, value] : fields)
+            nva.push_back(nghttp2_nv{reinterpret_cast<std::uint8_t *>(const_cast<char *>(name.data())),
+                                     reinterpret_cast<std::uint8_t *>(const_cast<char *>(value.data())),
+                                     name.size(), value.size(), NGHTTP2_NV_FLAG_NONE});
+        std::string out(nghttp2_hd_deflate_bound(m_deflater, nva.data(), nva.size()), '\0');
+        const auto n = nghttp2_hd_deflate_hd(m_deflater, reinterpret_cast<std::uint8_t *>(out.data()), out.size(),
+                                             nva.data(), nva.size());
+        out.resize(n < 0 ? 0 : std::size_t(n));
+        return out;
+    }
+
+private:
+    nghttp2_hd_deflater *m_deflater = nullptr;
+};
+
+std::span<const std::uint8_t> bytesOf(const std::string &s)
+{
+    return {reinterpret_cast<const std::uint8_t *>(s.data()), s.size()};
 }
 
 } // namespace
@@ -54,409 +194,594 @@ Event bulky(std::uint64_t conn, std::uint64_t t)
 class TestCaptureStore : public QObject {
     Q_OBJECT
 
+    QTemporaryDir m_dir;
+    std::unique_ptr<site::StaticSite> m_static;
+    std::unique_ptr<PushingSite> m_site;
+
+    // A whole real connection: requests (one with a push), a request body,
+    // a PING, then the peer closes. Returns the peer (its connection gone,
+    // so its log is sealed). `midway` is called while it is still open.
+    std::unique_ptr<Peer> realConnection(CaptureSink &sink, std::uint64_t id, const std::function<void()> &midway = {})
+    {
+        auto p = std::make_unique<Peer>(sink, *m_site, id);
+        p->send(kClientPreface + settingsFrame({}));
+        p->send(settingsFrame({}, frame::ACK));
+        p->send(headersFrame(1, hpack(getRequest("/index.html"))));
+        p->send(headersFrame(3, hpack(getRequest("/a.css"))));
+        p->send(headersFrame(5, hpack({{":method", "POST"}, {":scheme", "http"}, {":authority", "localhost"},
+                                       {":path", "/a.css"}}),
+                             frame::END_HEADERS)
+                + rawFrame(frame::DATA, frame::END_STREAM, 5, "hello, request body"));
+        p->send(ping());
+        if (midway)
+            midway();
+        p->conn->peerClosed();
+        p->drain();
+        p->conn->close("test over");
+        p->conn.reset(); // the log is complete
+        return p;
+    }
+
 private slots:
-    void indexesByConnectionAndStream();
-    void countersAndSequenceNumbers();
-    void evictsOldestClosedConnectionFirst();
-    void evictsOpenConnectionEventsOnlyWhenNoClosedOneLeft();
-    void evictsABigConnectionSliceBySlice();
-    void setBudgetAndClear();
-    void estimateCountsHeap();
-    void manyEventsKeepTheirIndicesThroughEviction();
-    void manyOpenConnectionsLoseTheirOldestEventsFirst();
-    void anOldOpenConnectionCannotPinTheIndex();
+    void initTestCase();
+    void countersMatchARealConnection();
+    void deltaSaysWhatChanged();
+    void evictsClosedConnectionsFirstOldestFirst();
+    void evictsTheOldestSealedChunksOfOpenConnections();
+    void dissectsOnDemand();
+    void truncationChangesTheDissection();
+    void clearDropsEverything();
+    void saveAndReopenGiveTheSameCapture();
+    void damagedCaptureFilesAreRefused();
 };
 
-void TestCaptureStore::indexesByConnectionAndStream()
+void TestCaptureStore::initTestCase()
 {
-    CaptureStore store;
-    std::vector<Event> batch;
-    batch.push_back(opened(1, 100));                                      // index 0
-    batch.push_back(frame(1, 110, Direction::In, 0x04, 0));               // 1 SETTINGS
-    StreamOpened so;
-    so.streamId = 1;
-    so.method = "GET";
-    so.path = "/";
-    batch.push_back(Event{120, 1, so});                                   // 2
-    batch.push_back(frame(1, 121, Direction::In, 0x01, 1));               // 3 HEADERS
-    FrameEvent pp;
-    pp.dir = Direction::Out;
-    pp.type = 0x05;
-    pp.streamId = 1;
-    pp.promisedStreamId = 2;
-    batch.push_back(Event{125, 1, pp});                                   // 4 PUSH_PROMISE
-    batch.push_back(frame(1, 130, Direction::Out, 0x01, 1));              // 5
-    batch.push_back(frame(1, 131, Direction::Out, 0x00, 2, 500));         // 6 DATA on 2
-    StreamClosed sc;
-    sc.streamId = 1;
-    sc.status = 200;
-    batch.push_back(Event{140, 1, sc});                                   // 7
-    batch.push_back(opened(2, 105));                                      // other connection, opened in between
-    batch.push_back(frame(2, 150, Direction::In, 0x06, 0));
-    store.add(std::move(batch));
-    QVERIFY(batch.empty());
+    QVERIFY(m_dir.isValid());
+    std::ofstream(m_dir.filePath("index.html").toStdString()) << "<!doctype html><link rel=stylesheet href=/a.css>";
+    std::ofstream(m_dir.filePath("a.css").toStdString()) << "body{color:red}";
+    site::SiteOptions options;
+    options.root = m_dir.path().toStdString();
+    options.pushMode = site::PushMode::Off;
+    auto s = site::StaticSite::create(options);
+    QVERIFY(s.ok());
+    m_static = std::move(*s);
+    m_site = std::make_unique<PushingSite>(*m_static);
+}
 
-    QCOMPARE(store.connectionIds(), (std::vector<std::uint64_t>{1, 2}));
-    QCOMPARE(store.eventCount(1), std::size_t(8));
-    QCOMPARE(store.firstEventIndex(1), std::size_t(0));
+void TestCaptureStore::countersMatchARealConnection()
+{
+    CaptureHub hub(1);
+    CaptureStore store;
+    bool checkedOpen = false;
+    std::uint64_t bytesIn = 0, bytesOut = 0;
+    const auto p = realConnection(hub.sink(0), 21, [&] {
+        // While open: listed, counted so far, not closed, no socket totals yet.
+        const StoreDelta delta = store.ingest(collect(hub));
+        QCOMPARE(delta.added, (Ids{21}));
+        QCOMPARE(delta.changed, (Ids{21}));
+        QVERIFY(delta.removed.empty());
+        const ConnectionInfo *info = store.connection(21);
+        QVERIFY(info);
+        QVERIFY(info->opened.has_value());
+        QVERIFY(!info->closed.has_value());
+        QVERIFY(info->counters.framesIn > 0);
+        QCOMPARE(info->counters.socketBytesIn, std::uint64_t(0));
+        checkedOpen = true;
+    });
+    QVERIFY(checkedOpen);
+    bytesIn = p->sent.size();
+    bytesOut = p->out.size();
+
+    const StoreDelta delta = store.ingest(collect(hub));
+    QVERIFY(delta.added.empty());
+    QCOMPARE(delta.changed, (Ids{21}));
+    QVERIFY(store.ingest().empty()); // nothing new: nothing changed
+
+    // What the wire says, frame by frame.
+    const std::vector<ParsedFrame> in = parseFrames(p->sent.substr(kClientPreface.size()));
+    const std::vector<ParsedFrame> out = parseFrames(p->out);
+    std::uint64_t inBytes = 0, outBytes = 0, inData = 0, outData = 0, pushes = 0;
+    for (const ParsedFrame &f : in) {
+        inBytes += 9 + f.length;
+        inData += f.type == frame::DATA ? f.length : 0;
+    }
+    for (const ParsedFrame &f : out) {
+        outBytes += 9 + f.length;
+        outData += f.type == frame::DATA ? f.length : 0;
+        pushes += f.type == frame::PUSH_PROMISE;
+    }
+    QCOMPARE(pushes, std::uint64_t(1)); // the site pushed /a.css with /index.html
+    QVERIFY(outData > 0);
+
+    const ConnectionInfo *info = store.connection(21);
+    QVERIFY(info);
+    const ConnectionCounters &k = info->counters;
+    QCOMPARE(k.framesIn, std::uint64_t(in.size()));
+    QCOMPARE(k.framesOut, std::uint64_t(out.size()));
+    QCOMPARE(k.frameBytesIn, inBytes);
+    QCOMPARE(k.frameBytesOut, outBytes);
+    QCOMPARE(k.dataBytesIn, inData);
+    QCOMPARE(k.dataBytesIn, std::uint64_t(19));
+    QCOMPARE(k.dataBytesOut, outData);
+    QCOMPARE(k.streams, 3u + 1u); // three requests and one promise
+    QCOMPARE(k.pushedStreams, 1u);
+    // Socket totals come from the closed record: everything, preface included.
+    QCOMPARE(k.socketBytesIn, bytesIn);
+    QCOMPARE(k.socketBytesOut, bytesOut);
+    QCOMPARE(k.records, recordsIn(*store.chunks(21)));
+    QVERIFY(info->opened.has_value());
+    QCOMPARE(info->opened->peer, std::string("127.0.0.1:5555"));
+    QCOMPARE(info->opened->protocol, std::string("h2c"));
+    QVERIFY(info->closed.has_value());
+    QCOMPARE(info->closed->reason, std::string("test over"));
+    QVERIFY(info->openedNs > 0 && info->openedNs <= info->lastNs);
+    QCOMPARE(info->closedNs, info->lastNs);
+    QCOMPARE(info->evictedFrames, std::uint64_t(0));
+    QCOMPARE(store.storedFrames(), k.framesIn + k.framesOut);
+    QCOMPARE(store.connectionIds(), (Ids{21}));
+    QCOMPARE(info->memoryBytes, store.memoryUsed());
+    std::size_t held = 0;
+    for (const auto &c : *store.chunks(21))
+        held += c->capacity();
+    QVERIFY(store.memoryUsed() > held); // the log plus the store's bookkeeping
+
+    // The events agree with the counters.
+    std::uint64_t frameEvents = 0;
+    bool pushCompleted = false;
+    for (std::size_t i = 0; i < store.eventCount(21); ++i) {
+        const Event *e = store.event(21, i);
+        QVERIFY(e);
+        QCOMPARE(e->connectionId, std::uint64_t(21));
+        if (const auto *f = std::get_if<FrameEvent>(&e->data))
+            frameEvents += !f->notSent;
+        if (const auto *po = std::get_if<PushOutcome>(&e->data))
+            pushCompleted |= po->outcome == "completed" && po->path == "/a.css";
+    }
+    QCOMPARE(frameEvents, k.framesIn + k.framesOut);
+    QVERIFY(pushCompleted);
+}
+
+void TestCaptureStore::deltaSaysWhatChanged()
+{
+    CaptureHub hub(1);
+    CaptureStore store;
+    auto a = std::make_unique<CaptureLog>(hub.sink(0), 1);
+    auto b = std::make_unique<CaptureLog>(hub.sink(0), 2);
+    a->opened(openedRecord(1));
+    b->opened(openedRecord(2));
+    StoreDelta d = store.ingest(collect(hub));
+    QCOMPARE(d.added, (Ids{1, 2}));
+    QCOMPARE(d.changed, (Ids{1, 2})); // added ones count as changed
+    QVERIFY(d.removed.empty());
+    QVERIFY(!d.truncated);
+
+    fill(*a, 1, 3);
+    d = store.ingest(collect(hub));
+    QVERIFY(d.added.empty());
+    QCOMPARE(d.changed, (Ids{1}));
+    QCOMPARE(store.connection(1)->counters.framesOut, std::uint64_t(3));
+
+    b->closed(closedRecord());
+    b.reset();
+    d = store.ingest(collect(hub));
+    QCOMPARE(d.changed, (Ids{2}));
+    QVERIFY(store.connection(2)->closed.has_value());
+    QVERIFY(store.ingest().empty());
+
+    // A budget the next chunk of connection 1 goes over: the closed
+    // connection 2 is evicted whole in that ingest(), and says so.
+    std::vector<LogAnnouncement> fresh;
+    std::uint32_t next = 4;
+    while (fresh.empty()) {
+        fill(*a, next++, 1);
+        fresh = collect(hub);
+    }
+    QCOMPARE(fresh.size(), std::size_t(1));
+    // One byte short of room for the new chunk: evicting 2 is enough.
+    store.setBudget(store.memoryUsed() + fresh[0].chunk->capacity() - 1);
+    QCOMPARE(store.connectionCount(), std::size_t(2));
+    d = store.ingest(std::move(fresh));
+    QCOMPARE(d.removed, (Ids{2}));
+    QCOMPARE(d.changed, (Ids{1}));
+    QVERIFY(d.added.empty());
+    QVERIFY(!d.truncated); // a closed connection went, no open one had to lose anything
+    QVERIFY(store.connection(2) == nullptr);
+    QCOMPARE(store.connectionIds(), (Ids{1}));
+    QCOMPARE(store.evictedConnections(), std::uint64_t(1));
+}
+
+void TestCaptureStore::evictsClosedConnectionsFirstOldestFirst()
+{
+    CaptureHub hub(1);
+    CaptureStore store;
+    // Accepted in id order: 1 closed, 2 open (several chunks), 3 closed (small), 4 closed (big).
+    std::unique_ptr<CaptureLog> open;
+    for (std::uint64_t id : {1, 2, 3, 4}) {
+        auto log = std::make_unique<CaptureLog>(hub.sink(0), id);
+        log->opened(openedRecord(id));
+        fill(*log, 1, id == 2 ? 600 : id == 3 ? 10 : 100);
+        if (id == 2) {
+            open = std::move(log);
+            continue;
+        }
+        log->closed(closedRecord());
+    }
+    store.ingest(collect(hub));
+    QCOMPARE(store.connectionIds(), (Ids{1, 2, 3, 4}));
+    std::map<std::uint64_t, std::size_t> mem;
+    std::size_t sum = 0;
+    for (std::uint64_t id : store.connectionIds())
+        sum += (mem[id] = store.connection(id)->memoryBytes);
+    QCOMPARE(store.memoryUsed(), sum);
+    QVERIFY(mem[3] < mem[4]);
+
+    // One byte over: the first accepted closed connection goes, however small.
+    store.setBudget(store.memoryUsed() - 1);
+    QCOMPARE(store.connectionIds(), (Ids{2, 3, 4}));
+    QCOMPARE(store.evictedConnections(), std::uint64_t(1));
+    QCOMPARE(store.evictedBytes(), std::uint64_t(mem[1]));
+    QCOMPARE(store.memoryUsed(), sum - mem[1]);
+    store.setBudget(store.memoryUsed() - 1);
+    QCOMPARE(store.connectionIds(), (Ids{2, 4})); // 3 before 4, though 4 would free more
+    store.setBudget(store.memoryUsed() - 1);
+    QCOMPARE(store.connectionIds(), (Ids{2}));
+    QCOMPARE(store.evictedConnections(), std::uint64_t(3));
+    QCOMPARE(store.evictedOpenConnections(), std::uint64_t(0));
+    QCOMPARE(store.evictedFrames(), std::uint64_t(0)); // whole connections are not "evicted frames"
+
+    // Only now the open connection loses its oldest chunk, and keeps its record.
+    const ConnectionCounters before = store.connection(2)->counters;
+    const auto chunks = *store.chunks(2);
+    QVERIFY(chunks.size() >= 4);
+    const std::uint64_t firstChunkFrames = framesIn(chunks[0]);
+    store.setBudget(store.memoryUsed() - 1);
+    const ConnectionInfo *info = store.connection(2);
+    QVERIFY(info);
+    QCOMPARE(store.chunks(2)->size(), chunks.size() - 1);
+    QVERIFY(store.chunks(2)->front() == chunks[1]);
+    QCOMPARE(info->evictedFrames, firstChunkFrames);
+    QCOMPARE(store.evictedFrames(), firstChunkFrames);
+    QCOMPARE(store.evictedOpenConnections(), std::uint64_t(1));
+    QVERIFY(sameCounters(info->counters, before));
+    QVERIFY(info->opened.has_value()); // its opened record was in the evicted chunk
+
+    // However low the budget, the chunk it is writing stays.
+    store.setBudget(0);
+    QCOMPARE(store.chunks(2)->size(), std::size_t(1));
+    QVERIFY(store.chunks(2)->front() == chunks.back());
+    QVERIFY(!chunks.back()->sealed());
+    const std::uint64_t left = framesIn(chunks.back());
+    QCOMPARE(store.storedFrames(), left);
+    QCOMPARE(info->evictedFrames, std::uint64_t(600) - left);
+    QCOMPARE(store.evictedFrames(), info->evictedFrames);
+    QCOMPARE(store.evictedOpenConnections(), std::uint64_t(chunks.size() - 1));
+    QVERIFY(sameCounters(info->counters, before));
+
+    // A truncated connection that closes keeps its counters and gets its close.
+    store.setBudget(CaptureStore::kDefaultBudget);
+    open->closed(closedRecord());
+    open.reset();
+    store.ingest(collect(hub));
+    info = store.connection(2);
+    QVERIFY(info && info->closed.has_value());
+    QCOMPARE(info->counters.framesOut, before.framesOut);
+    QCOMPARE(info->counters.socketBytesOut, std::uint64_t(2000));
+    QCOMPARE(info->evictedFrames, std::uint64_t(600) - left);
+}
+
+void TestCaptureStore::evictsTheOldestSealedChunksOfOpenConnections()
+{
+    CaptureHub hub(1);
+    CaptureStore store;
+    CaptureLog five(hub.sink(0), 5);
+    CaptureLog six(hub.sink(0), 6);
+    fill(six, 1, 60); // six writes first, but five was accepted first
+    fill(five, 1, 60);
+    fill(six, 61, 60);
+    fill(five, 61, 60);
+    store.ingest(collect(hub));
+    const auto fiveChunks = *store.chunks(5);
+    const auto sixChunks = *store.chunks(6);
+    QVERIFY(fiveChunks.size() >= 3 && sixChunks.size() >= 3);
+
+    for (std::size_t i = 1; i < fiveChunks.size(); ++i) {
+        store.setBudget(store.memoryUsed() - 1);
+        QCOMPARE(store.chunks(5)->size(), fiveChunks.size() - i);
+        QCOMPARE(store.chunks(6)->size(), sixChunks.size()); // untouched while five has a sealed chunk
+    }
+    QCOMPARE(store.connection(6)->evictedFrames, std::uint64_t(0));
+    QCOMPARE(store.connection(5)->evictedFrames, 120 - framesIn(fiveChunks.back()));
+    store.setBudget(store.memoryUsed() - 1);
+    QCOMPARE(store.chunks(5)->size(), std::size_t(1)); // its current chunk stays
+    QCOMPARE(store.chunks(6)->size(), sixChunks.size() - 1);
+    QCOMPARE(store.connection(6)->evictedFrames, framesIn(sixChunks[0]));
+    QCOMPARE(store.evictedFrames(), store.connection(5)->evictedFrames + store.connection(6)->evictedFrames);
+
+    // Through ingest(), the delta says an open connection was truncated.
+    store.setBudget(store.memoryUsed());
+    std::vector<LogAnnouncement> fresh;
+    for (std::uint32_t i = 200; fresh.empty(); ++i) {
+        fill(six, i, 1);
+        fresh = collect(hub);
+    }
+    const StoreDelta d = store.ingest(std::move(fresh));
+    QVERIFY(d.truncated);
+    QCOMPARE(d.changed, (Ids{6}));
+    QVERIFY(d.removed.empty());
+}
+
+void TestCaptureStore::dissectsOnDemand()
+{
+    CaptureHub hub(1);
+    CaptureStore store;
+    CaptureLog log(hub.sink(0), 1);
+    log.opened(openedRecord(1));
+    fill(log, 1, 50);
+    CaptureLog other(hub.sink(0), 2);
+    fill(other, 1, 2);
+    store.ingest(collect(hub));
+
+    QCOMPARE(store.eventCount(1), std::size_t(51));
+    QVERIFY(std::holds_alternative<ConnectionOpened>(store.event(1, 0)->data));
+    QVERIFY(std::get<ConnectionOpened>(store.event(1, 0)->data) == openedRecord(1));
+    for (std::size_t i = 1; i <= 50; ++i) {
+        const auto *f = std::get_if<FrameEvent>(&store.event(1, i)->data);
+        QVERIFY(f);
+        QCOMPARE(f->streamId, std::int32_t(i));
+        QCOMPARE(f->type, std::uint8_t(0xfa));
+    }
+    QVERIFY(store.event(1, 51) == nullptr);
     QCOMPARE(store.eventCount(2), std::size_t(2));
     QCOMPARE(store.eventCount(99), std::size_t(0));
     QVERIFY(store.event(99, 0) == nullptr);
-    QVERIFY(store.event(1, 8) == nullptr);
-    QVERIFY(std::holds_alternative<ConnectionOpened>(store.event(1, 0)->data));
-    QCOMPARE(store.event(1, 3)->timeNs, std::uint64_t(121));
+    QCOMPARE(store.dissectionGeneration(99), std::uint64_t(0));
+    QVERIFY(store.dissectionGeneration(1) != store.dissectionGeneration(2));
 
-    QCOMPARE(store.streamIds(1), (std::vector<std::int32_t>{1, 2}));
-    QCOMPARE(store.streamEvents(1, 1), (std::vector<std::size_t>{2, 3, 4, 5, 7}));
-    // The promised stream's history starts with the PUSH_PROMISE.
-    QCOMPARE(store.streamEvents(1, 2), (std::vector<std::size_t>{4, 6}));
-    QVERIFY(store.streamEvents(1, 3).empty());
-    QVERIFY(store.streamEvents(2, 0).empty()); // connection-level frames are not a stream
-    QVERIFY(store.streamIds(2).empty());
+    // More records: later indices appear, earlier ones keep their meaning
+    // (the generation stays), and only what is new is dissected.
+    const std::uint64_t generation = store.dissectionGeneration(1);
+    const Event tenth = *store.event(1, 10);
+    fill(log, 51, 5);
+    store.ingest(collect(hub));
+    QCOMPARE(store.eventCount(1), std::size_t(56));
+    QCOMPARE(store.dissectionGeneration(1), generation);
+    QVERIFY(*store.event(1, 10) == tenth);
+    QCOMPARE(std::get<FrameEvent>(store.event(1, 55)->data).streamId, 55);
+    QVERIFY(store.dissectionBytes() > 0);
+
+    // The cache holds a few connections; one let go is made again, the same.
+    std::vector<std::unique_ptr<CaptureLog>> more;
+    for (std::uint64_t id = 10; id < 10 + CaptureStore::kCachedDissections + 1; ++id) {
+        more.push_back(std::make_unique<CaptureLog>(hub.sink(0), id));
+        fill(*more.back(), 1, 1);
+    }
+    store.ingest(collect(hub));
+    for (std::uint64_t id = 10; id < 10 + CaptureStore::kCachedDissections + 1; ++id)
+        QCOMPARE(store.eventCount(id), std::size_t(1));
+    QVERIFY(*store.event(1, 10) == tenth);
+    QCOMPARE(store.eventCount(1), std::size_t(56));
 }
 
-void TestCaptureStore::countersAndSequenceNumbers()
+void TestCaptureStore::truncationChangesTheDissection()
 {
+    CaptureHub hub(1);
     CaptureStore store;
-    store.add(opened(5, 10));
-    store.add(frame(5, 11, Direction::In, 0x04, 0, 18));
-    store.add(frame(5, 12, Direction::Out, 0x00, 1, 1000));
-    FrameEvent unsent;
-    unsent.dir = Direction::Out;
-    unsent.type = 0x01;
-    unsent.notSent = true;
-    store.add(Event{13, 5, unsent});
-    StreamOpened pushed;
-    pushed.streamId = 2;
-    pushed.pushed = true;
-    store.add(Event{14, 5, pushed});
-    store.add(Event{15, 5, Notice{"push-skipped", "already cached", 2}});
-    store.add(closed(5, 20));
+    CaptureLog log(hub.sink(0), 1);
+    CaptureLog other(hub.sink(0), 2);
+    log.opened(openedRecord(1));
+    // Request 1 adds x-token to the client's HPACK table; request 3 (many
+    // chunks later) refers to it.
+    Deflater client;
+    Fields request = getRequest("/one");
+    request.emplace_back("x-token", "secret-value");
+    const std::string first = client.block(request);
+    request[3].second = "/two";
+    const std::string second = client.block(request);
+    QVERIFY(second.size() < first.size()); // table references, not literals
+    const auto h1 = header(std::uint32_t(first.size()), 0x1, 0x5, 1);
+    log.frame(false, h1.data(), bytesOf(first));
+    fill(log, 100, 400);
+    const auto h3 = header(std::uint32_t(second.size()), 0x1, 0x5, 3);
+    log.frame(false, h3.data(), bytesOf(second));
+    fill(other, 1, 1);
+    store.ingest(collect(hub));
 
-    const ConnectionInfo *info = store.connection(5);
-    QVERIFY(info);
-    QVERIFY(info->opened.has_value());
-    QCOMPARE(QByteArray::fromStdString(info->opened->peer), QByteArray("127.0.0.1:40005"));
-    QVERIFY(info->closed.has_value());
-    QCOMPARE(info->closedNs, std::uint64_t(20));
-    QCOMPARE(info->openedNs, std::uint64_t(10));
-    QCOMPARE(info->counters.framesIn, std::uint64_t(1));
-    QCOMPARE(info->counters.framesOut, std::uint64_t(1)); // the unsent frame does not count
-    QCOMPARE(info->counters.frameBytesIn, std::uint64_t(27));
-    QCOMPARE(info->counters.frameBytesOut, std::uint64_t(1009));
-    QCOMPARE(info->counters.dataBytesOut, std::uint64_t(1000));
-    QCOMPARE(info->counters.socketBytesIn, std::uint64_t(1000));
-    QCOMPARE(info->counters.socketBytesOut, std::uint64_t(2000));
-    QCOMPARE(info->counters.streams, 1u);
-    QCOMPARE(info->counters.pushedStreams, 1u);
-    QCOMPARE(info->counters.notices, 1u);
-    QCOMPARE(info->counters.events, std::uint64_t(7));
-
-    QCOMPARE(store.firstSeq(), std::uint64_t(1));
-    QCOMPARE(store.nextSeq(), std::uint64_t(8));
-    QCOMPARE(store.eventSeq(5, 0), std::uint64_t(1));
-    QCOMPARE(store.eventSeq(5, 6), std::uint64_t(7));
-    QCOMPARE(store.eventBySeq(3), store.event(5, 2));
-    QCOMPARE(store.connectionOfSeq(3), std::uint64_t(5));
-    QVERIFY(store.eventBySeq(0) == nullptr);
-    QVERIFY(store.eventBySeq(8) == nullptr);
-    QCOMPARE(store.storedEvents(), std::size_t(7));
-    QVERIFY(store.memoryUsed() > 7 * sizeof(Event));
-    QCOMPARE(info->memoryBytes, store.memoryUsed());
-
-    // An event for a connection whose open was never seen gets a record too.
-    store.add(frame(6, 30, Direction::In, 0x04, 0));
-    QVERIFY(store.connection(6));
-    QVERIFY(!store.connection(6)->opened.has_value());
-    QCOMPARE(store.connection(6)->openedNs, std::uint64_t(30));
-}
-
-void TestCaptureStore::evictsOldestClosedConnectionFirst()
-{
-    // Measure one connection's footprint to size the budget for ~3 of them.
-    CaptureStore probe;
-    probe.add(opened(1, 0));
-    for (int i = 0; i < 20; ++i)
-        probe.add(bulky(1, 1 + i));
-    probe.add(closed(1, 100));
-    const std::size_t perConnection = probe.memoryUsed();
-
-    CaptureStore store(perConnection * 3 + perConnection / 2);
-    // Open order: 1 (t=0), 2 (t=10, stays open), 3 (t=20), 4 (t=30).
-    const auto fill = [&store](std::uint64_t conn, std::uint64_t t0, bool close) {
-        store.add(opened(conn, t0));
-        for (int i = 0; i < 20; ++i)
-            store.add(bulky(conn, t0 + 1 + i));
-        if (close)
-            store.add(closed(conn, t0 + 100));
+    const auto streamsOpened = [&store] {
+        std::vector<std::string> paths;
+        for (std::size_t i = 0; i < store.eventCount(1); ++i)
+            if (const auto *so = std::get_if<StreamOpened>(&store.event(1, i)->data))
+                paths.push_back(so->path + " " + std::string(so->headers.find("x-token").value_or("")));
+        return paths;
     };
-    fill(2, 10, false);
-    fill(1, 0, true);
-    fill(3, 20, true);
-    QCOMPARE(store.evictedConnections(), std::uint64_t(0));
-    QCOMPARE(store.connectionIds(), (std::vector<std::uint64_t>{1, 2, 3}));
-    const std::uint64_t seqOfConn1 = store.eventSeq(1, 0);
-    QVERIFY(store.eventBySeq(seqOfConn1));
+    QCOMPARE(streamsOpened(), (std::vector<std::string>{"/one secret-value", "/two secret-value"}));
+    const std::size_t before = store.eventCount(1);
+    const std::uint64_t generation = store.dissectionGeneration(1);
+    const std::uint64_t otherGeneration = store.dissectionGeneration(2);
 
-    fill(4, 30, true); // over budget: connection 1 (closed, opened first) goes
-    QCOMPARE(store.evictedConnections(), std::uint64_t(1));
-    QVERIFY(store.connection(1) == nullptr);
-    QVERIFY(store.eventBySeq(seqOfConn1) == nullptr);
-    QCOMPARE(store.evictedEvents(), std::uint64_t(22));
-    QCOMPARE(store.evictedBytes(), std::uint64_t(perConnection));
-    QCOMPARE(store.connectionIds(), (std::vector<std::uint64_t>{2, 3, 4}));
-    QVERIFY(store.memoryUsed() <= store.budget());
-    QCOMPARE(store.evictedOpenConnections(), std::uint64_t(0));
-    // Indices of the survivors did not move.
-    QCOMPARE(store.event(3, 0)->timeNs, std::uint64_t(20));
-    QCOMPARE(store.storedEvents(), std::size_t(21 + 22 + 22));
-
-    fill(5, 40, true); // next: 3, still before the open connection 2
-    QCOMPARE(store.evictedConnections(), std::uint64_t(2));
-    QVERIFY(store.connection(3) == nullptr);
-    QVERIFY(store.connection(2) != nullptr);
-    QCOMPARE(store.eventCount(2), std::size_t(21));
-}
-
-void TestCaptureStore::evictsOpenConnectionEventsOnlyWhenNoClosedOneLeft()
-{
-    CaptureStore probe;
-    for (int i = 0; i < 10; ++i)
-        probe.add(bulky(1, i));
-    const std::size_t tenEvents = probe.memoryUsed();
-
-    CaptureStore store(tenEvents * 2);
-    store.add(opened(1, 0));
-    for (int i = 0; i < 10; ++i)
-        store.add(bulky(1, 1 + i));
-    store.add(opened(2, 50));
-    for (int i = 0; i < 10; ++i)
-        store.add(bulky(2, 51 + i)); // both open; over budget on the way
-    QVERIFY(store.evictedOpenConnections() >= 1);
-    QCOMPARE(store.evictedConnections(), std::uint64_t(0));
-    const ConnectionInfo *one = store.connection(1);
-    QVERIFY2(one, "an open connection keeps its record when its events are evicted");
-    QVERIFY(one->opened.has_value()); // the copy in the record survives
-    // Only the oldest events went, as many as the budget needed, and all
-    // from connection 1 (connection 2's are newer).
-    QVERIFY(one->evictedEvents >= 1 && one->evictedEvents < 11);
-    QCOMPARE(store.firstEventIndex(1), std::size_t(one->evictedEvents));
-    QCOMPARE(store.connection(2)->evictedEvents, std::uint64_t(0));
-    QCOMPARE(store.eventCount(1), std::size_t(11));
-    QVERIFY(store.event(1, 0) == nullptr);
-    QVERIFY(store.memoryUsed() <= store.budget());
-
-    // New events of connection 1 continue its logical numbering.
-    store.add(frame(1, 200, Direction::In, 0x08, 0));
-    QCOMPARE(store.eventCount(1), std::size_t(12));
-    QCOMPARE(store.event(1, 11)->timeNs, std::uint64_t(200));
-    QCOMPARE(store.connection(1)->counters.events, std::uint64_t(12));
-}
-
-void TestCaptureStore::evictsABigConnectionSliceBySlice()
-{
-    // Connection 1: 40 bulky frames on streams 1..40, then closed.
-    const auto fillOne = [](CaptureStore &store) {
-        store.add(opened(1, 0));
-        for (int i = 0; i < 40; ++i) {
-            Event e = bulky(1, 1 + i);
-            std::get<FrameEvent>(e.data).streamId = 1 + i;
-            store.add(std::move(e));
+    // Evict the first chunk: indices shift, so the generation changes.
+    const std::uint64_t evicted = framesIn(store.chunks(1)->front());
+    store.setBudget(store.memoryUsed() - 1);
+    QCOMPARE(store.connection(1)->evictedFrames, evicted);
+    QVERIFY(store.dissectionGeneration(1) != generation);
+    QCOMPARE(store.dissectionGeneration(2), otherGeneration);
+    QVERIFY(store.connection(1)->opened.has_value());
+    // What is left is dissected from its first record on: the first event is
+    // the first frame of the surviving chunk.
+    const auto *firstLeft = std::get_if<FrameEvent>(&store.event(1, 0)->data);
+    QVERIFY(firstLeft);
+    QCOMPARE(firstLeft->streamId, std::int32_t(100 + evicted - 1)); // the evicted frames: request 1's HEADERS and fillers
+    QVERIFY(store.eventCount(1) < before);
+    // Request 3's block refers to table entries the evicted part made.
+    bool notDecoded = false;
+    for (std::size_t i = 0; i < store.eventCount(1); ++i)
+        if (const auto *n = std::get_if<Notice>(&store.event(1, i)->data); n && n->code == "header-block-not-decoded") {
+            notDecoded = true;
+            QCOMPARE(n->streamId, 3);
+            QVERIFY2(n->text.find("does not hold the start") != std::string::npos, n->text.c_str());
         }
-        store.add(closed(1, 100));
-    };
-    CaptureStore probe;
-    fillOne(probe);
-    const std::size_t whole = probe.memoryUsed();
-
-    CaptureStore store(whole + whole / 4);
-    store.setEvictionSlice(8);
-    QCOMPARE(store.evictionSlice(), std::size_t(8));
-    fillOne(store);
-    QCOMPARE(store.streamIds(1).size(), std::size_t(40));
-
-    // Connection 2 brings one event bigger than the whole budget: this add()
-    // may evict max(8, 2) = 8 events, no more, and the store stays over.
-    Event big = bulky(2, 200);
-    std::get<FrameEvent>(big.data).headers = {{"x-filler", std::string(900, 'x')}, {"x-more", std::string(whole * 2, 'y')}};
-    store.add(opened(2, 199));
-    QCOMPARE(store.evictedEvents(), std::uint64_t(0));
-    store.add(std::move(big));
-    QCOMPARE(store.evictedEvents(), std::uint64_t(8));
-    QCOMPARE(store.evictedConnections(), std::uint64_t(0));
-    const ConnectionInfo *one = store.connection(1);
-    QVERIFY2(one, "a connection bigger than a slice keeps its record until its last slice goes");
-    QCOMPARE(one->evictedEvents, std::uint64_t(8));
-    QCOMPARE(store.firstEventIndex(1), std::size_t(8));
-    QVERIFY(store.event(1, 7) == nullptr);
-    QCOMPARE(store.event(1, 8)->timeNs, std::uint64_t(8));
-    QCOMPARE(store.eventCount(1), std::size_t(42));
-    // Streams whose events are all gone left the index; the rest stayed.
-    const std::vector<std::int32_t> streams = store.streamIds(1);
-    QVERIFY(!streams.empty());
-    QCOMPARE(streams.front(), std::int32_t(8));
-    QCOMPARE(streams.size(), std::size_t(33));
-    QVERIFY(store.memoryUsed() > store.budget()); // over for a moment
-
-    // Each further add() evicts 8 more, until connection 1 goes whole (34
-    // events left: four slices of 8, then the last 2 with the record), and
-    // then the open connection 2's oldest events, back under the budget.
-    int adds = 0;
-    while (store.connection(1) && adds < 20) {
-        store.add(frame(2, 300 + adds, Direction::In, 0x08, 0));
-        ++adds;
-    }
-    QCOMPARE(adds, 5);
-    QVERIFY(store.connection(1) == nullptr);
-    QVERIFY(store.streamIds(1).empty());
-    QCOMPARE(store.evictedConnections(), std::uint64_t(1));
-    QVERIFY(store.evictedOpenConnections() >= 1);
-    QVERIFY(store.memoryUsed() <= store.budget());
-    QVERIFY(store.connection(2) != nullptr);
-    QVERIFY(store.firstEventIndex(2) >= 2); // its open and the big frame went
-
-    // setBudget() finishes at once, whatever the slice.
-    store.setBudget(store.connection(2)->memoryBytes / 2);
-    QVERIFY(store.memoryUsed() <= store.budget() || store.storedEvents() == 0);
+    QVERIFY(notDecoded);
+    for (const std::string &s : streamsOpened())
+        QVERIFY2(s != "/two secret-value", "a block was decoded without the table state it needs");
 }
 
-void TestCaptureStore::setBudgetAndClear()
+void TestCaptureStore::clearDropsEverything()
 {
+    CaptureHub hub(1);
     CaptureStore store;
-    QCOMPARE(store.budget(), std::size_t(256u << 20));
-    store.add(opened(1, 0));
-    store.add(closed(1, 5));
-    store.add(opened(2, 10));
-    store.add(bulky(2, 11));
-    store.setBudget(store.connection(2)->memoryBytes);
-    QCOMPARE(store.evictedConnections(), std::uint64_t(1));
-    QVERIFY(store.connection(1) == nullptr);
-    QVERIFY(store.connection(2) != nullptr);
+    {
+        CaptureLog a(hub.sink(0), 1);
+        a.opened(openedRecord(1));
+        fill(a, 1, 300);
+        a.closed(closedRecord());
+    }
+    CaptureLog b(hub.sink(0), 2);
+    fill(b, 1, 300);
+    store.ingest(collect(hub));
+    store.setBudget(store.memoryUsed() - 1); // something evicted, so the counters have something to forget
+    QVERIFY(store.evictedConnections() == 1);
+    store.setBudget(store.memoryUsed() - 1);
+    QVERIFY(store.evictedFrames() > 0);
+    QCOMPARE(store.eventCount(2), std::size_t(store.storedFrames()));
+    const std::uint64_t generation = store.dissectionGeneration(2);
 
-    const std::uint64_t next = store.nextSeq();
     store.clear();
-    QCOMPARE(store.memoryUsed(), std::size_t(0));
     QCOMPARE(store.connectionCount(), std::size_t(0));
+    QVERIFY(store.connectionIds().empty());
+    QCOMPARE(store.memoryUsed(), std::size_t(0));
+    QCOMPARE(store.dissectionBytes(), std::size_t(0));
+    QCOMPARE(store.storedFrames(), std::uint64_t(0));
     QCOMPARE(store.evictedConnections(), std::uint64_t(0));
-    store.add(opened(3, 20));
-    QCOMPARE(store.eventSeq(3, 0), next); // sequence numbers are never reused
+    QCOMPARE(store.evictedFrames(), std::uint64_t(0));
+    QCOMPARE(store.evictedBytes(), std::uint64_t(0));
+    QCOMPARE(store.evictedOpenConnections(), std::uint64_t(0));
+    QVERIFY(store.connection(2) == nullptr);
+    QVERIFY(store.chunks(2) == nullptr);
+    QCOMPARE(store.eventCount(2), std::size_t(0));
+
+    // Connections come again after a clear; a view sees a new generation
+    // even for an id it knew.
+    store.setBudget(CaptureStore::kDefaultBudget);
+    CaptureLog again(hub.sink(0), 2);
+    fill(again, 1, 3);
+    const StoreDelta d = store.ingest(collect(hub));
+    QCOMPARE(d.added, (Ids{2}));
+    QCOMPARE(store.eventCount(2), std::size_t(3));
+    QVERIFY(store.dissectionGeneration(2) != generation);
 }
 
-void TestCaptureStore::estimateCountsHeap()
+void TestCaptureStore::saveAndReopenGiveTheSameCapture()
 {
-    Notice small{"a", "b", 0};
-    Notice large{"a", std::string(4096, 'z'), 0};
-    const std::size_t s = CaptureStore::estimateBytes(Event{0, 0, small});
-    const std::size_t l = CaptureStore::estimateBytes(Event{0, 0, large});
-    QCOMPARE(s, sizeof(Event));
-    QVERIFY(l >= sizeof(Event) + 4096);
-}
-
-void TestCaptureStore::manyEventsKeepTheirIndicesThroughEviction()
-{
-    // Hundreds of events on one open connection (several storage chunks),
-    // evicted in uneven slices from the front while more arrive.
+    CaptureHub hub(1);
     CaptureStore store;
-    store.setEvictionSlice(37);
-    store.add(opened(1, 0));
-    for (std::uint64_t t = 1; t < 300; ++t)
-        store.add(frame(1, t, Direction::In, 0x08, 0));
-    QCOMPARE(store.eventCount(1), std::size_t(300));
-    const std::size_t perEvent = store.memoryUsed() / 300;
-    // Room for ~100 events: each add() evicts up to 37 until under budget.
-    store.setEvictionSlice(37);
-    std::uint64_t t = 300;
-    store.setBudget(perEvent * 400); // nothing to evict yet
-    QCOMPARE(store.evictedEvents(), std::uint64_t(0));
-    // Lowering the budget is immediate and exact.
-    store.setBudget(perEvent * 100);
-    QVERIFY(store.memoryUsed() <= store.budget());
-    std::size_t first = store.firstEventIndex(1);
-    QVERIFY(first >= 200);
-    for (std::size_t i = first; i < store.eventCount(1); ++i)
-        QCOMPARE(store.event(1, i)->timeNs, std::uint64_t(i));
-    // New events keep arriving and old ones keep leaving, 37 at most per add().
-    for (; t < 1000; ++t) {
-        const std::uint64_t before = store.evictedEvents();
-        store.add(frame(1, t, Direction::In, 0x08, 0));
-        QVERIFY(store.evictedEvents() - before <= 37);
+    // 3: open and truncated (its first chunk evicted); 5: open, small.
+    CaptureLog three(hub.sink(0), 3);
+    three.opened(openedRecord(3));
+    fill(three, 1, 300);
+    CaptureLog five(hub.sink(0), 5);
+    five.opened(openedRecord(5));
+    five.notice(0, "note", "an open connection");
+    fill(five, 1, 4);
+    store.ingest(collect(hub));
+    store.setBudget(store.memoryUsed() - 1);
+    QVERIFY(store.connection(3)->evictedFrames > 0);
+    store.setBudget(CaptureStore::kDefaultBudget);
+    // 21: a whole real connection, closed.
+    realConnection(hub.sink(0), 21);
+    store.ingest(collect(hub));
+    store.setWallClockOffsetNs(1700000000000000000ll);
+
+    const std::string bytes = serializeCapture(store);
+    QVERIFY(looksLikeCapture(bytes));
+    CaptureStore back;
+    const Result<void> parsed = parseCapture(bytes, back);
+    QVERIFY2(parsed.ok(), parsed.ok() ? "" : parsed.error().message.c_str());
+    QCOMPARE(back.connectionIds(), (Ids{3, 5, 21}));
+    QCOMPARE(back.wallClockOffsetNs(), std::int64_t(1700000000000000000ll));
+    QCOMPARE(back.storedFrames(), store.storedFrames());
+    for (std::uint64_t id : store.connectionIds()) {
+        const ConnectionInfo *a = store.connection(id);
+        const ConnectionInfo *b = back.connection(id);
+        QVERIFY(a && b);
+        QCOMPARE(b->evictedFrames, a->evictedFrames);
+        QVERIFY(b->closed == a->closed);
+        QCOMPARE(b->closedNs, a->closedNs);
+        QCOMPARE(b->lastNs, a->lastNs);
+        if (a->evictedFrames == 0) {
+            // The file holds the whole log: the opened record and every
+            // counter come back. (A truncated connection's counters and opened
+            // record came from its evicted part, which the file does not hold.)
+            QVERIFY(b->opened == a->opened);
+            QVERIFY2(sameCounters(b->counters, a->counters), qPrintable(QString::number(id)));
+            QCOMPARE(b->openedNs, a->openedNs);
+        }
+        QCOMPARE(back.eventCount(id), store.eventCount(id));
+        for (std::size_t i = 0; i < store.eventCount(id); ++i)
+            QVERIFY2(*back.event(id, i) == *store.event(id, i),
+                     qPrintable(QStringLiteral("connection %1 event %2").arg(id).arg(i)));
     }
-    first = store.firstEventIndex(1);
-    QCOMPARE(store.eventCount(1), std::size_t(1000));
-    QVERIFY(store.event(1, first - 1) == nullptr);
-    for (std::size_t i = first; i < 1000; ++i) {
-        QCOMPARE(store.event(1, i)->timeNs, std::uint64_t(i));
-        QCOMPARE(store.eventBySeq(store.eventSeq(1, i)), store.event(1, i));
+    QVERIFY(back.connection(21)->counters.pushedStreams == 1);
+    // Saving the reopened capture gives the same bytes.
+    QCOMPARE(serializeCapture(back), bytes);
+}
+
+void TestCaptureStore::damagedCaptureFilesAreRefused()
+{
+    CaptureHub hub(1);
+    CaptureStore store;
+    {
+        CaptureLog log(hub.sink(0), 1);
+        log.opened(openedRecord(1));
+        fill(log, 1, 20);
+        log.closed(closedRecord());
     }
-    QCOMPARE(store.storedEvents(), std::size_t(1000 - first));
-    QCOMPARE(store.evictedEvents(), std::uint64_t(first));
+    store.ingest(collect(hub));
+    const std::string good = serializeCapture(store);
+
+    const auto refused = [](const std::string &bytes, const char *expected) {
+        CaptureStore target;
+        const Result<void> r = parseCapture(bytes, target);
+        if (r.ok()) {
+            qWarning("accepted a damaged capture (expected \"%s\")", expected);
+            return false;
+        }
+        const bool said = r.error().code == Errc::InvalidArgument && r.error().message.find(expected) != std::string::npos;
+        if (!said)
+            qWarning("message \"%s\" does not say \"%s\"", r.error().message.c_str(), expected);
+        return said && target.connectionCount() == 0 && target.memoryUsed() == 0;
+    };
+    QVERIFY(refused("garbage, not a capture at all", "not an h2scope capture"));
+    QVERIFY(refused(std::string(), "not an h2scope capture"));
+    QVERIFY(refused(good.substr(0, 20), "cut off in its header"));
+    QVERIFY(refused(good.substr(0, good.size() - 5), "cut off"));
+    QVERIFY(refused(good.substr(0, 32 + 10), "cut off at byte 32"));
+    std::string newer = good;
+    newer[16] = 2; // u32 version right after the magic
+    QVERIFY(refused(newer, "version 2"));
+    QVERIFY(refused(newer, "newer h2scope"));
+    // A connection whose log length is right but whose records are not whole.
+    std::string damaged = good.substr(0, 32); // magic, version, flags, clock offset
+    const std::string junk("\x08\xff\xff\x00zz", 6); // a Notice claiming 65535 bytes
+    for (std::uint64_t v : {std::uint64_t(1), std::uint64_t(0), std::uint64_t(junk.size())})
+        for (int i = 0; i < 8; ++i)
+            damaged.push_back(char(v >> (8 * i)));
+    damaged += junk;
+    QVERIFY(refused(damaged, "cut off in a record"));
+    // The same connection twice.
+    const std::string body = good.substr(32);
+    QVERIFY(refused(good + body, "appears twice"));
+
+    // A failed parse into a store that held something leaves it empty too,
+    // and the store can take a good capture afterwards.
+    CaptureStore reused;
+    QVERIFY(parseCapture(good, reused).ok());
+    QCOMPARE(reused.connectionCount(), std::size_t(1));
+    QVERIFY(!parseCapture(good.substr(0, good.size() - 1), reused).ok());
+    QCOMPARE(reused.connectionCount(), std::size_t(0));
+    QCOMPARE(reused.memoryUsed(), std::size_t(0));
+    QVERIFY(parseCapture(good, reused).ok());
+    QCOMPARE(reused.eventCount(1), store.eventCount(1));
 }
 
 QTEST_APPLESS_MAIN(TestCaptureStore)
 #include "tst_capturestore.moc"
-
-void TestCaptureStore::manyOpenConnectionsLoseTheirOldestEventsFirst()
-{
-    // h2load's shape: many keep-alive connections, none closing. Eviction
-    // takes the oldest stored events, whichever connection they belong to,
-    // so every connection keeps its recent history and the store's memory
-    // (the global sequence index included) stays within the budget.
-    constexpr std::uint64_t kConnections = 20;
-    CaptureStore probe;
-    for (int i = 0; i < 100; ++i)
-        probe.add(bulky(1, i));
-    CaptureStore store(probe.memoryUsed()); // room for about 100 events
-    store.setEvictionSlice(8);
-    std::uint64_t t = 0;
-    for (std::uint64_t c = 1; c <= kConnections; ++c)
-        store.add(opened(c, ++t));
-    for (int round = 0; round < 300; ++round)
-        for (std::uint64_t c = 1; c <= kConnections; ++c) {
-            store.add(bulky(c, ++t));
-            QVERIFY2(store.memoryUsed() <= store.budget() + 2 * probe.memoryUsed() / 100,
-                     "over the budget by more than a couple of events");
-        }
-    QCOMPARE(store.evictedConnections(), std::uint64_t(0));
-    for (std::uint64_t c = 1; c <= kConnections; ++c) {
-        QVERIFY2(store.eventCount(c) - store.firstEventIndex(c) >= 2, "a connection lost its recent events");
-        const Event *last = store.event(c, store.eventCount(c) - 1);
-        QVERIFY(last);
-        QVERIFY(last->timeNs > t - 2 * kConnections); // from the last two rounds
-    }
-    // The oldest stored event is recent: nothing old is left pinning the index.
-    const std::uint64_t added = store.addedEvents();
-    QVERIFY(store.storedEvents() <= 110);
-    QVERIFY(store.eventBySeq(added - store.storedEvents() + 1) != nullptr);
-}
-
-void TestCaptureStore::anOldOpenConnectionCannotPinTheIndex()
-{
-    // A long-lived quiet connection (a live-reload stream, an idle
-    // keep-alive) holds the oldest stored event while short connections come
-    // and go. Each of their events leaves a slot in the global sequence index
-    // behind the old one; those slots count against the budget, so the
-    // store reaches the old connection before they add up to more.
-    CaptureStore probe;
-    probe.add(opened(1, 0));
-    for (int i = 0; i < 4; ++i)
-        probe.add(frame(1, 1 + i, Direction::In, 0x08, 0));
-    probe.add(closed(1, 10));
-    const std::size_t oneShortConnection = probe.memoryUsed();
-
-    CaptureStore store(oneShortConnection * 50);
-    store.add(opened(1, 0));
-    store.add(frame(1, 1, Direction::Out, 0x04, 0)); // the quiet connection's only events
-    std::uint64_t t = 10;
-    for (std::uint64_t c = 2; c < 60'000; ++c) {
-        store.add(opened(c, ++t));
-        for (int i = 0; i < 4; ++i)
-            store.add(frame(c, ++t, Direction::In, 0x08, 0));
-        store.add(closed(c, ++t));
-        QVERIFY(store.memoryUsed() <= store.budget() + oneShortConnection);
-        if (store.evictedOpenConnections() > 0)
-            break;
-    }
-    QVERIFY2(store.evictedOpenConnections() > 0, "the quiet connection's old events were never evicted");
-    QVERIFY(store.connection(1) != nullptr); // its record stays
-    QVERIFY(store.firstEventIndex(1) >= 1);   // its oldest event went
-}

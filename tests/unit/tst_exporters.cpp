@@ -1,6 +1,9 @@
 // Exporters: JSON Lines (full-fidelity round trip, valid JSON for any bytes),
 // HAR 1.2 (structure, timings, extensions) and the nghttp-style frame log.
 
+#include "rawframes.h"
+
+#include "inspect/capturelog.h"
 #include "inspect/capturestore.h"
 #include "inspect/framelog.h"
 #include "inspect/har.h"
@@ -11,6 +14,9 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <array>
+#include <memory>
 
 using namespace h2scope;
 using namespace h2scope::inspect;
@@ -81,6 +87,82 @@ Event frameAt(std::uint64_t t, Direction dir, std::uint8_t type, std::uint8_t fl
     f.length = length;
     return Event{t, 1, f};
 }
+
+// A capture log written by CaptureLog whose records carry the times the test
+// chooses: at(t) stamps everything written after it with t (the log's own
+// Time records, read from the clock, are replaced when the records are taken).
+class TimedLog {
+public:
+    explicit TimedLog(std::uint64_t id) : m_hub(1), m_log(std::make_unique<CaptureLog>(m_hub.sink(0), id)) {}
+
+    CaptureLog &at(std::uint64_t ns)
+    {
+        m_marks.emplace_back(m_log->bytesWritten(), ns);
+        return *m_log;
+    }
+    void frame(std::uint64_t ns, bool outbound, std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
+               const std::string &payload)
+    {
+        const std::array<std::uint8_t, 9> h = header(std::uint32_t(payload.size()), type, flags, stream);
+        at(ns).frame(outbound, h.data(),
+                     {reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size()});
+    }
+    void data(std::uint64_t ns, std::uint8_t flags, std::uint32_t stream, std::uint32_t length)
+    {
+        const std::array<std::uint8_t, 9> h = header(length, 0x00, flags, stream);
+        at(ns).frame(true, h.data(), {}); // DATA payloads are not captured
+    }
+
+    // Ends the log; its records, re-timed.
+    std::string records()
+    {
+        m_log.reset();
+        std::vector<LogAnnouncement> chunks;
+        m_hub.collect(chunks);
+        std::string all;
+        for (const LogAnnouncement &a : chunks)
+            all.append(reinterpret_cast<const char *>(a.chunk->data()), a.chunk->committed());
+        std::string out;
+        std::size_t mark = 0;
+        const auto *p = reinterpret_cast<const std::uint8_t *>(all.data());
+        for (std::size_t at = 0; at < all.size();) {
+            RecordView r;
+            std::size_t size = 0;
+            if (!parseRecord(p + at, all.size() - at, r, size))
+                break;
+            if (r.kind != RecordKind::Time) {
+                bool stamp = false;
+                std::uint64_t ns = 0;
+                for (; mark < m_marks.size() && m_marks[mark].first <= at; ++mark) {
+                    stamp = true;
+                    ns = m_marks[mark].second;
+                }
+                if (stamp) {
+                    out.push_back(char(RecordKind::Time));
+                    out.append(std::string("\x08\x00\x00", 3)); // u24 body length 8
+                    for (int i = 0; i < 8; ++i)
+                        out.push_back(char(ns >> (8 * i)));
+                }
+                out.append(all, at, size);
+            }
+            at += size;
+        }
+        return out;
+    }
+
+private:
+    static std::array<std::uint8_t, 9> header(std::uint32_t length, std::uint8_t type, std::uint8_t flags,
+                                              std::uint32_t stream)
+    {
+        return {std::uint8_t(length >> 16), std::uint8_t(length >> 8), std::uint8_t(length), type, flags,
+                std::uint8_t((stream >> 24) & 0x7f), std::uint8_t(stream >> 16), std::uint8_t(stream >> 8),
+                std::uint8_t(stream)};
+    }
+
+    CaptureHub m_hub;
+    std::unique_ptr<CaptureLog> m_log;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> m_marks; // byte offset, time
+};
 
 QJsonObject parseObject(const std::string &json)
 {
@@ -203,42 +285,48 @@ void TestExporters::jsonLinesFile()
 
 void TestExporters::harStructureAndTimings()
 {
+    // The store is built from capture logs as connections write them
+    // (CaptureLog), stamped with chosen times, so every timing is exact.
     constexpr std::uint64_t ms = 1000000;
-    CaptureStore store;
+    TimedLog h2(1);
     ConnectionOpened o;
     o.peer = "127.0.0.1:5000";
     o.local = "127.0.0.1:8443";
     o.tls = true;
     o.alpn = "h2";
     o.sni = "localhost";
-    store.add(Event{0, 1, o});
-    StreamOpened req{1, "GET", "https", "localhost:8443", "/index.html?a=1&b", {{"accept", "*/*"}}, false, 0};
-    store.add(Event{10 * ms, 1, req});
-    store.add(frameAt(10 * ms, Direction::In, 0x01, 0x05, 1, 30));
-    FrameEvent pp;
-    pp.dir = Direction::Out;
-    pp.type = 0x05;
-    pp.streamId = 1;
-    pp.promisedStreamId = 2;
-    store.add(Event{11 * ms, 1, pp});
-    StreamOpened push{2, "GET", "https", "localhost:8443", "/style.css", {}, true, 1};
-    store.add(Event{11 * ms, 1, push});
-    store.add(frameAt(12 * ms, Direction::Out, 0x01, 0x04, 1, 40)); // first response HEADERS: wait = 2 ms
-    store.add(frameAt(13 * ms, Direction::Out, 0x00, 0x01, 1, 10240));
-    StreamClosed done{1, 200, {{"content-type", "text/html"}}, 10240, 5 * ms, 0, ""};
-    store.add(Event{15 * ms, 1, done});
-    StreamClosed pushDone{2, 200, {{"content-type", "text/css"}}, 100, 3 * ms, 0, ""};
-    store.add(Event{14 * ms, 1, pushDone});
-    StreamOpened orphan{7, "GET", "https", "", "/never-closed", {}, false, 0};
-    store.add(Event{16 * ms, 1, orphan});
+    o.protocol = "h2";
+    h2.at(0).opened(o);
+    h2.frame(10 * ms, false, 0x01, 0x05, 1,
+             testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"},
+                             {":path", "/index.html?a=1&b"}, {"accept", "*/*"}}));
+    h2.frame(11 * ms, true, 0x05, 0x04, 1,
+             testing::u32Payload(2)
+                 + testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"},
+                                   {":path", "/style.css"}}));
+    // First response HEADERS at 12 ms: wait = 2 ms.
+    h2.frame(12 * ms, true, 0x01, 0x04, 1, testing::hpack({{":status", "200"}, {"content-type", "text/html"}}));
+    h2.frame(12 * ms, true, 0x01, 0x04, 2, testing::hpack({{":status", "200"}, {"content-type", "text/css"}}));
+    h2.data(13 * ms, 0x01, 1, 10240);
+    h2.data(13 * ms, 0x01, 2, 100);
+    h2.at(14 * ms).streamClosed(2, 0, "");
+    h2.at(15 * ms).streamClosed(1, 0, "");
+    h2.frame(16 * ms, false, 0x01, 0x05, 7,
+             testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":path", "/never-closed"}}));
 
-    ConnectionOpened h1;
-    h1.peer = "127.0.0.1:5001";
-    h1.tls = false;
-    h1.protocol = "http/1.1";
-    store.add(Event{1 * ms, 2, h1});
+    TimedLog h1(2);
+    ConnectionOpened plain;
+    plain.peer = "127.0.0.1:5001";
+    plain.tls = false;
+    plain.protocol = "http/1.1";
+    h1.at(1 * ms).opened(plain);
     Http1Exchange ex{"GET", "/x", "HTTP/1.1", {{"host", "localhost:8080"}}, 304, {}, 0, 2 * ms, 20 * ms, 1, ""};
-    store.add(Event{22 * ms, 2, ex});
+    h1.at(22 * ms).http1(ex);
+
+    CaptureStore store;
+    QVERIFY(store.addLog(1, h2.records()).ok());
+    QVERIFY(store.addLog(2, h1.records()).ok());
+    QCOMPARE(store.connectionIds(), (std::vector<std::uint64_t>{1, 2}));
 
     HarOptions options;
     options.wallClockOffsetNs = 1700000000000000000ll; // 2023-11-14T22:13:20Z at steady 0
