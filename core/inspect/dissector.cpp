@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::uint8_t kData = 0x0, kHeaders = 0x1, kPriority = 0x2, kRstStream = 0x3, kSettings = 0x4,
                        kPushPromise = 0x5, kPing = 0x6, kGoaway = 0x7, kWindowUpdate = 0x8, kContinuation = 0x9;
-constexpr std::uint8_t kEndStream = 0x1, kAck = 0x1, kEndHeaders = 0x4, kPadded = 0x8, kPriorityFlag = 0x20;
+constexpr std::uint8_t kAck = 0x1, kEndHeaders = 0x4, kPadded = 0x8, kPriorityFlag = 0x20;
 constexpr std::uint16_t kHeaderTableSize = 0x1, kInitialWindowSize = 0x4;
 // The inspector keeps at most this much of one decoded header list (the
 // server refuses requests over its SETTINGS_MAX_HEADER_LIST_SIZE anyway); a
