@@ -506,7 +506,12 @@ void Dissector::completeBlock(PendingBlock &block, bool outbound)
     }
     first.headers = b.build();
     first.headerBlockDecodedSize = decodedSize;
+    // What follows adds events to m_held, which may move `first`: keep copies.
     const std::int32_t streamId = first.streamId;
+    const std::uint8_t type = first.type;
+    const std::int32_t promisedStreamId = first.promisedStreamId;
+    const std::int32_t hdCategory = first.hdCategory;
+    const HeaderBlock headers = first.headers; // a reference count
     if (!failure.empty()) {
         notice(streamId, "header-block-not-decoded",
                "the header block of stream " + std::to_string(streamId) + " could not be decoded: " + failure
@@ -520,7 +525,6 @@ void Dissector::completeBlock(PendingBlock &block, bool outbound)
                    + std::to_string(kMaxKeptHeaderList / 1024) + " KiB");
 
     // What the block means for its stream.
-    const HeaderBlock &headers = first.headers;
     auto field = [&headers](std::string_view name) -> std::string_view {
         for (HeaderView h : headers)
             if (h.name == name)
@@ -542,11 +546,11 @@ void Dissector::completeBlock(PendingBlock &block, bool outbound)
             s->path = o.path;
         add(std::move(o));
     };
-    if (first.type == kHeaders && !outbound && first.hdCategory == 0) {
+    if (type == kHeaders && !outbound && hdCategory == 0) {
         open(streamId, false);
-    } else if (first.type == kPushPromise && outbound && first.promisedStreamId > 0) {
-        open(first.promisedStreamId, true);
-    } else if (first.type == kHeaders && outbound) {
+    } else if (type == kPushPromise && outbound && promisedStreamId > 0) {
+        open(promisedStreamId, true);
+    } else if (type == kHeaders && outbound) {
         if (Stream *s = findStream(streamId)) {
             const std::string_view status = field(":status");
             int code = 0;
