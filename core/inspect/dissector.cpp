@@ -12,7 +12,7 @@ namespace {
 constexpr std::uint8_t kData = 0x0, kHeaders = 0x1, kPriority = 0x2, kRstStream = 0x3, kSettings = 0x4,
                        kPushPromise = 0x5, kPing = 0x6, kGoaway = 0x7, kWindowUpdate = 0x8, kContinuation = 0x9;
 constexpr std::uint8_t kAck = 0x1, kEndHeaders = 0x4, kPadded = 0x8, kPriorityFlag = 0x20;
-constexpr std::uint16_t kHeaderTableSize = 0x1, kInitialWindowSize = 0x4;
+constexpr std::uint16_t kHeaderTableSize = 0x1, kInitialWindowSize = 0x4, kMaxFrameSize = 0x5;
 // The inspector keeps at most this much of one decoded header list (the
 // server refuses requests over its SETTINGS_MAX_HEADER_LIST_SIZE anyway); a
 // small block of table references can otherwise decode to megabytes.
@@ -49,7 +49,6 @@ struct Dissector::Stream {
     std::int32_t id = 0;
     bool pushed = false;
     std::int32_t parentId = 0;
-    std::string path;
     std::uint64_t startNs = 0;
     bool requestSeen = false;    // inbound HEADERS (request) or PUSH_PROMISE
     bool finalResponse = false;  // a final (non-1xx) response HEADERS went out
@@ -138,7 +137,6 @@ void Dissector::fillWindows(FrameEvent &ev) const
 void Dissector::feed(const RecordView &r, std::vector<Event> &out)
 {
     m_out = &out;
-    ++m_records;
     FieldReader f(r.body, r.size);
     switch (r.kind) {
     case RecordKind::Time:
@@ -284,9 +282,15 @@ void Dissector::frame(const RecordView &r)
     ev.flags = fr.flags;
     ev.streamId = fr.streamId;
     ev.incomplete = fr.incomplete;
-    if (fr.judgement != 0) {
+    // nghttp2 refuses a frame over our SETTINGS_MAX_FRAME_SIZE by its header
+    // alone (GOAWAY FRAME_SIZE_ERROR) and reports it through no callback:
+    // the limit is ours, replayed from our SETTINGS, so the verdict is derived.
+    const std::int32_t judgement = fr.judgement != 0                                 ? fr.judgement
+                                   : !outbound && fr.length > m_localMaxFrameSize ? NGHTTP2_ERR_FRAME_SIZE_ERROR
+                                                                                     : 0;
+    if (judgement != 0) {
         ev.invalid = true;
-        ev.invalidReason = errorText(fr.judgement);
+        ev.invalidReason = errorText(judgement);
     }
     const bool padded = (ev.flags & kPadded) && (ev.type == kData || ev.type == kHeaders || ev.type == kPushPromise);
     if (padded && !payload.empty())
@@ -327,6 +331,8 @@ void Dissector::frame(const RecordView &r)
                     }
                     if (id == kHeaderTableSize)
                         nghttp2_hd_inflate_change_table_size(m_inflate[0]->hd, value);
+                    if (id == kMaxFrameSize)
+                        m_localMaxFrameSize = value;
                 }
                 m_ourSettingsUnacked.pop_front();
             }
@@ -424,9 +430,7 @@ void Dissector::headerBlockFrame(FrameEvent &ev, std::span<const std::uint8_t> p
         }
         // The stream exists from its request (or promise) on.
         if (ev.type == kHeaders && !outbound && ev.hdCategory == 0 && ev.streamId > 0) {
-            Stream &s = stream(ev.streamId);
-            s.requestSeen = true;
-            m_lastClientStream = std::max(m_lastClientStream, ev.streamId);
+            stream(ev.streamId).requestSeen = true;
         }
         if (ev.type == kPushPromise && outbound && ev.promisedStreamId > 0) {
             Stream &s = stream(ev.promisedStreamId);
@@ -542,8 +546,6 @@ void Dissector::completeBlock(PendingBlock &block, bool outbound)
         o.headers = headers.withoutPseudo();
         o.pushed = pushed;
         o.parentStreamId = pushed ? streamId : 0;
-        if (Stream *s = findStream(id))
-            s->path = o.path;
         add(std::move(o));
     };
     if (type == kHeaders && !outbound && hdCategory == 0) {

@@ -47,9 +47,7 @@ public:
     void startedMidway() noexcept;
 
     std::uint64_t connectionId() const noexcept { return m_connectionId; }
-    std::uint64_t timeNs() const noexcept { return m_time; }
     bool closed() const noexcept { return m_closed; }
-    std::uint64_t records() const noexcept { return m_records; }
 
 private:
     struct Stream;
@@ -69,7 +67,6 @@ private:
 
     std::uint64_t m_connectionId;
     std::uint64_t m_time = 0;
-    std::uint64_t m_records = 0;
     bool m_closed = false;
     std::unique_ptr<Inflater> m_inflate[2]; // [0] what the client sent, [1] what we sent
     std::unique_ptr<PendingBlock> m_block[2];
@@ -84,7 +81,7 @@ private:
     std::int64_t m_initialRemote = 65535;
     std::deque<std::vector<std::pair<std::uint16_t, std::uint32_t>>> m_ourSettingsUnacked;
     std::map<std::int32_t, std::unique_ptr<Stream>> m_streams;
-    std::int32_t m_lastClientStream = 0;
+    std::uint32_t m_localMaxFrameSize = 16384; // ours, once the peer acknowledged it (RFC 9113 §6.5.2)
 };
 
 // Dissects a whole log held in memory (a saved capture's connection, a
