@@ -15,24 +15,20 @@ namespace h2scope::h2 {
 
 struct H2Session::Stream {
     std::int32_t id = 0;
-    std::uint64_t startNs = 0;
     site::Request request;
     bool dispatched = false;
-    bool opened = false; // StreamOpened published
+    bool opened = false; // its request has been taken (or its promise sent)
     bool headersTooLarge = false; // over SETTINGS_MAX_HEADER_LIST_SIZE: reset, never served
     int status = 0;
     HeaderBlock responseHeaders; // as sent: :status, the site's fields, date, server
     std::optional<site::Body> body;
     std::shared_ptr<site::LiveBody> live; // streamed until closed (server-sent events)
     bool deferred = false;                // live stream waiting for data
-    std::uint64_t bodyBytes = 0;
     std::string note;
     // Server push: a promised stream knows its parent and its fate.
     bool pushed = false;
     std::int32_t parentId = 0;
     std::string promiseFailure; // PUSH_PROMISE not sent: nghttp2's reason
-    std::uint64_t resetAtNs = 0;
-    std::uint32_t resetCode = 0;
 };
 
 namespace {
@@ -64,7 +60,6 @@ struct H2Session::Callbacks {
             return 0;
         auto stream = std::make_unique<Stream>();
         stream->id = frame->hd.stream_id;
-        stream->startNs = inspect::nowNs();
         stream->request.protocol = site::Protocol::Http2;
         s.m_streams[stream->id] = std::move(stream);
         ++s.m_streamCount;
@@ -124,11 +119,6 @@ struct H2Session::Callbacks {
             && !s.m_settingsUnacked.empty())
             s.m_settingsUnacked.pop_front();
         if (frame->hd.type == NGHTTP2_RST_STREAM) {
-            auto it = s.m_streams.find(frame->hd.stream_id);
-            if (it != s.m_streams.end() && it->second->pushed) {
-                it->second->resetAtNs = inspect::nowNs();
-                it->second->resetCode = frame->rst_stream.error_code;
-            }
             // Streams the client opened and cancelled itself: the rapid-reset
             // pattern. Pushed streams it refuses are the server's doing.
             if ((frame->hd.stream_id & 1) && !s.takeResetToken() && !s.m_rapidReset) {
@@ -257,7 +247,6 @@ struct H2Session::Callbacks {
         auto *st = static_cast<Stream *>(source->ptr);
         bool ended = false;
         const std::size_t n = st->live->read(buf, length, ended);
-        st->bodyBytes += n;
         if (ended) {
             *flags |= NGHTTP2_DATA_FLAG_EOF;
             return static_cast<ssize_t>(n);
@@ -307,7 +296,6 @@ struct H2Session::Callbacks {
         }
         if (padlen > 1)
             out.append(padlen - 1, '\0');
-        st->bodyBytes += length;
         if (s.m_log) {
             TapFrame tapped;
             if (padlen == 0 && s.m_outTap.wholeFrame(framehd, tapped))
@@ -383,12 +371,6 @@ void H2Session::notice(std::int32_t streamId, std::string_view code, std::string
 
 void H2Session::recordInbound(const TapFrame &tap, bool incomplete)
 {
-    // nghttp2 rejects a frame longer than our SETTINGS_MAX_FRAME_SIZE by its
-    // header alone (GOAWAY FRAME_SIZE_ERROR) without calling
-    // on_invalid_frame_recv: say so in its record.
-    if (m_pendingJudgement == 0
-        && tap.length > nghttp2_session_get_local_settings(m_session, NGHTTP2_SETTINGS_MAX_FRAME_SIZE))
-        m_pendingJudgement = NGHTTP2_ERR_FRAME_SIZE_ERROR;
     m_inJudgement = m_log->frame(false, tap.raw.data(), m_inTap.payload(), incomplete, m_pendingJudgement);
     m_pendingJudgement = 0;
 }
@@ -518,7 +500,6 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
         auto promised = std::make_unique<Stream>();
         promised->pushed = true;
         promised->parentId = parent.id;
-        promised->startNs = inspect::nowNs();
         site::Request &req = promised->request;
         req.method = "GET";
         req.scheme = parent.request.scheme;
@@ -630,38 +611,47 @@ bool H2Session::takeResetToken()
     return true;
 }
 
+H2Session::DeferredClose *H2Session::deferred()
+{
+    // Inside mem_send() the frame that ended the stream has not been tapped
+    // yet: the record waits for it. Elsewhere it is written at once.
+    if (!m_inSend)
+        return nullptr;
+    if (m_deferredCount == m_deferred.size())
+        m_deferred.emplace_back();
+    return &m_deferred[m_deferredCount++];
+}
+
 void H2Session::recordPushOutcome(const Stream &st, std::string_view outcome, std::string_view detail)
 {
     if (!m_log)
         return;
-    if (!m_inSend) {
+    DeferredClose *d = deferred();
+    if (!d) {
         m_log->pushOutcome(st.id, st.parentId, outcome, detail, st.request.target);
         return;
     }
-    DeferredClose &d = m_deferredCount < m_deferred.size() ? m_deferred[m_deferredCount] : m_deferred.emplace_back();
-    ++m_deferredCount;
-    d.push = true;
-    d.streamId = st.id;
-    d.parentId = st.parentId;
-    d.outcome = outcome;
-    d.detail = detail;
-    d.path = st.request.target;
+    d->push = true;
+    d->streamId = st.id;
+    d->parentId = st.parentId;
+    d->outcome = outcome;
+    d->detail = detail;
+    d->path = st.request.target;
 }
 
 void H2Session::recordStreamClosed(Stream &st, std::uint32_t errorCode)
 {
     if (!m_log)
         return;
-    if (!m_inSend) {
+    DeferredClose *d = deferred();
+    if (!d) {
         m_log->streamClosed(st.id, errorCode, st.note);
         return;
     }
-    DeferredClose &d = m_deferredCount < m_deferred.size() ? m_deferred[m_deferredCount] : m_deferred.emplace_back();
-    ++m_deferredCount;
-    d.push = false;
-    d.streamId = st.id;
-    d.errorCode = errorCode;
-    d.note = std::move(st.note);
+    d->push = false;
+    d->streamId = st.id;
+    d->errorCode = errorCode;
+    d->note = std::move(st.note);
 }
 
 void H2Session::flushDeferred()

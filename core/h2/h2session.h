@@ -67,6 +67,8 @@ private:
     void recordPartialInbound();
     void tapOutbound(const std::uint8_t *data, std::size_t length);
     void flushDeferred();
+    struct DeferredClose;
+    DeferredClose *deferred(); // a slot inside mem_send(), else nullptr
     void dispatch(Stream &stream);
     void recordStreamClosed(Stream &stream, std::uint32_t errorCode);
     void sendEarlyHints(Stream &parent, const site::Response &response);
