@@ -256,14 +256,14 @@ public:
     // keep the log (the headless frame log); returns how many were dropped.
     std::size_t dropConsumed();
     const std::vector<std::shared_ptr<LogChunk>> &chunks() const noexcept { return m_chunks; }
-    // Position: chunk index and offset within it.
+    // The chunk being read.
     std::size_t chunkIndex() const noexcept { return m_chunk; }
-    std::size_t offset() const noexcept { return m_offset; }
-    // Starts reading at chunk `index` (offset 0).
-    void seekChunk(std::size_t index) noexcept
+    // Puts `copy`, the same committed bytes in a chunk of their own size,
+    // in place of the last chunk; the position stays where it was.
+    void replaceLast(std::shared_ptr<LogChunk> copy) noexcept
     {
-        m_chunk = index;
-        m_offset = 0;
+        if (!m_chunks.empty())
+            m_chunks.back() = std::move(copy);
     }
     // Drops the first `count` chunks (eviction); the position moves with them.
     void dropFront(std::size_t count);

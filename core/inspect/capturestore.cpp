@@ -38,9 +38,9 @@ CaptureStore::~CaptureStore() = default;
 std::size_t CaptureStore::dissectionBytes() const noexcept
 {
     std::size_t n = 0;
-    for (const auto &[id, c] : m_connections)
-        if (c.dissection)
-            n += c.dissection->bytes();
+    for (std::uint64_t id : m_cacheOrder) // only cached connections have one
+        if (auto it = m_connections.find(id); it != m_connections.end() && it->second.dissection)
+            n += it->second.dissection->bytes();
     return n;
 }
 
@@ -191,18 +191,8 @@ void CaptureStore::compactLastChunk(Connection &conn)
     copy->commit(used);
     copy->seal();
     charge(conn, static_cast<std::ptrdiff_t>(copy->capacity()) - static_cast<std::ptrdiff_t>(last->capacity()));
-    const std::size_t index = chunks.size() - 1;
-    LogReader rebuilt;
-    for (std::size_t i = 0; i < index; ++i)
-        rebuilt.append(chunks[i]);
-    rebuilt.append(std::move(copy));
-    rebuilt.seekChunk(index);
-    RecordView r;
-    while (rebuilt.next(r)) {
-    } // position at the end again
-    conn.scan = std::move(rebuilt);
-    if (conn.dissection) // the dissection reads the store's chunks; it keeps its own references
-        conn.dissection->consumedChunks = std::min(conn.dissection->consumedChunks, index + 1);
+    // A dissection that already holds the old chunk keeps reading its own reference.
+    conn.scan.replaceLast(std::move(copy));
 }
 
 Result<void> CaptureStore::addLog(std::uint64_t connectionId, std::string_view records, std::uint64_t evictedFrames)
@@ -347,7 +337,7 @@ const std::vector<std::shared_ptr<LogChunk>> *CaptureStore::chunks(std::uint64_t
     return it == m_connections.end() ? nullptr : &it->second.scan.chunks();
 }
 
-void CaptureStore::dropDissection(Connection &conn) const
+void CaptureStore::dropDissection(const Connection &conn) const
 {
     if (!conn.dissection)
         return;
@@ -360,14 +350,13 @@ CaptureStore::Dissection *CaptureStore::dissected(std::uint64_t id) const
     auto it = m_connections.find(id);
     if (it == m_connections.end())
         return nullptr;
-    // The cache is the store's own business: const callers fill it too.
-    auto &c = const_cast<Connection &>(it->second);
+    const Connection &c = it->second;
     if (!c.dissection) {
         while (m_cacheOrder.size() >= kCachedDissections) {
             const std::uint64_t oldest = m_cacheOrder.front();
             m_cacheOrder.erase(m_cacheOrder.begin());
             if (auto o = m_connections.find(oldest); o != m_connections.end())
-                const_cast<Connection &>(o->second).dissection.reset();
+                o->second.dissection.reset();
         }
         c.dissection = std::make_unique<Dissection>(id);
         if (c.info.evictedFrames > 0)

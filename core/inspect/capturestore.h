@@ -154,7 +154,8 @@ private:
         std::int32_t lastClientStream = 0;
         bool complete = false;            // closed and read to the end
         std::uint64_t generation = 0;
-        std::unique_ptr<Dissection> dissection;
+        // The cache is the store's own business: const callers fill it too.
+        mutable std::unique_ptr<Dissection> dissection;
     };
 
     Connection &connectionFor(std::uint64_t id, StoreDelta &delta);
@@ -166,7 +167,7 @@ private:
     void evictConnection(std::uint64_t id, StoreDelta &delta);
     bool evictOldestOpenChunk(StoreDelta &delta);
     Dissection *dissected(std::uint64_t id) const;
-    void dropDissection(Connection &conn) const;
+    void dropDissection(const Connection &conn) const;
 
     std::size_t m_budget;
     std::size_t m_used = 0;
