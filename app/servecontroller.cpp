@@ -257,13 +257,15 @@ void ServeController::writeEvents(const std::vector<inspect::Event> &batch)
 {
     if (m_options.log != LogMode::None && m_logSink) {
         std::string text;
+        const bool requestsOnly = m_options.log == LogMode::Requests;
         for (const inspect::Event &e : batch) {
-            const bool isFrame = std::holds_alternative<inspect::FrameEvent>(e.data);
-            // The request log shows each request once, when it completes.
-            if (m_options.log == LogMode::Requests
-                && (isFrame || std::holds_alternative<inspect::StreamOpened>(e.data)))
+            if (requestsOnly && std::holds_alternative<inspect::FrameEvent>(e.data))
                 continue;
-            text += m_formatter.format(e);
+            // The formatter learns each stream's request line from its
+            // opening; the request log prints it only when the stream closes.
+            std::string line = m_formatter.format(e);
+            if (!(requestsOnly && std::holds_alternative<inspect::StreamOpened>(e.data)))
+                text += line;
         }
         if (!text.empty())
             m_logSink(text);

@@ -60,6 +60,7 @@ private slots:
     void initTestCase();
     void firstLineIsTheUrl();
     void cleartextUrl();
+    void requestLogNamesEachRequest();
     void version();
     void portInUse();
     void missingFolder();
@@ -114,6 +115,23 @@ void TestCli::cleartextUrl()
     const QString firstLine = QString::fromUtf8(server.log().split('\n').first()).trimmed();
     QVERIFY2(QRegularExpression(QStringLiteral("^http://127\\.0\\.0\\.1:\\d+/$")).match(firstLine).hasMatch(),
              qPrintable(firstLine));
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+    QCOMPARE(server.exitCode(), 0);
+}
+
+void TestCli::requestLogNamesEachRequest()
+{
+    // --log requests prints one line per request when it completes, with its
+    // method and path (the formatter learns them from the stream's opening,
+    // which itself is not printed) and no frames.
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {}, QStringLiteral("requests")), qPrintable(server.errorString()));
+    const CurlResponse res = curlFetch(server.url().toString() + QStringLiteral("a.txt"));
+    QVERIFY2(res.status == 200, qPrintable(res.summary()));
+    QVERIFY2(server.waitForLog("GET /a.txt -> 200"), server.log().constData());
+    QVERIFY2(!server.log().contains(" frame <"), server.log().constData());
+    QVERIFY2(!server.log().contains("opened: GET"), server.log().constData());
     QVERIFY2(server.stop(), qPrintable(server.errorString()));
     QCOMPARE(server.exitCode(), 0);
 }
