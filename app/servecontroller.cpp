@@ -236,10 +236,7 @@ void ServeController::drain()
     // are, by pointer, and read as far as they are committed.
     m_hub->collect(m_announced);
     if (m_follower) {
-        std::vector<inspect::LogAnnouncement> copies;
-        if (m_store)
-            copies = m_announced; // the store keeps the chunks; the follower lets them go once read
-        m_follower->add(m_store ? copies : m_announced);
+        m_follower->add(m_announced); // shares the chunks with the store, and lets them go once read
         m_batch.clear();
         m_follower->poll(m_batch);
         if (!m_batch.empty())

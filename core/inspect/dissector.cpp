@@ -585,15 +585,14 @@ std::vector<Event> dissectAll(std::uint64_t connectionId, const std::vector<std:
     return out;
 }
 
-void CaptureFollower::add(std::vector<LogAnnouncement> &announcements)
+void CaptureFollower::add(const std::vector<LogAnnouncement> &announcements)
 {
-    for (LogAnnouncement &a : announcements) {
+    for (const LogAnnouncement &a : announcements) {
         auto &slot = m_connections[a.connectionId];
         if (!slot)
             slot = std::make_unique<Followed>(a.connectionId);
-        slot->reader.append(std::move(a.chunk));
+        slot->reader.append(a.chunk);
     }
-    announcements.clear();
 }
 
 std::size_t CaptureFollower::poll(std::vector<Event> &out)

@@ -90,8 +90,9 @@ std::vector<Event> dissectAll(std::uint64_t connectionId, const std::vector<std:
 
 class CaptureFollower final {
 public:
-    // Takes the chunks the hub announced (the vector is emptied).
-    void add(std::vector<LogAnnouncement> &announcements);
+    // Follows the chunks the hub announced (sharing them with any other
+    // consumer, such as the store).
+    void add(const std::vector<LogAnnouncement> &announcements);
     // Dissects every record committed since the last call and appends the
     // events, put in time order across connections. Connections whose log
     // has ended are let go, and so is every chunk already read. Returns the
