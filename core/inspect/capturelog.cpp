@@ -73,7 +73,6 @@ LogChunk::LogChunk(std::size_t capacity) : m_data(new std::uint8_t[capacity]), m
 
 void CaptureSink::announce(std::uint64_t connectionId, std::shared_ptr<LogChunk> chunk)
 {
-    m_hub.addChunkBytes(chunk->capacity());
     const std::lock_guard<std::mutex> lock(m_mutex);
     m_pending.push_back(LogAnnouncement{connectionId, std::move(chunk)});
 }
@@ -114,11 +113,11 @@ CaptureLog::CaptureLog(CaptureSink &sink, std::uint64_t connectionId)
 
 CaptureLog::~CaptureLog()
 {
-    m_holds = 0;
-    if (m_chunk) {
-        m_chunk->commit(m_used);
+    // Whatever a hold kept back is complete now: commit and seal it all.
+    m_holds = 1;
+    release();
+    if (m_chunk)
         m_chunk->seal();
-    }
 }
 
 void CaptureLog::newChunk(std::size_t need)

@@ -202,14 +202,9 @@ public:
     void setEnabled(bool on) noexcept { m_enabled.store(on, std::memory_order_relaxed); }
     bool enabled() const noexcept { return m_enabled.load(std::memory_order_relaxed); }
 
-    // Bytes of chunks allocated so far (capacity), for accounting.
-    std::uint64_t chunkBytes() const noexcept { return m_chunkBytes.load(std::memory_order_relaxed); }
-    void addChunkBytes(std::uint64_t n) noexcept { m_chunkBytes.fetch_add(n, std::memory_order_relaxed); }
-
 private:
     std::vector<std::unique_ptr<CaptureSink>> m_sinks;
     std::atomic<bool> m_enabled{true};
-    std::atomic<std::uint64_t> m_chunkBytes{0};
 };
 
 // ---- reading ----
