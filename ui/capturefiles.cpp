@@ -10,7 +10,6 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
@@ -66,19 +65,18 @@ QString unwritableReason(const QString &path)
 
 namespace {
 
-// Every stored connection's events, put in time order across connections.
-std::vector<inspect::Event> allEvents(const inspect::CaptureStore &store)
+// Every stored connection's events, connection after connection in the order
+// they were accepted, each in its own order: one connection is dissected at a
+// time, so an export never holds the whole capture's events at once.
+template <typename Write>
+void forEachEvent(const inspect::CaptureStore &store, Write write)
 {
-    std::vector<inspect::Event> all;
     for (std::uint64_t id : store.connectionIds()) {
         const std::size_t n = store.eventCount(id);
         for (std::size_t i = 0; i < n; ++i)
             if (const inspect::Event *e = store.event(id, i))
-                all.push_back(*e);
+                write(*e);
     }
-    std::stable_sort(all.begin(), all.end(),
-                     [](const inspect::Event &a, const inspect::Event &b) { return a.timeNs < b.timeNs; });
-    return all;
 }
 
 } // namespace
@@ -110,10 +108,10 @@ QString loadCaptureFile(const QString &path, inspect::CaptureStore &store)
 QString exportJsonLinesFile(const inspect::CaptureStore &store, const QString &path)
 {
     std::string text;
-    for (const inspect::Event &e : allEvents(store)) {
-        text += inspect::toJsonLine(e);
+    forEachEvent(store, [&text](const inspect::Event &e) {
+        inspect::appendJsonLine(text, e);
         text += '\n';
-    }
+    });
     return writeExport(path, text);
 }
 
@@ -133,8 +131,7 @@ QString exportFrameLogFile(const inspect::CaptureStore &store, const QString &pa
 {
     inspect::FrameLogFormatter formatter;
     std::string text;
-    for (const inspect::Event &e : allEvents(store))
-        text += formatter.format(e);
+    forEachEvent(store, [&](const inspect::Event &e) { text += formatter.format(e); });
     return writeExport(path, text);
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Capture files: save a capture store in its raw form and read it back
-// (inspect/capturefile.h), export JSON Lines, HAR, pcapng and the text frame log. Each function returns an empty string on
-// success, else one sentence for the user naming the file and the problem.
+// (inspect/capturefile.h); export JSON Lines, HAR, pcapng and the text frame
+// log. Each function returns an empty string on success, else one sentence
+// for the user naming the file and the problem.
 // GUI thread (the store's owner).
 
 #include "inspect/capturestore.h"
@@ -16,7 +17,8 @@ namespace h2scope::ui {
 QString saveCaptureFile(const inspect::CaptureStore &store, const QString &path);
 // Reads a file written by saveCaptureFile into `store` (cleared first).
 QString loadCaptureFile(const QString &path, inspect::CaptureStore &store);
-// Every event, dissected, in time order, one JSON object per line.
+// Every event, dissected, one JSON object per line: connection after
+// connection, each in its capture order (the frame log export likewise).
 QString exportJsonLinesFile(const inspect::CaptureStore &store, const QString &path);
 // The plaintext HTTP/2 of every connection as pcapng, for Wireshark.
 QString exportPcapngFile(const inspect::CaptureStore &store, const QString &path);

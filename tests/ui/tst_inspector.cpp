@@ -517,7 +517,7 @@ void TestInspector::saveThenOpenRoundTrip()
     };
     before = snapshot();
     QVERIFY(before.size() > 10);
-    const QString path = m_dir.filePath(QStringLiteral("capture.jsonl"));
+    const QString path = m_dir.filePath(QStringLiteral("capture.h2cap"));
     QCOMPARE(window.saveCapture(path), QString());
     QCOMPARE(window.openCapture(path), QString());
     QVERIFY(window.currentStore() != &m_store);
@@ -534,7 +534,17 @@ void TestInspector::saveThenOpenRoundTrip()
     QCOMPARE(v.rowCount(), rows);
     for (int r = 0; r < rows; ++r)
         QCOMPARE(window.waterfall()->rowText(r), v.rowText(r));
-    QVERIFY(!window.openCapture(m_dir.filePath(QStringLiteral("missing.jsonl"))).isEmpty());
+    QVERIFY(!window.openCapture(m_dir.filePath(QStringLiteral("missing.h2cap"))).isEmpty());
+    // JSON Lines and pcapng are exports: the first is refused with a reason
+    // when opened, the second is a pcapng section.
+    const QString jsonl = m_dir.filePath(QStringLiteral("export.jsonl"));
+    QCOMPARE(window.exportJsonLines(jsonl), QString());
+    QVERIFY(window.openCapture(jsonl).contains(QLatin1String("JSON Lines")));
+    const QString pcap = m_dir.filePath(QStringLiteral("export.pcapng"));
+    QCOMPARE(window.exportPcapng(pcap), QString());
+    QFile pcapFile(pcap);
+    QVERIFY(pcapFile.open(QIODevice::ReadOnly));
+    QCOMPARE(pcapFile.read(4), QByteArray("\x0a\x0d\x0d\x0a", 4));
 }
 
 void TestInspector::harExportFromAction()
