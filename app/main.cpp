@@ -106,9 +106,9 @@ int runGui(const app::Options &options)
 int main(int argc, char **argv)
 {
 #if H2SCOPE_USE_MIMALLOC
-    // The capture store fills up to its budget (256 MiB) with events; in
-    // 4 KiB pages that is some 60,000 page faults, which under load cost the
-    // server more than the store's own bookkeeping. With 2 MiB pages
+    // The capture store fills up to its budget (256 MiB) with capture log
+    // chunks; in 4 KiB pages that is some 60,000 page faults, which under
+    // load cost the server more than the store's own bookkeeping. With 2 MiB pages
     // (transparent huge pages, where the kernel offers them) a quarter as
     // many were measured. The environment (MIMALLOC_LARGE_OS_PAGES=0) still
     // has the last word.

@@ -8,7 +8,7 @@
 
 #include "inspect/capturelog.h"
 #include "inspect/capturestore.h"
-#include "inspect/dissector.h"
+#include "inspect/capturefollower.h"
 #include "inspect/framelog.h"
 #include "inspect/jsonlines.h"
 #include "net/server.h"

@@ -11,7 +11,9 @@
 #   QUICK=1             divide every -n (and the churn -c) by 10 (a smoke run)
 #   DIV=N               divide every -n (and the churn -c) by N (QUICK=1 means DIV=10)
 #   SERVERS="nghttpd h2o h2scope h2scope-nocap h2scope-store"
-#                       h2scope = capture on (the default a user runs),
+#                       h2scope = headless with --log none and no capture
+#                       file: nothing reads the capture, so none is taken
+#                       (the same work as h2scope-nocap),
 #                       h2scope-nocap = the same with --no-capture,
 #                       h2scope-store = capture on and kept in the in-memory
 #                       capture store, as the window keeps it (--har, written

@@ -8,9 +8,6 @@
 // thread, never on an I/O thread; dissecting the same records again gives
 // the same events.
 //
-// CaptureFollower follows every connection of a live capture and dissects
-// what each adds, for the headless frame log and the JSON Lines capture.
-//
 // Threads: one thread per instance.
 
 #include "inspect/capturelog.h"
@@ -21,7 +18,6 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 namespace h2scope::inspect {
@@ -87,27 +83,5 @@ private:
 // Dissects a whole log held in memory (a saved capture's connection, a
 // test's). Returns the events in order.
 std::vector<Event> dissectAll(std::uint64_t connectionId, const std::vector<std::shared_ptr<LogChunk>> &chunks);
-
-class CaptureFollower final {
-public:
-    // Follows the chunks the hub announced (sharing them with any other
-    // consumer, such as the store).
-    void add(const std::vector<LogAnnouncement> &announcements);
-    // Dissects every record committed since the last call and appends the
-    // events, put in time order across connections. Connections whose log
-    // has ended are let go, and so is every chunk already read. Returns the
-    // number of events appended.
-    std::size_t poll(std::vector<Event> &out);
-    std::size_t following() const noexcept { return m_connections.size(); }
-
-private:
-    struct Followed {
-        explicit Followed(std::uint64_t id) : dissector(id) {}
-        LogReader reader;
-        Dissector dissector;
-    };
-    std::unordered_map<std::uint64_t, std::unique_ptr<Followed>> m_connections;
-    std::vector<Event> m_scratch;
-};
 
 } // namespace h2scope::inspect

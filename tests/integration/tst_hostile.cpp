@@ -9,7 +9,7 @@
 #include "rawsocket.h"
 
 #include "inspect/capturelog.h"
-#include "inspect/dissector.h"
+#include "inspect/capturefollower.h"
 #include "net/server.h"
 #include "site/staticsite.h"
 #include "tls/tlscontext.h"

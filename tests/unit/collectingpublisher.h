@@ -4,10 +4,9 @@
 // events, in order, as the window and the exporters would see them.
 
 #include "inspect/capturelog.h"
-#include "inspect/dissector.h"
+#include "inspect/capturefollower.h"
 #include "inspect/event.h"
 
-#include <map>
 #include <memory>
 #include <vector>
 
@@ -38,17 +37,8 @@ public:
     {
         std::vector<inspect::LogAnnouncement> fresh;
         const_cast<CollectingPublisher *>(this)->take(fresh);
-        for (inspect::LogAnnouncement &a : fresh) {
-            auto &slot = m_logs[a.connectionId];
-            if (!slot)
-                slot = std::make_unique<Followed>(a.connectionId);
-            slot->reader.append(std::move(a.chunk));
-        }
-        for (auto &[id, f] : m_logs) {
-            inspect::RecordView r;
-            while (f->reader.next(r))
-                f->dissector.feed(r, m_events);
-        }
+        m_follower.add(fresh);
+        m_follower.poll(m_events);
         return m_events;
     }
 
@@ -72,13 +62,8 @@ public:
     }
 
 private:
-    struct Followed {
-        explicit Followed(std::uint64_t id) : dissector(id) {}
-        inspect::LogReader reader;
-        inspect::Dissector dissector;
-    };
     std::unique_ptr<inspect::CaptureLog> m_log;
-    mutable std::map<std::uint64_t, std::unique_ptr<Followed>> m_logs;
+    mutable inspect::CaptureFollower m_follower;
     mutable std::vector<inspect::Event> m_events;
 };
 
