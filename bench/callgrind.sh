@@ -11,17 +11,19 @@
 # --har writes at exit is not in it.
 #
 #   N=20000 WARM=2000 VARIANTS="nocap store" bench/callgrind.sh
-#   BIN=build/release/app/h2scope (default)
+#   SIZE=150000 N=2000   requests of a file of SIZE bytes instead of 1 KiB
+#   BIN=build/release/app/h2scope (default); KEEP=/tmp/cg keeps each dump as /tmp/cg.VARIANT
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${BIN:-build/release/app/h2scope}"
 N="${N:-20000}"
 WARM="${WARM:-2000}"
 VARIANTS="${VARIANTS:-nocap store}"
+SIZE="${SIZE:-1024}"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-head -c 1023 /dev/zero | tr '\0' a > "$TMP/small.txt"; echo >> "$TMP/small.txt"
-mkdir -p "$TMP/site"; mv "$TMP/small.txt" "$TMP/site/"
+mkdir -p "$TMP/site"
+head -c "$SIZE" /dev/zero | tr '\0' a > "$TMP/site/small.txt"
 
 run() {
   local variant=$1; shift
@@ -43,6 +45,7 @@ run() {
   kill -INT "$pid"; wait "$pid" || true
   local dump
   dump=$(grep -l "measured" "$out".* | head -n 1)
+  [ -z "${KEEP:-}" ] || cp "$dump" "$KEEP.$variant"
   local ir
   ir=$(awk '/^summary:/ { print $2 }' "$dump")
   local kept
