@@ -4,8 +4,7 @@
 // and a reader thread, and dissector edge cases through a real connection
 // driven with raw HTTP/2 frames.
 
-#include "collectingpublisher.h"
-#include "rawframes.h"
+#include "rawpeer.h"
 
 #include "inspect/capturelog.h"
 #include "inspect/dissector.h"
@@ -109,37 +108,7 @@ std::uint32_t streamOf(const Header9 &h)
     return (std::uint32_t(h[5]) << 24) | (std::uint32_t(h[6]) << 16) | (std::uint32_t(h[7]) << 8) | h[8];
 }
 
-// One client connection made of raw bytes (cleartext h2c, prior knowledge).
-struct Peer {
-    CollectingPublisher events;
-    std::unique_ptr<net::Connection> conn;
-    std::string out; // everything the server sent
-
-    void send(const std::string &bytes)
-    {
-        conn->receive(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
-        drain();
-    }
-    void drain()
-    {
-        for (int i = 0; i < 10000 && !conn->closed(); ++i)
-            if (conn->produce(out, 1u << 20) == 0)
-                break;
-    }
-    void handshake(const std::vector<std::pair<std::uint16_t, std::uint32_t>> &settings = {})
-    {
-        send(kClientPreface + settingsFrame(settings));
-        send(settingsFrame({}, frame::ACK));
-    }
-    std::optional<ParsedFrame> find(std::uint8_t type) const
-    {
-        for (const ParsedFrame &f : parseFrames(out))
-            if (f.type == type)
-                return f;
-        return std::nullopt;
-    }
-    std::vector<FrameEvent> frames(Direction dir, std::uint8_t type) const { return events.frames(dir, type); }
-};
+using Peer = RawPeer;
 
 } // namespace
 
@@ -718,14 +687,14 @@ void TestCaptureLog::oversizedDataFrameIsCaptured()
     QVERIFY(goaway);
     QCOMPARE(goaway->errorCode(), 0x6u); // FRAME_SIZE_ERROR
     p->conn->close({});
-    const std::vector<FrameEvent> data = p->frames(Direction::In, frame::DATA);
+    const std::vector<FrameEvent> data = p->events.frames(Direction::In, frame::DATA);
     QCOMPARE(data.size(), std::size_t(1));
     const FrameEvent &f = data.front();
     QCOMPARE(f.length, 16385u);
     QCOMPARE(f.streamId, 1);
     QVERIFY2(f.invalid || f.incomplete, "the oversized frame is shown as neither invalid nor incomplete");
     // The server's GOAWAY is in the capture as it went out.
-    const std::vector<FrameEvent> sent = p->frames(Direction::Out, frame::GOAWAY);
+    const std::vector<FrameEvent> sent = p->events.frames(Direction::Out, frame::GOAWAY);
     QCOMPARE(sent.size(), std::size_t(1));
     QCOMPARE(sent.front().errorCode, 0x6u);
     QCOMPARE(sent.front().debugData, goaway->payload.substr(8));
@@ -739,7 +708,7 @@ void TestCaptureLog::oversizedDataFrameIsCaptured()
     QVERIFY(q->find(frame::GOAWAY));
     q->send(big.substr(5000, 5000)); // ignored: the connection is failing
     q->conn->close({});
-    const std::vector<FrameEvent> cut = q->frames(Direction::In, frame::DATA);
+    const std::vector<FrameEvent> cut = q->events.frames(Direction::In, frame::DATA);
     QCOMPARE(cut.size(), std::size_t(1));
     QCOMPARE(cut.front().length, 20000u);
     QVERIFY(cut.front().incomplete);
@@ -755,7 +724,7 @@ void TestCaptureLog::windowUpdateForAClosedStreamKeepsItsIncrement()
     p->send(windowUpdate(1, 1000));
     p->send(windowUpdate(0, 777));
     QVERIFY(!p->find(frame::GOAWAY)); // allowed (RFC 9113 §6.9: a closed stream may still get one)
-    const std::vector<FrameEvent> wu = p->frames(Direction::In, frame::WINDOW_UPDATE);
+    const std::vector<FrameEvent> wu = p->events.frames(Direction::In, frame::WINDOW_UPDATE);
     QCOMPARE(wu.size(), std::size_t(2));
     QCOMPARE(wu[0].streamId, 1);
     QCOMPARE(wu[0].windowIncrement, 1000u);
@@ -820,12 +789,12 @@ void TestCaptureLog::paddedHeadersAndData()
     p->send(rawFrame(frame::DATA, frame::END_STREAM | frame::PADDED, 1,
                      std::string(1, char(3)) + "abcd" + std::string(3, '\0')));
     QVERIFY(!p->find(frame::GOAWAY));
-    const std::vector<FrameEvent> headers = p->frames(Direction::In, frame::HEADERS);
+    const std::vector<FrameEvent> headers = p->events.frames(Direction::In, frame::HEADERS);
     QCOMPARE(headers.size(), std::size_t(1));
     QCOMPARE(headers[0].padding, std::uint8_t(5));
     QCOMPARE(headers[0].length, std::uint32_t(1 + block.size() + 5));
     QCOMPARE(headers[0].headers.size(), std::size_t(4)); // the padding is not taken for header bytes
-    const std::vector<FrameEvent> data = p->frames(Direction::In, frame::DATA);
+    const std::vector<FrameEvent> data = p->events.frames(Direction::In, frame::DATA);
     QCOMPARE(data.size(), std::size_t(1));
     QCOMPARE(data[0].padding, std::uint8_t(3));
     QCOMPARE(data[0].length, 8u);
@@ -903,14 +872,14 @@ void TestCaptureLog::pingAndGoawayPayloadsDecode()
     p->send(rawFrame(frame::PING, 0, 0, std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8)));
     p->send(rawFrame(frame::GOAWAY, 0, 0, u32Payload(0) + u32Payload(0x2) + "bye: debug \xff"));
     p->conn->close({});
-    const std::vector<FrameEvent> pings = p->frames(Direction::In, frame::PING);
+    const std::vector<FrameEvent> pings = p->events.frames(Direction::In, frame::PING);
     QCOMPARE(pings.size(), std::size_t(1));
     QCOMPARE(pings[0].opaque, 0x0102030405060708ull);
-    const std::vector<FrameEvent> acks = p->frames(Direction::Out, frame::PING);
+    const std::vector<FrameEvent> acks = p->events.frames(Direction::Out, frame::PING);
     QCOMPARE(acks.size(), std::size_t(1));
     QCOMPARE(acks[0].flags, frame::ACK);
     QCOMPARE(acks[0].opaque, 0x0102030405060708ull); // the ACK echoes the data
-    const std::vector<FrameEvent> goaways = p->frames(Direction::In, frame::GOAWAY);
+    const std::vector<FrameEvent> goaways = p->events.frames(Direction::In, frame::GOAWAY);
     QCOMPARE(goaways.size(), std::size_t(1));
     QCOMPARE(goaways[0].lastStreamId, 0);
     QCOMPARE(goaways[0].errorCode, 0x2u);

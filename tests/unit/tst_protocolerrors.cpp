@@ -4,8 +4,7 @@
 // RST_STREAM (stream error) with a given code, or no error at all. Both the
 // bytes the server produced and the inspector's events are checked.
 
-#include "collectingpublisher.h"
-#include "rawframes.h"
+#include "rawpeer.h"
 
 #include "h2/h2session.h"
 #include "net/connection.h"
@@ -28,38 +27,8 @@ constexpr std::uint32_t NO_ERROR = 0x0, PROTOCOL_ERROR = 0x1, FLOW_CONTROL_ERROR
                         FRAME_SIZE_ERROR = 0x6, COMPRESSION_ERROR = 0x9;
 constexpr std::uint16_t ENABLE_PUSH = 0x2, INITIAL_WINDOW_SIZE = 0x4, MAX_FRAME_SIZE = 0x5;
 
-// One client connection made of raw bytes.
-struct Peer {
-    CollectingPublisher events;
-    std::unique_ptr<net::Connection> conn;
-    std::string out; // everything the server sent
-
-    void send(const std::string &bytes)
-    {
-        conn->receive(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
-        drain();
-    }
-    void drain()
-    {
-        for (int i = 0; i < 10000 && !conn->closed(); ++i)
-            if (conn->produce(out, 1u << 20) == 0)
-                break;
-    }
-    // Preface, our SETTINGS, and the ACK of the server's.
-    void handshake(const std::vector<std::pair<std::uint16_t, std::uint32_t>> &settings = {})
-    {
-        send(kClientPreface + settingsFrame(settings));
-        send(settingsFrame({}, frame::ACK));
-    }
-
-    std::vector<ParsedFrame> frames() const { return parseFrames(out); }
-    std::optional<ParsedFrame> find(std::uint8_t type, std::optional<std::uint32_t> stream = {}) const
-    {
-        for (const ParsedFrame &f : frames())
-            if (f.type == type && (!stream || f.streamId == *stream))
-                return f;
-        return std::nullopt;
-    }
+// One client connection made of raw bytes, and what its replies say.
+struct Peer : RawPeer {
     // The :status of every response the server sent, in order.
     std::vector<int> statuses() const
     {

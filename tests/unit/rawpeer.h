@@ -1,0 +1,53 @@
+#pragma once
+// A client made of raw HTTP/2 bytes (cleartext, prior knowledge) talking to a
+// real net::Connection in memory, with the capture it made at hand: for tests
+// of how the server answers, and records, frames no well-behaved client sends.
+
+#include "collectingpublisher.h"
+#include "rawframes.h"
+
+#include "net/connection.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace h2scope::testing {
+
+struct RawPeer {
+    CollectingPublisher events;
+    std::unique_ptr<net::Connection> conn;
+    std::string out; // everything the server sent
+
+    void send(const std::string &bytes)
+    {
+        conn->receive(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
+        drain();
+    }
+    void drain()
+    {
+        for (int i = 0; i < 10000 && !conn->closed(); ++i)
+            if (conn->produce(out, 1u << 20) == 0)
+                break;
+    }
+    // Preface, our SETTINGS, and the ACK of the server's.
+    void handshake(const std::vector<std::pair<std::uint16_t, std::uint32_t>> &settings = {})
+    {
+        send(kClientPreface + settingsFrame(settings));
+        send(settingsFrame({}, frame::ACK));
+    }
+    // The frames the server sent, as parsed from its bytes.
+    std::vector<ParsedFrame> frames() const { return parseFrames(out); }
+    std::optional<ParsedFrame> find(std::uint8_t type, std::optional<std::uint32_t> stream = {}) const
+    {
+        for (const ParsedFrame &f : frames())
+            if (f.type == type && (!stream || f.streamId == *stream))
+                return f;
+        return std::nullopt;
+    }
+};
+
+} // namespace h2scope::testing
