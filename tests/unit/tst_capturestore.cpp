@@ -9,6 +9,7 @@
 #include "inspect/capturefile.h"
 #include "inspect/capturelog.h"
 #include "inspect/capturestore.h"
+#include "inspect/har.h"
 #include "net/connection.h"
 #include "site/response.h"
 #include "site/staticsite.h"
@@ -231,6 +232,7 @@ private slots:
     void dissectsOnDemand();
     void truncationChangesTheDissection();
     void clearDropsEverything();
+    void harOfMoreConnectionsThanTheCacheHolds();
     void saveAndReopenGiveTheSameCapture();
     void damagedCaptureFilesAreRefused();
 };
@@ -623,6 +625,34 @@ void TestCaptureStore::truncationChangesTheDissection()
     QVERIFY(notDecoded);
     for (const std::string &s : streamsOpened())
         QVERIFY2(s != "/two secret-value", "a block was decoded without the table state it needs");
+}
+
+void TestCaptureStore::harOfMoreConnectionsThanTheCacheHolds()
+{
+    // The HAR reads every connection's dissection one after the other, while
+    // the store keeps only a few dissected: each entry must still carry its
+    // own request and response headers once the others were dissected.
+    CaptureHub hub(1);
+    const std::size_t connections = CaptureStore::kCachedDissections + 3;
+    for (std::size_t i = 1; i <= connections; ++i)
+        realConnection(hub.sink(0), i);
+    std::vector<LogAnnouncement> logs;
+    hub.collect(logs);
+    CaptureStore store;
+    store.ingest(std::move(logs));
+    QCOMPARE(store.connectionCount(), connections);
+    const std::string har = toHar(store);
+    // Three requests a connection (the POST one as well), each with its
+    // request's user-agent and the response's server header.
+    const auto count = [&har](std::string_view needle) {
+        std::size_t n = 0;
+        for (std::size_t at = har.find(needle); at != std::string::npos; at = har.find(needle, at + 1))
+            ++n;
+        return n;
+    };
+    QCOMPARE(count("\"_connection_id\""), connections * 4); // three requests and the pushed one
+    QCOMPARE(count("\"name\":\"server\",\"value\":\"h2scope\""), connections * 4);
+    QCOMPARE(count("\"url\":\"http://localhost/a.css\""), connections * 3); // GET, POST and pushed
 }
 
 void TestCaptureStore::clearDropsEverything()
