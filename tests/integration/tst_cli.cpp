@@ -339,6 +339,11 @@ void TestCli::stopWritesHarAndCapture()
     QVERIFY2(server.stop(15000, signal), qPrintable(server.errorString()));
     QVERIFY(server.exitedNormally());
     QCOMPARE(server.exitCode(), 0);
+    // What the store kept is said on the way out: three connections here.
+    QVERIFY2(QRegularExpression(QStringLiteral("capture kept: 3 connection\\(s\\), \\d+ frame\\(s\\) in [\\d.]+ MiB"))
+                 .match(QString::fromUtf8(server.stderrText()))
+                 .hasMatch(),
+             server.stderrText().constData());
 
     QFile harFile(har);
     QVERIFY2(harFile.open(QIODevice::ReadOnly), "--har file was not written on exit");

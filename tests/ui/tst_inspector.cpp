@@ -32,6 +32,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -203,6 +204,16 @@ void TestInspector::connectionsAppear()
     QVERIFY2(cell(model, 0, ui::ConnectionModel::Streams).contains(QStringLiteral("2 pushed")),
              qPrintable(cell(model, 0, ui::ConnectionModel::Streams)));
     QVERIFY(!cell(model, 0, ui::ConnectionModel::CloseReason).isEmpty());
+
+    // A refresh repaints only the rows the store's delta names (both
+    // connections are closed, so no age runs): nothing, then the second row.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.refresh();
+    QCOMPARE(changed.count(), 0);
+    model.refresh({m_noPushConn});
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed[0][0].toModelIndex().row(), 1);
+    QCOMPARE(changed[0][1].toModelIndex().row(), 1);
 }
 
 void TestInspector::pushedStreamsAndOutcomes()
