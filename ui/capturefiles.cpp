@@ -73,7 +73,7 @@ void forEachEvent(const inspect::CaptureStore &store, Write write)
 {
     for (std::uint64_t id : store.connectionIds()) {
         const std::size_t n = store.eventCount(id);
-        for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t i = store.firstEventIndex(id); i < n; ++i)
             if (const inspect::Event *e = store.event(id, i))
                 write(*e);
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 
 namespace h2scope::inspect {
 namespace {
@@ -22,13 +23,99 @@ void insertSorted(std::vector<std::uint64_t> &ids, std::uint64_t id)
 
 } // namespace
 
+// Events in blocks of kBlock that never move once written, removable from
+// the front: a connection's dissection grows to millions of events under a
+// flood, and one vector of them would move them all whenever it grows.
+class EventBlocks {
+public:
+    static constexpr std::size_t kBlock = 256;
+    std::size_t size() const noexcept { return m_size; }
+    const Event &operator[](std::size_t i) const noexcept
+    {
+        const std::size_t at = m_front + i;
+        return m_blocks[at / kBlock][at % kBlock];
+    }
+    void append(std::vector<Event> &events)
+    {
+        for (Event &e : events) {
+            if (m_blocks.empty() || m_blocks.back().size() == kBlock)
+                m_blocks.emplace_back().reserve(kBlock);
+            m_blocks.back().push_back(std::move(e));
+        }
+        m_size += events.size();
+        events.clear();
+    }
+    // Frees the first `count` events (whole blocks as soon as they are empty).
+    void popFront(std::size_t count)
+    {
+        count = std::min(count, m_size);
+        m_size -= count;
+        m_front += count;
+        while (!m_blocks.empty() && m_front >= kBlock) {
+            m_blocks.pop_front();
+            m_front -= kBlock;
+        }
+        if (m_size == 0) {
+            m_blocks.clear();
+            m_front = 0;
+        }
+    }
+    std::size_t bytes() const noexcept { return m_blocks.size() * kBlock * sizeof(Event); }
+
+private:
+    std::deque<std::vector<Event>> m_blocks;
+    std::size_t m_front = 0; // events already removed from the first block
+    std::size_t m_size = 0;
+};
+
+// One connection's events. Logical index i is events[i - first()]; the
+// events of chunks evicted since are gone, and indices never shift.
 struct CaptureStore::Dissection {
     explicit Dissection(std::uint64_t id) : dissector(id) {}
     LogReader reader;
     Dissector dissector;
-    std::vector<Event> events;
+    EventBlocks events;
+    std::vector<Event> scratch;     // what one read() dissected, before it joins the blocks
+    std::size_t base = 0;           // logical index of events[0]
     std::size_t consumedChunks = 0; // chunks of the store's list already handed to the reader
-    std::size_t bytes() const noexcept { return events.capacity() * sizeof(Event); }
+    // Logical end of the events each read chunk produced, from the reader's
+    // first chunk on (the last entry is the chunk being read, still open).
+    std::deque<std::size_t> chunkEnds;
+    std::size_t first() const noexcept { return base; }
+    std::size_t end() const noexcept { return base + events.size(); }
+    std::size_t bytes() const noexcept { return events.bytes(); }
+
+    void read()
+    {
+        RecordView r;
+        while (reader.next(r)) {
+            while (chunkEnds.size() <= reader.chunkIndex())
+                chunkEnds.push_back(end() + scratch.size()); // a chunk begins: the ones before end here
+            dissector.feed(r, scratch);
+            chunkEnds.back() = end() + scratch.size();
+        }
+        events.append(scratch);
+    }
+    void finish()
+    {
+        dissector.finish(scratch);
+        events.append(scratch);
+    }
+    // The store evicted the reader's first chunk: its events go, the
+    // dissector's state (HPACK tables, windows) stays. False when the
+    // dissection has not read past that chunk and must be made again.
+    bool dropFirstChunk()
+    {
+        if (reader.chunkIndex() < 1 || chunkEnds.size() < 2)
+            return false;
+        const std::size_t upTo = chunkEnds.front();
+        chunkEnds.pop_front();
+        reader.dropFront(1);
+        --consumedChunks;
+        events.popFront(upTo - base);
+        base = upTo;
+        return true;
+    }
 };
 
 CaptureStore::CaptureStore(std::size_t budgetBytes) : m_budget(budgetBytes) {}
@@ -310,8 +397,10 @@ bool CaptureStore::evictOldestOpenChunk(StoreDelta &delta)
     m_evictedBytes += capacity;
     charge(c, -static_cast<std::ptrdiff_t>(capacity));
     ++m_evictedOpen;
-    dropDissection(c);
-    c.generation = ++m_generations;
+    // A dissection in the cache keeps its indices and decoding state; only
+    // one that has not got that far is made again (with a new generation).
+    if (c.dissection && !c.dissection->dropFirstChunk())
+        dropDissection(c);
     delta.truncated = true;
     insertSorted(delta.changed, c.info.id);
     return true;
@@ -359,8 +448,12 @@ CaptureStore::Dissection *CaptureStore::dissected(std::uint64_t id) const
                 o->second.dissection.reset();
         }
         c.dissection = std::make_unique<Dissection>(id);
-        if (c.info.evictedFrames > 0)
+        if (c.info.evictedFrames > 0) {
+            // Made from what is left of a truncated log: its indices start
+            // over, so views must too.
             c.dissection->dissector.startedMidway();
+            c.generation = ++m_generations;
+        }
         m_cacheOrder.push_back(id);
     } else if (m_cacheOrder.back() != id) {
         std::erase(m_cacheOrder, id);
@@ -370,18 +463,22 @@ CaptureStore::Dissection *CaptureStore::dissected(std::uint64_t id) const
     const auto &chunks = c.scan.chunks();
     for (; d.consumedChunks < chunks.size(); ++d.consumedChunks)
         d.reader.append(chunks[d.consumedChunks]);
-    RecordView r;
-    while (d.reader.next(r))
-        d.dissector.feed(r, d.events);
+    d.read();
     if (c.complete || (c.info.closed && d.reader.atEnd()))
-        d.dissector.finish(d.events);
+        d.finish();
     return &d;
+}
+
+std::size_t CaptureStore::firstEventIndex(std::uint64_t connectionId) const
+{
+    const Dissection *d = dissected(connectionId);
+    return d ? d->first() : 0;
 }
 
 std::size_t CaptureStore::eventCount(std::uint64_t connectionId) const
 {
     const Dissection *d = dissected(connectionId);
-    return d ? d->events.size() : 0;
+    return d ? d->end() : 0;
 }
 
 const Event *CaptureStore::event(std::uint64_t connectionId, std::size_t index) const
@@ -390,9 +487,9 @@ const Event *CaptureStore::event(std::uint64_t connectionId, std::size_t index) 
     if (it == m_connections.end())
         return nullptr;
     const Dissection *d = it->second.dissection.get();
-    if (!d || index >= d->events.size())
+    if (!d || index >= d->end())
         d = dissected(connectionId);
-    return d && index < d->events.size() ? &d->events[index] : nullptr;
+    return d && index >= d->first() && index < d->end() ? &d->events[index - d->first()] : nullptr;
 }
 
 std::uint64_t CaptureStore::dissectionGeneration(std::uint64_t connectionId) const

@@ -9,8 +9,12 @@
 // demand by dissecting a connection's log (dissector.h) and cached for the
 // connections last asked for; the cache is let go under pressure and can
 // always be made again. Views index events per connection: event(id, i)
-// for i in [0, eventCount(id)); dissectionGeneration(id) changes whenever
-// earlier indices stop meaning what they meant (eviction, clear()).
+// for i in [firstEventIndex(id), eventCount(id)). Indices never shift: when
+// an open connection loses its oldest chunk, its cached dissection drops the
+// events of that chunk (firstEventIndex moves on; event() of those is
+// nullptr) and keeps decoding with its state intact. dissectionGeneration(id)
+// changes when indices start over: a dissection made again from what is left
+// of a truncated log, or clear().
 //
 // Memory budget (default 256 MiB), over the logs' bytes and the store's own
 // bookkeeping: when ingest() takes it over, the store evicts
@@ -25,8 +29,10 @@
 //
 // Threads: one thread (the consumer: the GUI thread, or the headless
 // controller) owns the store and makes every call, const ones included
-// (they fill the dissection cache). Pointers returned stay valid until the
-// next non-const call or the next dissection of another connection.
+// (they fill the dissection cache). An event's address stays valid while its
+// connection's dissection is cached and the event not evicted: until the next
+// non-const call, or until more than kCachedDissections other connections
+// are dissected.
 
 #include "inspect/capturelog.h"
 #include "inspect/event.h"
@@ -135,7 +141,7 @@ public:
     // ---- events, dissected on demand ----
     // Everything committed so far is dissected first (incrementally: only
     // what is new since the last call). 0 / nullptr for an unknown id.
-    std::size_t firstEventIndex(std::uint64_t) const noexcept { return 0; }
+    std::size_t firstEventIndex(std::uint64_t connectionId) const;
     std::size_t eventCount(std::uint64_t connectionId) const;
     const Event *event(std::uint64_t connectionId, std::size_t index) const;
     std::uint64_t dissectionGeneration(std::uint64_t connectionId) const;
@@ -153,7 +159,7 @@ private:
         std::vector<ChunkStats> chunkStats;
         std::int32_t lastClientStream = 0;
         bool complete = false;            // closed and read to the end
-        std::uint64_t generation = 0;
+        mutable std::uint64_t generation = 0; // bumped by a dissection made again (const callers too)
         // The cache is the store's own business: const callers fill it too.
         mutable std::unique_ptr<Dissection> dissection;
     };
@@ -176,7 +182,7 @@ private:
     std::uint64_t m_evictedBytes = 0;
     std::uint64_t m_evictedOpen = 0;
     std::uint64_t m_storedFrames = 0;
-    std::uint64_t m_generations = 0;
+    mutable std::uint64_t m_generations = 0;
     std::int64_t m_wallOffsetNs = 0;
 
     std::unordered_map<std::uint64_t, Connection> m_connections;

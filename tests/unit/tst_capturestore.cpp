@@ -568,7 +568,6 @@ void TestCaptureStore::dissectsOnDemand()
 void TestCaptureStore::truncationChangesTheDissection()
 {
     CaptureHub hub(1);
-    CaptureStore store;
     CaptureLog log(hub.sink(0), 1);
     CaptureLog other(hub.sink(0), 2);
     log.opened(openedRecord(1));
@@ -587,44 +586,72 @@ void TestCaptureStore::truncationChangesTheDissection()
     const auto h3 = header(std::uint32_t(second.size()), 0x1, 0x5, 3);
     log.frame(false, h3.data(), bytesOf(second));
     fill(other, 1, 1);
-    store.ingest(collect(hub));
+    const std::vector<LogAnnouncement> logs = collect(hub);
 
-    const auto streamsOpened = [&store] {
+    const auto streamsOpened = [](const CaptureStore &store) {
         std::vector<std::string> paths;
-        for (std::size_t i = 0; i < store.eventCount(1); ++i)
+        for (std::size_t i = store.firstEventIndex(1); i < store.eventCount(1); ++i)
             if (const auto *so = std::get_if<StreamOpened>(&store.event(1, i)->data))
                 paths.push_back(so->path + " " + std::string(so->headers.find("x-token").value_or("")));
         return paths;
     };
-    QCOMPARE(streamsOpened(), (std::vector<std::string>{"/one secret-value", "/two secret-value"}));
+
+    // 1. The connection's events are cached when its first chunk goes: they
+    // keep their indices, the evicted ones are gone, and the decoding goes
+    // on with the state the evicted part built.
+    CaptureStore store;
+    store.ingest(std::vector<LogAnnouncement>(logs));
+    QCOMPARE(streamsOpened(store), (std::vector<std::string>{"/one secret-value", "/two secret-value"}));
     const std::size_t before = store.eventCount(1);
     const std::uint64_t generation = store.dissectionGeneration(1);
     const std::uint64_t otherGeneration = store.dissectionGeneration(2);
-
-    // Evict the first chunk: indices shift, so the generation changes.
+    const Event lastBefore = *store.event(1, before - 1);
     const std::uint64_t evicted = framesIn(store.chunks(1)->front());
     store.setBudget(store.memoryUsed() - 1);
     QCOMPARE(store.connection(1)->evictedFrames, evicted);
-    QVERIFY(store.dissectionGeneration(1) != generation);
+    QCOMPARE(store.dissectionGeneration(1), generation);
     QCOMPARE(store.dissectionGeneration(2), otherGeneration);
+    QCOMPARE(store.eventCount(1), before);
+    QVERIFY(store.firstEventIndex(1) > 0);
+    QVERIFY(store.event(1, store.firstEventIndex(1) - 1) == nullptr);
+    QVERIFY(*store.event(1, before - 1) == lastBefore);
+    QCOMPARE(streamsOpened(store), (std::vector<std::string>{"/two secret-value"}));
     QVERIFY(store.connection(1)->opened.has_value());
-    // What is left is dissected from its first record on: the first event is
-    // the first frame of the surviving chunk.
-    const auto *firstLeft = std::get_if<FrameEvent>(&store.event(1, 0)->data);
+    // Down to the chunk being written (the events behind are compacted away
+    // on the way): the indices of what is left still hold.
+    store.setBudget(0);
+    QCOMPARE(store.chunks(1)->size(), std::size_t(1));
+    QCOMPARE(store.dissectionGeneration(1), generation);
+    QCOMPARE(store.eventCount(1), before);
+    QVERIFY(*store.event(1, before - 1) == lastBefore);
+    std::size_t framesLeft = 0;
+    for (std::size_t i = store.firstEventIndex(1); i < store.eventCount(1); ++i)
+        framesLeft += std::holds_alternative<FrameEvent>(store.event(1, i)->data);
+    QCOMPARE(framesLeft, std::size_t(framesIn(store.chunks(1)->front())));
+
+    // 2. Evicted before anything was dissected: what is left is dissected
+    // from its first record on, under a new generation, and request 3's
+    // block, which refers to table entries the evicted part made, says so.
+    CaptureStore later;
+    later.ingest(std::vector<LogAnnouncement>(logs));
+    const std::uint64_t laterGeneration = later.dissectionGeneration(1);
+    later.setBudget(later.memoryUsed() - 1);
+    QCOMPARE(later.connection(1)->evictedFrames, evicted);
+    const auto *firstLeft = std::get_if<FrameEvent>(&later.event(1, later.firstEventIndex(1))->data);
     QVERIFY(firstLeft);
     QCOMPARE(firstLeft->streamId, std::int32_t(100 + evicted - 1)); // the evicted frames: request 1's HEADERS and fillers
-    QVERIFY(store.eventCount(1) < before);
-    // Request 3's block refers to table entries the evicted part made.
+    QVERIFY(later.dissectionGeneration(1) != laterGeneration);
+    QVERIFY(later.eventCount(1) < before);
     bool notDecoded = false;
-    for (std::size_t i = 0; i < store.eventCount(1); ++i)
-        if (const auto *n = std::get_if<Notice>(&store.event(1, i)->data); n && n->code == "header-block-not-decoded") {
+    for (std::size_t i = later.firstEventIndex(1); i < later.eventCount(1); ++i)
+        if (const auto *n = std::get_if<Notice>(&later.event(1, i)->data); n && n->code == "header-block-not-decoded") {
             notDecoded = true;
             QCOMPARE(n->streamId, 3);
             QVERIFY2(n->text.find("does not hold the start") != std::string::npos, n->text.c_str());
         }
     QVERIFY(notDecoded);
-    for (const std::string &s : streamsOpened())
-        QVERIFY2(s != "/two secret-value", "a block was decoded without the table state it needs");
+    for (const std::string &p : streamsOpened(later))
+        QVERIFY2(p != "/two secret-value", "a block was decoded without the table state it needs");
 }
 
 void TestCaptureStore::harOfMoreConnectionsThanTheCacheHolds()
