@@ -7,6 +7,7 @@
 #include "rawframes.h"
 
 #include "net/connection.h"
+#include "site/response.h"
 
 #include <cstdint>
 #include <memory>
@@ -18,12 +19,25 @@
 namespace h2scope::testing {
 
 struct RawPeer {
-    CollectingPublisher events;
+    CollectingPublisher events; // what the connection recorded, unless `sink` was given
     std::unique_ptr<net::Connection> conn;
-    std::string out; // everything the server sent
+    std::string sent; // everything the client sent
+    std::string out;  // everything the server sent
+
+    // A connection `id` to `site` from 127.0.0.1, recording into `sink` (or
+    // into `events` when none is given).
+    RawPeer(site::Handler &site, std::uint64_t id, inspect::CaptureSink *sink = nullptr)
+    {
+        net::ConnectionConfig config;
+        config.id = id;
+        config.peer = "127.0.0.1:" + std::to_string(50000 + id);
+        config.local = "127.0.0.1:8080";
+        conn = std::make_unique<net::Connection>(config, site, sink ? sink : &events);
+    }
 
     void send(const std::string &bytes)
     {
+        sent += bytes;
         conn->receive(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
         drain();
     }

@@ -118,16 +118,7 @@ class TestCaptureLog : public QObject {
     QTemporaryDir m_dir;
     std::unique_ptr<site::StaticSite> m_site;
 
-    std::unique_ptr<Peer> peer()
-    {
-        auto p = std::make_unique<Peer>();
-        net::ConnectionConfig config;
-        config.id = 7;
-        config.peer = "127.0.0.1:3333";
-        config.local = "127.0.0.1:8080";
-        p->conn = std::make_unique<net::Connection>(config, *m_site, &p->events);
-        return p;
-    }
+    std::unique_ptr<Peer> peer() { return std::make_unique<Peer>(*m_site, 7); }
 
 private slots:
     void initTestCase();

@@ -4,7 +4,7 @@
 // connections whole, oldest first; then the oldest sealed chunks of open
 // ones), dissection on demand, clear(), and the saved capture's round trip.
 
-#include "rawframes.h"
+#include "rawpeer.h"
 
 #include "inspect/capturefile.h"
 #include "inspect/capturelog.h"
@@ -132,34 +132,6 @@ private:
     site::Handler &m_inner;
 };
 
-// One cleartext client connection made of raw frames, recording into `sink`.
-struct Peer {
-    std::unique_ptr<net::Connection> conn;
-    std::string sent; // every byte the client sent
-    std::string out;  // every byte the server sent
-
-    Peer(CaptureSink &sink, site::Handler &site, std::uint64_t id)
-    {
-        net::ConnectionConfig config;
-        config.id = id;
-        config.peer = "127.0.0.1:5555";
-        config.local = "127.0.0.1:8080";
-        conn = std::make_unique<net::Connection>(config, site, &sink);
-    }
-    void send(const std::string &bytes)
-    {
-        sent += bytes;
-        conn->receive(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
-        drain();
-    }
-    void drain()
-    {
-        for (int i = 0; i < 10000 && !conn->closed(); ++i)
-            if (conn->produce(out, 1u << 20) == 0)
-                break;
-    }
-};
-
 // HPACK with a dynamic table kept between blocks, as a real client does.
 class Deflater {
 public:
@@ -202,9 +174,9 @@ class TestCaptureStore : public QObject {
     // A whole real connection: requests (one with a push), a request body,
     // a PING, then the peer closes. Returns the peer (its connection gone,
     // so its log is sealed). `midway` is called while it is still open.
-    std::unique_ptr<Peer> realConnection(CaptureSink &sink, std::uint64_t id, const std::function<void()> &midway = {})
+    std::unique_ptr<RawPeer> realConnection(CaptureSink &sink, std::uint64_t id, const std::function<void()> &midway = {})
     {
-        auto p = std::make_unique<Peer>(sink, *m_site, id);
+        auto p = std::make_unique<RawPeer>(*m_site, id, &sink);
         p->send(kClientPreface + settingsFrame({}));
         p->send(settingsFrame({}, frame::ACK));
         p->send(headersFrame(1, hpack(getRequest("/index.html"))));
@@ -313,7 +285,7 @@ void TestCaptureStore::countersMatchARealConnection()
     QCOMPARE(k.socketBytesOut, bytesOut);
     QCOMPARE(k.records, recordsIn(*store.chunks(21)));
     QVERIFY(info->opened.has_value());
-    QCOMPARE(info->opened->peer, std::string("127.0.0.1:5555"));
+    QCOMPARE(info->opened->peer, std::string("127.0.0.1:50021")); // RawPeer: port 50000 + id
     QCOMPARE(info->opened->protocol, std::string("h2c"));
     QVERIFY(info->closed.has_value());
     QCOMPARE(info->closed->reason, std::string("test over"));

@@ -29,6 +29,7 @@ constexpr std::uint16_t ENABLE_PUSH = 0x2, INITIAL_WINDOW_SIZE = 0x4, MAX_FRAME_
 
 // One client connection made of raw bytes, and what its replies say.
 struct Peer : RawPeer {
+    using RawPeer::RawPeer;
     // The :status of every response the server sent, in order.
     std::vector<int> statuses() const
     {
@@ -370,16 +371,7 @@ class TestProtocolErrors : public QObject {
     QTemporaryDir m_dir;
     std::unique_ptr<site::StaticSite> m_site;
 
-    std::unique_ptr<Peer> peer()
-    {
-        auto p = std::make_unique<Peer>();
-        net::ConnectionConfig config;
-        config.id = 3;
-        config.peer = "127.0.0.1:2222";
-        config.local = "127.0.0.1:8080";
-        p->conn = std::make_unique<net::Connection>(config, *m_site, &p->events);
-        return p;
-    }
+    std::unique_ptr<Peer> peer() { return std::make_unique<Peer>(*m_site, 3); }
 
 private slots:
     void initTestCase()
