@@ -43,10 +43,13 @@ void ConnectionDigest::reset()
     ++m_generation;
 }
 
-bool ConnectionDigest::update(const inspect::CaptureStore &store)
+bool ConnectionDigest::update(const inspect::CaptureStore &store, std::chrono::nanoseconds budget)
 {
-    const std::size_t first = store.firstEventIndex(m_id);
-    const std::size_t count = store.eventCount(m_id);
+    const inspect::CaptureStore::DissectionProgress progress = store.dissect(m_id, budget);
+    m_complete = progress.complete;
+    m_progress = progress.bytes ? static_cast<double>(progress.bytesRead) / static_cast<double>(progress.bytes) : 1.0;
+    const std::size_t first = progress.first;
+    const std::size_t count = progress.end;
     bool changed = false;
     // A new generation: the connection lost its oldest chunks (or the store
     // was cleared), and its events were dissected again from what is left.

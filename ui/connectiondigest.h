@@ -10,6 +10,7 @@
 
 #include "inspect/capturestore.h"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -63,10 +64,15 @@ class ConnectionDigest final {
 public:
     explicit ConnectionDigest(std::uint64_t connectionId) : m_id(connectionId) {}
 
-    // Reads the events added since the last call. Returns true when anything
-    // changed. Starts over by itself after the store was cleared or evicted
-    // events this digest had not read yet.
-    bool update(const inspect::CaptureStore &store);
+    // Reads the events added since the last call, dissecting the connection
+    // for about `budget` at most (zero: all of it; see complete()). Returns
+    // true when anything changed. Starts over by itself when the store's
+    // dissection of the connection starts over (dissectionGeneration()).
+    bool update(const inspect::CaptureStore &store, std::chrono::nanoseconds budget = {});
+    // Whether the last update() got to everything the connection recorded,
+    // and how far it got (0..1) when it did not.
+    bool complete() const noexcept { return m_complete; }
+    double progress() const noexcept { return m_progress; }
 
     std::uint64_t connectionId() const noexcept { return m_id; }
     // Bumped each time the digest starts over; positions into frames() from
@@ -102,6 +108,8 @@ private:
     std::uint64_t m_id;
     std::size_t m_next = 0;          // next logical index to read
     std::uint64_t m_storeGeneration = 0; // store.dissectionGeneration() at the last update
+    bool m_complete = true;
+    double m_progress = 1.0;
     std::map<std::int32_t, StreamDigest> m_streams;
     std::vector<std::int32_t> m_creationOrder;
     std::vector<std::int32_t> m_skippedOrder;

@@ -359,7 +359,7 @@ void MainWindow::refreshNow()
         m_flow->setSource(nullptr);
     }
     autoSelectConnection();
-    if (m_digest && m_digest->update(*m_store)) {
+    if (m_digest && m_digest->update(*m_store, m_dissectSlice)) {
         const bool follow = atBottom(m_framesView);
         m_frameModel->refresh();
         m_waterfall->refresh();
@@ -419,7 +419,7 @@ void MainWindow::onConnectionRowChanged()
         return;
     m_selectedConnection = id;
     m_digest = std::make_unique<ConnectionDigest>(id);
-    m_digest->update(*m_store);
+    m_digest->update(*m_store, m_dissectSlice);
     m_frameModel->setSource(m_store, m_digest.get());
     m_waterfall->setSource(m_store, m_digest.get());
     m_flow->setSource(m_digest.get());
@@ -572,9 +572,15 @@ void MainWindow::updateStatus()
         m_rateFrames = frames;
         m_rateRequests = requests;
     }
-    m_statusConnections->setText(tr("%1 connection(s)%2")
+    // A large connection is dissected a slice per tick: say how far it got.
+    const QString dissecting = m_digest && !m_digest->complete()
+                                   ? tr(" · dissecting connection %1: %2%")
+                                         .arg(m_digest->connectionId())
+                                         .arg(static_cast<int>(m_digest->progress() * 100))
+                                   : QString();
+    m_statusConnections->setText(tr("%1 connection(s)%2%3")
                                      .arg(m_store->connectionCount())
-                                     .arg(m_viewingFile ? tr(" in the file") : QString()));
+                                     .arg(m_viewingFile ? tr(" in the file") : QString(), dissecting));
     m_statusRates->setText(tr("%1 requests/s · %2 frames/s")
                                .arg(m_requestsPerSecond, 0, 'f', 0)
                                .arg(m_framesPerSecond, 0, 'f', 0));
@@ -589,6 +595,14 @@ void MainWindow::updateStatus()
         m_statusDropped->setText(tr("budget: %1 closed connection(s) and %2 frame(s) of open ones evicted")
                                      .arg(m_store->evictedConnections())
                                      .arg(m_store->evictedFrames()));
+}
+
+QString MainWindow::statusText() const
+{
+    QStringList parts;
+    for (const QLabel *l : {m_statusConnections, m_statusRates, m_statusMemory, m_statusDropped})
+        parts << l->text();
+    return parts.join(QStringLiteral(" | "));
 }
 
 void MainWindow::restoreLayout()

@@ -18,6 +18,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <chrono>
 #include <memory>
 
 class QAction;
@@ -96,6 +97,11 @@ public:
     QString exportPcapng(const QString &path) const;
     // Runs the refresh the timer would run, now.
     void refreshNow();
+    // How long one refresh may spend dissecting the selected connection
+    // (the rest waits for the next tick, the status bar says how far it got).
+    static constexpr std::chrono::milliseconds kDissectSlice{20};
+    void setDissectSlice(std::chrono::nanoseconds slice) { m_dissectSlice = slice; }
+    QString statusText() const;
 
     // File dialogs go through this (tests replace it): returns a path or "".
     using PathChooser = std::function<QString(const QString &title, const QString &filter, bool save)>;
@@ -196,6 +202,7 @@ private:
     QString m_folder;
     QString m_caRoot;
     std::vector<std::uint64_t> m_changedConnections; // since the last refresh, ascending
+    std::chrono::nanoseconds m_dissectSlice = kDissectSlice;
     ServerSettings m_settings;
     PathChooser m_choosePath;
 

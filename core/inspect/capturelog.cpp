@@ -418,6 +418,16 @@ bool LogReader::atEnd() const
     return c.sealed() && m_offset >= c.committed();
 }
 
+void LogReader::progress(std::uint64_t &read, std::uint64_t &total) const noexcept
+{
+    read = total = 0;
+    for (std::size_t i = 0; i < m_chunks.size(); ++i) {
+        const std::size_t committed = m_chunks[i]->committed();
+        total += committed;
+        read += i < m_chunk ? committed : i == m_chunk ? std::min(m_offset, committed) : 0;
+    }
+}
+
 std::size_t LogReader::dropConsumed()
 {
     std::size_t n = 0;

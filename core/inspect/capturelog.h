@@ -253,6 +253,8 @@ public:
     const std::vector<std::shared_ptr<LogChunk>> &chunks() const noexcept { return m_chunks; }
     // The chunk being read.
     std::size_t chunkIndex() const noexcept { return m_chunk; }
+    // Committed bytes already read and in all, over the chunks it holds.
+    void progress(std::uint64_t &read, std::uint64_t &total) const noexcept;
     // Puts `copy`, the same committed bytes in a chunk of their own size,
     // in place of the last chunk; the position stays where it was.
     void replaceLast(std::shared_ptr<LogChunk> copy) noexcept

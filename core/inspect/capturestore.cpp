@@ -85,16 +85,27 @@ struct CaptureStore::Dissection {
     std::size_t end() const noexcept { return base + events.size(); }
     std::size_t bytes() const noexcept { return events.bytes(); }
 
-    void read()
+    // Reads on until nothing more is committed, or past `deadline` (none
+    // when zero); true when it read everything there is.
+    bool read(std::chrono::steady_clock::time_point deadline = {})
     {
         RecordView r;
+        std::size_t n = 0;
+        bool all = true;
         while (reader.next(r)) {
             while (chunkEnds.size() <= reader.chunkIndex())
                 chunkEnds.push_back(end() + scratch.size()); // a chunk begins: the ones before end here
             dissector.feed(r, scratch);
             chunkEnds.back() = end() + scratch.size();
+            // The clock is read once per 512 records.
+            if (deadline != std::chrono::steady_clock::time_point{} && ++n % 512 == 0
+                && std::chrono::steady_clock::now() > deadline) {
+                all = false;
+                break;
+            }
         }
         events.append(scratch);
+        return all;
     }
     void finish()
     {
@@ -434,7 +445,7 @@ void CaptureStore::dropDissection(const Connection &conn) const
     std::erase(m_cacheOrder, conn.info.id);
 }
 
-CaptureStore::Dissection *CaptureStore::dissected(std::uint64_t id) const
+CaptureStore::Dissection *CaptureStore::dissected(std::uint64_t id, std::chrono::nanoseconds budget) const
 {
     auto it = m_connections.find(id);
     if (it == m_connections.end())
@@ -463,10 +474,25 @@ CaptureStore::Dissection *CaptureStore::dissected(std::uint64_t id) const
     const auto &chunks = c.scan.chunks();
     for (; d.consumedChunks < chunks.size(); ++d.consumedChunks)
         d.reader.append(chunks[d.consumedChunks]);
-    d.read();
-    if (c.complete || (c.info.closed && d.reader.atEnd()))
+    const auto deadline = budget.count() > 0 ? std::chrono::steady_clock::now() + budget
+                                             : std::chrono::steady_clock::time_point{};
+    if (d.read(deadline) && (c.complete || (c.info.closed && d.reader.atEnd())))
         d.finish();
     return &d;
+}
+
+CaptureStore::DissectionProgress CaptureStore::dissect(std::uint64_t connectionId,
+                                                       std::chrono::nanoseconds budget) const
+{
+    DissectionProgress p;
+    const Dissection *d = dissected(connectionId, budget.count() > 0 ? budget : std::chrono::nanoseconds{});
+    if (!d)
+        return p;
+    p.first = d->first();
+    p.end = d->end();
+    d->reader.progress(p.bytesRead, p.bytes);
+    p.complete = p.bytesRead == p.bytes;
+    return p;
 }
 
 std::size_t CaptureStore::firstEventIndex(std::uint64_t connectionId) const

@@ -38,6 +38,7 @@
 #include "inspect/event.h"
 #include "result.h"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -145,6 +146,16 @@ public:
     std::size_t eventCount(std::uint64_t connectionId) const;
     const Event *event(std::uint64_t connectionId, std::size_t index) const;
     std::uint64_t dissectionGeneration(std::uint64_t connectionId) const;
+
+    // Dissects what is new of a connection for about `budget` at most (zero:
+    // all of it), so a window can take a huge connection in slices, and says
+    // how far it got. eventCount() and event() dissect everything first.
+    struct DissectionProgress {
+        std::size_t first = 0, end = 0; // the events there are now, as for event()
+        std::uint64_t bytesRead = 0, bytes = 0;
+        bool complete = true;           // everything committed so far is dissected
+    };
+    DissectionProgress dissect(std::uint64_t connectionId, std::chrono::nanoseconds budget) const;
     // How many connections' dissections are kept at once.
     static constexpr std::size_t kCachedDissections = 3;
 
@@ -172,7 +183,7 @@ private:
     void enforceBudget(StoreDelta &delta);
     void evictConnection(std::uint64_t id, StoreDelta &delta);
     bool evictOldestOpenChunk(StoreDelta &delta);
-    Dissection *dissected(std::uint64_t id) const;
+    Dissection *dissected(std::uint64_t id, std::chrono::nanoseconds budget = {}) const;
     void dropDissection(const Connection &conn) const;
 
     std::size_t m_budget;

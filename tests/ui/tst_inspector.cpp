@@ -107,6 +107,7 @@ private slots:
     void detailsShowHeaderBlockAndSettings();
     void waterfallClickSelectsFrame();
     void modelsPassTesterWhileCaptureGrows();
+    void largeConnectionIsDissectedInSlices();
     void filters_data();
     void filters();
     void filterErrors();
@@ -382,6 +383,49 @@ void TestInspector::waterfallClickSelectsFrame()
     QVERIFY(row >= 0);
     QCOMPARE(window.frameModel()->eventIndex(row), target);
     QVERIFY(window.details()->toHtml().contains(QLatin1String("HEADERS received")));
+}
+
+void TestInspector::largeConnectionIsDissectedInSlices()
+{
+    // A connection of 20,000 frames, and a window that may dissect for no
+    // time at all per refresh (so each takes its least, 512 records): the
+    // frames arrive over several refreshes, the status bar says how far it
+    // got, and in the end every frame is listed.
+    inspect::CaptureHub hub(1);
+    constexpr int kFrames = 20000;
+    {
+        inspect::CaptureLog log(hub.sink(0), 1);
+        inspect::ConnectionOpened opened;
+        opened.peer = "127.0.0.1:1";
+        opened.local = "127.0.0.1:2";
+        opened.protocol = "h2c";
+        log.opened(opened);
+        const std::uint8_t ping[9] = {0, 0, 8, 0x6, 0, 0, 0, 0, 0};
+        const std::uint8_t opaque[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+        for (int i = 0; i < kFrames; ++i)
+            log.frame(false, ping, opaque);
+        log.closed(inspect::ConnectionClosed{});
+    }
+    std::vector<inspect::LogAnnouncement> logs;
+    hub.collect(logs);
+    inspect::CaptureStore store;
+    store.ingest(std::move(logs));
+    ui::MainWindow window;
+    QAbstractItemModelTester frameTester(window.frameModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    window.setDissectSlice(std::chrono::nanoseconds(1));
+    window.setStore(&store);
+    QCOMPARE(window.selectedConnection(), std::uint64_t(1));
+    QVERIFY2(window.frameModel()->rowCount() < kFrames, qPrintable(QString::number(window.frameModel()->rowCount())));
+    QVERIFY2(window.statusText().contains(QLatin1String("dissecting connection 1")), qPrintable(window.statusText()));
+    int refreshes = 0;
+    while (window.frameModel()->rowCount() < kFrames && refreshes < 1000) {
+        window.refreshNow();
+        ++refreshes;
+    }
+    QVERIFY(refreshes > 1);
+    QCOMPARE(window.frameModel()->rowCount(), kFrames);
+    window.refreshNow();
+    QVERIFY2(!window.statusText().contains(QLatin1String("dissecting")), qPrintable(window.statusText()));
 }
 
 void TestInspector::modelsPassTesterWhileCaptureGrows()
