@@ -4,8 +4,10 @@
 // little-endian:
 //   magic "H2SCOPE-CAPTURE\n" (16 bytes), u32 version (1), u32 flags (0),
 //   i64 wall-clock offset (ns; CaptureStore::wallClockOffsetNs())
-//   then per connection: u64 id, u64 frames already evicted when saved,
-//   u64 log length, the log's records (capturelog.h) as the connection wrote them.
+//   then per connection: u64 id, u64 frames already evicted when saved, its
+//   counters (12 x u64, see docs/capture-format.md), u64 log length, the log's
+//   records (capturelog.h) as the connection wrote them; a log whose opening
+//   was evicted gets a Time and an Opened record in front.
 // JSON Lines and HAR stay exports; this is the form that loses nothing.
 
 #include "inspect/capturestore.h"

@@ -138,6 +138,9 @@ void CaptureLog::newChunk(std::size_t need)
     m_nextCapacity = std::min(kMaxChunk, m_nextCapacity * 2);
     m_chunk = std::make_shared<LogChunk>(capacity);
     m_used = 0;
+    // Each chunk starts with its time, so what is left of a log whose first
+    // chunks were evicted still says when its records happened.
+    m_lastTime = 0;
     m_sink.announce(m_connectionId, m_chunk);
 }
 
@@ -148,10 +151,11 @@ std::uint8_t *CaptureLog::begin(RecordKind kind, std::size_t body, bool lifecycl
         return nullptr;
     }
     const std::uint64_t t = nowNs();
-    const bool timed = t != m_lastTime;
-    const std::size_t need = kRecordHeader + body + (timed ? kTimeRecord : 0) + (m_gap ? kRecordHeader : 0);
+    // Room for a Time record either way: a new chunk always starts with one.
+    const std::size_t need = kRecordHeader + body + kTimeRecord + (m_gap ? kRecordHeader : 0);
     if (!m_chunk || m_chunk->capacity() - m_used < need)
         newChunk(need);
+    const bool timed = t != m_lastTime;
     std::uint8_t *p = m_chunk->writable() + m_used;
     if (m_gap) {
         p = put32(p, static_cast<std::uint32_t>(RecordKind::Gap));
@@ -212,17 +216,42 @@ void CaptureLog::judge(std::uint8_t *where, std::int32_t nghttp2Error) noexcept
         put32(where, static_cast<std::uint32_t>(nghttp2Error));
 }
 
-void CaptureLog::opened(const ConnectionOpened &o)
+namespace {
+
+std::size_t openedBodySize(const ConnectionOpened &o) noexcept
 {
-    const std::size_t body = 2 + 8 + strSize(o.peer) + strSize(o.local) + strSize(o.tlsVersion) + strSize(o.cipher)
-                             + strSize(o.alpn) + strSize(o.sni) + strSize(o.group) + strSize(o.protocol);
-    std::uint8_t *p = begin(RecordKind::Opened, body, true);
+    return 2 + 8 + strSize(o.peer) + strSize(o.local) + strSize(o.tlsVersion) + strSize(o.cipher) + strSize(o.alpn)
+           + strSize(o.sni) + strSize(o.group) + strSize(o.protocol);
+}
+
+std::uint8_t *putOpened(std::uint8_t *p, const ConnectionOpened &o) noexcept
+{
     p = put8(p, o.tls ? 1 : 0);
     p = put8(p, o.resumed ? 1 : 0);
     p = put64(p, o.handshakeNs);
     for (const std::string *s : {&o.peer, &o.local, &o.tlsVersion, &o.cipher, &o.alpn, &o.sni, &o.group, &o.protocol})
         p = putStr(p, *s);
+    return p;
+}
+
+} // namespace
+
+void CaptureLog::opened(const ConnectionOpened &o)
+{
+    putOpened(begin(RecordKind::Opened, openedBodySize(o), true), o);
     end();
+}
+
+std::string encodeOpened(std::uint64_t timeNs, const ConnectionOpened &o)
+{
+    const std::size_t body = openedBodySize(o);
+    std::string out(kTimeRecord + kRecordHeader + body, '\0');
+    auto *p = reinterpret_cast<std::uint8_t *>(out.data());
+    p = put32(p, static_cast<std::uint32_t>(RecordKind::Time) | (8u << 8));
+    p = put64(p, timeNs);
+    p = put32(p, static_cast<std::uint32_t>(RecordKind::Opened) | (static_cast<std::uint32_t>(body) << 8));
+    putOpened(p, o);
+    return out;
 }
 
 void CaptureLog::closed(const ConnectionClosed &c)

@@ -9,7 +9,8 @@
 // Records, each `kind (u8) | body length (u24, little-endian) | body`; all
 // numbers little-endian; a string is `u32 length | bytes`:
 //   Time         u64 ns (steady clock). Every record after it happened then;
-//                written only when the time changed (once per socket batch).
+//                written when the time changed (once per socket batch) and
+//                at the start of every chunk.
 //   Frame        u8 bits (1 outbound, 2 incomplete: the connection ended
 //                inside it), inbound only: i32 nghttp2's judgement (0, or the
 //                nghttp2 error it rejected the frame with), the 9-byte header
@@ -42,6 +43,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -288,6 +290,10 @@ struct FrameRecord {
     std::span<const std::uint8_t> payload;   // what the record kept of it
 };
 bool readFrame(const RecordView &r, FrameRecord &out) noexcept;
+
+// A Time record and an Opened record, as a log would hold them (for a saved
+// capture whose log lost its opening to eviction).
+std::string encodeOpened(std::uint64_t timeNs, const ConnectionOpened &opened);
 
 // Record decoders for the lifecycle records (false on a damaged body).
 bool readOpened(const RecordView &r, ConnectionOpened &out);

@@ -293,7 +293,8 @@ void CaptureStore::compactLastChunk(Connection &conn)
     conn.scan.replaceLast(std::move(copy));
 }
 
-Result<void> CaptureStore::addLog(std::uint64_t connectionId, std::string_view records, std::uint64_t evictedFrames)
+Result<void> CaptureStore::addLog(std::uint64_t connectionId, std::string_view records, std::uint64_t evictedFrames,
+                                  const ConnectionCounters *counters)
 {
     // Whole records only: a damaged file must not become a damaged store.
     for (std::size_t at = 0; at < records.size();) {
@@ -318,6 +319,8 @@ Result<void> CaptureStore::addLog(std::uint64_t connectionId, std::string_view r
     Connection &c = connectionFor(connectionId, ignored);
     c.info.evictedFrames = evictedFrames;
     ingest(std::move(one));
+    if (counters)
+        c.info.counters = *counters;
     // A saved log whose connection was still open stays open: nothing more comes.
     if (m_live.erase(connectionId))
         c.complete = true;

@@ -106,9 +106,12 @@ public:
     StoreDelta ingest() { return ingest({}); }
 
     // A whole log read from a saved capture: `records` as written by the
-    // connection, `evictedFrames` what the saver had already lost of it.
-    // Fails (nothing added) when the bytes are not whole records.
-    Result<void> addLog(std::uint64_t connectionId, std::string_view records, std::uint64_t evictedFrames = 0);
+    // connection, `evictedFrames` what the saver had already lost of it, and
+    // the counters it had (which a truncated log's records alone would not
+    // give back; null: count them from the records). Fails (nothing added)
+    // when the bytes are not whole records.
+    Result<void> addLog(std::uint64_t connectionId, std::string_view records, std::uint64_t evictedFrames = 0,
+                        const ConnectionCounters *counters = nullptr);
 
     // Wall-clock ns minus steady-clock ns while the capture was taken (see
     // har.h), so exports of a reopened capture keep their real dates.
