@@ -68,10 +68,18 @@ namespace {
 // Every stored connection's events, connection after connection in the order
 // they were accepted, each in its own order: one connection is dissected at a
 // time, so an export never holds the whole capture's events at once.
+// A connection the memory budget truncated starts with a notice that says so.
 template <typename Write>
 void forEachEvent(const inspect::CaptureStore &store, Write write)
 {
     for (std::uint64_t id : store.connectionIds()) {
+        if (const inspect::ConnectionInfo *c = store.connection(id); c && c->evictedFrames > 0) {
+            inspect::Notice truncated;
+            truncated.code = "capture-truncated";
+            truncated.text = "frames 1-" + std::to_string(c->evictedFrames)
+                             + " of this connection were evicted from the capture (memory budget)";
+            write(inspect::Event{c->openedNs, id, std::move(truncated)});
+        }
         const std::size_t n = store.eventCount(id);
         for (std::size_t i = store.firstEventIndex(id); i < n; ++i)
             if (const inspect::Event *e = store.event(id, i))

@@ -292,7 +292,16 @@ std::string toHar(const CaptureStore &store, const HarOptions &options)
     for (const auto &entry : entries)
         w.raw(writeEntry(entry.second, options));
     w.endArray();
-    w.key("comment").str("exported by h2scope; timings are as the server saw them");
+    std::uint64_t truncated = 0;
+    for (std::uint64_t id : store.connectionIds())
+        if (const ConnectionInfo *conn = store.connection(id); conn && conn->evictedFrames > 0)
+            ++truncated;
+    std::string comment = "exported by h2scope; timings are as the server saw them";
+    if (truncated > 0)
+        comment += "; " + std::to_string(truncated)
+                   + " connection(s) lost their oldest frames to the capture's memory budget, and their requests "
+                     "from that time are not here";
+    w.key("comment").str(comment);
     w.endObject().endObject();
     return out;
 }

@@ -404,7 +404,8 @@ void TestInspector::largeConnectionIsDissectedInSlices()
         const std::uint8_t opaque[8] = {1, 2, 3, 4, 5, 6, 7, 8};
         for (int i = 0; i < kFrames; ++i)
             log.frame(false, ping, opaque);
-        log.closed(inspect::ConnectionClosed{});
+        // Left open (no closed record): the budget then truncates it below
+        // instead of evicting it whole.
     }
     std::vector<inspect::LogAnnouncement> logs;
     hub.collect(logs);
@@ -426,6 +427,22 @@ void TestInspector::largeConnectionIsDissectedInSlices()
     QCOMPARE(window.frameModel()->rowCount(), kFrames);
     window.refreshNow();
     QVERIFY2(!window.statusText().contains(QLatin1String("dissecting")), qPrintable(window.statusText()));
+
+    // The budget truncates it: the exports say so.
+    store.setBudget(store.memoryUsed() / 2);
+    QVERIFY(store.connection(1));
+    const std::uint64_t evicted = store.connection(1)->evictedFrames;
+    QVERIFY(evicted > 0);
+    const QString log = m_dir.filePath(QStringLiteral("truncated.txt"));
+    QCOMPARE(window.exportFrameLog(log), QString());
+    QFile text(log);
+    QVERIFY(text.open(QIODevice::ReadOnly));
+    QVERIFY(text.readAll().contains(QStringLiteral("frames 1-%1 of this connection were evicted").arg(evicted).toUtf8()));
+    const QString jsonl = m_dir.filePath(QStringLiteral("truncated.jsonl"));
+    QCOMPARE(window.exportJsonLines(jsonl), QString());
+    QFile lines(jsonl);
+    QVERIFY(lines.open(QIODevice::ReadOnly));
+    QVERIFY(lines.readLine().contains("\"code\":\"capture-truncated\""));
 }
 
 void TestInspector::modelsPassTesterWhileCaptureGrows()

@@ -600,6 +600,8 @@ void TestCaptureStore::truncationChangesTheDissection()
     for (std::size_t i = store.firstEventIndex(1); i < store.eventCount(1); ++i)
         framesLeft += std::holds_alternative<FrameEvent>(store.event(1, i)->data);
     QCOMPARE(framesLeft, std::size_t(framesIn(store.chunks(1)->front())));
+    // A HAR of it says that a connection lost frames to the budget.
+    QVERIFY(toHar(store).find("1 connection(s) lost their oldest frames") != std::string::npos);
 
     // 2. Evicted before anything was dissected: what is left is dissected
     // from its first record on, under a new generation, and request 3's
@@ -652,6 +654,7 @@ void TestCaptureStore::harOfMoreConnectionsThanTheCacheHolds()
     QCOMPARE(count("\"_connection_id\""), connections * 4); // three requests and the pushed one
     QCOMPARE(count("\"name\":\"server\",\"value\":\"h2scope\""), connections * 4);
     QCOMPARE(count("\"url\":\"http://localhost/a.css\""), connections * 3); // GET, POST and pushed
+    QCOMPARE(count("lost their oldest frames"), std::size_t(0));              // nothing was evicted
 }
 
 void TestCaptureStore::clearDropsEverything()
