@@ -22,9 +22,56 @@ WireTap::WireTap(bool skipPreface) noexcept
 {
 }
 
+void WireTap::readHeader() noexcept
+{
+    const auto &r = m_frame.raw;
+    m_frame.length = (std::uint32_t(r[0]) << 16) | (std::uint32_t(r[1]) << 8) | r[2];
+    m_frame.type = r[3];
+    m_frame.flags = r[4];
+    m_frame.streamId = static_cast<std::int32_t>(((std::uint32_t(r[5]) & 0x7f) << 24) | (std::uint32_t(r[6]) << 16)
+                                                 | (std::uint32_t(r[7]) << 8) | r[8]);
+    m_frame.padding = 0;
+}
+
+std::size_t WireTap::complete(std::size_t used, std::optional<TapFrame> &completed) noexcept
+{
+    completed = m_frame;
+    ++m_frames;
+    m_headerHave = 0;
+    m_payloadLeft = 0;
+    m_state = State::Header;
+    return used;
+}
+
 std::size_t WireTap::scan(const std::uint8_t *data, std::size_t length, std::optional<TapFrame> &completed) noexcept
 {
     completed.reset();
+    // The common case: a whole frame at the start of the bytes. Its header is
+    // read in place and its payload viewed where it is, never copied.
+    if (m_state == State::Header && m_headerHave == 0 && length >= 9) {
+        std::copy_n(data, 9, m_frame.raw.begin());
+        readHeader();
+        if (length - 9 >= m_frame.length) {
+            const std::uint8_t *payload = data + 9;
+            const bool padded = hasPadding(m_frame);
+            if (padded)
+                m_frame.padding = payload[0];
+            if (!m_keep)
+                m_view = {};
+            else if (m_frame.type == 0x0)
+                m_view = {payload, padded ? 1u : 0u}; // DATA: the pad length alone
+            else
+                m_view = {payload, std::min<std::size_t>(m_frame.length, kMaxKept)};
+            return complete(9 + m_frame.length, completed);
+        }
+        // The frame goes on in later bytes: gathered below.
+        m_headerHave = 9;
+        m_payload.clear();
+        m_view = {};
+        m_payloadLeft = m_frame.length;
+        m_state = hasPadding(m_frame) ? State::PadLength : State::Payload;
+        return 9 + scan(data + 9, length - 9, completed);
+    }
     std::size_t used = 0;
     while (used < length) {
         switch (m_state) {
@@ -49,24 +96,13 @@ std::size_t WireTap::scan(const std::uint8_t *data, std::size_t length, std::opt
             used += n;
             if (m_headerHave < 9)
                 break;
-            const auto &r = m_frame.raw;
-            m_frame.length = (std::uint32_t(r[0]) << 16) | (std::uint32_t(r[1]) << 8) | r[2];
-            m_frame.type = r[3];
-            m_frame.flags = r[4];
-            m_frame.streamId = static_cast<std::int32_t>(((std::uint32_t(r[5]) & 0x7f) << 24)
-                                                         | (std::uint32_t(r[6]) << 16) | (std::uint32_t(r[7]) << 8)
-                                                         | r[8]);
-            m_frame.padding = 0;
+            readHeader();
             m_payload.clear();
+            m_view = {};
             m_payloadLeft = m_frame.length;
             m_state = hasPadding(m_frame) ? State::PadLength : State::Payload;
-            if (m_state == State::Payload && m_payloadLeft == 0) {
-                completed = m_frame;
-                ++m_frames;
-                m_headerHave = 0;
-                m_state = State::Header;
-                return used;
-            }
+            if (m_state == State::Payload && m_payloadLeft == 0)
+                return complete(used, completed);
             break;
         }
         case State::PadLength:
@@ -83,13 +119,8 @@ std::size_t WireTap::scan(const std::uint8_t *data, std::size_t length, std::opt
                 keep(data + used, n);
             used += n;
             m_payloadLeft -= static_cast<std::uint32_t>(n);
-            if (m_payloadLeft == 0) {
-                completed = m_frame;
-                ++m_frames;
-                m_headerHave = 0;
-                m_state = State::Header;
-                return used;
-            }
+            if (m_payloadLeft == 0)
+                return complete(used, completed);
             break;
         }
         }
@@ -107,17 +138,12 @@ bool WireTap::wholeFrame(const std::uint8_t *header, TapFrame &frame) noexcept
     peek.length = 1;
     if (hasPadding(peek))
         return false; // the pad length is in the payload, which is not looked at here
+    std::copy_n(header, 9, m_frame.raw.begin());
+    readHeader();
     std::optional<TapFrame> done;
-    scan(header, 9, done); // the header alone: the frame is then open for its payload
-    if (done) {            // no payload
-        frame = *done;
-        return true;
-    }
-    frame = m_frame;
-    ++m_frames;
-    m_payloadLeft = 0;
-    m_headerHave = 0;
-    m_state = State::Header;
+    complete(0, done);
+    frame = *done;
+    m_view = {};
     return true;
 }
 
@@ -125,6 +151,7 @@ void WireTap::keep(const std::uint8_t *data, std::size_t n)
 {
     const std::size_t room = kMaxKept - std::min(kMaxKept, m_payload.size());
     m_payload.insert(m_payload.end(), data, data + std::min(n, room));
+    m_view = m_payload;
 }
 
 void WireTap::abandon() noexcept

@@ -57,14 +57,18 @@ public:
     static constexpr std::size_t kMaxKept = 64u << 10;
     // What was kept of the frame scan() just completed, or of the partial
     // one: the payload of a non-DATA frame, the pad-length byte of a PADDED
-    // DATA frame, else nothing. Valid until the next scan().
-    std::span<const std::uint8_t> payload() const noexcept { return m_payload; }
+    // DATA frame, else nothing. Valid until the next scan(), and while the
+    // bytes given to that scan() are: a frame that was whole in them is
+    // viewed there, not copied.
+    std::span<const std::uint8_t> payload() const noexcept { return m_view; }
     // Forgets the partial frame (recorded as cut off); the tap then expects a
     // frame header.
     void abandon() noexcept;
 
 private:
     void keep(const std::uint8_t *data, std::size_t n);
+    void readHeader() noexcept;
+    std::size_t complete(std::size_t used, std::optional<TapFrame> &completed) noexcept;
 
     enum class State : std::uint8_t { Preface, Header, PadLength, Payload };
 
@@ -76,7 +80,8 @@ private:
     std::uint32_t m_payloadLeft = 0;
     std::uint64_t m_frames = 0;
     bool m_keep = false;
-    std::vector<std::uint8_t> m_payload;
+    std::vector<std::uint8_t> m_payload;   // a frame's kept payload, gathered over several scans
+    std::span<const std::uint8_t> m_view;  // what payload() returns
 };
 
 } // namespace h2scope::h2

@@ -399,44 +399,6 @@ std::span<const std::uint8_t> FieldReader::rest() noexcept
     return out;
 }
 
-bool parseRecord(const std::uint8_t *p, std::size_t available, RecordView &out, std::size_t &recordSize) noexcept
-{
-    if (available < kRecordHeader)
-        return false;
-    const std::uint32_t body = std::uint32_t(p[1]) | (std::uint32_t(p[2]) << 8) | (std::uint32_t(p[3]) << 16);
-    if (available - kRecordHeader < body)
-        return false;
-    out.kind = static_cast<RecordKind>(p[0]);
-    out.body = p + kRecordHeader;
-    out.size = body;
-    recordSize = kRecordHeader + body;
-    return true;
-}
-
-bool LogReader::next(RecordView &out)
-{
-    while (!m_damaged && m_chunk < m_chunks.size()) {
-        const LogChunk &c = *m_chunks[m_chunk];
-        // sealed() first: once it is seen, committed() is final.
-        const bool sealed = c.sealed();
-        const std::size_t committed = c.committed();
-        if (m_offset < committed) {
-            std::size_t size = 0;
-            if (!parseRecord(c.data() + m_offset, committed - m_offset, out, size)) {
-                m_damaged = true; // committed bytes always end on a record: these are not a log
-                return false;
-            }
-            m_offset += size;
-            return true;
-        }
-        if (!sealed || m_chunk + 1 >= m_chunks.size())
-            return false;
-        ++m_chunk;
-        m_offset = 0;
-    }
-    return false;
-}
-
 bool LogReader::atEnd() const
 {
     if (m_chunks.empty())

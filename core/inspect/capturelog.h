@@ -247,6 +247,10 @@ public:
     // bytes are damaged: then damaged() is true and reading stops).
     bool next(RecordView &out);
     bool damaged() const noexcept { return m_damaged; }
+    // Calls `f(record, chunkIndex)` for every record committed and not yet
+    // read, as next() would give them; returns how many there were. Reads
+    // each chunk's committed size once, for a consumer's pass over many.
+    template <class F> std::size_t readAll(F &&f);
     // True when every chunk is sealed and read to its end.
     bool atEnd() const;
     // Chunks wholly read and sealed may be let go by consumers that do not
@@ -275,7 +279,71 @@ private:
 };
 
 // Reads a record at `p` with `available` bytes; false if incomplete.
-bool parseRecord(const std::uint8_t *p, std::size_t available, RecordView &out, std::size_t &recordSize) noexcept;
+inline bool parseRecord(const std::uint8_t *p, std::size_t available, RecordView &out, std::size_t &recordSize) noexcept
+{
+    if (available < kRecordHeader)
+        return false;
+    const std::uint32_t body = std::uint32_t(p[1]) | (std::uint32_t(p[2]) << 8) | (std::uint32_t(p[3]) << 16);
+    if (available - kRecordHeader < body)
+        return false;
+    out.kind = static_cast<RecordKind>(p[0]);
+    out.body = p + kRecordHeader;
+    out.size = body;
+    recordSize = kRecordHeader + body;
+    return true;
+}
+
+template <class F> std::size_t LogReader::readAll(F &&f)
+{
+    std::size_t n = 0;
+    while (!m_damaged && m_chunk < m_chunks.size()) {
+        const LogChunk &c = *m_chunks[m_chunk];
+        const bool sealed = c.sealed(); // first: once it is seen, committed() is final
+        const std::size_t committed = c.committed();
+        const std::uint8_t *data = c.data();
+        RecordView r;
+        std::size_t size = 0;
+        while (m_offset < committed) {
+            if (!parseRecord(data + m_offset, committed - m_offset, r, size)) {
+                m_damaged = true;
+                return n;
+            }
+            m_offset += size;
+            f(r, m_chunk);
+            ++n;
+        }
+        if (!sealed || m_chunk + 1 >= m_chunks.size())
+            return n;
+        ++m_chunk;
+        m_offset = 0;
+    }
+    return n;
+}
+
+// Inline: the store's counting pass calls it for every record.
+inline bool LogReader::next(RecordView &out)
+{
+    while (!m_damaged && m_chunk < m_chunks.size()) {
+        const LogChunk &c = *m_chunks[m_chunk];
+        // sealed() first: once it is seen, committed() is final.
+        const bool sealed = c.sealed();
+        const std::size_t committed = c.committed();
+        if (m_offset < committed) {
+            std::size_t size = 0;
+            if (!parseRecord(c.data() + m_offset, committed - m_offset, out, size)) {
+                m_damaged = true; // committed bytes always end on a record: these are not a log
+                return false;
+            }
+            m_offset += size;
+            return true;
+        }
+        if (!sealed || m_chunk + 1 >= m_chunks.size())
+            return false;
+        ++m_chunk;
+        m_offset = 0;
+    }
+    return false;
+}
 
 // A Frame record, read.
 struct FrameRecord {

@@ -198,16 +198,54 @@ StoreDelta CaptureStore::ingest(std::vector<LogAnnouncement> &&announcements)
 
 bool CaptureStore::scanNew(Connection &conn)
 {
-    bool any = false;
-    RecordView r;
-    while (conn.scan.next(r)) {
-        account(conn, r, conn.scan.chunkIndex());
-        any = true;
-    }
-    return any;
+    ConnectionCounters &k = conn.info.counters;
+    std::uint64_t frames = 0;
+    const std::size_t chunkStats = conn.chunkStats.size();
+    const std::size_t n = conn.scan.readAll([&](const RecordView &r, std::size_t chunkIndex) {
+        // Frames in place (the layout is capturelog.h's), everything else in
+        // account(): this runs for every frame the server sees or sends.
+        const bool out = r.size >= 1 && (r.body[0] & kFrameOut);
+        if (r.kind != RecordKind::Frame || r.size < (out ? 10u : 14u)) {
+            account(conn, r);
+            return;
+        }
+        const std::uint8_t *h = r.body + (out ? 1 : 5);
+        const std::uint32_t length = (std::uint32_t(h[0]) << 16) | (std::uint32_t(h[1]) << 8) | h[2];
+        const std::uint8_t type = h[3];
+        if (out) {
+            ++k.framesOut;
+            k.frameBytesOut += 9 + length;
+            if (type == kDataType)
+                k.dataBytesOut += length;
+            else if (type == kPushPromiseType) {
+                ++k.streams;
+                ++k.pushedStreams;
+            }
+        } else {
+            ++k.framesIn;
+            k.frameBytesIn += 9 + length;
+            if (type == kDataType) {
+                k.dataBytesIn += length;
+            } else if (type == kHeadersType) {
+                const auto stream = static_cast<std::int32_t>(((std::uint32_t(h[5]) & 0x7f) << 24)
+                                                              | (std::uint32_t(h[6]) << 16)
+                                                              | (std::uint32_t(h[7]) << 8) | h[8]);
+                if ((stream & 1) && stream > conn.lastClientStream) {
+                    conn.lastClientStream = stream;
+                    ++k.streams;
+                }
+            }
+        }
+        if (chunkIndex < chunkStats)
+            ++conn.chunkStats[chunkIndex].frames;
+        ++frames;
+    });
+    k.records += frames;
+    m_storedFrames += frames;
+    return n > 0;
 }
 
-void CaptureStore::account(Connection &conn, const RecordView &r, std::size_t chunkIndex)
+void CaptureStore::account(Connection &conn, const RecordView &r)
 {
     ConnectionInfo &info = conn.info;
     ConnectionCounters &k = info.counters;
@@ -219,31 +257,8 @@ void CaptureStore::account(Connection &conn, const RecordView &r, std::size_t ch
         if (info.openedNs == 0)
             info.openedNs = info.lastNs;
         break;
-    case RecordKind::Frame: {
-        FrameRecord fr;
-        if (!readFrame(r, fr))
-            break;
-        const bool out = fr.outbound;
-        const std::uint32_t length = fr.length;
-        const std::uint8_t type = fr.type;
-        const std::int32_t stream = fr.streamId;
-        (out ? k.framesOut : k.framesIn) += 1;
-        (out ? k.frameBytesOut : k.frameBytesIn) += 9 + length;
-        if (type == kDataType)
-            (out ? k.dataBytesOut : k.dataBytesIn) += length;
-        if (!out && type == kHeadersType && (stream & 1) && stream > conn.lastClientStream) {
-            conn.lastClientStream = stream;
-            ++k.streams;
-        }
-        if (out && type == kPushPromiseType) {
-            ++k.streams;
-            ++k.pushedStreams;
-        }
-        if (chunkIndex < conn.chunkStats.size())
-            ++conn.chunkStats[chunkIndex].frames;
-        ++m_storedFrames;
-        break;
-    }
+    case RecordKind::Frame:
+        break; // a frame record too short to hold its header: counted as a record only
     case RecordKind::Opened: {
         ConnectionOpened o;
         if (readOpened(r, o))

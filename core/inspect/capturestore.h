@@ -180,7 +180,7 @@ private:
 
     Connection &connectionFor(std::uint64_t id, StoreDelta &delta);
     bool scanNew(Connection &conn);
-    void account(Connection &conn, const RecordView &r, std::size_t chunkIndex);
+    void account(Connection &conn, const RecordView &r); // every record but a frame
     void compactLastChunk(Connection &conn);
     void charge(Connection &conn, std::ptrdiff_t bytes) noexcept;
     void enforceBudget(StoreDelta &delta);

@@ -169,6 +169,53 @@ private slots:
         QCOMPARE(tap.partial()->length, 100u);
         QCOMPARE(tap.partial()->streamId, 9);
     }
+
+    // What the capture keeps of each frame is the same whether a frame was
+    // whole in the bytes scanned (viewed in place) or gathered over scans.
+    void keptPayloadDoesNotDependOnHowBytesArrive_data()
+    {
+        QTest::addColumn<int>("step");
+        for (int step : {1, 2, 7, 9, 10, 13, 64, 100000})
+            QTest::newRow(QByteArray::number(step).constData()) << step;
+    }
+    void keptPayloadDoesNotDependOnHowBytesArrive()
+    {
+        QFETCH(int, step);
+        std::string settings = frame(6, 0x4, 0x0, 0);
+        settings.replace(9, 6, std::string("\x00\x03\x00\x00\x00\x64", 6));
+        std::string bytes = settings;
+        bytes += frame(20, 0x0, 0x08, 1, 5);  // PADDED DATA: only the pad length is kept
+        bytes += frame(30, 0x0, 0x0, 1);      // DATA: nothing kept
+        bytes += frame(12, 0x1, 0x08, 3, 2);  // PADDED HEADERS: all of it
+        bytes += frame(0, 0x4, 0x1, 0);       // SETTINGS ACK
+        bytes += frame(8, 0x6, 0x0, 0);       // PING
+        const std::vector<std::string> expected = {std::string("\x00\x03\x00\x00\x00\x64", 6),
+                                                   std::string(1, '\x05'),
+                                                   {},
+                                                   std::string(1, '\x02') + std::string(11, 'x'),
+                                                   {},
+                                                   std::string(8, 'x')};
+        WireTap tap;
+        tap.setKeepPayload(true);
+        std::vector<std::string> kept;
+        std::size_t off = 0;
+        while (off < bytes.size()) {
+            const std::size_t len = std::min<std::size_t>(step, bytes.size() - off);
+            std::size_t used = 0;
+            while (used < len) {
+                std::optional<TapFrame> done;
+                used += tap.scan(reinterpret_cast<const std::uint8_t *>(bytes.data()) + off + used, len - used, done);
+                if (done) {
+                    const auto p = tap.payload();
+                    kept.emplace_back(reinterpret_cast<const char *>(p.data()), p.size());
+                }
+            }
+            off += len;
+        }
+        QCOMPARE(kept.size(), expected.size());
+        for (std::size_t i = 0; i < kept.size(); ++i)
+            QCOMPARE(QByteArray::fromStdString(kept[i]).toHex(), QByteArray::fromStdString(expected[i]).toHex());
+    }
 };
 
 QTEST_APPLESS_MAIN(TestWireTap)
