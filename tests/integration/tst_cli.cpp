@@ -61,6 +61,7 @@ private slots:
     void firstLineIsTheUrl();
     void cleartextUrl();
     void requestLogNamesEachRequest();
+    void frameLogIsInWireOrder();
     void version();
     void portInUse();
     void missingFolder();
@@ -134,6 +135,33 @@ void TestCli::requestLogNamesEachRequest()
     QVERIFY2(!server.log().contains("opened: GET"), server.log().constData());
     QVERIFY2(server.stop(), qPrintable(server.errorString()));
     QCOMPARE(server.exitCode(), 0);
+}
+
+void TestCli::frameLogIsInWireOrder()
+{
+    // --log frames prints what happened in the order it happened: the
+    // request's HEADERS before the notice about it (push skipped: curl
+    // disables push), the response's last DATA before the stream's summary.
+    H2SCOPE_REQUIRE_CLIENT("curl");
+    QVERIFY(writeFile(m_root.filePath(QStringLiteral("page.html")),
+                      "<!doctype html><link rel=stylesheet href=/a.css><title>p</title>\n"));
+    QVERIFY(writeFile(m_root.filePath(QStringLiteral("a.css")), "p{}\n"));
+    ServerProcess server;
+    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--no-tls")}, QStringLiteral("frames")),
+             qPrintable(server.errorString()));
+    const CurlResponse res =
+        curlFetch(server.url().toString() + QStringLiteral("page.html"), {QStringLiteral("--http2-prior-knowledge")});
+    QVERIFY2(res.status == 200, qPrintable(res.summary()));
+    QVERIFY2(server.waitForLog("GET /page.html -> 200"), server.log().constData());
+    const QByteArray log = server.log();
+    const qsizetype headers = log.indexOf("recv HEADERS frame <length=");
+    const qsizetype skipped = log.indexOf("notice push-skipped (stream 1)");
+    const qsizetype data = log.indexOf("send DATA frame <length=");
+    const qsizetype summary = log.indexOf("stream 1 GET /page.html -> 200");
+    QVERIFY2(headers >= 0 && skipped >= 0 && data >= 0 && summary >= 0, log.constData());
+    QVERIFY2(headers < skipped, log.constData());
+    QVERIFY2(data < summary, log.constData());
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
 }
 
 void TestCli::version()
