@@ -30,11 +30,18 @@ std::size_t CaptureFollower::poll(std::vector<Event> &out)
         }
     }
     // Each connection's events are in order; across connections, by time.
-    std::stable_sort(m_scratch.begin(), m_scratch.end(),
-                     [](const Event &a, const Event &b) { return a.timeNs < b.timeNs; });
+    // The order is worked out on (time, position) pairs and each event is
+    // moved once, into place: a flood's batch holds hundreds of thousands.
     const std::size_t n = m_scratch.size();
-    for (Event &e : m_scratch)
-        out.push_back(std::move(e));
+    m_order.clear();
+    m_order.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+        m_order.push_back({m_scratch[i].timeNs, i});
+    // Equal times keep their positions, so one connection's order holds.
+    std::sort(m_order.begin(), m_order.end());
+    out.reserve(out.size() + n);
+    for (const auto &entry : m_order)
+        out.push_back(std::move(m_scratch[entry.second]));
     m_scratch.clear();
     return n;
 }

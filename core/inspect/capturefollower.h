@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace h2scope::inspect {
@@ -38,6 +39,7 @@ private:
     };
     std::unordered_map<std::uint64_t, std::unique_ptr<Followed>> m_connections;
     std::vector<Event> m_scratch;
+    std::vector<std::pair<std::uint64_t, std::size_t>> m_order; // (time, position in m_scratch)
 };
 
 } // namespace h2scope::inspect
