@@ -31,7 +31,7 @@ QString settingsTable(const std::vector<std::pair<std::uint16_t, std::uint32_t>>
     return h + QStringLiteral("</table>");
 }
 
-QString ackText(const SettingsExchange &x)
+QString ackText(const inspect::SettingsExchange &x)
 {
     return x.ackNs ? QObject::tr("acknowledged after %1").arg(durationText(x.ackNs - x.sentNs))
                    : QObject::tr("not acknowledged (yet)");
@@ -58,25 +58,25 @@ DetailsPane::DetailsPane(QWidget *parent) : QTextBrowser(parent)
     setPlaceholderText(tr("Select a frame or a connection to see its details."));
 }
 
-void DetailsPane::showFrame(const inspect::CaptureStore &store, const ConnectionDigest &digest, std::size_t eventIndex)
+void DetailsPane::showFrame(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex, std::size_t eventIndex)
 {
-    setHtml(frameHtml(store, digest, eventIndex));
+    setHtml(frameHtml(store, connIndex, eventIndex));
 }
 
-void DetailsPane::showConnection(const inspect::CaptureStore &store, const ConnectionDigest &digest)
+void DetailsPane::showConnection(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex)
 {
-    setHtml(connectionHtml(store, digest));
+    setHtml(connectionHtml(store, connIndex));
 }
 
-QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const ConnectionDigest &digest,
+QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex,
                                std::size_t eventIndex)
 {
-    const std::uint64_t conn = digest.connectionId();
+    const std::uint64_t conn = connIndex.connectionId();
     const inspect::Event *e = store.event(conn, eventIndex);
     const auto *f = e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
     if (!f)
         return tr("<i>This frame is no longer in the capture (evicted to stay within the memory budget).</i>");
-    const std::vector<std::size_t> &frames = digest.frames();
+    const std::vector<std::size_t> &frames = connIndex.frames();
     const auto pos = std::lower_bound(frames.begin(), frames.end(), eventIndex);
     const auto number = static_cast<qulonglong>(pos - frames.begin()) + 1;
 
@@ -92,7 +92,7 @@ QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const Connect
         h += tr("<p style='color:#b91c1c'><b>Rejected as invalid:</b> %1</p>").arg(esc(f->invalidReason));
     h += QStringLiteral("<table cellspacing=0 cellpadding=1>");
     h += row(tr("time"), tr("+%1 from the connection's first event")
-                             .arg(durationText(e->timeNs - std::min(e->timeNs, digest.firstNs()))));
+                             .arg(durationText(e->timeNs - std::min(e->timeNs, connIndex.firstNs()))));
     h += row(tr("flags"), QStringLiteral("0x%1 %2")
                               .arg(f->flags, 2, 16, QLatin1Char('0'))
                               .arg(QString::fromStdString(inspect::frameFlagsText(f->type, f->flags))));
@@ -147,17 +147,17 @@ QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const Connect
     }
     if (f->type == 0x4) {
         if (f->flags & 0x1) {
-            for (const SettingsExchange &x : digest.settings())
+            for (const inspect::SettingsExchange &x : connIndex.settings())
                 if (x.ackNs == e->timeNs && x.dir != f->dir)
                     h += tr("<p>Acknowledges the SETTINGS %1 at +%2, %3 earlier.</p>")
                              .arg(x.dir == inspect::Direction::In ? tr("received") : tr("sent"))
-                             .arg(durationText(x.sentNs - digest.firstNs()))
+                             .arg(durationText(x.sentNs - connIndex.firstNs()))
                              .arg(durationText(x.ackNs - x.sentNs));
         } else {
             h += QStringLiteral("<h4>%1</h4>").arg(f->dir == inspect::Direction::Out ? tr("Our settings")
                                                                                     : tr("The client's settings"));
             h += settingsTable(f->settings);
-            for (const SettingsExchange &x : digest.settings())
+            for (const inspect::SettingsExchange &x : connIndex.settings())
                 if (x.frameIndex == eventIndex)
                     h += QStringLiteral("<p>%1</p>").arg(ackText(x));
         }
@@ -165,9 +165,9 @@ QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const Connect
     return h;
 }
 
-QString DetailsPane::connectionHtml(const inspect::CaptureStore &store, const ConnectionDigest &digest)
+QString DetailsPane::connectionHtml(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex)
 {
-    const inspect::ConnectionInfo *c = store.connection(digest.connectionId());
+    const inspect::ConnectionInfo *c = store.connection(connIndex.connectionId());
     if (!c)
         return tr("<i>This connection is no longer in the capture.</i>");
     QString h = tr("<h3 style='margin:0'>Connection %1</h3>").arg(c->id);
@@ -209,12 +209,12 @@ QString DetailsPane::connectionHtml(const inspect::CaptureStore &store, const Co
         h += QStringLiteral("<h4>%1</h4>").arg(dir == inspect::Direction::Out ? tr("Local settings (sent by h2scope)")
                                                                              : tr("Remote settings (sent by the client)"));
         bool any = false;
-        for (const SettingsExchange &x : digest.settings()) {
+        for (const inspect::SettingsExchange &x : connIndex.settings()) {
             if (x.dir != dir)
                 continue;
             any = true;
             h += settingsTable(x.values) + QStringLiteral("<p>+%1, %2</p>")
-                                               .arg(durationText(x.sentNs - digest.firstNs()), ackText(x));
+                                               .arg(durationText(x.sentNs - connIndex.firstNs()), ackText(x));
         }
         if (!any)
             h += tr("<i>none captured</i>");

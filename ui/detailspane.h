@@ -4,7 +4,8 @@
 // and decoded size, settings tables with ACK times, error codes by name, the
 // 9-byte frame header in hex, and a connection's TLS and ALPN details.
 
-#include "connectiondigest.h"
+#include "inspect/capturestore.h"
+#include "inspect/connectionindex.h"
 
 #include <QTextBrowser>
 
@@ -19,15 +20,15 @@ class DetailsPane final : public QTextBrowser {
 public:
     explicit DetailsPane(QWidget *parent = nullptr);
 
-    // Shows one frame (a logical event index of the digest's connection).
-    void showFrame(const inspect::CaptureStore &store, const ConnectionDigest &digest, std::size_t eventIndex);
+    // Shows one frame (a logical event index of the index's connection).
+    void showFrame(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex, std::size_t eventIndex);
     // Shows a connection: peer, TLS, ALPN, counters, both sides' settings.
-    void showConnection(const inspect::CaptureStore &store, const ConnectionDigest &digest);
+    void showConnection(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex);
 
     // Builders, exposed for tests: the HTML each show*() sets.
-    static QString frameHtml(const inspect::CaptureStore &store, const ConnectionDigest &digest,
+    static QString frameHtml(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex,
                              std::size_t eventIndex);
-    static QString connectionHtml(const inspect::CaptureStore &store, const ConnectionDigest &digest);
+    static QString connectionHtml(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex);
 };
 
 } // namespace h2scope::ui

@@ -14,7 +14,7 @@ namespace {
 struct Series {
     QColor color;
     QString name;
-    std::int32_t WindowSample::*field;
+    std::int32_t inspect::WindowSample::*field;
     bool streamOnly;
 };
 
@@ -25,9 +25,9 @@ FlowGraph::FlowGraph(QWidget *parent) : QWidget(parent)
     setMinimumHeight(120);
 }
 
-void FlowGraph::setSource(const ConnectionDigest *digest, std::int32_t streamId)
+void FlowGraph::setSource(const inspect::ConnectionIndex *connIndex, std::int32_t streamId)
 {
-    m_digest = digest;
+    m_connIndex = connIndex;
     m_streamId = streamId;
     update();
 }
@@ -40,11 +40,11 @@ void FlowGraph::setStream(std::int32_t streamId)
 
 int FlowGraph::stallCount() const
 {
-    if (!m_digest)
+    if (!m_connIndex)
         return 0;
     int stalls = 0;
     bool inStall = false;
-    for (const WindowSample &w : m_digest->windows()) {
+    for (const inspect::WindowSample &w : m_connIndex->windows()) {
         const bool streamStalled = m_streamId && w.streamId == m_streamId && w.streamRemote == 0;
         const bool stalled = w.connRemote <= 0 || streamStalled;
         if (stalled && !inStall)
@@ -58,7 +58,7 @@ void FlowGraph::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.fillRect(rect(), palette().base());
-    if (!m_digest || m_digest->windows().empty()) {
+    if (!m_connIndex || m_connIndex->windows().empty()) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(rect(), Qt::AlignCenter, tr("No flow-control data for this connection yet."));
         return;
@@ -73,14 +73,14 @@ void FlowGraph::paintEvent(QPaintEvent *)
 
 void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
 {
-    const std::vector<WindowSample> &samples = m_digest->windows();
+    const std::vector<inspect::WindowSample> &samples = m_connIndex->windows();
     const Series series[] = {
-        {QColor(0x25, 0x63, 0xeb), tr("connection"), sending ? &WindowSample::connRemote : &WindowSample::connLocal, false},
+        {QColor(0x25, 0x63, 0xeb), tr("connection"), sending ? &inspect::WindowSample::connRemote : &inspect::WindowSample::connLocal, false},
         {QColor(0xea, 0x58, 0x0c), tr("stream %1").arg(m_streamId),
-         sending ? &WindowSample::streamRemote : &WindowSample::streamLocal, true},
+         sending ? &inspect::WindowSample::streamRemote : &inspect::WindowSample::streamLocal, true},
     };
     std::int64_t maxV = 1;
-    for (const WindowSample &w : samples) {
+    for (const inspect::WindowSample &w : samples) {
         maxV = std::max<std::int64_t>(maxV, w.*(series[0].field));
         if (m_streamId && w.streamId == m_streamId)
             maxV = std::max<std::int64_t>(maxV, w.*(series[1].field));
@@ -97,7 +97,7 @@ void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
         // Stalls: our connection window (or the selected stream's) at zero.
         const QColor stall(0xef, 0x44, 0x44, 60);
         double stallStart = -1;
-        for (const WindowSample &w : samples) {
+        for (const inspect::WindowSample &w : samples) {
             const bool streamStalled = m_streamId && w.streamId == m_streamId && w.streamRemote == 0;
             const bool stalled = w.connRemote <= 0 || streamStalled;
             const double x = xOf(w.timeNs);
@@ -130,7 +130,7 @@ void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
         QPainterPath path;
         bool started = false;
         double lastY = 0;
-        for (const WindowSample &w : samples) {
+        for (const inspect::WindowSample &w : samples) {
             if (s.streamOnly && w.streamId != m_streamId)
                 continue;
             const std::int32_t v = w.*(s.field);

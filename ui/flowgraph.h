@@ -3,7 +3,7 @@
 // time, both directions, with the times our send window was exhausted
 // (a stall: we had data and no credit) shaded.
 
-#include "connectiondigest.h"
+#include "inspect/connectionindex.h"
 
 #include <QWidget>
 
@@ -19,9 +19,9 @@ public:
     explicit FlowGraph(QWidget *parent = nullptr);
 
     // The connection to draw (null: none) and optionally one stream (0: none).
-    void setSource(const ConnectionDigest *digest, std::int32_t streamId = 0);
+    void setSource(const inspect::ConnectionIndex *connIndex, std::int32_t streamId = 0);
     void setStream(std::int32_t streamId);
-    // Repaints after the digest changed.
+    // Repaints after the index changed.
     void refresh() { update(); }
     // Stalls found in the last paint (connection or stream remote window <= 0), for tests.
     int stallCount() const;
@@ -34,7 +34,7 @@ protected:
 private:
     void paintPanel(QPainter &p, const QRect &area, bool sending);
 
-    const ConnectionDigest *m_digest = nullptr;
+    const inspect::ConnectionIndex *m_connIndex = nullptr;
     std::int32_t m_streamId = 0;
 };
 

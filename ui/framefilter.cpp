@@ -111,8 +111,8 @@ FrameFilter FrameFilter::parse(const QString &text)
     return f;
 }
 
-bool FrameFilter::matches(const inspect::FrameEvent &frame, const StreamDigest *stream,
-                          const StreamDigest *promised) const
+bool FrameFilter::matches(const inspect::FrameEvent &frame, const inspect::StreamSummary *stream,
+                          const inspect::StreamSummary *promised) const
 {
     for (const Clause &c : m_clauses)
         if (matchClause(c, frame, stream, promised) == c.negate)
@@ -120,8 +120,8 @@ bool FrameFilter::matches(const inspect::FrameEvent &frame, const StreamDigest *
     return true;
 }
 
-bool FrameFilter::matchClause(const Clause &c, const inspect::FrameEvent &f, const StreamDigest *stream,
-                              const StreamDigest *promised) const
+bool FrameFilter::matchClause(const Clause &c, const inspect::FrameEvent &f, const inspect::StreamSummary *stream,
+                              const inspect::StreamSummary *promised) const
 {
     switch (c.key) {
     case Key::Stream:

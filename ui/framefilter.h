@@ -11,7 +11,7 @@
 //   anything else       the frame's summary contains it (case-insensitive)
 // Clauses are ANDed; "|" ORs values inside one clause; a leading "!" negates.
 
-#include "connectiondigest.h"
+#include "inspect/connectionindex.h"
 
 #include <QRegularExpression>
 #include <QString>
@@ -33,10 +33,10 @@ public:
     const QString &error() const noexcept { return m_error; }
     const QString &text() const noexcept { return m_text; }
 
-    // `stream` is the digest of the frame's stream, or null (stream 0, unknown).
-    // For PUSH_PROMISE, `promised` is the digest of the promised stream, or null.
-    bool matches(const inspect::FrameEvent &frame, const StreamDigest *stream,
-                 const StreamDigest *promised = nullptr) const;
+    // `stream` is the index's summary of the frame's stream, or null (stream 0, unknown).
+    // For PUSH_PROMISE, `promised` is the summary of the promised stream, or null.
+    bool matches(const inspect::FrameEvent &frame, const inspect::StreamSummary *stream,
+                 const inspect::StreamSummary *promised = nullptr) const;
 
     // Tokens offered by the completer.
     static QStringList vocabulary();
@@ -51,8 +51,8 @@ private:
         QRegularExpression regex;     // Path with "~"
     };
 
-    bool matchClause(const Clause &c, const inspect::FrameEvent &f, const StreamDigest *stream,
-                     const StreamDigest *promised) const;
+    bool matchClause(const Clause &c, const inspect::FrameEvent &f, const inspect::StreamSummary *stream,
+                     const inspect::StreamSummary *promised) const;
 
     std::vector<Clause> m_clauses;
     QString m_error;

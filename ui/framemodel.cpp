@@ -12,10 +12,10 @@ namespace h2scope::ui {
 
 FrameModel::FrameModel(QObject *parent) : QAbstractTableModel(parent) {}
 
-void FrameModel::setSource(const inspect::CaptureStore *store, const ConnectionDigest *digest)
+void FrameModel::setSource(const inspect::CaptureStore *store, const inspect::ConnectionIndex *connIndex)
 {
     m_store = store;
-    m_digest = digest;
+    m_connIndex = connIndex;
     rebuild();
 }
 
@@ -30,12 +30,11 @@ void FrameModel::rebuild()
     beginResetModel();
     m_rows.clear();
     m_scanned = 0;
-    m_generation = m_digest ? m_digest->generation() : 0;
     m_baseNs = 0;
-    if (m_store && m_digest) {
-        if (const inspect::ConnectionInfo *c = m_store->connection(m_digest->connectionId()))
+    if (m_store && m_connIndex) {
+        if (const inspect::ConnectionInfo *c = m_store->connection(m_connIndex->connectionId()))
             m_baseNs = c->openedNs;
-        const std::size_t n = m_digest->frames().size();
+        const std::size_t n = m_connIndex->frames().size();
         for (; m_scanned < n; ++m_scanned)
             if (accepts(m_scanned))
                 m_rows.push_back(static_cast<std::uint32_t>(m_scanned));
@@ -45,13 +44,13 @@ void FrameModel::rebuild()
 
 void FrameModel::refresh()
 {
-    if (!m_store || !m_digest)
+    if (!m_store || !m_connIndex)
         return;
-    if (m_digest->generation() != m_generation || m_digest->frames().size() < m_scanned) {
+    if (m_connIndex->frames().size() < m_scanned) {
         rebuild();
         return;
     }
-    const std::size_t n = m_digest->frames().size();
+    const std::size_t n = m_connIndex->frames().size();
     std::vector<std::uint32_t> fresh;
     for (; m_scanned < n; ++m_scanned)
         if (accepts(m_scanned))
@@ -68,28 +67,28 @@ bool FrameModel::accepts(std::size_t position) const
 {
     if (m_filter.isEmpty())
         return true;
-    const std::size_t index = m_digest->frames()[position];
-    const inspect::Event *e = m_store->event(m_digest->connectionId(), index);
+    const std::size_t index = m_connIndex->frames()[position];
+    const inspect::Event *e = m_store->event(m_connIndex->connectionId(), index);
     const auto *f = e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
     if (!f)
         return false;
-    const StreamDigest *promised = f->type == 0x5 ? m_digest->stream(f->promisedStreamId) : nullptr;
-    return m_filter.matches(*f, m_digest->stream(f->streamId), promised);
+    const inspect::StreamSummary *promised = f->type == 0x5 ? m_connIndex->stream(f->promisedStreamId) : nullptr;
+    return m_filter.matches(*f, m_connIndex->stream(f->streamId), promised);
 }
 
 std::size_t FrameModel::eventIndex(int row) const
 {
-    if (!m_digest || row < 0 || static_cast<std::size_t>(row) >= m_rows.size())
+    if (!m_connIndex || row < 0 || static_cast<std::size_t>(row) >= m_rows.size())
         return std::numeric_limits<std::size_t>::max();
-    return m_digest->frames()[m_rows[static_cast<std::size_t>(row)]];
+    return m_connIndex->frames()[m_rows[static_cast<std::size_t>(row)]];
 }
 
 int FrameModel::rowOfEvent(std::size_t index) const
 {
-    if (!m_digest)
+    if (!m_connIndex)
         return -1;
     // Both lists ascend: positions in m_rows, event indices in frames().
-    const std::vector<std::size_t> &frames = m_digest->frames();
+    const std::vector<std::size_t> &frames = m_connIndex->frames();
     auto pos = std::lower_bound(frames.begin(), frames.end(), index);
     if (pos == frames.end() || *pos != index)
         return -1;
@@ -103,7 +102,7 @@ const inspect::FrameEvent *FrameModel::frameAt(int row) const
     const std::size_t index = eventIndex(row);
     if (index == std::numeric_limits<std::size_t>::max())
         return nullptr;
-    const inspect::Event *e = m_store->event(m_digest->connectionId(), index);
+    const inspect::Event *e = m_store->event(m_connIndex->connectionId(), index);
     return e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
 }
 
@@ -136,13 +135,13 @@ QVariant FrameModel::headerData(int section, Qt::Orientation orientation, int ro
 
 QVariant FrameModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_digest)
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_connIndex)
         return {};
     const std::size_t position = m_rows[static_cast<std::size_t>(index.row())];
-    const std::size_t eventIdx = m_digest->frames()[position];
+    const std::size_t eventIdx = m_connIndex->frames()[position];
     if (role == EventIndexRole)
         return QVariant::fromValue<qulonglong>(eventIdx);
-    const inspect::Event *e = m_store->event(m_digest->connectionId(), eventIdx);
+    const inspect::Event *e = m_store->event(m_connIndex->connectionId(), eventIdx);
     const auto *f = e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
     if (!f)
         return role == Qt::DisplayRole && index.column() == Summary ? QVariant(tr("(evicted)")) : QVariant();

@@ -1,10 +1,11 @@
 #pragma once
 // FrameModel: the frames of one connection, filtered. Rows are positions into
-// the connection digest's frame list (a thin index vector); the filter is
+// the connection index's frame list (a thin index vector); the filter is
 // applied while appending, so filtering never builds a proxy chain. Strings
 // are made in data().
 
-#include "connectiondigest.h"
+#include "inspect/capturestore.h"
+#include "inspect/connectionindex.h"
 #include "framefilter.h"
 
 #include <QAbstractTableModel>
@@ -27,13 +28,13 @@ public:
 
     explicit FrameModel(QObject *parent = nullptr);
 
-    // Shows the frames of `digest`'s connection (null: none). The digest must
+    // Shows the frames of `connIndex`'s connection (null: none). The index must
     // outlive the model's use of it or be replaced first.
-    void setSource(const inspect::CaptureStore *store, const ConnectionDigest *digest);
+    void setSource(const inspect::CaptureStore *store, const inspect::ConnectionIndex *connIndex);
     void setFilter(const FrameFilter &filter);
     const FrameFilter &filter() const noexcept { return m_filter; }
-    // Appends the frames the digest gained since the last call (one
-    // beginInsertRows). Call after ConnectionDigest::update(). GUI thread.
+    // Appends the frames the index gained since the last call (one
+    // beginInsertRows). Call after the store grew the index. GUI thread.
     void refresh();
 
     // Logical event index of a row, or SIZE_MAX.
@@ -52,11 +53,10 @@ private:
     void rebuild();
 
     const inspect::CaptureStore *m_store = nullptr;
-    const ConnectionDigest *m_digest = nullptr;
+    const inspect::ConnectionIndex *m_connIndex = nullptr;
     FrameFilter m_filter;
-    std::vector<std::uint32_t> m_rows; // positions into m_digest->frames()
+    std::vector<std::uint32_t> m_rows; // positions into m_connIndex->frames()
     std::size_t m_scanned = 0;         // positions already considered
-    std::uint64_t m_generation = 0;
     std::uint64_t m_baseNs = 0;
 };
 

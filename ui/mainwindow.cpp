@@ -2,7 +2,7 @@
 
 #include "capturefiles.h"
 #include "certificatesdialog.h"
-#include "connectiondigest.h"
+#include "inspect/connectionindex.h"
 #include "connectionmodel.h"
 #include "filterbar.h"
 #include "detailspane.h"
@@ -302,7 +302,7 @@ void MainWindow::switchStore(const inspect::CaptureStore *store, bool live)
     m_store = store;
     m_selectedConnection = 0;
     m_userChoseConnection = false;
-    m_digest.reset();
+    m_connIndex.reset();
     m_frameModel->setSource(nullptr, nullptr);
     m_waterfall->setSource(nullptr, nullptr);
     m_flow->setSource(nullptr);
@@ -353,24 +353,34 @@ void MainWindow::refreshNow()
         // The selected connection was evicted or cleared.
         m_selectedConnection = 0;
         m_userChoseConnection = false;
-        m_digest.reset();
+        m_connIndex.reset();
         m_frameModel->setSource(nullptr, nullptr);
         m_waterfall->setSource(nullptr, nullptr);
         m_flow->setSource(nullptr);
     }
     autoSelectConnection();
-    if (m_digest && m_digest->update(*m_store, m_dissectSlice)) {
-        const bool follow = atBottom(m_framesView);
-        m_frameModel->refresh();
-        m_waterfall->refresh();
-        m_flow->refresh();
-        m_detailsDirty = true;
-        if (follow)
-            m_framesView->scrollToBottom();
+    if (m_selectedConnection != 0) {
+        // The store grows the index a slice per tick; a new one means the
+        // dissection was made again and the views start over with it.
+        std::shared_ptr<const inspect::ConnectionIndex> now = m_store->index(m_selectedConnection, m_dissectSlice);
+        if (now != m_connIndex) {
+            m_connIndex = std::move(now);
+            attachIndex();
+            m_detailsDirty = true;
+        } else if (m_connIndex && m_connIndex->revision() != m_connIndexRevision) {
+            const bool follow = atBottom(m_framesView);
+            m_frameModel->refresh();
+            m_waterfall->refresh();
+            m_flow->refresh();
+            m_detailsDirty = true;
+            if (follow)
+                m_framesView->scrollToBottom();
+        }
+        m_connIndexRevision = m_connIndex ? m_connIndex->revision() : 0;
     }
     // Rich text layout is the dearest thing here: at most once a second.
-    if (m_digest && m_detailsShowConnection && m_detailsDirty && m_detailsClock.elapsed() >= 1000) {
-        m_details->showConnection(*m_store, *m_digest);
+    if (m_connIndex && m_detailsShowConnection && m_detailsDirty && m_detailsClock.elapsed() >= 1000) {
+        m_details->showConnection(*m_store, *m_connIndex);
         m_detailsClock.restart();
         m_detailsDirty = false;
     }
@@ -415,26 +425,33 @@ void MainWindow::onConnectionRowChanged()
     if (!m_store || id == 0)
         return;
     m_userChoseConnection = true;
-    if (id == m_selectedConnection && m_digest)
+    if (id == m_selectedConnection && m_connIndex)
         return;
     m_selectedConnection = id;
-    m_digest = std::make_unique<ConnectionDigest>(id);
-    m_digest->update(*m_store, m_dissectSlice);
-    m_frameModel->setSource(m_store, m_digest.get());
-    m_waterfall->setSource(m_store, m_digest.get());
-    m_flow->setSource(m_digest.get());
-    m_details->showConnection(*m_store, *m_digest);
+    m_connIndex = m_store->index(id, m_dissectSlice);
+    if (!m_connIndex)
+        return;
+    m_connIndexRevision = m_connIndex->revision();
+    attachIndex();
+    m_details->showConnection(*m_store, *m_connIndex);
     m_detailsShowConnection = true;
     m_detailsDirty = false;
     m_detailsClock.start();
 }
 
+void MainWindow::attachIndex()
+{
+    m_frameModel->setSource(m_connIndex ? m_store : nullptr, m_connIndex.get());
+    m_waterfall->setSource(m_connIndex ? m_store : nullptr, m_connIndex.get());
+    m_flow->setSource(m_connIndex.get());
+}
+
 void MainWindow::onFrameRowChanged()
 {
     const std::size_t index = m_frameModel->eventIndex(m_framesView->currentIndex().row());
-    if (!m_digest || index == SIZE_MAX)
+    if (!m_connIndex || index == SIZE_MAX)
         return;
-    m_details->showFrame(*m_store, *m_digest, index);
+    m_details->showFrame(*m_store, *m_connIndex, index);
     m_detailsShowConnection = false;
     m_waterfall->setSelectedEvent(index);
     if (const inspect::FrameEvent *f = m_frameModel->frameAt(m_framesView->currentIndex().row()))
@@ -573,10 +590,10 @@ void MainWindow::updateStatus()
         m_rateRequests = requests;
     }
     // A large connection is dissected a slice per tick: say how far it got.
-    const QString dissecting = m_digest && !m_digest->complete()
+    const QString dissecting = m_connIndex && !m_connIndex->complete()
                                    ? tr(" · dissecting connection %1: %2%")
-                                         .arg(m_digest->connectionId())
-                                         .arg(static_cast<int>(m_digest->progress() * 100))
+                                         .arg(m_connIndex->connectionId())
+                                         .arg(static_cast<int>(m_connIndex->progress() * 100))
                                    : QString();
     m_statusConnections->setText(tr("%1 connection(s)%2%3")
                                      .arg(m_store->connectionCount())

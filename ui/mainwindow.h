@@ -30,9 +30,12 @@ class QStackedWidget;
 class QTabWidget;
 class QTableView;
 
+namespace h2scope::inspect {
+class ConnectionIndex;
+}
+
 namespace h2scope::ui {
 
-class ConnectionDigest;
 class ConnectionModel;
 class DetailsPane;
 class FilterBar;
@@ -123,7 +126,7 @@ public:
     DetailsPane *details() const { return m_details; }
     FlowGraph *flowGraph() const { return m_flow; }
     QTableView *framesView() const { return m_framesView; }
-    const ConnectionDigest *digest() const { return m_digest.get(); }
+    const inspect::ConnectionIndex *connIndex() const { return m_connIndex.get(); }
     const inspect::CaptureStore *currentStore() const { return m_store; }
 
 signals:
@@ -147,6 +150,7 @@ private:
     QWidget *buildFramesPanel();
     void switchStore(const inspect::CaptureStore *store, bool live);
     void onConnectionRowChanged();
+    void attachIndex(); // points the frame table, waterfall and flow graph at m_connIndex
     void onFrameRowChanged();
     void showEventInFrames(std::size_t eventIndex);
     void followStream();
@@ -191,7 +195,9 @@ private:
     std::unique_ptr<inspect::CaptureStore> m_fileStore;
     const inspect::CaptureStore *m_store = nullptr;
     bool m_viewingFile = false;
-    std::unique_ptr<ConnectionDigest> m_digest;
+    // The store's index of the selected connection, and its revision when the views last read it.
+    std::shared_ptr<const inspect::ConnectionIndex> m_connIndex;
+    std::uint64_t m_connIndexRevision = 0;
     std::uint64_t m_selectedConnection = 0;
     bool m_userChoseConnection = false;
     bool m_detailsShowConnection = false; // the details pane follows the connection as it grows

@@ -53,10 +53,10 @@ WaterfallView::WaterfallView(QWidget *parent) : QAbstractScrollArea(parent)
     m_rowHeight = std::max(20, fontMetrics().height() + 6);
 }
 
-void WaterfallView::setSource(const inspect::CaptureStore *store, const ConnectionDigest *digest)
+void WaterfallView::setSource(const inspect::CaptureStore *store, const inspect::ConnectionIndex *connIndex)
 {
     m_store = store;
-    m_digest = digest;
+    m_connIndex = connIndex;
     m_selected = SIZE_MAX;
     m_fit = true;
     m_rows.clear();
@@ -68,23 +68,22 @@ void WaterfallView::setSource(const inspect::CaptureStore *store, const Connecti
 
 void WaterfallView::refresh()
 {
-    if (!m_digest) {
+    if (!m_connIndex) {
         m_rows.clear();
     } else {
-        // Rows are placed as the digest reports new streams, never rebuilt from
+        // Rows are placed as the index reports new streams, never rebuilt from
         // scratch: a connection with 100 000 streams costs each refresh only
         // its new streams.
-        if (m_rows.empty() || m_digest->generation() != m_generation) {
+        if (m_rows.empty()) {
             m_rows.assign(1, Row{RowKind::Connection, 0, 0});
-            m_generation = m_digest->generation();
             m_createdCursor = 0;
             m_skippedCursor = 0;
             m_placed.clear();
         }
-        const std::vector<std::int32_t> &created = m_digest->creationOrder();
+        const std::vector<std::int32_t> &created = m_connIndex->creationOrder();
         for (; m_createdCursor < created.size(); ++m_createdCursor)
             placeStream(created[m_createdCursor]);
-        const std::vector<std::int32_t> &skipped = m_digest->skippedOrder();
+        const std::vector<std::int32_t> &skipped = m_connIndex->skippedOrder();
         for (; m_skippedCursor < skipped.size(); ++m_skippedCursor) {
             const int parent = findStreamRow(skipped[m_skippedCursor]);
             if (parent >= 0)
@@ -109,10 +108,10 @@ void WaterfallView::placeStream(std::int32_t streamId)
 {
     if (!m_placed.insert(streamId).second)
         return;
-    const StreamDigest *s = m_digest->stream(streamId);
+    const inspect::StreamSummary *s = m_connIndex->stream(streamId);
     // Events of one instant can name a promised stream before its parent:
     // the parent's row comes first.
-    if (s && s->pushed && s->parentId > 0 && s->parentId != streamId && m_digest->stream(s->parentId))
+    if (s && s->pushed && s->parentId > 0 && s->parentId != streamId && m_connIndex->stream(s->parentId))
         placeStream(s->parentId);
     const int parent = s && s->pushed && s->parentId > 0 ? findStreamRow(s->parentId) : -1;
     if (parent < 0) {
@@ -129,25 +128,25 @@ void WaterfallView::placeStream(std::int32_t streamId)
 
 const std::vector<std::size_t> *WaterfallView::framesOfRow(const Row &row) const
 {
-    if (!m_digest || row.kind == RowKind::Skipped)
+    if (!m_connIndex || row.kind == RowKind::Skipped)
         return nullptr;
     if (row.kind == RowKind::Connection)
-        return &m_digest->connectionFrames();
-    const StreamDigest *s = m_digest->stream(row.streamId);
+        return &m_connIndex->connectionFrames();
+    const inspect::StreamSummary *s = m_connIndex->stream(row.streamId);
     return s ? &s->frames : nullptr;
 }
 
 std::uint64_t WaterfallView::timeOf(std::size_t eventIndex) const
 {
-    const inspect::Event *e = m_store ? m_store->event(m_digest->connectionId(), eventIndex) : nullptr;
+    const inspect::Event *e = m_store ? m_store->event(m_connIndex->connectionId(), eventIndex) : nullptr;
     return e ? e->timeNs : 0;
 }
 
 std::uint64_t WaterfallView::spanNs() const
 {
-    if (!m_digest || m_digest->lastNs() <= m_digest->firstNs())
+    if (!m_connIndex || m_connIndex->lastNs() <= m_connIndex->firstNs())
         return 1000000; // 1 ms
-    return m_digest->lastNs() - m_digest->firstNs();
+    return m_connIndex->lastNs() - m_connIndex->firstNs();
 }
 
 int WaterfallView::plotWidth() const
@@ -157,12 +156,12 @@ int WaterfallView::plotWidth() const
 
 int WaterfallView::topOfRows() const
 {
-    return kAxisHeight + (m_digest && m_digest->peerDisabledPush() ? kBannerHeight : 0);
+    return kAxisHeight + (m_connIndex && m_connIndex->peerDisabledPush() ? kBannerHeight : 0);
 }
 
 double WaterfallView::xOf(std::uint64_t timeNs) const
 {
-    const std::uint64_t t0 = m_digest ? m_digest->firstNs() : 0;
+    const std::uint64_t t0 = m_connIndex ? m_connIndex->firstNs() : 0;
     const double rel = static_cast<double>(timeNs >= t0 ? timeNs - t0 : 0);
     return plotLeft() + rel / m_nsPerPx - horizontalScrollBar()->value();
 }
@@ -219,9 +218,9 @@ int WaterfallView::rowAt(int y) const
 
 QString WaterfallView::bannerText() const
 {
-    if (!m_digest || !m_digest->peerDisabledPush())
+    if (!m_connIndex || !m_connIndex->peerDisabledPush())
         return {};
-    return m_digest->earlyHintsSent()
+    return m_connIndex->earlyHintsSent()
                ? tr("The client sent SETTINGS_ENABLE_PUSH=0: browsers no longer accept server push, "
                     "so h2scope sent 103 Early Hints with the preload links instead.")
                : tr("The client sent SETTINGS_ENABLE_PUSH=0: browsers no longer accept server push, so nothing "
@@ -230,12 +229,12 @@ QString WaterfallView::bannerText() const
 
 QString WaterfallView::rowText(int row) const
 {
-    if (row < 0 || row >= static_cast<int>(m_rows.size()) || !m_digest)
+    if (row < 0 || row >= static_cast<int>(m_rows.size()) || !m_connIndex)
         return {};
     const Row &r = m_rows[static_cast<std::size_t>(row)];
     if (r.kind == RowKind::Connection)
         return tr("connection (stream 0)");
-    const StreamDigest *s = m_digest->stream(r.streamId);
+    const inspect::StreamSummary *s = m_connIndex->stream(r.streamId);
     if (!s)
         return {};
     if (r.kind == RowKind::Skipped)
@@ -256,7 +255,7 @@ QString WaterfallView::rowText(int row) const
         // anchors of their dependency tree.
         bool priorityOnly = !s->frames.empty();
         for (std::size_t idx : s->frames) {
-            const inspect::Event *e = m_store->event(m_digest->connectionId(), idx);
+            const inspect::Event *e = m_store->event(m_connIndex->connectionId(), idx);
             const auto *f = e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
             priorityOnly = priorityOnly && f && f->type == 0x2;
             if (!priorityOnly)
@@ -298,7 +297,7 @@ void WaterfallView::paintRow(QPainter &p, const Row &row, int y)
 {
     const int h = m_rowHeight;
     const int mid = y + h / 2;
-    const StreamDigest *s = row.kind == RowKind::Connection ? nullptr : m_digest->stream(row.streamId);
+    const inspect::StreamSummary *s = row.kind == RowKind::Connection ? nullptr : m_connIndex->stream(row.streamId);
 
     // Label column.
     QString label = rowText(static_cast<int>(&row - m_rows.data()));
@@ -340,7 +339,7 @@ void WaterfallView::paintRow(QPainter &p, const Row &row, int y)
     // Ticks, one per pixel column and type.
     const std::vector<std::size_t> *frames = framesOfRow(row);
     if (frames && !frames->empty()) {
-        const std::uint64_t t0 = m_digest->firstNs();
+        const std::uint64_t t0 = m_connIndex->firstNs();
         const double leftNs = t0 + horizontalScrollBar()->value() * m_nsPerPx;
         auto first = std::lower_bound(frames->begin(), frames->end(), leftNs,
                                       [this](std::size_t idx, double t) { return timeOf(idx) < t; });
@@ -350,7 +349,7 @@ void WaterfallView::paintRow(QPainter &p, const Row &row, int y)
         std::uint8_t lastType = 0xff;
         const int right = plotLeft() + plotWidth() + 12;
         for (auto it = first; it != frames->end(); ++it) {
-            const inspect::Event *e = m_store->event(m_digest->connectionId(), *it);
+            const inspect::Event *e = m_store->event(m_connIndex->connectionId(), *it);
             const auto *f = e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
             if (!f)
                 continue;
@@ -395,13 +394,13 @@ void WaterfallView::paintEvent(QPaintEvent *)
 {
     QPainter p(viewport());
     p.fillRect(viewport()->rect(), palette().base());
-    if (!m_digest || !m_store) {
+    if (!m_connIndex || !m_store) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(viewport()->rect(), Qt::AlignCenter, tr("Select a connection to see its streams."));
         return;
     }
     paintAxis(p);
-    if (m_digest->peerDisabledPush()) {
+    if (m_connIndex->peerDisabledPush()) {
         const QRect banner(4, kAxisHeight + 2, viewport()->width() - 8, kBannerHeight - 4);
         p.fillRect(banner, QColor(0xfe, 0xf3, 0xc7));
         p.setPen(QColor(0x92, 0x40, 0x0e));
@@ -423,7 +422,7 @@ void WaterfallView::paintEvent(QPaintEvent *)
     const int lastRow = std::min(static_cast<int>(m_rows.size()), firstRow + (viewport()->height() - top) / m_rowHeight + 2);
     for (int r = firstRow; r < lastRow; ++r) {
         const Row &row = m_rows[static_cast<std::size_t>(r)];
-        const StreamDigest *s = row.kind == RowKind::Stream ? m_digest->stream(row.streamId) : nullptr;
+        const inspect::StreamSummary *s = row.kind == RowKind::Stream ? m_connIndex->stream(row.streamId) : nullptr;
         if (!s || !s->pushed || !s->promiseNs)
             continue;
         int parentRow = -1;
@@ -455,7 +454,7 @@ std::size_t WaterfallView::frameAt(const QPoint &pos) const
     const std::vector<std::size_t> *frames = framesOfRow(m_rows[static_cast<std::size_t>(row)]);
     if (!frames || frames->empty())
         return SIZE_MAX;
-    const double t = m_digest->firstNs() + (pos.x() - plotLeft() + horizontalScrollBar()->value()) * m_nsPerPx;
+    const double t = m_connIndex->firstNs() + (pos.x() - plotLeft() + horizontalScrollBar()->value()) * m_nsPerPx;
     auto it = std::lower_bound(frames->begin(), frames->end(), t,
                                [this](std::size_t idx, double v) { return timeOf(idx) < v; });
     std::size_t best = SIZE_MAX;
@@ -556,17 +555,17 @@ void WaterfallView::mouseReleaseEvent(QMouseEvent *event)
 
 bool WaterfallView::viewportEvent(QEvent *event)
 {
-    if (event->type() == QEvent::ToolTip && m_digest) {
+    if (event->type() == QEvent::ToolTip && m_connIndex) {
         auto *help = static_cast<QHelpEvent *>(event);
         const std::size_t idx = frameAt(help->pos());
-        const inspect::Event *e = idx == SIZE_MAX ? nullptr : m_store->event(m_digest->connectionId(), idx);
+        const inspect::Event *e = idx == SIZE_MAX ? nullptr : m_store->event(m_connIndex->connectionId(), idx);
         const auto *f = e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
         if (f) {
             QToolTip::showText(help->globalPos(),
                                QStringLiteral("%1 %2 stream %3  +%4\n%5\nflags: %6, length %7")
                                    .arg(QLatin1String(inspect::frameTypeName(f->type)), directionText(f->dir))
                                    .arg(f->streamId)
-                                   .arg(durationText(e->timeNs - m_digest->firstNs()))
+                                   .arg(durationText(e->timeNs - m_connIndex->firstNs()))
                                    .arg(frameSummary(*f))
                                    .arg(QString::fromStdString(inspect::frameFlagsText(f->type, f->flags)))
                                    .arg(f->length),

@@ -11,7 +11,8 @@
 // the plain wheel scrolls rows; hovering shows the frame, a click emits
 // frameClicked().
 
-#include "connectiondigest.h"
+#include "inspect/capturestore.h"
+#include "inspect/connectionindex.h"
 
 #include <QAbstractScrollArea>
 
@@ -29,8 +30,8 @@ class WaterfallView final : public QAbstractScrollArea {
 public:
     explicit WaterfallView(QWidget *parent = nullptr);
 
-    void setSource(const inspect::CaptureStore *store, const ConnectionDigest *digest);
-    // Re-reads the digest (after its update()) and repaints.
+    void setSource(const inspect::CaptureStore *store, const inspect::ConnectionIndex *connIndex);
+    // Re-reads the index (after the store grew it) and repaints.
     void refresh();
     // Marks one frame (a logical event index) and scrolls it into view.
     void setSelectedEvent(std::size_t eventIndex);
@@ -84,10 +85,9 @@ private:
     void placeStream(std::int32_t streamId);
 
     const inspect::CaptureStore *m_store = nullptr;
-    const ConnectionDigest *m_digest = nullptr;
+    const inspect::ConnectionIndex *m_connIndex = nullptr;
     std::vector<Row> m_rows;
-    std::uint64_t m_generation = 0;
-    std::size_t m_createdCursor = 0; // into the digest's creationOrder()
+    std::size_t m_createdCursor = 0; // into the index's creationOrder()
     std::size_t m_skippedCursor = 0; // into its skippedOrder()
     std::unordered_set<std::int32_t> m_placed;
     double m_nsPerPx = 1e6;

@@ -71,10 +71,11 @@ private:
 // One connection's events. Logical index i is events[i - first()]; the
 // events of chunks evicted since are gone, and indices never shift.
 struct CaptureStore::Dissection {
-    explicit Dissection(std::uint64_t id) : dissector(id) {}
+    explicit Dissection(std::uint64_t id) : dissector(id), index(std::make_shared<ConnectionIndex>(id)) {}
     LogReader reader;
     Dissector dissector;
     EventBlocks events;
+    std::shared_ptr<ConnectionIndex> index; // grown with the events
     std::vector<Event> scratch;     // what one read() dissected, before it joins the blocks
     std::size_t base = 0;           // logical index of events[0]
     std::size_t consumedChunks = 0; // chunks of the store's list already handed to the reader
@@ -83,7 +84,7 @@ struct CaptureStore::Dissection {
     std::deque<std::size_t> chunkEnds;
     std::size_t first() const noexcept { return base; }
     std::size_t end() const noexcept { return base + events.size(); }
-    std::size_t bytes() const noexcept { return events.bytes(); }
+    std::size_t bytes() const noexcept { return events.bytes() + index->bytes(); }
 
     // Reads on until nothing more is committed, or past `deadline` (none
     // when zero); true when it read everything there is.
@@ -104,12 +105,19 @@ struct CaptureStore::Dissection {
                 break;
             }
         }
-        events.append(scratch);
+        publish();
         return all;
     }
     void finish()
     {
         dissector.finish(scratch);
+        publish();
+    }
+    // What one read dissected joins the events, and the index learns of it.
+    void publish()
+    {
+        for (std::size_t i = 0; i < scratch.size(); ++i)
+            index->take(scratch[i], end() + i);
         events.append(scratch);
     }
     // The store evicted the reader's first chunk: its events go, the
@@ -511,6 +519,18 @@ CaptureStore::DissectionProgress CaptureStore::dissect(std::uint64_t connectionI
     d->reader.progress(p.bytesRead, p.bytes);
     p.complete = p.bytesRead == p.bytes;
     return p;
+}
+
+std::shared_ptr<const ConnectionIndex> CaptureStore::index(std::uint64_t connectionId,
+                                                          std::chrono::nanoseconds budget) const
+{
+    Dissection *d = dissected(connectionId, budget);
+    if (!d)
+        return nullptr;
+    std::uint64_t read = 0, total = 0;
+    d->reader.progress(read, total);
+    d->index->setProgress(read == total, total ? static_cast<double>(read) / static_cast<double>(total) : 1.0);
+    return d->index;
 }
 
 std::size_t CaptureStore::firstEventIndex(std::uint64_t connectionId) const

@@ -8,8 +8,11 @@
 // Events (frames with decoded headers, streams, push outcomes) are made on
 // demand by dissecting a connection's log (dissector.h) and cached for the
 // connections last asked for; the cache is let go under pressure and can
-// always be made again. Views index events per connection: event(id, i)
-// for i in [firstEventIndex(id), eventCount(id)). Indices never shift: when
+// always be made again. Events are numbered per connection: event(id, i)
+// for i in [firstEventIndex(id), eventCount(id)); the one index of a
+// connection's streams, frames, settings and windows over those numbers is
+// the store's too (index(id), connectionindex.h), so every view reads the
+// same one and ingest() says which connections changed. Indices never shift: when
 // an open connection loses its oldest chunk, its cached dissection drops the
 // events of that chunk (firstEventIndex moves on; event() of those is
 // nullptr) and keeps decoding with its state intact. dissectionGeneration(id)
@@ -35,6 +38,7 @@
 // are dissected.
 
 #include "inspect/capturelog.h"
+#include "inspect/connectionindex.h"
 #include "inspect/event.h"
 #include "result.h"
 
@@ -159,6 +163,14 @@ public:
         bool complete = true;           // everything committed so far is dissected
     };
     DissectionProgress dissect(std::uint64_t connectionId, std::chrono::nanoseconds budget) const;
+    // The connection's index (connectionindex.h), grown by the same
+    // dissection as its events, for about `budget` at most (zero: all of
+    // it); null for an unknown id. The same object while the dissection is
+    // cached: compare revision() to see whether it changed. A new one when
+    // the dissection is made again (its indices start over); the old one
+    // stays valid, and stale, for whoever still holds it.
+    std::shared_ptr<const ConnectionIndex> index(std::uint64_t connectionId,
+                                                 std::chrono::nanoseconds budget = {}) const;
     // How many connections' dissections are kept at once.
     static constexpr std::size_t kCachedDissections = 3;
 

@@ -2,7 +2,6 @@
 // TLS, fetched by nghttp (push on, then push off), the events drained into a
 // CaptureStore and shown by the window's models and views.
 
-#include "connectiondigest.h"
 #include "connectionmodel.h"
 #include "detailspane.h"
 #include "framefilter.h"
@@ -15,6 +14,7 @@
 #include "waterfallview.h"
 
 #include "inspect/capturestore.h"
+#include "inspect/connectionindex.h"
 #include "inspect/capturelog.h"
 
 #include <cstring>
@@ -71,9 +71,9 @@ void writeFile(const QString &path, const QByteArray &bytes)
 
 // nghttp opens idle streams 3..11 with PRIORITY frames first, so the page
 // is not necessarily stream 1: find it by its path.
-std::int32_t pageStream(const ui::ConnectionDigest &digest)
+std::int32_t pageStream(const inspect::ConnectionIndex &connIndex)
 {
-    for (const auto &[id, s] : digest.streams())
+    for (const auto &[id, s] : connIndex.streams())
         if (!s.pushed && s.path == "/index.html")
             return id;
     return 0;
@@ -219,16 +219,17 @@ void TestInspector::connectionsAppear()
 
 void TestInspector::pushedStreamsAndOutcomes()
 {
-    ui::ConnectionDigest digest(m_pushConn);
-    QVERIFY(digest.update(m_store));
-    const std::int32_t pageId = pageStream(digest);
-    const ui::StreamDigest *page = digest.stream(pageId);
+    const std::shared_ptr<const inspect::ConnectionIndex> connIndexPtr = m_store.index(m_pushConn);
+    QVERIFY(connIndexPtr);
+    const inspect::ConnectionIndex &connIndex = *connIndexPtr;
+    const std::int32_t pageId = pageStream(connIndex);
+    const inspect::StreamSummary *page = connIndex.stream(pageId);
     QVERIFY(page);
     QCOMPARE(page->method, std::string("GET"));
     QCOMPARE(page->status, 200);
-    QVERIFY(!digest.peerDisabledPush());
+    QVERIFY(!connIndex.peerDisabledPush());
     int pushed = 0;
-    for (const auto &[id, s] : digest.streams()) {
+    for (const auto &[id, s] : connIndex.streams()) {
         if (!s.pushed)
             continue;
         ++pushed;
@@ -241,15 +242,15 @@ void TestInspector::pushedStreamsAndOutcomes()
     }
     QCOMPARE(pushed, 2);
     // Display order: the page, then what it promised.
-    const std::vector<std::int32_t> order = digest.displayOrder();
+    const std::vector<std::int32_t> order = connIndex.displayOrder();
     const auto at = std::find(order.begin(), order.end(), pageId);
     QVERIFY(at != order.end() && at + 2 < order.end());
-    QVERIFY(digest.stream(at[1])->pushed && digest.stream(at[2])->pushed);
+    QVERIFY(connIndex.stream(at[1])->pushed && connIndex.stream(at[2])->pushed);
 
     ui::WaterfallView view;
     view.resize(1200, 400);
-    view.setSource(&m_store, &digest);
-    QCOMPARE(view.rowCount(), 1 + static_cast<int>(digest.streams().size()));
+    view.setSource(&m_store, &connIndex);
+    QCOMPARE(view.rowCount(), 1 + static_cast<int>(connIndex.streams().size()));
     QCOMPARE(view.rowText(0), QStringLiteral("connection (stream 0)"));
     const int pageRow = rowStartingWith(view, QStringLiteral("stream %1 ").arg(pageId));
     QVERIFY(pageRow > 0);
@@ -264,14 +265,15 @@ void TestInspector::pushedStreamsAndOutcomes()
 
 void TestInspector::framesHaveTypesAndValues()
 {
-    ui::ConnectionDigest digest(m_pushConn);
-    digest.update(m_store);
-    const std::int32_t pageId = pageStream(digest);
+    const std::shared_ptr<const inspect::ConnectionIndex> connIndexPtr = m_store.index(m_pushConn);
+    QVERIFY(connIndexPtr);
+    const inspect::ConnectionIndex &connIndex = *connIndexPtr;
+    const std::int32_t pageId = pageStream(connIndex);
     QVERIFY(pageId > 0);
     ui::FrameModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setSource(&m_store, &digest);
-    QCOMPARE(static_cast<std::size_t>(model.rowCount()), digest.frames().size());
+    model.setSource(&m_store, &connIndex);
+    QCOMPARE(static_cast<std::size_t>(model.rowCount()), connIndex.frames().size());
     bool settingsIn = false, settingsOut = false, request = false, promise = false, pushedResponse = false,
          endData = false, windowUpdate = false;
     for (int r = 0; r < model.rowCount(); ++r) {
@@ -312,17 +314,18 @@ void TestInspector::framesHaveTypesAndValues()
 
 void TestInspector::pushDisabledBanner()
 {
-    ui::ConnectionDigest digest(m_noPushConn);
-    digest.update(m_store);
-    QVERIFY(digest.peerDisabledPush());
-    for (const auto &[id, s] : digest.streams())
+    const std::shared_ptr<const inspect::ConnectionIndex> connIndexPtr = m_store.index(m_noPushConn);
+    QVERIFY(connIndexPtr);
+    const inspect::ConnectionIndex &connIndex = *connIndexPtr;
+    QVERIFY(connIndex.peerDisabledPush());
+    for (const auto &[id, s] : connIndex.streams())
         QVERIFY2(!s.pushed, "nothing may be pushed to a client that disabled push");
-    const ui::StreamDigest *page = digest.stream(pageStream(digest));
+    const inspect::StreamSummary *page = connIndex.stream(pageStream(connIndex));
     QVERIFY(page);
     QVERIFY2(page->skippedNote.find("ENABLE_PUSH=0") != std::string::npos, page->skippedNote.c_str());
     ui::WaterfallView view;
     view.resize(1200, 400);
-    view.setSource(&m_store, &digest);
+    view.setSource(&m_store, &connIndex);
     QVERIFY(view.bannerText().contains(QLatin1String("browsers no longer accept server push")));
     bool skippedRow = false;
     for (int r = 0; r < view.rowCount(); ++r)
@@ -332,24 +335,25 @@ void TestInspector::pushDisabledBanner()
 
 void TestInspector::detailsShowHeaderBlockAndSettings()
 {
-    ui::ConnectionDigest digest(m_pushConn);
-    digest.update(m_store);
+    const std::shared_ptr<const inspect::ConnectionIndex> connIndexPtr = m_store.index(m_pushConn);
+    QVERIFY(connIndexPtr);
+    const inspect::ConnectionIndex &connIndex = *connIndexPtr;
     // Both SETTINGS were acknowledged, and the ACK time is shown.
     int acked = 0;
-    for (const ui::SettingsExchange &x : digest.settings())
+    for (const inspect::SettingsExchange &x : connIndex.settings())
         acked += x.ackNs >= x.sentNs && x.ackNs != 0 ? 1 : 0;
     QVERIFY(acked >= 2);
-    const QString conn = ui::DetailsPane::connectionHtml(m_store, digest);
+    const QString conn = ui::DetailsPane::connectionHtml(m_store, connIndex);
     QVERIFY(conn.contains(QLatin1String("ALPN")));
     QVERIFY(conn.contains(QLatin1String("acknowledged after")));
     QVERIFY(conn.contains(QLatin1String("MAX_CONCURRENT_STREAMS")));
 
-    QVERIFY(digest.stream(pageStream(digest)));
-    for (std::size_t idx : digest.stream(pageStream(digest))->frames) {
+    QVERIFY(connIndex.stream(pageStream(connIndex)));
+    for (std::size_t idx : connIndex.stream(pageStream(connIndex))->frames) {
         const auto &f = std::get<inspect::FrameEvent>(m_store.event(m_pushConn, idx)->data);
         if (f.type != 0x1 || f.dir != inspect::Direction::Out || !f.headers.find(":status"))
             continue;
-        const QString html = ui::DetailsPane::frameHtml(m_store, digest, idx);
+        const QString html = ui::DetailsPane::frameHtml(m_store, connIndex, idx);
         QVERIFY(html.contains(QStringLiteral("compressed %1 B").arg(ui::headerBlockFragmentSize(f))));
         QVERIFY(html.contains(QStringLiteral("decoded %1 B").arg(f.headerBlockDecodedSize)));
         QVERIFY(html.indexOf(QLatin1String(":status")) < html.indexOf(QLatin1String("content-type")));
@@ -371,7 +375,7 @@ void TestInspector::waterfallClickSelectsFrame()
     window.selectConnection(m_pushConn);
     window.refreshNow();
     QCOMPARE(window.selectedConnection(), m_pushConn);
-    const ui::StreamDigest *page = window.digest()->stream(pageStream(*window.digest()));
+    const inspect::StreamSummary *page = window.connIndex()->stream(pageStream(*window.connIndex()));
     QVERIFY(page && !page->frames.empty());
     const std::size_t target = page->frames.front(); // the request HEADERS
     window.waterfall()->fitAll();
@@ -506,7 +510,7 @@ void TestInspector::modelsPassTesterWhileCaptureGrows()
     }
     QVERIFY(window.frameModel()->rowCount() > 0);
     window.setFilterText(QString());
-    QCOMPARE(static_cast<std::size_t>(window.frameModel()->rowCount()), window.digest()->frames().size());
+    QCOMPARE(static_cast<std::size_t>(window.frameModel()->rowCount()), window.connIndex()->frames().size());
     // Clear empties everything, and the models say so properly.
     growing.clear();
     window.refreshNow();
@@ -536,13 +540,14 @@ void TestInspector::filters()
     QFETCH(QString, filter);
     QFETCH(QString, column);
     QFETCH(QString, pattern);
-    ui::ConnectionDigest digest(m_pushConn);
-    digest.update(m_store);
-    filter.replace(QLatin1String("PAGE"), QString::number(pageStream(digest)));
-    pattern.replace(QLatin1String("PAGE"), QString::number(pageStream(digest)));
+    const std::shared_ptr<const inspect::ConnectionIndex> connIndexPtr = m_store.index(m_pushConn);
+    QVERIFY(connIndexPtr);
+    const inspect::ConnectionIndex &connIndex = *connIndexPtr;
+    filter.replace(QLatin1String("PAGE"), QString::number(pageStream(connIndex)));
+    pattern.replace(QLatin1String("PAGE"), QString::number(pageStream(connIndex)));
     ui::FrameModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setSource(&m_store, &digest);
+    model.setSource(&m_store, &connIndex);
     const int all = model.rowCount();
     const ui::FrameFilter f = ui::FrameFilter::parse(filter);
     QVERIFY2(f.error().isEmpty(), qPrintable(f.error()));
@@ -599,8 +604,9 @@ void TestInspector::saveThenOpenRoundTrip()
     QCOMPARE(snapshot(), before);
     const int rows = window.waterfall()->rowCount();
     QVERIFY(rows > 3);
-    ui::ConnectionDigest d(m_pushConn);
-    d.update(m_store);
+    const std::shared_ptr<const inspect::ConnectionIndex> dPtr = m_store.index(m_pushConn);
+    QVERIFY(dPtr);
+    const inspect::ConnectionIndex &d = *dPtr;
     ui::WaterfallView v;
     v.setSource(&m_store, &d);
     QCOMPARE(v.rowCount(), rows);
@@ -642,17 +648,18 @@ void TestInspector::harExportFromAction()
 
 void TestInspector::flowControlWindows()
 {
-    ui::ConnectionDigest digest(m_pushConn);
-    digest.update(m_store);
-    QVERIFY(!digest.windows().empty());
+    const std::shared_ptr<const inspect::ConnectionIndex> connIndexPtr = m_store.index(m_pushConn);
+    QVERIFY(connIndexPtr);
+    const inspect::ConnectionIndex &connIndex = *connIndexPtr;
+    QVERIFY(!connIndex.windows().empty());
     // 110 kB of pushed bodies against nghttp's 64 KiB connection window: our
     // send window runs dry, and each connection WINDOW_UPDATE from the client
     // refills it by exactly its increment.
-    const std::vector<ui::WindowSample> &w = digest.windows();
+    const std::vector<inspect::WindowSample> &w = connIndex.windows();
     bool dry = false;
     int updates = 0;
     std::size_t sample = 0;
-    for (std::size_t idx : digest.frames()) {
+    for (std::size_t idx : connIndex.frames()) {
         const auto &f = std::get<inspect::FrameEvent>(m_store.event(m_pushConn, idx)->data);
         QVERIFY(sample < w.size());
         dry = dry || w[sample].connRemote == 0;
@@ -666,7 +673,7 @@ void TestInspector::flowControlWindows()
     QVERIFY(updates >= 1);
     ui::FlowGraph graph;
     graph.resize(600, 200);
-    graph.setSource(&digest, pageStream(digest));
+    graph.setSource(&connIndex, pageStream(connIndex));
     QImage image(graph.size(), QImage::Format_ARGB32);
     image.fill(Qt::white);
     graph.render(&image);

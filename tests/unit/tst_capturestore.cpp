@@ -202,6 +202,7 @@ private slots:
     void evictsClosedConnectionsFirstOldestFirst();
     void evictsTheOldestSealedChunksOfOpenConnections();
     void dissectsOnDemand();
+    void oneIndexGrowsWithTheDissection();
     void truncationChangesTheDissection();
     void clearDropsEverything();
     void harOfMoreConnectionsThanTheCacheHolds();
@@ -537,6 +538,85 @@ void TestCaptureStore::dissectsOnDemand()
     QCOMPARE(store.eventCount(1), std::size_t(56));
 }
 
+void TestCaptureStore::oneIndexGrowsWithTheDissection()
+{
+    // The store's index of a real connection: its streams and push, the
+    // same object for every caller while the dissection is cached, grown
+    // (revision on) as more is recorded, a new one when the dissection is
+    // made again.
+    CaptureHub hub(1);
+    auto first = realConnection(hub.sink(0), 1);
+    CaptureStore store;
+    store.ingest(collect(hub));
+    const std::shared_ptr<const ConnectionIndex> index = store.index(1);
+    QVERIFY(index);
+    QVERIFY(store.index(99) == nullptr);
+    QVERIFY(store.index(1) == index);
+    QVERIFY(index->complete());
+    QCOMPARE(index->connectionId(), std::uint64_t(1));
+    QCOMPARE(index->requestCount(), std::size_t(3));
+    const StreamSummary *page = index->stream(1);
+    QVERIFY(page);
+    QCOMPARE(page->method, std::string("GET"));
+    QCOMPARE(page->path, std::string("/index.html"));
+    QCOMPARE(page->status, 200);
+    QVERIFY(page->closed);
+    QCOMPARE(store.index(1)->stream(5)->method, std::string("POST"));
+    const StreamSummary *pushed = index->stream(2);
+    QVERIFY(pushed);
+    QVERIFY(pushed->pushed);
+    QCOMPARE(pushed->parentId, 1);
+    QCOMPARE(pushed->path, std::string("/a.css"));
+    QVERIFY(!pushed->pushOutcome.empty());
+    // Every frame event, in order, and each stream's frames among them.
+    std::vector<std::size_t> frames;
+    for (std::size_t i = store.firstEventIndex(1); i < store.eventCount(1); ++i)
+        if (std::holds_alternative<FrameEvent>(store.event(1, i)->data))
+            frames.push_back(i);
+    QCOMPARE(index->frames(), frames);
+    QCOMPARE(frames.size(), std::size_t(store.connection(1)->counters.framesIn + store.connection(1)->counters.framesOut));
+    for (std::size_t i : page->frames)
+        QCOMPARE(std::get<FrameEvent>(store.event(1, i)->data).streamId, 1);
+    QVERIFY(!index->settings().empty());
+    QVERIFY(index->settings().front().ackNs != 0);
+    QVERIFY(store.dissectionBytes() >= index->bytes());
+
+    // An open connection: the index grows in place as the log does.
+    CaptureLog log(hub.sink(0), 2);
+    log.opened(openedRecord(2));
+    fill(log, 1, 10);
+    store.ingest(collect(hub));
+    const std::shared_ptr<const ConnectionIndex> open = store.index(2);
+    QCOMPARE(open->frames().size(), std::size_t(10));
+    const std::uint64_t revision = open->revision();
+    QCOMPARE(store.index(2)->revision(), revision); // nothing new, nothing changed
+    fill(log, 11, 5);
+    store.ingest(collect(hub));
+    QVERIFY(store.index(2) == open);
+    QVERIFY(open->revision() > revision);
+    QCOMPARE(open->frames().size(), std::size_t(15));
+    QCOMPARE(open->frames().back(), store.eventCount(2) - 1);
+
+    // Let go from the cache and made again: a new index, the same content;
+    // the old one stays whole for whoever holds it.
+    std::vector<std::unique_ptr<CaptureLog>> more;
+    for (std::uint64_t id = 10; id < 10 + CaptureStore::kCachedDissections; ++id) {
+        more.push_back(std::make_unique<CaptureLog>(hub.sink(0), id));
+        fill(*more.back(), 1, 1);
+    }
+    store.ingest(collect(hub));
+    for (std::uint64_t id = 10; id < 10 + CaptureStore::kCachedDissections; ++id)
+        QVERIFY(store.index(id));
+    const std::shared_ptr<const ConnectionIndex> again = store.index(1);
+    QVERIFY(again != index);
+    QCOMPARE(again->frames(), index->frames());
+    QCOMPARE(again->streams().size(), index->streams().size());
+    QCOMPARE(index->stream(1)->path, std::string("/index.html"));
+    store.clear();
+    QVERIFY(store.index(1) == nullptr);
+    QCOMPARE(open->frames().size(), std::size_t(15));
+}
+
 void TestCaptureStore::truncationChangesTheDissection()
 {
     CaptureHub hub(1);
@@ -579,8 +659,16 @@ void TestCaptureStore::truncationChangesTheDissection()
     const std::uint64_t otherGeneration = store.dissectionGeneration(2);
     const Event lastBefore = *store.event(1, before - 1);
     const std::uint64_t evicted = framesIn(store.chunks(1)->front());
+    const std::shared_ptr<const ConnectionIndex> index = store.index(1);
+    std::size_t lastFrame = before;
+    while (lastFrame > 0 && !std::holds_alternative<FrameEvent>(store.event(1, lastFrame - 1)->data))
+        --lastFrame;
+    QVERIFY(lastFrame > 0);
+    QCOMPARE(index->frames().back(), lastFrame - 1);
     store.setBudget(store.memoryUsed() - 1);
     QCOMPARE(store.connection(1)->evictedFrames, evicted);
+    QVERIFY(store.index(1) == index); // the same numbers, so the same index
+    QCOMPARE(index->frames().back(), lastFrame - 1);
     QCOMPARE(store.dissectionGeneration(1), generation);
     QCOMPARE(store.dissectionGeneration(2), otherGeneration);
     QCOMPARE(store.eventCount(1), before);

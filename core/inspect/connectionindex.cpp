@@ -1,4 +1,4 @@
-#include "connectiondigest.h"
+#include "inspect/connectionindex.h"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 #include <functional>
 #include <variant>
 
-namespace h2scope::ui {
+namespace h2scope::inspect {
 
 namespace {
 
@@ -21,54 +21,33 @@ std::string headerValue(const HeaderBlock &headers, std::string_view name)
 
 } // namespace
 
-const StreamDigest *ConnectionDigest::stream(std::int32_t id) const
+const StreamSummary *ConnectionIndex::stream(std::int32_t id) const
 {
     auto it = m_streams.find(id);
     return it == m_streams.end() ? nullptr : &it->second;
 }
 
-void ConnectionDigest::reset()
+std::size_t ConnectionIndex::bytes() const noexcept
 {
-    m_next = 0;
-    m_streams.clear();
-    m_creationOrder.clear();
-    m_skippedOrder.clear();
-    m_connFrames.clear();
-    m_frames.clear();
-    m_settings.clear();
-    m_windows.clear();
-    m_firstNs = m_lastNs = 0;
-    m_peerDisabledPush = m_earlyHints = false;
-    m_requests = 0;
-    ++m_generation;
+    std::size_t n = sizeof(*this) + (m_frames.capacity() + m_connFrames.capacity()) * sizeof(std::size_t)
+                    + m_windows.capacity() * sizeof(WindowSample) + m_settings.capacity() * sizeof(SettingsExchange)
+                    + (m_creationOrder.capacity() + m_skippedOrder.capacity()) * sizeof(std::int32_t);
+    for (const auto &[id, s] : m_streams)
+        n += sizeof(s) + 64 + s.frames.capacity() * sizeof(std::size_t) + s.method.capacity() + s.path.capacity()
+             + s.contentType.capacity() + s.pushOutcome.capacity() + s.pushDetail.capacity()
+             + s.skippedNote.capacity();
+    return n;
 }
 
-bool ConnectionDigest::update(const inspect::CaptureStore &store, std::chrono::nanoseconds budget)
+void ConnectionIndex::setProgress(bool complete, double progress) noexcept
 {
-    const inspect::CaptureStore::DissectionProgress progress = store.dissect(m_id, budget);
-    m_complete = progress.complete;
-    m_progress = progress.bytes ? static_cast<double>(progress.bytesRead) / static_cast<double>(progress.bytes) : 1.0;
-    const std::size_t first = progress.first;
-    const std::size_t count = progress.end;
-    bool changed = false;
-    // A new generation: the connection lost its oldest chunks (or the store
-    // was cleared), and its events were dissected again from what is left.
-    if (store.dissectionGeneration(m_id) != m_storeGeneration || count < m_next || first > m_next) {
-        reset();
-        m_next = first;
-        changed = true;
-    }
-    m_storeGeneration = store.dissectionGeneration(m_id);
-    for (; m_next < count; ++m_next) {
-        if (const inspect::Event *e = store.event(m_id, m_next)) {
-            take(*e, m_next);
-            changed = true;
-        }
-    }
-    return changed;
+    if (complete != m_complete || progress != m_progress)
+        ++m_revision;
+    m_complete = complete;
+    m_progress = progress;
 }
 
-StreamDigest &ConnectionDigest::streamFor(std::int32_t id, std::uint64_t t)
+StreamSummary &ConnectionIndex::streamFor(std::int32_t id, std::uint64_t t)
 {
     auto [it, inserted] = m_streams.try_emplace(id);
     if (inserted) {
@@ -81,8 +60,9 @@ StreamDigest &ConnectionDigest::streamFor(std::int32_t id, std::uint64_t t)
     return it->second;
 }
 
-void ConnectionDigest::take(const inspect::Event &event, std::size_t index)
+void ConnectionIndex::take(const Event &event, std::size_t index)
 {
+    ++m_revision;
     const std::uint64_t t = event.timeNs;
     if (m_firstNs == 0 || t < m_firstNs)
         m_firstNs = t;
@@ -90,10 +70,10 @@ void ConnectionDigest::take(const inspect::Event &event, std::size_t index)
     std::visit(
         [&](const auto &d) {
             using T = std::decay_t<decltype(d)>;
-            if constexpr (std::is_same_v<T, inspect::FrameEvent>) {
+            if constexpr (std::is_same_v<T, FrameEvent>) {
                 takeFrame(d, t, index);
-            } else if constexpr (std::is_same_v<T, inspect::StreamOpened>) {
-                StreamDigest &s = streamFor(d.streamId, t);
+            } else if constexpr (std::is_same_v<T, StreamOpened>) {
+                StreamSummary &s = streamFor(d.streamId, t);
                 s.pushed = d.pushed;
                 if (d.pushed)
                     s.parentId = d.parentStreamId;
@@ -101,8 +81,8 @@ void ConnectionDigest::take(const inspect::Event &event, std::size_t index)
                 s.path = d.path;
                 if (!d.pushed)
                     ++m_requests;
-            } else if constexpr (std::is_same_v<T, inspect::StreamClosed>) {
-                StreamDigest &s = streamFor(d.streamId, t);
+            } else if constexpr (std::is_same_v<T, StreamClosed>) {
+                StreamSummary &s = streamFor(d.streamId, t);
                 s.closed = true;
                 if (d.status >= 200 || s.status == 0)
                     s.status = d.status;
@@ -110,31 +90,31 @@ void ConnectionDigest::take(const inspect::Event &event, std::size_t index)
                 const std::string ct = headerValue(d.responseHeaders, "content-type");
                 if (!ct.empty())
                     s.contentType = ct;
-            } else if constexpr (std::is_same_v<T, inspect::PushOutcome>) {
-                StreamDigest &s = streamFor(d.promisedStreamId, t);
+            } else if constexpr (std::is_same_v<T, PushOutcome>) {
+                StreamSummary &s = streamFor(d.promisedStreamId, t);
                 s.pushed = true;
                 s.parentId = d.parentStreamId;
                 if (s.path.empty())
                     s.path = d.path;
                 s.pushOutcome = d.outcome;
                 s.pushDetail = d.detail;
-            } else if constexpr (std::is_same_v<T, inspect::Notice>) {
+            } else if constexpr (std::is_same_v<T, Notice>) {
                 if (d.code == "push-skipped" && d.streamId > 0) {
-                    StreamDigest &s = streamFor(d.streamId, t);
+                    StreamSummary &s = streamFor(d.streamId, t);
                     if (s.skippedNote.empty())
                         m_skippedOrder.push_back(d.streamId);
                     s.skippedNote = s.skippedNote.empty() ? d.text : s.skippedNote + "; " + d.text;
                     if (d.text.find("ENABLE_PUSH=0") != std::string::npos)
                         m_peerDisabledPush = true;
                 }
-            } else if constexpr (std::is_same_v<T, inspect::Http1Exchange>) {
+            } else if constexpr (std::is_same_v<T, Http1Exchange>) {
                 ++m_requests;
             }
         },
         event.data);
 }
 
-void ConnectionDigest::takeFrame(const inspect::FrameEvent &f, std::uint64_t t, std::size_t index)
+void ConnectionIndex::takeFrame(const FrameEvent &f, std::uint64_t t, std::size_t index)
 {
     m_frames.push_back(index);
     if (f.connLocalWindow != 0 || f.connRemoteWindow != 0)
@@ -146,8 +126,8 @@ void ConnectionDigest::takeFrame(const inspect::FrameEvent &f, std::uint64_t t, 
         if (f.type == kSettings && !f.notSent) {
             if (f.flags & kFlagAck) {
                 // The ACK answers the oldest unanswered SETTINGS from the other side.
-                const inspect::Direction sender =
-                    f.dir == inspect::Direction::In ? inspect::Direction::Out : inspect::Direction::In;
+                const Direction sender =
+                    f.dir == Direction::In ? Direction::Out : Direction::In;
                 for (SettingsExchange &x : m_settings) {
                     if (x.dir == sender && x.ackNs == 0) {
                         x.ackNs = t;
@@ -156,7 +136,7 @@ void ConnectionDigest::takeFrame(const inspect::FrameEvent &f, std::uint64_t t, 
                 }
             } else {
                 m_settings.push_back({f.dir, t, 0, index, f.settings});
-                if (f.dir == inspect::Direction::In)
+                if (f.dir == Direction::In)
                     for (const auto &[id, value] : f.settings)
                         if (id == kEnablePush && value == 0)
                             m_peerDisabledPush = true;
@@ -165,7 +145,7 @@ void ConnectionDigest::takeFrame(const inspect::FrameEvent &f, std::uint64_t t, 
         return;
     }
 
-    StreamDigest &s = streamFor(f.streamId, t);
+    StreamSummary &s = streamFor(f.streamId, t);
     s.frames.push_back(index);
     if (f.type == kHeaders) {
         if (const auto status = f.headers.find(":status")) {
@@ -180,7 +160,7 @@ void ConnectionDigest::takeFrame(const inspect::FrameEvent &f, std::uint64_t t, 
                 if (!ct.empty())
                     s.contentType = ct;
             }
-        } else if (f.dir == inspect::Direction::In && s.path.empty()) {
+        } else if (f.dir == Direction::In && s.path.empty()) {
             s.method = headerValue(f.headers, ":method");
             s.path = headerValue(f.headers, ":path");
         }
@@ -188,7 +168,7 @@ void ConnectionDigest::takeFrame(const inspect::FrameEvent &f, std::uint64_t t, 
         s.reset = true;
         s.resetCode = f.errorCode;
     } else if (f.type == kPushPromise && f.promisedStreamId > 0) {
-        StreamDigest &p = streamFor(f.promisedStreamId, t);
+        StreamSummary &p = streamFor(f.promisedStreamId, t);
         p.pushed = true;
         p.parentId = f.streamId;
         p.promiseNs = t;
@@ -202,7 +182,7 @@ void ConnectionDigest::takeFrame(const inspect::FrameEvent &f, std::uint64_t t, 
     }
 }
 
-std::vector<std::int32_t> ConnectionDigest::displayOrder() const
+std::vector<std::int32_t> ConnectionIndex::displayOrder() const
 {
     std::map<std::int32_t, std::vector<std::int32_t>> children;
     std::vector<std::int32_t> roots;
@@ -228,4 +208,4 @@ std::vector<std::int32_t> ConnectionDigest::displayOrder() const
     return order;
 }
 
-} // namespace h2scope::ui
+} // namespace h2scope::inspect

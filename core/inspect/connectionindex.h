@@ -1,16 +1,21 @@
 #pragma once
-// ConnectionDigest: what the views derive from one connection's events —
+// ConnectionIndex: what the views need of one connection beyond its events —
 // streams with their request, response and push outcome, the frames of each
-// stream, settings exchanges with their ACK times and the flow-control windows
-// over time. Built incrementally: update() only reads events added since the
-// last call, so a busy connection costs each refresh only its new events.
+// stream, settings exchanges with their ACK times and the flow-control
+// windows over time — as logical event indices (see CaptureStore), never
+// copies of events.
 //
-// Holds logical event indices (see CaptureStore), never copies of events.
-// GUI thread only, like the store it reads.
+// The capture store owns it: one per cached dissection, grown as the
+// dissection reads on (CaptureStore::index()), so every view of a
+// connection reads the same one. A dissection made again (after the cache
+// let it go, or from what is left of a truncated log) comes with a new
+// index; a view holding the old one keeps a consistent, if stale, copy
+// until it asks the store again.
+//
+// Threads: the store's (the consumer's).
 
-#include "inspect/capturestore.h"
+#include "inspect/event.h"
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -18,9 +23,9 @@
 #include <utility>
 #include <vector>
 
-namespace h2scope::ui {
+namespace h2scope::inspect {
 
-struct StreamDigest {
+struct StreamSummary {
     std::int32_t id = 0;
     bool pushed = false;
     std::int32_t parentId = 0;      // the stream whose response promised it
@@ -53,33 +58,28 @@ struct WindowSample {
 
 // One SETTINGS frame (not an ACK) and the ACK that answered it.
 struct SettingsExchange {
-    inspect::Direction dir = inspect::Direction::In; // who sent the settings
+    Direction dir = Direction::In; // who sent the settings
     std::uint64_t sentNs = 0;
-    std::uint64_t ackNs = 0;                          // 0 while unanswered
+    std::uint64_t ackNs = 0;       // 0 while unanswered
     std::size_t frameIndex = 0;
     std::vector<std::pair<std::uint16_t, std::uint32_t>> values;
 };
 
-class ConnectionDigest final {
+class ConnectionIndex final {
 public:
-    explicit ConnectionDigest(std::uint64_t connectionId) : m_id(connectionId) {}
+    explicit ConnectionIndex(std::uint64_t connectionId) : m_id(connectionId) {}
 
-    // Reads the events added since the last call, dissecting the connection
-    // for about `budget` at most (zero: all of it; see complete()). Returns
-    // true when anything changed. Starts over by itself when the store's
-    // dissection of the connection starts over (dissectionGeneration()).
-    bool update(const inspect::CaptureStore &store, std::chrono::nanoseconds budget = {});
-    // Whether the last update() got to everything the connection recorded,
-    // and how far it got (0..1) when it did not.
+    std::uint64_t connectionId() const noexcept { return m_id; }
+    // Counts every change (an event taken, progress made): a view that saw
+    // revision r has nothing new to read while revision() == r.
+    std::uint64_t revision() const noexcept { return m_revision; }
+    // Whether the dissection behind it has read everything the connection
+    // recorded so far, and how far it got (0..1) when it has not.
     bool complete() const noexcept { return m_complete; }
     double progress() const noexcept { return m_progress; }
 
-    std::uint64_t connectionId() const noexcept { return m_id; }
-    // Bumped each time the digest starts over; positions into frames() from
-    // an older generation are meaningless.
-    std::uint64_t generation() const noexcept { return m_generation; }
-    const std::map<std::int32_t, StreamDigest> &streams() const noexcept { return m_streams; }
-    const StreamDigest *stream(std::int32_t id) const;
+    const std::map<std::int32_t, StreamSummary> &streams() const noexcept { return m_streams; }
+    const StreamSummary *stream(std::int32_t id) const;
     // Frames on stream 0 (connection level) and every frame, as logical indices.
     const std::vector<std::size_t> &connectionFrames() const noexcept { return m_connFrames; }
     const std::vector<std::size_t> &frames() const noexcept { return m_frames; }
@@ -93,24 +93,27 @@ public:
     // Stream ids in display order: each client stream followed by the streams
     // it promised (depth first). O(streams): for tests and one-off use.
     std::vector<std::int32_t> displayOrder() const;
-    // Stream ids in the order the digest first saw them, and the ids of
-    // streams that got a push-skipped note, in the order noted: append-only
-    // within a generation, so a view can follow them with a cursor.
+    // Stream ids in the order the index first saw them, and the ids of
+    // streams that got a push-skipped note, in the order noted: append-only,
+    // so a view can follow them with a cursor.
     const std::vector<std::int32_t> &creationOrder() const noexcept { return m_creationOrder; }
     const std::vector<std::int32_t> &skippedOrder() const noexcept { return m_skippedOrder; }
+    // About what it holds, for the store's accounting.
+    std::size_t bytes() const noexcept;
+
+    // The store's side: events in logical order, and how far the dissection got.
+    void take(const Event &event, std::size_t index);
+    void setProgress(bool complete, double progress) noexcept;
 
 private:
-    void reset();
-    void take(const inspect::Event &event, std::size_t index);
-    void takeFrame(const inspect::FrameEvent &f, std::uint64_t t, std::size_t index);
-    StreamDigest &streamFor(std::int32_t id, std::uint64_t t);
+    void takeFrame(const FrameEvent &f, std::uint64_t t, std::size_t index);
+    StreamSummary &streamFor(std::int32_t id, std::uint64_t t);
 
     std::uint64_t m_id;
-    std::size_t m_next = 0;          // next logical index to read
-    std::uint64_t m_storeGeneration = 0; // store.dissectionGeneration() at the last update
+    std::uint64_t m_revision = 0;
     bool m_complete = true;
     double m_progress = 1.0;
-    std::map<std::int32_t, StreamDigest> m_streams;
+    std::map<std::int32_t, StreamSummary> m_streams;
     std::vector<std::int32_t> m_creationOrder;
     std::vector<std::int32_t> m_skippedOrder;
     std::vector<std::size_t> m_connFrames;
@@ -122,7 +125,6 @@ private:
     bool m_peerDisabledPush = false;
     bool m_earlyHints = false;
     std::size_t m_requests = 0;
-    std::uint64_t m_generation = 0;
 };
 
-} // namespace h2scope::ui
+} // namespace h2scope::inspect
