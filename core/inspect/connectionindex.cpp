@@ -27,16 +27,32 @@ const StreamSummary *ConnectionIndex::stream(std::int32_t id) const
     return it == m_streams.end() ? nullptr : &it->second;
 }
 
+namespace {
+
+// What a stream holds beyond its node in the map.
+std::size_t contentBytes(const StreamSummary &s) noexcept
+{
+    return s.frames.capacity() * sizeof(std::size_t) + s.method.capacity() + s.path.capacity()
+           + s.contentType.capacity() + s.pushOutcome.capacity() + s.pushDetail.capacity() + s.skippedNote.capacity();
+}
+
+} // namespace
+
 std::size_t ConnectionIndex::bytes() const noexcept
 {
-    std::size_t n = sizeof(*this) + (m_frames.capacity() + m_connFrames.capacity()) * sizeof(std::size_t)
-                    + m_windows.capacity() * sizeof(WindowSample) + m_settings.capacity() * sizeof(SettingsExchange)
-                    + (m_creationOrder.capacity() + m_skippedOrder.capacity()) * sizeof(std::int32_t);
-    for (const auto &[id, s] : m_streams)
-        n += sizeof(s) + 64 + s.frames.capacity() * sizeof(std::size_t) + s.method.capacity() + s.path.capacity()
-             + s.contentType.capacity() + s.pushOutcome.capacity() + s.pushDetail.capacity()
-             + s.skippedNote.capacity();
-    return n;
+    // Kept as the streams change (take()), so asking costs nothing: the store
+    // asks after every hand-over, and a flooded connection has 100,000 streams.
+    return sizeof(*this) + (m_frames.capacity() + m_connFrames.capacity()) * sizeof(std::size_t)
+           + m_windows.capacity() * sizeof(WindowSample) + m_settings.capacity() * sizeof(SettingsExchange)
+           + (m_creationOrder.capacity() + m_skippedOrder.capacity()) * sizeof(std::int32_t) + m_streamBytes;
+}
+
+std::size_t ConnectionIndex::recountBytes() const noexcept
+{
+    std::size_t streams = 0;
+    for (const auto &entry : m_streams)
+        streams += kStreamNodeBytes + contentBytes(entry.second);
+    return bytes() - m_streamBytes + streams;
 }
 
 void ConnectionIndex::setProgress(bool complete, double progress) noexcept
@@ -55,7 +71,13 @@ StreamSummary &ConnectionIndex::streamFor(std::int32_t id, std::uint64_t t)
         it->second.startNs = t;
         it->second.pushed = id > 0 && id % 2 == 0; // server-initiated
         m_creationOrder.push_back(id);
+        m_streamBytes += kStreamNodeBytes + contentBytes(it->second);
     }
+    // take() settles what the event changed in this stream's size.
+    const auto seen = m_touched.begin() + static_cast<std::ptrdiff_t>(m_touchedCount);
+    if (std::find_if(m_touched.begin(), seen, [&](const Touched &x) { return x.stream == &it->second; }) == seen
+        && m_touchedCount < m_touched.size())
+        m_touched[m_touchedCount++] = {&it->second, contentBytes(it->second)};
     it->second.lastNs = std::max(it->second.lastNs, t);
     return it->second;
 }
@@ -63,6 +85,15 @@ StreamSummary &ConnectionIndex::streamFor(std::int32_t id, std::uint64_t t)
 void ConnectionIndex::take(const Event &event, std::size_t index)
 {
     ++m_revision;
+    m_touchedCount = 0;
+    struct Settle {
+        ConnectionIndex &self;
+        ~Settle()
+        {
+            for (std::size_t i = 0; i < self.m_touchedCount; ++i)
+                self.m_streamBytes += contentBytes(*self.m_touched[i].stream) - self.m_touched[i].before;
+        }
+    } settle{*this};
     const std::uint64_t t = event.timeNs;
     if (m_firstNs == 0 || t < m_firstNs)
         m_firstNs = t;

@@ -16,6 +16,7 @@
 
 #include "inspect/event.h"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -98,8 +99,11 @@ public:
     // so a view can follow them with a cursor.
     const std::vector<std::int32_t> &creationOrder() const noexcept { return m_creationOrder; }
     const std::vector<std::int32_t> &skippedOrder() const noexcept { return m_skippedOrder; }
-    // About what it holds, for the store's accounting.
+    // About what it holds, for the store's accounting: kept up to date as
+    // events are taken, so it costs nothing to ask. recountBytes() works
+    // the same figure out from scratch, O(streams), for tests.
     std::size_t bytes() const noexcept;
+    std::size_t recountBytes() const noexcept;
 
     // The store's side: events in logical order, and how far the dissection got.
     void take(const Event &event, std::size_t index);
@@ -109,8 +113,20 @@ private:
     void takeFrame(const FrameEvent &f, std::uint64_t t, std::size_t index);
     StreamSummary &streamFor(std::int32_t id, std::uint64_t t);
 
+    // A stream's node in the map, beyond the StreamSummary itself.
+    static constexpr std::size_t kStreamNodeBytes = sizeof(StreamSummary) + 64;
+    // The streams one take() touched (two at most: a PUSH_PROMISE's parent
+    // and promised stream) and their sizes before it.
+    struct Touched {
+        const StreamSummary *stream = nullptr;
+        std::size_t before = 0;
+    };
+
     std::uint64_t m_id;
     std::uint64_t m_revision = 0;
+    std::array<Touched, 4> m_touched{};
+    std::size_t m_touchedCount = 0;
+    std::size_t m_streamBytes = 0; // every stream's node and contents
     bool m_complete = true;
     double m_progress = 1.0;
     std::map<std::int32_t, StreamSummary> m_streams;

@@ -580,6 +580,10 @@ void TestCaptureStore::oneIndexGrowsWithTheDissection()
     QVERIFY(!index->settings().empty());
     QVERIFY(index->settings().front().ackNs != 0);
     QVERIFY(store.dissectionBytes() >= index->bytes());
+    // The size the store charges is kept as events are taken; it must be
+    // what counting every stream gives.
+    QCOMPARE(index->bytes(), index->recountBytes());
+    QVERIFY(index->bytes() > sizeof(ConnectionIndex) + index->streams().size() * sizeof(StreamSummary));
 
     // An open connection: the index grows in place as the log does.
     CaptureLog log(hub.sink(0), 2);
@@ -611,6 +615,8 @@ void TestCaptureStore::oneIndexGrowsWithTheDissection()
     QVERIFY(again != index);
     QCOMPARE(again->frames(), index->frames());
     QCOMPARE(again->streams().size(), index->streams().size());
+    QCOMPARE(again->bytes(), again->recountBytes());
+    QCOMPARE(open->bytes(), open->recountBytes());
     QCOMPARE(index->stream(1)->path, std::string("/index.html"));
     store.clear();
     QVERIFY(store.index(1) == nullptr);
