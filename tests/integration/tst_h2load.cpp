@@ -61,6 +61,7 @@ private slots:
 private:
     QTemporaryDir m_root;
     ServerProcess m_server;
+    int m_burstsRun = 0; // burst() rows that reached their end
 };
 
 void TestH2load::initTestCase()
@@ -98,8 +99,12 @@ void TestH2load::cleanupTestCase()
             firstBad = lines[i].left(200);
     }
     QVERIFY2(bad == 0, (QByteArray::number(bad) + " malformed frame-log lines, the first: " + firstBad).constData());
-    QVERIFY(m_server.log().contains("] stream "));
-    QVERIFY(m_server.log().contains("HTTP/1.1 GET /small.txt -> 200"));
+    // What the bursts put in it (when they ran: a test function run alone
+    // leaves the shared server idle).
+    if (m_burstsRun == 2) {
+        QVERIFY(m_server.log().contains("] stream "));
+        QVERIFY(m_server.log().contains("HTTP/1.1 GET /small.txt -> 200"));
+    }
 }
 
 void TestH2load::burst_data()
@@ -129,6 +134,7 @@ void TestH2load::burst()
     else
         QVERIFY2(r.out.contains("Application protocol: http/1.1"), r.out.constData());
     QVERIFY2(m_server.isRunning(), m_server.stderrText().constData());
+    ++m_burstsRun;
 }
 
 namespace {
