@@ -65,21 +65,22 @@ void ConnectionIndex::setProgress(bool complete, double progress) noexcept
 
 StreamSummary &ConnectionIndex::streamFor(std::int32_t id, std::uint64_t t)
 {
-    auto [it, inserted] = m_streams.try_emplace(id);
-    if (inserted) {
-        it->second.id = id;
-        it->second.startNs = t;
-        it->second.pushed = id > 0 && id % 2 == 0; // server-initiated
+    const auto emplaced = m_streams.try_emplace(id);
+    StreamSummary &stream = emplaced.first->second;
+    if (emplaced.second) {
+        stream.id = id;
+        stream.startNs = t;
+        stream.pushed = id > 0 && id % 2 == 0; // server-initiated
         m_creationOrder.push_back(id);
-        m_streamBytes += kStreamNodeBytes + contentBytes(it->second);
+        m_streamBytes += kStreamNodeBytes + contentBytes(stream);
     }
     // take() settles what the event changed in this stream's size.
     const auto seen = m_touched.begin() + static_cast<std::ptrdiff_t>(m_touchedCount);
-    if (std::find_if(m_touched.begin(), seen, [&](const Touched &x) { return x.stream == &it->second; }) == seen
+    if (std::find_if(m_touched.begin(), seen, [&](const Touched &x) { return x.stream == &stream; }) == seen
         && m_touchedCount < m_touched.size())
-        m_touched[m_touchedCount++] = {&it->second, contentBytes(it->second)};
-    it->second.lastNs = std::max(it->second.lastNs, t);
-    return it->second;
+        m_touched[m_touchedCount++] = {&stream, contentBytes(stream)};
+    stream.lastNs = std::max(stream.lastNs, t);
+    return stream;
 }
 
 void ConnectionIndex::take(const Event &event, std::size_t index)

@@ -8,8 +8,7 @@ namespace h2scope::lab {
 
 ClientConnection::ClientConnection(asio::io_context &io, LinkEmulator &link, std::uint64_t id, Options options,
                                    ResponseSink &sink, ConnectionObserver &observer, Clock::time_point epoch)
-    : m_io(io),
-      m_link(link),
+    : m_link(link),
       m_id(id),
       m_options(std::move(options)),
       m_sink(sink),

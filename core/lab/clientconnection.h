@@ -90,7 +90,6 @@ private:
     void startWrite();
     void fail(Error error);
 
-    asio::io_context &m_io;
     LinkEmulator &m_link;
     std::uint64_t m_id;
     Options m_options;
