@@ -43,6 +43,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 namespace h2scope::ui {
 
@@ -302,10 +303,7 @@ void MainWindow::switchStore(const inspect::CaptureStore *store, bool live)
     m_store = store;
     m_selectedConnection = 0;
     m_userChoseConnection = false;
-    m_connIndex.reset();
-    m_frameModel->setSource(nullptr, nullptr);
-    m_waterfall->setSource(nullptr, nullptr);
-    m_flow->setSource(nullptr);
+    detachIndex();
     m_details->clear();
     m_connectionModel->setStore(store, live);
     refreshNow();
@@ -353,10 +351,7 @@ void MainWindow::refreshNow()
         // The selected connection was evicted or cleared.
         m_selectedConnection = 0;
         m_userChoseConnection = false;
-        m_connIndex.reset();
-        m_frameModel->setSource(nullptr, nullptr);
-        m_waterfall->setSource(nullptr, nullptr);
-        m_flow->setSource(nullptr);
+        detachIndex();
     }
     autoSelectConnection();
     if (m_selectedConnection != 0) {
@@ -364,7 +359,8 @@ void MainWindow::refreshNow()
         // dissection was made again and the views start over with it.
         std::shared_ptr<const inspect::ConnectionIndex> now = m_store->index(m_selectedConnection, m_dissectSlice);
         if (now != m_connIndex) {
-            m_connIndex = std::move(now);
+            // The views let go of the old index before it may be freed.
+            const std::shared_ptr<const inspect::ConnectionIndex> old = std::exchange(m_connIndex, std::move(now));
             attachIndex();
             m_detailsDirty = true;
         } else if (m_connIndex && m_connIndex->revision() != m_connIndexRevision) {
@@ -428,15 +424,29 @@ void MainWindow::onConnectionRowChanged()
     if (id == m_selectedConnection && m_connIndex)
         return;
     m_selectedConnection = id;
-    m_connIndex = m_store->index(id, m_dissectSlice);
-    if (!m_connIndex)
+    std::shared_ptr<const inspect::ConnectionIndex> next = m_store->index(id, m_dissectSlice);
+    if (!next) {
+        // A row the store let go of since the list was last refreshed.
+        detachIndex();
+        m_details->clear();
         return;
+    }
+    // The views let go of the old index before it may be freed.
+    const std::shared_ptr<const inspect::ConnectionIndex> old = std::exchange(m_connIndex, std::move(next));
     m_connIndexRevision = m_connIndex->revision();
     attachIndex();
     m_details->showConnection(*m_store, *m_connIndex);
     m_detailsShowConnection = true;
     m_detailsDirty = false;
     m_detailsClock.start();
+}
+
+void MainWindow::detachIndex()
+{
+    m_frameModel->setSource(nullptr, nullptr);
+    m_waterfall->setSource(nullptr, nullptr);
+    m_flow->setSource(nullptr);
+    m_connIndex.reset();
 }
 
 void MainWindow::attachIndex()

@@ -151,6 +151,7 @@ private:
     void switchStore(const inspect::CaptureStore *store, bool live);
     void onConnectionRowChanged();
     void attachIndex(); // points the frame table, waterfall and flow graph at m_connIndex
+    void detachIndex(); // points them at nothing, then lets the index go
     void onFrameRowChanged();
     void showEventInFrames(std::size_t eventIndex);
     void followStream();

@@ -39,7 +39,8 @@ std::size_t CaptureFollower::poll(std::vector<Event> &out)
         m_order.push_back({m_scratch[i].timeNs, i});
     // Equal times keep their positions, so one connection's order holds.
     std::sort(m_order.begin(), m_order.end());
-    out.reserve(out.size() + n);
+    if (out.empty())
+        out.reserve(n); // (a caller that keeps appending keeps the vector's own growth)
     for (const auto &entry : m_order)
         out.push_back(std::move(m_scratch[entry.second]));
     m_scratch.clear();

@@ -9,8 +9,10 @@
 // dissection reads on (CaptureStore::index()), so every view of a
 // connection reads the same one. A dissection made again (after the cache
 // let it go, or from what is left of a truncated log) comes with a new
-// index; a view holding the old one keeps a consistent, if stale, copy
-// until it asks the store again.
+// index. The old one stays valid memory for whoever holds it, but its
+// numbers belong to the old dissection: read against the store's events
+// they may name other events, until the view takes the new index (the
+// window does on its next tick).
 //
 // Threads: the store's (the consumer's).
 
@@ -72,7 +74,9 @@ public:
 
     std::uint64_t connectionId() const noexcept { return m_id; }
     // Counts every change (an event taken, progress made): a view that saw
-    // revision r has nothing new to read while revision() == r.
+    // revision r has no new numbers to read while revision() == r. (When
+    // the store evicts a connection's oldest chunk, event() stops returning
+    // the events of it with no new revision: views take nullptr as evicted.)
     std::uint64_t revision() const noexcept { return m_revision; }
     // Whether the dissection behind it has read everything the connection
     // recorded so far, and how far it got (0..1) when it has not.
