@@ -373,6 +373,18 @@ void H2Session::recordInbound(const TapFrame &tap, bool incomplete)
 {
     m_inJudgement = m_log->frame(false, tap.raw.data(), m_inTap.payload(), incomplete, m_pendingJudgement);
     m_pendingJudgement = 0;
+    if (m_guardNotice) { // about this frame: it follows it in the log, as on the wire
+        m_log->notice(m_guardNotice->first, "protocol-error", m_guardNotice->second);
+        m_guardNotice.reset();
+    }
+}
+
+void H2Session::holdNotice(std::int32_t streamId, const std::string &text)
+{
+    // The guard judges a frame before its bytes reach nghttp2 and the
+    // capture: the notice waits for the frame's record.
+    if (m_log)
+        m_guardNotice.emplace(streamId, text);
 }
 
 void H2Session::recordPartialInbound()
@@ -389,6 +401,65 @@ void H2Session::recordPartialInbound()
 }
 
 Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
+{
+    if (m_fatal)
+        return makeError(Errc::Protocol, m_closeReason);
+    std::string joined; // what was held, then these bytes
+    if (!m_held.empty()) {
+        joined.swap(m_held);
+        joined.append(reinterpret_cast<const char *>(data), length);
+        data = reinterpret_cast<const std::uint8_t *>(joined.data());
+        length = joined.size();
+    }
+    // nghttp2 reads everything up to the next frame the guard must judge,
+    // so that the guard's question (is that stream open?) is asked of the
+    // state the frames before it left.
+    while (length > 0) {
+        const std::size_t free = m_guard.scan(data, length);
+        if (Result<void> r = feed(data, free); !r)
+            return r;
+        data += free;
+        length -= free;
+        if (m_guard.pending()) {
+            enforce(m_guard.judge(nghttp2_session_find_stream(m_session, m_guard.pending()->streamId) != nullptr));
+        } else if (m_guard.holding()) {
+            m_held.assign(reinterpret_cast<const char *>(data), length);
+            break;
+        }
+    }
+    return {};
+}
+
+void H2Session::flushHeld()
+{
+    // The connection ends: what was held goes to the capture as it is.
+    if (m_held.empty())
+        return;
+    const std::string held = std::move(m_held);
+    m_held.clear();
+    (void)feed(reinterpret_cast<const std::uint8_t *>(held.data()), held.size());
+}
+
+void H2Session::enforce(const GuardVerdict &verdict)
+{
+    switch (verdict.kind) {
+    case GuardVerdict::Kind::None:
+        return;
+    case GuardVerdict::Kind::StreamError:
+        holdNotice(verdict.streamId, verdict.reason);
+        nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, verdict.streamId, verdict.code);
+        return;
+    case GuardVerdict::Kind::ConnectionError:
+        holdNotice(0, verdict.reason);
+        if (m_closeReason.empty())
+            m_closeReason = verdict.reason;
+        // nghttp2 ignores everything after this; the capture still records it.
+        nghttp2_session_terminate_session(m_session, verdict.code);
+        return;
+    }
+}
+
+Result<void> H2Session::feed(const std::uint8_t *data, std::size_t length)
 {
     if (m_fatal)
         return makeError(Errc::Protocol, m_closeReason);
@@ -682,6 +753,7 @@ void H2Session::endCapture()
 {
     if (!m_log)
         return;
+    flushHeld();
     recordPartialInbound();
     if (std::optional<TapFrame> partial = m_outTap.partial()) {
         m_log->frame(true, partial->raw.data(), m_outTap.payload(), true);
@@ -780,6 +852,7 @@ void H2Session::peerClosed()
     m_peerClosed = true;
     if (m_closeReason.empty())
         m_closeReason = "peer closed the connection";
+    flushHeld();
     recordPartialInbound(); // nothing more comes of a frame cut off here
 }
 

@@ -4,6 +4,7 @@
 // directions so every frame is reported with its on-the-wire header and
 // nghttp2's reading of it. One instance per connection, one thread.
 
+#include "h2/frameguard.h"
 #include "h2/wiretap.h"
 #include "inspect/capturelog.h"
 #include "net/protocolsession.h"
@@ -14,9 +15,11 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 typedef struct nghttp2_session nghttp2_session;
@@ -63,6 +66,10 @@ public:
 
 private:
     void notice(std::int32_t streamId, std::string_view code, std::string_view text);
+    Result<void> feed(const std::uint8_t *data, std::size_t length); // to nghttp2, with the capture
+    void enforce(const GuardVerdict &verdict);
+    void holdNotice(std::int32_t streamId, const std::string &text);
+    void flushHeld();
     void recordInbound(const TapFrame &tap, bool incomplete);
     void recordPartialInbound();
     void tapOutbound(const std::uint8_t *data, std::size_t length);
@@ -90,6 +97,9 @@ private:
     std::size_t m_blockBytes = 0; // decoded size of the header block in progress (RFC 9113 §6.5.2)
     std::uint32_t m_streamCount = 0;
 
+    FrameGuard m_guard{true}; // RFC 9113 rules on inbound frames that nghttp2 does not check
+    std::optional<std::pair<std::int32_t, std::string>> m_guardNotice; // its verdict, until the frame is recorded
+    std::string m_held; // the start of a frame that goes to nghttp2 whole (FrameGuard::holding())
     WireTap m_inTap{true};
     WireTap m_outTap{false};
     HeaderBlock::Builder m_outBuilder;               // response header blocks

@@ -9,6 +9,8 @@
 #include "net/connection.h"
 #include "site/response.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,21 +26,28 @@ struct RawPeer {
     std::string sent; // everything the client sent
     std::string out;  // everything the server sent
 
+    // How send() hands bytes to the connection: all at once (0), or in
+    // pieces of this many bytes, as a slow network would.
+    std::size_t piece = 0;
+
     // A connection `id` to `site` from 127.0.0.1, recording into `sink` (or
-    // into `events` when none is given).
-    RawPeer(site::Handler &site, std::uint64_t id, inspect::CaptureSink *sink = nullptr)
+    // into `events` when none is given; nowhere when `capture` is false).
+    RawPeer(site::Handler &site, std::uint64_t id, inspect::CaptureSink *sink = nullptr, bool capture = true)
     {
         net::ConnectionConfig config;
         config.id = id;
         config.peer = "127.0.0.1:" + std::to_string(50000 + id);
         config.local = "127.0.0.1:8080";
-        conn = std::make_unique<net::Connection>(config, site, sink ? sink : &events);
+        conn = std::make_unique<net::Connection>(config, site, !capture ? nullptr : sink ? sink : &events);
     }
 
     void send(const std::string &bytes)
     {
         sent += bytes;
-        conn->receive(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
+        const auto *p = reinterpret_cast<const std::uint8_t *>(bytes.data());
+        const std::size_t step = piece > 0 ? piece : bytes.size();
+        for (std::size_t at = 0; at < bytes.size() && !conn->closed(); at += step)
+            conn->receive(p + at, std::min(step, bytes.size() - at));
         drain();
     }
     void drain()
