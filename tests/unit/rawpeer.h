@@ -9,7 +9,6 @@
 #include "net/connection.h"
 #include "site/response.h"
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -32,28 +31,33 @@ struct RawPeer {
 
     // A connection `id` to `site` from 127.0.0.1, recording into `sink` (or
     // into `events` when none is given; nowhere when `capture` is false).
-    RawPeer(site::Handler &site, std::uint64_t id, inspect::CaptureSink *sink = nullptr, bool capture = true)
+    // `tls`: the connection speaks TLS (then a subclass carries the bytes).
+    RawPeer(site::Handler &site, std::uint64_t id, inspect::CaptureSink *sink = nullptr, bool capture = true,
+            std::shared_ptr<tls::TlsContext> tls = nullptr)
     {
         net::ConnectionConfig config;
         config.id = id;
         config.peer = "127.0.0.1:" + std::to_string(50000 + id);
         config.local = "127.0.0.1:8080";
+        config.tls = std::move(tls);
         conn = std::make_unique<net::Connection>(config, site, !capture ? nullptr : sink ? sink : &events);
     }
+    virtual ~RawPeer() = default;
+    RawPeer(const RawPeer &) = delete;
+    RawPeer &operator=(const RawPeer &) = delete;
 
     void send(const std::string &bytes)
     {
         sent += bytes;
-        const auto *p = reinterpret_cast<const std::uint8_t *>(bytes.data());
         const std::size_t step = piece > 0 ? piece : bytes.size();
         for (std::size_t at = 0; at < bytes.size() && !conn->closed(); at += step)
-            conn->receive(p + at, std::min(step, bytes.size() - at));
+            deliver(bytes.substr(at, step));
         drain();
     }
     void drain()
     {
         for (int i = 0; i < 10000 && !conn->closed(); ++i)
-            if (conn->produce(out, 1u << 20) == 0)
+            if (collect() == 0)
                 break;
     }
     // Preface, our SETTINGS, and the ACK of the server's.
@@ -71,6 +75,15 @@ struct RawPeer {
                 return f;
         return std::nullopt;
     }
+
+protected:
+    // How the client's bytes reach the connection, and the server's come
+    // back into `out` (returns how many the connection produced).
+    virtual void deliver(const std::string &bytes)
+    {
+        conn->receive(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
+    }
+    virtual std::size_t collect() { return conn->produce(out, 1u << 20); }
 };
 
 } // namespace h2scope::testing

@@ -4,12 +4,15 @@
 // RST_STREAM (stream error) with a given code, or no error at all. Both the
 // bytes the server produced and the inspector's events are checked.
 
+#include "memorytls.h"
 #include "rawpeer.h"
 
 #include "h2/frameguard.h"
 #include "h2/h2session.h"
 #include "net/connection.h"
+#include "selfsigned.h"
 #include "site/staticsite.h"
+#include "tls/tlscontext.h"
 
 #include <QtTest>
 
@@ -29,9 +32,19 @@ constexpr std::uint32_t NO_ERROR = 0x0, PROTOCOL_ERROR = 0x1, FLOW_CONTROL_ERROR
                         FRAME_SIZE_ERROR = 0x6, COMPRESSION_ERROR = 0x9;
 constexpr std::uint16_t ENABLE_PUSH = 0x2, INITIAL_WINDOW_SIZE = 0x4, MAX_FRAME_SIZE = 0x5;
 
-// One client connection made of raw bytes, and what its replies say.
+// One client connection made of raw bytes, in cleartext or over TLS, and
+// what its replies say.
 struct Peer : RawPeer {
-    using RawPeer::RawPeer;
+    Peer(site::Handler &site, std::uint64_t id, bool capture, std::shared_ptr<tls::TlsContext> tlsContext)
+        : RawPeer(site, id, nullptr, capture, tlsContext)
+    {
+        if (!tlsContext)
+            return;
+        client = std::make_unique<MemoryTlsClient>(std::vector<std::string>{"h2"}, "localhost");
+        if (!client->handshake(*conn) || client->alpn() != "h2")
+            qFatal("the TLS handshake with ALPN h2 did not complete");
+    }
+    std::unique_ptr<MemoryTlsClient> client; // set over TLS
     // The :status of every response the server sent, in order.
     std::vector<int> statuses() const
     {
@@ -62,6 +75,16 @@ struct Peer : RawPeer {
         }
         return s.empty() ? "nothing" : s;
     }
+
+protected:
+    void deliver(const std::string &bytes) override
+    {
+        if (client)
+            client->send(*conn, bytes); // a TLS record per piece
+        else
+            RawPeer::deliver(bytes);
+    }
+    std::size_t collect() override { return client ? client->receive(*conn, out) : RawPeer::collect(); }
 };
 
 enum class Expect { Goaway, Rst, Fine };
@@ -404,7 +427,12 @@ class TestProtocolErrors : public QObject {
     QTemporaryDir m_dir;
     std::unique_ptr<site::StaticSite> m_site;
 
-    std::unique_ptr<Peer> peer(bool capture = true) { return std::make_unique<Peer>(*m_site, 3, nullptr, capture); }
+    std::shared_ptr<tls::TlsContext> m_tls;
+
+    std::unique_ptr<Peer> peer(bool capture = true, bool overTls = false)
+    {
+        return std::make_unique<Peer>(*m_site, 3, capture, overTls ? m_tls : nullptr);
+    }
 
 private slots:
     void initTestCase()
@@ -418,21 +446,32 @@ private slots:
         auto s = site::StaticSite::create(options);
         QVERIFY(s.ok());
         m_site = std::move(*s);
+        auto pem = certs::makeSelfSigned();
+        QVERIFY2(pem.ok(), pem.ok() ? "" : pem.error().message.c_str());
+        tls::TlsOptions o;
+        o.certPem = pem->certPem;
+        o.keyPem = pem->keyPem;
+        auto ctx = tls::TlsContext::create(o);
+        QVERIFY2(ctx.ok(), ctx.ok() ? "" : ctx.error().message.c_str());
+        m_tls = *ctx;
     }
 
-    // Every case three ways: as written, with the client's bytes arriving one
-    // at a time (frame boundaries must not change the answer), and with the
-    // capture off (the server's checks must not depend on recording).
+    // Every case four ways: in cleartext (h2c) as written, with the client's
+    // bytes arriving one at a time (frame boundaries must not change the
+    // answer), with the capture off (the server's checks must not depend on
+    // recording), and over TLS with ALPN h2.
     void rfcCase_data()
     {
         QTest::addColumn<int>("index");
         QTest::addColumn<std::size_t>("piece");
         QTest::addColumn<bool>("capture");
+        QTest::addColumn<bool>("overTls");
         for (std::size_t i = 0; i < cases().size(); ++i) {
             const std::string name = cases()[i].name;
-            QTest::newRow(name.c_str()) << int(i) << std::size_t(0) << true;
-            QTest::newRow((name + ", byte by byte").c_str()) << int(i) << std::size_t(1) << true;
-            QTest::newRow((name + ", capture off").c_str()) << int(i) << std::size_t(0) << false;
+            QTest::newRow(name.c_str()) << int(i) << std::size_t(0) << true << false;
+            QTest::newRow((name + ", byte by byte").c_str()) << int(i) << std::size_t(1) << true << false;
+            QTest::newRow((name + ", capture off").c_str()) << int(i) << std::size_t(0) << false << false;
+            QTest::newRow((name + ", over TLS").c_str()) << int(i) << std::size_t(0) << true << true;
         }
     }
 
@@ -441,8 +480,9 @@ private slots:
         QFETCH(int, index);
         QFETCH(std::size_t, piece);
         QFETCH(bool, capture);
+        QFETCH(bool, overTls);
         const Case &c = cases()[std::size_t(index)];
-        auto p = peer(capture);
+        auto p = peer(capture, overTls);
         p->piece = piece;
         c.drive(*p);
         std::string where = std::string(c.rule) + "; server sent: " + p->summary();
