@@ -6,10 +6,36 @@
 #include <openssl/ssl.h>
 
 #include <new>
+#include <string>
 
 namespace h2scope::tls {
 
 namespace {
+
+// What a failed handshake means for the user, when OpenSSL's reason says
+// more than its words do: the client's alert rejecting our certificate, or
+// plain HTTP sent to the TLS port.
+std::string handshakeHint(unsigned long error)
+{
+    if (ERR_GET_LIB(error) != ERR_LIB_SSL)
+        return {};
+    switch (ERR_GET_REASON(error)) {
+    case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+    case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+        return " (the client does not trust the server's certificate: `h2scope-certs trust` adds the local CA to "
+               "this machine's trust stores; `h2scope-certs status` shows which stores have it, and how to point "
+               "tools with their own store, such as Node, at the CA file)";
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+        return " (the client says the certificate has expired: h2scope issues a new one when it starts; with "
+               "--cert, renew that certificate)";
+    case SSL_R_HTTP_REQUEST:
+        return " (the client sent plain HTTP to the TLS port: use an https:// address, or start h2scope with "
+               "--no-tls)";
+    default:
+        return {};
+    }
+}
 
 // A write-only BIO that appends to the std::string set as its data.
 int sinkWrite(BIO *bio, const char *data, int length)
@@ -88,7 +114,8 @@ Result<void> TlsEngine::receive(const std::uint8_t *data, std::size_t length, st
             const int err = SSL_get_error(m_ssl, rc);
             if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
                 return {};
-            return makeError(Errc::Tls, "TLS handshake failed: " + lastOpensslError());
+            const std::string hint = handshakeHint(ERR_peek_last_error());
+            return makeError(Errc::Tls, "TLS handshake failed: " + lastOpensslError() + hint);
         }
         m_handshakeDone = true;
         fillInfo();

@@ -15,10 +15,12 @@ namespace h2scope::testing {
 // A memory-BIO TLS client that talks to a net::Connection.
 class MemoryTlsClient {
 public:
-    MemoryTlsClient(const std::vector<std::string> &alpn, const char *sni)
+    // `verify`: check the server's certificate against an empty trust
+    // store, as a client that does not trust it would.
+    MemoryTlsClient(const std::vector<std::string> &alpn, const char *sni, bool verify = false)
     {
         m_ctx = SSL_CTX_new(TLS_client_method());
-        SSL_CTX_set_verify(m_ctx, SSL_VERIFY_NONE, nullptr);
+        SSL_CTX_set_verify(m_ctx, verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
         m_ssl = SSL_new(m_ctx);
         m_in = BIO_new(BIO_s_mem());
         m_out = BIO_new(BIO_s_mem());

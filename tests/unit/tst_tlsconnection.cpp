@@ -150,6 +150,36 @@ private slots:
         QVERIFY2(closed[0].reason.find("TLS") != std::string::npos, closed[0].reason.c_str());
     }
 
+    // The two handshake failures a user meets first say what to do.
+    void untrustedCertificateSaysHowToTrust()
+    {
+        testing::CollectingPublisher events;
+        auto conn = connection(context(), &events);
+        MemoryTlsClient client({"h2"}, "localhost", true);
+        QVERIFY(!client.handshake(*conn)); // the client rejects the certificate with an alert
+        QVERIFY(conn->wantsClose());
+        conn->close({});
+        const auto closed = events.all<inspect::ConnectionClosed>();
+        QCOMPARE(closed.size(), std::size_t(1));
+        QVERIFY2(closed[0].reason.find("TLS handshake failed") != std::string::npos, closed[0].reason.c_str());
+        QVERIFY2(closed[0].reason.find("h2scope-certs trust") != std::string::npos, closed[0].reason.c_str());
+        qInfo("%s", closed[0].reason.c_str());
+    }
+
+    void plainHttpOnTheTlsPortSaysSo()
+    {
+        testing::CollectingPublisher events;
+        auto conn = connection(context(), &events);
+        const std::string request = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        conn->receive(reinterpret_cast<const std::uint8_t *>(request.data()), request.size());
+        QVERIFY(conn->wantsClose());
+        conn->close({});
+        const auto closed = events.all<inspect::ConnectionClosed>();
+        QCOMPARE(closed.size(), std::size_t(1));
+        QVERIFY2(closed[0].reason.find("https://") != std::string::npos, closed[0].reason.c_str());
+        qInfo("%s", closed[0].reason.c_str());
+    }
+
     void missingFilesSayWhatToDo()
     {
         tls::TlsOptions o;
