@@ -283,7 +283,8 @@ int cmdStatus(const std::string &caroot, const Args &args)
         }
     }
     s.stores = trustStatus(*ca, platformStores());
-    s.snippets = trustSnippets(s.caCertPath, caroot + "/h2scope-truststore.p12");
+    s.snippets = trustSnippets(s.caCertPath, caroot + "/h2scope-truststore.p12", systemBundlePath(),
+                               caroot + "/ca-bundle-with-system.pem");
     std::cout << (args.has("--json") ? statusJson(s) : statusText(s));
     return ExitOk;
 }

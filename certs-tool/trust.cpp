@@ -261,4 +261,9 @@ std::string restartAdvice()
            " their next start.";
 }
 
+std::string systemBundlePath()
+{
+    return internal::systemBundle();
+}
+
 } // namespace h2scope::certs

@@ -59,4 +59,9 @@ TrustReport uninstallTrust(const LocalCa &ca, const std::vector<StoreKind> &kind
 // What a person should know about restarting browsers after a change.
 std::string restartAdvice();
 
+// The bundle of CA certificates that OpenSSL-based programs read on this
+// machine (e.g. /etc/ssl/certs/ca-certificates.crt), or empty when none is
+// known.
+std::string systemBundlePath();
+
 } // namespace h2scope::certs

@@ -17,6 +17,7 @@ bool isRoot();
 
 // Linux system store (Debian, Fedora, Arch, openSUSE layouts).
 StoreStatus systemStatus(const LocalCa &ca);
+std::string systemBundle(); // see certs::systemBundlePath()
 TrustChange systemInstall(const LocalCa &ca);
 TrustChange systemUninstall(const LocalCa &ca, const std::string &anchorPath);
 

@@ -116,6 +116,18 @@ TrustChange runAsRoot(StoreKind kind, const std::string &location, const std::ve
 
 } // namespace
 
+std::string systemBundle()
+{
+    // Where the system store is not one we manage, the usual bundle paths.
+    if (const SystemLayout *layout = detectLayout(); layout && fileExists(layout->bundle))
+        return layout->bundle;
+    for (const char *path : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                             "/etc/ssl/cert.pem"})
+        if (fileExists(path))
+            return path;
+    return {};
+}
+
 StoreStatus systemStatus(const LocalCa &ca)
 {
     const SystemLayout *layout = detectLayout();

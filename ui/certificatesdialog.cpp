@@ -192,7 +192,8 @@ void CertificatesDialog::run(Action action)
                 outcome->leaf = *leaf;
             }
         outcome->stores = certs::trustStatus(*ca, certs::platformStores());
-        outcome->snippets = certs::trustSnippets(certs::LocalCa::certPath(*root), *root + "/h2scope-truststore.p12");
+        outcome->snippets = certs::trustSnippets(certs::LocalCa::certPath(*root), *root + "/h2scope-truststore.p12",
+                                                 certs::systemBundlePath(), *root + "/ca-bundle-with-system.pem");
     });
     connect(worker, &QThread::finished, this, [this, outcome] {
         setBusy(false);

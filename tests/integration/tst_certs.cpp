@@ -38,6 +38,7 @@ private slots:
     void refusesFolderContainingCa();
     void curlWithCaCert();
     void nodeWithExtraCaCerts();
+    void opensslSnippetKeepsTheSystemCas();
     void chromiumTrustsAfterNssInstall();
     void certsCommandExitCodes();
 
@@ -135,6 +136,35 @@ void TestCerts::curlWithCaCert()
     QVERIFY(untrusted.finished && untrusted.exitCode == 60);
     QVERIFY(server.waitForLog("alpn=h2"));
     QVERIFY(server.stop());
+}
+
+void TestCerts::opensslSnippetKeepsTheSystemCas()
+{
+    // SSL_CERT_FILE replaces every CA an OpenSSL-based tool trusts: the
+    // snippet must point it at the system's CAs plus ours, never ours alone.
+    H2SCOPE_REQUIRE_CLIENT("openssl");
+    const QString system = QStringLiteral("/etc/ssl/certs/ca-certificates.crt");
+    if (!QFileInfo::exists(system))
+        QSKIP("no system CA bundle on this machine");
+    QVERIFY(runClient(certsBinary(), {"ca"}).ok()); // the CA, if no earlier test made it
+    const ClientResult status = runClient(certsBinary(), {"status", "--json"});
+    QVERIFY2(status.ok(), qPrintable(status.describe()));
+    QString line;
+    for (const QJsonValue &v : QJsonDocument::fromJson(status.out).object().value("snippets").toArray())
+        if (v.toObject().value("tool").toString().startsWith(QLatin1String("OpenSSL-based")))
+            line = v.toObject().value("text").toString();
+    QVERIFY2(line.contains("SSL_CERT_FILE="), status.out.constData());
+    QVERIFY2(!line.contains("SSL_CERT_FILE=" + m_caroot + "/ca.pem"), qPrintable(line));
+    const ClientResult r = runClient(
+        "sh", {"-c", line + " && openssl verify -CAfile \"$SSL_CERT_FILE\" " + m_caroot
+                         + "/ca.pem && grep -c 'BEGIN CERTIFICATE' \"$SSL_CERT_FILE\" " + system});
+    QVERIFY2(r.ok(), qPrintable(r.describe()));
+    // "ca.pem: OK", then the bundle's count and the system's: one more.
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QVERIFY2(lines.size() == 3 && lines[0].endsWith("OK"), r.out.constData());
+    const int bundled = lines[1].mid(lines[1].lastIndexOf(':') + 1).toInt();
+    const int systemCount = lines[2].mid(lines[2].lastIndexOf(':') + 1).toInt();
+    QVERIFY2(systemCount > 0 && bundled == systemCount + 1, r.out.constData());
 }
 
 void TestCerts::nodeWithExtraCaCerts()
