@@ -124,7 +124,7 @@ Options GuiSession::optionsFor(const QString &folder, bool isDemo, const ui::Ser
     if (!given("lan"))
         o.lan = s.lan;
     if (!given("host"))
-        o.host = s.host.isEmpty() ? QStringLiteral("127.0.0.1") : s.host;
+        o.host = s.host.isEmpty() ? QStringLiteral("localhost") : s.host;
     if (o.lan)
         o.host = QStringLiteral("0.0.0.0");
     if (!given("keylog") && !s.keylogFile.isEmpty())

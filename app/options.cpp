@@ -29,8 +29,9 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Print the version and exit."));
     const QCommandLineOption headless(QStringLiteral("headless"), QStringLiteral("Serve without a window."));
-    const QCommandLineOption host(QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1)."),
-                                  QStringLiteral("ADDRESS"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption host(QStringLiteral("host"),
+                                  QStringLiteral("Address to listen on (default localhost: 127.0.0.1 and ::1)."),
+                                  QStringLiteral("ADDRESS"), QStringLiteral("localhost"));
     const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Port (default 8443; 0 picks a free one)."),
                                   QStringLiteral("PORT"), QStringLiteral("8443"));
     const QCommandLineOption cert(QStringLiteral("cert"), QStringLiteral("PEM certificate (chain) file."),
@@ -126,8 +127,10 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
     o.headless = o.headlessChosen = p.isSet(headless);
     o.host = p.value(host);
     // Checked before anything acts on it (the local CA issues a certificate for the listening address).
-    if (QHostAddress(o.host).isNull())
-        return fail(QStringLiteral("--host %1 is not an IP address (use e.g. 127.0.0.1, ::1 or 0.0.0.0)").arg(o.host));
+    if (QHostAddress(o.host).isNull() && o.host != QLatin1String("localhost"))
+        return fail(QStringLiteral("--host %1 is not an IP address (use e.g. 127.0.0.1, ::1, 0.0.0.0, or localhost"
+                                   " for both loopback addresses)")
+                        .arg(o.host));
     bool ok = false;
     const uint portValue = p.value(port).toUInt(&ok);
     if (!ok || portValue > 65535)

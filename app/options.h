@@ -19,7 +19,7 @@ struct Options {
     QString folderProblem;
     bool headless = false;
     bool headlessChosen = false; // --headless given explicitly
-    QString host = QStringLiteral("127.0.0.1");
+    QString host = QStringLiteral("localhost"); // 127.0.0.1 and ::1
     quint16 port = 8443;
     // How many ports from `port` up to try when it is taken (the GUI tries the
     // next ones and says so; the command line keeps 1: a clear error instead).

@@ -12,7 +12,7 @@ class QSettings;
 namespace h2scope::ui {
 
 struct ServerSettings {
-    QString host = QStringLiteral("127.0.0.1");
+    QString host = QStringLiteral("localhost"); // 127.0.0.1 and ::1
     quint16 port = 8443;
     QString pushMode = QStringLiteral("auto"); // off | rules | auto
     bool earlyHints = true;

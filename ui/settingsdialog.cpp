@@ -19,7 +19,7 @@ SettingsDialog::SettingsDialog(const ServerSettings &s, QWidget *parent) : QDial
     setWindowTitle(tr("h2scope settings"));
     auto *form = new QFormLayout;
     m_host = new QLineEdit(s.host, this);
-    m_host->setToolTip(tr("Address to listen on: 127.0.0.1 keeps the server to this machine."));
+    m_host->setToolTip(tr("Address to listen on: localhost (127.0.0.1 and ::1) keeps the server to this machine."));
     form->addRow(tr("&Host:"), m_host);
     m_port = new QSpinBox(this);
     m_port->setRange(0, 65535);
@@ -46,7 +46,7 @@ SettingsDialog::SettingsDialog(const ServerSettings &s, QWidget *parent) : QDial
     form->addRow(QString(), m_custom404);
     m_lan = new QCheckBox(tr("LAN access: let other devices on the network (a phone) connect"), this);
     m_lan->setChecked(s.lan);
-    m_lan->setToolTip(tr("Listens on all interfaces instead of 127.0.0.1; the window then shows a QR code of the "
+    m_lan->setToolTip(tr("Listens on all interfaces instead of the loopback addresses; the window then shows a QR code of the "
                          "LAN address. Off unless you turn it on for this folder."));
     form->addRow(QString(), m_lan);
     m_budget = new QSpinBox(this);

@@ -308,28 +308,72 @@ Result<void> Server::start()
     if (m_capture && m_capture->sinkCount() < m_workerCount)
         return makeError(Errc::Internal, "the capture hub has fewer sinks than the server has workers");
 
+    // "localhost" (the default): both loopback addresses, 127.0.0.1 and ::1,
+    // on one port, so that https://localhost, https://127.0.0.1 and
+    // https://[::1] all reach the server whichever the client tries first.
+    const bool bothLoopbacks = m_options.host == "localhost";
     asio::error_code ec;
-    const asio::ip::address address = asio::ip::make_address(m_options.host, ec);
+    const asio::ip::address address =
+        bothLoopbacks ? asio::ip::address(asio::ip::address_v4::loopback()) : asio::ip::make_address(m_options.host, ec);
     if (ec)
-        return makeError(Errc::InvalidArgument,
-                         "--host " + m_options.host + " is not an IP address (use e.g. 127.0.0.1, ::1 or 0.0.0.0)");
+        return makeError(Errc::InvalidArgument, "--host " + m_options.host
+                                                    + " is not an IP address (use e.g. 127.0.0.1, ::1, 0.0.0.0, or "
+                                                      "localhost for both loopback addresses)");
 
     for (unsigned i = 0; i < m_workerCount; ++i)
         m_workers.push_back(std::make_unique<Worker>(i));
-    m_acceptor = std::make_unique<Acceptor>(m_workers[0]->m_io);
-    auto &acc = m_acceptor->acceptor;
-    const asio::ip::tcp::endpoint endpoint(address, m_options.port);
+    Result<void> bound = makeError(Errc::Internal, "not bound");
+    // With --port 0, the free port 127.0.0.1 got may be taken on ::1: try another.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        m_acceptors.clear();
+        bound = listenOn(address.to_string(), m_options.port, false);
+        if (bound && bothLoopbacks) {
+            const std::uint16_t port = m_acceptors.front()->acceptor.local_endpoint().port();
+            Result<void> v6 = listenOn("::1", port, true);
+            if (!v6 && v6.error().code == Errc::AddressInUse && m_options.port == 0)
+                continue;
+            if (!v6 && v6.error().code != Errc::Unsupported)
+                bound = v6;
+        }
+        break;
+    }
+    if (!bound) {
+        m_acceptors.clear();
+        m_workers.clear();
+        return bound;
+    }
+    m_port = m_acceptors.front()->acceptor.local_endpoint().port();
+    m_started = true;
+    for (auto &a : m_acceptors)
+        doAccept(*a);
+    for (auto &w : m_workers)
+        w->run();
+    return {};
+}
+
+Result<void> Server::listenOn(const std::string &address, std::uint16_t port, bool optional)
+{
+    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(address), port);
+    auto a = std::make_unique<Acceptor>(m_workers[0]->m_io);
+    auto &acc = a->acceptor;
+    asio::error_code ec;
     acc.open(endpoint.protocol(), ec);
+    if (!ec && endpoint.address().is_v6())
+        acc.set_option(asio::ip::v6_only(true), ec);
     if (!ec)
         acc.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec)
         acc.bind(endpoint, ec);
+    if (!ec)
+        acc.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
         const std::string where = endpointText(endpoint);
-        m_acceptor.reset();
-        m_workers.clear();
+        // A machine without IPv6 on its loopback: 127.0.0.1 alone, as before.
+        if (optional && (ec == asio::error::address_family_not_supported || ec == std::errc::address_not_available))
+            return makeError(Errc::Unsupported, where + ": " + ec.message());
         if (ec == asio::error::address_in_use)
-            return makeError(Errc::AddressInUse, "port " + std::to_string(m_options.port) + " on " + m_options.host
+            return makeError(Errc::AddressInUse, "port " + std::to_string(endpoint.port()) + " on "
+                                                     + endpoint.address().to_string()
                                                      + " is already in use: stop the other server or pick another "
                                                        "port with --port (--port 0 picks a free one)");
         if (ec == asio::error::access_denied)
@@ -337,26 +381,16 @@ Result<void> Server::start()
                              "not allowed to listen on " + where + ": ports below 1024 need privileges; use --port 8443");
         return makeError(Errc::Io, "cannot listen on " + where + ": " + ec.message());
     }
-    acc.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-        m_acceptor.reset();
-        m_workers.clear();
-        return makeError(Errc::Io, "cannot listen: " + ec.message());
-    }
-    m_port = acc.local_endpoint().port();
-    m_started = true;
-    doAccept();
-    for (auto &w : m_workers)
-        w->run();
+    m_acceptors.push_back(std::move(a));
     return {};
 }
 
-void Server::doAccept()
+void Server::doAccept(Acceptor &from)
 {
     Worker &target = *m_workers[m_nextWorker];
     m_nextWorker = (m_nextWorker + 1) % m_workers.size();
-    m_acceptor->acceptor.async_accept(target.m_io, [this, &target](asio::error_code ec, asio::ip::tcp::socket socket) {
-        if (ec == asio::error::operation_aborted || !m_acceptor || !m_acceptor->acceptor.is_open())
+    from.acceptor.async_accept(target.m_io, [this, &target, &from](asio::error_code ec, asio::ip::tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !from.acceptor.is_open())
             return;
         if (!ec) {
             asio::error_code ignored;
@@ -392,7 +426,7 @@ void Server::doAccept()
                 });
             }
         }
-        doAccept();
+        doAccept(from);
     });
 }
 
@@ -404,7 +438,8 @@ void Server::stop(std::chrono::milliseconds grace)
     // Stop accepting (on the acceptor's own thread), then GOAWAY everywhere.
     asio::post(m_workers[0]->m_io, [this] {
         asio::error_code ignored;
-        m_acceptor->acceptor.close(ignored);
+        for (auto &a : m_acceptors)
+            a->acceptor.close(ignored);
     });
     for (auto &w : m_workers) {
         asio::post(w->m_io, [worker = w.get()] {
@@ -429,13 +464,14 @@ void Server::stop(std::chrono::milliseconds grace)
         asio::post(w->m_io, [worker = w.get()] { worker->m_io.stop(); });
     for (auto &w : m_workers)
         w->join();
-    m_acceptor.reset(); // its socket belongs to worker 0's io_context
+    m_acceptors.clear(); // their sockets belong to worker 0's io_context
     m_workers.clear();
 }
 
 std::string Server::url() const
 {
-    std::string host = m_options.host;
+    // Both loopbacks: the IPv4 one, which every client can reach.
+    std::string host = m_options.host == "localhost" ? std::string("127.0.0.1") : m_options.host;
     // Listening on every address (0.0.0.0, ::): a browser cannot open that
     // name, and it is not one the host allow-list accepts; this machine's own
     // loopback address of that family is what to open.

@@ -26,7 +26,7 @@ class TlsContext;
 namespace h2scope::net {
 
 struct ServerOptions {
-    std::string host = "127.0.0.1";
+    std::string host = "localhost"; // an IP address, or "localhost": 127.0.0.1 and ::1
     std::uint16_t port = 8443;  // 0: any free port
     unsigned workers = 0;       // 0: number of cores, at most 4
     std::shared_ptr<tls::TlsContext> tls; // null: cleartext (h2c prior knowledge + HTTP/1.1)
@@ -75,15 +75,18 @@ public:
     std::uint64_t acceptedConnections() const noexcept { return m_nextId.load(std::memory_order_relaxed) - 1; }
 
 private:
-    void doAccept();
+    struct Acceptor;
+    void doAccept(Acceptor &from);
+    // Adds an acceptor on `address`:`port`; `optional`: a machine without
+    // that address family says Errc::Unsupported.
+    Result<void> listenOn(const std::string &address, std::uint16_t port, bool optional);
 
     ServerOptions m_options;
     site::Handler &m_handler;
     inspect::CaptureHub *m_capture;
     unsigned m_workerCount = 1;
     std::vector<std::unique_ptr<Worker>> m_workers;
-    struct Acceptor;
-    std::unique_ptr<Acceptor> m_acceptor;
+    std::vector<std::unique_ptr<Acceptor>> m_acceptors; // one per listening address
     std::uint16_t m_port = 0;
     std::size_t m_nextWorker = 0;
     std::atomic<std::uint64_t> m_nextId{1};
