@@ -1,6 +1,7 @@
 #include "h2/frameguard.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace h2scope::h2 {
 namespace {
@@ -119,6 +120,15 @@ std::size_t FrameGuard::scan(const std::uint8_t *data, std::size_t length)
             const std::size_t start = at;
             const std::size_t haveBefore = m_have;
             frameStart = haveBefore == 0 ? start : kNowhere;
+            if (haveBefore == 0 && length - at >= m_head.size()) {
+                // The usual case, the whole head in view: one copy. (Bytes
+                // past a 9-byte head are the payload's or the next frame's,
+                // read only for a PRIORITY frame.)
+                std::memcpy(m_head.data(), data + at, m_head.size());
+                readHeader();
+                m_have = m_need;
+                at += m_need;
+            }
             while (m_have < m_need && at < length) {
                 m_head[m_have++] = data[at++];
                 if (m_have == 9)
@@ -141,9 +151,13 @@ std::size_t FrameGuard::scan(const std::uint8_t *data, std::size_t length)
                 account();
             m_judged = true;
             m_bodyLeft = m_frame.length - static_cast<std::uint32_t>(m_have - 9);
-            m_state = m_bodyLeft > 0 ? State::Body : State::Head;
-            if (m_state == State::Head)
+            if (m_bodyLeft <= length - at) { // the whole frame is in view
+                at += m_bodyLeft;
+                m_bodyLeft = 0;
                 endFrame();
+                break;
+            }
+            m_state = State::Body;
             break;
         }
         case State::Body: {
