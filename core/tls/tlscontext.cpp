@@ -118,6 +118,27 @@ Error keyError(const std::string &what)
     return makeError(Errc::Tls, what + lastOpensslError());
 }
 
+// Whether the file holds one DER (binary) certificate, or key, instead of PEM.
+bool isDer(const std::string &path, bool key)
+{
+    BIO *bio = BIO_new_file(path.c_str(), "rb");
+    if (!bio)
+        return false;
+    bool der = false;
+    if (key) {
+        if (EVP_PKEY *k = d2i_PrivateKey_bio(bio, nullptr)) {
+            der = true;
+            EVP_PKEY_free(k);
+        }
+    } else if (X509 *c = d2i_X509_bio(bio, nullptr)) {
+        der = true;
+        X509_free(c);
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+    return der;
+}
+
 Result<void> useFiles(SSL_CTX *ctx, const TlsOptions &o)
 {
     for (const std::string *f : {&o.certFile, &o.keyFile}) {
@@ -128,11 +149,25 @@ Result<void> useFiles(SSL_CTX *ctx, const TlsOptions &o)
                                  + " (pass a readable PEM file with --cert/--key, or omit both)");
         }
     }
-    if (SSL_CTX_use_certificate_chain_file(ctx, o.certFile.c_str()) != 1)
+    if (SSL_CTX_use_certificate_chain_file(ctx, o.certFile.c_str()) != 1) {
+        if (isDer(o.certFile, false))
+            return makeError(Errc::Tls, "certificate " + o.certFile
+                                            + " is in DER (binary) form; h2scope reads PEM: convert it with "
+                                              "`openssl x509 -inform der -in "
+                                            + o.certFile + " -out cert.pem` and pass cert.pem with --cert");
         return makeError(Errc::Tls, "certificate " + o.certFile + " is not a usable PEM certificate: "
                                         + lastOpensslError());
-    if (SSL_CTX_use_PrivateKey_file(ctx, o.keyFile.c_str(), SSL_FILETYPE_PEM) != 1)
+    }
+    if (SSL_CTX_use_PrivateKey_file(ctx, o.keyFile.c_str(), SSL_FILETYPE_PEM) != 1) {
+        if (isDer(o.keyFile, true)) {
+            ERR_clear_error();
+            return makeError(Errc::Tls, "key " + o.keyFile
+                                            + " is in DER (binary) form; h2scope reads PEM: convert it with "
+                                              "`openssl pkey -inform der -in "
+                                            + o.keyFile + " -out key.pem` and pass key.pem with --key");
+        }
         return keyError("key " + o.keyFile + " is not a usable PEM private key: ");
+    }
     return {};
 }
 

@@ -10,7 +10,9 @@
 #include "site/staticsite.h"
 #include "tls/tlscontext.h"
 
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <QtTest>
 
@@ -18,6 +20,32 @@
 
 using namespace h2scope;
 using h2scope::testing::MemoryTlsClient;
+
+namespace {
+
+// Writes the PEM certificate or key as DER (binary) to `path`.
+bool writeDer(const std::string &pem, const std::string &path, bool key)
+{
+    BIO *in = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    BIO *out = BIO_new_file(path.c_str(), "wb");
+    bool ok = false;
+    if (in && out) {
+        if (key) {
+            if (EVP_PKEY *k = PEM_read_bio_PrivateKey(in, nullptr, nullptr, nullptr)) {
+                ok = i2d_PrivateKey_bio(out, k) == 1;
+                EVP_PKEY_free(k);
+            }
+        } else if (X509 *c = PEM_read_bio_X509(in, nullptr, nullptr, nullptr)) {
+            ok = i2d_X509_bio(out, c) == 1;
+            X509_free(c);
+        }
+    }
+    BIO_free(in);
+    BIO_free(out);
+    return ok;
+}
+
+} // namespace
 
 class TestTlsConnection : public QObject {
     Q_OBJECT
@@ -189,6 +217,35 @@ private slots:
         QVERIFY(!ctx.ok());
         QCOMPARE(ctx.error().code, Errc::NotFound);
         QVERIFY(ctx.error().message.find("nope.pem") != std::string::npos);
+    }
+
+    // A DER file is told apart from garbage, with the command that converts it.
+    void derFilesSayHowToConvert()
+    {
+        const QString pemCert = m_dir.filePath("c.pem"), pemKey = m_dir.filePath("k.pem");
+        const QString derCert = m_dir.filePath("c.der"), derKey = m_dir.filePath("k.der"),
+                      junk = m_dir.filePath("junk.pem");
+        std::ofstream(pemCert.toStdString()) << m_pem.certPem;
+        std::ofstream(pemKey.toStdString()) << m_pem.keyPem;
+        std::ofstream(junk.toStdString()) << "not a certificate at all\n";
+        QVERIFY(writeDer(m_pem.certPem, derCert.toStdString(), false));
+        QVERIFY(writeDer(m_pem.keyPem, derKey.toStdString(), true));
+        const auto attempt = [](const QString &cert, const QString &key) {
+            tls::TlsOptions o;
+            o.certFile = cert.toStdString();
+            o.keyFile = key.toStdString();
+            auto ctx = tls::TlsContext::create(o);
+            return ctx.ok() ? std::string() : ctx.error().message;
+        };
+        QVERIFY(attempt(pemCert, pemKey).empty());
+        const std::string cert = attempt(derCert, pemKey);
+        QVERIFY2(cert.find("DER") != std::string::npos && cert.find("openssl x509 -inform der") != std::string::npos,
+                 cert.c_str());
+        const std::string key = attempt(pemCert, derKey);
+        QVERIFY2(key.find("DER") != std::string::npos && key.find("openssl pkey -inform der") != std::string::npos,
+                 key.c_str());
+        const std::string garbage = attempt(junk, pemKey);
+        QVERIFY2(!garbage.empty() && garbage.find("DER") == std::string::npos, garbage.c_str());
     }
 
     void mismatchedKeyIsRejected()
