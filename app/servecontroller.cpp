@@ -67,65 +67,6 @@ Result<void> ServeController::start()
     serverOptions.h2.maxPushesPerRequest = m_options.maxPushes;
     serverOptions.h2.earlyHints = m_options.earlyHints;
     serverOptions.earlyHintsHttp1 = m_options.earlyHintsHttp1;
-    if (m_options.tls) {
-        tls::TlsOptions tlsOptions;
-        tlsOptions.keylogFile = m_options.keylogFile.toStdString();
-        // Called on an I/O thread: the controller's thread says it (standard error, the window's warnings).
-        tlsOptions.keylogFailed = [this](const std::string &why) {
-            QMetaObject::invokeMethod(this, [this, why] { warn(why); }, Qt::QueuedConnection);
-        };
-        if (!m_options.certFile.isEmpty()) {
-            tlsOptions.certFile = m_options.certFile.toStdString();
-            tlsOptions.keyFile = m_options.keyFile.toStdString();
-        } else {
-            // The managed local CA's leaf (stderr, not stdout: the first stdout line is the URL).
-            std::vector<std::string> extra;
-            const std::string host = m_options.host.toStdString();
-            if (host != "0.0.0.0" && host != "::" && host != "[::]")
-                extra.push_back(host); // a name or address the leaf must cover; defaults are merged away
-            // --lan: a phone opens https://192.168.x.y:PORT/, so the leaf must name those addresses
-            // (IPv4 only: 0.0.0.0 does not listen on IPv6). A changed address set reissues the leaf.
-            if (m_options.lan)
-                for (const QHostAddress &address : lanAddresses())
-                    if (address.protocol() == QAbstractSocket::IPv4Protocol)
-                        extra.push_back(address.toString().toStdString());
-            auto caroot = certs::resolveCaRoot(m_options.caroot.toStdString());
-            auto leaf = caroot ? certs::ensureManagedLeaf(*caroot, extra) : Result<certs::ManagedLeaf>(caroot.error());
-            if (leaf) {
-                m_caCreated = leaf->caCreated;
-                m_localCaRoot = QString::fromStdString(leaf->caroot);
-                if (leaf->caCreated)
-                    std::fprintf(stderr,
-                                 "h2scope: created a local CA in %s. Browsers will warn until you trust it:"
-                                 " run `h2scope-certs trust`%s\n",
-                                 leaf->caroot.c_str(),
-                                 m_options.caroot.isEmpty() ? "" : (" --caroot " + leaf->caroot).c_str());
-                if (leaf->leafIssued)
-                    std::fprintf(stderr, "h2scope: issued the certificate %s (%s)\n",
-                                 certs::appLeafCertPath(leaf->caroot).c_str(), leaf->reason.c_str());
-                tlsOptions.certPem = leaf->pem.certPem;
-                tlsOptions.keyPem = leaf->pem.keyPem;
-            } else if (leaf.error().code == Errc::PermissionDenied || leaf.error().code == Errc::Io
-                       || leaf.error().code == Errc::NotFound) {
-                // The CA folder cannot be written (read-only home, no home): still serve, with a
-                // throwaway certificate no client trusts, and say why.
-                warn("cannot use the local CA (" + leaf.error().message
-                     + "); serving with a throwaway self-signed certificate that clients will not trust");
-                auto pem = certs::makeSelfSigned(extra);
-                if (!pem)
-                    return pem.error();
-                tlsOptions.certPem = pem->certPem;
-                tlsOptions.keyPem = pem->keyPem;
-            } else {
-                return leaf.error();
-            }
-            std::fflush(stderr);
-        }
-        auto ctx = tls::TlsContext::create(tlsOptions);
-        if (!ctx)
-            return ctx.error();
-        serverOptions.tls = *ctx;
-    }
 
     // Something must keep or read the capture for it to be taken at all: the
     // window, a HAR, a capture file or the frame log.
@@ -158,7 +99,7 @@ Result<void> ServeController::start()
     const unsigned attempts = std::max(1u, m_options.portAttempts);
     for (unsigned attempt = 1;; ++attempt) {
         m_server = std::make_unique<net::Server>(serverOptions, *m_site, m_hub.get());
-        Result<void> started = m_server->start();
+        Result<void> started = m_server->listen();
         if (started)
             break;
         m_server.reset();
@@ -172,6 +113,17 @@ Result<void> ServeController::start()
         }
         ++serverOptions.port;
     }
+    // The certificate only now that the address is ours: a start that fails
+    // to bind leaves the CA folder as it was.
+    if (m_options.tls) {
+        auto ctx = makeTls();
+        if (!ctx) {
+            m_server.reset();
+            return ctx.error();
+        }
+        m_server->setTls(*ctx);
+    }
+    m_server->run();
     if (m_hub)
         m_drainTimer.start();
 
@@ -213,6 +165,67 @@ QString ServeController::url() const
 quint16 ServeController::port() const
 {
     return m_server ? m_server->port() : 0;
+}
+
+Result<std::shared_ptr<tls::TlsContext>> ServeController::makeTls()
+{
+    tls::TlsOptions tlsOptions;
+    tlsOptions.keylogFile = m_options.keylogFile.toStdString();
+    // Called on an I/O thread: the controller's thread says it (standard error, the window's warnings).
+    tlsOptions.keylogFailed = [this](const std::string &why) {
+        QMetaObject::invokeMethod(this, [this, why] { warn(why); }, Qt::QueuedConnection);
+    };
+    if (!m_options.certFile.isEmpty()) {
+        tlsOptions.certFile = m_options.certFile.toStdString();
+        tlsOptions.keyFile = m_options.keyFile.toStdString();
+    } else {
+        // The managed local CA's leaf (stderr, not stdout: the first stdout line is the URL).
+        std::vector<std::string> extra;
+        const std::string host = m_options.host.toStdString();
+        if (host != "0.0.0.0" && host != "::" && host != "[::]")
+            extra.push_back(host); // a name or address the leaf must cover; defaults are merged away
+        // --lan: a phone opens https://192.168.x.y:PORT/, so the leaf must name those addresses
+        // (IPv4 only: 0.0.0.0 does not listen on IPv6). A changed address set reissues the leaf.
+        if (m_options.lan)
+            for (const QHostAddress &address : lanAddresses())
+                if (address.protocol() == QAbstractSocket::IPv4Protocol)
+                    extra.push_back(address.toString().toStdString());
+        auto caroot = certs::resolveCaRoot(m_options.caroot.toStdString());
+        auto leaf = caroot ? certs::ensureManagedLeaf(*caroot, extra) : Result<certs::ManagedLeaf>(caroot.error());
+        if (leaf) {
+            m_caCreated = leaf->caCreated;
+            m_localCaRoot = QString::fromStdString(leaf->caroot);
+            if (leaf->caCreated)
+                std::fprintf(stderr,
+                             "h2scope: created a local CA in %s. Browsers will warn until you trust it:"
+                             " run `h2scope-certs trust`%s\n",
+                             leaf->caroot.c_str(),
+                             m_options.caroot.isEmpty() ? "" : (" --caroot " + leaf->caroot).c_str());
+            if (leaf->leafIssued)
+                std::fprintf(stderr, "h2scope: issued the certificate %s (%s)\n",
+                             certs::appLeafCertPath(leaf->caroot).c_str(), leaf->reason.c_str());
+            tlsOptions.certPem = leaf->pem.certPem;
+            tlsOptions.keyPem = leaf->pem.keyPem;
+        } else if (leaf.error().code == Errc::PermissionDenied || leaf.error().code == Errc::Io
+                   || leaf.error().code == Errc::NotFound) {
+            // The CA folder cannot be written (read-only home, no home): still serve, with a
+            // throwaway certificate no client trusts, and say why.
+            warn("cannot use the local CA (" + leaf.error().message
+                 + "); serving with a throwaway self-signed certificate that clients will not trust");
+            auto pem = certs::makeSelfSigned(extra);
+            if (!pem)
+                return pem.error();
+            tlsOptions.certPem = pem->certPem;
+            tlsOptions.keyPem = pem->keyPem;
+        } else {
+            return leaf.error();
+        }
+        std::fflush(stderr);
+    }
+    auto ctx = tls::TlsContext::create(tlsOptions);
+    if (!ctx)
+        return ctx.error();
+    return *ctx;
 }
 
 void ServeController::warn(const std::string &message)

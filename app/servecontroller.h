@@ -82,6 +82,7 @@ signals:
 private:
     void drain();
     void writeEvents(const std::vector<inspect::Event> &batch);
+    Result<std::shared_ptr<tls::TlsContext>> makeTls(); // the managed leaf, --cert/--key, or a throwaway
     void warn(const std::string &message);
     void captureFileFailed(const std::string &why); // reports, then stops writing the file
 

@@ -303,7 +303,20 @@ unsigned Server::resolveWorkers(unsigned requested)
 
 Result<void> Server::start()
 {
-    if (m_started)
+    if (Result<void> r = listen(); !r)
+        return r;
+    run();
+    return {};
+}
+
+void Server::setTls(std::shared_ptr<tls::TlsContext> tls)
+{
+    m_options.tls = std::move(tls);
+}
+
+Result<void> Server::listen()
+{
+    if (m_started || !m_acceptors.empty())
         return makeError(Errc::Internal, "the server was already started");
     if (m_capture && m_capture->sinkCount() < m_workerCount)
         return makeError(Errc::Internal, "the capture hub has fewer sinks than the server has workers");
@@ -343,12 +356,18 @@ Result<void> Server::start()
         return bound;
     }
     m_port = m_acceptors.front()->acceptor.local_endpoint().port();
+    return {};
+}
+
+void Server::run()
+{
+    if (m_started || m_acceptors.empty())
+        return;
     m_started = true;
     for (auto &a : m_acceptors)
         doAccept(*a);
     for (auto &w : m_workers)
         w->run();
-    return {};
 }
 
 Result<void> Server::listenOn(const std::string &address, std::uint16_t port, bool optional)

@@ -61,6 +61,13 @@ public:
     // Errc::AddressInUse / PermissionDenied / InvalidArgument and a message
     // that says what to do. Call once, from the owning thread.
     Result<void> start();
+    // start() in two steps, for a caller with work to do only once the
+    // address is known to be its own (issuing the certificate): listen()
+    // binds (port() is then known), setTls() may replace the options' TLS
+    // context, run() starts accepting.
+    Result<void> listen();
+    void setTls(std::shared_ptr<tls::TlsContext> tls);
+    void run();
 
     // Sends GOAWAY on every connection, lets responses in flight finish for
     // up to `grace`, then closes what is left and joins the workers.

@@ -177,11 +177,17 @@ void TestCli::portInUse()
     QTcpServer squatter;
     QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
     const QString port = QString::number(squatter.serverPort());
+    // A start that cannot bind issues no certificate: the CA folder stays empty.
+    QTemporaryDir caroot;
     const ClientResult r = runClient(h2scopeBinary(),
-                                     {QStringLiteral("--headless"), QStringLiteral("--port"), port, m_root.path()},
+                                     {QStringLiteral("--headless"), QStringLiteral("--port"), port,
+                                      QStringLiteral("--caroot"), caroot.path(), m_root.path()},
                                      15000);
     verifyOneLineError(r, port);
     QVERIFY(r.out.trimmed().isEmpty() || !r.out.contains(QByteArray(":" + port.toLatin1() + "/")));
+    QVERIFY2(QDir(caroot.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).isEmpty(),
+             qPrintable(QDir(caroot.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).join(u' ')));
+    QVERIFY2(!r.err.contains("issued the certificate"), r.err.constData());
 }
 
 void TestCli::missingFolder()
