@@ -9,32 +9,63 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 namespace h2scope::certs::internal {
 namespace {
 
 struct SystemLayout {
-    const char *anchorDir;
-    const char *extension;
+    std::string anchorDir;
+    std::string extension;
     std::vector<std::string> update; // the extraction command
-    const char *bundle;              // the file OpenSSL-based programs read
+    std::string bundle;              // the file OpenSSL-based programs read
+    // What makes the extraction forget a removed anchor completely. Debian's
+    // update-ca-certificates leaves the anchor's links in /etc/ssl/certs
+    // (its .pem and its hash link) dangling unless told --fresh.
+    std::vector<std::string> updateAfterRemoval;
 };
 
-// Debian/Ubuntu, Fedora/RHEL, Arch, openSUSE.
-const SystemLayout *detectLayout()
+// $H2SCOPE_SYSTEM_TRUST_ROOT: a Debian-style store under that folder instead
+// of /, for tests and for trying the command out without touching the
+// machine's store (update-ca-certificates takes every folder as an option).
+std::optional<SystemLayout> throwawayLayout()
 {
-    static const SystemLayout layouts[] = {
-        {"/usr/local/share/ca-certificates", ".crt", {"update-ca-certificates"}, "/etc/ssl/certs/ca-certificates.crt"},
-        {"/etc/pki/ca-trust/source/anchors", ".pem", {"update-ca-trust", "extract"}, "/etc/pki/tls/certs/ca-bundle.crt"},
+    const char *root = std::getenv("H2SCOPE_SYSTEM_TRUST_ROOT");
+    if (!root || !*root || findExecutable("update-ca-certificates").empty())
+        return std::nullopt;
+    const std::string r = root;
+    std::vector<std::string> update = {"update-ca-certificates",
+                                       "--certsconf", r + "/etc/ca-certificates.conf",
+                                       "--certsdir", r + "/usr/share/ca-certificates",
+                                       "--localcertsdir", r + "/usr/local/share/ca-certificates",
+                                       "--etccertsdir", r + "/etc/ssl/certs",
+                                       "--hooksdir", r + "/etc/ca-certificates/update.d"};
+    std::vector<std::string> fresh = update;
+    fresh.push_back("--fresh");
+    return SystemLayout{r + "/usr/local/share/ca-certificates", ".crt", update,
+                        r + "/etc/ssl/certs/ca-certificates.crt", fresh};
+}
+
+// Debian/Ubuntu, Fedora/RHEL, Arch, openSUSE.
+std::optional<SystemLayout> detectLayout()
+{
+    if (std::getenv("H2SCOPE_SYSTEM_TRUST_ROOT"))
+        return throwawayLayout();
+    const SystemLayout layouts[] = {
+        {"/usr/local/share/ca-certificates", ".crt", {"update-ca-certificates"}, "/etc/ssl/certs/ca-certificates.crt",
+         {"update-ca-certificates", "--fresh"}},
+        {"/etc/pki/ca-trust/source/anchors", ".pem", {"update-ca-trust", "extract"}, "/etc/pki/tls/certs/ca-bundle.crt",
+         {"update-ca-trust", "extract"}},
         {"/etc/ca-certificates/trust-source/anchors", ".crt", {"trust", "extract-compat"},
-         "/etc/ssl/certs/ca-certificates.crt"},
-        {"/etc/pki/trust/anchors", ".pem", {"update-ca-certificates"}, "/var/lib/ca-certificates/ca-bundle.pem"},
+         "/etc/ssl/certs/ca-certificates.crt", {"trust", "extract-compat"}},
+        {"/etc/pki/trust/anchors", ".pem", {"update-ca-certificates"}, "/var/lib/ca-certificates/ca-bundle.pem",
+         {"update-ca-certificates"}},
     };
     std::error_code ec;
     for (const SystemLayout &l : layouts)
         if (std::filesystem::is_directory(l.anchorDir, ec) && !findExecutable(l.update.front()).empty())
-            return &l;
-    return nullptr;
+            return l;
+    return std::nullopt;
 }
 
 // The base64 body of a PEM certificate, on one line, to find it inside a bundle.
@@ -119,7 +150,7 @@ TrustChange runAsRoot(StoreKind kind, const std::string &location, const std::ve
 std::string systemBundle()
 {
     // Where the system store is not one we manage, the usual bundle paths.
-    if (const SystemLayout *layout = detectLayout(); layout && fileExists(layout->bundle))
+    if (const std::optional<SystemLayout> layout = detectLayout(); layout && fileExists(layout->bundle))
         return layout->bundle;
     for (const char *path : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
                              "/etc/ssl/cert.pem"})
@@ -130,11 +161,11 @@ std::string systemBundle()
 
 StoreStatus systemStatus(const LocalCa &ca)
 {
-    const SystemLayout *layout = detectLayout();
+    const std::optional<SystemLayout> layout = detectLayout();
     if (!layout)
         return {StoreKind::System, "", TrustState::NotPresent,
                 "no supported system trust store (update-ca-certificates, update-ca-trust or trust) was found"};
-    const std::string anchor = std::string(layout->anchorDir) + "/" + anchorBaseName(ca) + layout->extension;
+    const std::string anchor = layout->anchorDir + "/" + anchorBaseName(ca) + layout->extension;
     const bool hasAnchor = fileExists(anchor);
     const bool inBundle = bundleContains(layout->bundle, ca.certPem());
     if (inBundle)
@@ -147,10 +178,10 @@ StoreStatus systemStatus(const LocalCa &ca)
 
 TrustChange systemInstall(const LocalCa &ca)
 {
-    const SystemLayout *layout = detectLayout();
+    const std::optional<SystemLayout> layout = detectLayout();
     if (!layout)
         return {StoreKind::System, "", true, "no system trust store on this machine; nothing to do", false};
-    const std::string anchor = std::string(layout->anchorDir) + "/" + anchorBaseName(ca) + layout->extension;
+    const std::string anchor = layout->anchorDir + "/" + anchorBaseName(ca) + layout->extension;
     return runAsRoot(StoreKind::System, anchor,
                      {{"install", "-m", "0644", LocalCa::certPath(ca.root()), anchor}, layout->update},
                      "installed as " + anchor);
@@ -158,13 +189,14 @@ TrustChange systemInstall(const LocalCa &ca)
 
 TrustChange systemUninstall(const LocalCa &ca, const std::string &anchorPath)
 {
-    const SystemLayout *layout = detectLayout();
+    const std::optional<SystemLayout> layout = detectLayout();
     std::string anchor = anchorPath;
     if (anchor.empty() && layout)
-        anchor = std::string(layout->anchorDir) + "/" + anchorBaseName(ca) + layout->extension;
+        anchor = layout->anchorDir + "/" + anchorBaseName(ca) + layout->extension;
     if (!layout || anchor.empty())
         return {StoreKind::System, anchorPath, true, "no system trust store on this machine; nothing to do", false};
-    return runAsRoot(StoreKind::System, anchor, {{"rm", "-f", anchor}, layout->update}, "removed " + anchor);
+    return runAsRoot(StoreKind::System, anchor, {{"rm", "-f", anchor}, layout->updateAfterRemoval},
+                     "removed " + anchor);
 }
 
 } // namespace h2scope::certs::internal

@@ -11,9 +11,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonArray>
+#include <QScopeGuard>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <unistd.h>
 
 using namespace h2scope::testing;
 
@@ -41,6 +44,7 @@ private slots:
     void nodeWithExtraCaCerts();
     void opensslSnippetKeepsTheSystemCas();
     void chromiumTrustsAfterNssInstall();
+    void systemStoreInAThrowawayRoot();
     void certsCommandExitCodes();
 
 private:
@@ -257,6 +261,70 @@ void TestCerts::chromiumTrustsAfterNssInstall()
     const QString again = chromiumDump(url, m_tmp.path() + "/profile-untrusted");
     QVERIFY2(!again.contains(QLatin1String(kMarker)), "Chromium still trusts the CA after untrust");
     QVERIFY(server.stop());
+}
+
+// Every symlink in `dir` that names a file that is not there.
+static QStringList danglingLinks(const QString &dir)
+{
+    QStringList out;
+    for (const QFileInfo &f : QDir(dir).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System))
+        if (f.isSymLink() && !QFileInfo::exists(f.symLinkTarget()))
+            out << f.fileName() + " -> " + f.symLinkTarget();
+    return out;
+}
+
+void TestCerts::systemStoreInAThrowawayRoot()
+{
+    // `trust --store system` and `untrust` against a Debian-style store in a
+    // folder (H2SCOPE_SYSTEM_TRUST_ROOT): the CA goes in, is extracted into
+    // the bundle and the hashed links, and comes out again completely,
+    // leaving the store's other CAs alone.
+    H2SCOPE_REQUIRE_CLIENT("update-ca-certificates");
+    H2SCOPE_REQUIRE_CLIENT("openssl");
+    if (::geteuid() != 0)
+        QSKIP("writing a system store needs root (h2scope-certs would ask through pkexec or print the command)");
+    QVERIFY(runClient(certsBinary(), {"ca"}).ok());
+    QTemporaryDir root;
+    const QString r = root.path();
+    for (const char *d : {"/usr/share/ca-certificates/other", "/usr/local/share/ca-certificates", "/etc/ssl/certs"})
+        QVERIFY(QDir().mkpath(r + d));
+    // Another CA the store already trusts.
+    const ClientResult other = runClient("openssl", {"req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                                     "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj",
+                                                     "/CN=Other test CA", "-keyout", r + "/other-key.pem", "-out",
+                                                     r + "/usr/share/ca-certificates/other/other.crt"});
+    QVERIFY2(other.ok(), qPrintable(other.describe()));
+    QFile conf(r + "/etc/ca-certificates.conf");
+    QVERIFY(conf.open(QIODevice::WriteOnly));
+    conf.write("other/other.crt\n");
+    conf.close();
+    qputenv("H2SCOPE_SYSTEM_TRUST_ROOT", r.toLocal8Bit());
+    const auto unset = qScopeGuard([] { qunsetenv("H2SCOPE_SYSTEM_TRUST_ROOT"); });
+    const QString certsDir = r + "/etc/ssl/certs";
+    const QString bundle = certsDir + "/ca-certificates.crt";
+    const auto bundleHas = [&](const QString &pemFile) {
+        const ClientResult v = runClient("openssl", {"verify", "-CAfile", bundle, pemFile});
+        return v.ok();
+    };
+
+    const ClientResult trust = runClient(certsBinary(), {"trust", "--store", "system"}, 120000);
+    QVERIFY2(trust.ok(), qPrintable(trust.describe()));
+    QVERIFY2(bundleHas(m_caroot + "/ca.pem"), "the CA is in the bundle");
+    QVERIFY2(bundleHas(r + "/usr/share/ca-certificates/other/other.crt"), "the other CA too");
+    const ClientResult hashed = runClient("openssl", {"verify", "-CApath", certsDir, m_caroot + "/ca.pem"});
+    QVERIFY2(hashed.ok(), qPrintable(hashed.describe())); // found through its hash link
+    const ClientResult status = runClient(certsBinary(), {"status", "--json"});
+    QVERIFY2(status.out.contains("\"system\"") && status.out.contains("\"trusted\""), status.out.constData());
+
+    const ClientResult untrust = runClient(certsBinary(), {"untrust", "--store", "system"}, 120000);
+    QVERIFY2(untrust.ok(), qPrintable(untrust.describe()));
+    QVERIFY2(!bundleHas(m_caroot + "/ca.pem"), "the CA left the bundle");
+    QVERIFY2(bundleHas(r + "/usr/share/ca-certificates/other/other.crt"), "the other CA stays");
+    const ClientResult unhashed = runClient("openssl", {"verify", "-CApath", certsDir, m_caroot + "/ca.pem"});
+    QVERIFY2(!unhashed.ok(), "no hash link finds the CA any more");
+    const QStringList dangling = danglingLinks(certsDir);
+    QVERIFY2(dangling.isEmpty(), qPrintable(dangling.join(u' ')));
+    QVERIFY2(QDir(r + "/usr/local/share/ca-certificates").isEmpty(), "the anchor is gone");
 }
 
 void TestCerts::certsCommandExitCodes()
