@@ -11,8 +11,11 @@
 #include <csignal>
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 #endif
 
 namespace h2scope::certs {
@@ -82,29 +85,29 @@ CommandResult runCommand(const std::vector<std::string> &argv, int timeoutMs)
     const std::string exe = findExecutable(argv.front());
     if (exe.empty())
         return result;
+    // Close-on-exec from the start: no other program this process runs
+    // (another thread's, or the child's own children) inherits the pipe.
     int pipeFds[2];
-    if (::pipe(pipeFds) != 0)
+    if (::pipe2(pipeFds, O_CLOEXEC) != 0)
         return result;
     std::vector<char *> args;
     for (const std::string &a : argv)
         args.push_back(const_cast<char *>(a.c_str()));
     args.push_back(nullptr);
-    const pid_t pid = ::fork();
-    if (pid < 0) {
+    // The child's standard input is /dev/null, its output and errors the
+    // pipe (dup2 onto 1 and 2 clears close-on-exec there only).
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 2);
+    pid_t pid = -1;
+    const int spawned = ::posix_spawn(&pid, exe.c_str(), &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0) {
         ::close(pipeFds[0]);
         ::close(pipeFds[1]);
         return result;
-    }
-    if (pid == 0) {
-        // Child: only async-signal-safe calls until exec.
-        const int devNull = ::open("/dev/null", O_RDONLY);
-        if (devNull >= 0)
-            ::dup2(devNull, 0);
-        ::dup2(pipeFds[1], 1);
-        ::dup2(pipeFds[1], 2);
-        ::close(pipeFds[0]);
-        ::execv(exe.c_str(), args.data());
-        ::_exit(127);
     }
     ::close(pipeFds[1]);
     result.started = true;

@@ -3,6 +3,7 @@
 // and `openssl verify` as an outside opinion.
 
 #include "caroot.h"
+#include "command.h"
 #include "exporter.h"
 #include "leaf.h"
 #include "localca.h"
@@ -108,6 +109,7 @@ private slots:
     void managedLeafAddsHost();
     void refuseServingCaRoot();
     void exports();
+    void commandsGetNoStrayDescriptors();
 
 private:
     QTemporaryDir m_tmp;
@@ -476,6 +478,24 @@ void TestLocalCa::exports()
     auto caOnly = pkcs12(*m_ca, nullptr, "x", P12Profile::Modern);
     QVERIFY(caOnly.ok());
     QCOMPARE(*pemBundle(*m_ca, nullptr), m_ca->certPem());
+}
+
+// The trust-store commands run with their output on a pipe and nothing
+// more of h2scope's: the pipe's own ends are close-on-exec, so the only
+// descriptors on it are the child's standard output and error.
+void TestLocalCa::commandsGetNoStrayDescriptors()
+{
+    const CommandResult r = runCommand(
+        {"sh", "-c", "out=$(readlink /proc/$$/fd/1); n=0; for f in /proc/$$/fd/*; do "
+                     "[ \"$(readlink \"$f\")\" = \"$out\" ] && n=$((n+1)); done; echo \"$n\""},
+        10000);
+    QVERIFY2(r.started && r.exitCode == 0, r.describe("sh").c_str());
+    QCOMPARE(QByteArray::fromStdString(r.output).trimmed(), QByteArray("2"));
+    // Input is /dev/null.
+    const CommandResult in = runCommand({"sh", "-c", "readlink /proc/$$/fd/0"}, 10000);
+    QCOMPARE(QByteArray::fromStdString(in.output).trimmed(), QByteArray("/dev/null"));
+    // A program that is not there is not started.
+    QVERIFY(!runCommand({"/nonexistent/program"}, 1000).started);
 }
 
 QTEST_APPLESS_MAIN(TestLocalCa)
