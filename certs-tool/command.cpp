@@ -88,8 +88,15 @@ CommandResult runCommand(const std::vector<std::string> &argv, int timeoutMs)
     // Close-on-exec from the start: no other program this process runs
     // (another thread's, or the child's own children) inherits the pipe.
     int pipeFds[2];
+#if defined(__APPLE__) // no pipe2; POSIX_SPAWN_CLOEXEC_DEFAULT below closes everything not named
+    if (::pipe(pipeFds) != 0)
+        return result;
+    ::fcntl(pipeFds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(pipeFds[1], F_SETFD, FD_CLOEXEC);
+#else
     if (::pipe2(pipeFds, O_CLOEXEC) != 0)
         return result;
+#endif
     std::vector<char *> args;
     for (const std::string &a : argv)
         args.push_back(const_cast<char *>(a.c_str()));
@@ -101,8 +108,14 @@ CommandResult runCommand(const std::vector<std::string> &argv, int timeoutMs)
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 1);
     posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 2);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+#if defined(__APPLE__)
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_CLOEXEC_DEFAULT);
+#endif
     pid_t pid = -1;
-    const int spawned = ::posix_spawn(&pid, exe.c_str(), &actions, nullptr, args.data(), environ);
+    const int spawned = ::posix_spawn(&pid, exe.c_str(), &actions, &attributes, args.data(), environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (spawned != 0) {
         ::close(pipeFds[0]);
