@@ -1,10 +1,11 @@
 #include "sannames.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <set>
+
+#include <idn2.h>
 
 #ifdef _WIN32
 #include <winsock2.h>
@@ -35,104 +36,30 @@ std::optional<std::string> canonicalIp(std::string s)
     return std::nullopt;
 }
 
-// UTF-8 -> code points; nullopt on malformed input.
-std::optional<std::vector<std::uint32_t>> decodeUtf8(const std::string &s)
+// A name with non-ASCII characters in its ASCII form, as browsers compute it:
+// UTS #46 non-transitional processing (libidn2), with NFC first. A leading
+// "*." is kept out of it.
+Result<std::string> idnaToAscii(const std::string &name)
 {
-    std::vector<std::uint32_t> out;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        int extra = 0;
-        std::uint32_t cp = 0;
-        if (c < 0x80) {
-            cp = c;
-        } else if ((c & 0xe0) == 0xc0) {
-            cp = c & 0x1f;
-            extra = 1;
-        } else if ((c & 0xf0) == 0xe0) {
-            cp = c & 0x0f;
-            extra = 2;
-        } else if ((c & 0xf8) == 0xf0) {
-            cp = c & 0x07;
-            extra = 3;
-        } else {
-            return std::nullopt;
-        }
-        if (i + static_cast<std::size_t>(extra) >= s.size() && extra > 0)
-            return std::nullopt; // truncated sequence
-        for (int k = 1; k <= extra; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((cc & 0xc0) != 0x80)
-                return std::nullopt;
-            cp = (cp << 6) | (cc & 0x3f);
-        }
-        static const std::uint32_t minimum[] = {0, 0x80, 0x800, 0x10000};
-        if (cp < minimum[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return std::nullopt; // overlong, out of range or a surrogate
-        out.push_back(cp);
-        i += static_cast<std::size_t>(extra) + 1;
+    const bool wildcard = name.rfind("*.", 0) == 0;
+    const std::string rest = wildcard ? name.substr(2) : name;
+    char *out = nullptr;
+    const int rc = idn2_to_ascii_8z(rest.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+    if (rc != IDN2_OK) {
+        idn2_free(out);
+        if (rc == IDN2_ENCODING_ERROR)
+            return makeError(Errc::InvalidArgument, "it is not valid UTF-8");
+        return makeError(Errc::InvalidArgument,
+                         std::string("it is not a valid internationalised host name (") + idn2_strerror(rc) + ")");
     }
-    return out;
+    std::string ascii = out;
+    idn2_free(out);
+    return wildcard ? "*." + ascii : ascii;
 }
 
-// RFC 3492 section 6.1.
-std::uint32_t adaptBias(std::uint32_t delta, std::uint32_t points, bool first)
+bool isAscii(const std::string &s)
 {
-    constexpr std::uint32_t base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700;
-    delta = first ? delta / damp : delta / 2;
-    delta += delta / points;
-    std::uint32_t k = 0;
-    while (delta > ((base - tmin) * tmax) / 2) {
-        delta /= base - tmin;
-        k += base;
-    }
-    return k + (base - tmin + 1) * delta / (delta + skew);
-}
-
-char punyDigit(std::uint32_t d)
-{
-    return static_cast<char>(d < 26 ? 'a' + d : '0' + (d - 26));
-}
-
-std::string punycode(const std::vector<std::uint32_t> &cps)
-{
-    constexpr std::uint32_t base = 36, tmin = 1, tmax = 26;
-    std::string out;
-    for (std::uint32_t c : cps)
-        if (c < 0x80)
-            out += static_cast<char>(c);
-    const auto basic = static_cast<std::uint32_t>(out.size());
-    if (basic > 0)
-        out += '-';
-    std::uint32_t n = 0x80, delta = 0, bias = 72, handled = basic;
-    while (handled < cps.size()) {
-        std::uint32_t m = UINT32_MAX;
-        for (std::uint32_t c : cps)
-            if (c >= n && c < m)
-                m = c;
-        delta += (m - n) * (handled + 1);
-        n = m;
-        for (std::uint32_t c : cps) {
-            if (c < n)
-                ++delta;
-            if (c != n)
-                continue;
-            std::uint32_t q = delta;
-            for (std::uint32_t k = base;; k += base) {
-                const std::uint32_t t = k <= bias ? tmin : (k >= bias + tmax ? tmax : k - bias);
-                if (q < t)
-                    break;
-                out += punyDigit(t + (q - t) % (base - t));
-                q = (q - t) / (base - t);
-            }
-            out += punyDigit(q);
-            bias = adaptBias(delta, handled + 1, handled == basic);
-            delta = 0;
-            ++handled;
-        }
-        ++delta;
-        ++n;
-    }
-    return out;
+    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 std::vector<std::string> splitLabels(const std::string &s)
@@ -161,6 +88,14 @@ Result<std::string> parseDnsName(const std::string &original)
         s.pop_back(); // the root label: "example.test." is "example.test"
     if (s.empty())
         return bad(original, "the name is empty");
+    if (!isAscii(s)) {
+        // The whole name at once: UTS #46 maps dots of other scripts (。．)
+        // too, and checks what it may check only across labels (bidi).
+        auto ascii = idnaToAscii(s);
+        if (!ascii)
+            return bad(original, ascii.error().message);
+        s = *ascii;
+    }
 
     std::vector<std::string> labels = splitLabels(s);
     const bool wildcard = labels.front() == "*";
@@ -182,18 +117,9 @@ Result<std::string> parseDnsName(const std::string &original)
         if (label.empty())
             return bad(original, "it has an empty label (two dots in a row, or a leading dot)");
         if (!(wildcard && i == 0)) {
-            const bool ascii = std::all_of(label.begin(), label.end(),
-                                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-            if (ascii) {
-                std::transform(label.begin(), label.end(), label.begin(), [](char c) {
-                    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-                });
-            } else {
-                auto converted = toAsciiLabel(label);
-                if (!converted)
-                    return bad(original, converted.error().message);
-                label = *converted;
-            }
+            std::transform(label.begin(), label.end(), label.begin(), [](char c) {
+                return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            });
             for (char c : label) {
                 const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
                 if (c == '_')
@@ -240,21 +166,11 @@ bool SanNames::sameSetAs(const SanNames &other) const
 
 Result<std::string> toAsciiLabel(const std::string &label)
 {
-    auto cps = decodeUtf8(label);
-    if (!cps)
-        return makeError(Errc::InvalidArgument, "it is not valid UTF-8");
-    if (std::all_of(cps->begin(), cps->end(), [](std::uint32_t c) { return c < 0x80; }))
+    if (isAscii(label))
         return label;
-    // Capitals of the common alphabets are lower-cased (what a browser's IDNA mapping does for them);
-    // no other mapping (NFC, compatibility forms) is applied.
-    for (std::uint32_t &c : *cps) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x391 && c <= 0x3a9 && c != 0x3a2)
-            || (c >= 0x410 && c <= 0x42f))
-            c += 0x20;
-        else if (c >= 0x400 && c <= 0x40f)
-            c += 0x50;
-    }
-    return "xn--" + punycode(*cps);
+    if (label.find('.') != std::string::npos)
+        return makeError(Errc::InvalidArgument, "a label cannot hold a dot");
+    return idnaToAscii(label);
 }
 
 Result<SanNames> parseSanNames(const std::vector<std::string> &names)

@@ -28,12 +28,14 @@ struct SanNames {
 // over 253, a numeric last label that is not a valid IP, and wildcards other
 // than one whole leftmost label over at least two more labels ("*.example.com"
 // yes; "*.com", "*.*.example.com", "f*o.example.com", "a.*.example.com" no).
-// Internationalised labels are lower-cased (Latin, Greek and Cyrillic
-// capitals) and converted to punycode; no other IDNA mapping (NFC) is applied.
+// Internationalised names get the ASCII form browsers compute (UTS #46
+// non-transitional processing after NFC, by libidn2: case folded, mapped,
+// checked, then punycode), and names it rejects are refused with its reason.
 Result<SanNames> parseSanNames(const std::vector<std::string> &names);
 
 // One DNS label (UTF-8) as the ASCII form a certificate holds: itself when
-// ASCII, else "xn--" + RFC 3492 punycode. Fails on invalid UTF-8.
+// ASCII, else its UTS #46 ASCII form ("xn--..."). Fails on what UTS #46
+// rejects, invalid UTF-8 included.
 Result<std::string> toAsciiLabel(const std::string &label);
 
 // The machine's host name, lower case, or "" when it is unusable as a DNS name.

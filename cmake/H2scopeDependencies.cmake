@@ -2,6 +2,8 @@
 find_package(OpenSSL 3.0 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2>=1.52)
+# Internationalised host names in certificates, as browsers compute them (UTS #46).
+pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2>=2.0)
 find_package(Threads REQUIRED)
 
 find_path(ASIO_INCLUDE_DIR asio.hpp)

@@ -36,6 +36,13 @@ void TestSanNames::dnsNames_data()
     QTest::newRow("idn japanese") << QString::fromUtf8("例え.テスト") << "xn--r8jz45g.xn--zckzah";
     QTest::newRow("wildcard over idn") << QString::fromUtf8("*.bücher.test") << "*.xn--bcher-kva.test";
     QTest::newRow("63-byte label") << QString(63, u'a') + ".test" << QString(63, u'a') + ".test";
+    // UTS #46 as browsers apply it (libidn2): non-transitional, so ß stays ß;
+    // NFC first; width and script-specific dots mapped.
+    QTest::newRow("sharp s kept") << QString::fromUtf8("straße.test") << "xn--strae-oqa.test";
+    QTest::newRow("decomposed u umlaut") << QString::fromUtf8("bu\u0308cher.test") << "xn--bcher-kva.test";
+    QTest::newRow("fullwidth letters") << QString::fromUtf8("ｂüｃｈｅｒ.test") << "xn--bcher-kva.test";
+    QTest::newRow("ideographic full stop") << QString::fromUtf8("bücher。test") << "xn--bcher-kva.test";
+    QTest::newRow("greek capitals") << QString::fromUtf8("ΑΘΉΝΑ.test") << "xn--jxafb0a0a.test";
 }
 
 void TestSanNames::dnsNames()
@@ -107,6 +114,9 @@ void TestSanNames::rejected_data()
     QTest::newRow("long label") << QString(64, u'a') + ".test" << "63 bytes";
     QTest::newRow("long name") << (QString(60, u'a') + ".").repeated(5) + "test" << "253 bytes";
     QTest::newRow("bad utf-8") << QString::fromLatin1("\xff") << "UTF-8";
+    // What UTS #46 / IDNA2008 refuse, with libidn2's reason.
+    QTest::newRow("joiner out of context") << QString::fromUtf8("a\u200db.test") << "internationalised";
+    QTest::newRow("combining mark first") << QString::fromUtf8("\u0308a.test") << "internationalised";
 }
 
 void TestSanNames::rejected()
