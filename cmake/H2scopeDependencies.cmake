@@ -5,6 +5,8 @@ pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2>=1.52)
 # Internationalised host names in certificates, as browsers compute them (UTS #46).
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2>=2.0)
 find_package(Threads REQUIRED)
+# Reading JSON written by other tools (push manifests, capture files).
+find_package(nlohmann_json 3.9 REQUIRED)
 
 find_path(ASIO_INCLUDE_DIR asio.hpp)
 if(NOT ASIO_INCLUDE_DIR)

@@ -1,12 +1,14 @@
 #include "jsonlines.h"
 
-#include "jsonvalue.h"
 #include "jsonwriter.h"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -20,7 +22,7 @@ void writeHeaders(JsonWriter &w, std::string_view key, const HeaderBlock &header
 {
     w.key(key).beginArray();
     for (const HeaderView h : headers)
-        w.beginArray().str(h.name).str(h.value).endArray();
+        w.beginArray().bytes(h.name).bytes(h.value).endArray();
     w.endArray();
 }
 
@@ -38,16 +40,16 @@ std::string toHex(const std::array<std::uint8_t, 9> &bytes)
 void writeFields(JsonWriter &w, const ConnectionOpened &d)
 {
     w.key("kind").str("connection-opened");
-    w.key("peer").str(d.peer).key("local").str(d.local).key("tls").boolean(d.tls);
-    w.key("tlsVersion").str(d.tlsVersion).key("cipher").str(d.cipher).key("alpn").str(d.alpn);
-    w.key("sni").str(d.sni).key("group").str(d.group).key("resumed").boolean(d.resumed);
-    w.key("handshakeNs").unum(d.handshakeNs).key("protocol").str(d.protocol);
+    w.key("peer").bytes(d.peer).key("local").bytes(d.local).key("tls").boolean(d.tls);
+    w.key("tlsVersion").bytes(d.tlsVersion).key("cipher").bytes(d.cipher).key("alpn").bytes(d.alpn);
+    w.key("sni").bytes(d.sni).key("group").bytes(d.group).key("resumed").boolean(d.resumed);
+    w.key("handshakeNs").unum(d.handshakeNs).key("protocol").bytes(d.protocol);
 }
 
 void writeFields(JsonWriter &w, const ConnectionClosed &d)
 {
     w.key("kind").str("connection-closed");
-    w.key("reason").str(d.reason).key("goawayCode").num(d.goawayCode);
+    w.key("reason").bytes(d.reason).key("goawayCode").num(d.goawayCode);
     if (d.goawayCode >= 0)
         w.key("goawayName").str(errorCodeName(static_cast<std::uint32_t>(d.goawayCode)));
     w.key("lastStreamId").num(d.lastStreamId).key("bytesIn").unum(d.bytesIn).key("bytesOut").unum(d.bytesOut);
@@ -57,7 +59,7 @@ void writeFields(JsonWriter &w, const ConnectionClosed &d)
 void writeFields(JsonWriter &w, const FrameEvent &d)
 {
     w.key("kind").str("frame");
-    w.key("dir").str(d.dir == Direction::In ? "in" : "out");
+    w.key("dir").bytes(d.dir == Direction::In ? "in" : "out");
     w.key("type").unum(d.type).key("typeName").str(frameTypeName(d.type));
     w.key("flags").unum(d.flags).key("flagNames").beginArray();
     const std::string names = frameFlagsText(d.type, d.flags);
@@ -78,9 +80,9 @@ void writeFields(JsonWriter &w, const FrameEvent &d)
     w.key("windowIncrement").unum(d.windowIncrement);
     w.key("errorCode").unum(d.errorCode).key("errorName").str(errorCodeName(d.errorCode));
     w.key("promisedStreamId").num(d.promisedStreamId).key("lastStreamId").num(d.lastStreamId);
-    w.key("opaque").unum(d.opaque).key("debugData").str(d.debugData).key("hdCategory").num(d.hdCategory);
-    w.key("notSent").boolean(d.notSent).key("notSentReason").str(d.notSentReason);
-    w.key("invalid").boolean(d.invalid).key("invalidReason").str(d.invalidReason);
+    w.key("opaque").unum(d.opaque).key("debugData").bytes(d.debugData).key("hdCategory").num(d.hdCategory);
+    w.key("notSent").boolean(d.notSent).key("notSentReason").bytes(d.notSentReason);
+    w.key("invalid").boolean(d.invalid).key("invalidReason").bytes(d.invalidReason);
     w.key("incomplete").boolean(d.incomplete);
     w.key("connLocalWindow").num(d.connLocalWindow).key("connRemoteWindow").num(d.connRemoteWindow);
     w.key("streamLocalWindow").num(d.streamLocalWindow).key("streamRemoteWindow").num(d.streamRemoteWindow);
@@ -89,8 +91,8 @@ void writeFields(JsonWriter &w, const FrameEvent &d)
 void writeFields(JsonWriter &w, const StreamOpened &d)
 {
     w.key("kind").str("stream-opened");
-    w.key("streamId").num(d.streamId).key("method").str(d.method).key("scheme").str(d.scheme);
-    w.key("authority").str(d.authority).key("path").str(d.path);
+    w.key("streamId").num(d.streamId).key("method").bytes(d.method).key("scheme").bytes(d.scheme);
+    w.key("authority").bytes(d.authority).key("path").bytes(d.path);
     writeHeaders(w, "headers", d.headers);
     w.key("pushed").boolean(d.pushed).key("parentStreamId").num(d.parentStreamId);
 }
@@ -102,67 +104,88 @@ void writeFields(JsonWriter &w, const StreamClosed &d)
     writeHeaders(w, "responseHeaders", d.responseHeaders);
     w.key("bodyBytes").unum(d.bodyBytes).key("durationNs").unum(d.durationNs);
     w.key("errorCode").unum(d.errorCode).key("errorName").str(errorCodeName(d.errorCode));
-    w.key("note").str(d.note);
+    w.key("note").bytes(d.note);
 }
 
 void writeFields(JsonWriter &w, const Http1Exchange &d)
 {
     w.key("kind").str("http1-exchange");
-    w.key("method").str(d.method).key("target").str(d.target).key("version").str(d.version);
+    w.key("method").bytes(d.method).key("target").bytes(d.target).key("version").bytes(d.version);
     writeHeaders(w, "requestHeaders", d.requestHeaders);
     w.key("status").num(d.status);
     writeHeaders(w, "responseHeaders", d.responseHeaders);
     w.key("bodyBytes").unum(d.bodyBytes).key("durationNs").unum(d.durationNs).key("startNs").unum(d.startNs);
-    w.key("sequence").unum(d.sequence).key("note").str(d.note);
+    w.key("sequence").unum(d.sequence).key("note").bytes(d.note);
 }
 
 void writeFields(JsonWriter &w, const Notice &d)
 {
     w.key("kind").str("notice");
-    w.key("code").str(d.code).key("text").str(d.text).key("streamId").num(d.streamId);
+    w.key("code").bytes(d.code).key("text").bytes(d.text).key("streamId").num(d.streamId);
 }
 
 void writeFields(JsonWriter &w, const PushOutcome &d)
 {
     w.key("kind").str("push-outcome");
     w.key("promisedStreamId").num(d.promisedStreamId).key("parentStreamId").num(d.parentStreamId);
-    w.key("path").str(d.path).key("outcome").str(d.outcome).key("detail").str(d.detail);
+    w.key("path").bytes(d.path).key("outcome").bytes(d.outcome).key("detail").bytes(d.detail);
     w.key("resetAtNs").unum(d.resetAtNs).key("bodyBytes").unum(d.bodyBytes);
 }
 
 // ---- reading ----
 
+using Json = nlohmann::ordered_json;
+
 // Reads members of one object into fields; remembers the first problem.
 class FieldReader {
 public:
-    explicit FieldReader(const JsonValue &object) : m_obj(object) {}
+    explicit FieldReader(const Json &object) : m_obj(object) {}
+
+    const Json *member(const char *key) const
+    {
+        const auto it = m_obj.find(key);
+        return it == m_obj.end() ? nullptr : &*it;
+    }
 
     template <typename T>
     void integer(const char *key, T &out)
     {
-        const JsonValue *v = m_obj.member(key);
+        const Json *v = member(key);
         if (!v)
             return;
         if constexpr (std::is_signed_v<T>) {
-            const auto n = v->asSigned();
-            if (n && std::in_range<T>(*n))
-                out = static_cast<T>(*n);
+            const bool fits = v->is_number_integer()
+                              && (v->is_number_unsigned() ? std::in_range<T>(v->get<std::uint64_t>())
+                                                          : std::in_range<T>(v->get<std::int64_t>()));
+            if (fits)
+                out = v->is_number_unsigned() ? static_cast<T>(v->get<std::uint64_t>())
+                                              : static_cast<T>(v->get<std::int64_t>());
             else
                 problem(key, "an integer in range");
         } else {
-            const auto n = v->asUnsigned();
-            if (n && std::in_range<T>(*n))
-                out = static_cast<T>(*n);
+            if (v->is_number_unsigned() && std::in_range<T>(v->get<std::uint64_t>()))
+                out = static_cast<T>(v->get<std::uint64_t>());
             else
                 problem(key, "a non-negative integer in range");
         }
     }
 
+    // A string, or bytes that are not UTF-8 as {"base64": "..."}
+    // (JsonWriter::bytes()).
+    static std::optional<std::string> text(const Json &v)
+    {
+        if (v.is_string())
+            return v.get<std::string>();
+        if (v.is_object() && v.size() == 1 && v.contains("base64") && v["base64"].is_string())
+            return base64Decode(v["base64"].get_ref<const std::string &>());
+        return std::nullopt;
+    }
+
     void string(const char *key, std::string &out)
     {
-        if (const JsonValue *v = m_obj.member(key)) {
-            if (v->kind == JsonValue::Kind::String)
-                out = v->text;
+        if (const Json *v = member(key)) {
+            if (auto t = text(*v))
+                out = std::move(*t);
             else
                 problem(key, "a string");
         }
@@ -170,9 +193,9 @@ public:
 
     void boolean(const char *key, bool &out)
     {
-        if (const JsonValue *v = m_obj.member(key)) {
-            if (v->kind == JsonValue::Kind::Bool)
-                out = v->boolean;
+        if (const Json *v = member(key)) {
+            if (v->is_boolean())
+                out = v->get<bool>();
             else
                 problem(key, "true or false");
         }
@@ -180,36 +203,42 @@ public:
 
     void headers(const char *key, HeaderBlock &out)
     {
-        const JsonValue *v = m_obj.member(key);
+        const Json *v = member(key);
         if (!v)
             return;
-        if (v->kind != JsonValue::Kind::Array)
+        if (!v->is_array())
             return problem(key, "an array of [name, value] pairs");
         HeaderBlock::Builder fields;
-        for (const JsonValue &pair : v->items) {
-            if (pair.kind != JsonValue::Kind::Array || pair.items.size() != 2
-                || pair.items[0].kind != JsonValue::Kind::String || pair.items[1].kind != JsonValue::Kind::String)
+        for (const Json &pair : *v) {
+            std::optional<std::string> name, value;
+            if (pair.is_array() && pair.size() == 2) {
+                name = text(pair[0]);
+                value = text(pair[1]);
+            }
+            if (!name || !value)
                 return problem(key, "an array of [name, value] pairs");
-            fields.add(pair.items[0].text, pair.items[1].text);
+            fields.add(*name, *value);
         }
         out = fields.build();
     }
 
     void settings(const char *key, std::vector<std::pair<std::uint16_t, std::uint32_t>> &out)
     {
-        const JsonValue *v = m_obj.member(key);
+        const Json *v = member(key);
         if (!v)
             return;
-        if (v->kind != JsonValue::Kind::Array)
+        if (!v->is_array())
             return problem(key, "an array of {id, value} objects");
         out.clear();
-        for (const JsonValue &item : v->items) {
+        for (const Json &item : *v) {
+            if (!item.is_object())
+                return problem(key, "an array of {id, value} objects");
             FieldReader r(item);
             std::uint16_t id = 0;
             std::uint32_t value = 0;
             r.integer("id", id);
             r.integer("value", value);
-            if (item.kind != JsonValue::Kind::Object || !r.error().empty())
+            if (!r.error().empty())
                 return problem(key, "an array of {id, value} objects");
             out.emplace_back(id, value);
         }
@@ -217,7 +246,7 @@ public:
 
     void rawHeader(const char *key, std::array<std::uint8_t, 9> &out)
     {
-        const JsonValue *v = m_obj.member(key);
+        const Json *v = member(key);
         if (!v)
             return;
         const auto nibble = [](char c) -> int {
@@ -229,11 +258,12 @@ public:
                 return c - 'A' + 10;
             return -1;
         };
-        if (v->kind != JsonValue::Kind::String || v->text.size() != 18)
+        if (!v->is_string() || v->get_ref<const std::string &>().size() != 18)
             return problem(key, "18 hex digits");
+        const std::string &hex = v->get_ref<const std::string &>();
         for (std::size_t i = 0; i < 9; ++i) {
-            const int hi = nibble(v->text[2 * i]);
-            const int lo = nibble(v->text[2 * i + 1]);
+            const int hi = nibble(hex[2 * i]);
+            const int lo = nibble(hex[2 * i + 1]);
             if (hi < 0 || lo < 0)
                 return problem(key, "18 hex digits");
             out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
@@ -249,7 +279,7 @@ public:
     const std::string &error() const { return m_error; }
 
 private:
-    const JsonValue &m_obj;
+    const Json &m_obj;
     std::string m_error;
 };
 
@@ -278,11 +308,11 @@ void readFields(FieldReader &r, ConnectionClosed &d)
     r.integer("streams", d.streams);
 }
 
-void readFields(FieldReader &r, FrameEvent &d, const JsonValue &object)
+void readFields(FieldReader &r, FrameEvent &d)
 {
-    if (const JsonValue *dir = object.member("dir")) {
-        if (dir->kind == JsonValue::Kind::String && (dir->text == "in" || dir->text == "out"))
-            d.dir = dir->text == "in" ? Direction::In : Direction::Out;
+    if (const Json *dir = r.member("dir")) {
+        if (dir->is_string() && (*dir == "in" || *dir == "out"))
+            d.dir = *dir == "in" ? Direction::In : Direction::Out;
         else
             r.problem("dir", "\"in\" or \"out\"");
     }
@@ -397,17 +427,22 @@ Result<Event> fromJsonLine(std::string_view line)
 {
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
         line.remove_suffix(1);
-    Result<JsonValue> parsed = parseJson(line);
-    if (!parsed)
-        return badLine(parsed.error().message);
-    const JsonValue &obj = *parsed;
-    if (obj.kind != JsonValue::Kind::Object)
+    Json obj;
+    try {
+        obj = Json::parse(line);
+    } catch (const Json::parse_error &e) {
+        // "[json.exception.parse_error.101] parse error at line 1, column 5: ..."
+        const std::string what = e.what();
+        const std::size_t at = what.find("] ");
+        return badLine(at == std::string::npos ? what : what.substr(at + 2));
+    }
+    if (!obj.is_object())
         return badLine("the line is not a JSON object");
 
-    const JsonValue *kind = obj.member("kind");
-    if (!kind || kind->kind != JsonValue::Kind::String)
+    const auto kindIt = obj.find("kind");
+    if (kindIt == obj.end() || !kindIt->is_string())
         return badLine("member \"kind\" is missing");
-    if (!obj.member("t") || !obj.member("conn"))
+    if (!obj.contains("t") || !obj.contains("conn"))
         return badLine("member \"t\" or \"conn\" is missing");
 
     Event event;
@@ -416,13 +451,10 @@ Result<Event> fromJsonLine(std::string_view line)
     r.integer("conn", event.connectionId);
 
     const auto readAs = [&](auto value) {
-        if constexpr (std::is_same_v<decltype(value), FrameEvent>)
-            readFields(r, value, obj);
-        else
-            readFields(r, value);
+        readFields(r, value);
         event.data = std::move(value);
     };
-    const std::string &k = kind->text;
+    const std::string &k = kindIt->get_ref<const std::string &>();
     if (k == "connection-opened")
         readAs(ConnectionOpened{});
     else if (k == "connection-closed")

@@ -8,7 +8,10 @@
 // under their C++ names. Frames add readable companions that the reader
 // ignores: "typeName", "flagNames", "errorName", settings' "name". Headers are
 // [[name,value],...], settings [{"id","name","value"}], rawHeader lowercase hex.
-// Strings may hold any bytes; see appendJsonString for the escaping.
+// Bytes from the wire (header fields, paths, debug data, reasons) are JSON
+// strings when they are valid UTF-8, else {"base64": "..."} in their place,
+// so that every JSON reader gets them back exactly. Reading is nlohmann's
+// (standard JSON: "\u00e9" is é), and takes both forms.
 
 #include "event.h"
 #include "result.h"

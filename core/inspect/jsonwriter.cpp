@@ -2,6 +2,9 @@
 
 #include <charconv>
 #include <cstdio>
+#include <optional>
+
+#include <openssl/evp.h>
 
 namespace h2scope::inspect {
 
@@ -82,11 +85,52 @@ void appendJsonString(std::string &out, std::string_view s)
             out.append(s.substr(i, len));
             i += len;
         } else {
-            appendEscapedByte(out, c);
+            out += "\xef\xbf\xbd"; // U+FFFD: every JSON reader reads the same text
             ++i;
         }
     }
     out += '"';
+}
+
+bool isValidUtf8(std::string_view s) noexcept
+{
+    for (std::size_t i = 0; i < s.size();) {
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t len = validUtf8Length(s, i);
+        if (len == 0)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+std::string base64Encode(std::string_view bytes)
+{
+    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
+                                  reinterpret_cast<const unsigned char *>(bytes.data()), static_cast<int>(bytes.size()));
+    out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    return out;
+}
+
+std::optional<std::string> base64Decode(std::string_view text)
+{
+    if (text.size() % 4 != 0)
+        return std::nullopt;
+    std::string out(text.size() / 4 * 3, '\0');
+    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(out.data()),
+                                  reinterpret_cast<const unsigned char *>(text.data()), static_cast<int>(text.size()));
+    if (n < 0)
+        return std::nullopt;
+    // EVP_DecodeBlock counts the padding as zero bytes.
+    std::size_t size = static_cast<std::size_t>(n);
+    for (std::size_t i = text.size(); i > 0 && text[i - 1] == '=' && size > 0; --i)
+        --size;
+    out.resize(size);
+    return out;
 }
 
 void JsonWriter::separate()
@@ -145,6 +189,17 @@ JsonWriter &JsonWriter::str(std::string_view s)
 {
     separate();
     appendJsonString(m_out, s);
+    return *this;
+}
+
+JsonWriter &JsonWriter::bytes(std::string_view s)
+{
+    if (isValidUtf8(s))
+        return str(s);
+    separate();
+    m_out += "{\"base64\":\"";
+    m_out += base64Encode(s);
+    m_out += "\"}";
     return *this;
 }
 

@@ -5,6 +5,7 @@
 // caller to nest begin/end correctly. Any thread; no shared state.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,10 +14,19 @@ namespace h2scope::inspect {
 
 // Appends `s` as a quoted JSON string. Valid UTF-8 passes through unchanged;
 // quotes, backslashes and control characters are escaped; every byte that is
-// not part of a valid UTF-8 sequence becomes \u00XX. parseJson() reads such
-// an escape (\u0080-\u00ff) back as that raw byte, so header values survive
-// a round trip byte for byte; other JSON readers see a Latin-1 character.
+// not part of a valid UTF-8 sequence becomes U+FFFD, so that every JSON
+// reader reads the same text. For bytes that must survive as they are, see
+// JsonWriter::bytes().
 void appendJsonString(std::string &out, std::string_view s);
+
+// Whether `s` is valid UTF-8 (no overlong forms, surrogates or code points
+// above U+10FFFF).
+bool isValidUtf8(std::string_view s) noexcept;
+
+// RFC 4648 base64, with padding (OpenSSL's coder); decoding fails on
+// anything else.
+std::string base64Encode(std::string_view bytes);
+std::optional<std::string> base64Decode(std::string_view text);
 
 class JsonWriter {
 public:
@@ -30,6 +40,10 @@ public:
     JsonWriter &key(std::string_view name);
 
     JsonWriter &str(std::string_view s);
+    // Bytes from the wire (header fields, paths, debug data): a string when
+    // they are valid UTF-8, else {"base64": "..."}, so that any JSON reader
+    // gets them back exactly.
+    JsonWriter &bytes(std::string_view s);
     JsonWriter &num(std::int64_t n);
     JsonWriter &unum(std::uint64_t n);
     JsonWriter &boolean(bool b);

@@ -1,11 +1,10 @@
 #include "pushmanifest.h"
 
-#include "inspect/jsonvalue.h"
-
 #include <algorithm>
-#include <charconv>
 #include <optional>
 #include <regex>
+
+#include <nlohmann/json.hpp>
 
 namespace h2scope::site {
 
@@ -32,17 +31,13 @@ bool hasRegexSyntax(std::string_view key)
     return key.find_first_of("^$*+?()[]{}|\\") != std::string_view::npos;
 }
 
-std::optional<double> parseWeight(const inspect::JsonValue &value)
+using Json = nlohmann::ordered_json; // keeps the manifest's order
+
+std::optional<double> parseWeight(const Json &value)
 {
-    if (value.kind != inspect::JsonValue::Kind::Number)
+    if (!value.is_number())
         return std::nullopt;
-    double weight = 0;
-    const char *begin = value.text.data();
-    const char *end = begin + value.text.size();
-    const auto [ptr, ec] = std::from_chars(begin, end, weight);
-    if (ec != std::errc() || ptr != end)
-        return std::nullopt;
-    return weight;
+    return value.get<double>();
 }
 
 struct WeightedAsset {
@@ -72,16 +67,23 @@ Result<PushManifest> PushManifest::parse(std::string_view text)
 {
     if (text.size() > kMaxTextBytes)
         return makeError(Errc::InvalidArgument, "push_manifest.json is larger than 1 MiB; shorten it");
-    auto json = inspect::parseJson(text);
-    if (!json)
-        return makeError(Errc::InvalidArgument, "push_manifest.json is not valid JSON: " + json.error().message);
-    if (json->kind != inspect::JsonValue::Kind::Object)
+    Json json;
+    try {
+        json = Json::parse(text);
+    } catch (const Json::parse_error &e) {
+        // "[json.exception.parse_error.101] parse error at line 3, column 7: ..."
+        const std::string what = e.what();
+        const std::size_t at = what.find("] ");
+        return makeError(Errc::InvalidArgument, "push_manifest.json is not valid JSON: "
+                                                    + (at == std::string::npos ? what : what.substr(at + 2)));
+    }
+    if (!json.is_object())
         return makeError(Errc::InvalidArgument,
                          "push_manifest.json must be an object mapping page paths to their assets");
 
     PushManifest manifest;
-    for (const auto &[key, assets] : json->members) {
-        if (assets.kind != inspect::JsonValue::Kind::Object) {
+    for (const auto &[key, assets] : json.items()) {
+        if (!assets.is_object()) {
             manifest.m_warnings.push_back("page \"" + key + "\": expected an object of assets; skipped");
             continue;
         }
@@ -96,9 +98,9 @@ Result<PushManifest> PushManifest::parse(std::string_view text)
                 continue;
             }
         }
-        for (const auto &[assetPath, info] : assets.members) {
+        for (const auto &[assetPath, info] : assets.items()) {
             const std::string where = "page \"" + key + "\", asset \"" + assetPath + "\": ";
-            if (info.kind != inspect::JsonValue::Kind::Object) {
+            if (!info.is_object()) {
                 manifest.m_warnings.push_back(where + "expected {\"type\": ..., \"weight\": ...}; skipped");
                 continue;
             }
@@ -109,15 +111,15 @@ Result<PushManifest> PushManifest::parse(std::string_view text)
             }
             WeightedAsset asset;
             asset.link.path = std::move(*resolved);
-            if (const auto *type = info.member("type")) {
-                if (type->kind != inspect::JsonValue::Kind::String || !isKnownPreloadDestination(type->text)) {
+            if (const auto type = info.find("type"); type != info.end()) {
+                if (!type->is_string() || !isKnownPreloadDestination(type->get_ref<const std::string &>())) {
                     manifest.m_warnings.push_back(where + "unknown type; pushed without one");
                 } else {
-                    asset.link.as = type->text;
-                    asset.link.crossorigin = type->text == "font";
+                    asset.link.as = type->get<std::string>();
+                    asset.link.crossorigin = asset.link.as == "font";
                 }
             }
-            if (const auto *weight = info.member("weight")) {
+            if (const auto weight = info.find("weight"); weight != info.end()) {
                 if (const auto w = parseWeight(*weight))
                     asset.weight = *w;
                 else

@@ -220,8 +220,15 @@ void TestExporters::jsonLinesIsValidJson()
     QCOMPARE(settings[1].toObject().value("name").toString(), QString("MAX_CONCURRENT_STREAMS"));
     QCOMPARE(settings[1].toObject().value("id").toInt(), 3);
     QCOMPARE(settings[1].toObject().value("value").toInt(), 100);
-    // Valid UTF-8 survives as text in any JSON reader.
-    QVERIFY(headers[1].toArray()[1].toString().contains(QString::fromUtf8("\xc3\xa9\xf0\x9f\x98\x80")));
+    // Bytes that are not UTF-8 come as {"base64": ...}, which any JSON reader
+    // gives back exactly; valid UTF-8 stays text, escapes and all.
+    const QJsonValue awkwardValue = headers[1].toArray()[1];
+    QVERIFY2(awkwardValue.isObject(), "an invalid UTF-8 value is written as base64");
+    QCOMPARE(QByteArray::fromBase64(awkwardValue.toObject().value("base64").toString().toLatin1()),
+             QByteArray::fromStdString(awkward));
+    const std::string text = std::string("q\"b\\s/\n\t\x01", 9) + std::string(1, '\0') + "\xc3\xa9\xf0\x9f\x98\x80";
+    Event note{5, 1, Notice{"code", text, 0}};
+    QCOMPARE(parseObject(toJsonLine(note)).value("text").toString().toUtf8(), QByteArray::fromStdString(text));
 
     for (const Event &e : events) {
         QJsonParseError err{};
@@ -251,11 +258,13 @@ void TestExporters::jsonLinesRejectsBadInput()
     QCOMPARE(bad.error().code, Errc::InvalidArgument);
     QVERIFY2(bad.error().message.find("text") != std::string::npos, bad.error().message.c_str());
 
-    // Missing members take defaults; trailing newline tolerated; \u escapes read.
+    // Missing members take defaults; trailing newline tolerated; \u escapes
+    // read as every JSON reader reads them (U+00E9 is é in UTF-8, not a byte).
     const Result<Event> minimal = fromJsonLine("{\"t\":9,\"conn\":2,\"kind\":\"notice\",\"text\":\"\\u00e9\\u20ac\"}\r\n");
     QVERIFY(minimal.ok());
     QCOMPARE(minimal->timeNs, std::uint64_t(9));
-    QCOMPARE(QByteArray::fromStdString(std::get<Notice>(minimal->data).text), QByteArray("\xe9\xe2\x82\xac"));
+    QCOMPARE(QByteArray::fromStdString(std::get<Notice>(minimal->data).text), QByteArray("\xc3\xa9\xe2\x82\xac"));
+    QVERIFY(!fromJsonLine("{\"t\":1,\"conn\":1,\"kind\":\"notice\",\"text\":{\"base64\":\"@@\"}}").ok());
 }
 
 void TestExporters::jsonLinesFile()

@@ -39,6 +39,7 @@ private slots:
     void badEntriesAreSkipped();
     void notAManifest_data();
     void notAManifest();
+    void unicodeEscapesNameTheSameFile();
 };
 
 void TestPushManifest::polymerManifest()
@@ -155,6 +156,19 @@ void TestPushManifest::notAManifest()
     QVERIFY2(manifest.error().message.find(mentions.toStdString()) != std::string::npos,
              manifest.error().message.c_str());
     QVERIFY(!PushManifest::parse(std::string(PushManifest::kMaxTextBytes + 1, ' ')));
+}
+
+// A standard JSON escape is the character it stands for: "/caf\u00e9.css"
+// in a manifest written by another tool names café.css, the same asset as
+// the UTF-8 spelling.
+void TestPushManifest::unicodeEscapesNameTheSameFile()
+{
+    const PushManifest escaped = parseOk(R"({"/": {"/caf\u00e9.css": {"type": "style"}}})");
+    const PushManifest literal = parseOk("{\"/\": {\"/caf\xc3\xa9.css\": {\"type\": \"style\"}}}");
+    QCOMPARE(escaped.assetsFor("/").size(), std::size_t(1));
+    QCOMPARE(paths(escaped.assetsFor("/")), paths(literal.assetsFor("/")));
+    const PushManifest page = parseOk(R"({"/caf\u00e9.html": {"/a.css": {}}})");
+    QCOMPARE(page.assetsFor("/caf\xc3\xa9.html").size(), std::size_t(1));
 }
 
 QTEST_APPLESS_MAIN(TestPushManifest)
