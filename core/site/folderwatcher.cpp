@@ -90,6 +90,11 @@ struct FolderWatcher::Impl {
     std::atomic<std::size_t> watchCount{0};
     std::size_t unwatched = 0;
     std::size_t hits = 0; // events that changed the pending batch; watcher thread
+    // Files that appeared during the pending batch, and files that went: one
+    // that did both is a temporary file (sed -i, atomic saves write a file
+    // and rename it over the real one) and is left out of the batch. The
+    // file that ends up changed is what counts. Watcher thread.
+    std::set<std::string> appeared, went;
     // The served folder itself was deleted or moved away (build tools clean
     // their output folder): its path is checked until a folder is there again.
     bool rootGone = false; // watcher thread
@@ -248,7 +253,28 @@ struct FolderWatcher::Impl {
             changed.insert("/" + rel + "/");
             return;
         }
-        changed.insert("/" + rel);
+        const std::string path = "/" + rel;
+        if (ev.mask & (IN_CREATE | IN_MOVED_TO)) {
+            appeared.insert(path);
+            went.erase(path);
+        } else if (ev.mask & (IN_DELETE | IN_MOVED_FROM)) {
+            went.insert(path);
+        }
+        changed.insert(path);
+    }
+
+    // The batch as it goes out: without the files that came and went in it.
+    std::vector<std::string> settle(std::set<std::string> &pending)
+    {
+        std::vector<std::string> batch;
+        batch.reserve(pending.size());
+        for (const std::string &p : pending)
+            if (!(appeared.count(p) && went.count(p)))
+                batch.push_back(p);
+        pending.clear();
+        appeared.clear();
+        went.clear();
+        return batch;
     }
 
     void dropAll()
@@ -415,9 +441,8 @@ Result<void> FolderWatcher::start()
             if (!pending.empty()) {
                 const auto now = Clock::now();
                 if (now >= lastAt + m_options.debounce || now >= firstAt + m_options.maxDelay) {
-                    std::vector<std::string> batch(pending.begin(), pending.end());
-                    pending.clear();
-                    if (m_callback)
+                    std::vector<std::string> batch = d.settle(pending);
+                    if (m_callback && !batch.empty())
                         m_callback(std::move(batch));
                 }
             }

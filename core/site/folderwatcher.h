@@ -8,7 +8,10 @@
 // What is ignored: anything under .git, .hg, .svn or node_modules, and the
 // temporary files editors write next to the real one (vim's .x.swp and 4913,
 // backup~ files, emacs' .#lock and #auto-save#, kate's .x.kate-swp, *.tmp,
-// JetBrains' ___jb_tmp___, GNOME's .goutputstream-*). Symlinked folders are
+// JetBrains' ___jb_tmp___, GNOME's .goutputstream-*), and any file that
+// appears and goes again within one batch, whatever its name (sed -i's
+// sedXXXXXX, the temporary file an atomic save renames over the real one):
+// the batch names the file that ends up changed. Symlinked folders are
 // not followed (their targets may lie outside the served folder). When the
 // served folder itself is deleted or moved away (a build tool cleaning its
 // output folder), which its parent folder's watch reports, it is reported as

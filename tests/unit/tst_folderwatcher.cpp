@@ -112,6 +112,8 @@ private slots:
     void servedFolderDeletedAndMadeAgain();
     void ignoredPathsStayQuiet();
     void debounceMakesOneBatch();
+    void temporaryFilesOfAnAtomicSaveAreLeftOut_data();
+    void temporaryFilesOfAnAtomicSaveAreLeftOut();
     void startStop();
 };
 
@@ -303,6 +305,45 @@ void TestFolderWatcher::debounceMakesOneBatch()
     QCOMPARE(got, (std::vector<std::string>{"/f0.css", "/f1.css", "/f2.css", "/f3.css", "/f4.css"}));
     QCOMPARE(batches.batchCount(), std::size_t(1));
     QVERIFY(batches.collect(400ms).empty());
+}
+
+// Editors and tools that save atomically write a temporary file next to the
+// real one and rename it over it: the batch names the real file only, so
+// live reload swaps a stylesheet instead of reloading the page for a file
+// that no longer exists.
+void TestFolderWatcher::temporaryFilesOfAnAtomicSaveAreLeftOut_data()
+{
+    QTest::addColumn<QString>("temporary");
+    QTest::newRow("sed -i") << "sedAbC123";
+    QTest::newRow("write-file-atomic") << "site.css.tmp.12345";
+    QTest::newRow("hidden swap copy") << ".site.css.swp-tmp";
+}
+
+void TestFolderWatcher::temporaryFilesOfAnAtomicSaveAreLeftOut()
+{
+    if (!FolderWatcher::supported())
+        QSKIP("watching is not supported on this platform");
+    QFETCH(QString, temporary);
+    QTemporaryDir dir;
+    const std::string root = dir.path().toStdString();
+    std::filesystem::create_directories(root + "/css");
+    writeFile(root + "/css/site.css", "p{}");
+    Batches batches;
+    FolderWatcher watcher(root, [&](std::vector<std::string> b) { batches.add(std::move(b)); });
+    QVERIFY(watcher.start().ok());
+
+    const std::string tmp = root + "/css/" + temporary.toStdString();
+    writeFile(tmp, "p{color:red}");
+    std::filesystem::rename(tmp, root + "/css/site.css");
+    auto got = batches.waitFor("/css/site.css");
+    const auto later = batches.collect(300ms); // nothing more comes of the temporary file
+    got.insert(got.end(), later.begin(), later.end());
+    QCOMPARE(got, std::vector<std::string>{"/css/site.css"});
+
+    // A file that existed and is deleted is still reported.
+    std::filesystem::remove(root + "/css/site.css");
+    got = batches.waitFor("/css/site.css");
+    QCOMPARE(got, std::vector<std::string>{"/css/site.css"});
 }
 
 void TestFolderWatcher::startStop()
