@@ -1,8 +1,7 @@
 #include "jsonlines.h"
 
+#include "jsonread.h"
 #include "jsonwriter.h"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -133,8 +132,6 @@ void writeFields(JsonWriter &w, const PushOutcome &d)
 }
 
 // ---- reading ----
-
-using Json = nlohmann::ordered_json;
 
 // Reads members of one object into fields; remembers the first problem.
 class FieldReader {
@@ -427,15 +424,10 @@ Result<Event> fromJsonLine(std::string_view line)
 {
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
         line.remove_suffix(1);
-    Json obj;
-    try {
-        obj = Json::parse(line);
-    } catch (const Json::parse_error &e) {
-        // "[json.exception.parse_error.101] parse error at line 1, column 5: ..."
-        const std::string what = e.what();
-        const std::size_t at = what.find("] ");
-        return badLine(at == std::string::npos ? what : what.substr(at + 2));
-    }
+    Result<Json> parsed = parseJsonText(line);
+    if (!parsed)
+        return badLine(parsed.error().message);
+    const Json &obj = *parsed;
     if (!obj.is_object())
         return badLine("the line is not a JSON object");
 

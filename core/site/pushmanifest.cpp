@@ -1,10 +1,10 @@
 #include "pushmanifest.h"
 
+#include "inspect/jsonread.h"
+
 #include <algorithm>
 #include <optional>
 #include <regex>
-
-#include <nlohmann/json.hpp>
 
 namespace h2scope::site {
 
@@ -31,7 +31,7 @@ bool hasRegexSyntax(std::string_view key)
     return key.find_first_of("^$*+?()[]{}|\\") != std::string_view::npos;
 }
 
-using Json = nlohmann::ordered_json; // keeps the manifest's order
+using inspect::Json; // keeps the manifest's order
 
 std::optional<double> parseWeight(const Json &value)
 {
@@ -67,16 +67,10 @@ Result<PushManifest> PushManifest::parse(std::string_view text)
 {
     if (text.size() > kMaxTextBytes)
         return makeError(Errc::InvalidArgument, "push_manifest.json is larger than 1 MiB; shorten it");
-    Json json;
-    try {
-        json = Json::parse(text);
-    } catch (const Json::parse_error &e) {
-        // "[json.exception.parse_error.101] parse error at line 3, column 7: ..."
-        const std::string what = e.what();
-        const std::size_t at = what.find("] ");
-        return makeError(Errc::InvalidArgument, "push_manifest.json is not valid JSON: "
-                                                    + (at == std::string::npos ? what : what.substr(at + 2)));
-    }
+    const Result<Json> parsed = inspect::parseJsonText(text);
+    if (!parsed)
+        return makeError(Errc::InvalidArgument, "push_manifest.json is not valid JSON: " + parsed.error().message);
+    const Json &json = *parsed;
     if (!json.is_object())
         return makeError(Errc::InvalidArgument,
                          "push_manifest.json must be an object mapping page paths to their assets");
