@@ -523,6 +523,8 @@ void H2Session::dispatch(Stream &st)
     st.dispatched = true;
     if (st.request.scheme.empty())
         st.request.scheme = m_scheme;
+    if (!m_hintedPaths.empty() && !st.pushed)
+        st.request.earlyHinted = m_hintedPaths.erase(st.request.target) > 0;
     site::Response response = m_handler.handle(st.request);
     const bool ok2xx = response.status >= 200 && response.status < 300;
     if (ok2xx && !st.pushed && st.request.method == "GET") {
@@ -538,6 +540,11 @@ void H2Session::sendEarlyHints(Stream &parent, const site::Response &response)
 {
     static const std::string kStatus = ":status", k103 = "103", kLink = "link";
     const std::vector<std::string> values = site::earlyHintLinks(response);
+    // The browser's preloads of these come next on this connection.
+    if (m_hintedPaths.size() > kMaxHintedPaths)
+        m_hintedPaths.clear();
+    for (const site::PreloadLink &link : response.preloads)
+        m_hintedPaths.insert(link.path);
     std::vector<nghttp2_nv> nva{makeNv(kStatus, k103)};
     for (const std::string &v : values)
         nva.push_back(makeNv(kLink, v));

@@ -93,6 +93,8 @@ private:
     std::unordered_map<std::int32_t, std::unique_ptr<Stream>> m_streams;
     std::unordered_set<std::string> m_requestedPaths; // by the client, on this connection
     std::unordered_set<std::string> m_pushedPaths;    // promised on this connection
+    std::unordered_set<std::string> m_hintedPaths;    // in a 103 sent, not requested since
+    static constexpr std::size_t kMaxHintedPaths = 256;
     std::size_t m_openPushes = 0;
     std::size_t m_blockBytes = 0; // decoded size of the header block in progress (RFC 9113 §6.5.2)
     std::uint32_t m_streamCount = 0;

@@ -17,6 +17,9 @@ struct Request {
     std::string target;    // :path / request-target, raw (still percent-encoded, with query)
     HeaderList headers;    // lowercase names, no pseudo-headers
     Protocol protocol = Protocol::Http2;
+    // The connection listed this path in a 103 Early Hints it sent, and this
+    // is the first request for it since: most likely the browser's preload.
+    bool earlyHinted = false;
 
     const std::string *header(std::string_view name) const { return findHeader(headers, name); }
 };

@@ -237,7 +237,7 @@ Response StaticSite::handle(const Request &request)
         response = serveReserved(request, target);
     } else {
         const bool plainFetch = isPlainFetch(request);
-        if (plainFetch)
+        if (plainFetch && !request.earlyHinted) // the prepared fields carry the usual cache-control
             if (std::optional<Response> prepared = servePrepared(request, target.path))
                 return std::move(*prepared);
         if (const ResolvedPath resolved = m_resolver.resolve(target.path); !resolved.ok()) {
@@ -261,12 +261,29 @@ Response StaticSite::handle(const Request &request)
     // What the next plain fetch of this file can reuse: these very fields.
     if (capture.usable && response.status == 200 && response.note.empty() && !response.live)
         m_prepared.store(capturedPath, capture, std::move(rules), response.headers);
+    if (request.earlyHinted && (response.status == 200 || response.status == 304))
+        freshForTheHintedPage(response);
     // HEAD: the same headers (content-length included) as GET, no body.
     if (head) {
         response.body.reset();
         response.live.reset();
     }
     return response;
+}
+
+void StaticSite::freshForTheHintedPage(Response &response) const
+{
+    // Chromium keeps what a 103 Early Hints preloaded in its HTTP cache; the
+    // page's own request then finds it there, and with no-cache it asks
+    // again (a 304, a second request for every hinted asset). Fresh for two
+    // seconds, the preload is what the page uses: its request follows within
+    // milliseconds, and anything later revalidates as before. Only the site's
+    // default is replaced: a cache-control that `_headers` sets is kept.
+    if (m_options.cacheControl != "no-cache")
+        return;
+    for (Header &h : response.headers)
+        if (h.name == "cache-control" && h.value == m_options.cacheControl)
+            h.value = SiteOptions::kHintedCacheControl;
 }
 
 Response StaticSite::serveReserved(const Request &request, const TargetPath &target) const

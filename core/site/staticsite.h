@@ -23,6 +23,10 @@ struct SiteOptions {
     bool allowDotfiles = false;          // serve .env, .git/... (/.well-known/ always is)
     bool followSymlinksOutside = false;  // serve symlinks that lead out of `root`
     std::string cacheControl = "no-cache";
+    // What a request that a 103 Early Hints announced gets instead of the
+    // default no-cache (Request::earlyHinted): fresh just long enough for
+    // the page that was hinted to use the preload.
+    static constexpr const char *kHintedCacheControl = "max-age=2";
     bool allowPrivateKeyFiles = false;   // serve *.pem, *.key, id_rsa* ...
     // What 200 answers to GET announce and push (Response::preloads and
     // pushPromises): Off = nothing, Rules = `_headers` Link entries and
@@ -120,6 +124,7 @@ private:
     Response serveInjectedHtml(const Request &request, const std::string &pagePath, const std::string &urlPath,
                                const ResolvedPath &resolved, PreparedFiles::Capture *capture = nullptr) const;
     Response serveReserved(const Request &request, const TargetPath &target) const;
+    void freshForTheHintedPage(Response &response) const; // see Request::earlyHinted
     // SPA fallback for a missing `target`, or nullopt when it does not apply.
     std::optional<Response> spaFallback(const Request &request, const TargetPath &target,
                                         const ResolvedPath &resolved) const;

@@ -44,6 +44,7 @@ private slots:
     void nodeWithExtraCaCerts();
     void opensslSnippetKeepsTheSystemCas();
     void chromiumTrustsAfterNssInstall();
+    void earlyHintsCostChromiumOneRequestPerAsset();
     void systemStoreInAThrowawayRoot();
     void certsCommandExitCodes();
 
@@ -279,6 +280,46 @@ void TestCerts::chromiumTrustsAfterNssInstall()
     const QString again = chromiumDump(url, m_tmp.path() + "/profile-untrusted");
     QVERIFY2(!again.contains(QLatin1String(kMarker)), "Chromium still trusts the CA after untrust");
     QVERIFY(server.stop());
+}
+
+void TestCerts::earlyHintsCostChromiumOneRequestPerAsset()
+{
+    // Chromium keeps the preloads a 103 Early Hints starts in its HTTP cache
+    // (only with a certificate it trusts: hence here, with the CA in NSS).
+    // The page's own requests must find them there: one request per hinted
+    // asset, not the preload's 200 and then a 304 for each.
+    H2SCOPE_REQUIRE_CLIENT("chromium");
+    H2SCOPE_REQUIRE_CLIENT("certutil");
+    const QString site = m_tmp.path() + "/hinted";
+    QVERIFY(QDir().mkpath(site));
+    const auto write = [&](const QString &name, const QByteArray &text) {
+        QFile f(site + "/" + name);
+        return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+    };
+    QVERIFY(write("index.html", "<!doctype html><html><head><title>h</title><link rel=stylesheet href=/a.css>"
+                                "<script src=/b.js></script></head><body><p>" + kMarker + "</p></body></html>\n"));
+    QVERIFY(write("a.css", "p { color: green }\n"));
+    QVERIFY(write("b.js", "document.title = 'b';\n"));
+    const ClientResult trust = runClient(certsBinary(), {"trust", "--store", "nss"});
+    QVERIFY2(trust.ok(), qPrintable(trust.describe()));
+    const auto untrust = qScopeGuard([&] { runClient(certsBinary(), {"untrust", "--store", "nss"}); });
+    ServerProcess server;
+    QVERIFY2(server.start(site, {"--no-live-reload"}, QStringLiteral("frames")), qPrintable(server.errorString()));
+    const QString url = QStringLiteral("https://localhost:%1/").arg(server.port());
+    const int loads = 3;
+    for (int i = 0; i < loads; ++i) {
+        const QString page = chromiumDump(url, m_tmp.path() + "/profile-hints-" + QString::number(i));
+        QVERIFY2(page.contains(QLatin1String(kMarker)), qPrintable(page.left(300)));
+    }
+    QVERIFY(server.waitForLog("GET /b.js"));
+    QVERIFY(server.stop());
+    const QByteArray log = server.log();
+    // The hints went out (without them one request each would prove nothing)...
+    QVERIFY2(log.count(":status: 103") == loads && log.contains("</a.css>; rel=preload; as=style"), log.constData());
+    // ...and each asset was asked for once per load.
+    QVERIFY2(log.count("GET /a.css -> 200") == loads, log.constData());
+    QVERIFY2(log.count("GET /b.js -> 200") == loads, log.constData());
+    QVERIFY2(!log.contains("GET /a.css -> 304") && !log.contains("GET /b.js -> 304"), log.constData());
 }
 
 // Every symlink in `dir` that names a file that is not there.

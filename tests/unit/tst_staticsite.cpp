@@ -46,6 +46,7 @@ private slots:
     void createFailures();
 
     void getFile();
+    void earlyHintedFetchIsFreshBriefly();
     void headMatchesGet();
     void methodNotAllowed();
     void indexAndRedirect();
@@ -165,6 +166,37 @@ void TestStaticSite::createFailures()
         QCOMPARE(int(denied.error().code), int(Errc::PermissionDenied));
         ::rmdir(locked.c_str());
     }
+}
+
+// A request for a path the connection just listed in a 103 (the browser's
+// preload) is fresh for two seconds, so that the page's own request uses it;
+// every other request, and a cache-control from `_headers`, stays as it is.
+void TestStaticSite::earlyHintedFetchIsFreshBriefly()
+{
+    const auto hinted = [&](const std::string &target, HeaderList headers = {}, StaticSite *site = nullptr) {
+        Request request;
+        request.method = "GET";
+        request.scheme = "https";
+        request.authority = "localhost";
+        request.target = target;
+        request.headers = std::move(headers);
+        request.earlyHinted = true;
+        return (site ? site : m_site.get())->handle(request);
+    };
+    QCOMPARE(header(get("/hello.txt"), "cache-control"), QString("no-cache"));
+    const Response first = hinted("/hello.txt");
+    QCOMPARE(first.status, 200);
+    QCOMPARE(header(first, "cache-control"), QString(SiteOptions::kHintedCacheControl));
+    // A warm cache's preload revalidates: the 304 makes the entry fresh as well.
+    const Response again = hinted("/hello.txt", {{"if-none-match", header(first, "etag").toStdString()}});
+    QCOMPARE(again.status, 304);
+    QCOMPARE(header(again, "cache-control"), QString(SiteOptions::kHintedCacheControl));
+    // The prepared answer of the next plain fetch is not changed by it.
+    QCOMPARE(header(get("/hello.txt"), "cache-control"), QString("no-cache"));
+    QCOMPARE(header(get("/hello.txt"), "cache-control"), QString("no-cache"));
+    auto site = makePushSite(PushMode::Auto);
+    QVERIFY(site);
+    QCOMPARE(header(hinted("/css/site.css", {}, site.get()), "cache-control"), QString("max-age=60"));
 }
 
 void TestStaticSite::getFile()
