@@ -367,6 +367,28 @@ const std::vector<Case> &cases()
          [](Peer &p) { p.handshake(); p.send(headersFrame(1, hpack(post("2")), frame::END_HEADERS)); p.send(dataFrame(1, 5)); }},
         {"content-length not a number", "9113 §8.1.1", E::Rst, PROTOCOL_ERROR, 1,
          [](Peer &p) { p.handshake(); p.send(getOn(1, with(getRequest(), "content-length", "abc"))); }},
+        // --- more of §5.5, §6.8, §6.9.1, §8.1, §6.10 ---
+        {"GOAWAY of 7 bytes", "9113 §6.8", E::Goaway, FRAME_SIZE_ERROR, 0,
+         [](Peer &p) { p.handshake(); p.send(rawFrame(frame::GOAWAY, 0, 0, "1234567")); }},
+        {"unknown frame type inside a header block", "9113 §5.5", E::Goaway, PROTOCOL_ERROR, 0,
+         [](Peer &p) {
+             p.handshake();
+             const std::string block = hpack(getRequest());
+             p.send(headersFrame(1, block.substr(0, 3), frame::END_STREAM) + rawFrame(0xfa, 0, 1, "xyz")
+                    + rawFrame(frame::CONTINUATION, frame::END_HEADERS, 1, block.substr(3)));
+         }},
+        {"CONTINUATION after END_HEADERS", "9113 §6.10", E::Goaway, PROTOCOL_ERROR, 0,
+         [](Peer &p) {
+             p.handshake();
+             p.send(headersFrame(1, hpack(post()), frame::END_HEADERS)
+                    + rawFrame(frame::CONTINUATION, frame::END_HEADERS, 1, hpack({{"x-a", "1"}})));
+         }},
+        {"trailers without END_STREAM", "9113 §8.1", E::Rst, PROTOCOL_ERROR, 1,
+         [](Peer &p) {
+             p.handshake();
+             p.send(openStream(1));
+             p.send(headersFrame(1, hpack({{"x-trailer", "1"}}), frame::END_HEADERS));
+         }},
         // --- header blocks (§4.3, §6.10) ---
         {"CONTINUATION without HEADERS", "9113 §6.10", E::Goaway, PROTOCOL_ERROR, 0,
          [](Peer &p) { p.handshake(); p.send(rawFrame(frame::CONTINUATION, frame::END_HEADERS, 1, hpack(getRequest()))); }},
