@@ -49,7 +49,7 @@ std::optional<SystemLayout> throwawayLayout()
 // Debian/Ubuntu, Fedora/RHEL, Arch, openSUSE.
 std::optional<SystemLayout> detectLayout()
 {
-    if (std::getenv("H2SCOPE_SYSTEM_TRUST_ROOT"))
+    if (const char *root = std::getenv("H2SCOPE_SYSTEM_TRUST_ROOT"); root && *root)
         return throwawayLayout();
     const SystemLayout layouts[] = {
         {"/usr/local/share/ca-certificates", ".crt", {"update-ca-certificates"}, "/etc/ssl/certs/ca-certificates.crt",

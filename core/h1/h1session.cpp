@@ -3,9 +3,9 @@
 #include "httpstatus.h"
 #include "site/datecache.h"
 #include "site/earlyhints.h"
+#include "site/errorpage.h"
 
 #include <algorithm>
-#include <exception>
 #include <optional>
 
 namespace h2scope::h1 {
@@ -217,13 +217,7 @@ void H1Session::startNext()
         siteRequest.target = request.target;
         siteRequest.headers = std::move(request.headers);
         siteRequest.protocol = site::Protocol::Http1;
-        try {
-            response = m_handler.handle(siteRequest);
-        } catch (const std::exception &e) { // a handler bug must not take the I/O thread down
-            response = site::Response{};
-            response.status = 500;
-            response.note = std::string("the site handler failed: ") + e.what();
-        }
+        response = site::handleGuarded(m_handler, siteRequest);
         if (m_earlyHints && request.versionMinor >= 1 && site::wantsEarlyHints(siteRequest, response)) {
             earlyHints = "HTTP/1.1 103 Early Hints\r\n";
             for (const std::string &link : site::earlyHintLinks(response))

@@ -158,6 +158,8 @@ std::size_t FrameGuard::scan(const std::uint8_t *data, std::size_t length)
                 break;
             }
             m_state = State::Body;
+            if (at == length && frameStart != kNowhere && holdsWhole(m_frame))
+                return hold(frameStart); // the head ends these bytes: its payload comes next
             break;
         }
         case State::Body: {

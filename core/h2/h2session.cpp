@@ -2,6 +2,7 @@
 
 #include "site/datecache.h"
 #include "site/earlyhints.h"
+#include "site/errorpage.h"
 #include "site/preloadlink.h"
 
 #include <nghttp2/nghttp2.h>
@@ -525,7 +526,7 @@ void H2Session::dispatch(Stream &st)
         st.request.scheme = m_scheme;
     if (!m_hintedPaths.empty() && !st.pushed)
         st.request.earlyHinted = m_hintedPaths.erase(st.request.target) > 0;
-    site::Response response = m_handler.handle(st.request);
+    site::Response response = site::handleGuarded(m_handler, st.request);
     const bool ok2xx = response.status >= 200 && response.status < 300;
     if (ok2xx && !st.pushed && st.request.method == "GET") {
         if (m_options.earlyHints && site::wantsEarlyHints(st.request, response))

@@ -343,7 +343,7 @@ Result<void> Server::listen()
         if (bound && bothLoopbacks) {
             const std::uint16_t port = m_acceptors.front()->acceptor.local_endpoint().port();
             Result<void> v6 = listenOn("::1", port, true);
-            if (!v6 && v6.error().code == Errc::AddressInUse && m_options.port == 0)
+            if (!v6 && v6.error().code == Errc::AddressInUse && m_options.port == 0 && attempt + 1 < 8)
                 continue;
             if (!v6 && v6.error().code != Errc::Unsupported)
                 bound = v6;
@@ -377,7 +377,7 @@ Result<void> Server::listenOn(const std::string &address, std::uint16_t port, bo
     auto &acc = a->acceptor;
     asio::error_code ec;
     acc.open(endpoint.protocol(), ec);
-    if (!ec && endpoint.address().is_v6())
+    if (!ec && optional) // the ::1 companion of 127.0.0.1; `--host ::` stays dual-stack
         acc.set_option(asio::ip::v6_only(true), ec);
     if (!ec)
         acc.set_option(asio::socket_base::reuse_address(true), ec);

@@ -2,6 +2,8 @@
 
 #include "httpstatus.h"
 
+#include <exception>
+
 namespace h2scope::site {
 
 namespace {
@@ -37,6 +39,15 @@ Response errorResponse(int status, std::string note)
     response.headers.push_back({"content-length", std::to_string(body.size())});
     response.body = std::move(body);
     return response;
+}
+
+Response handleGuarded(Handler &handler, const Request &request)
+{
+    try {
+        return handler.handle(request);
+    } catch (const std::exception &e) {
+        return errorResponse(500, std::string("the site handler failed: ") + e.what());
+    }
 }
 
 } // namespace h2scope::site

@@ -15,6 +15,10 @@ namespace h2scope::site {
 // `note` recorded for the inspector. Any thread.
 Response errorResponse(int status, std::string note = {});
 
+// handler.handle(request), or a 500 whose note says what the handler threw:
+// a handler bug must not take an I/O thread down. Any thread.
+Response handleGuarded(Handler &handler, const Request &request);
+
 // The reason phrase for `status` ("Not Found"), or "Unknown".
 std::string_view reasonPhrase(int status);
 

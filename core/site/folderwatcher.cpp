@@ -254,8 +254,10 @@ struct FolderWatcher::Impl {
             return;
         }
         const std::string path = "/" + rel;
+        const bool first = !changed.count(path); // its first event in this batch
         if (ev.mask & (IN_CREATE | IN_MOVED_TO)) {
-            appeared.insert(path);
+            if (first)
+                appeared.insert(path); // it was not there when the batch began
             went.erase(path);
         } else if (ev.mask & (IN_DELETE | IN_MOVED_FROM)) {
             went.insert(path);

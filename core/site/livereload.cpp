@@ -12,7 +12,8 @@ namespace {
 // with a cache-busting query and dropping the old one once the new one has
 // loaded (no flash of unstyled content); a stylesheet that no <link> names
 // (an @import, say) refreshes every same-origin stylesheet; reload events
-// reload the page.
+// reload the page, no sooner than 2.1 s after it loaded (see
+// SiteOptions::kHintedCacheControl).
 constexpr std::string_view kScript = R"JS(// h2scope live reload: injected by the development server, not part of your site.
 (() => {
   if (window.__h2scopeLiveReload) return;
@@ -37,7 +38,10 @@ constexpr std::string_view kScript = R"JS(// h2scope live reload: injected by th
     });
     (named.length ? named : links).forEach(swap);
   });
-  source.addEventListener('reload', () => location.reload());
+  // Assets a 103 Early Hints announced are fresh for 2 s (max-age=2): a
+  // reload sooner could reuse one from before the edit.
+  source.addEventListener('reload', () =>
+    setTimeout(() => location.reload(), Math.max(0, 2100 - performance.now())));
 })();
 )JS";
 

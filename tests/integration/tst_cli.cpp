@@ -341,6 +341,10 @@ void TestCli::everyAddressPrintsALoopbackUrl()
     const CurlResponse res = curlFetch(firstLine + QStringLiteral("a.txt"));
     QVERIFY2(res.status == 200, qPrintable(res.summary()));
     QCOMPARE(res.body, QByteArray("alpha\n"));
+    // Every address means both families: "::" takes IPv4 clients too.
+    const CurlResponse v4 =
+        curlFetch(QStringLiteral("https://127.0.0.1:%1/a.txt").arg(QUrl(firstLine).port()), {QStringLiteral("-k")});
+    QVERIFY2(v4.status == 200, qPrintable(v4.summary()));
     QVERIFY2(server.stop(), qPrintable(server.errorString()));
     QCOMPARE(server.exitCode(), 0);
 }

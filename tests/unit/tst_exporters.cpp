@@ -253,6 +253,7 @@ void TestExporters::jsonLinesRejectsBadInput()
     QVERIFY(!fromJsonLine("{\"t\":1,\"conn\":1,\"kind\":\"frame\",\"streamId\":\"1\"}").ok());
     QVERIFY(!fromJsonLine("{\"t\":-1,\"conn\":1,\"kind\":\"notice\"}").ok());
     QVERIFY(!fromJsonLine("{\"t\":1,\"conn\":1,\"kind\":\"frame\",\"rawHeader\":\"zz\"}").ok());
+    QVERIFY(!fromJsonLine("{\"t\":1e400,\"conn\":1,\"kind\":\"notice\"}").ok()); // out of range: an error, never a throw
     const Result<Event> bad = fromJsonLine("{\"t\":1,\"conn\":1,\"kind\":\"notice\",\"text\":5}");
     QVERIFY(!bad.ok());
     QCOMPARE(bad.error().code, Errc::InvalidArgument);

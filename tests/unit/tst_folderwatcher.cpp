@@ -340,7 +340,10 @@ void TestFolderWatcher::temporaryFilesOfAnAtomicSaveAreLeftOut()
     got.insert(got.end(), later.begin(), later.end());
     QCOMPARE(got, std::vector<std::string>{"/css/site.css"});
 
-    // A file that existed and is deleted is still reported.
+    // A file that existed and is deleted is still reported, even when it
+    // came back and went again within the same batch.
+    std::filesystem::remove(root + "/css/site.css");
+    writeFile(root + "/css/site.css", "p{}");
     std::filesystem::remove(root + "/css/site.css");
     got = batches.waitFor("/css/site.css");
     QCOMPARE(got, std::vector<std::string>{"/css/site.css"});

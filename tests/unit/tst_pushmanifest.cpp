@@ -144,6 +144,7 @@ void TestPushManifest::notAManifest_data()
     QTest::newRow("not json") << "{\"/\": {" << "not valid JSON";
     QTest::newRow("array") << "[1, 2]" << "must be an object";
     QTest::newRow("trailing") << "{} x" << "not valid JSON";
+    QTest::newRow("number out of range") << R"({"/": {"/a.css": {"weight": 1e400}}})" << "not valid JSON";
 }
 
 void TestPushManifest::notAManifest()
