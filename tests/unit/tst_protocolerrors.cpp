@@ -661,6 +661,8 @@ private slots:
         const auto *p = reinterpret_cast<const std::uint8_t *>(block.data());
         QCOMPARE(guard.scan(p, 5), std::size_t(0)); // part of the head
         QVERIFY(guard.holding());
+        QCOMPARE(guard.scan(p, 9), std::size_t(0)); // the head, and nothing of the block
+        QVERIFY(guard.holding());
         QCOMPARE(guard.scan(p, 500), std::size_t(0)); // part of the block
         QVERIFY(guard.holding());
         QCOMPARE(guard.scan(p, block.size()), block.size());
