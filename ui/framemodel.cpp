@@ -122,7 +122,7 @@ QVariant FrameModel::headerData(int section, Qt::Orientation orientation, int ro
         return {};
     switch (section) {
     case Index: return tr("#");
-    case Time: return tr("Time (µs)");
+    case Time: return tr("Time (ms)");
     case Direction: return tr("Dir");
     case Stream: return tr("Stream");
     case Type: return tr("Type");
@@ -151,7 +151,10 @@ QVariant FrameModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case Index: return static_cast<qulonglong>(position + 1);
-        case Time: return static_cast<qulonglong>((e->timeNs - std::min(e->timeNs, m_baseNs)) / 1000);
+        case Time: { // milliseconds from the connection's first frame, to the microsecond
+            const std::uint64_t us = (e->timeNs - std::min(e->timeNs, m_baseNs)) / 1000;
+            return QStringLiteral("%1.%2").arg(us / 1000).arg(us % 1000, 3, 10, QLatin1Char('0'));
+        }
         case Direction: return f->dir == inspect::Direction::In ? QStringLiteral("→ in") : QStringLiteral("← out");
         case Stream: return f->streamId;
         case Type: return QLatin1String(inspect::frameTypeName(f->type));

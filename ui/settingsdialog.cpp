@@ -66,7 +66,11 @@ SettingsDialog::SettingsDialog(const ServerSettings &s, QWidget *parent) : QDial
     });
     keylogRow->addWidget(m_keylog, 1);
     keylogRow->addWidget(browse);
-    form->addRow(tr("TLS &key log:"), keylogRow);
+    // A label of its own: with a layout as the field, QFormLayout's label
+    // has no buddy, and the mnemonic showed as a literal "&".
+    auto *keylogLabel = new QLabel(tr("TLS &key log:"), this);
+    keylogLabel->setBuddy(m_keylog);
+    form->addRow(keylogLabel, keylogRow);
 
     auto *note = new QLabel(tr("These are remembered for the folder being served. OK restarts the server with them "
                                "(the capture budget applies at once, without a restart)."),

@@ -85,6 +85,10 @@ void WaterfallView::refresh()
             placeStream(created[m_createdCursor]);
         const std::vector<std::int32_t> &skipped = m_connIndex->skippedOrder();
         for (; m_skippedCursor < skipped.size(); ++m_skippedCursor) {
+            // The banner says it once for a client that disabled push: a row
+            // under every page would double the waterfall (h2load, browsers).
+            if (pushDisabledNote(skipped[m_skippedCursor]))
+                continue;
             const int parent = findStreamRow(skipped[m_skippedCursor]);
             if (parent >= 0)
                 m_rows.insert(m_rows.begin() + parent + 1,
@@ -93,6 +97,12 @@ void WaterfallView::refresh()
     }
     updateScrollBars();
     viewport()->update();
+}
+
+bool WaterfallView::pushDisabledNote(std::int32_t streamId) const
+{
+    const inspect::StreamSummary *s = m_connIndex ? m_connIndex->stream(streamId) : nullptr;
+    return s && m_connIndex->peerDisabledPush() && s->skippedNote.find("ENABLE_PUSH=0") != std::string::npos;
 }
 
 int WaterfallView::findStreamRow(std::int32_t streamId) const
@@ -250,6 +260,8 @@ QString WaterfallView::rowText(int row) const
         text += QStringLiteral(" %1").arg(s->status);
     if (s->pushed)
         text += QStringLiteral(" push %1").arg(pushOutcomeText(s->pushOutcome));
+    if (pushDisabledNote(s->id))
+        text += tr(" · push skipped");
     if (!s->pushed && s->path.empty()) {
         // Clients such as nghttp open idle streams with PRIORITY only, as
         // anchors of their dependency tree.

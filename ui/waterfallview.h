@@ -81,6 +81,9 @@ private:
     void paintAxis(QPainter &p);
     void paintRow(QPainter &p, const Row &row, int y);
     int rowAt(int y) const;
+    // The stream's push-skipped note says only that the client disabled
+    // push, which the banner already says for the whole connection.
+    bool pushDisabledNote(std::int32_t streamId) const;
     int findStreamRow(std::int32_t streamId) const;
     void placeStream(std::int32_t streamId);
 
