@@ -63,6 +63,29 @@ void tuneTable(QTableView *view)
     view->setAlternatingRowColors(true);
 }
 
+// Columns as wide as what they usually hold, so that peers and ciphers are
+// whole and the close reason (last, stretched) gets what is left.
+void sizeConnectionColumns(QTableView *view)
+{
+    const QFontMetrics fm = view->fontMetrics();
+    const auto fit = [&](int column, const char *sample) {
+        const int text = fm.horizontalAdvance(QString::fromLatin1(sample));
+        const int title = fm.horizontalAdvance(view->model()->headerData(column, Qt::Horizontal).toString());
+        view->horizontalHeader()->resizeSection(column, std::max(text, title) + 18);
+    };
+    fit(ConnectionModel::Id, "00000");
+    fit(ConnectionModel::Peer, "[ffff::ffff]:65535");
+    fit(ConnectionModel::Alpn, "http/1.1");
+    fit(ConnectionModel::Tls, "TLSv1.3");
+    fit(ConnectionModel::Cipher, "TLS_CHACHA20_POLY1305_SHA256");
+    fit(ConnectionModel::Streams, "000000");
+    fit(ConnectionModel::BytesIn, "000.0 MiB");
+    fit(ConnectionModel::BytesOut, "000.0 MiB");
+    fit(ConnectionModel::Opened, "00:00:00.000");
+    fit(ConnectionModel::Duration, "000.0 s");
+    fit(ConnectionModel::State, "closed (truncated)");
+}
+
 bool atBottom(const QTableView *view)
 {
     const QScrollBar *bar = view->verticalScrollBar();
@@ -144,6 +167,10 @@ QWidget *MainWindow::buildInspectorPage()
     m_connectionsView->setObjectName(QStringLiteral("connectionsView"));
     m_connectionsView->setModel(m_connectionModel);
     tuneTable(m_connectionsView);
+    sizeConnectionColumns(m_connectionsView);
+    // A reset (a new store, a reopened capture) gives the header default sizes again.
+    connect(m_connectionModel, &QAbstractItemModel::modelReset, m_connectionsView,
+            [view = m_connectionsView] { sizeConnectionColumns(view); });
     connect(m_connectionsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::onConnectionRowChanged);
 

@@ -29,6 +29,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QHeaderView>
 #include <QJsonObject>
 #include <QLabel>
 #include <QProcess>
@@ -386,8 +387,21 @@ void TestInspector::waterfallClickSelectsFrame()
 {
     ui::MainWindow window;
     window.setStore(&m_store);
+    window.resize(1280, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // At 1280x800 the connection list shows every peer and cipher whole.
+    {
+        window.refreshNow();
+        auto *connections = window.findChild<QTableView *>(QStringLiteral("connectionsView"));
+        QVERIFY(connections && connections->model()->rowCount() > 0);
+        const QFontMetrics fm = connections->fontMetrics();
+        for (int r = 0; r < connections->model()->rowCount(); ++r)
+            for (int c : {int(ui::ConnectionModel::Peer), int(ui::ConnectionModel::Cipher)}) {
+                const QString text = connections->model()->index(r, c).data().toString();
+                QVERIFY2(fm.horizontalAdvance(text) < connections->horizontalHeader()->sectionSize(c), qPrintable(text));
+            }
+    }
     window.selectConnection(m_pushConn);
     window.refreshNow();
     QCOMPARE(window.selectedConnection(), m_pushConn);
