@@ -278,21 +278,29 @@ QString WaterfallView::rowText(int row) const
     return text;
 }
 
+double WaterfallView::gridStepNs() const
+{
+    // A round step: 1, 2 or 5 × 10^n ns, at least 80 px apart.
+    const double minStep = m_nsPerPx * 80;
+    double step = std::pow(10.0, std::floor(std::log10(std::max(1.0, minStep))));
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (step * m >= minStep)
+            return step * m;
+    return step * 10;
+}
+
+QString WaterfallView::axisTitle() const
+{
+    return tr("Time from first frame (grid: %1)").arg(durationText(static_cast<std::uint64_t>(gridStepNs())));
+}
+
 void WaterfallView::paintAxis(QPainter &p)
 {
     const QRect r(0, 0, viewport()->width(), kAxisHeight);
     p.fillRect(r, palette().window());
     p.setPen(palette().color(QPalette::WindowText));
-    p.drawText(QRect(6, 0, m_labelWidth - 12, kAxisHeight), Qt::AlignVCenter | Qt::AlignLeft,
-               tr("Time from first frame  (%1 per 100 px)").arg(durationText(static_cast<std::uint64_t>(m_nsPerPx * 100))));
-    // A "nice" step: 1, 2 or 5 × 10^n ns giving at least 80 px between labels.
-    const double minStep = m_nsPerPx * 80;
-    double step = std::pow(10.0, std::floor(std::log10(std::max(1.0, minStep))));
-    for (double m : {1.0, 2.0, 5.0, 10.0})
-        if (step * m >= minStep) {
-            step *= m;
-            break;
-        }
+    p.drawText(QRect(6, 0, m_labelWidth - 12, kAxisHeight), Qt::AlignVCenter | Qt::AlignLeft, axisTitle());
+    const double step = gridStepNs();
     const double leftNs = horizontalScrollBar()->value() * m_nsPerPx;
     const double rightNs = leftNs + plotWidth() * m_nsPerPx;
     p.setPen(palette().color(QPalette::Mid));

@@ -42,6 +42,9 @@ public:
     // What the rows say, for tests and accessibility: "stream 2 /style.css push completed".
     int rowCount() const { return static_cast<int>(m_rows.size()); }
     QString rowText(int row) const;
+    // The axis: a round grid step (1, 2 or 5 × 10^n ns) and the title naming it.
+    double gridStepNs() const;
+    QString axisTitle() const;
     QString bannerText() const;
     // The frame under a viewport point, or SIZE_MAX.
     std::size_t frameAt(const QPoint &pos) const;

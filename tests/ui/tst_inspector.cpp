@@ -17,6 +17,7 @@
 #include "inspect/connectionindex.h"
 #include "inspect/capturelog.h"
 
+#include <cmath>
 #include <cstring>
 #include "net/server.h"
 #include "selfsigned.h"
@@ -338,6 +339,16 @@ void TestInspector::pushDisabledBanner()
     view.resize(1200, 400);
     view.setSource(&m_store, &connIndex);
     QVERIFY(view.bannerText().contains(QLatin1String("browsers no longer accept server push")));
+    // The axis names its grid, a round step, not "644 µs per 100 px".
+    for (int zoom = 0; zoom < 3; ++zoom) {
+        const double step = view.gridStepNs();
+        const double mantissa = step / std::pow(10.0, std::floor(std::log10(step)));
+        QVERIFY2(std::abs(mantissa - 1) < 1e-6 || std::abs(mantissa - 2) < 1e-6 || std::abs(mantissa - 5) < 1e-6,
+                 qPrintable(view.axisTitle()));
+        QVERIFY2(view.axisTitle().contains(ui::durationText(static_cast<std::uint64_t>(step))), qPrintable(view.axisTitle()));
+        view.resize(view.width() / 2 + 200, 400);
+        view.fitAll();
+    }
     // The banner says it once: no "push skipped" row under each page (under
     // h2load that doubled the waterfall); the page's own row says it.
     bool skippedRow = false, markedPage = false;
