@@ -109,8 +109,22 @@ QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const inspect
     }
     if (f->type == 0x8)
         h += row(tr("increment"), QString::number(f->windowIncrement));
-    if (f->type == 0x5)
+    if (f->type == 0x5) {
         h += row(tr("promised stream"), QString::number(f->promisedStreamId));
+        // What became of the promise, as the pushed stream ended.
+        const inspect::StreamSummary *promised = connIndex.stream(f->promisedStreamId);
+        h += row(tr("outcome"), promised && !promised->pushOutcome.empty()
+                                    ? QStringLiteral("<b>%1</b>%2")
+                                          .arg(pushOutcomeText(promised->pushOutcome),
+                                               promised->pushDetail.empty() ? QString()
+                                                                            : QStringLiteral(" — ") + esc(promised->pushDetail))
+                                    : tr("not ended yet"));
+    }
+    if (f->priorityDependency >= 0)
+        h += row(tr("priority"), tr("depends on stream %1%2, weight %3")
+                                     .arg(f->priorityDependency)
+                                     .arg(f->priorityExclusive ? tr(" (exclusive)") : QString())
+                                     .arg(f->priorityWeight));
     h += row(tr("windows after"),
              tr("connection: local %1, remote %2").arg(f->connLocalWindow).arg(f->connRemoteWindow)
                  + (f->streamLocalWindow >= 0

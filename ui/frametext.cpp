@@ -119,6 +119,11 @@ QString frameSummary(const inspect::FrameEvent &f)
         break;
     case 0x2:
         s += QStringLiteral("PRIORITY");
+        if (f.priorityDependency >= 0)
+            s += QStringLiteral(" depends on %1%2 weight %3")
+                     .arg(f.priorityDependency)
+                     .arg(f.priorityExclusive ? QStringLiteral(" exclusive") : QString())
+                     .arg(f.priorityWeight);
         break;
     case 0x3:
         s += QStringLiteral("RST_STREAM %1").arg(QLatin1String(inspect::errorCodeName(f.errorCode)));

@@ -23,6 +23,15 @@ std::uint32_t be32(const std::uint8_t *p) noexcept
     return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
 }
 
+// The 5 bytes of priority fields: E bit and stream dependency, weight - 1.
+void readPriority(FrameEvent &ev, const std::uint8_t *p)
+{
+    const std::uint32_t word = be32(p);
+    ev.priorityExclusive = (word & 0x80000000u) != 0;
+    ev.priorityDependency = static_cast<std::int32_t>(word & 0x7fffffffu);
+    ev.priorityWeight = static_cast<std::uint16_t>(p[4] + 1);
+}
+
 std::string errorText(std::int32_t nghttp2Error)
 {
     return nghttp2_strerror(nghttp2Error);
@@ -394,6 +403,9 @@ void Dissector::frame(const RecordView &r)
         headerBlockFrame(ev, payload, outbound);
         return; // emitted there, with the block's decoded fields
     case kPriority:
+        if (payload.size() == 5)
+            readPriority(ev, payload.data());
+        break;
     default:
         break;
     }
@@ -411,8 +423,11 @@ void Dissector::headerBlockFrame(FrameEvent &ev, std::span<const std::uint8_t> p
             skip = 1;
             pad = ev.padding;
         }
-        if (ev.type == kHeaders && (ev.flags & kPriorityFlag))
+        if (ev.type == kHeaders && (ev.flags & kPriorityFlag)) {
+            if (payload.size() >= skip + 5)
+                readPriority(ev, payload.data() + skip);
             skip += 5;
+        }
         if (ev.type == kPushPromise) {
             if (payload.size() >= skip + 4)
                 ev.promisedStreamId = static_cast<std::int32_t>(be32(payload.data() + skip) & 0x7fffffffu);

@@ -89,6 +89,12 @@ struct FrameEvent {
     std::uint64_t opaque = 0;                  // PING data (big-endian as a number)
     std::string debugData;                     // GOAWAY additional debug data
     std::int32_t hdCategory = -1;              // HEADERS category: 0 request, 1 response, 2 push response, 3 headers (trailers/1xx)
+    // PRIORITY, or HEADERS with the PRIORITY flag (RFC 7540 §6.3): the stream
+    // depended on (-1: no priority fields), the weight (1-256) and whether the
+    // dependency is exclusive.
+    std::int32_t priorityDependency = -1;
+    std::uint16_t priorityWeight = 0;
+    bool priorityExclusive = false;
 
     bool notSent = false;         // nghttp2 decided not to send it (on_frame_not_send)
     std::string notSentReason;    // nghttp2_strerror of that decision

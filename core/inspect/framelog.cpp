@@ -98,6 +98,9 @@ void formatFrame(std::string &out, const FrameEvent &f)
         out += '\n';
     }
     const bool padded = (f.flags & 0x08) && (f.type == 0x00 || f.type == 0x01 || f.type == 0x05);
+    if (f.priorityDependency >= 0) // as nghttp -v prints it
+        appendf(out, "%.*s(dep_stream_id=%d, weight=%u, exclusive=%d)\n", int(indent.size()), indent.data(),
+                f.priorityDependency, static_cast<unsigned>(f.priorityWeight), f.priorityExclusive ? 1 : 0);
 
     switch (f.type) {
     case 0x00: // DATA
@@ -115,6 +118,8 @@ void formatFrame(std::string &out, const FrameEvent &f)
         }
         appendHeaders(out, f.headers);
         break;
+    case 0x02: // PRIORITY
+        break;    // its fields, as for HEADERS, below
     case 0x03: // RST_STREAM
         appendf(out, "%.*s(error_code=%s)\n", int(indent.size()), indent.data(), errorText(f.errorCode).c_str());
         break;

@@ -80,6 +80,8 @@ void writeFields(JsonWriter &w, const FrameEvent &d)
     w.key("errorCode").unum(d.errorCode).key("errorName").str(errorCodeName(d.errorCode));
     w.key("promisedStreamId").num(d.promisedStreamId).key("lastStreamId").num(d.lastStreamId);
     w.key("opaque").unum(d.opaque).key("debugData").bytes(d.debugData).key("hdCategory").num(d.hdCategory);
+    w.key("priorityDependency").num(d.priorityDependency).key("priorityWeight").unum(d.priorityWeight);
+    w.key("priorityExclusive").boolean(d.priorityExclusive);
     w.key("notSent").boolean(d.notSent).key("notSentReason").bytes(d.notSentReason);
     w.key("invalid").boolean(d.invalid).key("invalidReason").bytes(d.invalidReason);
     w.key("incomplete").boolean(d.incomplete);
@@ -329,6 +331,9 @@ void readFields(FieldReader &r, FrameEvent &d)
     r.integer("opaque", d.opaque);
     r.string("debugData", d.debugData);
     r.integer("hdCategory", d.hdCategory);
+    r.integer("priorityDependency", d.priorityDependency);
+    r.integer("priorityWeight", d.priorityWeight);
+    r.boolean("priorityExclusive", d.priorityExclusive);
     r.boolean("notSent", d.notSent);
     r.string("notSentReason", d.notSentReason);
     r.boolean("invalid", d.invalid);

@@ -377,6 +377,20 @@ void TestInspector::detailsShowHeaderBlockAndSettings()
     QVERIFY(conn.contains(QLatin1String("MAX_CONCURRENT_STREAMS")));
 
     QVERIFY(connIndex.stream(pageStream(connIndex)));
+    // A PUSH_PROMISE says what became of its promise.
+    bool promiseShown = false;
+    for (std::size_t idx : connIndex.stream(pageStream(connIndex))->frames) {
+        const auto &f = std::get<inspect::FrameEvent>(m_store.event(m_pushConn, idx)->data);
+        const inspect::StreamSummary *promised = connIndex.stream(f.promisedStreamId);
+        if (f.type != 0x5 || !promised || promised->pushOutcome.empty())
+            continue;
+        const QString html = ui::DetailsPane::frameHtml(m_store, connIndex, idx);
+        promiseShown = html.contains(QLatin1String("outcome"))
+                       && html.contains(ui::pushOutcomeText(promised->pushOutcome));
+        QVERIFY2(promiseShown, qPrintable(html));
+        break;
+    }
+    QVERIFY(promiseShown);
     for (std::size_t idx : connIndex.stream(pageStream(connIndex))->frames) {
         const auto &f = std::get<inspect::FrameEvent>(m_store.event(m_pushConn, idx)->data);
         if (f.type != 0x1 || f.dir != inspect::Direction::Out || !f.headers.find(":status"))

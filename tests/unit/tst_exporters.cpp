@@ -55,6 +55,9 @@ std::vector<Event> everyKind()
     f.opaque = 0xffffffffffffffffull;
     f.debugData = awkward;
     f.hdCategory = 2;
+    f.priorityDependency = 0x7fffffff;
+    f.priorityWeight = 256;
+    f.priorityExclusive = true;
     f.notSent = true;
     f.notSentReason = "stream closed";
     f.invalid = true;

@@ -9,6 +9,7 @@
 
 #include "h2/frameguard.h"
 #include "h2/h2session.h"
+#include "inspect/framelog.h"
 #include "net/connection.h"
 #include "selfsigned.h"
 #include "site/staticsite.h"
@@ -601,6 +602,30 @@ private slots:
         p->send(dataFrame(1, 4));
         const auto goaway = p->find(frame::GOAWAY);
         QVERIFY2(goaway && goaway->errorCode() == STREAM_CLOSED, p->summary().c_str());
+    }
+
+    // PRIORITY fields, of a PRIORITY frame and of HEADERS with the PRIORITY
+    // flag, are in the capture, decoded (the server itself ignores them).
+    void priorityFieldsAreDecoded()
+    {
+        auto p = peer();
+        p->handshake();
+        p->send(priorityFrame(3, 1)); // weight byte 0x0f: 16
+        p->send(headersFrame(1, u32Payload(0x80000000u) + std::string(1, '\xff') + hpack(getRequest()),
+                             frame::END_HEADERS | frame::END_STREAM | frame::PRIORITY_FLAG));
+        const auto priority = p->events.frames(Direction::In, frame::PRIORITY);
+        QCOMPARE(priority.size(), std::size_t(1));
+        QCOMPARE(priority.front().priorityDependency, 1);
+        QCOMPARE(priority.front().priorityWeight, std::uint16_t(16));
+        QVERIFY(!priority.front().priorityExclusive);
+        const auto headers = p->events.frames(Direction::In, frame::HEADERS);
+        QCOMPARE(headers.size(), std::size_t(1));
+        QCOMPARE(headers.front().priorityDependency, 0);
+        QCOMPARE(headers.front().priorityWeight, std::uint16_t(256));
+        QVERIFY(headers.front().priorityExclusive);
+        QCOMPARE(headers.front().headers.size(), getRequest().size()); // the block after the fields decodes
+        const std::string logged = inspect::formatEvent(inspect::Event{0, 3, headers.front()}, 0);
+        QVERIFY2(logged.find("(dep_stream_id=0, weight=256, exclusive=1)") != std::string::npos, logged.c_str());
     }
 
     // What the guard decided is in the capture right after the frame it is
