@@ -261,7 +261,7 @@ void MainWindow::setServing(const QString &url, const QString &folder, bool isDe
     m_folder = folder;
     m_bar->setServing(url, folder, isDemo);
     m_pages->setCurrentWidget(m_inspectorPage);
-    m_labAction->setEnabled(!folder.isEmpty());
+    setLabAvailable(!folder.isEmpty());
     if (!m_viewingFile)
         setWindowTitle(folder.isEmpty() ? QStringLiteral("h2scope")
                        : isDemo         ? tr("h2scope — the demo site")
@@ -272,7 +272,7 @@ void MainWindow::showWelcome()
 {
     m_url.clear();
     m_folder.clear();
-    m_labAction->setEnabled(false);
+    setLabAvailable(false);
     setLanUrls({});
     QSettings qs;
     m_welcome->setRecentFolders(WelcomeView::loadRecent(qs));
@@ -638,10 +638,14 @@ void MainWindow::updateStatus()
     m_statusRates->setText(tr("%1 requests/s · %2 frames/s")
                                .arg(m_requestsPerSecond, 0, 'f', 0)
                                .arg(m_framesPerSecond, 0, 'f', 0));
-    m_statusMemory->setText(tr("capture %1 of %2%3")
-                                .arg(QString::number(static_cast<double>(m_store->memoryUsed()) / (1 << 20), 'f', 1),
-                                     QString::number(static_cast<double>(m_store->budget()) / (1 << 20), 'f', 0) + tr(" MiB"))
-                                .arg(m_pauseAction && m_pauseAction->isChecked() ? tr(" (paused)") : QString()));
+    const QString used = QString::number(static_cast<double>(m_store->memoryUsed()) / (1 << 20), 'f', 1);
+    if (m_viewingFile) // a file has no budget to speak of: it is held whole
+        m_statusMemory->setText(tr("file: %1 MiB in memory").arg(used));
+    else
+        m_statusMemory->setText(tr("capture %1 of %2%3")
+                                    .arg(used, QString::number(static_cast<double>(m_store->budget()) / (1 << 20), 'f', 0)
+                                                   + tr(" MiB"))
+                                    .arg(m_pauseAction && m_pauseAction->isChecked() ? tr(" (paused)") : QString()));
     // Nothing is ever dropped; what the budget evicted is said, and where.
     if (m_store->evictedConnections() == 0 && m_store->evictedFrames() == 0)
         m_statusDropped->setText(tr("every frame kept"));

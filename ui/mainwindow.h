@@ -145,6 +145,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void setLabAvailable(bool available);
     void buildMenus();
     QWidget *buildInspectorPage();
     QWidget *buildFramesPanel();

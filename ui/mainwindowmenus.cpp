@@ -8,6 +8,8 @@
 #include "settingsdialog.h"
 #include "waterfallview.h"
 
+#include "welcomeview.h"
+
 #include <QAction>
 #include <QMenuBar>
 #include <QSettings>
@@ -17,6 +19,11 @@ namespace h2scope::ui {
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    // What the window is for first: serving a folder (the welcome page's
+    // button, and the server bar's, do the same).
+    QAction *folder = file->addAction(tr("Open &folder…"), m_welcome, &WelcomeView::chooseFolder);
+    folder->setObjectName(QStringLiteral("openFolderAction"));
+    folder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     QAction *open = file->addAction(tr("&Open capture…"), this, [this] {
         runFileAction(tr("Open capture"), tr("h2scope capture (*.h2cap);;All files (*)"), false,
                       [this](const QString &p) { return openCapture(p); });
@@ -81,7 +88,14 @@ void MainWindow::buildMenus()
     m_labAction->setObjectName(QStringLiteral("protocolLabAction"));
     m_labAction->setToolTip(tr("Load a page of the served folder over an emulated network with push, early hints, "
                                "both or neither, and compare."));
-    m_labAction->setEnabled(false);
+    setLabAvailable(false);
+}
+
+void MainWindow::setLabAvailable(bool available)
+{
+    // Greyed out, the menu says why.
+    m_labAction->setEnabled(available);
+    m_labAction->setText(available ? tr("Protocol &lab…") : tr("Protocol &lab… (serve a folder first)"));
 }
 
 void MainWindow::openCertificates()

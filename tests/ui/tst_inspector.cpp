@@ -37,6 +37,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -651,9 +652,21 @@ void TestInspector::saveThenOpenRoundTrip()
     QVERIFY(before.size() > 10);
     const QString path = m_dir.filePath(QStringLiteral("capture.h2cap"));
     QCOMPARE(window.saveCapture(path), QString());
+    // Not serving: the lab says why it is greyed out, and File opens a folder first.
+    const QAction *lab = window.findChild<QAction *>(QStringLiteral("protocolLabAction"));
+    QVERIFY(lab && !lab->isEnabled() && lab->text().contains(QLatin1String("serve a folder first")));
+    QVERIFY(window.findChild<QAction *>(QStringLiteral("openFolderAction")));
     QCOMPARE(window.openCapture(path), QString());
     QVERIFY(window.currentStore() != &m_store);
     QCOMPARE(window.currentStore()->connectionCount(), std::size_t{2});
+    // A file has no budget: the status bar says what it holds, not "of 1048576 MiB".
+    window.refreshNow();
+    bool fileMemory = false;
+    for (const QLabel *l : window.statusBar()->findChildren<QLabel *>()) {
+        QVERIFY2(!l->text().contains(QLatin1String("1048576")), qPrintable(l->text()));
+        fileMemory = fileMemory || l->text().startsWith(QLatin1String("file: "));
+    }
+    QVERIFY(fileMemory);
     window.selectConnection(m_pushConn);
     window.refreshNow();
     QCOMPARE(snapshot(), before);
