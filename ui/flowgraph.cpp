@@ -2,6 +2,7 @@
 
 #include "frametext.h"
 
+#include <QFontMetrics>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -36,6 +37,11 @@ void FlowGraph::setStream(std::int32_t streamId)
 {
     m_streamId = streamId;
     update();
+}
+
+int FlowGraph::labelMargin(const QFontMetrics &fm, std::int64_t maxValue)
+{
+    return fm.horizontalAdvance(bytesText(static_cast<std::uint64_t>(std::max<std::int64_t>(1, maxValue)))) + 12;
 }
 
 int FlowGraph::stallCount() const
@@ -85,7 +91,10 @@ void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
         if (m_streamId && w.streamId == m_streamId)
             maxV = std::max<std::int64_t>(maxV, w.*(series[1].field));
     }
-    const QRect plot = area.adjusted(64, 22, -10, -18);
+    // Room on the left for the widest value label ("1024.0 MiB" was cut).
+    const QFontMetrics fm = p.fontMetrics();
+    const int margin = labelMargin(fm, maxV);
+    const QRect plot = area.adjusted(margin, 22, -10, -18);
     const std::uint64_t t0 = samples.front().timeNs;
     const double span = std::max<double>(1.0, static_cast<double>(samples.back().timeNs - t0));
     const auto xOf = [&](std::uint64_t t) { return plot.left() + (static_cast<double>(t - t0) / span) * plot.width(); };
@@ -114,11 +123,28 @@ void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
 
     p.setPen(palette().color(QPalette::Mid));
     p.drawRect(plot);
-    p.setPen(palette().color(QPalette::Text));
-    p.drawText(QRect(area.left(), plot.top() - 6, 60, 14), Qt::AlignRight, bytesText(static_cast<std::uint64_t>(maxV)));
-    p.drawText(QRect(area.left(), plot.bottom() - 8, 60, 14), Qt::AlignRight, QStringLiteral("0"));
-    p.drawText(QRect(plot.left(), plot.bottom() + 2, plot.width(), 14), Qt::AlignRight,
-               durationText(samples.back().timeNs - t0));
+    // A grid: values at round steps, a label each; times likewise.
+    const QColor grid(0, 0, 0, 24);
+    // Round in the unit the labels use (20 KiB, not 19.5 KiB).
+    const double unit = maxV >= (1 << 20) ? double(1 << 20) : maxV >= 1024 ? 1024.0 : 1.0;
+    const double valueStep = roundStep(static_cast<double>(maxV) / 4 / unit) * unit;
+    for (double v = 0; v <= static_cast<double>(maxV) + 0.5; v += valueStep) {
+        const int y = static_cast<int>(yOf(static_cast<std::int64_t>(v)));
+        p.setPen(grid);
+        p.drawLine(plot.left(), y, plot.right(), y);
+        p.setPen(palette().color(QPalette::Text));
+        p.drawText(QRect(area.left(), y - 7, margin - 6, 14), Qt::AlignRight | Qt::AlignVCenter,
+                   v == 0 ? QStringLiteral("0") : bytesText(static_cast<std::uint64_t>(v)));
+    }
+    const double timeStep = roundStep(span / std::max(1, plot.width() / 90));
+    for (double t = 0; t <= span + 0.5; t += timeStep) {
+        const int x = static_cast<int>(xOf(t0 + static_cast<std::uint64_t>(t)));
+        p.setPen(grid);
+        p.drawLine(x, plot.top(), x, plot.bottom());
+        p.setPen(palette().color(QPalette::Text));
+        p.drawText(QRect(x - 45, plot.bottom() + 2, 90, 14), Qt::AlignHCenter,
+                   durationText(static_cast<std::uint64_t>(t)));
+    }
     QString title = sending ? tr("We may send") : tr("The client may send");
     p.drawText(area.left() + 6, area.top() + 15, title);
     int legendX = area.left() + 12 + p.fontMetrics().horizontalAdvance(title) + 12;
@@ -146,7 +172,12 @@ void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
             }
             lastY = y;
         }
-        p.setPen(QPen(s.color, 1.6));
+        // The connection broad and light, the stream thin on top of it: where
+        // both hold the same value, both stay visible.
+        QColor line = s.color;
+        if (!s.streamOnly && m_streamId)
+            line.setAlpha(110);
+        p.setPen(QPen(line, s.streamOnly || !m_streamId ? 1.6 : 4.0));
         p.drawPath(path);
         p.fillRect(QRect(legendX, area.top() + 6, 10, 10), s.color);
         p.setPen(palette().color(QPalette::Text));

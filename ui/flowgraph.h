@@ -7,6 +7,7 @@
 
 #include <QWidget>
 
+class QFontMetrics;
 class QPainter;
 
 namespace h2scope::ui {
@@ -25,6 +26,8 @@ public:
     void refresh() { update(); }
     // Stalls found in the last paint (connection or stream remote window <= 0), for tests.
     int stallCount() const;
+    // The plot's left margin: room for the widest value label.
+    static int labelMargin(const QFontMetrics &fm, std::int64_t maxValue);
 
     QSize sizeHint() const override { return {400, 160}; }
 

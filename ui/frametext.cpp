@@ -1,5 +1,7 @@
 #include "frametext.h"
 
+#include <cmath>
+
 #include <QLocale>
 
 #include <optional>
@@ -165,6 +167,15 @@ QString frameSummary(const inspect::FrameEvent &f)
         break;
     }
     return s;
+}
+
+double roundStep(double minimum)
+{
+    double step = std::pow(10.0, std::floor(std::log10(std::max(1.0, minimum))));
+    for (double m : {1.0, 2.0, 5.0})
+        if (step * m >= minimum)
+            return step * m;
+    return step * 10;
 }
 
 } // namespace h2scope::ui

@@ -26,6 +26,8 @@ QString directionText(inspect::Direction dir);
 QString bytesText(std::uint64_t bytes);
 // "850 µs", "12.3 ms", "4.56 s"
 QString durationText(std::uint64_t ns);
+// The smallest round step (1, 2 or 5 × 10^n) of at least `minimum`, for axis grids.
+double roundStep(double minimum);
 // The colour of a frame type in every view.
 QColor frameTypeColor(std::uint8_t type);
 // "completed" -> "push completed", "not-sent" -> "not sent", ...

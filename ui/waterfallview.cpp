@@ -280,13 +280,7 @@ QString WaterfallView::rowText(int row) const
 
 double WaterfallView::gridStepNs() const
 {
-    // A round step: 1, 2 or 5 × 10^n ns, at least 80 px apart.
-    const double minStep = m_nsPerPx * 80;
-    double step = std::pow(10.0, std::floor(std::log10(std::max(1.0, minStep))));
-    for (double m : {1.0, 2.0, 5.0, 10.0})
-        if (step * m >= minStep)
-            return step * m;
-    return step * 10;
+    return roundStep(m_nsPerPx * 80); // labels at least 80 px apart
 }
 
 QString WaterfallView::axisTitle() const

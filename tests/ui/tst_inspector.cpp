@@ -746,6 +746,15 @@ void TestInspector::flowControlWindows()
     image.fill(Qt::white);
     graph.render(&image);
     QVERIFY(graph.stallCount() >= 1);
+    // The value labels fit their margin whatever the size ("024.0 MiB" was
+    // cut from "1024.0 MiB"), and the grids step in round values.
+    const QFontMetrics fm = graph.fontMetrics();
+    for (std::int64_t v : {std::int64_t(65535), std::int64_t(16) << 20, (std::int64_t(1) << 31) - 1})
+        QVERIFY(ui::FlowGraph::labelMargin(fm, v) > fm.horizontalAdvance(ui::bytesText(static_cast<std::uint64_t>(v))));
+    QCOMPARE(ui::roundStep(0.3), 1.0);
+    QCOMPARE(ui::roundStep(3), 5.0);
+    QCOMPARE(ui::roundStep(120), 200.0);
+    QCOMPARE(ui::roundStep(4194304), 5000000.0);
 }
 
 void TestInspector::settingsRoundTrip()
