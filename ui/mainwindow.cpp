@@ -161,6 +161,16 @@ QWidget *MainWindow::buildInspectorPage()
     connect(m_bar, &ServerBar::stopRequested, this, &MainWindow::stopRequested);
     connect(m_bar, &ServerBar::folderChosen, this, &MainWindow::folderChosen);
     layout->addWidget(m_bar);
+    // While a saved capture is shown, a banner says so: the server goes on
+    // serving and capturing behind it.
+    m_fileBanner = new QLabel(central);
+    m_fileBanner->setObjectName(QStringLiteral("fileBanner"));
+    m_fileBanner->setTextFormat(Qt::RichText);
+    m_fileBanner->setWordWrap(true);
+    m_fileBanner->setStyleSheet(QStringLiteral("QLabel { background: #e0f2fe; color: #0c4a6e; padding: 6px; }"));
+    m_fileBanner->hide();
+    connect(m_fileBanner, &QLabel::linkActivated, this, [this] { showLiveCapture(); });
+    layout->addWidget(m_fileBanner);
 
     m_connectionModel = new ConnectionModel(this);
     m_connectionsView = new QTableView(central);
@@ -543,19 +553,35 @@ QString MainWindow::openCapture(const QString &path)
         return error;
     m_fileStore = std::move(store);
     m_viewingFile = true;
+    m_fileName = QFileInfo(path).fileName();
     m_liveAction->setEnabled(m_liveStore != nullptr);
-    setWindowTitle(tr("h2scope — %1").arg(QFileInfo(path).fileName()));
+    setWindowTitle(tr("h2scope — %1 (a saved capture)").arg(m_fileName));
     switchStore(m_fileStore.get(), false);
+    updateFileBanner();
     return {};
+}
+
+void MainWindow::updateFileBanner()
+{
+    m_fileBanner->setVisible(m_viewingFile);
+    if (!m_viewingFile)
+        return;
+    const QString back = m_liveStore ? tr(" <a href=\"live\">Back to the live capture</a> (%1 connection(s) there)")
+                                           .arg(m_liveStore->connectionCount())
+                                     : QString();
+    m_fileBanner->setText(tr("Showing the saved capture <b>%1</b>. The server goes on serving, and live traffic "
+                             "goes on being captured meanwhile.%2")
+                              .arg(m_fileName.toHtmlEscaped(), back));
 }
 
 void MainWindow::showLiveCapture()
 {
     m_viewingFile = false;
     m_liveAction->setEnabled(false);
-    setWindowTitle(QStringLiteral("h2scope"));
+    setWindowTitle(m_folder.isEmpty() ? QStringLiteral("h2scope") : tr("h2scope — %1").arg(QFileInfo(m_folder).fileName()));
     switchStore(m_liveStore, true);
     m_fileStore.reset();
+    updateFileBanner();
 }
 
 QString MainWindow::exportHar(const QString &path) const
@@ -609,6 +635,8 @@ void MainWindow::chooseBudget()
 
 void MainWindow::updateStatus()
 {
+    if (m_viewingFile)
+        updateFileBanner(); // the live connection count behind it
     if (!m_store) {
         m_statusConnections->setText(isShowingWelcome() ? QString() : tr("capture off"));
         return;

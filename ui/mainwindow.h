@@ -145,6 +145,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void updateFileBanner();
     void setLabAvailable(bool available);
     void buildMenus();
     QWidget *buildInspectorPage();
@@ -189,6 +190,8 @@ private:
     QLabel *m_statusConnections = nullptr;
     QLabel *m_statusRates = nullptr;
     QLabel *m_statusMemory = nullptr;
+    QLabel *m_fileBanner = nullptr;   // shown while a saved capture is
+    QString m_fileName;               // the saved capture shown
     QLabel *m_statusDropped = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_liveAction = nullptr;

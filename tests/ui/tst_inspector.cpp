@@ -667,6 +667,17 @@ void TestInspector::saveThenOpenRoundTrip()
         fileMemory = fileMemory || l->text().startsWith(QLatin1String("file: "));
     }
     QVERIFY(fileMemory);
+    // A banner says the view is a file, with the way back when there is a live capture.
+    const QLabel *banner = window.findChild<QLabel *>(QStringLiteral("fileBanner"));
+    QVERIFY(banner && !banner->isHidden());
+    QVERIFY2(banner->text().contains(QLatin1String("capture.h2cap")), qPrintable(banner->text()));
+    QVERIFY(window.windowTitle().contains(QLatin1String("saved capture")));
+    // The live capture is behind it (setStore): the banner links back to it.
+    QVERIFY2(banner->text().contains(QLatin1String("Back to the live capture")), qPrintable(banner->text()));
+    window.showLiveCapture();
+    QVERIFY(banner->isHidden());
+    QVERIFY(window.currentStore() == &m_store);
+    QCOMPARE(window.openCapture(path), QString());
     window.selectConnection(m_pushConn);
     window.refreshNow();
     QCOMPARE(snapshot(), before);
