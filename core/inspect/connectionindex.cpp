@@ -140,6 +140,19 @@ void ConnectionIndex::take(const Event &event, std::size_t index)
                         m_peerDisabledPush = true;
                 }
             } else if constexpr (std::is_same_v<T, Http1Exchange>) {
+                // One row each in the waterfall, as a stream would have.
+                StreamSummary &s = streamFor(static_cast<std::int32_t>(d.sequence), d.startNs ? d.startNs : t);
+                s.http1 = true;
+                s.pushed = false;
+                s.method = d.method;
+                s.path = d.target;
+                s.status = d.status;
+                s.bodyBytes = d.bodyBytes;
+                s.closed = true;
+                const std::string ct = headerValue(d.responseHeaders, "content-type");
+                if (!ct.empty())
+                    s.contentType = ct;
+                s.lastNs = std::max(s.lastNs, (d.startNs ? d.startNs : t) + d.durationNs);
                 ++m_requests;
             }
         },

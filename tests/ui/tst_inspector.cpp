@@ -112,6 +112,7 @@ private slots:
     void waterfallClickSelectsFrame();
     void modelsPassTesterWhileCaptureGrows();
     void largeConnectionIsDissectedInSlices();
+    void http1ExchangesAreWaterfallRows();
     void filters_data();
     void filters();
     void filterErrors();
@@ -443,6 +444,56 @@ void TestInspector::waterfallClickSelectsFrame()
     QVERIFY(row >= 0);
     QCOMPARE(window.frameModel()->eventIndex(row), target);
     QVERIFY(window.details()->toHtml().contains(QLatin1String("HEADERS received")));
+}
+
+void TestInspector::http1ExchangesAreWaterfallRows()
+{
+    // An HTTP/1.1 connection has no frames, but each exchange is a row of
+    // the waterfall with its method, path and status (it used to show an
+    // empty view and "streams 1").
+    inspect::CaptureHub hub(1);
+    {
+        inspect::CaptureLog log(hub.sink(0), 5);
+        inspect::ConnectionOpened opened;
+        opened.peer = "127.0.0.1:1";
+        opened.local = "127.0.0.1:2";
+        opened.protocol = "http/1.1";
+        log.opened(opened);
+        for (std::uint32_t i = 1; i <= 2; ++i) {
+            inspect::Http1Exchange x;
+            x.method = "GET";
+            x.target = i == 1 ? "/" : "/a.css";
+            x.version = "HTTP/1.1";
+            x.status = 200;
+            x.responseHeaders = HeaderBlock({{"content-type", i == 1 ? "text/html" : "text/css"}});
+            x.bodyBytes = 100 * i;
+            x.startNs = inspect::nowNs();
+            x.durationNs = 1000;
+            x.sequence = i;
+            log.http1(x);
+        }
+        log.closed({});
+    }
+    std::vector<inspect::LogAnnouncement> logs;
+    hub.collect(logs);
+    inspect::CaptureStore store;
+    store.ingest(std::move(logs));
+    const auto index = store.index(5);
+    QVERIFY(index);
+    QCOMPARE(index->streams().size(), std::size_t(2));
+    const inspect::StreamSummary *second = index->stream(2);
+    QVERIFY(second && second->http1 && !second->pushed);
+    QCOMPARE(second->path, std::string("/a.css"));
+    QCOMPARE(second->status, 200);
+    QCOMPARE(second->contentType, std::string("text/css"));
+    ui::WaterfallView view;
+    view.resize(900, 300);
+    view.setSource(&store, index.get());
+    QStringList rows;
+    for (int r = 0; r < view.rowCount(); ++r)
+        rows << view.rowText(r);
+    QVERIFY2(rows.contains(QStringLiteral("HTTP/1.1 #1 GET / 200")), qPrintable(rows.join(u'|')));
+    QVERIFY2(rows.contains(QStringLiteral("HTTP/1.1 #2 GET /a.css 200")), qPrintable(rows.join(u'|')));
 }
 
 void TestInspector::largeConnectionIsDissectedInSlices()
