@@ -8,6 +8,7 @@
 #include "selfsigned.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -101,6 +102,32 @@ void LabView::buildUi()
     m_presetBox = new QComboBox(this);
     for (const lab::NetworkProfile &p : lab::networkPresets())
         m_presetBox->addItem(qs(lab::describeProfile(p)), qs(p.name));
+    m_presetBox->addItem(tr("custom…"), QStringLiteral("custom"));
+    // The custom network's fields, as the command line's --rtt, --bandwidth, --loss.
+    m_customBox = new QWidget(this);
+    auto *custom = new QHBoxLayout(m_customBox);
+    custom->setContentsMargins(0, 0, 0, 0);
+    m_rttBox = new QSpinBox(m_customBox);
+    m_rttBox->setRange(0, 5000);
+    m_rttBox->setSuffix(tr(" ms RTT"));
+    m_rttBox->setValue(100);
+    m_bandwidthBox = new QSpinBox(m_customBox);
+    m_bandwidthBox->setRange(0, 10'000'000);
+    m_bandwidthBox->setSingleStep(100);
+    m_bandwidthBox->setSuffix(tr(" kbit/s"));
+    m_bandwidthBox->setSpecialValueText(tr("unlimited"));
+    m_bandwidthBox->setValue(5000);
+    m_lossBox = new QDoubleSpinBox(m_customBox);
+    m_lossBox->setRange(0, 50);
+    m_lossBox->setDecimals(1);
+    m_lossBox->setSuffix(tr(" % loss"));
+    custom->addWidget(m_rttBox);
+    custom->addWidget(m_bandwidthBox);
+    custom->addWidget(m_lossBox);
+    m_customBox->hide();
+    connect(m_presetBox, &QComboBox::currentIndexChanged, this, [this] {
+        m_customBox->setVisible(m_presetBox->currentData().toString() == QLatin1String("custom"));
+    });
     setNetworkPreset(QStringLiteral("4g"));
     m_runsBox = new QSpinBox(this);
     m_runsBox->setRange(1, 20);
@@ -119,6 +146,7 @@ void LabView::buildUi()
     controls->addWidget(m_pageBox);
     controls->addWidget(new QLabel(tr("Network:"), this));
     controls->addWidget(m_presetBox);
+    controls->addWidget(m_customBox);
     controls->addWidget(new QLabel(tr("Runs:"), this));
     controls->addWidget(m_runsBox);
     controls->addWidget(m_runButton);
@@ -133,7 +161,7 @@ void LabView::buildUi()
     headingFont.setBold(true);
     m_heading->setFont(headingFont);
     auto *legend = new QLabel(this);
-    QString legendHtml;
+    QString legendHtml = tr("Colour: what asked for the request —&nbsp; ");
     const auto swatch = [](const QColor &c, const QString &text) {
         return QStringLiteral("<span style=\"color:%1\">&#9632;</span>&nbsp;%2&nbsp;&nbsp; ").arg(c.name(), text);
     };
@@ -255,6 +283,29 @@ bool LabView::setNetworkPreset(const QString &name)
     return true;
 }
 
+void LabView::setCustomNetwork(std::uint32_t rttMs, std::uint64_t bandwidthKbit, double loss)
+{
+    m_presetBox->setCurrentIndex(m_presetBox->findData(QStringLiteral("custom")));
+    m_rttBox->setValue(static_cast<int>(std::min<std::uint32_t>(rttMs, static_cast<std::uint32_t>(m_rttBox->maximum()))));
+    m_bandwidthBox->setValue(static_cast<int>(
+        std::min<std::uint64_t>(bandwidthKbit, static_cast<std::uint64_t>(m_bandwidthBox->maximum()))));
+    m_lossBox->setValue(loss * 100);
+}
+
+lab::NetworkProfile LabView::network() const
+{
+    if (m_presetBox->currentData().toString() == QLatin1String("custom")) {
+        lab::NetworkProfile p;
+        p.name = "custom";
+        p.rttMs = static_cast<std::uint32_t>(m_rttBox->value());
+        p.bandwidthKbit = static_cast<std::uint64_t>(m_bandwidthBox->value());
+        p.loss = m_lossBox->value() / 100;
+        return p;
+    }
+    const auto preset = lab::findNetworkPreset(m_presetBox->currentData().toString().toStdString());
+    return preset ? *preset : lab::NetworkProfile{};
+}
+
 void LabView::setRuns(int runs)
 {
     m_runsBox->setValue(runs);
@@ -276,6 +327,7 @@ void LabView::setRunning(bool running)
     m_cancelButton->setEnabled(running);
     m_pageBox->setEnabled(!running);
     m_presetBox->setEnabled(!running);
+    m_customBox->setEnabled(!running);
     m_runsBox->setEnabled(!running);
     m_jsonButton->setEnabled(!running && m_report);
     m_pngButton->setEnabled(!running && m_report);
@@ -286,13 +338,11 @@ bool LabView::run()
 {
     if (m_worker || m_pageBox->count() == 0)
         return false;
-    const auto preset = lab::findNetworkPreset(m_presetBox->currentData().toString().toStdString());
-    if (!preset)
-        return false;
+    const lab::NetworkProfile network = this->network();
     auto job = std::make_shared<Job>();
     job->root = QFileInfo(m_folder).absoluteFilePath().toStdString();
     job->options.load.page = m_pageBox->currentData().toString().toStdString();
-    job->options.load.network = *preset;
+    job->options.load.network = network;
     job->options.runs = static_cast<unsigned>(m_runsBox->value());
     m_job = job;
 
@@ -301,7 +351,8 @@ bool LabView::run()
     m_progress->setValue(0);
     m_progress->setFormat(tr("%v of %m loads"));
     m_status->setText(tr("Serving %1 and loading %2 on %3…")
-                          .arg(QDir::toNativeSeparators(m_folder), m_pageBox->currentText(), qs(preset->name)));
+                          .arg(QDir::toNativeSeparators(m_folder), m_pageBox->currentText(),
+                               qs(lab::describeProfile(network))));
     // The worker owns a share of the job; `this` outlives it because the
     // destructor waits for the thread, and queued calls to a destroyed
     // object are dropped.

@@ -12,17 +12,20 @@
 // the load in flight to stop (at most one page load). GUI thread only.
 
 #include "lab/labreport.h"
+#include "lab/networkprofile.h"
 
 #include <QString>
 #include <QWidget>
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
 
 class QComboBox;
 class QLabel;
+class QDoubleSpinBox;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
@@ -50,6 +53,11 @@ public:
     // page or preset is not offered.
     bool setPage(const QString &urlPath);
     bool setNetworkPreset(const QString &name);
+    // A network of one's own, as --rtt/--bandwidth/--loss give on the command
+    // line: round trip in ms, kbit/s per direction (0: unlimited), loss 0..1.
+    void setCustomNetwork(std::uint32_t rttMs, std::uint64_t bandwidthKbit, double loss);
+    // What the next run emulates.
+    lab::NetworkProfile network() const;
     void setRuns(int runs);
 
     // Starts the lab with the chosen page, preset and runs; false (and
@@ -94,6 +102,10 @@ private:
     QString m_folder;
     QComboBox *m_pageBox = nullptr;
     QComboBox *m_presetBox = nullptr;
+    QWidget *m_customBox = nullptr; // the custom network's fields, shown for "custom"
+    QSpinBox *m_rttBox = nullptr;
+    QSpinBox *m_bandwidthBox = nullptr;
+    QDoubleSpinBox *m_lossBox = nullptr;
     QSpinBox *m_runsBox = nullptr;
     QPushButton *m_runButton = nullptr;
     QPushButton *m_cancelButton = nullptr;

@@ -45,6 +45,15 @@ void TestLabView::offersTheFoldersPages()
     QVERIFY(view.setNetworkPreset("LTE")); // an alias of 4g
     QVERIFY(!view.setNetworkPreset("dial-up"));
     QVERIFY(!view.setPage("/missing.html"));
+    // A network of one's own, as on the command line.
+    view.setCustomNetwork(150, 2000, 0.02);
+    const lab::NetworkProfile custom = view.network();
+    QCOMPARE(custom.name, std::string("custom"));
+    QCOMPARE(custom.rttMs, 150u);
+    QCOMPARE(custom.bandwidthKbit, std::uint64_t(2000));
+    QVERIFY(std::abs(custom.loss - 0.02) < 1e-9);
+    QVERIFY(view.setNetworkPreset("4g"));
+    QCOMPARE(view.network().name, std::string("4g"));
 }
 
 void TestLabView::exportsFailBeforeARun()
