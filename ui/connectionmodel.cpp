@@ -6,6 +6,7 @@
 #include <QColor>
 
 #include <algorithm>
+#include <utility>
 
 namespace h2scope::ui {
 
@@ -98,6 +99,38 @@ int ConnectionModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+QString clientName(const std::string &userAgent)
+{
+    // Browsers: the product that names the engine the user picked, with its
+    // major version ("Chrome 120", "Firefox 121", "Edge 120", "Safari 17").
+    const QString ua = QString::fromStdString(userAgent);
+    const auto version = [&](const QString &token) -> QString {
+        const int at = ua.indexOf(token + u'/');
+        if (at < 0)
+            return {};
+        const int from = at + static_cast<int>(token.size()) + 1;
+        int to = from;
+        while (to < ua.size() && ua[to].isDigit())
+            ++to;
+        return ua.mid(from, to - from);
+    };
+    for (const auto &[token, name] : {std::pair{QStringLiteral("Edg"), QStringLiteral("Edge")},
+                                      std::pair{QStringLiteral("OPR"), QStringLiteral("Opera")},
+                                      std::pair{QStringLiteral("HeadlessChrome"), QStringLiteral("Headless Chrome")},
+                                      std::pair{QStringLiteral("Chrome"), QStringLiteral("Chrome")},
+                                      std::pair{QStringLiteral("Firefox"), QStringLiteral("Firefox")}}) {
+        const QString v = version(token);
+        if (!v.isEmpty())
+            return name + u' ' + v;
+    }
+    if (ua.startsWith(QLatin1String("Mozilla/")) && ua.contains(QLatin1String("Safari/"))) {
+        const QString v = version(QStringLiteral("Version"));
+        return v.isEmpty() ? QStringLiteral("Safari") : QStringLiteral("Safari ") + v;
+    }
+    // Tools name themselves first: "curl/8.1.2", "h2load nghttp2/1.52.0", "node".
+    return ua.section(u' ', 0, 0);
+}
+
 QVariant ConnectionModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
@@ -105,6 +138,7 @@ QVariant ConnectionModel::headerData(int section, Qt::Orientation orientation, i
     switch (section) {
     case Id: return tr("#");
     case Peer: return tr("Peer");
+    case Client: return tr("Client");
     case Alpn: return tr("ALPN");
     case Tls: return tr("TLS");
     case Cipher: return tr("Cipher");
@@ -144,6 +178,8 @@ QVariant ConnectionModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case Id: return QVariant::fromValue<quint64>(id);
     case Peer: return c->opened ? str(c->opened->peer) : QString();
+    case Client: // the whole user-agent in the tooltip
+        return role == Qt::ToolTipRole ? str(c->client) : clientName(c->client);
     case Alpn:
         if (!c->opened)
             return QString();

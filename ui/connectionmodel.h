@@ -9,17 +9,22 @@
 #include <QAbstractTableModel>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace h2scope::ui {
+
+// A short name of the client from its user-agent: "Chrome 120",
+// "Firefox 121", "curl/8.1.2"; "" for none.
+QString clientName(const std::string &userAgent);
 
 class ConnectionModel final : public QAbstractTableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConnectionModel)
 
 public:
-    enum Column { Id, Peer, Alpn, Tls, Cipher, Streams, BytesIn, BytesOut, Opened, Duration, State, CloseReason,
-                  ColumnCount };
+    enum Column { Id, Peer, Client, Alpn, Tls, Cipher, Streams, BytesIn, BytesOut, Opened, Duration, State,
+                  CloseReason, ColumnCount };
     enum Role { ConnectionIdRole = Qt::UserRole + 1 };
 
     explicit ConnectionModel(QObject *parent = nullptr);

@@ -75,6 +75,7 @@ void sizeConnectionColumns(QTableView *view)
     };
     fit(ConnectionModel::Id, "00000");
     fit(ConnectionModel::Peer, "[ffff::ffff]:65535");
+    fit(ConnectionModel::Client, "Headless Chrome 120");
     fit(ConnectionModel::Alpn, "http/1.1");
     fit(ConnectionModel::Tls, "TLSv1.3");
     fit(ConnectionModel::Cipher, "TLS_CHACHA20_POLY1305_SHA256");

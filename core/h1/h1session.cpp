@@ -217,6 +217,11 @@ void H1Session::startNext()
         siteRequest.target = request.target;
         siteRequest.headers = std::move(request.headers);
         siteRequest.protocol = site::Protocol::Http1;
+        if (m_log && !m_clientRecorded) {
+            m_clientRecorded = true;
+            if (const std::string *ua = siteRequest.header("user-agent"))
+                m_log->client(*ua);
+        }
         response = site::handleGuarded(m_handler, siteRequest);
         if (m_earlyHints && request.versionMinor >= 1 && site::wantsEarlyHints(siteRequest, response)) {
             earlyHints = "HTTP/1.1 103 Early Hints\r\n";

@@ -102,6 +102,7 @@ private:
 
     site::Handler &m_handler;
     inspect::CaptureLog *m_log;
+    bool m_clientRecorded = false; // the first request's user-agent is in the capture
     HeaderBlock::Builder m_headerBuilder; // response fields for the exchange's event
     std::string m_scheme;
     std::function<void()> m_wake;

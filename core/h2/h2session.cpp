@@ -149,6 +149,11 @@ struct H2Session::Callbacks {
         }
         if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && !st.opened) {
             st.opened = true;
+            if (s.m_log && !s.m_clientRecorded) {
+                s.m_clientRecorded = true;
+                if (const std::string *ua = st.request.header("user-agent"))
+                    s.m_log->client(*ua);
+            }
             // Remembered only for suppressing pushes, so only when the peer
             // accepts them (browsers do not): no per-request cost otherwise.
             if (nghttp2_session_get_remote_settings(s.m_session, NGHTTP2_SETTINGS_ENABLE_PUSH) != 0)

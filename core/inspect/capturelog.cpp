@@ -319,6 +319,16 @@ void CaptureLog::notice(std::int32_t streamId, std::string_view code, std::strin
     end();
 }
 
+void CaptureLog::client(std::string_view userAgent)
+{
+    userAgent = clip(userAgent);
+    std::uint8_t *p = begin(RecordKind::Client, strSize(userAgent));
+    if (!p)
+        return;
+    putStr(p, userAgent);
+    end();
+}
+
 void CaptureLog::http1(const Http1Exchange &x)
 {
     const std::string_view note = clip(x.note);

@@ -29,6 +29,9 @@
 //   Http1        one HTTP/1.1 exchange (see CaptureLog::http1()).
 //   Gap          nothing: records were not written here (capture paused), so
 //                header compression state is lost from here on.
+//   Client       string user-agent of the connection's first request (once),
+//                so that the connection list can tell clients apart without
+//                dissecting.
 // The format is also the saved capture's (docs/capture-format.md).
 //
 // Threads: a CaptureLog belongs to its connection's thread. A LogChunk is
@@ -61,6 +64,7 @@ enum class RecordKind : std::uint8_t {
     Notice = 8,
     Http1 = 9,
     Gap = 10,
+    Client = 11,
 };
 
 inline constexpr std::uint8_t kFrameOut = 1;
@@ -149,6 +153,8 @@ public:
     void notice(std::int32_t streamId, std::string_view code, std::string_view text);
     // startNs, durationNs and sequence as in Http1Exchange.
     void http1(const Http1Exchange &exchange);
+    // The user-agent of the connection's first request; once per connection.
+    void client(std::string_view userAgent);
 
     // Nothing written between hold() and release() is visible to readers
     // before release(). Holds nest.

@@ -290,6 +290,10 @@ void CaptureStore::account(Connection &conn, const RecordView &r)
     case RecordKind::Notice:
         ++k.notices;
         break;
+    case RecordKind::Client:
+        if (info.client.empty())
+            info.client = std::string(f.str());
+        break;
     default:
         break;
     }

@@ -82,6 +82,7 @@ struct ConnectionInfo {
     std::optional<ConnectionClosed> closed;     // absent while open
     std::uint64_t closedNs = 0;
     ConnectionCounters counters;
+    std::string client;                         // user-agent of its first request ("" until one came)
     std::uint64_t evictedFrames = 0;            // frames of this connection evicted while it was open
     std::size_t memoryBytes = 0;                // bytes of its log the store holds
 };

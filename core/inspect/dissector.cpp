@@ -244,6 +244,8 @@ void Dissector::feed(const RecordView &r, std::vector<Event> &out)
         add(std::move(x));
         break;
     }
+    case RecordKind::Client:
+        break; // for the connection list (the store reads it); the request's own headers say it too
     case RecordKind::Gap:
         // Records were not written for a while: whatever the header blocks
         // of that time added to the compression tables is unknown.

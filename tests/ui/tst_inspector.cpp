@@ -206,6 +206,23 @@ void TestInspector::connectionsAppear()
     QVERIFY(cell(model, 0, ui::ConnectionModel::Tls).startsWith(QStringLiteral("TLSv1.")));
     QVERIFY(!cell(model, 0, ui::ConnectionModel::Cipher).isEmpty());
     QVERIFY(cell(model, 0, ui::ConnectionModel::Peer).startsWith(QStringLiteral("127.0.0.1:")));
+    // Who the client is, from its first request's user-agent (nghttp here).
+    QVERIFY2(cell(model, 0, ui::ConnectionModel::Client).startsWith(QStringLiteral("nghttp2/")),
+             qPrintable(cell(model, 0, ui::ConnectionModel::Client)));
+    QCOMPARE(ui::clientName("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                            "Chrome/120.0.6099.224 Safari/537.36"),
+             QStringLiteral("Chrome 120"));
+    QCOMPARE(ui::clientName("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                            "HeadlessChrome/120.0.6099.224 Safari/537.36"),
+             QStringLiteral("Headless Chrome 120"));
+    QCOMPARE(ui::clientName("Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"),
+             QStringLiteral("Firefox 121"));
+    QCOMPARE(ui::clientName("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                            "Version/17.2 Safari/605.1.15"),
+             QStringLiteral("Safari 17"));
+    QCOMPARE(ui::clientName("curl/7.88.1"), QStringLiteral("curl/7.88.1"));
+    QCOMPARE(ui::clientName("h2load nghttp2/1.52.0"), QStringLiteral("h2load"));
+    QCOMPARE(ui::clientName(""), QString());
     QCOMPARE(cell(model, 0, ui::ConnectionModel::State), QStringLiteral("closed"));
     QVERIFY2(cell(model, 0, ui::ConnectionModel::Streams).contains(QStringLiteral("2 pushed")),
              qPrintable(cell(model, 0, ui::ConnectionModel::Streams)));
