@@ -91,9 +91,17 @@ void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
         if (m_streamId && w.streamId == m_streamId)
             maxV = std::max<std::int64_t>(maxV, w.*(series[1].field));
     }
-    // Room on the left for the widest value label ("1024.0 MiB" was cut).
+    // Value ticks at a round step in the unit the labels use (20 KiB, not
+    // 19.5 KiB), and room on the left for the widest of their labels.
+    const double unit = maxV >= (std::int64_t(1) << 30) ? double(1 << 30)
+                        : maxV >= (1 << 20)               ? double(1 << 20)
+                        : maxV >= 1024                    ? 1024.0
+                                                          : 1.0;
+    const double valueStep = roundStep(static_cast<double>(maxV) / 4 / unit) * unit;
     const QFontMetrics fm = p.fontMetrics();
-    const int margin = labelMargin(fm, maxV);
+    int margin = labelMargin(fm, maxV);
+    for (double v = valueStep; v <= static_cast<double>(maxV) + 0.5; v += valueStep)
+        margin = std::max(margin, labelMargin(fm, static_cast<std::int64_t>(v)));
     const QRect plot = area.adjusted(margin, 22, -10, -18);
     const std::uint64_t t0 = samples.front().timeNs;
     const double span = std::max<double>(1.0, static_cast<double>(samples.back().timeNs - t0));
@@ -125,9 +133,6 @@ void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
     p.drawRect(plot);
     // A grid: values at round steps, a label each; times likewise.
     const QColor grid(0, 0, 0, 24);
-    // Round in the unit the labels use (20 KiB, not 19.5 KiB).
-    const double unit = maxV >= (1 << 20) ? double(1 << 20) : maxV >= 1024 ? 1024.0 : 1.0;
-    const double valueStep = roundStep(static_cast<double>(maxV) / 4 / unit) * unit;
     for (double v = 0; v <= static_cast<double>(maxV) + 0.5; v += valueStep) {
         const int y = static_cast<int>(yOf(static_cast<std::int64_t>(v)));
         p.setPen(grid);

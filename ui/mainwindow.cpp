@@ -178,10 +178,7 @@ QWidget *MainWindow::buildInspectorPage()
     m_connectionsView->setObjectName(QStringLiteral("connectionsView"));
     m_connectionsView->setModel(m_connectionModel);
     tuneTable(m_connectionsView);
-    sizeConnectionColumns(m_connectionsView);
-    // A reset (a new store, a reopened capture) gives the header default sizes again.
-    connect(m_connectionModel, &QAbstractItemModel::modelReset, m_connectionsView,
-            [view = m_connectionsView] { sizeConnectionColumns(view); });
+    sizeConnectionColumns(m_connectionsView); // unless restoreLayout() brings back the user's own
     connect(m_connectionsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::onConnectionRowChanged);
 
@@ -270,13 +267,19 @@ void MainWindow::setServing(const QString &url, const QString &folder, bool isDe
 {
     m_url = url;
     m_folder = folder;
+    m_isDemo = isDemo;
     m_bar->setServing(url, folder, isDemo);
     m_pages->setCurrentWidget(m_inspectorPage);
     setLabAvailable(!folder.isEmpty());
     if (!m_viewingFile)
-        setWindowTitle(folder.isEmpty() ? QStringLiteral("h2scope")
-                       : isDemo         ? tr("h2scope — the demo site")
-                                        : tr("h2scope — %1").arg(QFileInfo(folder).fileName()));
+        setWindowTitle(servingTitle());
+}
+
+QString MainWindow::servingTitle() const
+{
+    return m_folder.isEmpty() ? QStringLiteral("h2scope")
+           : m_isDemo         ? tr("h2scope — the demo site")
+                              : tr("h2scope — %1").arg(QFileInfo(m_folder).fileName());
 }
 
 void MainWindow::showWelcome()
@@ -579,7 +582,7 @@ void MainWindow::showLiveCapture()
 {
     m_viewingFile = false;
     m_liveAction->setEnabled(false);
-    setWindowTitle(m_folder.isEmpty() ? QStringLiteral("h2scope") : tr("h2scope — %1").arg(QFileInfo(m_folder).fileName()));
+    setWindowTitle(servingTitle());
     switchStore(m_liveStore, true);
     m_fileStore.reset();
     updateFileBanner();
@@ -701,7 +704,15 @@ void MainWindow::restoreLayout()
     m_lowerSplit->restoreState(qs.value(QStringLiteral("window/lowerSplit")).toByteArray());
     m_leftSplit->restoreState(qs.value(QStringLiteral("window/leftSplit")).toByteArray());
     m_framesView->horizontalHeader()->restoreState(qs.value(QStringLiteral("window/framesHeader")).toByteArray());
-    m_connectionsView->horizontalHeader()->restoreState(qs.value(QStringLiteral("window/connectionsHeader")).toByteArray());
+    // Saved per column count: a layout from a version with other columns
+    // would put the widths on the wrong columns.
+    if (!m_connectionsView->horizontalHeader()->restoreState(qs.value(connectionsHeaderKey()).toByteArray()))
+        sizeConnectionColumns(m_connectionsView);
+}
+
+QString MainWindow::connectionsHeaderKey()
+{
+    return QStringLiteral("window/connectionsHeader%1").arg(int(ConnectionModel::ColumnCount));
 }
 
 void MainWindow::saveLayout() const
@@ -713,7 +724,7 @@ void MainWindow::saveLayout() const
     qs.setValue(QStringLiteral("window/lowerSplit"), m_lowerSplit->saveState());
     qs.setValue(QStringLiteral("window/leftSplit"), m_leftSplit->saveState());
     qs.setValue(QStringLiteral("window/framesHeader"), m_framesView->horizontalHeader()->saveState());
-    qs.setValue(QStringLiteral("window/connectionsHeader"), m_connectionsView->horizontalHeader()->saveState());
+    qs.setValue(connectionsHeaderKey(), m_connectionsView->horizontalHeader()->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

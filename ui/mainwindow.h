@@ -145,6 +145,8 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    QString servingTitle() const;
+    static QString connectionsHeaderKey();
     void updateFileBanner();
     void setLabAvailable(bool available);
     void buildMenus();
@@ -192,6 +194,7 @@ private:
     QLabel *m_statusMemory = nullptr;
     QLabel *m_fileBanner = nullptr;   // shown while a saved capture is
     QString m_fileName;               // the saved capture shown
+    bool m_isDemo = false;            // serving the bundled demo site
     QLabel *m_statusDropped = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_liveAction = nullptr;

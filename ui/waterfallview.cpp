@@ -250,7 +250,8 @@ QString WaterfallView::rowText(int row) const
     if (r.kind == RowKind::Skipped)
         return s->skippedNote.find("ENABLE_PUSH=0") != std::string::npos ? tr("push skipped: client disabled push")
                                                                            : tr("push skipped");
-    QString text = s->http1 ? QStringLiteral("HTTP/1.1 #%1 ").arg(s->id) : QStringLiteral("stream %1 ").arg(s->id);
+    QString text = s->http1 ? QStringLiteral("%1 #%2 ").arg(s->httpVersion.empty() ? QStringLiteral("HTTP/1.1") : qs(s->httpVersion)).arg(s->id)
+                            : QStringLiteral("stream %1 ").arg(s->id);
     if (!s->pushed && !s->method.empty())
         text += qs(s->method) + u' ';
     text += qs(s->path);

@@ -321,8 +321,10 @@ void CaptureLog::notice(std::int32_t streamId, std::string_view code, std::strin
 
 void CaptureLog::client(std::string_view userAgent)
 {
-    userAgent = clip(userAgent);
-    std::uint8_t *p = begin(RecordKind::Client, strSize(userAgent));
+    // Enough to name the client; written even while paused, like the
+    // connection's other lifecycle records (it comes once).
+    userAgent = userAgent.substr(0, kMaxClientBytes);
+    std::uint8_t *p = begin(RecordKind::Client, strSize(userAgent), true);
     if (!p)
         return;
     putStr(p, userAgent);

@@ -153,8 +153,10 @@ public:
     void notice(std::int32_t streamId, std::string_view code, std::string_view text);
     // startNs, durationNs and sequence as in Http1Exchange.
     void http1(const Http1Exchange &exchange);
-    // The user-agent of the connection's first request; once per connection.
+    // The user-agent of the connection's first request (at most
+    // kMaxClientBytes of it); once per connection.
     void client(std::string_view userAgent);
+    static constexpr std::size_t kMaxClientBytes = 512;
 
     // Nothing written between hold() and release() is visible to readers
     // before release(). Holds nest.

@@ -291,8 +291,10 @@ void CaptureStore::account(Connection &conn, const RecordView &r)
         ++k.notices;
         break;
     case RecordKind::Client:
-        if (info.client.empty())
-            info.client = std::string(f.str());
+        if (info.client.empty()) {
+            info.client = std::string(f.str().substr(0, CaptureLog::kMaxClientBytes));
+            charge(conn, static_cast<std::ptrdiff_t>(info.client.size())); // outlives the chunks: in the budget
+        }
         break;
     default:
         break;

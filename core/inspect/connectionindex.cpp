@@ -33,7 +33,8 @@ namespace {
 std::size_t contentBytes(const StreamSummary &s) noexcept
 {
     return s.frames.capacity() * sizeof(std::size_t) + s.method.capacity() + s.path.capacity()
-           + s.contentType.capacity() + s.pushOutcome.capacity() + s.pushDetail.capacity() + s.skippedNote.capacity();
+           + s.contentType.capacity() + s.pushOutcome.capacity() + s.pushDetail.capacity() + s.skippedNote.capacity()
+           + s.httpVersion.capacity();
 }
 
 } // namespace
@@ -143,6 +144,7 @@ void ConnectionIndex::take(const Event &event, std::size_t index)
                 // One row each in the waterfall, as a stream would have.
                 StreamSummary &s = streamFor(static_cast<std::int32_t>(d.sequence), d.startNs ? d.startNs : t);
                 s.http1 = true;
+                s.httpVersion = d.version;
                 s.pushed = false;
                 s.method = d.method;
                 s.path = d.target;

@@ -30,7 +30,8 @@ namespace h2scope::inspect {
 
 struct StreamSummary {
     std::int32_t id = 0;            // HTTP/1.1: the exchange's sequence number on its connection
-    bool http1 = false;             // an HTTP/1.1 exchange (no frames)
+    bool http1 = false;             // an HTTP/1.x exchange (no frames)
+    std::string httpVersion;        // HTTP/1.x: "HTTP/1.1", "HTTP/1.0"
     bool pushed = false;
     std::int32_t parentId = 0;      // the stream whose response promised it
     std::string method;

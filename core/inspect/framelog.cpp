@@ -98,9 +98,13 @@ void formatFrame(std::string &out, const FrameEvent &f)
         out += '\n';
     }
     const bool padded = (f.flags & 0x08) && (f.type == 0x00 || f.type == 0x01 || f.type == 0x05);
-    if (f.priorityDependency >= 0) // as nghttp -v prints it
-        appendf(out, "%.*s(dep_stream_id=%d, weight=%u, exclusive=%d)\n", int(indent.size()), indent.data(),
-                f.priorityDependency, static_cast<unsigned>(f.priorityWeight), f.priorityExclusive ? 1 : 0);
+    // As nghttp -v prints them: one line with the pad length and the priority fields.
+    const auto priorityFields = [&f]() -> std::string {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "dep_stream_id=%d, weight=%u, exclusive=%d", f.priorityDependency,
+                      static_cast<unsigned>(f.priorityWeight), f.priorityExclusive ? 1 : 0);
+        return buf;
+    };
 
     switch (f.type) {
     case 0x00: // DATA
@@ -108,8 +112,12 @@ void formatFrame(std::string &out, const FrameEvent &f)
             appendf(out, "%.*s(padlen=%u)\n", int(indent.size()), indent.data(), f.padding);
         break;
     case 0x01: // HEADERS
-        if (padded)
+        if (padded && f.priorityDependency >= 0)
+            appendf(out, "%.*s(padlen=%u, %s)\n", int(indent.size()), indent.data(), f.padding, priorityFields().c_str());
+        else if (padded)
             appendf(out, "%.*s(padlen=%u)\n", int(indent.size()), indent.data(), f.padding);
+        else if (f.priorityDependency >= 0)
+            appendf(out, "%.*s(%s)\n", int(indent.size()), indent.data(), priorityFields().c_str());
         switch (f.hdCategory) {
         case 0: appendf(out, "%.*s; Open new stream\n", int(indent.size()), indent.data()); break;
         case 1: appendf(out, "%.*s; First response header\n", int(indent.size()), indent.data()); break;
@@ -119,7 +127,9 @@ void formatFrame(std::string &out, const FrameEvent &f)
         appendHeaders(out, f.headers);
         break;
     case 0x02: // PRIORITY
-        break;    // its fields, as for HEADERS, below
+        if (f.priorityDependency >= 0)
+            appendf(out, "%.*s(%s)\n", int(indent.size()), indent.data(), priorityFields().c_str());
+        break;
     case 0x03: // RST_STREAM
         appendf(out, "%.*s(error_code=%s)\n", int(indent.size()), indent.data(), errorText(f.errorCode).c_str());
         break;

@@ -208,6 +208,7 @@ private slots:
     void harOfMoreConnectionsThanTheCacheHolds();
     void saveAndReopenGiveTheSameCapture();
     void damagedCaptureFilesAreRefused();
+    void clientIsKeptEvenWhilePaused();
 };
 
 void TestCaptureStore::initTestCase()
@@ -915,6 +916,31 @@ void TestCaptureStore::damagedCaptureFilesAreRefused()
     QCOMPARE(reused.memoryUsed(), std::size_t(0));
     QVERIFY(parseCapture(good, reused).ok());
     QCOMPARE(reused.eventCount(1), store.eventCount(1));
+}
+
+// The connection list's Client: the first request's user-agent, written
+// even while the capture is paused (it comes once), clipped, and counted in
+// the connection's memory.
+void TestCaptureStore::clientIsKeptEvenWhilePaused()
+{
+    CaptureHub hub(1);
+    hub.setEnabled(false);
+    {
+        CaptureLog log(hub.sink(0), 7);
+        ConnectionOpened opened;
+        opened.peer = "127.0.0.1:1";
+        log.opened(opened);
+        log.client("curl/8.1.2 " + std::string(2000, 'x'));
+        log.closed({});
+    }
+    hub.setEnabled(true);
+    CaptureStore store;
+    store.ingest(collect(hub));
+    const ConnectionInfo *info = store.connection(7);
+    QVERIFY(info);
+    QVERIFY(info->client.rfind("curl/8.1.2 ", 0) == 0);
+    QCOMPARE(info->client.size(), CaptureLog::kMaxClientBytes);
+    QVERIFY(info->memoryBytes >= info->client.size());
 }
 
 QTEST_APPLESS_MAIN(TestCaptureStore)
