@@ -49,6 +49,16 @@ using namespace h2scope;
 
 namespace {
 
+// A connection from 127.0.0.1:1 to 127.0.0.1:2 speaking `protocol`, opened in `log`.
+void logOpened(inspect::CaptureLog &log, const char *protocol)
+{
+    inspect::ConnectionOpened opened;
+    opened.peer = "127.0.0.1:1";
+    opened.local = "127.0.0.1:2";
+    opened.protocol = protocol;
+    log.opened(opened);
+}
+
 // Makes sure the page promises its assets whatever the push policy decides,
 // so this test is about the inspector, not about push discovery.
 class PushingSite final : public site::Handler {
@@ -471,11 +481,7 @@ void TestInspector::http1ExchangesAreWaterfallRows()
     inspect::CaptureHub hub(1);
     {
         inspect::CaptureLog log(hub.sink(0), 5);
-        inspect::ConnectionOpened opened;
-        opened.peer = "127.0.0.1:1";
-        opened.local = "127.0.0.1:2";
-        opened.protocol = "http/1.1";
-        log.opened(opened);
+        logOpened(log, "http/1.1");
         for (std::uint32_t i = 1; i <= 2; ++i) {
             inspect::Http1Exchange x;
             x.method = "GET";
@@ -523,11 +529,7 @@ void TestInspector::largeConnectionIsDissectedInSlices()
     constexpr int kFrames = 20000;
     {
         inspect::CaptureLog log(hub.sink(0), 1);
-        inspect::ConnectionOpened opened;
-        opened.peer = "127.0.0.1:1";
-        opened.local = "127.0.0.1:2";
-        opened.protocol = "h2c";
-        log.opened(opened);
+        logOpened(log, "h2c");
         const std::uint8_t ping[9] = {0, 0, 8, 0x6, 0, 0, 0, 0, 0};
         const std::uint8_t opaque[8] = {1, 2, 3, 4, 5, 6, 7, 8};
         for (int i = 0; i < kFrames; ++i)
