@@ -67,24 +67,21 @@ void tuneTable(QTableView *view)
 // whole and the close reason (last, stretched) gets what is left.
 void sizeConnectionColumns(QTableView *view)
 {
+    static const std::pair<int, const char *> samples[] = {
+        {ConnectionModel::Id, "00000"},          {ConnectionModel::Peer, "[ffff::ffff]:65535"},
+        {ConnectionModel::Client, "Headless Chrome 120"},
+        {ConnectionModel::Alpn, "http/1.1"},     {ConnectionModel::Tls, "TLSv1.3"},
+        {ConnectionModel::Cipher, "TLS_CHACHA20_POLY1305_SHA256"},
+        {ConnectionModel::Streams, "000000"},    {ConnectionModel::BytesIn, "000.0 MiB"},
+        {ConnectionModel::BytesOut, "000.0 MiB"}, {ConnectionModel::Opened, "00:00:00.000"},
+        {ConnectionModel::Duration, "000.0 s"},  {ConnectionModel::State, "closed (truncated)"},
+    };
     const QFontMetrics fm = view->fontMetrics();
-    const auto fit = [&](int column, const char *sample) {
+    for (const auto &[column, sample] : samples) {
         const int text = fm.horizontalAdvance(QString::fromLatin1(sample));
         const int title = fm.horizontalAdvance(view->model()->headerData(column, Qt::Horizontal).toString());
         view->horizontalHeader()->resizeSection(column, std::max(text, title) + 18);
-    };
-    fit(ConnectionModel::Id, "00000");
-    fit(ConnectionModel::Peer, "[ffff::ffff]:65535");
-    fit(ConnectionModel::Client, "Headless Chrome 120");
-    fit(ConnectionModel::Alpn, "http/1.1");
-    fit(ConnectionModel::Tls, "TLSv1.3");
-    fit(ConnectionModel::Cipher, "TLS_CHACHA20_POLY1305_SHA256");
-    fit(ConnectionModel::Streams, "000000");
-    fit(ConnectionModel::BytesIn, "000.0 MiB");
-    fit(ConnectionModel::BytesOut, "000.0 MiB");
-    fit(ConnectionModel::Opened, "00:00:00.000");
-    fit(ConnectionModel::Duration, "000.0 s");
-    fit(ConnectionModel::State, "closed (truncated)");
+    }
 }
 
 bool atBottom(const QTableView *view)

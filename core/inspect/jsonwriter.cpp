@@ -53,8 +53,9 @@ std::size_t validUtf8Length(std::string_view s, std::size_t i)
 
 } // namespace
 
-void appendJsonString(std::string &out, std::string_view s)
+bool appendJsonString(std::string &out, std::string_view s)
 {
+    bool valid = true;
     // Bytes that stand for themselves in a JSON string go out a run at a
     // time; names and most values are one run.
     const auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; };
@@ -86,25 +87,12 @@ void appendJsonString(std::string &out, std::string_view s)
             i += len;
         } else {
             out += "\xef\xbf\xbd"; // U+FFFD: every JSON reader reads the same text
+            valid = false;
             ++i;
         }
     }
     out += '"';
-}
-
-bool isValidUtf8(std::string_view s) noexcept
-{
-    for (std::size_t i = 0; i < s.size();) {
-        if (static_cast<unsigned char>(s[i]) < 0x80) {
-            ++i;
-            continue;
-        }
-        const std::size_t len = validUtf8Length(s, i);
-        if (len == 0)
-            return false;
-        i += len;
-    }
-    return true;
+    return valid;
 }
 
 std::string base64Encode(std::string_view bytes)
@@ -194,9 +182,13 @@ JsonWriter &JsonWriter::str(std::string_view s)
 
 JsonWriter &JsonWriter::bytes(std::string_view s)
 {
-    if (isValidUtf8(s))
-        return str(s);
     separate();
+    // One pass in the usual case: written as a string, taken back if it was
+    // not UTF-8.
+    const std::size_t start = m_out.size();
+    if (appendJsonString(m_out, s))
+        return *this;
+    m_out.resize(start);
     m_out += "{\"base64\":\"";
     m_out += base64Encode(s);
     m_out += "\"}";

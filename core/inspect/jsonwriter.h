@@ -16,12 +16,9 @@ namespace h2scope::inspect {
 // quotes, backslashes and control characters are escaped; every byte that is
 // not part of a valid UTF-8 sequence becomes U+FFFD, so that every JSON
 // reader reads the same text. For bytes that must survive as they are, see
-// JsonWriter::bytes().
-void appendJsonString(std::string &out, std::string_view s);
-
-// Whether `s` is valid UTF-8 (no overlong forms, surrogates or code points
-// above U+10FFFF).
-bool isValidUtf8(std::string_view s) noexcept;
+// JsonWriter::bytes(). Returns whether `s` was valid UTF-8 throughout (no
+// overlong forms, surrogates or code points above U+10FFFF).
+bool appendJsonString(std::string &out, std::string_view s);
 
 // RFC 4648 base64, with padding (OpenSSL's coder); decoding fails on
 // anything else.
