@@ -66,6 +66,7 @@ Result<void> ServeController::start()
     serverOptions.idleTimeout = std::chrono::seconds(m_options.idleTimeoutSeconds);
     serverOptions.h2.maxPushesPerRequest = m_options.maxPushes;
     serverOptions.h2.earlyHints = m_options.earlyHints;
+    serverOptions.h2.extendedConnect = m_options.liveReload; // the live reload WebSocket
     serverOptions.earlyHintsHttp1 = m_options.earlyHintsHttp1;
 
     // Something must keep or read the capture for it to be taken at all: the

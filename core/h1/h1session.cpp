@@ -56,6 +56,26 @@ bool hasConnectionToken(const HeaderList &headers, std::string_view token)
     return false;
 }
 
+// The protocol a request asks to switch to (RFC 9110 §7.8): the first
+// Upgrade token, lowercase, when `connection` lists "upgrade"; else empty.
+std::string upgradeToken(const HeaderList &headers)
+{
+    const std::string *upgrade = findHeader(headers, "upgrade");
+    if (!upgrade || !hasConnectionToken(headers, "upgrade"))
+        return {};
+    std::string_view first = *upgrade;
+    first = first.substr(0, first.find(','));
+    first = first.substr(0, first.find('/')); // a version, as in "h2c/1"? not for websocket
+    while (!first.empty() && (first.front() == ' ' || first.front() == '\t'))
+        first.remove_prefix(1);
+    while (!first.empty() && (first.back() == ' ' || first.back() == '\t'))
+        first.remove_suffix(1);
+    std::string token(first);
+    std::transform(token.begin(), token.end(), token.begin(),
+                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
+    return token;
+}
+
 // The reason goes into a response body: keep it printable ASCII.
 std::string printable(std::string_view text)
 {
@@ -97,6 +117,11 @@ H1Session::~H1Session() = default;
 
 Result<void> H1Session::receive(const std::uint8_t *data, std::size_t length)
 {
+    if (m_tunnel) {
+        if (!m_done)
+            m_tunnel->receive(std::string_view(reinterpret_cast<const char *>(data), length));
+        return {};
+    }
     if (m_stopReading || m_done)
         return {};
     m_in.append(reinterpret_cast<const char *>(data), length);
@@ -118,7 +143,7 @@ Result<void> H1Session::pump()
 {
     Result<void> result;
     std::size_t pos = 0;
-    while (!m_stopReading && m_queue.size() < kMaxPendingRequests && pos < m_in.size()) {
+    while (!m_stopReading && !m_awaitingUpgrade && m_queue.size() < kMaxPendingRequests && pos < m_in.size()) {
         if (m_log && !m_parser.inMessage())
             m_requestStartNs = inspect::nowNs();
         Result<std::size_t> fed =
@@ -148,6 +173,8 @@ Result<void> H1Session::pump()
             const bool keepAlive = next.request.keepAlive;
             const bool http10 = next.request.versionMinor == 0;
             const bool askedClose = hasConnectionToken(next.request.headers, "close");
+            // What follows an upgrade request may not be HTTP at all.
+            m_awaitingUpgrade = !upgradeToken(next.request.headers).empty();
             m_queue.push_back(std::move(next));
             if (!keepAlive)
                 stopReading(http10 && !askedClose ? "HTTP/1.0 without keep-alive" : "client asked to close");
@@ -200,6 +227,7 @@ void H1Session::startNext()
 
     site::Response response;
     std::string earlyHints; // a 103 to send ahead of the response, if any
+    std::string upgrade;    // the protocol the request asks to switch to
     if (pending.errorStatus != 0) {
         response.status = pending.errorStatus;
         response.headers.push_back(Header{"content-type", "text/plain; charset=utf-8"});
@@ -217,6 +245,8 @@ void H1Session::startNext()
         siteRequest.target = request.target;
         siteRequest.headers = std::move(request.headers);
         siteRequest.protocol = site::Protocol::Http1;
+        siteRequest.upgrade = upgradeToken(siteRequest.headers);
+        upgrade = siteRequest.upgrade;
         if (m_log && !m_clientRecorded) {
             m_clientRecorded = true;
             if (const std::string *ua = siteRequest.header("user-agent"))
@@ -237,6 +267,14 @@ void H1Session::startNext()
     int status = response.status;
     if (status < 100 || status > 999)
         status = 500;
+    // Switching protocols: only to a live body that reads the client.
+    const bool tunnel = status == 101 && response.live && response.live->takesInput() && pending.errorStatus == 0;
+    if (status == 101 && !tunnel) {
+        status = 500;
+        response.note = "the site answered 101 without a protocol to switch to";
+    }
+    if (m_awaitingUpgrade && m_queue.empty() && !tunnel)
+        m_awaitingUpgrade = false; // not switched: the connection stays HTTP/1.1
     ex->status = status;
     const bool head = request.method == "HEAD";
     const bool statusForbidsBody = status < 200 || status == 204 || status == 304;
@@ -246,7 +284,7 @@ void H1Session::startNext()
     // would have sent; 304 keeps whatever the handler said; 1xx/204 have none.
     // A live body (server-sent events) has no length: it is delimited by
     // closing the connection, which it occupies until it ends.
-    const bool live = sendBody && response.live;
+    const bool live = (sendBody && response.live) || tunnel;
     if (live)
         ex->close = true;
     std::optional<std::uint64_t> length;
@@ -285,7 +323,10 @@ void H1Session::startNext()
         addHeader("date", site::currentHttpDate());
     if (!haveServer)
         addHeader("server", "h2scope");
-    if (ex->close)
+    if (tunnel) {
+        addHeader("upgrade", upgrade);
+        addHeader("connection", "Upgrade");
+    } else if (ex->close)
         addHeader("connection", "close");
     else if (request.versionMinor == 0)
         addHeader("connection", "keep-alive");
@@ -293,6 +334,13 @@ void H1Session::startNext()
     if (m_log)
         ex->responseHeaders = m_headerBuilder.build();
 
+    if (tunnel) {
+        m_tunnel = response.live;
+        if (!m_in.empty()) { // what the client sent right behind its request
+            m_tunnel->receive(m_in);
+            m_in.clear();
+        }
+    }
     if (live) {
         ex->live = std::move(response.live);
         ex->live->setWaker(m_wake);
@@ -434,6 +482,8 @@ bool H1Session::wantsClose() const
 
 bool H1Session::wantsInput() const
 {
+    if (m_tunnel)
+        return !m_done;
     return !m_stopReading && !m_done && m_queue.size() < kMaxPendingRequests && m_in.size() < kInputSoftLimit;
 }
 

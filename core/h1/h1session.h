@@ -9,6 +9,13 @@
 // connection and is called from that connection's thread only. The handler
 // is called from that thread too (Handler implementations are thread-safe).
 //
+// Upgrade: a request with `connection: upgrade` is the last one parsed
+// until its answer is known. When the site switches (101 with a live body
+// that takes input: the live reload WebSocket), the connection becomes a
+// tunnel: the live body's bytes go out as they are and every byte the
+// client sends after the request goes to it, until it ends and the
+// connection closes. Any other answer and parsing resumes.
+//
 // Back-pressure: receive() always takes every byte it is given, but once
 // kMaxPendingRequests requests wait for their turn, parsing stops and input
 // is buffered. wantsInput() turns false then (and while kInputSoftLimit bytes
@@ -116,6 +123,8 @@ private:
 
     std::uint32_t m_exchanges = 0;
     bool m_stopReading = false;       // no further request will be parsed
+    bool m_awaitingUpgrade = false;   // the last request parsed asks to switch protocols
+    std::shared_ptr<site::LiveBody> m_tunnel; // switched: the client's bytes go here
     bool m_peerClosed = false;
     bool m_done = false;              // nothing more to send: close
     std::string m_closeReason;

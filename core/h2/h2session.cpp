@@ -8,6 +8,7 @@
 #include <nghttp2/nghttp2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 
@@ -103,7 +104,11 @@ struct H2Session::Callbacks {
             r.authority = v;
         else if (n == ":path")
             r.target = v;
-        else if (!n.empty() && n[0] != ':')
+        else if (n == ":protocol") { // only accepted by nghttp2 with SETTINGS_ENABLE_CONNECT_PROTOCOL sent
+            r.upgrade = v;
+            std::transform(r.upgrade.begin(), r.upgrade.end(), r.upgrade.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        } else if (!n.empty() && n[0] != ':')
             r.headers.push_back({std::string(n), std::string(v)});
         return 0;
     }
@@ -159,13 +164,17 @@ struct H2Session::Callbacks {
             if (nghttp2_session_get_remote_settings(s.m_session, NGHTTP2_SETTINGS_ENABLE_PUSH) != 0)
                 s.m_requestedPaths.insert(st.request.target);
             // A GET carries no body: answer as soon as the request is complete.
-            if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) && !st.dispatched)
+            // A CONNECT is answered at once: its DATA is the tunnel's.
+            if (((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) || st.request.method == "CONNECT") && !st.dispatched)
                 s.dispatch(st);
             return 0;
         }
         // A request with a body is answered when its last DATA frame is in.
         if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) && !st.dispatched)
             s.dispatch(st);
+        // The client ended its side of a WebSocket: so does the server.
+        else if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) && st.live && st.live->takesInput())
+            st.live->close();
         return 0;
     }
 
@@ -181,10 +190,16 @@ struct H2Session::Callbacks {
         return 0;
     }
 
-    static int onDataChunkRecv(nghttp2_session *, std::uint8_t, std::int32_t, const std::uint8_t *, std::size_t,
-                               void *)
+    static int onDataChunkRecv(nghttp2_session *, std::uint8_t, std::int32_t streamId, const std::uint8_t *data,
+                               std::size_t length, void *user)
     {
-        return 0; // request bodies are read and dropped; flow control is nghttp2's
+        // Request bodies are read and dropped (flow control is nghttp2's);
+        // a WebSocket's frames go to its live body.
+        H2Session &s = self(user);
+        auto it = s.m_streams.find(streamId);
+        if (it != s.m_streams.end() && it->second->live && it->second->live->takesInput())
+            it->second->live->receive(view(data, length));
+        return 0;
     }
 
     static int onFrameSend(nghttp2_session *, const nghttp2_frame *frame, void *user)
@@ -355,8 +370,9 @@ H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::stri
         {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, options.initialWindowSize},
         {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, options.maxHeaderListSize},
         {NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1},
+        {NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL, 1}, // last: sent only with options.extendedConnect
     };
-    nghttp2_submit_settings(m_session, NGHTTP2_FLAG_NONE, iv, sizeof iv / sizeof iv[0]);
+    nghttp2_submit_settings(m_session, NGHTTP2_FLAG_NONE, iv, sizeof iv / sizeof iv[0] - (options.extendedConnect ? 0 : 1));
     // Counted from submission, as nghttp2 does: a client may ACK before it
     // has read our SETTINGS (they are in flight once submitted).
     m_settingsUnacked.push_back(std::chrono::steady_clock::now());

@@ -33,6 +33,10 @@ struct H2Options {
     std::uint32_t maxHeaderListSize = 64u << 10;
     std::size_t maxPushesPerRequest = 16; // server push cap per response (0: never push)
     bool earlyHints = true;               // 103 for navigation requests with preloads
+    // SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441): the site takes WebSockets
+    // over HTTP/2 (live reload). Extended CONNECT requests are answered as
+    // soon as their HEADERS are in, and their DATA goes to the live body.
+    bool extendedConnect = false;
 };
 
 class H2Session final : public net::ProtocolSession {

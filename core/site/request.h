@@ -20,6 +20,10 @@ struct Request {
     // The connection listed this path in a 103 Early Hints it sent, and this
     // is the first request for it since: most likely the browser's preload.
     bool earlyHinted = false;
+    // The protocol the client asks to switch to, lowercase: HTTP/2's
+    // :protocol of an extended CONNECT (RFC 8441), or HTTP/1.1's Upgrade
+    // with `connection: upgrade` (RFC 9110 §7.8). Empty for plain requests.
+    std::string upgrade = {};
 
     const std::string *header(std::string_view name) const { return findHeader(headers, name); }
 };

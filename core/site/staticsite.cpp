@@ -51,6 +51,13 @@ std::size_t chooseVariant(const std::string *acceptEncoding,
     return chosen;
 }
 
+// An HTTP/2 CONNECT with :protocol (RFC 8441): the only CONNECT a static
+// site answers, and only for a WebSocket at LiveReload::kEventsPath.
+bool isExtendedConnect(const Request &request)
+{
+    return request.method == "CONNECT" && !request.upgrade.empty();
+}
+
 // GET or HEAD without Range or conditional headers: the request whose answer
 // depends only on the files (and Accept-Encoding), so it may be prepared.
 bool isPlainFetch(const Request &request)
@@ -228,13 +235,16 @@ Response StaticSite::handle(const Request &request)
     std::shared_ptr<const void> rules;
     if (!m_hosts.allows(request.authority)) {
         response = misdirected(request.authority);
-    } else if (request.method != "GET" && !head) {
+    } else if (request.method != "GET" && !head && !isExtendedConnect(request)) {
         response = errorResponse(405, "method " + request.method + " is not allowed on static files");
         response.headers.push_back({"allow", "GET, HEAD"});
     } else if (const TargetPath target = m_resolver.parseTarget(request.target); !target.ok()) {
         response = errorResponse(target.status, target.note);
     } else if (target.path.starts_with(LiveReload::kReservedPrefix)) {
         response = serveReserved(request, target);
+    } else if (isExtendedConnect(request)) {
+        response = errorResponse(404, "not found: only " + std::string(LiveReload::kEventsPath)
+                                          + " accepts a WebSocket (extended CONNECT)");
     } else {
         const bool plainFetch = isPlainFetch(request);
         if (plainFetch && !request.earlyHinted) // the prepared fields carry the usual cache-control
@@ -292,6 +302,11 @@ Response StaticSite::serveReserved(const Request &request, const TargetPath &tar
         return errorResponse(404, "not found: /__h2scope/ is reserved, and live reload is off");
     if (target.path == LiveReload::kScriptPath)
         return LiveReload::scriptResponse();
+    if (target.path == LiveReload::kEventsPath && request.upgrade == "websocket")
+        return m_liveReload->subscribeWebSocket(request);
+    if (isExtendedConnect(request))
+        return errorResponse(501, "extended CONNECT for '" + request.upgrade
+                                      + "': live reload speaks only WebSocket, at " + std::string(LiveReload::kEventsPath));
     if (target.path == LiveReload::kEventsPath) {
         if (request.method == "HEAD") { // no subscription for a body that is never read
             Response response;

@@ -1,6 +1,9 @@
 // Live reload, SPA fallback, custom 404 and the Host allow-list against the
 // real h2scope binary: Node's http2 client holds the event stream on the same
-// session as the page; curl checks injection, fallbacks and Host refusal.
+// session as the page, and a WebSocket of its own over HTTP/2 (extended
+// CONNECT) and HTTP/1.1 (Upgrade); headless Chromium reaches network idle
+// with live reload connected and swaps an edited stylesheet in place; curl
+// checks injection, fallbacks and Host refusal.
 
 #include "curlfetch.h"
 #include "serverprocess.h"
@@ -11,6 +14,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -20,6 +24,8 @@ using namespace h2scope::testing;
 namespace {
 
 const char *const kSseScript = H2SCOPE_SOURCE_DIR "/tests/integration/node/sse.mjs";
+const char *const kWebSocketScript = H2SCOPE_SOURCE_DIR "/tests/integration/node/websocket.mjs";
+const char *const kCdpScript = H2SCOPE_SOURCE_DIR "/tests/integration/node/cdp-livereload.mjs";
 const QByteArray kTag = "<script src=\"/__h2scope/livereload.js\" defer></script>";
 const QByteArray kIndex = "<!doctype html><title>lr</title><link rel=stylesheet href=/css/site.css>\n<body><p>v1</p></body>\n";
 
@@ -30,10 +36,10 @@ bool writeFile(const QString &path, const QByteArray &bytes)
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
 }
 
-// The Node client as a child process whose JSON lines are read as they come.
-class SseClient final {
+// A Node client as a child process whose JSON lines are read as they come.
+class NodeClient final {
 public:
-    ~SseClient()
+    ~NodeClient()
     {
         if (m_process.state() != QProcess::NotRunning) {
             m_process.kill();
@@ -41,11 +47,10 @@ public:
         }
     }
 
-    bool start(const QString &origin, int events)
+    bool start(const char *script, const QStringList &args)
     {
         m_process.setProgram(QStringLiteral("node"));
-        m_process.setArguments({QLatin1String(kSseScript), origin, QStringLiteral("/"), QString::number(events),
-                                QStringLiteral("20000")});
+        m_process.setArguments(QStringList{QLatin1String(script)} + args);
         m_process.start();
         return m_process.waitForStarted(10000);
     }
@@ -78,6 +83,10 @@ private slots:
     void initTestCase();
     void init();
     void cssThenReloadEvents();
+    void webSocketEvents_data();
+    void webSocketEvents();
+    void chromiumReachesNetworkIdle();
+    void chromiumScreenshotWithVirtualTimeBudget();
     void injectionOnlyInHtml();
     void noLiveReload();
     void rebuiltOrSwappedFolderServesTheNewPage();
@@ -112,8 +121,8 @@ void TestLiveReloadIntegration::cssThenReloadEvents()
     ServerProcess server;
     QVERIFY2(server.start(m_site.path()), qPrintable(server.errorString()));
 
-    SseClient client;
-    QVERIFY(client.start(server.origin(), 2));
+    NodeClient client;
+    QVERIFY(client.start(kSseScript, {server.origin(), QStringLiteral("/"), QStringLiteral("2"), QStringLiteral("20000")}));
     const QJsonObject page = client.next(15000);
     QVERIFY2(!page.isEmpty(), qPrintable(client.stderrText()));
     QCOMPARE(page.value(QStringLiteral("page")).toInt(), 200);
@@ -146,6 +155,108 @@ void TestLiveReloadIntegration::cssThenReloadEvents()
     QVERIFY2(server.stop(), qPrintable(server.errorString()));
 }
 
+void TestLiveReloadIntegration::webSocketEvents_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::newRow("HTTP/2 extended CONNECT") << QStringLiteral("h2");
+    QTest::newRow("HTTP/1.1 Upgrade") << QStringLiteral("h1");
+}
+
+void TestLiveReloadIntegration::webSocketEvents()
+{
+    QFETCH(QString, mode);
+    H2SCOPE_REQUIRE_CLIENT("node");
+    ServerProcess server;
+    QVERIFY2(server.start(m_site.path(), {}, QStringLiteral("frames")), qPrintable(server.errorString()));
+    NodeClient client;
+    QVERIFY(client.start(kWebSocketScript, {server.origin(), mode, QStringLiteral("2"), QStringLiteral("20000")}));
+    const QJsonObject open = client.next(15000);
+    QVERIFY2(!open.isEmpty(), qPrintable(client.stderrText()));
+    QCOMPARE(open.value(QStringLiteral("open")).toInt(), mode == QLatin1String("h2") ? 200 : 101);
+    // A Ping is answered with its payload before anything else is sent.
+    QCOMPARE(client.next(5000).value(QStringLiteral("pong")).toString(), QStringLiteral("hello"));
+    QVERIFY(client.next(5000).value(QStringLiteral("ready")).toBool());
+
+    QVERIFY(writeFile(m_site.filePath(QStringLiteral("css/site.css")), "p { color: red; }\n"));
+    const QJsonObject css = client.next(3000);
+    QVERIFY2(!css.isEmpty(), qPrintable("no message within 3 s of the .css change " + client.stderrText()));
+    QCOMPARE(css.value(QStringLiteral("event")).toString(), QStringLiteral("css"));
+    QCOMPARE(css.value(QStringLiteral("data")).toString(), QStringLiteral("/css/site.css"));
+    QVERIFY(writeFile(m_site.filePath(QStringLiteral("index.html")), kIndex + "<!-- v2 -->\n"));
+    const QJsonObject reload = client.next(3000);
+    QCOMPARE(reload.value(QStringLiteral("event")).toString(), QStringLiteral("reload"));
+    QCOMPARE(reload.value(QStringLiteral("data")).toString(), QStringLiteral("/index.html"));
+    // The client's Close is echoed, and the server ends its side.
+    QCOMPARE(client.next(5000).value(QStringLiteral("close")).toInt(), 1000);
+    QVERIFY(client.next(5000).value(QStringLiteral("ended")).toBool());
+    QVERIFY2(client.finish(10000), qPrintable(client.stderrText()));
+
+    if (mode == QLatin1String("h2")) {
+        QVERIFY2(server.waitForLog("[SETTINGS_ENABLE_CONNECT_PROTOCOL(0x08):1]", 5000), server.log().constData());
+        QVERIFY2(server.waitForLog(":protocol: websocket", 5000), server.log().constData());
+        QVERIFY2(server.waitForLog("CONNECT /__h2scope/livereload -> 200", 5000), server.log().right(3000).constData());
+    } else {
+        QVERIFY2(server.waitForLog("HTTP/1.1 GET /__h2scope/livereload -> 101", 5000), server.log().right(3000).constData());
+    }
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+}
+
+void TestLiveReloadIntegration::chromiumReachesNetworkIdle()
+{
+    // Puppeteer's networkidle0 and Playwright's networkidle wait for
+    // Chromium's `networkIdle`, which an open event stream never allows. The
+    // certificate is not trusted here (--ignore-certificate-errors); the
+    // managed CA's trust is tst_certs' subject.
+    H2SCOPE_REQUIRE_CLIENT("node");
+    H2SCOPE_REQUIRE_CLIENT("chromium");
+    QTemporaryDir profile;
+    QVERIFY(profile.isValid());
+    ServerProcess server;
+    QVERIFY2(server.start(m_site.path(), {}, QStringLiteral("frames")), qPrintable(server.errorString()));
+    NodeClient client;
+    QVERIFY(client.start(kCdpScript, {server.origin() + QStringLiteral("/"), m_site.filePath(QStringLiteral("css/site.css")),
+                                      profile.path(), QStringLiteral("90000")}));
+    const QJsonObject idle = client.next(90000);
+    QVERIFY2(!idle.isEmpty(), qPrintable("no networkIdle: " + client.stderrText()));
+    QCOMPARE(idle.value(QStringLiteral("transport")).toString(), QStringLiteral("websocket"));
+    QCOMPARE(idle.value(QStringLiteral("color")).toString(), QStringLiteral("rgb(0, 0, 0)"));
+    QVERIFY(!idle.value(QStringLiteral("webSockets")).toArray().isEmpty());
+    const QJsonObject swapped = client.next(20000);
+    QVERIFY2(swapped.value(QStringLiteral("swapped")).toBool(), qPrintable(client.stderrText()));
+    QVERIFY2(swapped.value(QStringLiteral("sameDocument")).toBool(), "the page reloaded instead of swapping the stylesheet");
+    QVERIFY2(client.finish(20000), qPrintable(client.stderrText()));
+    // Over the page's own HTTP/2 connection: an extended CONNECT stream.
+    QVERIFY2(server.waitForLog(":protocol: websocket", 5000), server.log().right(4000).constData());
+    QVERIFY2(!server.log().contains("HTTP/1.1 GET /__h2scope/livereload"), server.log().right(4000).constData());
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+}
+
+void TestLiveReloadIntegration::chromiumScreenshotWithVirtualTimeBudget()
+{
+    // `chromium --headless --screenshot --virtual-time-budget` waits for the
+    // page's network to go quiet before the budget counts: with live reload
+    // on an event stream it never returned.
+    H2SCOPE_REQUIRE_CLIENT("chromium");
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    ServerProcess server;
+    QVERIFY2(server.start(m_site.path(), {}, QStringLiteral("requests")), qPrintable(server.errorString()));
+    const QString shot = tmp.filePath(QStringLiteral("shot.png"));
+    QElapsedTimer clock;
+    clock.start();
+    const ClientResult r = runClient(
+        "chromium", {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--disable-sync",
+                     "--user-data-dir=" + tmp.filePath(QStringLiteral("profile")), "--ignore-certificate-errors",
+                     "--screenshot=" + shot, "--virtual-time-budget=3000", server.origin() + QStringLiteral("/")},
+        60000);
+    QVERIFY2(r.ok(), qPrintable(r.describe()));
+    QVERIFY2(QFileInfo(shot).size() > 0, qPrintable(r.describe()));
+    qInfo("screenshot with --virtual-time-budget=3000 took %lld ms", static_cast<long long>(clock.elapsed()));
+    QVERIFY2(server.waitForLog("/__h2scope/livereload", 5000), server.log().right(3000).constData());
+    QVERIFY2(server.stop(), qPrintable(server.errorString()));
+}
+
 void TestLiveReloadIntegration::injectionOnlyInHtml()
 {
     H2SCOPE_REQUIRE_CLIENT("curl");
@@ -172,7 +283,8 @@ void TestLiveReloadIntegration::injectionOnlyInHtml()
     const CurlResponse script = curlFetch(base + QStringLiteral("/__h2scope/livereload.js"));
     QCOMPARE(script.status, 200);
     QVERIFY(script.header("content-type").startsWith("text/javascript"));
-    QVERIFY(script.body.contains("EventSource"));
+    QVERIFY(script.body.contains("WebSocket"));
+    QVERIFY(script.body.contains("EventSource")); // the fallback
     QVERIFY2(server.stop(), qPrintable(server.errorString()));
 }
 
