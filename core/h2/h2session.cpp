@@ -197,8 +197,10 @@ struct H2Session::Callbacks {
         // a WebSocket's frames go to its live body.
         H2Session &s = self(user);
         auto it = s.m_streams.find(streamId);
-        if (it != s.m_streams.end() && it->second->live && it->second->live->takesInput())
+        if (it != s.m_streams.end() && it->second->live && it->second->live->takesInput()) {
             it->second->live->receive(view(data, length));
+            s.m_liveInput = true;
+        }
         return 0;
     }
 
@@ -448,6 +450,10 @@ Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
             m_held.assign(reinterpret_cast<const char *>(data), length);
             break;
         }
+    }
+    if (m_liveInput) { // a WebSocket's answer (a Pong, a Close) goes out with this turn's output
+        m_liveInput = false;
+        resumeLive();
     }
     return {};
 }

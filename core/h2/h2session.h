@@ -103,6 +103,7 @@ private:
     std::size_t m_blockBytes = 0; // decoded size of the header block in progress (RFC 9113 §6.5.2)
     std::uint32_t m_streamCount = 0;
     bool m_clientRecorded = false; // the first request's user-agent is in the capture
+    bool m_liveInput = false;      // a live body read client bytes in this receive()
 
     FrameGuard m_guard{true}; // RFC 9113 rules on inbound frames that nghttp2 does not check
     std::optional<std::pair<std::int32_t, std::string>> m_guardNotice; // its verdict, until the frame is recorded

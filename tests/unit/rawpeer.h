@@ -33,9 +33,10 @@ struct RawPeer {
     // into `events` when none is given; nowhere when `capture` is false).
     // `tls`: the connection speaks TLS (then a subclass carries the bytes).
     RawPeer(site::Handler &site, std::uint64_t id, inspect::CaptureSink *sink = nullptr, bool capture = true,
-            std::shared_ptr<tls::TlsContext> tls = nullptr)
+            std::shared_ptr<tls::TlsContext> tls = nullptr, h2::H2Options h2 = {})
     {
         net::ConnectionConfig config;
+        config.h2 = h2;
         config.id = id;
         config.peer = "127.0.0.1:" + std::to_string(50000 + id);
         config.local = "127.0.0.1:8080";

@@ -342,6 +342,70 @@ private slots:
         QCOMPARE(replies[1].body, std::string("hello /b"));
     }
 
+    void switchingProtocolsMakesATunnel()
+    {
+        // The site switches (101 with a live body that reads the client):
+        // bytes right behind the request and every later byte go to the
+        // body, whose output goes out as it is, until it ends.
+        class Tunnel final : public site::Handler {
+        public:
+            site::Response handle(const site::Request &request) override
+            {
+                upgrade = request.upgrade;
+                site::Response r;
+                r.status = 101;
+                if (request.target == "/no-body")
+                    return r; // 101 and nothing to switch to: refused
+                r.headers = {{"sec-websocket-accept", "x"}, {"connection", "keep-alive"}};
+                r.live = std::make_shared<site::LiveBody>();
+                r.live->setInbound([](site::LiveBody &body, std::string_view bytes) {
+                    if (bytes.find('!') != std::string_view::npos)
+                        body.close();
+                    else
+                        body.push("echo:" + std::string(bytes) + ";");
+                });
+                body = r.live;
+                return r;
+            }
+            std::string upgrade;
+            std::shared_ptr<site::LiveBody> body;
+        } handler;
+        H1Session session(handler, nullptr, "https");
+        QVERIFY(send(session, "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\n\r\n"
+                              "GET /not-http HTTP/1.1\r\n\r\n")
+                    .ok());
+        std::string out;
+        QVERIFY(drain(session, out));
+        QCOMPARE(handler.upgrade, std::string("websocket"));
+        const std::size_t headEnd = out.find("\r\n\r\n");
+        QVERIFY(headEnd != std::string::npos);
+        const std::string head = out.substr(0, headEnd + 2);
+        QVERIFY2(head.starts_with("HTTP/1.1 101 Switching Protocols\r\n"), head.c_str());
+        QVERIFY2(head.find("upgrade: websocket\r\n") != std::string::npos, head.c_str());
+        QVERIFY2(head.find("connection: Upgrade\r\n") != std::string::npos, head.c_str());
+        QVERIFY2(head.find("keep-alive") == std::string::npos && head.find("close") == std::string::npos, head.c_str());
+        QVERIFY2(head.find("content-length") == std::string::npos, head.c_str());
+        // What followed the request was never parsed as HTTP: it went to the body.
+        QCOMPARE(out.substr(headEnd + 4), std::string("echo:GET /not-http HTTP/1.1\r\n\r\n;"));
+        QVERIFY(session.wantsInput());
+        QVERIFY(!session.wantsClose());
+        out.clear();
+        QVERIFY(send(session, "ping").ok());
+        QVERIFY(drain(session, out));
+        QCOMPARE(out, std::string("echo:ping;"));
+        QVERIFY(send(session, "bye!").ok()); // the body ends: so does the connection
+        out.clear();
+        QVERIFY(drain(session, out));
+        QVERIFY(out.empty());
+        QVERIFY(session.wantsClose());
+
+        H1Session refused(handler, nullptr, "https");
+        QVERIFY(send(refused, "GET /no-body HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n").ok());
+        out.clear();
+        QVERIFY(drain(refused, out));
+        QVERIFY2(out.starts_with("HTTP/1.1 500 "), out.c_str());
+    }
+
     void overrunningInputCloses()
     {
         FakeHandler handler;

@@ -332,6 +332,13 @@ const std::vector<Case> &cases()
          [](Peer &p) { p.handshake(); p.send(getOn(1, with(getRequest(), ":foo", "bar"))); }},
         {"response pseudo-header in a request", "9113 §8.3", E::Rst, PROTOCOL_ERROR, 1,
          [](Peer &p) { p.handshake(); p.send(getOn(1, with(getRequest(), ":status", "200"))); }},
+        {":protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL", "8441 §3, 9113 §8.3", E::Rst, PROTOCOL_ERROR, 1,
+         [](Peer &p) {
+             p.handshake();
+             p.send(headersFrame(1, hpack({{":method", "CONNECT"}, {":protocol", "websocket"}, {":scheme", "http"},
+                                           {":authority", "localhost"}, {":path", "/__h2scope/livereload"}}),
+                                 frame::END_HEADERS));
+         }},
         {"pseudo-header after a regular field", "9113 §8.3", E::Rst, PROTOCOL_ERROR, 1,
          [](Peer &p) {
              Fields f = without(getRequest(), ":path");
@@ -606,6 +613,58 @@ private slots:
 
     // PRIORITY fields, of a PRIORITY frame and of HEADERS with the PRIORITY
     // flag, are in the capture, decoded (the server itself ignores them).
+    void extendedConnectCarriesAWebSocket()
+    {
+        // RFC 8441 with live reload on: SETTINGS_ENABLE_CONNECT_PROTOCOL, the
+        // CONNECT answered before any DATA, the stream's DATA read as the
+        // WebSocket's frames, and its END_STREAM answered by ours.
+        site::SiteOptions options;
+        options.root = m_dir.path().toStdString();
+        options.liveReload = true;
+        auto liveSite = site::StaticSite::create(options);
+        QVERIFY(liveSite.ok());
+        h2::H2Options h2;
+        h2.extendedConnect = true;
+        RawPeer p(**liveSite, 9, nullptr, true, nullptr, h2);
+        p.handshake();
+        const auto settings = p.find(frame::SETTINGS, 0);
+        QVERIFY(settings);
+        bool advertised = false;
+        for (std::size_t at = 0; at + 6 <= settings->payload.size(); at += 6)
+            advertised = advertised
+                         || (settings->payload.substr(at, 6) == std::string("\x00\x08\x00\x00\x00\x01", 6));
+        QVERIFY2(advertised, "no SETTINGS_ENABLE_CONNECT_PROTOCOL=1");
+        p.send(headersFrame(1, hpack({{":method", "CONNECT"}, {":protocol", "websocket"}, {":scheme", "http"},
+                                      {":authority", "localhost"}, {":path", "/__h2scope/livereload"},
+                                      {"sec-websocket-version", "13"}}),
+                            frame::END_HEADERS));
+        const auto headers = p.find(frame::HEADERS, 1);
+        QVERIFY2(headers, p.out.c_str());
+        QVERIFY(!(headers->flags & frame::END_STREAM));
+        const auto masked = [](std::uint8_t first, const std::string &payload) {
+            std::string out{static_cast<char>(first), static_cast<char>(0x80 | payload.size()), 0, 0, 0, 0};
+            return out + payload; // an all-zero mask
+        };
+        p.out.clear();
+        p.send(rawFrame(frame::DATA, 0, 1, masked(0x89, "hi")));
+        auto pong = p.find(frame::DATA, 1);
+        QVERIFY2(pong, p.out.c_str());
+        QCOMPARE(pong->payload, std::string("\x8a\x02hi", 4));
+        p.out.clear();
+        p.send(rawFrame(frame::DATA, frame::END_STREAM, 1, masked(0x88, std::string("\x03\xe8", 2))));
+        std::string fromServer;
+        bool ended = false;
+        for (const ParsedFrame &f : p.frames())
+            if (f.type == frame::DATA && f.streamId == 1) {
+                fromServer += f.payload;
+                ended = ended || (f.flags & frame::END_STREAM);
+            }
+        QCOMPARE(fromServer, std::string("\x88\x02\x03\xe8", 4)); // the Close, echoed
+        QVERIFY(ended);
+        QVERIFY(!p.find(frame::RST_STREAM));
+        QVERIFY(!p.find(frame::GOAWAY));
+    }
+
     void priorityFieldsAreDecoded()
     {
         auto p = peer();

@@ -5,6 +5,7 @@
 #include "site/hostallowlist.h"
 #include "site/livereload.h"
 #include "site/staticsite.h"
+#include "site/websocket.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -62,6 +63,9 @@ private slots:
     void offMeansUntouched();
     void reservedPrefix();
     void eventStreamAndBroadcast();
+    void webSocketHandshakes_data();
+    void webSocketHandshakes();
+    void webSocketSubscribers();
     void spaFallback();
     void custom404();
     void hostOf_data();
@@ -195,7 +199,9 @@ void TestSiteLiveReload::reservedPrefix()
     QCOMPARE(script.status, 200);
     QCOMPARE(headerOf(script, "content-type"), std::string("text/javascript; charset=utf-8"));
     const std::string js = readBody(script);
-    QVERIFY(js.find("EventSource('/__h2scope/livereload')") != std::string::npos);
+    QVERIFY(js.find("new WebSocket(location.origin.replace(/^http/, 'ws') + path)") != std::string::npos);
+    QVERIFY(js.find("new EventSource(path)") != std::string::npos); // the fallback
+    QVERIFY(js.find("const path = '/__h2scope/livereload';") != std::string::npos);
     QVERIFY(js.find("on disk") == std::string::npos);
     QCOMPARE(headerOf(script, "content-length"), std::to_string(js.size()));
     // Anything else below the prefix is h2scope's, even when a file exists there.
@@ -244,6 +250,121 @@ void TestSiteLiveReload::eventStreamAndBroadcast()
     Response third = site->handle(get("/__h2scope/livereload"));
     hub->closeAll();
     QVERIFY(third.live->closed());
+}
+
+void TestSiteLiveReload::webSocketHandshakes_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<QString>("upgrade");
+    QTest::addColumn<bool>("http1");
+    QTest::addColumn<QString>("version");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<int>("status");
+    const QString key = QStringLiteral("dGhlIHNhbXBsZSBub25jZQ==");
+    QTest::newRow("HTTP/2 extended CONNECT") << "CONNECT" << "/__h2scope/livereload" << "websocket" << false << "13" << "" << 200;
+    QTest::newRow("HTTP/1.1 Upgrade") << "GET" << "/__h2scope/livereload" << "websocket" << true << "13" << key << 101;
+    QTest::newRow("version 8") << "GET" << "/__h2scope/livereload" << "websocket" << true << "8" << key << 426;
+    QTest::newRow("HTTP/2 without a version") << "CONNECT" << "/__h2scope/livereload" << "websocket" << false << "" << "" << 426;
+    QTest::newRow("no key") << "GET" << "/__h2scope/livereload" << "websocket" << true << "13" << "" << 400;
+    QTest::newRow("short key") << "GET" << "/__h2scope/livereload" << "websocket" << true << "13" << "c2hvcnQ=" << 400;
+    QTest::newRow("another protocol") << "CONNECT" << "/__h2scope/livereload" << "webtransport" << false << "13" << "" << 501;
+    QTest::newRow("a page") << "CONNECT" << "/index.html" << "websocket" << false << "13" << "" << 404;
+    QTest::newRow("plain CONNECT") << "CONNECT" << "/__h2scope/livereload" << "" << false << "13" << "" << 405;
+    // Over HTTP/1.1 an Upgrade the site does not take is ignored: the stream as usual.
+    QTest::newRow("h2c upgrade") << "GET" << "/__h2scope/livereload" << "h2c" << true << "" << "" << 200;
+}
+
+void TestSiteLiveReload::webSocketHandshakes()
+{
+    QFETCH(QString, method);
+    QFETCH(QString, target);
+    QFETCH(QString, upgrade);
+    QFETCH(bool, http1);
+    QFETCH(QString, version);
+    QFETCH(QString, key);
+    QFETCH(int, status);
+    auto site = makeSite(true);
+    Request r = get(target.toStdString());
+    r.method = method.toStdString();
+    r.upgrade = upgrade.toStdString();
+    r.protocol = http1 ? Protocol::Http1 : Protocol::Http2;
+    if (!version.isEmpty())
+        r.headers.push_back({"sec-websocket-version", version.toStdString()});
+    if (!key.isEmpty())
+        r.headers.push_back({"sec-websocket-key", key.toStdString()});
+    const Response response = site->handle(r);
+    QCOMPARE(response.status, status);
+    if (status == 101) {
+        QCOMPARE(headerOf(response, "sec-websocket-accept"), std::string("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+    }
+    if (status == 101 || status == 200) {
+        QVERIFY(response.live);
+        QCOMPARE(response.live->takesInput(), upgrade == QLatin1String("websocket"));
+    } else {
+        QVERIFY(!response.live);
+    }
+    if (status == 426)
+        QCOMPARE(headerOf(response, "sec-websocket-version"), std::string("13"));
+    // Without live reload there is nothing to connect to.
+    QCOMPARE(makeSite(false)->handle(r).status, method == QLatin1String("CONNECT") && upgrade.isEmpty() ? 405 : 404);
+}
+
+void TestSiteLiveReload::webSocketSubscribers()
+{
+    namespace ws = websocket;
+    auto site = makeSite(true);
+    const std::shared_ptr<LiveReload> hub = site->liveReload();
+    Request r = get("/__h2scope/livereload");
+    r.method = "CONNECT";
+    r.upgrade = "websocket";
+    r.headers.push_back({"sec-websocket-version", "13"});
+    Response socket = site->handle(r);
+    Response events = site->handle(get("/__h2scope/livereload"));
+    QVERIFY(socket.live && events.live);
+    readLive(*events.live); // the retry: line
+    QCOMPARE(readLive(*socket.live), std::string()); // nothing until there is news
+    QCOMPARE(hub->subscriberCount(), std::size_t(2));
+
+    // One change, each subscriber in its own format.
+    QCOMPARE(hub->notifyChanged({"/css/a.css"}), std::size_t(2));
+    QCOMPARE(readLive(*socket.live), ws::serverFrame(ws::Opcode::Text, "css\n/css/a.css"));
+    QCOMPARE(readLive(*events.live), std::string("event: css\ndata: /css/a.css\n\n"));
+    hub->heartbeat();
+    QCOMPARE(readLive(*socket.live), ws::serverFrame(ws::Opcode::Ping, {}));
+    QCOMPARE(readLive(*events.live), std::string(": ping\n\n"));
+
+    // The client's frames: a Ping answered, a Close echoed and the end.
+    const auto masked = [](std::uint8_t first, std::string_view payload) {
+        std::string out{static_cast<char>(first), static_cast<char>(0x80 | payload.size()), 1, 2, 3, 4};
+        for (std::size_t i = 0; i < payload.size(); ++i)
+            out.push_back(static_cast<char>(payload[i] ^ (1 + (i & 3))));
+        return out;
+    };
+    socket.live->receive(masked(0x89, "are you there"));
+    QCOMPARE(readLive(*socket.live), ws::serverFrame(ws::Opcode::Pong, "are you there"));
+    socket.live->receive(masked(0x81, "a message nobody reads"));
+    QCOMPARE(readLive(*socket.live), std::string());
+    socket.live->receive(masked(0x88, std::string("\x03\xe9", 2)));
+    QCOMPARE(readLive(*socket.live), ws::closeFrame(ws::kGoingAway));
+    QVERIFY(socket.live->closed());
+    QCOMPARE(hub->subscriberCount(), std::size_t(1));
+
+    // A client that breaks the protocol gets 1002 and the end.
+    Response rude = site->handle(r);
+    rude.live->receive(std::string("\x81\x02hi", 4)); // not masked
+    const std::string closing = readLive(*rude.live);
+    QVERIFY2(closing.starts_with(std::string("\x88", 1)) && closing.substr(2, 2) == std::string("\x03\xea", 2),
+             closing.c_str());
+    QVERIFY(rude.live->closed());
+
+    // Shutdown: WebSockets are told why (1001) before they end.
+    Response last = site->handle(r);
+    hub->closeAll();
+    const std::string goingAway = readLive(*last.live);
+    QVERIFY(goingAway.starts_with(ws::closeFrame(ws::kGoingAway).substr(0, 1)));
+    QCOMPARE(goingAway.substr(2, 2), std::string("\x03\xe9", 2));
+    QVERIFY(last.live->closed());
 }
 
 void TestSiteLiveReload::spaFallback()
