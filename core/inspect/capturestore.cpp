@@ -71,7 +71,10 @@ private:
 // One connection's events. Logical index i is events[i - first()]; the
 // events of chunks evicted since are gone, and indices never shift.
 struct CaptureStore::Dissection {
-    explicit Dissection(std::uint64_t id) : dissector(id), index(std::make_shared<ConnectionIndex>(id)) {}
+    explicit Dissection(std::uint64_t id, bool keep = true)
+        : dissector(id), index(std::make_shared<ConnectionIndex>(id)), keepEvents(keep)
+    {
+    }
     LogReader reader;
     Dissector dissector;
     EventBlocks events;
@@ -82,6 +85,7 @@ struct CaptureStore::Dissection {
     // Logical end of the events each read chunk produced, from the reader's
     // first chunk on (the last entry is the chunk being read, still open).
     std::deque<std::size_t> chunkEnds;
+    bool keepEvents = true; // false for a summary: the index learns of each event, which then goes
     std::size_t first() const noexcept { return base; }
     std::size_t end() const noexcept { return base + events.size(); }
     std::size_t bytes() const noexcept { return events.bytes() + index->bytes(); }
@@ -118,7 +122,12 @@ struct CaptureStore::Dissection {
     {
         for (std::size_t i = 0; i < scratch.size(); ++i)
             index->take(scratch[i], end() + i);
-        events.append(scratch);
+        if (keepEvents) {
+            events.append(scratch);
+        } else {
+            base += scratch.size(); // numbered as if kept, so the index's numbers stay distinct
+            scratch.clear();
+        }
     }
     // The store evicted the reader's first chunk: its events go, the
     // dissector's state (HPACK tables, windows) stays. False when the
@@ -131,6 +140,8 @@ struct CaptureStore::Dissection {
         chunkEnds.pop_front();
         reader.dropFront(1);
         --consumedChunks;
+        if (!keepEvents)
+            return true;
         events.popFront(upTo - base);
         base = upTo;
         return true;
@@ -167,6 +178,8 @@ CaptureStore::Connection &CaptureStore::connectionFor(std::uint64_t id, StoreDel
         m_order.insert(id);
         m_live.insert(id);
         insertSorted(delta.added, id);
+        if (m_summaries)
+            startSummary(c);
     }
     return c;
 }
@@ -188,8 +201,11 @@ StoreDelta CaptureStore::ingest(std::vector<LogAnnouncement> &&announcements)
     for (auto it = m_live.begin(); it != m_live.end();) {
         const std::uint64_t id = *it;
         Connection &c = m_connections.at(id);
-        if (scanNew(c))
+        if (scanNew(c)) {
             insertSorted(delta.changed, id);
+            if (c.summary)
+                m_summaryPending.insert(id);
+        }
         if (c.info.closed && c.scan.atEnd()) {
             c.complete = true;
             compactLastChunk(c);
@@ -358,6 +374,7 @@ Result<void> CaptureStore::addLog(std::uint64_t connectionId, std::string_view r
 
 void CaptureStore::clear()
 {
+    m_summaryPending.clear();
     m_connections.clear();
     m_order.clear();
     m_closedOrder.clear();
@@ -408,6 +425,7 @@ void CaptureStore::evictConnection(std::uint64_t id, StoreDelta &delta)
     m_order.erase(id);
     m_closedOrder.erase(id);
     m_live.erase(id);
+    m_summaryPending.erase(id);
     m_connections.erase(it);
     insertSorted(delta.removed, id);
     std::erase(delta.added, id);
@@ -444,9 +462,78 @@ bool CaptureStore::evictOldestOpenChunk(StoreDelta &delta)
     // one that has not got that far is made again (with a new generation).
     if (c.dissection && !c.dissection->dropFirstChunk())
         dropDissection(c);
+    if (c.summary && !c.summary->dropFirstChunk()) { // it had not read that far: what is left, afresh
+        ++m_summaryLost;
+        startSummary(c);
+    }
     delta.truncated = true;
     insertSorted(delta.changed, c.info.id);
     return true;
+}
+
+void CaptureStore::startSummary(Connection &conn)
+{
+    conn.summary = std::make_unique<Dissection>(conn.info.id, false);
+    conn.summaryDone = false;
+    if (conn.info.evictedFrames > 0)
+        conn.summary->dissector.startedMidway();
+    m_summaryPending.insert(conn.info.id);
+}
+
+void CaptureStore::setSummaries(bool on)
+{
+    if (on == m_summaries)
+        return;
+    m_summaries = on;
+    m_summaryPending.clear();
+    for (auto &[id, c] : m_connections) {
+        if (on)
+            startSummary(c);
+        else
+            c.summary.reset();
+    }
+}
+
+bool CaptureStore::summarize(std::chrono::nanoseconds budget)
+{
+    const auto deadline = budget.count() > 0 ? std::chrono::steady_clock::now() + budget
+                                             : std::chrono::steady_clock::time_point{};
+    for (auto it = m_summaryPending.begin(); it != m_summaryPending.end();) {
+        Connection &c = m_connections.at(*it);
+        Dissection &d = *c.summary;
+        const auto &chunks = c.scan.chunks();
+        for (; d.consumedChunks < chunks.size(); ++d.consumedChunks)
+            d.reader.append(chunks[d.consumedChunks]);
+        if (!d.read(deadline))
+            return false; // out of time: the rest next call
+        if (c.complete || (c.info.closed && d.reader.atEnd())) {
+            if (!c.summaryDone) {
+                d.finish();
+                c.summaryDone = true;
+            }
+        }
+        it = m_summaryPending.erase(it);
+        if (deadline != std::chrono::steady_clock::time_point{} && std::chrono::steady_clock::now() > deadline)
+            return m_summaryPending.empty();
+    }
+    return true;
+}
+
+std::shared_ptr<const ConnectionIndex> CaptureStore::summary(std::uint64_t connectionId) const
+{
+    auto it = m_connections.find(connectionId);
+    if (it == m_connections.end() || !it->second.summary)
+        return nullptr;
+    return it->second.summary->index;
+}
+
+std::size_t CaptureStore::summaryBytes() const noexcept
+{
+    std::size_t n = 0;
+    for (const auto &[id, c] : m_connections)
+        if (c.summary)
+            n += c.summary->index->bytes();
+    return n;
 }
 
 std::vector<std::uint64_t> CaptureStore::connectionIds() const

@@ -175,6 +175,28 @@ public:
     // How many connections' dissections are kept at once.
     static constexpr std::size_t kCachedDissections = 3;
 
+    // ---- every connection's requests (the Requests view) ----
+    // Off until a consumer asks: then every connection's log is dissected
+    // once more, as it grows, into a summary index that keeps the streams
+    // (StreamSummary: request, response, push and hint relations) and drops
+    // the events as they are made, so it costs a few hundred bytes per
+    // stream, not the events' size. Reading is the consumer's, in slices
+    // (summarize()); the log stays the truth, so a summary that lags under
+    // a flood catches up later and loses nothing, unless the budget evicts a
+    // chunk it has not read yet (then it starts over from what is left, as
+    // a dissection does, and summaryLostConnections() counts it).
+    void setSummaries(bool on);
+    bool summaries() const noexcept { return m_summaries; }
+    // Reads the summaries on for about `budget` (zero: everything there is);
+    // true when every one has read everything committed so far.
+    bool summarize(std::chrono::nanoseconds budget = {});
+    // A connection's summary index (null when off or unknown). The same
+    // object while it lasts (revision() says when it changed); a new one
+    // after it started over.
+    std::shared_ptr<const ConnectionIndex> summary(std::uint64_t connectionId) const;
+    std::size_t summaryBytes() const noexcept;
+    std::uint64_t summaryLostConnections() const noexcept { return m_summaryLost; }
+
 private:
     struct ChunkStats {
         std::uint64_t frames = 0;
@@ -189,7 +211,10 @@ private:
         mutable std::uint64_t generation = 0; // bumped by a dissection made again (const callers too)
         // The cache is the store's own business: const callers fill it too.
         mutable std::unique_ptr<Dissection> dissection;
+        std::unique_ptr<Dissection> summary; // setSummaries(true): streams only, no events
+        bool summaryDone = false;            // closed, read to the end and finished
     };
+    void startSummary(Connection &conn);
 
     Connection &connectionFor(std::uint64_t id, StoreDelta &delta);
     bool scanNew(Connection &conn);
@@ -219,6 +244,9 @@ private:
     std::set<std::uint64_t> m_closedOrder;
     std::set<std::uint64_t> m_live;                                  // connections whose log may still grow
     mutable std::vector<std::uint64_t> m_cacheOrder;                 // dissected connections, most recent last
+    bool m_summaries = false;
+    std::set<std::uint64_t> m_summaryPending;                        // summaries with records still to read
+    std::uint64_t m_summaryLost = 0;
 };
 
 } // namespace h2scope::inspect

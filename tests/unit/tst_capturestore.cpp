@@ -206,6 +206,8 @@ private slots:
     void truncationChangesTheDissection();
     void clearDropsEverything();
     void harOfMoreConnectionsThanTheCacheHolds();
+    void summariesOfEveryConnection();
+    void summariesSurviveEviction();
     void saveAndReopenGiveTheSameCapture();
     void damagedCaptureFilesAreRefused();
     void clientIsKeptEvenWhilePaused();
@@ -750,6 +752,80 @@ void TestCaptureStore::harOfMoreConnectionsThanTheCacheHolds()
     QCOMPARE(count("\"name\":\"server\",\"value\":\"h2scope\""), connections * 4);
     QCOMPARE(count("\"url\":\"http://localhost/a.css\""), connections * 3); // GET, POST and pushed
     QCOMPARE(count("lost their oldest frames"), std::size_t(0));              // nothing was evicted
+}
+
+void TestCaptureStore::summariesOfEveryConnection()
+{
+    // The Requests view reads every connection's streams at once: more
+    // connections than the dissection cache holds, none of them cached.
+    CaptureHub hub(1);
+    const std::size_t connections = CaptureStore::kCachedDissections + 3;
+    for (std::size_t i = 1; i <= connections; ++i)
+        realConnection(hub.sink(0), i);
+    std::vector<LogAnnouncement> logs;
+    hub.collect(logs);
+    CaptureStore store;
+    store.ingest(std::move(logs));
+    QVERIFY(!store.summary(1)); // off until asked for
+    store.setSummaries(true);
+    // In slices as small as the clock allows, it still gets there.
+    int slices = 0;
+    while (!store.summarize(std::chrono::nanoseconds(1)) && slices < 100000)
+        ++slices;
+    QVERIFY(store.summarize());
+    for (std::size_t i = 1; i <= connections; ++i) {
+        const auto index = store.summary(i);
+        QVERIFY(index);
+        QCOMPARE(index->streams().size(), std::size_t(4)); // three requests and the pushed one
+        std::vector<std::string> seen;
+        for (const auto &[id, st] : index->streams())
+            seen.push_back(st.method + " " + st.path + " " + std::to_string(st.status) + (st.pushed ? " pushed" : ""));
+        QVERIFY2(std::find(seen.begin(), seen.end(), "GET /a.css 200 pushed") != seen.end(), seen.front().c_str());
+        QVERIFY(std::find(seen.begin(), seen.end(), "GET /index.html 200") != seen.end());
+        QVERIFY(index->complete());
+    }
+    QCOMPARE(store.dissectionBytes(), std::size_t(0)); // no event was kept for it
+    QVERIFY(store.summaryBytes() > 0);
+    // A few hundred bytes a stream (the request, the response, the relations).
+    QVERIFY2(store.summaryBytes() < (connections * 4) * 1024, qPrintable(QString::number(store.summaryBytes())));
+
+    // New connections get one as they arrive; off lets them all go.
+    realConnection(hub.sink(0), 99);
+    hub.collect(logs);
+    store.ingest(std::move(logs));
+    QVERIFY(store.summarize());
+    QCOMPARE(store.summary(99)->streams().size(), std::size_t(4));
+    store.setSummaries(false);
+    QVERIFY(!store.summary(99));
+    QCOMPARE(store.summaryBytes(), std::size_t(0));
+}
+
+void TestCaptureStore::summariesSurviveEviction()
+{
+    CaptureHub hub(1);
+    CaptureStore store;
+    store.setSummaries(true);
+    CaptureLog five(hub.sink(0), 5);
+    fill(five, 1, 120);
+    store.ingest(collect(hub));
+    QVERIFY(store.chunks(5)->size() >= 3);
+    // Read first: an evicted chunk is one it already has.
+    QVERIFY(store.summarize());
+    const auto before = store.summary(5);
+    store.setBudget(store.memoryUsed() - 1);
+    QCOMPARE(store.summaryLostConnections(), std::uint64_t(0));
+    QCOMPARE(store.summary(5), before);
+    // Not read yet: it starts over from what is left, and says so.
+    CaptureStore lagging;
+    lagging.setSummaries(true);
+    CaptureLog six(hub.sink(0), 6);
+    fill(six, 1, 120);
+    lagging.ingest(collect(hub));
+    const auto first = lagging.summary(6);
+    lagging.setBudget(lagging.memoryUsed() - 1);
+    QCOMPARE(lagging.summaryLostConnections(), std::uint64_t(1));
+    QVERIFY(lagging.summary(6) != first);
+    QVERIFY(lagging.summarize());
 }
 
 void TestCaptureStore::clearDropsEverything()
