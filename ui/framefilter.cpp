@@ -2,6 +2,8 @@
 
 #include "frametext.h"
 
+#include <algorithm>
+
 namespace h2scope::ui {
 
 namespace {
@@ -118,6 +120,50 @@ bool FrameFilter::matches(const inspect::FrameEvent &frame, const inspect::Strea
         if (matchClause(c, frame, stream, promised) == c.negate)
             return false;
     return true;
+}
+
+bool FrameFilter::matchesRequest(const inspect::StreamSummary &s, const QString &text) const
+{
+    for (const Clause &c : m_clauses) {
+        bool hit = true;
+        switch (c.key) {
+        case Key::Stream:
+            hit = std::find(c.numbers.begin(), c.numbers.end(), static_cast<long long>(s.id)) != c.numbers.end();
+            break;
+        case Key::Type: {
+            const QString type = QString::fromStdString(s.contentType).toUpper();
+            hit = std::any_of(c.values.begin(), c.values.end(), [&](const QString &v) { return type.contains(v); });
+            break;
+        }
+        case Key::Dir:
+        case Key::Flags:
+            continue; // about frames: neither for nor against a request
+        case Key::Pushed:
+            hit = s.pushed;
+            break;
+        case Key::Status:
+            hit = std::any_of(c.values.begin(), c.values.end(), [&](const QString &v) { return statusMatches(v, s.status); });
+            break;
+        case Key::Path: {
+            const QString path = QString::fromStdString(s.path);
+            hit = c.regex.pattern().isEmpty() ? (!c.values.isEmpty() && path.contains(c.values.front()))
+                                              : c.regex.match(path).hasMatch();
+            break;
+        }
+        case Key::Text:
+            hit = text.contains(c.values.front());
+            break;
+        }
+        if (hit == c.negate)
+            return false;
+    }
+    return true;
+}
+
+bool FrameFilter::frameOnlyClauses() const
+{
+    return std::any_of(m_clauses.begin(), m_clauses.end(),
+                       [](const Clause &c) { return c.key == Key::Dir || c.key == Key::Flags; });
 }
 
 bool FrameFilter::matchClause(const Clause &c, const inspect::FrameEvent &f, const inspect::StreamSummary *stream,

@@ -10,6 +10,12 @@
 //   path:~regex         the stream's path (or the promised one) matches; path:text = contains
 //   anything else       the frame's summary contains it (case-insensitive)
 // Clauses are ANDed; "|" ORs values inside one clause; a leading "!" negates.
+//
+// The Requests view reads the same language of a request (matchesRequest):
+// stream, pushed, status and path as above; type:css|javascript matches the
+// response's content type; free text matches the request's own text (its
+// method, path, status, type and client); dir: and flags: are about frames
+// and leave requests alone (frameOnlyClauses() says whether there are any).
 
 #include "inspect/connectionindex.h"
 
@@ -37,6 +43,10 @@ public:
     // For PUSH_PROMISE, `promised` is the summary of the promised stream, or null.
     bool matches(const inspect::FrameEvent &frame, const inspect::StreamSummary *stream,
                  const inspect::StreamSummary *promised = nullptr) const;
+
+    // A request: `text` is what free-text clauses search (lower case).
+    bool matchesRequest(const inspect::StreamSummary &stream, const QString &text) const;
+    bool frameOnlyClauses() const;
 
     // Tokens offered by the completer.
     static QStringList vocabulary();

@@ -275,9 +275,18 @@ std::string isoDateTime(std::int64_t wallNs)
 std::string toHar(const CaptureStore &store, const HarOptions &options)
 {
     std::vector<std::pair<std::uint64_t, EntryInput>> entries;
+    std::set<std::uint64_t> wanted = options.connections;
+    for (const auto &[connection, stream] : options.requests)
+        wanted.insert(connection);
     for (std::uint64_t id : store.connectionIds())
-        if (const ConnectionInfo *conn = store.connection(id))
+        if (const ConnectionInfo *conn = store.connection(id); conn && (wanted.empty() || wanted.count(id)))
             collectEntries(store, *conn, entries);
+    if (!options.requests.empty())
+        std::erase_if(entries, [&](const auto &e) {
+            const EntryInput &in = e.second;
+            const std::int32_t id = in.h2 ? in.streamId : static_cast<std::int32_t>(in.sequence);
+            return !options.requests.count({in.connectionId, id});
+        });
     // HAR viewers expect entries in start order; ties keep capture order.
     std::stable_sort(entries.begin(), entries.end(),
                      [](const auto &a, const auto &b) { return a.first < b.first; });

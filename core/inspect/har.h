@@ -11,7 +11,9 @@
 #include "capturestore.h"
 
 #include <cstdint>
+#include <set>
 #include <string>
+#include <utility>
 
 namespace h2scope::inspect {
 
@@ -23,6 +25,11 @@ struct HarOptions {
     // HAR viewers differ on whether h2 requests list :method etc.; off by
     // default, the request line already carries them.
     bool includePseudoHeaders = false;
+    // Only these connections (empty: all of them).
+    std::set<std::uint64_t> connections;
+    // Only these requests, as (connection id, stream id; an HTTP/1.x
+    // exchange's sequence number) (empty: every request of the connections).
+    std::set<std::pair<std::uint64_t, std::int32_t>> requests;
 };
 
 // The offset between the system clock and nowNs(), right now. Any thread.

@@ -2,6 +2,7 @@
 // HAR 1.2 (structure, timings, extensions) and the nghttp-style frame log.
 
 #include "rawframes.h"
+#include "timedlog.h"
 
 #include "inspect/capturelog.h"
 #include "inspect/capturestore.h"
@@ -20,6 +21,7 @@
 
 using namespace h2scope;
 using namespace h2scope::inspect;
+using h2scope::testing::TimedLog;
 
 namespace {
 
@@ -90,82 +92,6 @@ Event frameAt(std::uint64_t t, Direction dir, std::uint8_t type, std::uint8_t fl
     f.length = length;
     return Event{t, 1, f};
 }
-
-// A capture log written by CaptureLog whose records carry the times the test
-// chooses: at(t) stamps everything written after it with t (the log's own
-// Time records, read from the clock, are replaced when the records are taken).
-class TimedLog {
-public:
-    explicit TimedLog(std::uint64_t id) : m_hub(1), m_log(std::make_unique<CaptureLog>(m_hub.sink(0), id)) {}
-
-    CaptureLog &at(std::uint64_t ns)
-    {
-        m_marks.emplace_back(m_log->bytesWritten(), ns);
-        return *m_log;
-    }
-    void frame(std::uint64_t ns, bool outbound, std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
-               const std::string &payload)
-    {
-        const std::array<std::uint8_t, 9> h = header(std::uint32_t(payload.size()), type, flags, stream);
-        at(ns).frame(outbound, h.data(),
-                     {reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size()});
-    }
-    void data(std::uint64_t ns, std::uint8_t flags, std::uint32_t stream, std::uint32_t length)
-    {
-        const std::array<std::uint8_t, 9> h = header(length, 0x00, flags, stream);
-        at(ns).frame(true, h.data(), {}); // DATA payloads are not captured
-    }
-
-    // Ends the log; its records, re-timed.
-    std::string records()
-    {
-        m_log.reset();
-        std::vector<LogAnnouncement> chunks;
-        m_hub.collect(chunks);
-        std::string all;
-        for (const LogAnnouncement &a : chunks)
-            all.append(reinterpret_cast<const char *>(a.chunk->data()), a.chunk->committed());
-        std::string out;
-        std::size_t mark = 0;
-        const auto *p = reinterpret_cast<const std::uint8_t *>(all.data());
-        for (std::size_t at = 0; at < all.size();) {
-            RecordView r;
-            std::size_t size = 0;
-            if (!parseRecord(p + at, all.size() - at, r, size))
-                break;
-            if (r.kind != RecordKind::Time) {
-                bool stamp = false;
-                std::uint64_t ns = 0;
-                for (; mark < m_marks.size() && m_marks[mark].first <= at; ++mark) {
-                    stamp = true;
-                    ns = m_marks[mark].second;
-                }
-                if (stamp) {
-                    out.push_back(char(RecordKind::Time));
-                    out.append(std::string("\x08\x00\x00", 3)); // u24 body length 8
-                    for (int i = 0; i < 8; ++i)
-                        out.push_back(char(ns >> (8 * i)));
-                }
-                out.append(all, at, size);
-            }
-            at += size;
-        }
-        return out;
-    }
-
-private:
-    static std::array<std::uint8_t, 9> header(std::uint32_t length, std::uint8_t type, std::uint8_t flags,
-                                              std::uint32_t stream)
-    {
-        return {std::uint8_t(length >> 16), std::uint8_t(length >> 8), std::uint8_t(length), type, flags,
-                std::uint8_t((stream >> 24) & 0x7f), std::uint8_t(stream >> 16), std::uint8_t(stream >> 8),
-                std::uint8_t(stream)};
-    }
-
-    CaptureHub m_hub;
-    std::unique_ptr<CaptureLog> m_log;
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> m_marks; // byte offset, time
-};
 
 QJsonObject parseObject(const std::string &json)
 {
@@ -402,6 +328,19 @@ void TestExporters::harStructureAndTimings()
     QCOMPARE(http1.value("_connection_id").toInt(), 2);
     QCOMPARE(http1.value("startedDateTime").toString(), QString("2023-11-14T22:13:20.020Z"));
     QVERIFY(http1.value("_stream_id").isNull());
+
+    // A selection: one connection, or some requests.
+    HarOptions one;
+    one.connections = {2};
+    const QJsonArray ofTwo = parseObject(toHar(store, one)).value("log").toObject().value("entries").toArray();
+    QCOMPARE(ofTwo.size(), 1);
+    QCOMPARE(ofTwo[0].toObject().value("_connection_id").toInt(), 2);
+    HarOptions some;
+    some.requests = {{1, 2}, {2, 1}};
+    const QJsonArray picked = parseObject(toHar(store, some)).value("log").toObject().value("entries").toArray();
+    QCOMPARE(picked.size(), 2);
+    QCOMPARE(picked[0].toObject().value("_stream_id").toInt(), 2);
+    QCOMPARE(picked[1].toObject().value("request").toObject().value("url").toString(), QString("http://localhost:8080/x"));
 
     // An empty store is still a valid HAR.
     const QJsonObject empty = parseObject(toHar(CaptureStore()));
