@@ -128,11 +128,11 @@ QString exportPcapngFile(const inspect::CaptureStore &store, const QString &path
     return writeExport(path, inspect::toPcapng(store));
 }
 
-QString exportHarFile(const inspect::CaptureStore &store, const QString &path, qint64 wallClockOffsetNs)
+QString exportHarFile(const inspect::CaptureStore &store, const QString &path, qint64 wallClockOffsetNs,
+                      inspect::HarOptions selection)
 {
-    inspect::HarOptions options;
-    options.wallClockOffsetNs = wallClockOffsetNs;
-    return writeExport(path, inspect::toHar(store, options));
+    selection.wallClockOffsetNs = wallClockOffsetNs;
+    return writeExport(path, inspect::toHar(store, selection));
 }
 
 QString exportFrameLogFile(const inspect::CaptureStore &store, const QString &path)

@@ -6,6 +6,7 @@
 // GUI thread (the store's owner).
 
 #include "inspect/capturestore.h"
+#include "inspect/har.h"
 
 #include <QString>
 
@@ -23,7 +24,10 @@ QString exportJsonLinesFile(const inspect::CaptureStore &store, const QString &p
 // The plaintext HTTP/2 of every connection as pcapng, for Wireshark.
 QString exportPcapngFile(const inspect::CaptureStore &store, const QString &path);
 // HAR 1.2 of the capture; `wallClockOffsetNs` maps capture times to dates.
-QString exportHarFile(const inspect::CaptureStore &store, const QString &path, qint64 wallClockOffsetNs);
+// `selection`: only those connections and requests (its wall-clock offset
+// is replaced by `wallClockOffsetNs`).
+QString exportHarFile(const inspect::CaptureStore &store, const QString &path, qint64 wallClockOffsetNs,
+                      inspect::HarOptions selection = {});
 // The nghttp-style text frame log of the capture.
 QString exportFrameLogFile(const inspect::CaptureStore &store, const QString &path);
 

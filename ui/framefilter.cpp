@@ -33,7 +33,7 @@ QStringList FrameFilter::vocabulary()
     return v;
 }
 
-FrameFilter FrameFilter::parse(const QString &text)
+FrameFilter FrameFilter::parse(const QString &text, bool forRequests)
 {
     FrameFilter f;
     f.m_text = text;
@@ -69,7 +69,7 @@ FrameFilter FrameFilter::parse(const QString &text)
         } else if (key == QLatin1String("type") || key == QLatin1String("flags")) {
             c.key = key == QLatin1String("type") ? Key::Type : Key::Flags;
             c.values = value.toUpper().split(u'|', Qt::SkipEmptyParts);
-            if (c.key == Key::Type) {
+            if (c.key == Key::Type && !forRequests) {
                 for (const QString &v : std::as_const(c.values)) {
                     bool known = false;
                     for (std::uint8_t t = 0; t <= 9; ++t)

@@ -33,7 +33,9 @@ public:
 
     // A filter for `text`. On a syntax error the filter is empty (matches
     // everything) and error() says what is wrong, for the user.
-    static FrameFilter parse(const QString &text);
+    // `forRequests`: the Requests view's reading, where type: names content
+    // types (any word), not frame types.
+    static FrameFilter parse(const QString &text, bool forRequests = false);
 
     bool isEmpty() const noexcept { return m_clauses.empty(); }
     const QString &error() const noexcept { return m_error; }

@@ -12,6 +12,7 @@
 #include "labview.h"
 #include "lanpanel.h"
 #include "noticebar.h"
+#include "requestsview.h"
 #include "serverbar.h"
 #include "waterfallview.h"
 #include "welcomeview.h"
@@ -210,7 +211,24 @@ QWidget *MainWindow::buildInspectorPage()
     m_mainSplit->addWidget(m_lowerSplit);
     m_mainSplit->setStretchFactor(0, 1);
     m_mainSplit->setStretchFactor(1, 5);
-    layout->addWidget(m_mainSplit, 1);
+
+    // Requests first: "what happened to my request?" comes before connections and frames.
+    m_requests = new RequestsView(central);
+    connect(m_requests, &RequestsView::showFramesRequested, this, &MainWindow::showRequestFrames);
+    connect(m_requests, &RequestsView::harRequested, this, [this](const inspect::HarOptions &selection) {
+        runFileAction(tr("Save HAR"), tr("HAR files (*.har)"), true, [this, selection](const QString &path) {
+            return m_store ? exportHarFile(*m_store, path, m_store->wallClockOffsetNs(), selection)
+                           : tr("There is no capture to export.");
+        });
+    });
+    connect(m_waterfall, &WaterfallView::streamClicked, this,
+            [this](std::int32_t stream) { openRequest(m_selectedConnection, stream); });
+    m_mainTabs = new QTabWidget(central);
+    m_mainTabs->setObjectName(QStringLiteral("mainTabs"));
+    m_mainTabs->setDocumentMode(true);
+    m_mainTabs->addTab(m_requests, tr("&Requests"));
+    m_mainTabs->addTab(m_mainSplit, tr("C&onnections"));
+    layout->addWidget(m_mainTabs, 1);
     return central;
 }
 
@@ -344,7 +362,25 @@ void MainWindow::switchStore(const inspect::CaptureStore *store, bool live)
     detachIndex();
     m_details->clear();
     m_connectionModel->setStore(store, live);
+    m_requests->setStore(store, live);
     refreshNow();
+}
+
+bool MainWindow::openRequest(std::uint64_t connectionId, std::int32_t streamId)
+{
+    m_requests->refresh({}); // it may not have read that far yet
+    if (!m_requests->openRequest(connectionId, streamId))
+        return false;
+    m_mainTabs->setCurrentWidget(m_requests);
+    return true;
+}
+
+void MainWindow::showRequestFrames(std::uint64_t connectionId, std::int32_t streamId)
+{
+    m_mainTabs->setCurrentWidget(m_mainSplit);
+    selectConnection(connectionId);
+    const inspect::StreamSummary *s = m_connIndex ? m_connIndex->stream(streamId) : nullptr;
+    setFilterText(s && !s->http1 ? QStringLiteral("stream:%1").arg(streamId) : QString());
 }
 
 void MainWindow::appendLog(const QString &text)
@@ -391,6 +427,8 @@ void MainWindow::refreshNow()
         m_userChoseConnection = false;
         detachIndex();
     }
+    // The Requests tab reads every connection's summary a slice per tick.
+    m_requests->refresh(kRequestsSlice);
     autoSelectConnection();
     if (m_selectedConnection != 0) {
         // The store grows the index a slice per tick; a new one means the

@@ -44,6 +44,7 @@ class FrameModel;
 class LabView;
 class LanPanel;
 class NoticeBar;
+class RequestsView;
 class ServerBar;
 class WaterfallView;
 class WelcomeView;
@@ -103,6 +104,8 @@ public:
     // How long one refresh may spend dissecting the selected connection
     // (the rest waits for the next tick, the status bar says how far it got).
     static constexpr std::chrono::milliseconds kDissectSlice{20};
+    // And how long the Requests tab may spend reading the summaries of every connection.
+    static constexpr std::chrono::milliseconds kRequestsSlice{15};
     void setDissectSlice(std::chrono::nanoseconds slice) { m_dissectSlice = slice; }
     QString statusText() const;
 
@@ -123,6 +126,13 @@ public:
     ConnectionModel *connectionModel() const { return m_connectionModel; }
     FrameModel *frameModel() const { return m_frameModel; }
     WaterfallView *waterfall() const { return m_waterfall; }
+    RequestsView *requests() const { return m_requests; }
+    QTabWidget *mainTabs() const { return m_mainTabs; }
+    // Shows one request in the Requests tab (false when it is not listed).
+    bool openRequest(std::uint64_t connectionId, std::int32_t streamId);
+    // Shows one request's frames: its connection in the Connections tab,
+    // the frame table filtered to its stream.
+    void showRequestFrames(std::uint64_t connectionId, std::int32_t streamId);
     DetailsPane *details() const { return m_details; }
     FlowGraph *flowGraph() const { return m_flow; }
     QTableView *framesView() const { return m_framesView; }
@@ -186,6 +196,8 @@ private:
     DetailsPane *m_details = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QTabWidget *m_sideTabs = nullptr;
+    QTabWidget *m_mainTabs = nullptr; // Requests | Connections
+    RequestsView *m_requests = nullptr;
     QSplitter *m_mainSplit = nullptr;
     QSplitter *m_lowerSplit = nullptr;
     QSplitter *m_leftSplit = nullptr;

@@ -34,7 +34,7 @@ QString protocolText(const inspect::StreamSummary &s)
 
 RequestsModel::RequestsModel(QObject *parent) : QAbstractTableModel(parent) {}
 
-void RequestsModel::setStore(inspect::CaptureStore *store, bool live)
+void RequestsModel::setStore(const inspect::CaptureStore *store, bool live)
 {
     beginResetModel();
     m_store = store;
@@ -150,7 +150,7 @@ QVariant RequestsModel::display(const Row &row, const inspect::StreamSummary &s,
     case Status:
         if (s.status > 0)
             return s.status;
-        return s.reset ? tr("reset") : s.closed ? QStringLiteral("—") : tr("pending");
+        return s.reset ? tr("reset") : s.closed || !m_live ? QStringLiteral("—") : tr("pending");
     case Protocol: return protocolText(s);
     case Client: {
         const inspect::ConnectionInfo *c = m_store ? m_store->connection(row.connectionId) : nullptr;

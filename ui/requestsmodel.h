@@ -40,7 +40,7 @@ public:
 
     // The store to read (null: nothing); turns its summaries on. `live`: the
     // store still grows.
-    void setStore(inspect::CaptureStore *store, bool live);
+    void setStore(const inspect::CaptureStore *store, bool live);
     // Reads the summaries on for about `budget` (zero: all there is) and
     // shows what changed. True when it is caught up with the store.
     bool refresh(std::chrono::nanoseconds budget = {});
@@ -74,7 +74,7 @@ private:
     QVariant display(const Row &row, const inspect::StreamSummary &s, int column) const;
     void rebuild();
 
-    inspect::CaptureStore *m_store = nullptr;
+    const inspect::CaptureStore *m_store = nullptr;
     bool m_live = true;
     std::uint64_t m_baseNs = 0;
     std::vector<Row> m_rows;

@@ -565,7 +565,18 @@ void WaterfallView::mouseReleaseEvent(QMouseEvent *event)
         m_selected = idx;
         viewport()->update();
         emit frameClicked(idx);
+    } else if (const std::int32_t stream = streamAt(event->pos()); stream != 0) {
+        emit streamClicked(stream);
     }
+}
+
+std::int32_t WaterfallView::streamAt(const QPoint &pos) const
+{
+    const int row = rowAt(pos.y());
+    if (row < 0)
+        return 0;
+    const Row &r = m_rows[static_cast<std::size_t>(row)];
+    return r.kind == RowKind::Stream ? r.streamId : 0;
 }
 
 bool WaterfallView::viewportEvent(QEvent *event)

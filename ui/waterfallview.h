@@ -48,11 +48,16 @@ public:
     QString bannerText() const;
     // The frame under a viewport point, or SIZE_MAX.
     std::size_t frameAt(const QPoint &pos) const;
+    // The stream of the row at `pos` (its label or its bar), or 0.
+    std::int32_t streamAt(const QPoint &pos) const;
     // Where a frame is drawn (viewport coordinates), for tests.
     QPoint pointOfEvent(std::size_t eventIndex) const;
 
 signals:
     void frameClicked(std::size_t eventIndex);
+    // A click on a stream's label, or on its row away from any frame:
+    // the window opens that request's details.
+    void streamClicked(std::int32_t streamId);
 
 protected:
     void paintEvent(QPaintEvent *event) override;

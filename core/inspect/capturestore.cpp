@@ -471,7 +471,7 @@ bool CaptureStore::evictOldestOpenChunk(StoreDelta &delta)
     return true;
 }
 
-void CaptureStore::startSummary(Connection &conn)
+void CaptureStore::startSummary(const Connection &conn) const
 {
     conn.summary = std::make_unique<Dissection>(conn.info.id, false);
     conn.summaryDone = false;
@@ -480,7 +480,7 @@ void CaptureStore::startSummary(Connection &conn)
     m_summaryPending.insert(conn.info.id);
 }
 
-void CaptureStore::setSummaries(bool on)
+void CaptureStore::setSummaries(bool on) const
 {
     if (on == m_summaries)
         return;
@@ -494,12 +494,12 @@ void CaptureStore::setSummaries(bool on)
     }
 }
 
-bool CaptureStore::summarize(std::chrono::nanoseconds budget)
+bool CaptureStore::summarize(std::chrono::nanoseconds budget) const
 {
     const auto deadline = budget.count() > 0 ? std::chrono::steady_clock::now() + budget
                                              : std::chrono::steady_clock::time_point{};
     for (auto it = m_summaryPending.begin(); it != m_summaryPending.end();) {
-        Connection &c = m_connections.at(*it);
+        const Connection &c = m_connections.at(*it);
         Dissection &d = *c.summary;
         const auto &chunks = c.scan.chunks();
         for (; d.consumedChunks < chunks.size(); ++d.consumedChunks)

@@ -185,11 +185,13 @@ public:
     // a flood catches up later and loses nothing, unless the budget evicts a
     // chunk it has not read yet (then it starts over from what is left, as
     // a dissection does, and summaryLostConnections() counts it).
-    void setSummaries(bool on);
+    // Like the dissection cache, summaries are the store's own business:
+    // const callers (the views) turn them on and read them on.
+    void setSummaries(bool on) const;
     bool summaries() const noexcept { return m_summaries; }
     // Reads the summaries on for about `budget` (zero: everything there is);
     // true when every one has read everything committed so far.
-    bool summarize(std::chrono::nanoseconds budget = {});
+    bool summarize(std::chrono::nanoseconds budget = {}) const;
     // A connection's summary index (null when off or unknown). The same
     // object while it lasts (revision() says when it changed); a new one
     // after it started over.
@@ -211,10 +213,10 @@ private:
         mutable std::uint64_t generation = 0; // bumped by a dissection made again (const callers too)
         // The cache is the store's own business: const callers fill it too.
         mutable std::unique_ptr<Dissection> dissection;
-        std::unique_ptr<Dissection> summary; // setSummaries(true): streams only, no events
-        bool summaryDone = false;            // closed, read to the end and finished
+        mutable std::unique_ptr<Dissection> summary; // setSummaries(true): streams only, no events
+        mutable bool summaryDone = false;            // closed, read to the end and finished
     };
-    void startSummary(Connection &conn);
+    void startSummary(const Connection &conn) const;
 
     Connection &connectionFor(std::uint64_t id, StoreDelta &delta);
     bool scanNew(Connection &conn);
@@ -244,8 +246,8 @@ private:
     std::set<std::uint64_t> m_closedOrder;
     std::set<std::uint64_t> m_live;                                  // connections whose log may still grow
     mutable std::vector<std::uint64_t> m_cacheOrder;                 // dissected connections, most recent last
-    bool m_summaries = false;
-    std::set<std::uint64_t> m_summaryPending;                        // summaries with records still to read
+    mutable bool m_summaries = false;
+    mutable std::set<std::uint64_t> m_summaryPending;                // summaries with records still to read
     std::uint64_t m_summaryLost = 0;
 };
 
