@@ -87,11 +87,19 @@ bool RequestsModel::refresh(std::chrono::nanoseconds budget)
             firstChanged = firstChanged < 0 ? f.rows.front() : std::min(firstChanged, f.rows.front());
             lastChanged = std::max(lastChanged, f.rows.back());
         }
-        const std::vector<std::int32_t> &order = index->creationOrder();
-        for (; f.seen < order.size(); ++f.seen) {
+        const auto take = [&](std::int32_t stream) {
+            const inspect::StreamSummary *s = index->stream(stream);
+            if (!s || (s->method.empty() && !s->pushed && !s->http1))
+                return false; // not a request (yet)
             f.rows.push_back(static_cast<int>(m_rows.size() + added.size()));
-            added.push_back(Row{id, order[f.seen]});
-        }
+            added.push_back(Row{id, stream});
+            return true;
+        };
+        std::erase_if(f.waiting, take);
+        const std::vector<std::int32_t> &order = index->creationOrder();
+        for (; f.seen < order.size(); ++f.seen)
+            if (!take(order[f.seen]) && f.waiting.size() < kMaxWaiting)
+                f.waiting.push_back(order[f.seen]);
     }
     if (firstChanged >= 0)
         emit dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1), {Qt::DisplayRole, SortRole});

@@ -70,7 +70,11 @@ private:
         std::uint64_t revision = ~std::uint64_t(0);
         std::size_t seen = 0; // streams of index->creationOrder() already rows
         std::vector<int> rows; // its rows, in creation order
+        // Streams with no request yet (a PRIORITY frame named them, as
+        // nghttp's dependency anchors do): rows once a request comes, if ever.
+        std::vector<std::int32_t> waiting;
     };
+    static constexpr std::size_t kMaxWaiting = 256; // per connection; PRIORITY-only streams beyond it are never listed
     QVariant display(const Row &row, const inspect::StreamSummary &s, int column) const;
     void rebuild();
 

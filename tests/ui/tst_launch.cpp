@@ -11,6 +11,8 @@
 #include "options.h"
 
 #include "connectionmodel.h"
+#include "requestsmodel.h"
+#include "requestsview.h"
 #include "labview.h"
 #include "lanpanel.h"
 #include "mainwindow.h"
@@ -80,6 +82,7 @@ private slots:
     void demoFromWelcomeAndFirstRun();
     void folderArgumentServesIt();
     void windowKeepsEveryFrameOfAFlood();
+    void requestsTabListsWhatClientsFetched();
     void missingFolderShowsWhatToDo();
     void usualPortTakenPicksNext();
     void restartFromTheWindow();
@@ -219,6 +222,112 @@ void TestLaunch::windowKeepsEveryFrameOfAFlood()
         listed += model->data(model->index(row, ui::ConnectionModel::Streams)).toString().toULongLong();
     }
     QCOMPARE(listed, std::uint64_t(kRequests));
+}
+
+// Runs `program args`; its standard output, or a null array when it failed.
+QByteArray runTool(const QString &program, const QStringList &args, int timeoutMs = 60000,
+                   const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(program, args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(2000);
+        return {};
+    }
+    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+        qWarning("%s failed: %s", qPrintable(program), p.readAllStandardError().constData());
+        return {};
+    }
+    return p.readAllStandardOutput();
+}
+
+void TestLaunch::requestsTabListsWhatClientsFetched()
+{
+    // The window as a user has it, with traffic from nghttp (push on), curl
+    // over HTTP/1.1 and headless Chromium: the Requests tab lists each
+    // request with its protocol, client and push relation, and the request
+    // copied as curl, run again, gets the same status and bytes.
+    for (const char *tool : {"nghttp", "chromium"})
+        if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
+            QSKIP(qPrintable(QStringLiteral("%1 is not installed (see .ci/deps)").arg(QLatin1String(tool))));
+    app::GuiSession session(guiOptions({QStringLiteral("--port"), QStringLiteral("0"), m_site}), {});
+    session.begin();
+    QVERIFY(session.isServing());
+    ui::MainWindow *window = session.window();
+    QCOMPARE(window->mainTabs()->currentWidget(), static_cast<QWidget *>(window->requests())); // the first tab
+    const QString base = session.url();
+
+    QVERIFY(!runTool(QStringLiteral("nghttp"), {QStringLiteral("-ans"), base + QStringLiteral("index.html")}).isNull());
+    QCOMPARE(runTool(QStringLiteral("curl"), {QStringLiteral("-sk"), QStringLiteral("--http1.1"), QStringLiteral("-o"),
+                                              QStringLiteral("/dev/null"), QStringLiteral("-w"), QStringLiteral("%{http_code}"),
+                                              base + QStringLiteral("style.css")}),
+             QByteArray("200"));
+    QTemporaryDir profile;
+    const QByteArray dom = runTool(
+        QStringLiteral("chromium"),
+        {QStringLiteral("--headless"), QStringLiteral("--no-sandbox"), QStringLiteral("--disable-gpu"),
+         QStringLiteral("--disable-background-networking"), QStringLiteral("--disable-component-update"),
+         QStringLiteral("--no-first-run"), QStringLiteral("--disable-sync"), QStringLiteral("--user-data-dir=") + profile.path(),
+         QStringLiteral("--ignore-certificate-errors"), QStringLiteral("--dump-dom"), base},
+        90000);
+    QVERIFY2(dom.contains("served by h2scope"), dom.constData());
+
+    // What each client fetched, as rows: method path status protocol client relation.
+    ui::RequestsModel *model = window->requests()->model();
+    const auto rows = [model] {
+        QStringList out;
+        for (int r = 0; r < model->rowCount(); ++r) {
+            QStringList cells;
+            for (int c : {ui::RequestsModel::Method, ui::RequestsModel::Path, ui::RequestsModel::Status,
+                          ui::RequestsModel::Protocol, ui::RequestsModel::Client, ui::RequestsModel::Relation})
+                cells << model->data(model->index(r, c)).toString();
+            out << cells.join(u' ');
+        }
+        return out;
+    };
+    const auto has = [&rows](const QString &pattern) {
+        const QRegularExpression re(pattern);
+        for (const QString &row : rows())
+            if (re.match(row).hasMatch())
+                return true;
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(has(QStringLiteral("^GET /index.html 200 h2 nghttp2/\\S+ $")), 10000);
+    // nghttp's dependency anchors (idle streams named by PRIORITY frames) are not requests.
+    QVERIFY2(!has(QStringLiteral("^ ")), qPrintable(rows().join(u'\n')));
+    QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET /style.css 200 h2 nghttp2/\\S+ pushed by \\d+: completed$")),
+                              qPrintable(rows().join(u'\n')), 10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET /style.css 200 h1.1 curl/\\S+ $")), qPrintable(rows().join(u'\n')),
+                              10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET / 200 h2 (Headless )?Chrome \\d+ sent 103 Early Hints$")),
+                              qPrintable(rows().join(u'\n')), 10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET /style.css 200 h2 (Headless )?Chrome \\d+ $")),
+                              qPrintable(rows().join(u'\n')), 10000);
+
+    // Copy as curl, run again (trusting the test's CA): the same status and bytes.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("CURL_CA_BUNDLE"), m_dir.filePath(QStringLiteral("ca/ca.pem")));
+    QFile css(m_site + QStringLiteral("/style.css"));
+    QVERIFY(css.open(QIODevice::ReadOnly));
+    const QByteArray cssBytes = css.readAll();
+    for (const QString &client : {QStringLiteral("curl/"), QStringLiteral("Chrome")}) {
+        int row = -1;
+        for (int r = 0; r < model->rowCount() && row < 0; ++r)
+            if (model->data(model->index(r, ui::RequestsModel::Path)).toString() == QLatin1String("/style.css")
+                && model->data(model->index(r, ui::RequestsModel::Client)).toString().contains(client))
+                row = r;
+        QVERIFY(row >= 0);
+        const ui::RequestsModel::Row *which = model->row(row);
+        QVERIFY(window->openRequest(which->connectionId, which->streamId));
+        const QString command = window->requests()->copyText(ui::RequestsView::Copy::Curl);
+        QVERIFY2(command.startsWith(QStringLiteral("curl '")), qPrintable(command));
+        const QByteArray out = runTool(QStringLiteral("sh"), {QStringLiteral("-c"), command + QStringLiteral(" -s --max-time 10 -w '\n%{http_code}'")},
+                                       30000, env);
+        QVERIFY2(!out.isNull(), qPrintable(command));
+        QCOMPARE(out, cssBytes + "\n200");
+    }
 }
 
 void TestLaunch::folderArgumentServesIt()
