@@ -379,8 +379,10 @@ QString requestDetailHtml(const RequestDetail &d, std::uint64_t baseNs)
         request = {{":method", d.method}, {":scheme", d.scheme}, {":authority", d.authority}, {":path", d.path}};
     request.insert(request.end(), d.requestHeaders.begin(), d.requestHeaders.end());
     h += fieldsTable(request);
-    for (const Fields &info : d.informational)
-        h += QStringLiteral("<h4>%1</h4>").arg(tr("Informational response")) + fieldsTable(info);
+    for (const Fields &info : d.informational) {
+        const bool hints = std::any_of(info.begin(), info.end(), [](const auto &f) { return f.first == "link"; });
+        h += QStringLiteral("<h4>%1</h4>").arg(hints ? tr("103 Early Hints") : tr("Informational response")) + fieldsTable(info);
+    }
     h += QStringLiteral("<h4>%1</h4>").arg(tr("Response headers"));
     Fields response;
     if (d.status)

@@ -73,9 +73,11 @@ RequestsView::RequestsView(QWidget *parent) : QWidget(parent)
     m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     const int em = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    const int widths[RequestsModel::ColumnCount] = {4, 5, 26, 5, 5, 9, 7, 6, 7, 7, 14, 5};
+    // Tenths of an em: what each column's usual contents need, so that at
+    // 1280 px every column but the last fits beside the details.
+    const int widths[RequestsModel::ColumnCount] = {35, 60, 200, 45, 50, 110, 65, 60, 75, 65, 140, 50};
     for (int c = 0; c < RequestsModel::ColumnCount; ++c)
-        m_table->setColumnWidth(c, widths[c] * em);
+        m_table->setColumnWidth(c, widths[c] * em / 10);
 
     m_details = new QTextBrowser(this);
     m_details->setObjectName(QStringLiteral("requestDetails"));
@@ -90,7 +92,8 @@ RequestsView::RequestsView(QWidget *parent) : QWidget(parent)
     m_split->addWidget(m_table);
     m_split->addWidget(m_details);
     m_split->setStretchFactor(0, 3);
-    m_split->setStretchFactor(1, 2);
+    m_split->setStretchFactor(1, 1);
+    m_split->setSizes({900, 380});
     v->addWidget(m_split, 1);
 
     connect(m_filter, &QLineEdit::returnPressed, this, &RequestsView::applyFilter);

@@ -255,7 +255,7 @@ private slots:
         QVERIFY(view.openRequest(1, 1));
         const QString html = view.detailsHtml();
         QVERIFY(html.contains(QStringLiteral("Pushed with this response")));
-        QVERIFY(html.contains(QStringLiteral("Informational response")));
+        QVERIFY(html.contains(QStringLiteral("103 Early Hints")));
         QVERIFY(html.contains(QStringLiteral("rel=preload")));
         QVERIFY(!view.openRequest(1, 99));
     }
