@@ -37,18 +37,6 @@ QString ackText(const inspect::SettingsExchange &x)
                    : QObject::tr("not acknowledged (yet)");
 }
 
-QString hexHeader(const inspect::FrameEvent &f)
-{
-    QString hex;
-    for (std::size_t i = 0; i < f.rawHeader.size(); ++i) {
-        if (i == 3 || i == 4 || i == 5)
-            hex += QStringLiteral(" | ");
-        else if (i)
-            hex += u' ';
-        hex += QStringLiteral("%1").arg(f.rawHeader[i], 2, 16, QLatin1Char('0'));
-    }
-    return hex;
-}
 
 } // namespace
 

@@ -24,7 +24,7 @@ bool statusMatches(const QString &pattern, int status)
 QStringList FrameFilter::vocabulary()
 {
     QStringList v{QStringLiteral("stream:"), QStringLiteral("dir:in"), QStringLiteral("dir:out"),
-                  QStringLiteral("pushed"), QStringLiteral("status:2xx"), QStringLiteral("status:3xx"),
+                  QStringLiteral("pushed"), QStringLiteral("hinted"), QStringLiteral("status:2xx"), QStringLiteral("status:3xx"),
                   QStringLiteral("status:4xx"), QStringLiteral("status:5xx"), QStringLiteral("path:~"),
                   QStringLiteral("flags:END_STREAM"), QStringLiteral("flags:END_HEADERS"),
                   QStringLiteral("flags:ACK"), QStringLiteral("flags:PADDED"), QStringLiteral("flags:PRIORITY")};
@@ -49,19 +49,21 @@ FrameFilter FrameFilter::parse(const QString &text, bool forRequests)
         const QString value = colon < 0 ? QString() : word.mid(colon + 1);
         if (colon < 0 && key == QLatin1String("pushed")) {
             c.key = Key::Pushed;
+        } else if (colon < 0 && key == QLatin1String("hinted")) {
+            c.key = Key::Hinted;
         } else if (colon < 0) {
             c.key = Key::Text;
             c.values << word.toLower();
         } else if (value.isEmpty()) {
             f.m_error = QStringLiteral("\"%1\" needs a value after the colon").arg(word);
             break;
-        } else if (key == QLatin1String("stream")) {
-            c.key = Key::Stream;
+        } else if (key == QLatin1String("stream") || key == QLatin1String("conn")) {
+            c.key = key == QLatin1String("stream") ? Key::Stream : Key::Connection;
             for (const QString &v : value.split(u'|', Qt::SkipEmptyParts)) {
                 bool ok = false;
                 const long long n = v.toLongLong(&ok);
                 if (!ok || n < 0) {
-                    f.m_error = QStringLiteral("stream: expects stream numbers, not \"%1\"").arg(v);
+                    f.m_error = QStringLiteral("%1: expects numbers, not \"%2\"").arg(key, v);
                     break;
                 }
                 c.numbers.push_back(n);
@@ -122,13 +124,16 @@ bool FrameFilter::matches(const inspect::FrameEvent &frame, const inspect::Strea
     return true;
 }
 
-bool FrameFilter::matchesRequest(const inspect::StreamSummary &s, const QString &text) const
+bool FrameFilter::matchesRequest(const inspect::StreamSummary &s, const QString &text, std::uint64_t connectionId) const
 {
     for (const Clause &c : m_clauses) {
         bool hit = true;
         switch (c.key) {
         case Key::Stream:
             hit = std::find(c.numbers.begin(), c.numbers.end(), static_cast<long long>(s.id)) != c.numbers.end();
+            break;
+        case Key::Connection:
+            hit = std::find(c.numbers.begin(), c.numbers.end(), static_cast<long long>(connectionId)) != c.numbers.end();
             break;
         case Key::Type: {
             const QString type = QString::fromStdString(s.contentType).toUpper();
@@ -140,6 +145,9 @@ bool FrameFilter::matchesRequest(const inspect::StreamSummary &s, const QString 
             continue; // about frames: neither for nor against a request
         case Key::Pushed:
             hit = s.pushed;
+            break;
+        case Key::Hinted:
+            hit = s.hintedBy != 0;
             break;
         case Key::Status:
             hit = std::any_of(c.values.begin(), c.values.end(), [&](const QString &v) { return statusMatches(v, s.status); });
@@ -190,6 +198,10 @@ bool FrameFilter::matchClause(const Clause &c, const inspect::FrameEvent &f, con
     }
     case Key::Pushed:
         return f.type == 0x5 || (stream && stream->pushed);
+    case Key::Hinted:
+        return stream && stream->hintedBy != 0;
+    case Key::Connection:
+        return true; // the frame table shows one connection's frames
     case Key::Status:
         for (const QString &v : c.values)
             if (stream && statusMatches(v, stream->status))

@@ -6,12 +6,15 @@
 //   dir:in / dir:out    direction
 //   flags:END_STREAM    any of the named flags set
 //   pushed              frames of promised streams, and PUSH_PROMISE frames
+//   hinted              frames of requests for a path an earlier 103 listed
 //   status:4xx          the stream's response status (200, 4xx, 2xx|304)
 //   path:~regex         the stream's path (or the promised one) matches; path:text = contains
 //   anything else       the frame's summary contains it (case-insensitive)
 // Clauses are ANDed; "|" ORs values inside one clause; a leading "!" negates.
 //
-// The Requests view reads the same language of a request (matchesRequest):
+// The Requests view reads the same language of a request (matchesRequest),
+// and one clause more: conn:4 (conn:4|7) keeps the requests of those
+// connections (the frame table always shows one connection's frames):
 // stream, pushed, status and path as above; type:css|javascript matches the
 // response's content type; free text matches the request's own text (its
 // method, path, status, type and client); dir: and flags: are about frames
@@ -47,14 +50,14 @@ public:
                  const inspect::StreamSummary *promised = nullptr) const;
 
     // A request: `text` is what free-text clauses search (lower case).
-    bool matchesRequest(const inspect::StreamSummary &stream, const QString &text) const;
+    bool matchesRequest(const inspect::StreamSummary &stream, const QString &text, std::uint64_t connectionId = 0) const;
     bool frameOnlyClauses() const;
 
     // Tokens offered by the completer.
     static QStringList vocabulary();
 
 private:
-    enum class Key { Stream, Type, Dir, Flags, Pushed, Status, Path, Text };
+    enum class Key { Stream, Connection, Type, Dir, Flags, Pushed, Hinted, Status, Path, Text };
     struct Clause {
         Key key = Key::Text;
         bool negate = false;

@@ -178,4 +178,25 @@ double roundStep(double minimum)
     return step * 10;
 }
 
+QString hexHeader(const inspect::FrameEvent &f)
+{
+    QString hex;
+    for (std::size_t i = 0; i < f.rawHeader.size(); ++i) {
+        if (i == 3 || i == 4 || i == 5)
+            hex += QStringLiteral(" | ");
+        else if (i)
+            hex += u' ';
+        hex += QStringLiteral("%1").arg(f.rawHeader[i], 2, 16, QLatin1Char('0'));
+    }
+    return hex;
+}
+
+QString tableRowText(const QAbstractItemModel &model, int row)
+{
+    QStringList cells;
+    for (int c = 0; c < model.columnCount(); ++c)
+        cells << model.data(model.index(row, c)).toString();
+    return cells.join(u'\t');
+}
+
 } // namespace h2scope::ui

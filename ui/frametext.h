@@ -4,6 +4,7 @@
 
 #include "inspect/event.h"
 
+#include <QAbstractItemModel>
 #include <QColor>
 #include <QString>
 
@@ -30,6 +31,10 @@ QString durationText(std::uint64_t ns);
 double roundStep(double minimum);
 // The colour of a frame type in every view.
 QColor frameTypeColor(std::uint8_t type);
+// The 9-byte frame header in hex, "00 00 1e | 04 | 00 | 00 00 00 00".
+QString hexHeader(const inspect::FrameEvent &frame);
+// A table row's cells, tab-separated (copy row).
+QString tableRowText(const QAbstractItemModel &model, int row);
 // "completed" -> "push completed", "not-sent" -> "not sent", ...
 QString pushOutcomeText(const std::string &outcome);
 

@@ -9,6 +9,7 @@
 #include "flowgraph.h"
 #include "framefilter.h"
 #include "framemodel.h"
+#include "frametext.h"
 #include "labview.h"
 #include "lanpanel.h"
 #include "noticebar.h"
@@ -21,6 +22,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -30,6 +32,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -179,6 +182,13 @@ QWidget *MainWindow::buildInspectorPage()
     sizeConnectionColumns(m_connectionsView); // unless restoreLayout() brings back the user's own
     connect(m_connectionsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::onConnectionRowChanged);
+    m_connectionsView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_connectionsView, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        if (QMenu *menu = contextMenuFor(m_connectionsView, m_connectionsView->indexAt(pos).row())) {
+            menu->setAttribute(Qt::WA_DeleteOnClose);
+            menu->popup(m_connectionsView->viewport()->mapToGlobal(pos));
+        }
+    });
 
     m_waterfall = new WaterfallView(central);
     m_waterfall->setObjectName(QStringLiteral("waterfall"));
@@ -253,6 +263,13 @@ QWidget *MainWindow::buildFramesPanel()
     m_framesView->setObjectName(QStringLiteral("framesView"));
     m_framesView->setModel(m_frameModel);
     tuneTable(m_framesView);
+    m_framesView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_framesView, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        if (QMenu *menu = contextMenuFor(m_framesView, m_framesView->indexAt(pos).row())) {
+            menu->setAttribute(Qt::WA_DeleteOnClose);
+            menu->popup(m_framesView->viewport()->mapToGlobal(pos));
+        }
+    });
     m_framesView->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_framesView->verticalHeader()->setDefaultSectionSize(m_framesView->fontMetrics().height() + 4);
     const int digit = m_framesView->fontMetrics().horizontalAdvance(u'0');
@@ -364,6 +381,63 @@ void MainWindow::switchStore(const inspect::CaptureStore *store, bool live)
     m_connectionModel->setStore(store, live);
     m_requests->setStore(store, live);
     refreshNow();
+}
+
+QMenu *MainWindow::contextMenuFor(QTableView *table, int row)
+{
+    if (row < 0)
+        return nullptr;
+    if (table == m_connectionsView)
+        return connectionMenu(row);
+    if (table == m_framesView)
+        return frameMenu(row);
+    return nullptr;
+}
+
+QMenu *MainWindow::connectionMenu(int row)
+{
+    const std::uint64_t id = m_connectionModel->connectionId(row);
+    if (id == 0)
+        return nullptr;
+    auto *menu = new QMenu(this);
+    menu->addAction(tr("Copy row"), this,
+                    [this, row] { QApplication::clipboard()->setText(tableRowText(*m_connectionModel, row)); });
+    menu->addAction(tr("Show its requests"), this, [this, id] {
+        m_requests->setFilterText(QStringLiteral("conn:%1").arg(id));
+        m_mainTabs->setCurrentWidget(m_requests);
+    });
+    menu->addAction(tr("Save HAR of this connection…"), this, [this, id] {
+        inspect::HarOptions selection;
+        selection.connections.insert(id);
+        runFileAction(tr("Save HAR"), tr("HAR files (*.har)"), true, [this, selection](const QString &path) {
+            return m_store ? exportHarFile(*m_store, path, m_store->wallClockOffsetNs(), selection)
+                           : tr("There is no capture to export.");
+        });
+    });
+    return menu;
+}
+
+QMenu *MainWindow::frameMenu(int row)
+{
+    const std::size_t eventIndex = m_frameModel->eventIndex(row);
+    const inspect::Event *ev = m_store && eventIndex != SIZE_MAX ? m_store->event(m_selectedConnection, eventIndex) : nullptr;
+    const auto *f = ev ? std::get_if<inspect::FrameEvent>(&ev->data) : nullptr;
+    if (!f)
+        return nullptr;
+    auto *menu = new QMenu(this);
+    menu->addAction(tr("Copy row"), this, [this, row] { QApplication::clipboard()->setText(tableRowText(*m_frameModel, row)); });
+    const QString summary = frameSummary(*f), hex = hexHeader(*f);
+    menu->addAction(tr("Copy summary"), this, [summary] { QApplication::clipboard()->setText(summary); });
+    menu->addAction(tr("Copy frame header (hex)"), this, [hex] { QApplication::clipboard()->setText(hex); });
+    if (f->streamId != 0) {
+        const std::uint64_t connection = m_selectedConnection;
+        const std::int32_t stream = f->type == 0x5 && f->promisedStreamId > 0 ? f->promisedStreamId : f->streamId;
+        menu->addAction(tr("Show request of stream %1").arg(stream), this,
+                        [this, connection, stream] { openRequest(connection, stream); });
+        menu->addAction(tr("Only stream %1").arg(f->streamId), this,
+                        [this, id = f->streamId] { setFilterText(QStringLiteral("stream:%1").arg(id)); });
+    }
+    return menu;
 }
 
 bool MainWindow::openRequest(std::uint64_t connectionId, std::int32_t streamId)

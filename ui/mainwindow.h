@@ -24,6 +24,7 @@
 class QAction;
 class QDockWidget;
 class QLabel;
+class QMenu;
 class QPlainTextEdit;
 class QSplitter;
 class QStackedWidget;
@@ -130,6 +131,9 @@ public:
     QTabWidget *mainTabs() const { return m_mainTabs; }
     // Shows one request in the Requests tab (false when it is not listed).
     bool openRequest(std::uint64_t connectionId, std::int32_t streamId);
+    // The context menu a right click on a row would open (the caller owns
+    // it; null for no row), for tests.
+    QMenu *contextMenuFor(QTableView *table, int row);
     // Shows one request's frames: its connection in the Connections tab,
     // the frame table filtered to its stream.
     void showRequestFrames(std::uint64_t connectionId, std::int32_t streamId);
@@ -167,6 +171,10 @@ private:
     void attachIndex(); // points the frame table, waterfall and flow graph at m_connIndex
     void detachIndex(); // points them at nothing, then lets the index go
     void onFrameRowChanged();
+    // The context menus of the connection list and the frame table (the
+    // Requests tab has its own); made for the row at `row`.
+    QMenu *connectionMenu(int row);
+    QMenu *frameMenu(int row);
     void showEventInFrames(std::size_t eventIndex);
     void followStream();
     void clearCapture();

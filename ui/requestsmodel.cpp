@@ -3,6 +3,8 @@
 #include "connectionmodel.h"
 #include "frametext.h"
 
+#include <QPainter>
+
 #include <algorithm>
 
 namespace h2scope::ui {
@@ -41,7 +43,7 @@ void RequestsModel::setStore(const inspect::CaptureStore *store, bool live)
     m_live = live;
     m_rows.clear();
     m_followed.clear();
-    m_baseNs = 0;
+    m_baseNs = m_endNs = 0;
     if (m_store)
         m_store->setSummaries(true);
     endResetModel();
@@ -52,7 +54,7 @@ void RequestsModel::rebuild()
     beginResetModel();
     m_rows.clear();
     m_followed.clear();
-    m_baseNs = 0;
+    m_baseNs = m_endNs = 0;
     endResetModel();
 }
 
@@ -87,6 +89,7 @@ bool RequestsModel::refresh(std::chrono::nanoseconds budget)
             firstChanged = firstChanged < 0 ? f.rows.front() : std::min(firstChanged, f.rows.front());
             lastChanged = std::max(lastChanged, f.rows.back());
         }
+        m_endNs = std::max(m_endNs, index->lastNs());
         const auto take = [&](std::int32_t stream) {
             const inspect::StreamSummary *s = index->stream(stream);
             if (!s || (s->method.empty() && !s->pushed && !s->http1))
@@ -178,6 +181,8 @@ QVariant RequestsModel::display(const Row &row, const inspect::StreamSummary &s,
                                          : tr("pushed by %1: %2").arg(s.parentId).arg(pushOutcomeText(s.pushOutcome));
         if (s.earlyHints)
             return tr("sent 103 Early Hints");
+        if (s.hintedBy)
+            return tr("hinted by %1").arg(s.hintedBy);
         return QString();
     case Connection: return QVariant::fromValue<qulonglong>(row.connectionId);
     default: return {};
@@ -210,6 +215,7 @@ QVariant RequestsModel::data(const QModelIndex &index, int role) const
         case Start: return QVariant::fromValue<qulonglong>(s->startNs);
         case Duration: return QVariant::fromValue<qulonglong>(s->lastNs - std::min(s->lastNs, s->startNs));
         case Connection: return QVariant::fromValue<qulonglong>(r->connectionId);
+        case Waterfall: return QVariant::fromValue<qulonglong>(s->startNs);
         default: return display(*r, *s, index.column());
         }
     }
@@ -229,10 +235,7 @@ QVariant RequestsModel::data(const QModelIndex &index, int role) const
 
 QString RequestsModel::rowText(int r) const
 {
-    QStringList cells;
-    for (int c = 0; c < ColumnCount; ++c)
-        cells << data(index(r, c)).toString();
-    return cells.join(u'\t');
+    return tableRowText(*this, r);
 }
 
 QVariant RequestsModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -251,9 +254,38 @@ QVariant RequestsModel::headerData(int section, Qt::Orientation orientation, int
     case Start: return tr("Start");
     case Duration: return tr("Duration");
     case Relation: return tr("Push / hints");
+    case Waterfall: return tr("Waterfall");
     case Connection: return tr("Connection");
     default: return {};
     }
+}
+
+RequestsWaterfallDelegate::RequestsWaterfallDelegate(const RequestsModel *model, QObject *parent)
+    : QStyledItemDelegate(parent), m_model(model)
+{
+}
+
+void RequestsWaterfallDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                                      const QModelIndex &index) const
+{
+    QStyledItemDelegate::paint(painter, option, index); // background, selection
+    const auto *proxy = qobject_cast<const QSortFilterProxyModel *>(index.model());
+    const QModelIndex source = proxy ? proxy->mapToSource(index) : index;
+    const inspect::StreamSummary *s = m_model->summary(source.row());
+    const std::uint64_t base = m_model->baseNs(), end = m_model->endNs();
+    if (!s || end <= base)
+        return;
+    const QRect r = option.rect.adjusted(3, 4, -3, -4);
+    const double span = static_cast<double>(end - base);
+    const auto x = [&](std::uint64_t t) {
+        return r.left() + static_cast<int>(static_cast<double>(t - std::min(t, base)) / span * r.width());
+    };
+    const int x0 = x(s->startNs), x1 = std::max(x0 + 2, x(std::max(s->lastNs, s->startNs)));
+    const QColor colour = s->http1 ? QColor(0x94a3b8) : s->pushed ? QColor(0x16a34a) : s->hintedBy ? QColor(0x7c3aed)
+                                                                                                    : QColor(0x2563eb);
+    painter->save();
+    painter->fillRect(QRect(QPoint(x0, r.top()), QPoint(std::min(x1, r.right()), r.bottom())), colour);
+    painter->restore();
 }
 
 RequestsProxy::RequestsProxy(QObject *parent) : QSortFilterProxyModel(parent)
@@ -277,7 +309,7 @@ bool RequestsProxy::filterAcceptsRow(int sourceRow, const QModelIndex &) const
     if (!s)
         return false;
     const QString text = model->data(model->index(sourceRow, 0), RequestsModel::SearchTextRole).toString();
-    return m_filter.matchesRequest(*s, text);
+    return m_filter.matchesRequest(*s, text, model->row(sourceRow)->connectionId);
 }
 
 } // namespace h2scope::ui

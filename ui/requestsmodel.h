@@ -18,6 +18,7 @@
 
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
+#include <QStyledItemDelegate>
 
 #include <chrono>
 #include <cstdint>
@@ -32,8 +33,8 @@ class RequestsModel final : public QAbstractTableModel {
     Q_DISABLE_COPY_MOVE(RequestsModel)
 
 public:
-    enum Column { Number, Method, Path, Status, Protocol, Client, Type, Size, Start, Duration, Relation, Connection,
-                  ColumnCount };
+    enum Column { Number, Method, Path, Status, Protocol, Client, Type, Size, Start, Duration, Relation, Waterfall,
+                  Connection, ColumnCount };
     enum Role { ConnectionIdRole = Qt::UserRole + 1, StreamIdRole, SortRole, SearchTextRole };
 
     explicit RequestsModel(QObject *parent = nullptr);
@@ -56,6 +57,8 @@ public:
     int rowOf(std::uint64_t connectionId, std::int32_t streamId) const; // -1 if absent
     // The time "Start" counts from: the first connection's opening.
     std::uint64_t baseNs() const noexcept { return m_baseNs; }
+    // The latest time any request reached: the Waterfall column spans baseNs() to it.
+    std::uint64_t endNs() const noexcept { return m_endNs; }
     // The text of a row's cells, tab-separated (copy row).
     QString rowText(int r) const;
 
@@ -81,8 +84,23 @@ private:
     const inspect::CaptureStore *m_store = nullptr;
     bool m_live = true;
     std::uint64_t m_baseNs = 0;
+    std::uint64_t m_endNs = 0;
     std::vector<Row> m_rows;
     std::map<std::uint64_t, Followed> m_followed; // by connection id
+};
+
+// Paints the Waterfall column: each request's span on the capture's time
+// axis (blue; green when pushed, violet when a 103 hinted it, grey for
+// HTTP/1.x), with a tick where its response headers went out when known.
+class RequestsWaterfallDelegate final : public QStyledItemDelegate {
+    Q_OBJECT
+
+public:
+    explicit RequestsWaterfallDelegate(const RequestsModel *model, QObject *parent = nullptr);
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+private:
+    const RequestsModel *m_model;
 };
 
 class RequestsProxy final : public QSortFilterProxyModel {

@@ -72,10 +72,11 @@ RequestsView::RequestsView(QWidget *parent) : QWidget(parent)
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->setItemDelegateForColumn(RequestsModel::Waterfall, new RequestsWaterfallDelegate(m_model, m_table));
     const int em = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     // Tenths of an em: what each column's usual contents need, so that at
     // 1280 px every column but the last fits beside the details.
-    const int widths[RequestsModel::ColumnCount] = {35, 60, 200, 45, 50, 110, 65, 60, 75, 65, 140, 50};
+    const int widths[RequestsModel::ColumnCount] = {35, 60, 200, 45, 50, 110, 65, 60, 75, 65, 140, 160, 50};
     for (int c = 0; c < RequestsModel::ColumnCount; ++c)
         m_table->setColumnWidth(c, widths[c] * em / 10);
 
@@ -130,8 +131,11 @@ void RequestsView::setStore(const inspect::CaptureStore *store, bool live)
 
 void RequestsView::refresh(std::chrono::nanoseconds budget)
 {
+    const std::uint64_t end = m_model->endNs();
     m_model->refresh(budget);
     updateCount();
+    if (m_model->endNs() != end) // the waterfall's time axis grew: every bar moves
+        m_table->viewport()->update();
     // The request shown changed (its response, its end): show it again.
     if (m_shownConnection && m_store) {
         if (const auto index = m_store->summary(m_shownConnection); index && index->revision() != m_shownRevision)

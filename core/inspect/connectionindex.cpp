@@ -45,7 +45,8 @@ std::size_t ConnectionIndex::bytes() const noexcept
     // asks after every hand-over, and a flooded connection has 100,000 streams.
     return sizeof(*this) + (m_frames.capacity() + m_connFrames.capacity()) * sizeof(std::size_t)
            + m_windows.capacity() * sizeof(WindowSample) + m_settings.capacity() * sizeof(SettingsExchange)
-           + (m_creationOrder.capacity() + m_skippedOrder.capacity()) * sizeof(std::int32_t) + m_streamBytes;
+           + (m_creationOrder.capacity() + m_skippedOrder.capacity()) * sizeof(std::int32_t) + m_streamBytes
+           + m_hinted.size() * kHintedNodeBytes;
 }
 
 std::size_t ConnectionIndex::recountBytes() const noexcept
@@ -201,6 +202,20 @@ void ConnectionIndex::takeFrame(const FrameEvent &f, std::uint64_t t, std::size_
             if (code == 103) {
                 s.earlyHints = true;
                 m_earlyHints = true;
+                // Each link's target: what the browser preloads next.
+                for (HeaderView h : f.headers) {
+                    if (h.name != "link")
+                        continue;
+                    for (std::size_t at = h.value.find('<'); at != std::string_view::npos;
+                         at = h.value.find('<', at + 1)) {
+                        const std::size_t end = h.value.find('>', at);
+                        if (end == std::string_view::npos)
+                            break;
+                        const std::string_view target = h.value.substr(at + 1, end - at - 1);
+                        if (target.starts_with('/') && m_hinted.size() < kMaxHinted)
+                            m_hinted.emplace(std::string(target), f.streamId);
+                    }
+                }
             } else if (code >= 200) {
                 s.status = code;
                 const std::string ct = headerValue(f.headers, "content-type");
@@ -210,6 +225,11 @@ void ConnectionIndex::takeFrame(const FrameEvent &f, std::uint64_t t, std::size_
         } else if (f.dir == Direction::In && s.path.empty()) {
             s.method = headerValue(f.headers, ":method");
             s.path = headerValue(f.headers, ":path");
+            if (!m_hinted.empty())
+                if (auto it = m_hinted.find(s.path); it != m_hinted.end()) {
+                    s.hintedBy = it->second;
+                    m_hinted.erase(it);
+                }
         }
     } else if (f.type == kRst) {
         s.reset = true;

@@ -38,6 +38,7 @@ struct StreamSummary {
     std::string path;
     int status = 0;                 // final status (1xx are not kept here)
     bool earlyHints = false;        // a 103 went out on this stream
+    std::int32_t hintedBy = 0;      // a 103 on that stream listed this request's path first
     std::string contentType;
     std::uint64_t bodyBytes = 0;
     std::uint64_t startNs = 0;      // request HEADERS received, or PUSH_PROMISE sent
@@ -146,6 +147,11 @@ private:
     std::uint64_t m_lastNs = 0;
     bool m_peerDisabledPush = false;
     bool m_earlyHints = false;
+    // Paths the 103s sent on this connection listed, not requested since,
+    // and the stream whose 103 listed them (bounded: kMaxHinted).
+    std::map<std::string, std::int32_t> m_hinted;
+    static constexpr std::size_t kMaxHinted = 256;
+    static constexpr std::size_t kHintedNodeBytes = 96; // a map node with a short path
     std::size_t m_requests = 0;
 };
 

@@ -9,6 +9,8 @@
 #include "frametext.h"
 #include "flowgraph.h"
 #include "mainwindow.h"
+#include "requestsview.h"
+#include "requestsmodel.h"
 #include "serversettings.h"
 #include "settingsdialog.h"
 #include "waterfallview.h"
@@ -40,6 +42,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QMenu>
 #include <QTest>
 
 #include <algorithm>
@@ -120,6 +123,7 @@ private slots:
     void pushDisabledBanner();
     void detailsShowHeaderBlockAndSettings();
     void waterfallClickSelectsFrame();
+    void contextMenusLeadToRequests();
     void modelsPassTesterWhileCaptureGrows();
     void largeConnectionIsDissectedInSlices();
     void http1ExchangesAreWaterfallRows();
@@ -471,6 +475,55 @@ void TestInspector::waterfallClickSelectsFrame()
     QVERIFY(row >= 0);
     QCOMPARE(window.frameModel()->eventIndex(row), target);
     QVERIFY(window.details()->toHtml().contains(QLatin1String("HEADERS received")));
+}
+
+void TestInspector::contextMenusLeadToRequests()
+{
+    // From a connection to its requests, from a frame to its request, from
+    // a stream's label in the waterfall to its request's details.
+    ui::MainWindow window;
+    window.setStore(&m_store);
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.mainTabs()->setCurrentIndex(1);
+    window.selectConnection(m_pushConn);
+    window.refreshNow();
+    const auto trigger = [](QMenu *menu, const QString &prefix) {
+        std::unique_ptr<QMenu> owned(menu);
+        QVERIFY(menu);
+        for (QAction *a : menu->actions())
+            if (a->text().startsWith(prefix)) {
+                a->trigger();
+                return;
+            }
+        QFAIL(qPrintable("no action " + prefix));
+    };
+    auto *connections = window.findChild<QTableView *>(QStringLiteral("connectionsView"));
+    trigger(window.contextMenuFor(connections, window.connectionModel()->rowOf(m_pushConn)), QStringLiteral("Show its requests"));
+    QCOMPARE(window.mainTabs()->currentWidget(), static_cast<QWidget *>(window.requests()));
+    QCOMPARE(window.requests()->filterText(), QStringLiteral("conn:%1").arg(m_pushConn));
+    QVERIFY(window.requests()->proxy()->rowCount() > 0);
+    for (int r = 0; r < window.requests()->proxy()->rowCount(); ++r)
+        QCOMPARE(window.requests()->proxy()->index(r, 0).data(ui::RequestsModel::ConnectionIdRole).toULongLong(), m_pushConn);
+
+    window.mainTabs()->setCurrentIndex(1);
+    const std::int32_t page = pageStream(*window.connIndex());
+    const std::size_t headers = window.connIndex()->stream(page)->frames.front();
+    window.setFilterText(QString());
+    trigger(window.contextMenuFor(window.framesView(), window.frameModel()->rowOfEvent(headers)),
+            QStringLiteral("Show request of stream"));
+    QCOMPARE(window.mainTabs()->currentWidget(), static_cast<QWidget *>(window.requests()));
+    QVERIFY2(window.requests()->detailsHtml().contains(QStringLiteral("stream %1").arg(page)),
+             qPrintable(window.requests()->detailsHtml()));
+
+    window.mainTabs()->setCurrentIndex(1);
+    window.waterfall()->fitAll();
+    const QPoint bar = window.waterfall()->pointOfEvent(headers);
+    QVERIFY(bar.y() >= 0);
+    QTest::mouseClick(window.waterfall()->viewport(), Qt::LeftButton, {}, QPoint(20, bar.y()));
+    QCOMPARE(window.mainTabs()->currentWidget(), static_cast<QWidget *>(window.requests()));
+    QVERIFY(window.requests()->detailsHtml().contains(QStringLiteral("stream %1").arg(page)));
 }
 
 void TestInspector::http1ExchangesAreWaterfallRows()

@@ -29,7 +29,8 @@ namespace {
 constexpr std::uint64_t ms = 1000000;
 
 // Connection 1 (h2 over TLS): GET /index.html?a=1&b at 10 ms, which pushes
-// /style.css (completed) and got a 103 first; GET /never-closed still open.
+// /style.css (completed) and got a 103 first; GET /app.js, which the 103
+// listed; GET /never-closed still open.
 // Connection 2 (HTTP/1.1, cleartext): GET /x -> 304 by curl.
 std::string h2Log()
 {
@@ -47,7 +48,8 @@ std::string h2Log()
                              {":path", "/index.html?a=1&b"}, {"accept", "text/html"}, {"accept-encoding", "gzip, br"},
                              {"user-agent", "it's a test"}}));
     h2.frame(10 * ms, true, 0x01, 0x04, 1,
-             testing::hpack({{":status", "103"}, {"link", "</style.css>; rel=preload; as=style"}}));
+             testing::hpack({{":status", "103"},
+                             {"link", "</style.css>; rel=preload; as=style, </app.js>; rel=preload; as=script"}}));
     h2.frame(11 * ms, true, 0x05, 0x04, 1,
              testing::u32Payload(2)
                  + testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"},
@@ -59,6 +61,11 @@ std::string h2Log()
     h2.at(14 * ms).streamClosed(2, 0, "");
     h2.at(14 * ms).pushOutcome(2, 1, "completed", "", "/style.css");
     h2.at(15 * ms).streamClosed(1, 0, "");
+    h2.frame(17 * ms, false, 0x01, 0x05, 5,
+             testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"},
+                             {":path", "/app.js"}}));
+    h2.frame(17 * ms, true, 0x01, 0x05, 5, testing::hpack({{":status", "200"}, {"content-type", "text/javascript"}}));
+    h2.at(17 * ms).streamClosed(5, 0, "");
     h2.frame(16 * ms, false, 0x01, 0x05, 3,
              testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"},
                              {":path", "/never-closed"}}));
@@ -108,7 +115,7 @@ private slots:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setStore(&store, false);
         QVERIFY(model.refresh());
-        QCOMPARE(model.rowCount(), 4);
+        QCOMPARE(model.rowCount(), 5);
         QCOMPARE(model.columnCount(), int(ui::RequestsModel::ColumnCount));
 
         const int page = rowOfPath(model, QStringLiteral("/index.html?a=1&b"));
@@ -128,6 +135,7 @@ private slots:
         QCOMPARE(cell(model, page, C::Relation), QStringLiteral("sent 103 Early Hints"));
         QCOMPARE(cell(model, pushed, C::Relation), QStringLiteral("pushed by 1: completed"));
         QCOMPARE(cell(model, pushed, C::Type), QStringLiteral("css"));
+        QCOMPARE(cell(model, rowOfPath(model, QStringLiteral("/app.js")), C::Relation), QStringLiteral("hinted by 1"));
         QCOMPARE(cell(model, open, C::Status), QStringLiteral("—"));
         QCOMPARE(cell(model, h1, C::Protocol), QStringLiteral("h1.1"));
         QCOMPARE(cell(model, h1, C::Status), QStringLiteral("304"));
@@ -172,17 +180,20 @@ private slots:
         QTest::addColumn<QString>("filter");
         QTest::addColumn<int>("matches");
         QTest::addColumn<QString>("count");
-        QTest::newRow("none") << "" << 4 << "4 requests";
-        QTest::newRow("status") << "status:2xx" << 2 << "2 of 4 requests";
-        QTest::newRow("status list") << "status:304|200" << 3 << "3 of 4 requests";
-        QTest::newRow("pushed") << "pushed" << 1 << "1 of 4 requests";
-        QTest::newRow("not pushed, 200") << "!pushed status:200" << 1 << "1 of 4 requests";
-        QTest::newRow("content type") << "type:css" << 1 << "1 of 4 requests";
-        QTest::newRow("path regex") << "path:~^/(x|style)" << 2 << "2 of 4 requests";
-        QTest::newRow("free text: protocol") << "h1.1" << 1 << "1 of 4 requests";
-        QTest::newRow("free text: client") << "chrome" << 3 << "3 of 4 requests";
-        QTest::newRow("stream") << "stream:3" << 1 << "1 of 4 requests";
-        QTest::newRow("frame-only clause") << "dir:in status:304" << 1 << "1 of 4 requests (dir: and flags: are for frames)";
+        QTest::newRow("none") << "" << 5 << "5 requests";
+        QTest::newRow("status") << "status:2xx" << 3 << "3 of 5 requests";
+        QTest::newRow("status list") << "status:304|200" << 4 << "4 of 5 requests";
+        QTest::newRow("pushed") << "pushed" << 1 << "1 of 5 requests";
+        QTest::newRow("hinted") << "hinted" << 1 << "1 of 5 requests";
+        QTest::newRow("not pushed, 200") << "!pushed status:200" << 2 << "2 of 5 requests";
+        QTest::newRow("content type") << "type:css" << 1 << "1 of 5 requests";
+        QTest::newRow("path regex") << "path:~^/(x|style)" << 2 << "2 of 5 requests";
+        QTest::newRow("free text: protocol") << "h1.1" << 1 << "1 of 5 requests";
+        QTest::newRow("free text: client") << "chrome" << 4 << "4 of 5 requests";
+        QTest::newRow("stream") << "stream:3" << 1 << "1 of 5 requests";
+        QTest::newRow("connection") << "conn:2" << 1 << "1 of 5 requests";
+        QTest::newRow("connections") << "conn:1|2 !status:304" << 4 << "4 of 5 requests";
+        QTest::newRow("frame-only clause") << "dir:in status:304" << 1 << "1 of 5 requests (dir: and flags: are for frames)";
     }
 
     void filtersWithTheFrameFilterLanguage()
@@ -212,13 +223,13 @@ private slots:
         QCOMPARE(model.rowCount(), 0);
         QVERIFY(store.addLog(1, h2Log()).ok());
         model.refresh();
-        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.rowCount(), 4);
         QCOMPARE(inserted.count(), 1); // one batch
         QCOMPARE(cell(model, rowOfPath(model, QStringLiteral("/never-closed")), ui::RequestsModel::Duration),
                  QStringLiteral("pending"));
         QVERIFY(store.addLog(2, h1Log()).ok());
         model.refresh();
-        QCOMPARE(model.rowCount(), 4);
+        QCOMPARE(model.rowCount(), 5);
         QCOMPARE(inserted.count(), 2);
         // The store lets a connection go: its rows go too.
         store.clear();
