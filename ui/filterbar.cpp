@@ -74,4 +74,10 @@ void FilterBar::setError(const QString &error)
     m_error->setVisible(!error.isEmpty());
 }
 
+void FilterBar::focusEdit()
+{
+    m_edit->setFocus(Qt::ShortcutFocusReason);
+    m_edit->selectAll();
+}
+
 } // namespace h2scope::ui

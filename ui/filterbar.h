@@ -21,6 +21,8 @@ public:
     void setText(const QString &text);
     // Shown under the line (hidden when empty).
     void setError(const QString &error);
+    // Puts the keyboard in the line, its text selected (View ▸ Filter…).
+    void focusEdit();
 
 signals:
     // Return, Apply, or the line cleared.

@@ -3,7 +3,10 @@
 
 #include "mainwindow.h"
 
+#include "requestsview.h"
+
 #include "certificatesdialog.h"
+#include "filterbar.h"
 #include "labview.h"
 #include "settingsdialog.h"
 #include "waterfallview.h"
@@ -12,6 +15,7 @@
 
 #include <QAction>
 #include <QMenuBar>
+#include <QSplitter>
 #include <QSettings>
 
 namespace h2scope::ui {
@@ -78,6 +82,19 @@ void MainWindow::buildMenus()
     m_liveAction->setEnabled(false);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Requests"), this, [this] { m_mainTabs->setCurrentWidget(m_requests); })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    view->addAction(tr("&Connections"), this, [this] { m_mainTabs->setCurrentWidget(m_mainSplit); })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    QAction *find = view->addAction(tr("&Filter…"), this, [this] {
+        if (m_mainTabs->currentWidget() == m_requests)
+            m_requests->focusFilter();
+        else
+            m_filter->focusEdit();
+    });
+    find->setObjectName(QStringLiteral("filterAction"));
+    find->setShortcut(QKeySequence::Find);
+    view->addSeparator();
     view->addAction(tr("Zoom &in"), this, [this] { m_waterfall->zoomBy(1.5); })->setShortcut(QKeySequence::ZoomIn);
     view->addAction(tr("Zoom &out"), this, [this] { m_waterfall->zoomBy(1 / 1.5); })->setShortcut(QKeySequence::ZoomOut);
     view->addAction(tr("&Fit the whole connection"), this, [this] { m_waterfall->fitAll(); });

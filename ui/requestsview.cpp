@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QSettings>
+#include <QShortcut>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -111,6 +112,21 @@ RequestsView::RequestsView(QWidget *parent) : QWidget(parent)
         menu->popup(m_table->viewport()->mapToGlobal(pos));
     });
     connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this, &RequestsView::chooseColumns);
+    // The keyboard: Ctrl+C copies the selected rows; Down in the filter goes to the table.
+    auto *copyRows = new QShortcut(QKeySequence::Copy, m_table, nullptr, nullptr, Qt::WidgetShortcut);
+    connect(copyRows, &QShortcut::activated, this, [this] {
+        const QString text = copyText(Copy::Row);
+        if (!text.isEmpty())
+            QApplication::clipboard()->setText(text);
+    });
+    auto *toTable = new QShortcut(QKeySequence(Qt::Key_Down), m_filter, nullptr, nullptr, Qt::WidgetShortcut);
+    connect(toTable, &QShortcut::activated, this, [this] {
+        m_table->setFocus(Qt::TabFocusReason);
+        if (!m_table->currentIndex().isValid() && m_proxy->rowCount() > 0)
+            m_table->setCurrentIndex(m_proxy->index(0, 0));
+    });
+    setTabOrder(m_filter, m_table);
+    setTabOrder(m_table, m_details);
     restoreColumns(); // before listening: setting the widths above must not overwrite the user's
     connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this, [this] { saveColumns(); });
     connect(m_table->horizontalHeader(), &QHeaderView::sectionMoved, this, [this] { saveColumns(); });
@@ -147,6 +163,12 @@ void RequestsView::setFilterText(const QString &text)
 {
     m_filter->setText(text);
     applyFilter();
+}
+
+void RequestsView::focusFilter()
+{
+    m_filter->setFocus(Qt::ShortcutFocusReason);
+    m_filter->selectAll();
 }
 
 QString RequestsView::filterText() const
@@ -190,7 +212,8 @@ bool RequestsView::openRequest(std::uint64_t connectionId, std::int32_t streamId
         setFilterText(QString());
         at = m_proxy->mapFromSource(m_model->index(source, 0));
     }
-    m_table->setCurrentIndex(at);
+    // Only this request selected, whatever keys are held.
+    m_table->selectionModel()->setCurrentIndex(at, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_table->scrollTo(at);
     showCurrent();
     return true;

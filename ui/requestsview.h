@@ -44,6 +44,8 @@ public:
     void refresh(std::chrono::nanoseconds budget);
 
     void setFilterText(const QString &text);
+    // Puts the keyboard in the filter line, its text selected.
+    void focusFilter();
     QString filterText() const;
     // "12 of 340 requests", "340 requests"
     QString countText() const;

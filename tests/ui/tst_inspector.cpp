@@ -42,6 +42,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QLineEdit>
 #include <QMenu>
 #include <QTest>
 
@@ -486,6 +487,13 @@ void TestInspector::contextMenusLeadToRequests()
     window.resize(1280, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // The keyboard: Ctrl+2 and Ctrl+1 switch the tabs, Ctrl+F finds the filter of the one shown.
+    QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
+    QCOMPARE(window.mainTabs()->currentIndex(), 1);
+    QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(window.mainTabs()->currentWidget(), static_cast<QWidget *>(window.requests()));
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(window.requests()->filterEdit()->hasFocus());
     window.mainTabs()->setCurrentIndex(1);
     window.selectConnection(m_pushConn);
     window.refreshNow();

@@ -14,10 +14,16 @@
 #include "inspect/capturestore.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QClipboard>
 #include <QLineEdit>
 #include <QMenu>
+#include <QHeaderView>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace h2scope;
@@ -105,7 +111,33 @@ int rowOfPath(const QAbstractItemModel &m, const QString &path)
 class TestRequests : public QObject {
     Q_OBJECT
 
+    QTemporaryDir m_settings;
+
 private slots:
+    void initTestCase()
+    {
+        // The column choice is saved: into a folder of the test's own.
+        QVERIFY(m_settings.isValid());
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+    }
+
+    void columnChoiceIsKept()
+    {
+        CaptureStore store;
+        {
+            ui::RequestsView view;
+            view.setStore(&store, false);
+            QVERIFY(view.table()->horizontalHeader()->isSectionHidden(ui::RequestsModel::Connection)); // by default
+            view.table()->horizontalHeader()->setSectionHidden(ui::RequestsModel::Client, true);
+            view.table()->horizontalHeader()->resizeSection(ui::RequestsModel::Path, 333);
+        }
+        ui::RequestsView again;
+        QVERIFY(again.table()->horizontalHeader()->isSectionHidden(ui::RequestsModel::Client));
+        QCOMPARE(again.table()->horizontalHeader()->sectionSize(ui::RequestsModel::Path), 333);
+        again.table()->horizontalHeader()->setSectionHidden(ui::RequestsModel::Client, false);
+    }
+
     void listsEveryRequestOfBothProtocols()
     {
         CaptureStore store;
@@ -269,6 +301,29 @@ private slots:
         QVERIFY(html.contains(QStringLiteral("103 Early Hints")));
         QVERIFY(html.contains(QStringLiteral("rel=preload")));
         QVERIFY(!view.openRequest(1, 99));
+    }
+
+    void keyboard()
+    {
+        CaptureStore store;
+        QVERIFY(store.addLog(1, h2Log()).ok());
+        ui::RequestsView view;
+        view.setStore(&store, false);
+        view.refresh({});
+        view.show();
+        QVERIFY(QTest::qWaitForWindowActive(&view) || QTest::qWaitForWindowExposed(&view));
+        view.focusFilter();
+        QVERIFY(view.filterEdit()->hasFocus());
+        QTest::keyClicks(view.filterEdit(), QStringLiteral("pushed"));
+        QTest::keyClick(view.filterEdit(), Qt::Key_Return);
+        QCOMPARE(view.proxy()->rowCount(), 1);
+        QTest::keyClick(view.filterEdit(), Qt::Key_Down); // to the table, on its first row
+        QVERIFY(view.table()->hasFocus());
+        QCOMPARE(view.table()->currentIndex().row(), 0);
+        QVERIFY(view.detailsHtml().contains(QStringLiteral("/style.css")));
+        QTest::keyClick(view.table(), Qt::Key_C, Qt::ControlModifier);
+        QVERIFY2(QApplication::clipboard()->text().contains(QStringLiteral("GET\t/style.css\t200")),
+                 qPrintable(QApplication::clipboard()->text()));
     }
 
     void copyTexts()
