@@ -192,6 +192,7 @@ RequestDetail describeRequest(const inspect::CaptureStore &store, std::uint64_t 
     d.resetCode = s->resetCode;
     d.pushed = s->pushed;
     d.parentId = s->parentId;
+    d.hintedBy = s->hintedBy;
     d.pushOutcome = s->pushOutcome;
     d.pushDetail = s->pushDetail;
     d.frames = s->frames;
@@ -345,6 +346,9 @@ QString requestDetailHtml(const RequestDetail &d, std::uint64_t baseNs)
                           .arg(d.parentId)
                           .arg(d.pushOutcome.empty() ? tr("no outcome yet") : pushOutcomeText(d.pushOutcome))
                           .arg(d.pushDetail.empty() ? QString() : QStringLiteral(" (") + esc(d.pushDetail) + QStringLiteral(")")));
+    if (d.hintedBy)
+        h += QStringLiteral("<p><b>%1</b> %2</p>")
+                 .arg(tr("Hinted"), tr("by the 103 Early Hints sent on stream %1: the browser's preload").arg(d.hintedBy));
     if (!d.promises.empty()) {
         h += QStringLiteral("<p><b>%1</b></p><ul>").arg(tr("Pushed with this response"));
         for (const RequestDetail::Promise &p : d.promises)

@@ -49,6 +49,7 @@ struct RequestDetail {
     std::uint32_t resetCode = 0;
     bool pushed = false;
     std::int32_t parentId = 0;
+    std::int32_t hintedBy = 0;        // a 103 on that stream listed this request's path first
     std::string pushOutcome, pushDetail;
     struct Promise {
         std::int32_t streamId = 0;

@@ -300,6 +300,8 @@ private slots:
         QVERIFY(html.contains(QStringLiteral("Pushed with this response")));
         QVERIFY(html.contains(QStringLiteral("103 Early Hints")));
         QVERIFY(html.contains(QStringLiteral("rel=preload")));
+        QVERIFY(view.openRequest(1, 5));
+        QVERIFY(view.detailsHtml().contains(QStringLiteral("by the 103 Early Hints sent on stream 1")));
         QVERIFY(!view.openRequest(1, 99));
     }
 
