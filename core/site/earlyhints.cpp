@@ -24,8 +24,16 @@ std::vector<std::string> earlyHintLinks(const Response &response)
 {
     std::vector<std::string> links;
     links.reserve(response.preloads.size());
-    for (const PreloadLink &link : response.preloads)
-        links.push_back(linkHeaderValue(link));
+    std::size_t bytes = 0;
+    for (const PreloadLink &link : response.preloads) {
+        if (link.depth > kMaxHintDepth)
+            continue;
+        std::string value = linkHeaderValue(link);
+        if (link.depth > 0 && bytes + value.size() > kMaxHintBytes)
+            break; // the graph is breadth first: what is left is deeper
+        bytes += value.size() + 8;
+        links.push_back(std::move(value));
+    }
     return links;
 }
 

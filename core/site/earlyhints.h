@@ -19,7 +19,12 @@ bool isNavigationRequest(const Request &request);
 // 2xx that has assets to preload.
 bool wantsEarlyHints(const Request &request, const Response &response);
 
-// The `link` field values of the 103, one per preload.
+// The `link` field values of the 103, one per preload; of the module graph
+// (PreloadLink::depth > 0) only the first kMaxHintDepth levels, and only
+// while the 103's links stay within kMaxHintBytes: browsers act on a few
+// dozen hints, and a 103 that grows with the graph would delay the page.
 std::vector<std::string> earlyHintLinks(const Response &response);
+constexpr unsigned kMaxHintDepth = 3;
+constexpr std::size_t kMaxHintBytes = 8 * 1024;
 
 } // namespace h2scope::site

@@ -98,6 +98,7 @@ std::optional<PreloadLink> preloadFor(const GumboElement &element)
         } else if (hasToken(rel, "modulepreload")) {
             link.as = "script";
             link.crossorigin = true;
+            link.module = true;
         } else if (hasToken(rel, "preload")) {
             const char *as = attribute(element, "as");
             link.as = as ? lowercase(trimAscii(as)) : std::string();
@@ -115,6 +116,7 @@ std::optional<PreloadLink> preloadFor(const GumboElement &element)
             return std::nullopt;
         link.as = "script";
         link.crossorigin = kind == ScriptKind::Module;
+        link.module = kind == ScriptKind::Module;
     } else {
         return std::nullopt;
     }
@@ -157,20 +159,38 @@ void walk(const GumboNode *root, Visit &&visit)
     }
 }
 
+// The text of a <script> element (its one text child), "" when none.
+std::string scriptText(const GumboElement &element)
+{
+    std::string text;
+    for (unsigned i = 0; i < element.children.length; ++i) {
+        const auto *child = static_cast<const GumboNode *>(element.children.data[i]);
+        if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA || child->type == GUMBO_NODE_WHITESPACE)
+            text += child->v.text.text;
+    }
+    return text;
+}
+
 } // namespace
 
 std::vector<PreloadLink> discoverAssets(std::string_view html, std::string_view pageUrlPath,
                                         const DiscoveryLimits &limits)
 {
-    std::vector<PreloadLink> out;
+    return discoverPage(html, pageUrlPath, limits).links;
+}
+
+PageDiscovery discoverPage(std::string_view html, std::string_view pageUrlPath, const DiscoveryLimits &limits)
+{
+    PageDiscovery page;
+    std::vector<PreloadLink> &out = page.links;
     if (limits.maxAssets == 0)
-        return out;
+        return page;
     html = html.substr(0, limits.maxHtmlBytes);
     GumboOptions options = kGumboDefaultOptions;
     options.max_errors = 0; // errors are not reported to anyone; do not collect them
     std::unique_ptr<GumboOutput, OutputDeleter> output(gumbo_parse_with_options(&options, html.data(), html.size()));
     if (!output)
-        return out;
+        return page;
 
     std::string base = PathResolver::encodePath(pageUrlPath);
     bool baseIsForeign = false;
@@ -191,10 +211,20 @@ std::vector<PreloadLink> discoverAssets(std::string_view html, std::string_view 
         return false; // only the first <base href> counts
     });
     if (baseIsForeign)
-        return out; // every URL in the page, "/x.css" included, resolves against the other origin
+        return page; // every URL in the page, "/x.css" included, resolves against the other origin
+    page.baseUrlPath = base;
 
 
     walk(output->document, [&](const GumboElement &element) {
+        if (element.tag == GUMBO_TAG_SCRIPT && !attribute(element, "src")) {
+            const char *type = attribute(element, "type");
+            const std::string t = type ? lowercase(trimAscii(type)) : std::string();
+            if (t == "module" && page.inlineModules.size() < limits.maxAssets)
+                page.inlineModules.push_back(scriptText(element));
+            else if (t == "importmap" && page.importMap.empty())
+                page.importMap = scriptText(element);
+            return true;
+        }
         auto link = preloadFor(element);
         if (!link)
             return true;
@@ -208,7 +238,7 @@ std::vector<PreloadLink> discoverAssets(std::string_view html, std::string_view 
             out.push_back(std::move(*link));
         return out.size() < limits.maxAssets;
     });
-    return out;
+    return page;
 }
 
 } // namespace h2scope::site

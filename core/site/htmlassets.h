@@ -33,4 +33,16 @@ struct DiscoveryLimits {
 std::vector<PreloadLink> discoverAssets(std::string_view html, std::string_view pageUrlPath,
                                         const DiscoveryLimits &limits = {});
 
+// The same, and what the module graph starts from: module scripts and
+// modulepreloads are marked `module`; the text of inline module scripts and
+// of the first import map; the URL path relative references resolve
+// against (the page's, or its <base href>).
+struct PageDiscovery {
+    std::vector<PreloadLink> links;
+    std::vector<std::string> inlineModules;
+    std::string importMap;
+    std::string baseUrlPath;
+};
+PageDiscovery discoverPage(std::string_view html, std::string_view pageUrlPath, const DiscoveryLimits &limits = {});
+
 } // namespace h2scope::site

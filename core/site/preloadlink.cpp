@@ -51,6 +51,8 @@ void appendEncoded(std::string &out, std::string_view text)
 
 std::string linkHeaderValue(const PreloadLink &link)
 {
+    if (link.module) // modulepreload is always a CORS fetch of a script: nothing else to say
+        return "<" + link.path + ">; rel=modulepreload" + (link.nopush ? "; nopush" : "");
     std::string value = "<" + link.path + ">; rel=preload";
     if (!link.as.empty())
         value += "; as=" + link.as;

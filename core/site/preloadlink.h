@@ -15,11 +15,17 @@ struct PreloadLink {
     std::string type;         // optional media type hint ("font/woff2"); empty when not given
     bool crossorigin = false; // fetched in CORS mode (fonts, module scripts, crossorigin attribute)
     bool nopush = false;      // announce (Early Hints, Link) but do not push
+    // An ES module (a module script, a modulepreload, or what they import):
+    // announced as rel=modulepreload. `depth`: how many imports away from
+    // the page's own module scripts (0: the page names it).
+    bool module = false;
+    unsigned depth = 0;
 
     bool operator==(const PreloadLink &) const = default;
 };
 
-// The Link header value for `link`, e.g. `</css/site.css>; rel=preload; as=style`,
+// The Link header value for `link`, e.g. `</css/site.css>; rel=preload; as=style`
+// (`</app.js>; rel=modulepreload` for a module),
 // followed by `; type="..."` when a type is known, `; crossorigin` when set
 // (always for as=font: browsers only reuse a font preload fetched in CORS
 // mode) and `; nopush` when set. Thread-safe.

@@ -181,21 +181,103 @@ std::vector<PreloadLink> PushPolicy::discovered(const std::string &urlPath, cons
     const FileKey key = statKey(realPath);
     if (!key.exists)
         return {};
+    std::optional<CachedPage> cached;
     {
         std::lock_guard lock(m_mutex);
         if (const auto it = m_pages.find(cacheKey); it != m_pages.end() && it->second.key == key)
-            return it->second.links;
+            cached = it->second;
+    }
+    if (cached) {
+        std::vector<PreloadLink> links = cached->links;
+        if (m_options.moduleGraph)
+            addModuleGraph(urlPath, *cached, links); // outside the lock: it reads files
+        return links;
     }
     std::string html;
     FileKey readKey;
     if (!readPrefix(realPath, m_options.maxHtmlBytes, html, readKey))
         return {};
-    CachedPage page{readKey, discoverAssets(html, urlPath, {m_options.maxHtmlBytes, m_options.maxAssets})};
+    PageDiscovery found = discoverPage(html, urlPath, {m_options.maxHtmlBytes, m_options.maxAssets});
+    CachedPage page{readKey, std::move(found.links), {}, {}, std::move(found.baseUrlPath)};
+    for (const std::string &code : found.inlineModules) {
+        std::vector<ImportSpecifier> imports = scanImports(code);
+        page.inlineImports.insert(page.inlineImports.end(), imports.begin(), imports.end());
+    }
+    if (!found.importMap.empty())
+        page.importMap = parseImportMap(found.importMap, page.baseUrlPath);
+    std::vector<PreloadLink> links = page.links;
+    if (m_options.moduleGraph)
+        addModuleGraph(urlPath, page, links);
     std::lock_guard lock(m_mutex);
     if (m_pages.size() >= m_options.maxCachedPages && !m_pages.contains(cacheKey))
         m_pages.clear(); // crude but bounded; pages are re-parsed on demand
-    m_pages[cacheKey] = page;
-    return page.links;
+    m_pages[cacheKey] = std::move(page);
+    return links;
+}
+
+std::optional<std::vector<ImportSpecifier>> PushPolicy::moduleImports(const std::string &urlPath) const
+{
+    std::string realPath;
+    if (!existsAsFile(urlPath, &realPath))
+        return std::nullopt;
+    const FileKey key = statKey(realPath);
+    {
+        std::lock_guard lock(m_mutex);
+        if (const auto it = m_modules.find(realPath); it != m_modules.end() && it->second.key == key)
+            return it->second.imports;
+    }
+    std::string source;
+    FileKey readKey;
+    if (!readPrefix(realPath, m_options.maxModuleBytes, source, readKey))
+        return std::vector<ImportSpecifier>{}; // there, but unreadable: nothing to follow
+    CachedModule module{readKey, scanImports(source)};
+    std::lock_guard lock(m_mutex);
+    if (m_modules.size() >= m_options.maxCachedPages && !m_modules.contains(realPath))
+        m_modules.clear();
+    m_modules[realPath] = module;
+    return module.imports;
+}
+
+void PushPolicy::addModuleGraph(const std::string &urlPath, const CachedPage &page, std::vector<PreloadLink> &links) const
+{
+    std::vector<std::string> entries;
+    for (const PreloadLink &link : page.links)
+        if (link.module)
+            entries.push_back(link.path);
+    if (entries.empty() && page.inlineImports.empty())
+        return;
+    // Every module is stat()ed again (one per module per page load), so an
+    // edit anywhere in the graph shows in the next load's pushes and hints.
+    const ModuleGraph graph = walkModuleGraph(
+        entries, page.inlineImports, page.baseUrlPath.empty() ? urlPath : page.baseUrlPath, page.importMap,
+        [this](const std::string &path) { return moduleImports(path); }, m_options.graphLimits);
+    for (const ModuleNode &node : graph.modules) {
+        if (std::any_of(links.begin(), links.end(), [&](const PreloadLink &l) { return l.path == node.path; }))
+            continue;
+        PreloadLink link;
+        link.path = node.path;
+        link.as = "script";
+        link.crossorigin = true;
+        link.module = true;
+        link.depth = static_cast<unsigned>(node.depth);
+        links.push_back(std::move(link));
+    }
+    std::vector<std::string> notes;
+    if (!page.importMap.error.empty())
+        notes.push_back(urlPath + ": " + page.importMap.error);
+    for (const std::string &bare : graph.unresolved)
+        notes.push_back(urlPath + ": bare specifier \"" + bare + "\" has no import map entry; not followed");
+    if (graph.truncated)
+        notes.push_back(urlPath + ": the module graph is larger than its limits (" + std::to_string(m_options.graphLimits.maxModules)
+                        + " modules, " + std::to_string(m_options.graphLimits.maxDepth) + " levels); the rest is not pushed or hinted");
+    if (notes.empty())
+        return;
+    std::lock_guard lock(m_mutex);
+    for (std::string &n : notes)
+        if (std::find(m_graphWarnings.begin(), m_graphWarnings.end(), n) == m_graphWarnings.end())
+            m_graphWarnings.push_back(std::move(n));
+    if (m_graphWarnings.size() > 64)
+        m_graphWarnings.erase(m_graphWarnings.begin(), m_graphWarnings.end() - 64);
 }
 
 bool PushPolicy::existsAsFile(const std::string &path, std::string *realPath) const
@@ -284,7 +366,10 @@ HeaderList PushPolicy::extraHeadersFor(const std::string &urlPath, std::shared_p
 
 std::vector<std::string> PushPolicy::warnings() const
 {
-    return ruleFiles()->warnings;
+    std::vector<std::string> all = ruleFiles()->warnings;
+    std::lock_guard lock(m_mutex);
+    all.insert(all.end(), m_graphWarnings.begin(), m_graphWarnings.end());
+    return all;
 }
 
 } // namespace h2scope::site

@@ -4,13 +4,17 @@
 //   1. `_headers` rules at the root (Link: ...; rel=preload), in file order;
 //   2. `push_manifest.json` at the root (Polymer format), by weight;
 //   3. discovery in HTML pages (stylesheets, scripts, modulepreload,
-//      preload), in document order, mode Auto only.
+//      preload), in document order, mode Auto only;
+//   4. then, mode Auto with moduleGraph on, the page's module graph below
+//      its module scripts (modulegraph.h), breadth first: what a browser
+//      would find one round trip at a time.
 // Every path is resolved through the site's PathResolver: only regular files
 // inside the folder that may be served (no dotfiles, nothing outside) are
 // kept; the page itself and duplicates are dropped.
 
 #include "headers.h"
 #include "htmlassets.h"
+#include "modulegraph.h"
 #include "pathresolver.h"
 #include "preloadlink.h"
 
@@ -45,7 +49,10 @@ public:
         std::chrono::milliseconds recheckInterval{1000};
         std::size_t maxAssets = 64;                 // per response, all sources together
         std::size_t maxHtmlBytes = 2 * 1024 * 1024; // parsed per page
-        std::size_t maxCachedPages = 1024;          // discovery cache entries
+        std::size_t maxCachedPages = 1024;          // discovery cache entries (and module cache entries)
+        bool moduleGraph = true;                    // follow the page's module imports
+        ModuleGraphLimits graphLimits{};
+        std::size_t maxModuleBytes = 1024 * 1024;   // read per module
     };
 
     // `resolver` is the site's (copied): it decides which files exist and may
@@ -88,8 +95,9 @@ public:
     bool mayPreload(const std::shared_ptr<const void> &version, bool isHtml) const;
 
     // Why parts of `_headers` or push_manifest.json were ignored, prefixed
-    // with the file name ("_headers: line 3: ..."); empty when both are fine
-    // or absent. Reflects the files as last loaded. Any thread.
+    // with the file name ("_headers: line 3: ..."), and what a page's module
+    // graph could not follow ("/index.html: bare specifier \"lit\" ...");
+    // empty when all is fine. Reflects the files as last loaded. Any thread.
     std::vector<std::string> warnings() const;
 
     PushMode mode() const { return m_options.mode; }
@@ -107,7 +115,16 @@ private:
     struct CachedPage {
         FileKey key;
         std::vector<PreloadLink> links;
+        std::vector<ImportSpecifier> inlineImports; // of its inline module scripts
+        ImportMap importMap;
+        std::string baseUrlPath;
     };
+    struct CachedModule {
+        FileKey key;
+        std::vector<ImportSpecifier> imports;
+    };
+    void addModuleGraph(const std::string &urlPath, const CachedPage &page, std::vector<PreloadLink> &links) const;
+    std::optional<std::vector<ImportSpecifier>> moduleImports(const std::string &urlPath) const;
 
     std::shared_ptr<const RuleFiles> ruleFiles() const;
     std::shared_ptr<const RuleFiles> loadRuleFiles() const;
@@ -125,6 +142,8 @@ private:
     mutable std::atomic<const void *> m_rulesSeen{nullptr};
     mutable std::atomic<std::int64_t> m_recheckDueNs{0};
     mutable std::unordered_map<std::string, CachedPage> m_pages;
+    mutable std::unordered_map<std::string, CachedModule> m_modules; // by real path
+    mutable std::vector<std::string> m_graphWarnings;                // bounded; newest last
 };
 
 } // namespace h2scope::site

@@ -220,7 +220,12 @@ StaticSite::StaticSite(SiteOptions options, std::string realRoot)
       m_resolver(std::move(realRoot),
                  PathResolver::Options{m_options.allowDotfiles, m_options.allowPrivateKeyFiles,
                                        m_options.followSymlinksOutside}),
-      m_push(m_resolver, PushPolicy::Options{m_options.pushMode}),
+      m_push(m_resolver, [this] {
+          PushPolicy::Options o;
+          o.mode = m_options.pushMode;
+          o.moduleGraph = m_options.moduleGraph;
+          return o;
+      }()),
       m_hosts(m_options.allowedHosts, m_options.allowAnyHost),
       m_liveReload(m_options.liveReload ? std::make_shared<LiveReload>() : nullptr)
 {

@@ -34,6 +34,9 @@ struct SiteOptions {
     // Headers from `_headers` apply in every mode (only its Link headers are
     // dropped in Off, so that Off really means no preloading).
     PushMode pushMode = PushMode::Auto;
+    // In mode Auto, also push and hint the page's module graph: what its
+    // module scripts import, level by level (PushPolicy, modulegraph.h).
+    bool moduleGraph = true;
     // Live reload: HTML pages (files, SPA fallback, 404.html, listings) get
     // LiveReload::kScriptTag, and /__h2scope/livereload(.js) are served; see
     // livereload.h for the validators of injected pages. Off: /__h2scope/ is 404.

@@ -12,7 +12,7 @@ SECONDS_PER_TARGET=${1:-60}
 JOBS=${JOBS:-1}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD_DIR:-$SRC/build-fuzz}
-TARGETS=(fuzz_h1parser fuzz_pathresolver fuzz_headersrules fuzz_pushmanifest fuzz_wiretap fuzz_connection fuzz_websocket)
+TARGETS=(fuzz_h1parser fuzz_pathresolver fuzz_headersrules fuzz_pushmanifest fuzz_wiretap fuzz_connection fuzz_websocket fuzz_jsimports)
 
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S "$SRC" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
