@@ -117,6 +117,8 @@ Options GuiSession::optionsFor(const QString &folder, bool isDemo, const ui::Ser
         o.earlyHints = s.earlyHints;
     if (!given("no-live-reload"))
         o.liveReload = s.liveReload;
+    if (!given("no-module-graph"))
+        o.moduleGraph = s.moduleGraph;
     if (!given("spa"))
         o.spa = s.spa;
     if (!given("no-custom-404"))
@@ -212,6 +214,7 @@ void GuiSession::applyStarted(const Options &options, const ui::ServerSettings &
     m_settings.pushMode = options.pushMode;
     m_settings.earlyHints = options.earlyHints;
     m_settings.liveReload = options.liveReload;
+    m_settings.moduleGraph = options.moduleGraph;
     m_settings.spa = options.spa;
     m_settings.custom404 = options.custom404;
     m_settings.lan = options.lan;

@@ -76,6 +76,9 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
                                              QStringLiteral("Send 103 Early Hints over HTTP/1.1 too (off by default: "
                                                             "some HTTP/1.1 clients mistake a 103 for the answer)."));
     const QCommandLineOption noEarlyHints(QStringLiteral("no-early-hints"), QStringLiteral("Never send 103 Early Hints."));
+    const QCommandLineOption noModuleGraph(QStringLiteral("no-module-graph"),
+                                           QStringLiteral("With --push auto, push and hint only the scripts a page names,"
+                                                          " not the modules they import (followed by default)."));
     const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
                                             QStringLiteral("Serve at most N connections at once; more are refused "
                                                            "(default 10000)."),
@@ -102,7 +105,7 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
                                  QStringLiteral("Listen on all interfaces for testing from other devices; the"
                                                 " certificate then covers this machine's LAN addresses."));
     p.addOptions({help, version, headless, host, port, cert, key, caroot, noTls, keylog, log, capture, har, workers, noCapture,
-                  listing, dotfiles, symlinks, push, maxPushes, earlyHints, noEarlyHints, earlyHintsHttp1, maxConnections, idleTimeout,
+                  listing, dotfiles, symlinks, push, maxPushes, earlyHints, noEarlyHints, earlyHintsHttp1, noModuleGraph, maxConnections, idleTimeout,
                   noLiveReload, spa, noCustom404, allowHost, lan});
 
     ParseOutcome out;
@@ -189,6 +192,7 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
         return fail(QStringLiteral("--early-hints and --no-early-hints contradict each other: pick one"));
     o.earlyHints = !p.isSet(noEarlyHints);
     o.earlyHintsHttp1 = p.isSet(earlyHintsHttp1);
+    o.moduleGraph = !p.isSet(noModuleGraph);
     if (o.earlyHintsHttp1 && !o.earlyHints)
         return fail(QStringLiteral("--early-hints-http1 needs early hints: drop --no-early-hints"));
     o.listing = p.isSet(listing);

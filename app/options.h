@@ -44,6 +44,7 @@ struct Options {
     unsigned maxPushes = 16;
     bool earlyHints = true;
     bool earlyHintsHttp1 = false;
+    bool moduleGraph = true; // --no-module-graph: push and hint only what the page itself names
     bool liveReload = true;  // --no-live-reload: no watcher, no injected script
     bool spa = false;        // --spa: unknown extension-less paths serve /index.html
     bool custom404 = true;   // --no-custom-404: ignore the folder's 404.html

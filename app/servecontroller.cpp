@@ -47,6 +47,7 @@ Result<void> ServeController::start()
     siteOptions.pushMode = site::parsePushMode(m_options.pushMode.toStdString()).value_or(site::PushMode::Auto);
     siteOptions.liveReload = m_options.liveReload;
     siteOptions.spaFallback = m_options.spa;
+    siteOptions.moduleGraph = m_options.moduleGraph;
     siteOptions.custom404 = m_options.custom404;
     for (const QString &name : m_options.allowedHosts)
         siteOptions.allowedHosts.push_back(name.toStdString());

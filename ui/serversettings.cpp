@@ -16,6 +16,7 @@ ServerSettings ServerSettings::load(const QSettings &s)
     if (d.pushMode != QLatin1String("off") && d.pushMode != QLatin1String("rules") && d.pushMode != QLatin1String("auto"))
         d.pushMode = QStringLiteral("auto");
     d.earlyHints = s.value(QStringLiteral("server/earlyHints"), d.earlyHints).toBool();
+    d.moduleGraph = s.value(QStringLiteral("server/moduleGraph"), d.moduleGraph).toBool();
     d.captureBudgetMiB = std::max<quint64>(1, s.value(QStringLiteral("server/captureBudgetMiB"), d.captureBudgetMiB).toULongLong());
     d.keylogFile = s.value(QStringLiteral("server/keylogFile"), d.keylogFile).toString();
     d.liveReload = s.value(QStringLiteral("server/liveReload"), d.liveReload).toBool();
@@ -49,6 +50,7 @@ ServerSettings ServerSettings::loadForFolder(const QSettings &s, const QString &
     if (d.pushMode != QLatin1String("off") && d.pushMode != QLatin1String("rules") && d.pushMode != QLatin1String("auto"))
         d.pushMode = QStringLiteral("auto");
     d.earlyHints = s.value(g + QStringLiteral("earlyHints"), d.earlyHints).toBool();
+    d.moduleGraph = s.value(g + QStringLiteral("moduleGraph"), d.moduleGraph).toBool();
     d.liveReload = s.value(g + QStringLiteral("liveReload"), d.liveReload).toBool();
     d.spa = s.value(g + QStringLiteral("spa"), d.spa).toBool();
     d.custom404 = s.value(g + QStringLiteral("custom404"), d.custom404).toBool();
@@ -64,6 +66,7 @@ void ServerSettings::saveForFolder(QSettings &s, const QString &folder) const
     s.setValue(g + QStringLiteral("port"), port);
     s.setValue(g + QStringLiteral("pushMode"), pushMode);
     s.setValue(g + QStringLiteral("earlyHints"), earlyHints);
+    s.setValue(g + QStringLiteral("moduleGraph"), moduleGraph);
     s.setValue(g + QStringLiteral("liveReload"), liveReload);
     s.setValue(g + QStringLiteral("spa"), spa);
     s.setValue(g + QStringLiteral("custom404"), custom404);
@@ -83,6 +86,7 @@ void ServerSettings::save(QSettings &s) const
     s.setValue(QStringLiteral("server/port"), port);
     s.setValue(QStringLiteral("server/pushMode"), pushMode);
     s.setValue(QStringLiteral("server/earlyHints"), earlyHints);
+    s.setValue(QStringLiteral("server/moduleGraph"), moduleGraph);
     s.setValue(QStringLiteral("server/captureBudgetMiB"), captureBudgetMiB);
     s.setValue(QStringLiteral("server/keylogFile"), keylogFile);
     s.setValue(QStringLiteral("server/liveReload"), liveReload);

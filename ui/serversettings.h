@@ -16,6 +16,7 @@ struct ServerSettings {
     quint16 port = 8443;
     QString pushMode = QStringLiteral("auto"); // off | rules | auto
     bool earlyHints = true;
+    bool moduleGraph = true; // push auto follows the module scripts' imports
     quint64 captureBudgetMiB = 256;
     QString keylogFile;                         // empty: none (or SSLKEYLOGFILE)
     bool liveReload = true;

@@ -35,6 +35,10 @@ SettingsDialog::SettingsDialog(const ServerSettings &s, QWidget *parent) : QDial
     m_earlyHints = new QCheckBox(tr("Send 103 Early Hints to page loads"), this);
     m_earlyHints->setChecked(s.earlyHints);
     form->addRow(QString(), m_earlyHints);
+    m_moduleGraph = new QCheckBox(tr("Push and hint the modules that module scripts import (push auto)"), this);
+    m_moduleGraph->setObjectName(QStringLiteral("moduleGraph"));
+    m_moduleGraph->setChecked(s.moduleGraph);
+    form->addRow(QString(), m_moduleGraph);
     m_liveReload = new QCheckBox(tr("Live reload: reload pages when a file of the folder changes"), this);
     m_liveReload->setChecked(s.liveReload);
     form->addRow(QString(), m_liveReload);
@@ -96,6 +100,7 @@ ServerSettings SettingsDialog::settings() const
     s.keylogFile = m_keylog->text().trimmed();
     s.liveReload = m_liveReload->isChecked();
     s.spa = m_spa->isChecked();
+    s.moduleGraph = m_moduleGraph->isChecked();
     s.custom404 = m_custom404->isChecked();
     s.lan = m_lan->isChecked();
     return s;

@@ -29,6 +29,7 @@ private:
     QCheckBox *m_earlyHints = nullptr;
     QCheckBox *m_liveReload = nullptr;
     QCheckBox *m_spa = nullptr;
+    QCheckBox *m_moduleGraph = nullptr;
     QCheckBox *m_custom404 = nullptr;
     QCheckBox *m_lan = nullptr;
     QSpinBox *m_budget = nullptr;

@@ -906,6 +906,7 @@ void TestInspector::settingsRoundTrip()
     s.port = 9443;
     s.pushMode = QStringLiteral("rules");
     s.earlyHints = false;
+    s.moduleGraph = false;
     s.captureBudgetMiB = 64;
     s.keylogFile = QStringLiteral("/tmp/keys.log");
     {
