@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -105,6 +106,53 @@ private slots:
             QCOMPARE(outcomes[path].value("outcome").toString(), QStringLiteral("completed"));
             QCOMPARE(qint64(outcomes[path].value("bodyBytes").toDouble()), QFileInfo(kDemo + path).size());
         }
+    }
+
+    void nghttpReceivesTheWholeModuleGraph_data()
+    {
+        QTest::addColumn<bool>("graph");
+        QTest::newRow("module graph") << true;
+        QTest::newRow("--no-module-graph") << false;
+    }
+
+    void nghttpReceivesTheWholeModuleGraph()
+    {
+        // A page with one module script and three levels of imports below it:
+        // every module is promised, breadth first; what only a comment, a
+        // string or nobody names is not.
+        QFETCH(bool, graph);
+        H2SCOPE_REQUIRE_CLIENT("nghttp");
+        const QString site = m_tmp.filePath(graph ? "modules" : "modules-off");
+        const auto write = [&](const QString &name, const QByteArray &text) {
+            QDir().mkpath(QFileInfo(site + "/" + name).absolutePath());
+            QFile f(site + "/" + name);
+            return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+        };
+        QVERIFY(write("index.html", "<!doctype html><title>m</title><script type=module src=/js/main.js></script>"));
+        QVERIFY(write("js/main.js", "import { a } from './a.js';\nimport './b.js';\n// import './fake.js';\n"));
+        QVERIFY(write("js/a.js", "export { c as a } from './deep/c.js';\nconst s = \"import './orphan.js'\";\n"));
+        QVERIFY(write("js/b.js", "export default 1;\n"));
+        QVERIFY(write("js/deep/c.js", "import d from '../d.js';\nexport const c = d;\n"));
+        QVERIFY(write("js/d.js", "export default 'd';\n"));
+        QVERIFY(write("js/fake.js", "export {};\n"));
+        QVERIFY(write("js/orphan.js", "export {};\n"));
+        qputenv("H2SCOPE_CAROOT", m_caroot.toLocal8Bit());
+        ServerProcess server;
+        QStringList args{"--no-live-reload"};
+        if (!graph)
+            args << "--no-module-graph";
+        QVERIFY2(server.start(site, args), qPrintable(server.errorString()));
+        const ClientResult r = runClient("nghttp", {"-nv", server.url().toString()}, 30000);
+        QVERIFY2(r.ok(), qPrintable(r.describe()));
+        // nghttp -v prints each promise's fields as "recv (stream_id=13) :path: /js/a.js".
+        QStringList promised;
+        const QRegularExpression promise(QStringLiteral("recv \\(stream_id=\\d+\\) :path: (\\S+)"));
+        for (auto m = promise.globalMatch(QString::fromUtf8(r.out)); m.hasNext();)
+            promised << m.next().captured(1);
+        const QStringList expected = graph ? QStringList{"/js/main.js", "/js/a.js", "/js/b.js", "/js/deep/c.js", "/js/d.js"}
+                                           : QStringList{"/js/main.js"};
+        QCOMPARE(promised, expected); // breadth first, each once
+        QVERIFY(server.stop());
     }
 
     void nodeAcceptsOnePushAndCancelsAnother()
