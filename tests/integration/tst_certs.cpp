@@ -45,11 +45,12 @@ private slots:
     void opensslSnippetKeepsTheSystemCas();
     void chromiumTrustsAfterNssInstall();
     void earlyHintsCostChromiumOneRequestPerAsset();
+    void chromiumPreloadsTheHintedModuleGraph();
     void systemStoreInAThrowawayRoot();
     void certsCommandExitCodes();
 
 private:
-    QString chromiumDump(const QString &url, const QString &profile);
+    QString chromiumDump(const QString &url, const QString &profile, const QStringList &extra = {});
 
     QTemporaryDir m_tmp;
     QString m_site;
@@ -208,12 +209,13 @@ void TestCerts::nodeWithExtraCaCerts()
     QVERIFY(server.stop());
 }
 
-QString TestCerts::chromiumDump(const QString &url, const QString &profile)
+QString TestCerts::chromiumDump(const QString &url, const QString &profile, const QStringList &extra)
 {
     const ClientResult r = runClient(
-        "chromium", {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--no-first-run", "--disable-sync", "--user-data-dir=" + profile,
-                     "--dump-dom", url},
+        "chromium", QStringList{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                "--disable-component-update", "--no-first-run", "--disable-sync",
+                                "--user-data-dir=" + profile}
+                        + extra + QStringList{"--dump-dom", url},
         90000);
     return QString::fromUtf8(r.out);
 }
@@ -320,6 +322,59 @@ void TestCerts::earlyHintsCostChromiumOneRequestPerAsset()
     QVERIFY2(log.count("GET /a.css -> 200") == loads, log.constData());
     QVERIFY2(log.count("GET /b.js -> 200") == loads, log.constData());
     QVERIFY2(!log.contains("GET /a.css -> 304") && !log.contains("GET /b.js -> 304"), log.constData());
+}
+
+void TestCerts::chromiumPreloadsTheHintedModuleGraph()
+{
+    // A chain of imports three levels below the page's module script: the
+    // 103 names every level (rel=modulepreload) and Chromium uses what it
+    // preloads. That the hints, not the parser, made it ask: a second page
+    // whose chain is broken in the middle (a module that does not parse, so
+    // no browser could learn of what it imports) still gets the module
+    // below the break fetched.
+    H2SCOPE_REQUIRE_CLIENT("chromium");
+    H2SCOPE_REQUIRE_CLIENT("certutil");
+    const QString site = m_tmp.path() + "/modules";
+    QVERIFY(QDir().mkpath(site + "/m"));
+    const auto write = [&](const QString &name, const QByteArray &text) {
+        QFile f(site + "/" + name);
+        return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+    };
+    QVERIFY(write("index.html", "<!doctype html><html><head><title>m</title><script type=module src=/m/main.js></script>"
+                                "</head><body><p>modules</p></body></html>\n"));
+    QVERIFY(write("m/main.js", "import { c } from './a.js';\ndocument.body.append(c + '-" + kMarker + "');\n"));
+    QVERIFY(write("m/a.js", "export { c } from './b.js';\n"));
+    QVERIFY(write("m/b.js", "export { c } from './c.js';\n"));
+    QVERIFY(write("m/c.js", "export const c = 'chain';\n"));
+    QVERIFY(write("broken.html", "<!doctype html><html><head><title>b</title><script type=module src=/m/p.js></script>"
+                                 "</head><body><p>broken</p></body></html>\n"));
+    QVERIFY(write("m/p.js", "import './q.js';\n"));
+    QVERIFY(write("m/q.js", "import './r.js';\nthis is not JavaScript at all;\n"));
+    QVERIFY(write("m/r.js", "export {};\n"));
+    const ClientResult trust = runClient(certsBinary(), {"trust", "--store", "nss"});
+    QVERIFY2(trust.ok(), qPrintable(trust.describe()));
+    const auto untrust = qScopeGuard([&] { runClient(certsBinary(), {"untrust", "--store", "nss"}); });
+    ServerProcess server;
+    QVERIFY2(server.start(site, {"--no-live-reload"}, QStringLiteral("frames")), qPrintable(server.errorString()));
+    const QString page = chromiumDump(QStringLiteral("https://localhost:%1/").arg(server.port()), m_tmp.path() + "/profile-modules");
+    QVERIFY2(page.contains("chain-" + QLatin1String(kMarker)), qPrintable(page.left(400)));
+    QVERIFY(server.waitForLog("GET /m/c.js"));
+    // Virtual time waits for the network to settle: the preloads finish before the dump.
+    chromiumDump(QStringLiteral("https://localhost:%1/broken.html").arg(server.port()), m_tmp.path() + "/profile-broken",
+                 {"--virtual-time-budget=2000"});
+    QVERIFY(server.waitForLog("GET /m/q.js"));
+    QVERIFY(server.stop());
+    const QByteArray log = server.log();
+    // The 103 named every level, as modulepreload.
+    for (const char *m : {"</m/main.js>; rel=modulepreload", "</m/a.js>; rel=modulepreload", "</m/b.js>; rel=modulepreload",
+                          "</m/c.js>; rel=modulepreload"})
+        QVERIFY2(log.contains(m), qPrintable(QString::fromLatin1(m) + "\n" + QString::fromUtf8(log.right(3000))));
+    // One request per module: the preloads were used, not fetched again.
+    for (const char *module : {"opened: GET /m/a.js", "opened: GET /m/b.js", "opened: GET /m/c.js"})
+        QCOMPARE(log.count(module), 1);
+    // Below the break: only the 103 could have named r.js.
+    QVERIFY2(log.contains("</m/r.js>; rel=modulepreload"), log.right(3000).constData());
+    QVERIFY2(log.contains("opened: GET /m/r.js"), log.right(3000).constData());
 }
 
 // Every symlink in `dir` that names a file that is not there.
