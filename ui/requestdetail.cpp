@@ -251,6 +251,24 @@ RequestDetail describeRequest(const inspect::CaptureStore &store, std::uint64_t 
             d.reset = true;
         }
     }
+    // What the 103s announced, and which of it the client then asked for.
+    for (const Fields &info : d.informational)
+        for (const auto &[name, value] : info) {
+            if (name != "link")
+                continue;
+            for (std::size_t at = value.find('<'); at != std::string::npos; at = value.find('<', at + 1)) {
+                const std::size_t end = value.find('>', at);
+                if (end == std::string::npos)
+                    break;
+                RequestDetail::Hint hint{value.substr(at + 1, end - at - 1), 0};
+                for (const auto &[id, other] : index->streams())
+                    if (other.hintedBy == streamId && other.path == hint.path) {
+                        hint.usedBy = id;
+                        break;
+                    }
+                d.hints.push_back(std::move(hint));
+            }
+        }
     if (d.scheme.empty())
         d.scheme = defaultScheme;
     return d;
@@ -359,6 +377,18 @@ QString requestDetailHtml(const RequestDetail &d, std::uint64_t baseNs)
         h += QStringLiteral("</ul>");
     }
 
+    if (!d.hints.empty()) {
+        int used = 0;
+        for (const RequestDetail::Hint &hint : d.hints)
+            used += hint.usedBy ? 1 : 0;
+        h += QStringLiteral("<p><b>%1</b> %2</p><ul>")
+                 .arg(tr("Hinted with this response"), tr("(%1 of %2 asked for)").arg(used).arg(d.hints.size()));
+        for (const RequestDetail::Hint &hint : d.hints)
+            h += QStringLiteral("<li>%1: %2</li>")
+                     .arg(esc(hint.path),
+                          hint.usedBy ? tr("asked for on stream %1").arg(hint.usedBy) : tr("not asked for on this connection"));
+        h += QStringLiteral("</ul>");
+    }
     h += QStringLiteral("<h4>%1</h4><table cellspacing=0 cellpadding=1>").arg(tr("Timing"));
     const auto row = [&h](const QString &name, const QString &value) {
         h += QStringLiteral("<tr><td>%1&nbsp;</td><td align=right>%2</td></tr>").arg(name, value);

@@ -56,6 +56,11 @@ struct RequestDetail {
         std::string path, outcome;
     };
     std::vector<Promise> promises;    // what this request's response pushed
+    struct Hint {
+        std::string path;             // a target its 103 listed
+        std::int32_t usedBy = 0;      // the stream that then asked for it (0: not asked for on this connection)
+    };
+    std::vector<Hint> hints;
     std::vector<std::size_t> frames;  // logical event indices of its frames
 };
 

@@ -290,6 +290,12 @@ private slots:
         QCOMPARE(page.promises[0].path, std::string("/style.css"));
         QCOMPARE(page.promises[0].outcome, std::string("completed"));
         QCOMPARE(page.informational.size(), std::size_t(1));
+        // Its 103 named /style.css (pushed instead: not asked for) and /app.js (asked for on stream 5).
+        QCOMPARE(page.hints.size(), std::size_t(2));
+        QCOMPARE(page.hints[0].path, std::string("/style.css"));
+        QCOMPARE(page.hints[0].usedBy, 0);
+        QCOMPARE(page.hints[1].path, std::string("/app.js"));
+        QCOMPARE(page.hints[1].usedBy, 5);
         QCOMPARE(page.requestNs, 10 * ms);
         QCOMPARE(page.hintsNs, 10 * ms);
         QCOMPARE(page.responseNs, 12 * ms);
@@ -298,6 +304,7 @@ private slots:
         QVERIFY(view.openRequest(1, 1));
         const QString html = view.detailsHtml();
         QVERIFY(html.contains(QStringLiteral("Pushed with this response")));
+        QVERIFY(html.contains(QStringLiteral("(1 of 2 asked for)")));
         QVERIFY(html.contains(QStringLiteral("103 Early Hints")));
         QVERIFY(html.contains(QStringLiteral("rel=preload")));
         QVERIFY(view.openRequest(1, 5));
