@@ -37,6 +37,7 @@ struct ResourceTiming {
     std::int32_t stream = 0;      // HTTP/2 stream id or HTTP/1.1 request number
     bool pushed = false;          // arrived by server push
     bool needed = true;           // the page references it (false: wasted push)
+    bool module = false;          // an ES module: what it imports is fetched once it arrived
     int status = 0;
     std::int64_t discoveredUs = -1; // the loader learned it needs it (or the promise came)
     std::int64_t requestUs = -1;    // the request went to the connection (promise for pushes)

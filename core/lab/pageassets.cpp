@@ -201,6 +201,12 @@ std::vector<site::PreloadLink> preloadsFromLinkHeaders(const HeaderList &headers
                             sp = value.size();
                         if (value.substr(s, sp - s) == "preload")
                             preload = true;
+                        if (value.substr(s, sp - s) == "modulepreload") {
+                            preload = true;
+                            link.module = true;
+                            link.as = "script";
+                            link.crossorigin = true;
+                        }
                         s = sp + 1;
                     }
                 } else if (key == "as") {

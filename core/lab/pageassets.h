@@ -5,7 +5,10 @@
 //    discovery: stylesheets, scripts, modulepreload, preload), then the
 //    images (<img src>, not loading=lazy) with the same gumbo parser;
 //  - in CSS: url(...) references and @import (fonts, background images);
-//  - in a 103 Early Hints or a response: Link headers with rel=preload.
+//  - in a 103 Early Hints or a response: Link headers with rel=preload or
+//    rel=modulepreload;
+//  - in an ES module (the loader's, as it arrives): its imports, through
+//    site::scanImports and the page's import map, as a browser follows them.
 // Only same-origin paths are returned (resolved and percent-encoded, as
 // site::resolveSameOriginPath() does), in document order, without
 // duplicates. Pure functions, any thread.

@@ -4,11 +4,16 @@
 #include "lab/clienttls.h"
 #include "lab/linkemulator.h"
 #include "lab/pageassets.h"
+#include "site/htmlassets.h"
+#include "site/jsimports.h"
+#include "site/modulegraph.h"
+#include "site/pathresolver.h"
 
 #include <algorithm>
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace h2scope::lab {
 
@@ -101,7 +106,8 @@ private:
         return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - m_epoch).count();
     }
     ResourceTiming *find(std::uint64_t conn, std::int32_t stream);
-    void need(const std::string &path, const std::string &as, const char *initiator);
+    void need(const std::string &path, const std::string &as, const char *initiator, bool module = false);
+    void followImports(std::string_view code, const std::string &importerPath);
     void needAll(const std::vector<site::PreloadLink> &links, const char *initiator);
     ClientConnection &openConnection();
     bool send(ClientConnection &conn, std::size_t index);
@@ -119,6 +125,8 @@ private:
     asio::ip::tcp::endpoint m_endpoint;
     std::string m_authority;
     std::string m_decodedPage;
+    site::ImportMap m_importMap; // the page's, for bare specifiers
+    std::set<std::size_t> m_imported; // resources the page's module graph reached (by import or module script)
 
     std::vector<std::unique_ptr<Sink>> m_sinks;
     std::vector<std::unique_ptr<ClientConnection>> m_conns;
@@ -126,7 +134,7 @@ private:
     std::map<std::string, std::size_t> m_byPath;
     std::map<std::pair<std::uint64_t, std::int32_t>, std::size_t> m_byStream;
     std::deque<std::size_t> m_pending;
-    std::map<std::size_t, std::string> m_text; // bodies the loader parses: the HTML, stylesheets
+    std::map<std::size_t, std::string> m_text; // bodies the loader parses: the HTML, stylesheets, modules
     std::uint32_t m_earlyHints = 0, m_promises = 0;
     bool m_finished = false;
     std::optional<Error> m_error;
@@ -224,15 +232,29 @@ HeaderList LoadSession::requestHeaders(const ResourceTiming &r) const
     return h;
 }
 
-void LoadSession::need(const std::string &path, const std::string &as, const char *initiator)
+void LoadSession::need(const std::string &path, const std::string &as, const char *initiator, bool module)
 {
+    // A module the page's scripts reach (not one only pushed or hinted):
+    // what it imports is fetched once it has arrived, as a browser does.
+    const bool imported = module && (std::string_view(initiator) == "html" || std::string_view(initiator) == "import");
     auto it = m_byPath.find(path);
     if (it != m_byPath.end()) {
-        m_res[it->second].needed = true; // a pushed stream becomes "used"
+        ResourceTiming &known = m_res[it->second];
+        known.needed = true; // a pushed stream becomes "used"
+        known.module = known.module || module;
+        if (imported && m_imported.insert(it->second).second && known.complete) {
+            // It arrived (pushed, hinted) before anyone imported it: a
+            // browser follows its imports now.
+            const std::string knownPath = known.path;
+            followImports(m_text[it->second], knownPath);
+        }
         return;
     }
+    if (imported)
+        m_imported.insert(m_res.size());
     ResourceTiming r;
     r.path = path;
+    r.module = module;
     r.as = as.empty() ? destinationForPath(path) : as;
     r.initiator = initiator;
     r.discoveredUs = nowUs();
@@ -245,7 +267,16 @@ void LoadSession::need(const std::string &path, const std::string &as, const cha
 void LoadSession::needAll(const std::vector<site::PreloadLink> &links, const char *initiator)
 {
     for (const site::PreloadLink &l : links)
-        need(l.path, l.as, initiator);
+        need(l.path, l.as, initiator, l.module);
+}
+
+void LoadSession::followImports(std::string_view code, const std::string &importerPath)
+{
+    // What a browser's module loader fetches once a module has arrived and
+    // parsed: each import, resolved as it resolves them.
+    for (const site::ImportSpecifier &spec : site::scanImports(code))
+        if (auto path = site::resolveModuleSpecifier(spec.specifier, importerPath, m_importMap))
+            need(*path, "script", "import", true);
 }
 
 ClientConnection &LoadSession::openConnection()
@@ -378,7 +409,7 @@ void LoadSession::body(std::uint64_t conn, std::int32_t stream, std::string_view
     const std::size_t index = it->second;
     m_res[index].bodyBytes += data.size();
     const std::string as = m_res[index].as;
-    if (index == 0 || as == "style") {
+    if (index == 0 || as == "style" || as == "script") { // scripts: in case they turn out to be modules
         std::string &text = m_text[index];
         if (text.size() < 4 * 1024 * 1024)
             text.append(data.substr(0, 4 * 1024 * 1024 - text.size()));
@@ -417,10 +448,18 @@ void LoadSession::streamEnd(std::uint64_t conn, std::int32_t stream, bool comple
             finish(makeError(Errc::Protocol, "the server reset the page's stream"));
             return;
         }
+        const site::PageDiscovery page = site::discoverPage(m_text[0], site::PathResolver::encodePath(m_decodedPage));
+        if (!page.importMap.empty())
+            m_importMap = site::parseImportMap(page.importMap, page.baseUrlPath);
         needAll(discoverHtmlAssets(m_text[0], m_decodedPage), "html");
+        for (const std::string &inlineModule : page.inlineModules)
+            followImports(inlineModule, page.baseUrlPath);
     } else if (r.as == "style" && complete) {
         const std::string path = r.path;
         needAll(discoverCssAssets(m_text[index], path), "css");
+    } else if (r.module && complete && m_imported.count(index)) {
+        const std::string path = r.path;
+        followImports(m_text[index], path);
     }
     checkDone();
     dispatch(); // an HTTP/1.1 connection is free for the next request
