@@ -25,6 +25,9 @@ Result<LabReport> runAgainstFolder(const std::string &root, const std::string &c
     serverOptions.host = "127.0.0.1";
     serverOptions.port = 0;
     serverOptions.workers = 1;
+    // The push mode pushes a page's whole module graph (at most
+    // site::ModuleGraphLimits::maxModules), not the first 16 of it.
+    serverOptions.h2.maxPushesPerRequest = 256;
     serverOptions.tls = *tlsContext;
     net::Server server(serverOptions, **site, nullptr);
     if (Result<void> started = server.start(); !started)

@@ -312,12 +312,14 @@ std::vector<PreloadLink> PushPolicy::preloadsFor(const std::string &urlPath, con
 
     std::vector<PreloadLink> out;
     std::string assetRealPath;
+    std::size_t assets = 0; // the module graph has limits of its own (graphLimits)
     for (PreloadLink &link : candidates) {
-        if (out.size() >= m_options.maxAssets)
-            break;
+        if (assets >= m_options.maxAssets && !(link.module && link.depth > 0))
+            continue;
         const bool seen = std::any_of(out.begin(), out.end(), [&](const PreloadLink &l) { return l.path == link.path; });
         if (seen || !existsAsFile(link.path, &assetRealPath) || assetRealPath == realPath)
             continue;
+        assets += link.module && link.depth > 0 ? 0 : 1;
         out.push_back(std::move(link));
     }
     return out;

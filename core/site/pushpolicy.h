@@ -47,7 +47,7 @@ public:
         PushMode mode = PushMode::Auto;
         // How often `_headers` and push_manifest.json are stat()ed for changes.
         std::chrono::milliseconds recheckInterval{1000};
-        std::size_t maxAssets = 64;                 // per response, all sources together
+        std::size_t maxAssets = 64;                 // per response, all sources together (but the module graph's)
         std::size_t maxHtmlBytes = 2 * 1024 * 1024; // parsed per page
         std::size_t maxCachedPages = 1024;          // discovery cache entries (and module cache entries)
         bool moduleGraph = true;                    // follow the page's module imports

@@ -1,0 +1,3 @@
+// level 3: a component's template
+globalThis.__modules = (globalThis.__modules || new Set()).add('features/f0/c4.template');
+export const template = (value) => `<li>feature 0, component 4: ${value}</li>`;

@@ -1,0 +1,3 @@
+// level 3: a component's template
+globalThis.__modules = (globalThis.__modules || new Set()).add('features/f5/c3.template');
+export const template = (value) => `<li>feature 5, component 3: ${value}</li>`;

@@ -1,0 +1,3 @@
+// level 3: a component's template
+globalThis.__modules = (globalThis.__modules || new Set()).add('features/f6/c7.template');
+export const template = (value) => `<li>feature 6, component 7: ${value}</li>`;

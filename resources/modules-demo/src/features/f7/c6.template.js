@@ -1,0 +1,3 @@
+// level 3: a component's template
+globalThis.__modules = (globalThis.__modules || new Set()).add('features/f7/c6.template');
+export const template = (value) => `<li>feature 7, component 6: ${value}</li>`;
