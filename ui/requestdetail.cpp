@@ -3,6 +3,8 @@
 #include "connectionmodel.h"
 #include "frametext.h"
 
+#include "inspect/jsonwriter.h"
+
 #include <QCoreApplication>
 
 #include <algorithm>
@@ -120,28 +122,12 @@ std::string shellQuote(const std::string &text)
     return out + "'";
 }
 
-// "text" for JavaScript.
+// "text" for JavaScript: a JSON string is one (escapes and all).
 std::string jsString(const std::string &text)
 {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    return out + "\"";
+    std::string out;
+    inspect::JsonWriter(out).str(text);
+    return out;
 }
 
 // Fields every client sets from the URL or its own framing.

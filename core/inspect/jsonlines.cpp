@@ -1,5 +1,7 @@
 #include "jsonlines.h"
 
+#include "site/httptokens.h"
+
 #include "jsonread.h"
 #include "jsonwriter.h"
 
@@ -248,15 +250,7 @@ public:
         const Json *v = member(key);
         if (!v)
             return;
-        const auto nibble = [](char c) -> int {
-            if (c >= '0' && c <= '9')
-                return c - '0';
-            if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-            if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-            return -1;
-        };
+        const auto nibble = [](char c) { return site::hexDigitValue(c); };
         if (!v->is_string() || v->get_ref<const std::string &>().size() != 18)
             return problem(key, "18 hex digits");
         const std::string &hex = v->get_ref<const std::string &>();

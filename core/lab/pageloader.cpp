@@ -5,6 +5,7 @@
 #include "lab/linkemulator.h"
 #include "lab/pageassets.h"
 #include "site/htmlassets.h"
+#include "site/httptokens.h"
 #include "site/jsimports.h"
 #include "site/modulegraph.h"
 #include "site/pathresolver.h"
@@ -43,9 +44,7 @@ std::string decodePath(const std::string &page)
 {
     const std::string path = page.substr(0, page.find('?'));
     std::string out;
-    auto hex = [](char c) {
-        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-    };
+    const auto hex = [](char c) { return site::hexDigitValue(c); };
     for (std::size_t i = 0; i < path.size(); ++i) {
         if (path[i] == '%' && i + 2 < path.size() + 0 && hex(path[i + 1]) >= 0 && hex(path[i + 2]) >= 0) {
             out += static_cast<char>(hex(path[i + 1]) * 16 + hex(path[i + 2]));

@@ -1,5 +1,7 @@
 #include "site/jsimports.h"
 
+#include "site/httptokens.h"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -31,16 +33,6 @@ bool isDigit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 void appendUtf8(std::string &out, std::uint32_t cp)
 {
@@ -201,8 +193,8 @@ private:
                 break; // a line continuation
             case '\n': break;
             case 'x': {
-                const int hi = m_i < m_s.size() ? hexValue(m_s[m_i]) : -1;
-                const int lo = m_i + 1 < m_s.size() ? hexValue(m_s[m_i + 1]) : -1;
+                const int hi = m_i < m_s.size() ? hexDigitValue(m_s[m_i]) : -1;
+                const int lo = m_i + 1 < m_s.size() ? hexDigitValue(m_s[m_i + 1]) : -1;
                 if (hi < 0 || lo < 0)
                     return false;
                 appendUtf8(value, static_cast<std::uint32_t>(hi * 16 + lo));
@@ -216,7 +208,7 @@ private:
                     if (close == std::string_view::npos || close - m_i > 7)
                         return false;
                     for (std::size_t k = m_i + 1; k < close; ++k) {
-                        const int h = hexValue(m_s[k]);
+                        const int h = hexDigitValue(m_s[k]);
                         if (h < 0)
                             return false;
                         cp = cp * 16 + static_cast<std::uint32_t>(h);
@@ -224,7 +216,7 @@ private:
                     m_i = close + 1;
                 } else {
                     for (int k = 0; k < 4; ++k) {
-                        const int h = m_i < m_s.size() ? hexValue(m_s[m_i]) : -1;
+                        const int h = m_i < m_s.size() ? hexDigitValue(m_s[m_i]) : -1;
                         if (h < 0)
                             return false;
                         cp = cp * 16 + static_cast<std::uint32_t>(h);

@@ -1,5 +1,7 @@
 #include "pathresolver.h"
 
+#include "site/httptokens.h"
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -26,16 +28,6 @@ namespace h2scope::site {
 
 namespace {
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 bool isControl(unsigned char c)
 {
@@ -250,8 +242,8 @@ TargetPath PathResolver::parseTargetGeneral(std::string_view rawTarget) const
     for (std::size_t i = 0; i < rawPath.size(); ++i) {
         char c = rawPath[i];
         if (c == '%') {
-            const int hi = i + 1 < rawPath.size() ? hexValue(rawPath[i + 1]) : -1;
-            const int lo = i + 2 < rawPath.size() ? hexValue(rawPath[i + 2]) : -1;
+            const int hi = i + 1 < rawPath.size() ? hexDigitValue(rawPath[i + 1]) : -1;
+            const int lo = i + 2 < rawPath.size() ? hexDigitValue(rawPath[i + 2]) : -1;
             if (hi < 0 || lo < 0)
                 return rejected(400, "rejected: invalid percent-escape in the path");
             c = static_cast<char>(hi * 16 + lo);

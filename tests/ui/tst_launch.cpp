@@ -303,7 +303,7 @@ void TestLaunch::requestsTabListsWhatClientsFetched()
                               10000);
     QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET / 200 h2 (Headless )?Chrome \\d+ sent 103 Early Hints$")),
                               qPrintable(rows().join(u'\n')), 10000);
-    QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET /style.css 200 h2 (Headless )?Chrome \\d+ $")),
+    QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET /style.css 200 h2 (Headless )?Chrome \\d+ (hinted by \\d+)?$")),
                               qPrintable(rows().join(u'\n')), 10000);
 
     // Copy as curl, run again (trusting the test's CA): the same status and bytes.

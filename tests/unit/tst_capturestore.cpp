@@ -195,6 +195,16 @@ class TestCaptureStore : public QObject {
         return p;
     }
 
+    // `count` real connections (ids 1..count), all in `store`.
+    void moreConnectionsThanTheCache(CaptureHub &hub, CaptureStore &store, std::size_t count)
+    {
+        for (std::size_t i = 1; i <= count; ++i)
+            realConnection(hub.sink(0), i);
+        std::vector<LogAnnouncement> logs;
+        hub.collect(logs);
+        store.ingest(std::move(logs));
+    }
+
 private slots:
     void initTestCase();
     void countersMatchARealConnection();
@@ -732,12 +742,8 @@ void TestCaptureStore::harOfMoreConnectionsThanTheCacheHolds()
     // own request and response headers once the others were dissected.
     CaptureHub hub(1);
     const std::size_t connections = CaptureStore::kCachedDissections + 3;
-    for (std::size_t i = 1; i <= connections; ++i)
-        realConnection(hub.sink(0), i);
-    std::vector<LogAnnouncement> logs;
-    hub.collect(logs);
     CaptureStore store;
-    store.ingest(std::move(logs));
+    moreConnectionsThanTheCache(hub, store, connections);
     QCOMPARE(store.connectionCount(), connections);
     const std::string har = toHar(store);
     // Three requests a connection (the POST one as well), each with its
@@ -760,12 +766,8 @@ void TestCaptureStore::summariesOfEveryConnection()
     // connections than the dissection cache holds, none of them cached.
     CaptureHub hub(1);
     const std::size_t connections = CaptureStore::kCachedDissections + 3;
-    for (std::size_t i = 1; i <= connections; ++i)
-        realConnection(hub.sink(0), i);
-    std::vector<LogAnnouncement> logs;
-    hub.collect(logs);
     CaptureStore store;
-    store.ingest(std::move(logs));
+    moreConnectionsThanTheCache(hub, store, connections);
     QVERIFY(!store.summary(1)); // off until asked for
     store.setSummaries(true);
     // In slices as small as the clock allows, it still gets there.
@@ -791,6 +793,7 @@ void TestCaptureStore::summariesOfEveryConnection()
 
     // New connections get one as they arrive; off lets them all go.
     realConnection(hub.sink(0), 99);
+    std::vector<LogAnnouncement> logs;
     hub.collect(logs);
     store.ingest(std::move(logs));
     QVERIFY(store.summarize());
