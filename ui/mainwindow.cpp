@@ -780,13 +780,17 @@ void MainWindow::updateStatus()
                                .arg(m_requestsPerSecond, 0, 'f', 0)
                                .arg(m_framesPerSecond, 0, 'f', 0));
     const QString used = QString::number(static_cast<double>(m_store->memoryUsed()) / (1 << 20), 'f', 1);
+    // The Requests tab's summaries live beside the logs, outside the budget.
+    const QString requests = tr(" · request list %1 MiB")
+                                 .arg(static_cast<double>(m_store->summaryBytes()) / (1 << 20), 0, 'f', 1);
     if (m_viewingFile) // a file has no budget to speak of: it is held whole
-        m_statusMemory->setText(tr("file: %1 MiB in memory").arg(used));
+        m_statusMemory->setText(tr("file: %1 MiB in memory").arg(used) + requests);
     else
         m_statusMemory->setText(tr("capture %1 of %2%3")
                                     .arg(used, QString::number(static_cast<double>(m_store->budget()) / (1 << 20), 'f', 0)
                                                    + tr(" MiB"))
-                                    .arg(m_pauseAction && m_pauseAction->isChecked() ? tr(" (paused)") : QString()));
+                                    .arg(m_pauseAction && m_pauseAction->isChecked() ? tr(" (paused)") : QString())
+                                + requests);
     // Nothing is ever dropped; what the budget evicted is said, and where.
     if (m_store->evictedConnections() == 0 && m_store->evictedFrames() == 0)
         m_statusDropped->setText(tr("every frame kept"));

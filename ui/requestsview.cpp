@@ -148,7 +148,7 @@ void RequestsView::setStore(const inspect::CaptureStore *store, bool live)
 void RequestsView::refresh(std::chrono::nanoseconds budget)
 {
     const std::uint64_t end = m_model->endNs();
-    m_model->refresh(budget);
+    m_caughtUp = m_model->refresh(budget);
     updateCount();
     if (m_model->endNs() != end) // the waterfall's time axis grew: every bar moves
         m_table->viewport()->update();
@@ -189,9 +189,10 @@ QString RequestsView::countText() const
 {
     const int all = m_model->rowCount();
     const QString requests = all == 1 ? tr("1 request") : tr("%1 requests").arg(all);
+    const QString reading = m_caughtUp ? QString() : tr(" (reading the capture…)");
     if (m_proxy->filter().isEmpty())
-        return requests;
-    QString text = tr("%1 of %2").arg(m_proxy->rowCount()).arg(requests);
+        return requests + reading;
+    QString text = tr("%1 of %2").arg(m_proxy->rowCount()).arg(requests) + reading;
     if (m_proxy->filter().frameOnlyClauses())
         text += tr(" (dir: and flags: are for frames)");
     return text;

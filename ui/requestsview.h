@@ -95,6 +95,7 @@ private:
     std::int32_t m_shownStream = 0;
     std::uint64_t m_shownRevision = 0;
     QString m_html; // what the details show
+    bool m_caughtUp = true; // the summaries have read everything the store holds
 };
 
 } // namespace h2scope::ui

@@ -474,6 +474,7 @@ bool CaptureStore::evictOldestOpenChunk(StoreDelta &delta)
 void CaptureStore::startSummary(const Connection &conn) const
 {
     conn.summary = std::make_unique<Dissection>(conn.info.id, false);
+    conn.summary->index->setLean(true);
     conn.summaryDone = false;
     if (conn.info.evictedFrames > 0)
         conn.summary->dissector.startedMidway();

@@ -164,13 +164,15 @@ void ConnectionIndex::take(const Event &event, std::size_t index)
 
 void ConnectionIndex::takeFrame(const FrameEvent &f, std::uint64_t t, std::size_t index)
 {
-    m_frames.push_back(index);
-    if (f.connLocalWindow != 0 || f.connRemoteWindow != 0)
+    if (!m_lean)
+        m_frames.push_back(index);
+    if (!m_lean && (f.connLocalWindow != 0 || f.connRemoteWindow != 0))
         m_windows.push_back({t, f.streamId, f.connLocalWindow, f.connRemoteWindow, f.streamLocalWindow,
                              f.streamRemoteWindow});
 
     if (f.streamId == 0) {
-        m_connFrames.push_back(index);
+        if (!m_lean)
+            m_connFrames.push_back(index);
         if (f.type == kSettings && !f.notSent) {
             if (f.flags & kFlagAck) {
                 // The ACK answers the oldest unanswered SETTINGS from the other side.
@@ -194,7 +196,8 @@ void ConnectionIndex::takeFrame(const FrameEvent &f, std::uint64_t t, std::size_
     }
 
     StreamSummary &s = streamFor(f.streamId, t);
-    s.frames.push_back(index);
+    if (!m_lean)
+        s.frames.push_back(index);
     if (f.type == kHeaders) {
         if (const auto status = f.headers.find(":status")) {
             int code = 0;

@@ -74,6 +74,11 @@ struct SettingsExchange {
 class ConnectionIndex final {
 public:
     explicit ConnectionIndex(std::uint64_t connectionId) : m_id(connectionId) {}
+    // Lean: streams, settings and relations only, no frame lists and no
+    // window samples (what the store's summaries keep: a request list needs
+    // no frames). Set before the first take().
+    void setLean(bool lean) noexcept { m_lean = lean; }
+    bool lean() const noexcept { return m_lean; }
 
     std::uint64_t connectionId() const noexcept { return m_id; }
     // Counts every change (an event taken, progress made): a view that saw
@@ -130,6 +135,7 @@ private:
     };
 
     std::uint64_t m_id;
+    bool m_lean = false;
     std::uint64_t m_revision = 0;
     std::array<Touched, 4> m_touched{};
     std::size_t m_touchedCount = 0;

@@ -222,6 +222,13 @@ void TestLaunch::windowKeepsEveryFrameOfAFlood()
         listed += model->data(model->index(row, ui::ConnectionModel::Streams)).toString().toULongLong();
     }
     QCOMPARE(listed, std::uint64_t(kRequests));
+    // The Requests tab lists every one of them, once it has read on.
+    QElapsedTimer catchUp;
+    catchUp.start();
+    QTRY_COMPARE_WITH_TIMEOUT(session.window()->requests()->model()->rowCount(), kRequests, 60000);
+    qInfo("requests tab: %d rows %lld ms after the flood; summaries %zu bytes (%.0f per request), capture %zu bytes",
+          session.window()->requests()->model()->rowCount(), static_cast<long long>(catchUp.elapsed()),
+          store->summaryBytes(), static_cast<double>(store->summaryBytes()) / kRequests, store->memoryUsed());
 }
 
 // Runs `program args`; its standard output, or a null array when it failed.
