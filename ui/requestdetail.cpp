@@ -331,7 +331,7 @@ std::string nghttpCommand(const RequestDetail &d)
     return cmd + " " + shellQuote(requestUrl(d));
 }
 
-QString requestDetailHtml(const RequestDetail &d, std::uint64_t baseNs)
+QString requestDetailHtml(const RequestDetail &d, std::uint64_t baseNs, bool sideBySide)
 {
     const auto tr = [](const char *text) { return QCoreApplication::translate("RequestDetail", text); };
     if (!d.found)
@@ -393,22 +393,30 @@ QString requestDetailHtml(const RequestDetail &d, std::uint64_t baseNs)
         row(tr("flow control"), tr("%1 wait(s) for a WINDOW_UPDATE").arg(d.windowStalls));
     h += QStringLiteral("</table>");
 
-    h += QStringLiteral("<h4>%1</h4>").arg(tr("Request headers"));
+    QString requestSide = QStringLiteral("<h4>%1</h4>").arg(tr("Request headers"));
     Fields request;
     if (!d.http1)
         request = {{":method", d.method}, {":scheme", d.scheme}, {":authority", d.authority}, {":path", d.path}};
     request.insert(request.end(), d.requestHeaders.begin(), d.requestHeaders.end());
-    h += fieldsTable(request);
+    requestSide += fieldsTable(request);
+    QString responseSide;
     for (const Fields &info : d.informational) {
         const bool hints = std::any_of(info.begin(), info.end(), [](const auto &f) { return f.first == "link"; });
-        h += QStringLiteral("<h4>%1</h4>").arg(hints ? tr("103 Early Hints") : tr("Informational response")) + fieldsTable(info);
+        responseSide += QStringLiteral("<h4>%1</h4>").arg(hints ? tr("103 Early Hints") : tr("Informational response"))
+                        + fieldsTable(info);
     }
-    h += QStringLiteral("<h4>%1</h4>").arg(tr("Response headers"));
+    responseSide += QStringLiteral("<h4>%1</h4>").arg(tr("Response headers"));
     Fields response;
     if (d.status)
         response.emplace_back(d.http1 ? "status" : ":status", std::to_string(d.status));
     response.insert(response.end(), d.responseHeaders.begin(), d.responseHeaders.end());
-    h += fieldsTable(response);
+    responseSide += fieldsTable(response);
+    if (sideBySide)
+        h += QStringLiteral("<table width=\"100%\" cellspacing=0 cellpadding=4><tr><td valign=top width=\"50%\">%1</td>"
+                            "<td valign=top width=\"50%\">%2</td></tr></table>")
+                 .arg(requestSide, responseSide);
+    else
+        h += requestSide + responseSide;
     if (!d.frames.empty())
         h += QStringLiteral("<p><a href=\"frames:\">%1</a></p>").arg(tr("Show its %1 frame(s)").arg(d.frames.size()));
     return h;

@@ -66,8 +66,10 @@ struct RequestDetail {
 
 RequestDetail describeRequest(const inspect::CaptureStore &store, std::uint64_t connectionId, std::int32_t streamId);
 
-// Rich text for the details pane; `baseNs` is where the Start times count from.
-QString requestDetailHtml(const RequestDetail &detail, std::uint64_t baseNs);
+// Rich text for the details pane; `baseNs` is where the Start times count
+// from. `sideBySide`: request and response headers in two columns (for a
+// pane wide enough), else one under the other.
+QString requestDetailHtml(const RequestDetail &detail, std::uint64_t baseNs, bool sideBySide = false);
 
 // "https://localhost:8443/css/site.css"
 std::string requestUrl(const RequestDetail &detail);

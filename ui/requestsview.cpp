@@ -96,6 +96,11 @@ RequestsView::RequestsView(QWidget *parent) : QWidget(parent)
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 1);
     m_split->setSizes({900, 380});
+    // Widened past kSideBySideWidth (or narrowed below it): the headers change layout.
+    connect(m_split, &QSplitter::splitterMoved, this, [this] {
+        if (m_shownConnection && (m_details->width() >= kSideBySideWidth) != m_html.contains(QLatin1String("width=\"50%\"")))
+            showCurrent();
+    });
     v->addWidget(m_split, 1);
 
     connect(m_filter, &QLineEdit::returnPressed, this, &RequestsView::applyFilter);
@@ -236,7 +241,8 @@ void RequestsView::showCurrent()
     m_shownStream = row->streamId;
     if (const auto index = m_store->summary(row->connectionId))
         m_shownRevision = index->revision();
-    m_html = requestDetailHtml(describeRequest(*m_store, row->connectionId, row->streamId), m_model->baseNs());
+    m_html = requestDetailHtml(describeRequest(*m_store, row->connectionId, row->streamId), m_model->baseNs(),
+                               m_details->width() >= kSideBySideWidth);
     m_details->setHtml(m_html);
 }
 

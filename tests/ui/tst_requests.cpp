@@ -310,6 +310,11 @@ private slots:
         QVERIFY(view.openRequest(1, 5));
         QVERIFY(view.detailsHtml().contains(QStringLiteral("by the 103 Early Hints sent on stream 1")));
         QVERIFY(!view.openRequest(1, 99));
+        // A wide pane puts the two header lists side by side.
+        const ui::RequestDetail detail = ui::describeRequest(store, 1, 1);
+        const QString wide = ui::requestDetailHtml(detail, 0, true), narrow = ui::requestDetailHtml(detail, 0, false);
+        QVERIFY(wide.contains(QStringLiteral("width=\"50%\"")) && !narrow.contains(QStringLiteral("width=\"50%\"")));
+        QVERIFY(wide.indexOf(QStringLiteral("Request headers")) < wide.indexOf(QStringLiteral("Response headers")));
     }
 
     void keyboard()
