@@ -83,6 +83,7 @@ void describeHttp1(const inspect::CaptureStore &store, RequestDetail &d)
         d.status = ex->status;
         d.responseHeaders = fieldsOf(ex->responseHeaders);
         d.bodyBytes = ex->bodyBytes;
+        d.decodedBytes = ex->decodedBytes;
         d.requestNs = ex->startNs;
         d.endNs = ex->startNs + ex->durationNs;
         return;
@@ -174,6 +175,7 @@ RequestDetail describeRequest(const inspect::CaptureStore &store, std::uint64_t 
     d.found = true;
     d.httpVersion = "HTTP/2";
     d.bodyBytes = s->bodyBytes;
+    d.decodedBytes = s->decodedBytes;
     d.reset = s->reset;
     d.resetCode = s->resetCode;
     d.pushed = s->pushed;
@@ -388,7 +390,8 @@ QString requestDetailHtml(const RequestDetail &d, std::uint64_t baseNs, bool sid
         row(tr("last DATA"), at(d.lastDataNs, d.requestNs));
     }
     row(tr("end"), at(d.endNs, d.requestNs));
-    row(tr("body"), tr("%1 in %2 DATA frame(s)").arg(bytesText(d.bodyBytes)).arg(d.dataFrames));
+    row(tr("body"), (d.http1 ? bytesText(d.bodyBytes) : tr("%1 in %2 DATA frame(s)").arg(bytesText(d.bodyBytes)).arg(d.dataFrames))
+                        + (d.decodedBytes ? tr(", %1 decoded").arg(bytesText(d.decodedBytes)) : QString()));
     if (d.windowStalls)
         row(tr("flow control"), tr("%1 wait(s) for a WINDOW_UPDATE").arg(d.windowStalls));
     h += QStringLiteral("</table>");

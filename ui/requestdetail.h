@@ -32,6 +32,7 @@ struct RequestDetail {
     Fields responseHeaders;           // no pseudo-headers
     std::vector<Fields> informational; // 1xx responses in order (103 Early Hints: their link fields)
     std::uint64_t bodyBytes = 0;
+    std::uint64_t decodedBytes = 0;   // sent content-encoded: the body's size decoded (0: as sent)
     std::string client;               // the connection's user-agent
 
     // Timing (steady-clock ns; 0 = not seen).

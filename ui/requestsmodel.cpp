@@ -168,7 +168,8 @@ QVariant RequestsModel::display(const Row &row, const inspect::StreamSummary &s,
         return c ? clientName(c->client) : QString();
     }
     case Type: return shortType(s.contentType);
-    case Size: return bytesText(s.bodyBytes);
+    case Size: return bytesText(s.bodyBytes); // on the wire: the DATA payloads
+    case Decoded: return bytesText(s.decodedBytes ? s.decodedBytes : s.bodyBytes);
     case Start:
         return QStringLiteral("+%1 ms").arg(static_cast<double>(s.startNs - std::min(s.startNs, m_baseNs)) / 1e6, 0, 'f', 1);
     case Duration:
@@ -212,6 +213,7 @@ QVariant RequestsModel::data(const QModelIndex &index, int role) const
         case Number: return index.row();
         case Status: return s->status;
         case Size: return QVariant::fromValue<qulonglong>(s->bodyBytes);
+        case Decoded: return QVariant::fromValue<qulonglong>(s->decodedBytes ? s->decodedBytes : s->bodyBytes);
         case Start: return QVariant::fromValue<qulonglong>(s->startNs);
         case Duration: return QVariant::fromValue<qulonglong>(s->lastNs - std::min(s->lastNs, s->startNs));
         case Connection: return QVariant::fromValue<qulonglong>(r->connectionId);
@@ -221,7 +223,8 @@ QVariant RequestsModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::TextAlignmentRole) {
         const int c = index.column();
-        const bool numeric = c == Number || c == Status || c == Size || c == Start || c == Duration || c == Connection;
+        const bool numeric = c == Number || c == Status || c == Size || c == Decoded || c == Start || c == Duration
+                             || c == Connection;
         return numeric ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     }
     if (role == Qt::ToolTipRole && index.column() == Relation && s->pushed && !s->pushDetail.empty())
@@ -251,6 +254,7 @@ QVariant RequestsModel::headerData(int section, Qt::Orientation orientation, int
     case Client: return tr("Client");
     case Type: return tr("Type");
     case Size: return tr("Size");
+    case Decoded: return tr("Decoded");
     case Start: return tr("Start");
     case Duration: return tr("Duration");
     case Relation: return tr("Push / hints");

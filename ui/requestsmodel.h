@@ -33,8 +33,8 @@ class RequestsModel final : public QAbstractTableModel {
     Q_DISABLE_COPY_MOVE(RequestsModel)
 
 public:
-    enum Column { Number, Method, Path, Status, Protocol, Client, Type, Size, Start, Duration, Relation, Waterfall,
-                  Connection, ColumnCount };
+    enum Column { Number, Method, Path, Status, Protocol, Client, Type, Size, Decoded, Start, Duration, Relation,
+                  Waterfall, Connection, ColumnCount };
     enum Role { ConnectionIdRole = Qt::UserRole + 1, StreamIdRole, SortRole, SearchTextRole };
 
     explicit RequestsModel(QObject *parent = nullptr);

@@ -77,7 +77,7 @@ RequestsView::RequestsView(QWidget *parent) : QWidget(parent)
     const int em = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     // Tenths of an em: what each column's usual contents need, so that at
     // 1280 px every column but the last fits beside the details.
-    const int widths[RequestsModel::ColumnCount] = {35, 60, 200, 45, 50, 110, 65, 60, 75, 65, 140, 160, 50};
+    const int widths[RequestsModel::ColumnCount] = {35, 60, 190, 45, 50, 105, 60, 60, 65, 75, 65, 140, 160, 50};
     for (int c = 0; c < RequestsModel::ColumnCount; ++c)
         m_table->setColumnWidth(c, widths[c] * em / 10);
 

@@ -263,6 +263,8 @@ void H1Session::startNext()
             ex->requestHeaders = HeaderBlock(siteRequest.headers);
     }
     ex->note = response.note;
+    if (m_log && response.decodedLength)
+        m_log->decoded(static_cast<std::int32_t>(ex->sequence), response.decodedLength);
 
     int status = response.status;
     if (status < 100 || status > 999)

@@ -661,6 +661,8 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
 {
     st.status = response.status;
     st.note = std::move(response.note);
+    if (m_log && response.decodedLength)
+        m_log->decoded(st.id, response.decodedLength);
     st.body = std::move(response.body);
     st.live = std::move(response.live);
 

@@ -331,6 +331,16 @@ void CaptureLog::client(std::string_view userAgent)
     end();
 }
 
+void CaptureLog::decoded(std::int32_t streamId, std::uint64_t bytes)
+{
+    std::uint8_t *p = begin(RecordKind::Decoded, 4 + 8);
+    if (!p)
+        return;
+    p = put32(p, static_cast<std::uint32_t>(streamId));
+    put64(p, bytes);
+    end();
+}
+
 void CaptureLog::http1(const Http1Exchange &x)
 {
     const std::string_view note = clip(x.note);

@@ -65,6 +65,7 @@ enum class RecordKind : std::uint8_t {
     Http1 = 9,
     Gap = 10,
     Client = 11,
+    Decoded = 12,
 };
 
 inline constexpr std::uint8_t kFrameOut = 1;
@@ -156,6 +157,10 @@ public:
     // The user-agent of the connection's first request (at most
     // kMaxClientBytes of it); once per connection.
     void client(std::string_view userAgent);
+    // A response sent content-encoded, and its size once decoded: `streamId`
+    // is the HTTP/2 stream, or the HTTP/1.x exchange's sequence number.
+    // Written before the stream's closing record.
+    void decoded(std::int32_t streamId, std::uint64_t bytes);
     static constexpr std::size_t kMaxClientBytes = 512;
 
     // Nothing written between hold() and release() is visible to readers

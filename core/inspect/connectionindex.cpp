@@ -121,6 +121,7 @@ void ConnectionIndex::take(const Event &event, std::size_t index)
                 if (d.status >= 200 || s.status == 0)
                     s.status = d.status;
                 s.bodyBytes = d.bodyBytes;
+                s.decodedBytes = d.decodedBytes;
                 const std::string ct = headerValue(d.responseHeaders, "content-type");
                 if (!ct.empty())
                     s.contentType = ct;
@@ -151,6 +152,7 @@ void ConnectionIndex::take(const Event &event, std::size_t index)
                 s.path = d.target;
                 s.status = d.status;
                 s.bodyBytes = d.bodyBytes;
+                s.decodedBytes = d.decodedBytes;
                 s.closed = true;
                 const std::string ct = headerValue(d.responseHeaders, "content-type");
                 if (!ct.empty())

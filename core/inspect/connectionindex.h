@@ -41,6 +41,7 @@ struct StreamSummary {
     std::int32_t hintedBy = 0;      // a 103 on that stream listed this request's path first
     std::string contentType;
     std::uint64_t bodyBytes = 0;
+    std::uint64_t decodedBytes = 0; // sent content-encoded: the body's size decoded (0: as sent)
     std::uint64_t startNs = 0;      // request HEADERS received, or PUSH_PROMISE sent
     std::uint64_t lastNs = 0;       // the stream's last frame or event
     std::uint64_t promiseNs = 0;    // pushed: when the PUSH_PROMISE went out

@@ -186,6 +186,10 @@ void Dissector::feed(const RecordView &r, std::vector<Event> &out)
         c.streamId = f.i32();
         c.errorCode = f.u32();
         c.note = std::string(f.str());
+        if (auto d = m_decoded.find(c.streamId); d != m_decoded.end()) {
+            c.decodedBytes = d->second;
+            m_decoded.erase(d);
+        }
         if (auto it = m_streams.find(c.streamId); it != m_streams.end()) {
             const Stream &s = *it->second;
             c.status = s.status;
@@ -241,7 +245,18 @@ void Dissector::feed(const RecordView &r, std::vector<Event> &out)
         x.startNs = f.u64();
         x.sequence = f.u32();
         x.note = std::string(f.str());
+        if (auto d = m_decoded.find(static_cast<std::int32_t>(x.sequence)); d != m_decoded.end()) {
+            x.decodedBytes = d->second;
+            m_decoded.erase(d);
+        }
         add(std::move(x));
+        break;
+    }
+    case RecordKind::Decoded: {
+        const std::int32_t id = f.i32();
+        const std::uint64_t bytes = f.u64();
+        if (!f.failed() && m_decoded.size() < 4096) // its stream's closing record comes next
+            m_decoded[id] = bytes;
         break;
     }
     case RecordKind::Client:

@@ -77,6 +77,7 @@ private:
     std::int64_t m_initialRemote = 65535;
     std::deque<std::vector<std::pair<std::uint16_t, std::uint32_t>>> m_ourSettingsUnacked;
     std::map<std::int32_t, std::unique_ptr<Stream>> m_streams;
+    std::map<std::int32_t, std::uint64_t> m_decoded; // Decoded records until their stream closes
     std::uint32_t m_localMaxFrameSize = 16384; // ours, once the peer acknowledged it (RFC 9113 §6.5.2)
 };
 

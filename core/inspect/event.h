@@ -129,6 +129,7 @@ struct StreamClosed {
     std::uint64_t durationNs = 0;// from request HEADERS to close
     std::uint32_t errorCode = 0; // nghttp2 close error code (0 = NO_ERROR)
     std::string note;            // the site's note (e.g. why a path was refused)
+    std::uint64_t decodedBytes = 0; // sent content-encoded: the body's size decoded (0: as sent)
 
     bool operator==(const StreamClosed &) const = default;
 };
@@ -143,6 +144,7 @@ struct Http1Exchange {
     std::uint64_t startNs = 0;   // when the request line arrived
     std::uint32_t sequence = 0;  // 1-based index of the exchange on its connection
     std::string note;
+    std::uint64_t decodedBytes = 0; // sent content-encoded: the body's size decoded (0: as sent)
 
     bool operator==(const Http1Exchange &) const = default;
 };

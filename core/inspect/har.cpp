@@ -33,6 +33,7 @@ struct EntryInput {
     int status = 0;
     std::optional<HeaderBlock> responseHeaders;
     std::uint64_t bodyBytes = 0;
+    std::uint64_t decodedBytes = 0; // 0: the body as sent
     bool h2 = true;
     std::int32_t streamId = 0;
     std::uint32_t sequence = 0;
@@ -113,7 +114,11 @@ std::string writeEntry(const EntryInput &in, const HarOptions &options)
     w.key("cookies").beginArray().endArray();
     writeHeaders(w, in.responseHeaders ? &*in.responseHeaders : nullptr);
     w.key("content").beginObject();
-    w.key("size").unum(in.bodyBytes).key("mimeType").str(contentType.value_or("x-unknown"));
+    // HAR: content.size is the decoded body; compression what the coding saved.
+    w.key("size").unum(in.decodedBytes ? in.decodedBytes : in.bodyBytes);
+    if (in.decodedBytes > in.bodyBytes)
+        w.key("compression").unum(in.decodedBytes - in.bodyBytes);
+    w.key("mimeType").str(contentType.value_or("x-unknown"));
     w.key("comment").str("body not captured; h2scope keeps sizes only");
     w.endObject();
     w.key("redirectURL").str(location.value_or(std::string_view()));
@@ -214,6 +219,7 @@ void collectEntries(const CaptureStore &store, const ConnectionInfo &conn,
             in.status = sc->status;
             in.responseHeaders = sc->responseHeaders;
             in.bodyBytes = sc->bodyBytes;
+            in.decodedBytes = sc->decodedBytes;
             in.note = sc->note;
             if (sc->errorCode != 0)
                 in.note += (in.note.empty() ? "" : "; ") + std::string("stream reset: ") + errorCodeName(sc->errorCode);
@@ -239,6 +245,7 @@ void collectEntries(const CaptureStore &store, const ConnectionInfo &conn,
             in.status = ex->status;
             in.responseHeaders = ex->responseHeaders;
             in.bodyBytes = ex->bodyBytes;
+            in.decodedBytes = ex->decodedBytes;
             in.sequence = ex->sequence;
             in.note = ex->note;
             const std::uint64_t start = in.startNs;

@@ -108,6 +108,8 @@ void writeFields(JsonWriter &w, const StreamClosed &d)
     w.key("bodyBytes").unum(d.bodyBytes).key("durationNs").unum(d.durationNs);
     w.key("errorCode").unum(d.errorCode).key("errorName").str(errorCodeName(d.errorCode));
     w.key("note").bytes(d.note);
+    if (d.decodedBytes)
+        w.key("decodedBytes").unum(d.decodedBytes);
 }
 
 void writeFields(JsonWriter &w, const Http1Exchange &d)
@@ -119,6 +121,8 @@ void writeFields(JsonWriter &w, const Http1Exchange &d)
     writeHeaders(w, "responseHeaders", d.responseHeaders);
     w.key("bodyBytes").unum(d.bodyBytes).key("durationNs").unum(d.durationNs).key("startNs").unum(d.startNs);
     w.key("sequence").unum(d.sequence).key("note").bytes(d.note);
+    if (d.decodedBytes)
+        w.key("decodedBytes").unum(d.decodedBytes);
 }
 
 void writeFields(JsonWriter &w, const Notice &d)
@@ -360,6 +364,7 @@ void readFields(FieldReader &r, StreamClosed &d)
     r.integer("durationNs", d.durationNs);
     r.integer("errorCode", d.errorCode);
     r.string("note", d.note);
+    r.integer("decodedBytes", d.decodedBytes);
 }
 
 void readFields(FieldReader &r, Http1Exchange &d)
@@ -375,6 +380,7 @@ void readFields(FieldReader &r, Http1Exchange &d)
     r.integer("startNs", d.startNs);
     r.integer("sequence", d.sequence);
     r.string("note", d.note);
+    r.integer("decodedBytes", d.decodedBytes);
 }
 
 void readFields(FieldReader &r, Notice &d)

@@ -48,6 +48,10 @@ struct Response {
     // the status (e.g. "path escapes the folder via symlink"); shown in the
     // inspector's stream event. Empty for ordinary responses.
     std::string note;
+    // The size of the body once decoded, when it is sent content-encoded (a
+    // precompressed sibling): the identity file's size. 0: the body is what
+    // it is (or nobody knows).
+    std::uint64_t decodedLength = 0;
 
     // First value of `name` in fixedHeaders, then headers (the order sent).
     const std::string *header(std::string_view name) const

@@ -448,6 +448,8 @@ std::optional<Response> StaticSite::servePrepared(const Request &request, const 
         response.body = fileBody(served.file, served.st, 0, static_cast<std::uint64_t>(served.st.st_size));
     }
     response.fixedHeaders = entry->headers[choice];
+    if (choice != 0 && !files.injectedBody)
+        response.decodedLength = static_cast<std::uint64_t>(files.identity.st.st_size);
     if (!head && m_push.mayPreload(entry->rules, files.isHtml))
         addPreloads(response, urlPath, files.realPath, files.isHtml);
     return response;
@@ -571,6 +573,8 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     response.headers.push_back({"content-type", contentType});
     addRepresentationHeaders(response);
     setBody(response, fileBody(std::move(file), st, 0, length));
+    if (chosen)
+        response.decodedLength = static_cast<std::uint64_t>(resolved.stat.st_size);
     // Only a full 200 to GET: a 206 is a resumed download or media seek, not
     // a page load that would use the pushes; a 304 means the client has it all.
     if (request.method == "GET")

@@ -11,6 +11,7 @@
 #include "options.h"
 
 #include "connectionmodel.h"
+#include "frametext.h"
 #include "requestsmodel.h"
 #include "requestsview.h"
 #include "labview.h"
@@ -25,6 +26,7 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSettings>
@@ -267,6 +269,15 @@ void TestLaunch::requestsTabListsWhatClientsFetched()
     const QString base = session.url();
 
     QVERIFY(!runTool(QStringLiteral("nghttp"), {QStringLiteral("-ans"), base + QStringLiteral("index.html")}).isNull());
+    // A precompressed file, fetched compressed: the row has both sizes.
+    const QByteArray json = QByteArray("{\"rows\": [") + QByteArray("1, ").repeated(400) + "1]}\n";
+    writeFile(m_site + QStringLiteral("/data.json"), json);
+    runTool(QStringLiteral("gzip"), {QStringLiteral("-kf9"), m_site + QStringLiteral("/data.json")});
+    QVERIFY(QFileInfo::exists(m_site + QStringLiteral("/data.json.gz")));
+    QCOMPARE(runTool(QStringLiteral("curl"), {QStringLiteral("-sk"), QStringLiteral("--http1.1"), QStringLiteral("--compressed"),
+                                              QStringLiteral("-o"), QStringLiteral("/dev/null"), QStringLiteral("-w"),
+                                              QStringLiteral("%{http_code}"), base + QStringLiteral("data.json")}),
+             QByteArray("200"));
     QCOMPARE(runTool(QStringLiteral("curl"), {QStringLiteral("-sk"), QStringLiteral("--http1.1"), QStringLiteral("-o"),
                                               QStringLiteral("/dev/null"), QStringLiteral("-w"), QStringLiteral("%{http_code}"),
                                               base + QStringLiteral("style.css")}),
@@ -312,6 +323,17 @@ void TestLaunch::requestsTabListsWhatClientsFetched()
                               qPrintable(rows().join(u'\n')), 10000);
     QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET /style.css 200 h2 (Headless )?Chrome \\d+ (hinted by \\d+)?$")),
                               qPrintable(rows().join(u'\n')), 10000);
+
+    const auto jsonRow = [&]() -> QString {
+        for (int r = 0; r < model->rowCount(); ++r)
+            if (model->data(model->index(r, ui::RequestsModel::Path)).toString() == QLatin1String("/data.json"))
+                return model->data(model->index(r, ui::RequestsModel::Size)).toString() + u' '
+                       + model->data(model->index(r, ui::RequestsModel::Decoded)).toString();
+        return {};
+    };
+    const qint64 gzSize = QFileInfo(m_site + QStringLiteral("/data.json.gz")).size();
+    QTRY_COMPARE_WITH_TIMEOUT(jsonRow(), ui::bytesText(std::uint64_t(gzSize)) + u' ' + ui::bytesText(std::uint64_t(json.size())),
+                              10000);
 
     // Copy as curl, run again (trusting the test's CA): the same status and bytes.
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

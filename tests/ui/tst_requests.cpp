@@ -64,6 +64,7 @@ std::string h2Log()
     h2.frame(12 * ms, true, 0x01, 0x04, 2, testing::hpack({{":status", "200"}, {"content-type", "text/css"}}));
     h2.data(13 * ms, 0x01, 1, 10240);
     h2.data(13 * ms, 0x01, 2, 100);
+    h2.at(14 * ms).decoded(2, 5000); // the stylesheet went out compressed
     h2.at(14 * ms).streamClosed(2, 0, "");
     h2.at(14 * ms).pushOutcome(2, 1, "completed", "", "/style.css");
     h2.at(15 * ms).streamClosed(1, 0, "");
@@ -167,6 +168,9 @@ private slots:
         QCOMPARE(cell(model, page, C::Relation), QStringLiteral("sent 103 Early Hints"));
         QCOMPARE(cell(model, pushed, C::Relation), QStringLiteral("pushed by 1: completed"));
         QCOMPARE(cell(model, pushed, C::Type), QStringLiteral("css"));
+        QCOMPARE(cell(model, pushed, C::Size), QStringLiteral("100 B"));      // on the wire
+        QCOMPARE(cell(model, pushed, C::Decoded), QStringLiteral("4.9 KiB")); // decoded
+        QCOMPARE(cell(model, page, C::Decoded), cell(model, page, C::Size));  // sent as it is
         QCOMPARE(cell(model, rowOfPath(model, QStringLiteral("/app.js")), C::Relation), QStringLiteral("hinted by 1"));
         QCOMPARE(cell(model, open, C::Status), QStringLiteral("—"));
         QCOMPARE(cell(model, h1, C::Protocol), QStringLiteral("h1.1"));

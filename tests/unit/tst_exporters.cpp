@@ -73,9 +73,9 @@ std::vector<Event> everyKind()
 
     StreamOpened so{5, "GET", "https", "localhost:8443", "/a b?x=\"1\"", {{"accept", awkward}}, true, 3};
     events.push_back({5, 1, so});
-    StreamClosed sc{5, 404, {{"content-type", "text/html"}}, 1ull << 40, 999, 8, awkward};
+    StreamClosed sc{5, 404, {{"content-type", "text/html"}}, 1ull << 40, 999, 8, awkward, 1ull << 41};
     events.push_back({6, 1, sc});
-    Http1Exchange h{"POST", "/form", "HTTP/1.1", {{"host", "x"}}, 201, {{"location", awkward}}, 5, 6, 7, 8, "n"};
+    Http1Exchange h{"POST", "/form", "HTTP/1.1", {{"host", "x"}}, 201, {{"location", awkward}}, 5, 6, 7, 8, "n", 9};
     events.push_back({7, 2, h});
     events.push_back({8, 2, Notice{"bad-request", awkward, -1}});
     return events;
@@ -249,6 +249,7 @@ void TestExporters::harStructureAndTimings()
     h2.data(13 * ms, 0x01, 1, 10240);
     h2.data(13 * ms, 0x01, 2, 100);
     h2.at(14 * ms).streamClosed(2, 0, "");
+    h2.at(15 * ms).decoded(1, 20480); // sent compressed: half its size
     h2.at(15 * ms).streamClosed(1, 0, "");
     h2.frame(16 * ms, false, 0x01, 0x05, 7,
              testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":path", "/never-closed"}}));
@@ -309,7 +310,9 @@ void TestExporters::harStructureAndTimings()
     const QJsonObject response = first.value("response").toObject();
     QCOMPARE(response.value("status").toInt(), 200);
     QCOMPARE(response.value("statusText").toString(), QString("OK"));
-    QCOMPARE(response.value("content").toObject().value("size").toInt(), 10240);
+    QCOMPARE(response.value("content").toObject().value("size").toInt(), 20480); // decoded
+    QCOMPARE(response.value("content").toObject().value("compression").toInt(), 10240);
+    QCOMPARE(response.value("bodySize").toInt(), 10240); // as sent
     QCOMPARE(response.value("content").toObject().value("mimeType").toString(), QString("text/html"));
     QCOMPARE(first.value("_stream_id").toInt(), 1);
     QCOMPARE(first.value("_was_pushed").toBool(), false);

@@ -260,6 +260,13 @@ void TestPreparedFiles::preparedMatchesGeneral()
     QCOMPARE(prepared.body.has_value(), general.body.has_value());
     QCOMPARE(bool(prepared.live), bool(general.live));
     QCOMPARE(readBody(prepared), readBody(general));
+    // Both say how large an encoded body is decoded (the identity file's size).
+    QCOMPARE(prepared.decodedLength, general.decodedLength);
+    if (prepared.header("content-encoding"))
+        QCOMPARE(general.decodedLength,
+                 std::uint64_t(QFileInfo(QString::fromStdString(m_root) + target.section(u'?', 0, 0)).size()));
+    else
+        QCOMPARE(general.decodedLength, std::uint64_t(0));
     QVERIFY(prepared.preloads == general.preloads);
     QVERIFY(prepared.pushPromises == general.pushPromises);
     for (const char *name : {"content-type", "etag", "content-length", "x-content-type-options", "vary"}) {

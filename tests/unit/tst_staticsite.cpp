@@ -427,6 +427,7 @@ void TestStaticSite::precompressed()
     QCOMPARE(header(br, "vary"), QString("accept-encoding"));
     QCOMPARE(readBody(br), std::string("BROTLI-BYTES"));
     QCOMPARE(header(br, "content-length"), QString("12"));
+    QCOMPARE(br.decodedLength, std::uint64_t(std::string("console.log('identity');\n").size())); // the identity file
 
     Response gz = get("/app.js", {{"accept-encoding", "gzip, br;q=0"}});
     QCOMPARE(header(gz, "content-encoding"), QString("gzip"));
