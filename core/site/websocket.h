@@ -21,7 +21,6 @@ namespace h2scope::site::websocket {
 enum class Opcode : std::uint8_t { Continuation = 0, Text = 1, Binary = 2, Close = 8, Ping = 9, Pong = 10 };
 
 // Close codes (RFC 6455 §7.4.1) the server sends.
-constexpr std::uint16_t kNormalClosure = 1000;
 constexpr std::uint16_t kGoingAway = 1001;
 constexpr std::uint16_t kProtocolError = 1002;
 constexpr std::uint16_t kNoStatus = 1005; // never on the wire: a Close without a code

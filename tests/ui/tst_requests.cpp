@@ -94,6 +94,19 @@ std::string h1Log()
     return h1.records();
 }
 
+// The recorded capture: connection 1 (HTTP/2) and, unless `http2Only`, 2 (HTTP/1.1).
+bool recorded(CaptureStore &store, bool http2Only = false)
+{
+    return store.addLog(1, h2Log()).ok() && (http2Only || store.addLog(2, h1Log()).ok());
+}
+
+// The view on a finished capture, read to the end.
+void showIn(ui::RequestsView &view, const CaptureStore &store)
+{
+    view.setStore(&store, false);
+    view.refresh({});
+}
+
 QString cell(const QAbstractItemModel &m, int row, int column)
 {
     return m.data(m.index(row, column)).toString();
@@ -142,8 +155,7 @@ private slots:
     void listsEveryRequestOfBothProtocols()
     {
         CaptureStore store;
-        QVERIFY(store.addLog(1, h2Log()).ok());
-        QVERIFY(store.addLog(2, h1Log()).ok());
+        QVERIFY(recorded(store));
         ui::RequestsModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setStore(&store, false);
@@ -184,8 +196,7 @@ private slots:
     void sortsEveryColumnBothWays()
     {
         CaptureStore store;
-        QVERIFY(store.addLog(1, h2Log()).ok());
-        QVERIFY(store.addLog(2, h1Log()).ok());
+        QVERIFY(recorded(store));
         ui::RequestsModel model;
         ui::RequestsProxy proxy;
         proxy.setSourceModel(&model);
@@ -238,11 +249,9 @@ private slots:
         QFETCH(int, matches);
         QFETCH(QString, count);
         CaptureStore store;
-        QVERIFY(store.addLog(1, h2Log()).ok());
-        QVERIFY(store.addLog(2, h1Log()).ok());
+        QVERIFY(recorded(store));
         ui::RequestsView view;
-        view.setStore(&store, false);
-        view.refresh({});
+        showIn(view, store);
         view.setFilterText(filter);
         QCOMPARE(view.proxy()->rowCount(), matches);
         QCOMPARE(view.countText(), count);
@@ -276,10 +285,9 @@ private slots:
     void pushedRequestDetails()
     {
         CaptureStore store;
-        QVERIFY(store.addLog(1, h2Log()).ok());
+        QVERIFY(recorded(store, true));
         ui::RequestsView view;
-        view.setStore(&store, false);
-        view.refresh({});
+        showIn(view, store);
         QVERIFY(view.openRequest(1, 2));
         const QString pushed = view.detailsHtml();
         QVERIFY2(pushed.contains(QStringLiteral("Pushed")), qPrintable(pushed));
@@ -324,10 +332,9 @@ private slots:
     void keyboard()
     {
         CaptureStore store;
-        QVERIFY(store.addLog(1, h2Log()).ok());
+        QVERIFY(recorded(store, true));
         ui::RequestsView view;
-        view.setStore(&store, false);
-        view.refresh({});
+        showIn(view, store);
         view.show();
         QVERIFY(QTest::qWaitForWindowActive(&view) || QTest::qWaitForWindowExposed(&view));
         view.focusFilter();
@@ -347,11 +354,9 @@ private slots:
     void copyTexts()
     {
         CaptureStore store;
-        QVERIFY(store.addLog(1, h2Log()).ok());
-        QVERIFY(store.addLog(2, h1Log()).ok());
+        QVERIFY(recorded(store));
         ui::RequestsView view;
-        view.setStore(&store, false);
-        view.refresh({});
+        showIn(view, store);
         QVERIFY(view.openRequest(1, 1));
         QCOMPARE(view.copyText(ui::RequestsView::Copy::Url), QStringLiteral("https://localhost:8443/index.html?a=1&b"));
         QCOMPARE(view.copyText(ui::RequestsView::Copy::Curl),
