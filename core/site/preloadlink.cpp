@@ -51,8 +51,13 @@ void appendEncoded(std::string &out, std::string_view text)
 
 std::string linkHeaderValue(const PreloadLink &link)
 {
-    if (link.module) // modulepreload is always a CORS fetch of a script: nothing else to say
-        return "<" + link.path + ">; rel=modulepreload" + (link.nopush ? "; nopush" : "");
+    // modulepreload is always a CORS fetch of a script. `as=script` is its
+    // default and says nothing new to an HTML parser, but Chromium's Early
+    // Hints preloader sets a preload's priority from `as` alone: without it
+    // a hinted module goes out at idle priority (`priority: u=4, i`), with
+    // it at the priority Chromium gives module scripts itself (`u=1`).
+    if (link.module)
+        return "<" + link.path + ">; rel=modulepreload; as=script" + (link.nopush ? "; nopush" : "");
     std::string value = "<" + link.path + ">; rel=preload";
     if (!link.as.empty())
         value += "; as=" + link.as;

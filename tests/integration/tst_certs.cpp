@@ -359,22 +359,35 @@ void TestCerts::chromiumPreloadsTheHintedModuleGraph()
     const QString page = chromiumDump(QStringLiteral("https://localhost:%1/").arg(server.port()), m_tmp.path() + "/profile-modules");
     QVERIFY2(page.contains("chain-" + QLatin1String(kMarker)), qPrintable(page.left(400)));
     QVERIFY(server.waitForLog("GET /m/c.js"));
-    // Virtual time waits for the network to settle: the preloads finish before the dump.
-    chromiumDump(QStringLiteral("https://localhost:%1/broken.html").arg(server.port()), m_tmp.path() + "/profile-broken",
-                 {"--virtual-time-budget=2000"});
-    QVERIFY(server.waitForLog("GET /m/q.js"));
+    // Below the break only the 103 can name r.js. Chromium starts its Early
+    // Hints preloads on the browser side while the page commits, and when the
+    // final response follows the 103 at once (a static file does) it now and
+    // then commits, runs the page and quits before it has sent any of them
+    // (on a machine of the project's kind: 2 loads in 20, with the log showing
+    // the renderer's own requests only). So: fresh profiles, a few loads, and
+    // at least one of them must show the preload; a server that never hinted
+    // r.js fails every time. Virtual time waits for the network to settle.
+    bool preloaded = false;
+    for (int attempt = 0; attempt < 4 && !preloaded; ++attempt) {
+        const qsizetype before = server.log().count("opened: GET /m/q.js");
+        chromiumDump(QStringLiteral("https://localhost:%1/broken.html").arg(server.port()),
+                     m_tmp.path() + "/profile-broken-" + QString::number(attempt), {"--virtual-time-budget=2000"});
+        QTRY_VERIFY_WITH_TIMEOUT(server.log().count("opened: GET /m/q.js") > before, 10000);
+        preloaded = server.waitForLog("opened: GET /m/r.js", 1000);
+        if (!preloaded)
+            qInfo("load %d of broken.html: Chromium did not act on the 103", attempt + 1);
+    }
     QVERIFY(server.stop());
     const QByteArray log = server.log();
     // The 103 named every level, as modulepreload.
-    for (const char *m : {"</m/main.js>; rel=modulepreload", "</m/a.js>; rel=modulepreload", "</m/b.js>; rel=modulepreload",
-                          "</m/c.js>; rel=modulepreload"})
+    for (const char *m : {"</m/main.js>; rel=modulepreload; as=script", "</m/a.js>; rel=modulepreload; as=script",
+                          "</m/b.js>; rel=modulepreload; as=script", "</m/c.js>; rel=modulepreload; as=script"})
         QVERIFY2(log.contains(m), qPrintable(QString::fromLatin1(m) + "\n" + QString::fromUtf8(log.right(3000))));
     // One request per module: the preloads were used, not fetched again.
     for (const char *module : {"opened: GET /m/a.js", "opened: GET /m/b.js", "opened: GET /m/c.js"})
         QCOMPARE(log.count(module), 1);
-    // Below the break: only the 103 could have named r.js.
-    QVERIFY2(log.contains("</m/r.js>; rel=modulepreload"), log.right(3000).constData());
-    QVERIFY2(log.contains("opened: GET /m/r.js"), log.right(3000).constData());
+    QVERIFY2(log.contains("</m/r.js>; rel=modulepreload; as=script"), log.right(3000).constData());
+    QVERIFY2(preloaded, log.right(3000).constData());
 }
 
 // Every symlink in `dir` that names a file that is not there.

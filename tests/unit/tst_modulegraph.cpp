@@ -192,7 +192,7 @@ import afterAll from "./after.js";
                                                "/js/deep/b.js@2 /js/lazy.js@2 "));
             for (const PreloadLink &l : links)
                 if (l.module)
-                    QCOMPARE(linkHeaderValue(l), "<" + l.path + ">; rel=modulepreload");
+                    QCOMPARE(linkHeaderValue(l), "<" + l.path + ">; rel=modulepreload; as=script");
             bool said = false;
             for (const std::string &w : policy.warnings())
                 said = said || w.find("bare specifier \"lit\"") != std::string::npos;
@@ -218,7 +218,7 @@ import afterAll from "./after.js";
             response.preloads.push_back(PreloadLink{"/m" + std::to_string(depth) + ".js", "script", "", true, false, true, depth});
         const std::vector<std::string> links = earlyHintLinks(response);
         QCOMPARE(links.size(), std::size_t(1 + kMaxHintDepth + 1)); // depths 0..3
-        QCOMPARE(links[1], std::string("</m0.js>; rel=modulepreload"));
+        QCOMPARE(links[1], std::string("</m0.js>; rel=modulepreload; as=script"));
         // A graph too wide for one 103 stops at the byte budget.
         Response wide;
         for (int i = 0; i < 2000; ++i)
