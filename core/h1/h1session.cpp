@@ -1,7 +1,7 @@
 #include "h1/h1session.h"
 
 #include "httpstatus.h"
-#include "site/datecache.h"
+#include "site/responsefields.h"
 #include "site/earlyhints.h"
 #include "site/errorpage.h"
 
@@ -12,23 +12,6 @@ namespace h2scope::h1 {
 
 namespace {
 
-
-// Headers this session owns on an HTTP/1.1 connection; a handler's copy of
-// them would contradict the framing or the connection's fate.
-bool isConnectionSpecific(std::string_view name)
-{
-    return name == "connection" || name == "keep-alive" || name == "transfer-encoding" || name == "upgrade"
-        || name == "proxy-connection" || name == "te" || name == "trailer";
-}
-
-// A CR, LF or NUL from a handler (e.g. a user's _headers file) would split
-// the response; such a field is dropped rather than sent.
-bool isSafeToSend(std::string_view name, std::string_view value)
-{
-    const auto bad = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
-    return !name.empty() && std::none_of(name.begin(), name.end(), bad)
-        && std::none_of(value.begin(), value.end(), bad) && name.find(':') == std::string_view::npos;
-}
 
 bool hasConnectionToken(const HeaderList &headers, std::string_view token)
 {
@@ -304,27 +287,9 @@ void H1Session::startNext()
         if (m_log)
             m_headerBuilder.add(name, value);
     };
-    bool haveDate = false, haveServer = false;
-    const auto addHandlerHeader = [&](std::string_view name, std::string_view value) {
-        if (isConnectionSpecific(name) || !isSafeToSend(name, value))
-            return;
-        if (name == "content-length" && dropHandlerLength)
-            return;
-        haveDate = haveDate || name == "date";
-        haveServer = haveServer || name == "server";
-        addHeader(name, value);
-    };
-    if (response.fixedHeaders)
-        for (HeaderView h : response.fixedHeaders->block)
-            addHandlerHeader(h.name, h.value);
-    for (const Header &h : response.headers)
-        addHandlerHeader(h.name, h.value);
+    site::forEachResponseField(response, dropHandlerLength, addHeader);
     if (length)
         addHeader("content-length", std::to_string(*length));
-    if (!haveDate)
-        addHeader("date", site::currentHttpDate());
-    if (!haveServer)
-        addHeader("server", "h2scope");
     if (tunnel) {
         addHeader("upgrade", upgrade);
         addHeader("connection", "Upgrade");

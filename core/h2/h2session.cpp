@@ -1,6 +1,6 @@
 #include "h2/h2session.h"
 
-#include "site/datecache.h"
+#include "site/responsefields.h"
 #include "site/earlyhints.h"
 #include "site/errorpage.h"
 #include "site/preloadlink.h"
@@ -672,12 +672,7 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
     (void)ec;
     HeaderBlock::Builder &b = m_outBuilder;
     b.add(":status", std::string_view(status, static_cast<std::size_t>(statusEnd - status)));
-    if (response.fixedHeaders) // a prepared file's fields: copied as they are, nothing re-parsed
-        for (HeaderView h : response.fixedHeaders->block)
-            b.add(h.name, h.value);
-    b.add(response.headers);
-    b.add("date", site::currentHttpDate());
-    b.add("server", "h2scope");
+    site::forEachResponseField(response, false, [&b](std::string_view name, std::string_view value) { b.add(name, value); });
     st.responseHeaders = b.build();
     thread_local std::vector<nghttp2_nv> nva;
     nva.clear();

@@ -69,9 +69,7 @@ void PreparedFiles::store(std::string_view urlPath, const Capture &capture, std:
 {
     if (!capture.usable || capture.choice >= kChoices)
         return;
-    auto prepared = std::make_shared<PreparedHeaders>();
-    prepared->block = HeaderBlock(headers);
-    prepared->list = headers;
+    std::shared_ptr<const PreparedHeaders> prepared = PreparedHeaders::make(headers);
 
     auto entry = std::make_shared<Entry>();
     entry->files = capture;

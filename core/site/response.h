@@ -16,10 +16,16 @@ namespace h2scope::site {
 
 // Header fields prepared once for one version of a file and shared, read
 // only, by every response that serves it: `block` is what the protocol layer
-// sends, `list` the same fields for Response::header() lookups.
+// sends, `list` the same fields for Response::header() lookups. make() keeps
+// only fields a response may carry (responsefields.h) and notes whether the
+// site set `date` or `server` itself, so that nothing is checked per request.
 struct PreparedHeaders {
     HeaderBlock block;
     HeaderList list;
+    bool hasDate = false;
+    bool hasServer = false;
+
+    static std::shared_ptr<const PreparedHeaders> make(const HeaderList &fields);
 };
 
 // A response as the site builds it. The protocol layer sends the fields of

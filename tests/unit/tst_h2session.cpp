@@ -77,6 +77,69 @@ private slots:
         QCOMPARE(conn->protocol(), std::string("h2c"));
     }
 
+    void headersRulesGiveTheSameHeadOverBothProtocols()
+    {
+        // A `_headers` rule that sets Server, Date or a connection field: the
+        // same head over HTTP/2 and HTTP/1.1 (one `server`, the rule's), with
+        // only the framing's own fields apart.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        writeFile(dir.filePath("page.txt"), "hello\n");
+        writeFile(dir.filePath("_headers"), "/*\n  Server: my-proxy\n  X-Custom: 1\n  Connection: close\n"
+                                            "  Transfer-Encoding: chunked\n");
+        site::SiteOptions options;
+        options.root = dir.path().toStdString();
+        auto created = site::StaticSite::create(options);
+        QVERIFY(created.ok());
+        site::StaticSite &site = **created;
+        net::ConnectionConfig config;
+        config.id = 8;
+        config.peer = "127.0.0.1:1111";
+        config.local = "127.0.0.1:8443";
+
+        // Twice each: the second answer comes from the prepared fields.
+        for (int round = 0; round < 2; ++round) {
+            net::Connection h2(config, site, nullptr);
+            h2::TestClient client(h2);
+            const h2::TestResponse r = client.get("/page.txt");
+            QCOMPARE(r.status, 200);
+            HeaderList overH2;
+            for (const Header &h : r.headers)
+                if (h.name != "date" && h.name != "content-length") // the framing's own
+                    overH2.push_back(h);
+
+            net::Connection h1(config, site, nullptr);
+            const std::string get = "GET /page.txt HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            h1.receive(reinterpret_cast<const std::uint8_t *>(get.data()), get.size());
+            std::string out;
+            while (h1.produce(out, 1 << 20) > 0) {
+            }
+            const std::size_t end = out.find("\r\n\r\n");
+            QVERIFY2(out.starts_with("HTTP/1.1 200 OK\r\n") && end != std::string::npos, out.c_str());
+            HeaderList overH1;
+            std::size_t at = out.find("\r\n") + 2;
+            while (at < end) {
+                const std::size_t eol = out.find("\r\n", at);
+                const std::string line = out.substr(at, eol - at);
+                const std::size_t colon = line.find(": ");
+                std::string name = line.substr(0, colon);
+                if (name != "date" && name != "content-length")
+                    overH1.push_back({name, line.substr(colon + 2)});
+                at = eol + 2;
+            }
+            const auto text = [](const HeaderList &l) { std::string t; for (const Header &h : l) t += h.name + ": " + h.value + "\n"; return t; };
+            QCOMPARE(QString::fromStdString(text(overH1)), QString::fromStdString(text(overH2)));
+            QCOMPARE(std::count_if(overH2.begin(), overH2.end(), [](const Header &h) { return h.name == "server"; }), 1);
+            QCOMPARE(*r.header("server"), std::string("my-proxy"));
+            QCOMPARE(*r.header("x-custom"), std::string("1"));
+            QVERIFY(!r.header("connection") && !r.header("transfer-encoding"));
+            QVERIFY(r.header("date"));
+            QVERIFY(out.find("\r\ndate: ") != std::string::npos);
+            QVERIFY(out.find("\r\ncontent-length: 6\r\n") != std::string::npos);
+            QCOMPARE(*r.header("content-length"), std::string("6"));
+        }
+    }
+
     void largeBodyCrossesFlowControlWindows()
     {
         // The client's 64 KiB window forces WINDOW_UPDATE round trips.
