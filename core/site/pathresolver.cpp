@@ -403,13 +403,37 @@ ResolvedPath PathResolver::resolveUncached(std::string_view path) const
     struct stat st {};
     if (::stat(result.realPath.c_str(), &st) != 0)
         return notServed("not found");
-    if (S_ISDIR(st.st_mode))
+    if (S_ISDIR(st.st_mode)) {
         result.kind = ResolvedPath::Kind::Directory;
-    else if (S_ISREG(st.st_mode))
+    } else if (S_ISREG(st.st_mode)) {
         result.kind = ResolvedPath::Kind::File;
-    else
+        holdOpen(result, st);
+    } else {
         return notServed("refused: not a regular file (device, socket or pipe)");
+    }
     return result;
+}
+
+// Without openat2 (an older kernel, a sandbox that filters it, or symlinks
+// out of the folder allowed) the file realpath() reached is opened here all
+// the same, as resolveBeneath() does, so that the cache and the prepared
+// answers check this very file by its descriptor instead of looking it up
+// and building its answer afresh for every request. O_NOFOLLOW: realpath()
+// left no symlink in the name, so one there now is a swap; the descriptor
+// must be the file that was stat()ed. A file that cannot be held is still
+// served, by name, as before.
+void PathResolver::holdOpen(ResolvedPath &result, const struct stat &named)
+{
+    const int fd = ::open(result.realPath.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+    if (fd < 0)
+        return;
+    auto handle = std::make_shared<const FileHandle>(fd);
+    struct stat opened {};
+    if (::fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode) || opened.st_dev != named.st_dev
+        || opened.st_ino != named.st_ino)
+        return;
+    result.stat = opened;
+    result.file = std::move(handle);
 }
 
 // Policy on the name actually reached: a symlink called "notes.txt" must

@@ -141,6 +141,7 @@ public:
 
 private:
     ResolvedPath resolveUncached(std::string_view path) const;
+    static void holdOpen(ResolvedPath &result, const struct stat &named);
     ResolvedPath resolveBeneath(std::string_view path, bool &unsupported) const;
     ResolvedPath checkReached(ResolvedPath result) const;
 

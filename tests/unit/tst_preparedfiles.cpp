@@ -71,8 +71,11 @@ private slots:
 
     void preparedMatchesGeneral_data();
     void preparedMatchesGeneral();
+    void editInPlaceSeen_data() { resolvedByName_data(); }
     void editInPlaceSeen();
+    void saveAndRenameSeen_data() { resolvedByName_data(); }
     void saveAndRenameSeen();
+    void deletionSeen_data() { resolvedByName_data(); }
     void deletionSeen();
     void siblingDeletedSeen();
     void siblingCreatedSeen();
@@ -82,7 +85,10 @@ private slots:
     void preparedAcrossResolverLifetimes();
 
 private:
-    std::unique_ptr<StaticSite> makeSite(bool liveReload, const std::string &root = {});
+    // `byName`: symlinks out of the folder allowed, which resolves by realpath()
+    // instead of openat2 (as on a kernel or in a sandbox without it).
+    std::unique_ptr<StaticSite> makeSite(bool liveReload, const std::string &root = {}, bool byName = false);
+    void resolvedByName_data();
     // A folder of its own for the tests that change files.
     std::string scratchFolder(const char *name);
 
@@ -122,13 +128,21 @@ void TestPreparedFiles::initTestCase()
     }
 }
 
-std::unique_ptr<StaticSite> TestPreparedFiles::makeSite(bool liveReload, const std::string &root)
+std::unique_ptr<StaticSite> TestPreparedFiles::makeSite(bool liveReload, const std::string &root, bool byName)
 {
     SiteOptions options;
     options.root = root.empty() ? m_root : root;
     options.liveReload = liveReload;
+    options.followSymlinksOutside = byName;
     auto site = StaticSite::create(options);
     return site ? std::move(*site) : nullptr;
+}
+
+void TestPreparedFiles::resolvedByName_data()
+{
+    QTest::addColumn<bool>("byName");
+    QTest::newRow("openat2") << false;
+    QTest::newRow("realpath") << true;
 }
 
 std::string TestPreparedFiles::scratchFolder(const char *name)
@@ -280,10 +294,11 @@ void TestPreparedFiles::preparedMatchesGeneral()
 
 void TestPreparedFiles::editInPlaceSeen()
 {
-    const std::string root = scratchFolder("edit");
+    QFETCH(bool, byName);
+    const std::string root = scratchFolder(byName ? "edit-by-name" : "edit");
     writeFile(root + "/f.txt", "version one\n");
     setMtime(root + "/f.txt", kPast);
-    auto site = makeSite(false, root);
+    auto site = makeSite(false, root, byName);
     QVERIFY(site);
     const Request request = makeRequest("/f.txt");
     site->handle(request);
@@ -320,10 +335,11 @@ void TestPreparedFiles::editInPlaceSeen()
 
 void TestPreparedFiles::saveAndRenameSeen()
 {
-    const std::string root = scratchFolder("rename");
+    QFETCH(bool, byName);
+    const std::string root = scratchFolder(byName ? "rename-by-name" : "rename");
     writeFile(root + "/f.txt", "old bytes\n");
     setMtime(root + "/f.txt", kPast);
-    auto site = makeSite(false, root);
+    auto site = makeSite(false, root, byName);
     QVERIFY(site);
     const Request request = makeRequest("/f.txt");
     site->handle(request);
@@ -348,10 +364,11 @@ void TestPreparedFiles::saveAndRenameSeen()
 
 void TestPreparedFiles::deletionSeen()
 {
-    const std::string root = scratchFolder("delete");
+    QFETCH(bool, byName);
+    const std::string root = scratchFolder(byName ? "delete-by-name" : "delete");
     writeFile(root + "/f.txt", "here\n");
     writeFile(root + "/g.txt", "here too\n");
-    auto site = makeSite(false, root);
+    auto site = makeSite(false, root, byName);
     QVERIFY(site);
     for (const char *path : {"/f.txt", "/g.txt"}) {
         site->handle(makeRequest(path));
