@@ -22,7 +22,6 @@ struct H2Session::Stream {
     bool opened = false; // its request has been taken (or its promise sent)
     bool headersTooLarge = false; // over SETTINGS_MAX_HEADER_LIST_SIZE: reset, never served
     int status = 0;
-    HeaderBlock responseHeaders; // as sent: :status, the site's fields, date, server
     std::optional<site::Body> body;
     std::shared_ptr<site::LiveBody> live; // streamed until closed (server-sent events)
     bool deferred = false;                // live stream waiting for data
@@ -666,18 +665,16 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
     st.body = std::move(response.body);
     st.live = std::move(response.live);
 
-    // One block for the frame, the HEADERS event and the stream's close.
+    // The fields go to nghttp2 as views: it copies them when the response is
+    // submitted, and the capture records the encoded block as it is sent.
     char status[12];
     const auto [statusEnd, ec] = std::to_chars(status, status + sizeof status, st.status);
     (void)ec;
-    HeaderBlock::Builder &b = m_outBuilder;
-    b.add(":status", std::string_view(status, static_cast<std::size_t>(statusEnd - status)));
-    site::forEachResponseField(response, false, [&b](std::string_view name, std::string_view value) { b.add(name, value); });
-    st.responseHeaders = b.build();
     thread_local std::vector<nghttp2_nv> nva;
     nva.clear();
-    for (HeaderView h : st.responseHeaders)
-        nva.push_back(makeNv(h.name, h.value));
+    nva.push_back(makeNv(":status", std::string_view(status, static_cast<std::size_t>(statusEnd - status))));
+    site::forEachResponseField(response, false,
+                               [](std::string_view name, std::string_view value) { nva.push_back(makeNv(name, value)); });
 
     nghttp2_data_provider provider{};
     const bool head = st.request.method == "HEAD";

@@ -110,7 +110,6 @@ private:
     std::string m_held; // the start of a frame that goes to nghttp2 whole (FrameGuard::holding())
     WireTap m_inTap{true};
     WireTap m_outTap{false};
-    HeaderBlock::Builder m_outBuilder;               // response header blocks
     std::uint8_t *m_inJudgement = nullptr;           // the inbound frame record of the unit being received
     std::int32_t m_pendingJudgement = 0;             // nghttp2 rejected a frame whose record is not written yet
     // Stream and push records that nghttp2 reports inside mem_send(), before
