@@ -66,8 +66,9 @@ QString unwritableReason(const QString &path)
 namespace {
 
 // Every stored connection's events, connection after connection in the order
-// they were accepted, each in its own order: one connection is dissected at a
-// time, so an export never holds the whole capture's events at once.
+// they were accepted, each in its own order: each connection is dissected
+// afresh as it is written, so an export never holds the whole capture's
+// events at once, and leaves the views' dissections as they were.
 // A connection the memory budget truncated starts with a notice that says so.
 template <typename Write>
 void forEachEvent(const inspect::CaptureStore &store, Write write)
@@ -80,10 +81,7 @@ void forEachEvent(const inspect::CaptureStore &store, Write write)
                              + " of this connection were evicted from the capture (memory budget)";
             write(inspect::Event{c->openedNs, id, std::move(truncated)});
         }
-        const std::size_t n = store.eventCount(id);
-        for (std::size_t i = store.firstEventIndex(id); i < n; ++i)
-            if (const inspect::Event *e = store.event(id, i))
-                write(*e);
+        store.forEachEvent(id, write);
     }
 }
 

@@ -62,6 +62,10 @@ QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const inspect
     const std::uint64_t conn = connIndex.connectionId();
     const inspect::Event *e = store.event(conn, eventIndex);
     const auto *f = e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
+    if (!f && store.eventTrimmed(conn, eventIndex))
+        return tr("<i>This frame's details are no longer kept for display (the window keeps the decoded frames of "
+                  "one connection up to %1 MiB). The capture still has it: Save capture or an export writes it.</i>")
+            .arg(store.dissectionLimit() >> 20);
     if (!f)
         return tr("<i>This frame is no longer in the capture (evicted to stay within the memory budget).</i>");
     const std::vector<std::size_t> &frames = connIndex.frames();

@@ -143,8 +143,13 @@ QVariant FrameModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue<qulonglong>(eventIdx);
     const inspect::Event *e = m_store->event(m_connIndex->connectionId(), eventIdx);
     const auto *f = e ? std::get_if<inspect::FrameEvent>(&e->data) : nullptr;
-    if (!f)
-        return role == Qt::DisplayRole && index.column() == Summary ? QVariant(tr("(evicted)")) : QVariant();
+    if (!f) {
+        if (role != Qt::DisplayRole || index.column() != Summary)
+            return {};
+        return m_store->eventTrimmed(m_connIndex->connectionId(), eventIdx)
+                   ? QVariant(tr("(not kept for display: saved captures and exports have it)"))
+                   : QVariant(tr("(evicted)"));
+    }
     if (role == StreamIdRole)
         return f->streamId;
     switch (role) {

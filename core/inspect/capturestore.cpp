@@ -86,6 +86,10 @@ struct CaptureStore::Dissection {
     // first chunk on (the last entry is the chunk being read, still open).
     std::deque<std::size_t> chunkEnds;
     bool keepEvents = true; // false for a summary: the index learns of each event, which then goes
+    // Leading chunkEnds entries whose events were let go to bound the cache
+    // (trim()); their records are still in the log.
+    std::size_t trimmedChunks = 0;
+    std::size_t evictedUpTo = 0; // events below this went with chunks the budget evicted
     std::size_t first() const noexcept { return base; }
     std::size_t end() const noexcept { return base + events.size(); }
     std::size_t bytes() const noexcept { return events.bytes() + index->bytes(); }
@@ -140,12 +144,30 @@ struct CaptureStore::Dissection {
         chunkEnds.pop_front();
         reader.dropFront(1);
         --consumedChunks;
+        evictedUpTo = upTo;
+        if (trimmedChunks > 0) { // its events were let go already
+            --trimmedChunks;
+            return true;
+        }
         if (!keepEvents)
             return true;
         events.popFront(upTo - base);
         base = upTo;
         return true;
     }
+    // Lets the events of the oldest read chunks go, never those of the chunk
+    // being read, until the events take at most `limit` bytes. The decoding
+    // state and the index stay; the log keeps the records.
+    void trim(std::size_t limit)
+    {
+        while (keepEvents && events.bytes() > limit && trimmedChunks + 1 < chunkEnds.size()) {
+            const std::size_t upTo = chunkEnds[trimmedChunks];
+            events.popFront(upTo - base);
+            base = upTo;
+            ++trimmedChunks;
+        }
+    }
+    bool trimmed(std::size_t i) const noexcept { return i >= evictedUpTo && i < base; }
 };
 
 CaptureStore::CaptureStore(std::size_t budgetBytes) : m_budget(budgetBytes) {}
@@ -402,6 +424,11 @@ void CaptureStore::enforceBudget(StoreDelta &delta)
         else
             m_cacheOrder.erase(m_cacheOrder.begin());
     }
+    // Here, not as a dissection reads on: an event's address must stay
+    // valid until the next non-const call.
+    for (std::uint64_t id : m_cacheOrder)
+        if (auto it = m_connections.find(id); it != m_connections.end() && it->second.dissection)
+            it->second.dissection->trim(dissectionLimit());
     while (m_used > m_budget && !m_closedOrder.empty())
         evictConnection(*m_closedOrder.begin(), delta);
     while (m_used > m_budget && evictOldestOpenChunk(delta)) {
@@ -599,6 +626,46 @@ CaptureStore::Dissection *CaptureStore::dissected(std::uint64_t id, std::chrono:
     if (d.read(deadline) && (c.complete || (c.info.closed && d.reader.atEnd())))
         d.finish();
     return &d;
+}
+
+std::size_t CaptureStore::dissectionLimit() const noexcept
+{
+    return m_dissectionLimit ? m_dissectionLimit : std::max<std::size_t>(m_budget / 2, 1);
+}
+
+bool CaptureStore::eventTrimmed(std::uint64_t connectionId, std::size_t index) const
+{
+    auto it = m_connections.find(connectionId);
+    return it != m_connections.end() && it->second.dissection && it->second.dissection->trimmed(index);
+}
+
+void CaptureStore::forEachEvent(std::uint64_t connectionId, const std::function<void(const Event &)> &f) const
+{
+    auto it = m_connections.find(connectionId);
+    if (it == m_connections.end())
+        return;
+    const Connection &c = it->second;
+    LogReader reader;
+    for (const std::shared_ptr<LogChunk> &chunk : c.scan.chunks())
+        reader.append(chunk);
+    Dissector dissector(connectionId);
+    if (c.info.evictedFrames > 0)
+        dissector.startedMidway();
+    std::vector<Event> scratch;
+    const auto hand = [&] {
+        for (const Event &e : scratch)
+            f(e);
+        scratch.clear();
+    };
+    RecordView r;
+    while (reader.next(r)) {
+        dissector.feed(r, scratch);
+        if (scratch.size() >= 256)
+            hand();
+    }
+    if (c.complete || (c.info.closed && reader.atEnd()))
+        dissector.finish(scratch);
+    hand();
 }
 
 CaptureStore::DissectionProgress CaptureStore::dissect(std::uint64_t connectionId,

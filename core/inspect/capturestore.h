@@ -45,6 +45,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -174,6 +175,22 @@ public:
                                                  std::chrono::nanoseconds budget = {}) const;
     // How many connections' dissections are kept at once.
     static constexpr std::size_t kCachedDissections = 3;
+    // The most recent dissection's events are kept up to this many bytes
+    // (default, 0: half the budget); past it, at the next ingest(), the
+    // events of its oldest chunks are let go (firstEventIndex() moves on, as for an eviction),
+    // while the log keeps their records for saving and exports. Views tell
+    // the two apart with eventTrimmed().
+    void setDissectionLimit(std::size_t bytes) noexcept { m_dissectionLimit = bytes; }
+    std::size_t dissectionLimit() const noexcept;
+    // True for an event of the cached dissection that was let go by that
+    // limit (not by an eviction): it is still in the log.
+    bool eventTrimmed(std::uint64_t connectionId, std::size_t index) const;
+    // Every event of a connection's log (what the budget left of it),
+    // dissected afresh for the caller and not cached: exports, which must
+    // neither depend on what the views' cache holds nor push the views'
+    // connection out of it. In order, in batches; `f` must not call back
+    // into the store's non-const members.
+    void forEachEvent(std::uint64_t connectionId, const std::function<void(const Event &)> &f) const;
 
     // ---- every connection's requests (the Requests view) ----
     // Off until a consumer asks: then every connection's log is dissected
@@ -230,6 +247,7 @@ private:
     void dropDissection(const Connection &conn) const;
 
     std::size_t m_budget;
+    std::size_t m_dissectionLimit = 0;
     std::size_t m_used = 0;
     std::uint64_t m_evictedConnections = 0;
     std::uint64_t m_evictedFrames = 0;

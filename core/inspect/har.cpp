@@ -175,16 +175,13 @@ std::string authorityFor(const ConnectionInfo &conn, const std::string &given, c
     return "localhost";
 }
 
-// Walks one connection's stored events and appends its entries.
+// Walks one connection's events (dissected afresh) and appends its entries.
 void collectEntries(const CaptureStore &store, const ConnectionInfo &conn,
                     std::vector<std::pair<std::uint64_t, EntryInput>> &entries)
 {
     std::map<std::int32_t, EntryInput> open;
-    const std::size_t end = store.eventCount(conn.id);
-    for (std::size_t i = store.firstEventIndex(conn.id); i < end; ++i) {
-        const Event *ev = store.event(conn.id, i);
-        if (!ev)
-            continue;
+    store.forEachEvent(conn.id, [&](const Event &event) {
+        const Event *ev = &event;
         if (const auto *so = std::get_if<StreamOpened>(&ev->data)) {
             EntryInput in;
             in.connectionId = conn.id;
@@ -212,7 +209,7 @@ void collectEntries(const CaptureStore &store, const ConnectionInfo &conn,
         } else if (const auto *sc = std::get_if<StreamClosed>(&ev->data)) {
             const auto it = open.find(sc->streamId);
             if (it == open.end())
-                continue; // its request was evicted or never seen
+                return; // its request was evicted or never seen
             EntryInput in = std::move(it->second);
             open.erase(it);
             in.durationNs = sc->durationNs ? sc->durationNs : (ev->timeNs >= in.startNs ? ev->timeNs - in.startNs : 0);
@@ -251,7 +248,7 @@ void collectEntries(const CaptureStore &store, const ConnectionInfo &conn,
             const std::uint64_t start = in.startNs;
             entries.emplace_back(start, std::move(in));
         }
-    }
+    });
 }
 
 } // namespace

@@ -619,6 +619,25 @@ void TestInspector::largeConnectionIsDissectedInSlices()
     window.refreshNow();
     QVERIFY2(!window.statusText().contains(QLatin1String("dissecting")), qPrintable(window.statusText()));
 
+    // The view's dissection is bounded: the oldest frames' details are let
+    // go and the table says where they still are; an export writes them all.
+    store.setDissectionLimit(64u << 10);
+    store.ingest();
+    window.refreshNow();
+    QCOMPARE(window.frameModel()->rowCount(), kFrames);
+    QVERIFY(store.firstEventIndex(1) > 0);
+    const QString oldest = window.frameModel()->data(window.frameModel()->index(0, ui::FrameModel::Summary)).toString();
+    QVERIFY2(oldest.startsWith(QLatin1String("(not kept for display")), qPrintable(oldest));
+    const QString newest =
+        window.frameModel()->data(window.frameModel()->index(kFrames - 1, ui::FrameModel::Summary)).toString();
+    QVERIFY2(!newest.startsWith(QLatin1Char('(')), qPrintable(newest));
+    const QString whole = m_dir.filePath(QStringLiteral("whole.txt"));
+    QCOMPARE(window.exportFrameLog(whole), QString());
+    QFile wholeText(whole);
+    QVERIFY(wholeText.open(QIODevice::ReadOnly));
+    QCOMPARE(wholeText.readAll().count("recv PING frame"), qsizetype(kFrames));
+    store.setDissectionLimit(0);
+
     // The budget truncates it: the exports say so.
     store.setBudget(store.memoryUsed() / 2);
     QVERIFY(store.connection(1));

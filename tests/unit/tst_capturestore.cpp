@@ -214,6 +214,7 @@ private slots:
     void dissectsOnDemand();
     void oneIndexGrowsWithTheDissection();
     void truncationChangesTheDissection();
+    void aLargeDissectionIsBoundedTheLogKeepsEverything();
     void clearDropsEverything();
     void harOfMoreConnectionsThanTheCacheHolds();
     void summariesOfEveryConnection();
@@ -634,6 +635,64 @@ void TestCaptureStore::oneIndexGrowsWithTheDissection()
     store.clear();
     QVERIFY(store.index(1) == nullptr);
     QCOMPARE(open->frames().size(), std::size_t(15));
+}
+
+void TestCaptureStore::aLargeDissectionIsBoundedTheLogKeepsEverything()
+{
+    // One open connection that keeps growing while the window shows it: the
+    // view's dissection keeps at most its limit of events (the oldest go, as
+    // with an eviction, but nothing leaves the log), and exports still get
+    // every frame.
+    CaptureHub hub(1);
+    CaptureLog log(hub.sink(0), 1);
+    log.opened(openedRecord(1));
+    CaptureStore store;
+    constexpr std::size_t kLimit = 256u << 10;
+    store.setDissectionLimit(kLimit);
+    std::uint32_t written = 0;
+    for (int round = 0; round < 40; ++round) {
+        fill(log, written + 1, 200);
+        written += 200;
+        store.ingest(collect(hub));
+        QVERIFY(store.eventCount(1) > store.firstEventIndex(1)); // the view reads on
+    }
+    store.ingest(collect(hub));
+    QCOMPARE(store.connection(1)->evictedFrames, std::uint64_t(0));
+    const std::size_t first = store.firstEventIndex(1);
+    QVERIFY2(first > 0, "the oldest events should have been let go");
+    QVERIFY(store.event(1, first - 1) == nullptr);
+    QVERIFY(store.eventTrimmed(1, first - 1));
+    QVERIFY(!store.eventTrimmed(1, first));
+    QVERIFY(store.event(1, first) != nullptr);
+    // Bounded: the limit, plus at most the events of the chunk being read.
+    const std::size_t indexBytes = store.index(1)->bytes();
+    QVERIFY2(store.dissectionBytes() - indexBytes < 2 * kLimit, qPrintable(QString::number(store.dissectionBytes())));
+    // The index still numbers every frame; the log and the exports have them all.
+    QCOMPARE(store.index(1)->frames().size(), std::size_t(written));
+    const std::size_t viewEnd = store.eventCount(1);
+    std::uint32_t frames = 0, next = 1;
+    bool inOrder = true;
+    store.forEachEvent(1, [&](const Event &e) {
+        if (const auto *f = std::get_if<FrameEvent>(&e.data)) {
+            inOrder = inOrder && f->streamId == static_cast<std::int32_t>(next++);
+            ++frames;
+        }
+    });
+    QCOMPARE(frames, written);
+    QVERIFY(inOrder);
+    // The export left the view's dissection alone.
+    QCOMPARE(store.eventCount(1), viewEnd);
+    QCOMPARE(store.firstEventIndex(1), first);
+
+    // The budget then evicts the oldest chunks: those are evicted, not trimmed.
+    store.setBudget(store.memoryUsed() / 2);
+    QVERIFY(store.connection(1)->evictedFrames > 0);
+    const std::size_t after = store.firstEventIndex(1);
+    QVERIFY(after >= first);
+    QVERIFY(!store.eventTrimmed(1, 0));
+    std::uint32_t left = 0;
+    store.forEachEvent(1, [&](const Event &e) { left += std::holds_alternative<FrameEvent>(e.data); });
+    QCOMPARE(std::uint64_t(left) + store.connection(1)->evictedFrames, std::uint64_t(written));
 }
 
 void TestCaptureStore::truncationChangesTheDissection()
