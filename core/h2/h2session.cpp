@@ -1,9 +1,9 @@
 #include "h2/h2session.h"
 
-#include "site/responsefields.h"
 #include "site/earlyhints.h"
 #include "site/errorpage.h"
 #include "site/preloadlink.h"
+#include "site/responsefields.h"
 
 #include <nghttp2/nghttp2.h>
 
@@ -11,6 +11,8 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
+#include <memory>
+#include <new>
 
 namespace h2scope::h2 {
 
@@ -335,8 +337,16 @@ H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::stri
 {
     m_inTap.setKeepPayload(log != nullptr);
     m_outTap.setKeepPayload(log != nullptr);
-    nghttp2_session_callbacks *cbs = nullptr;
-    nghttp2_session_callbacks_new(&cbs);
+    // nghttp2's constructors fail only for want of memory: as `new` would.
+    const auto check = [](int rv) {
+        if (rv != 0)
+            throw std::bad_alloc();
+    };
+    nghttp2_session_callbacks *rawCallbacks = nullptr;
+    check(nghttp2_session_callbacks_new(&rawCallbacks));
+    const std::unique_ptr<nghttp2_session_callbacks, void (*)(nghttp2_session_callbacks *)> callbacks(
+        rawCallbacks, &nghttp2_session_callbacks_del);
+    nghttp2_session_callbacks *cbs = callbacks.get();
     nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, &Callbacks::onBeginHeaders);
     nghttp2_session_callbacks_set_on_header_callback(cbs, &Callbacks::onHeader);
     nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, &Callbacks::onFrameRecv);
@@ -348,8 +358,10 @@ H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::stri
     nghttp2_session_callbacks_set_error_callback2(cbs, &Callbacks::onError);
     nghttp2_session_callbacks_set_send_data_callback(cbs, &Callbacks::sendData);
 
-    nghttp2_option *opt = nullptr;
-    nghttp2_option_new(&opt);
+    nghttp2_option *rawOption = nullptr;
+    check(nghttp2_option_new(&rawOption));
+    const std::unique_ptr<nghttp2_option, void (*)(nghttp2_option *)> option(rawOption, &nghttp2_option_del);
+    nghttp2_option *opt = option.get();
     // nghttp2's own defences, set explicitly so they are visible here:
     // rapid-reset (CVE-2023-44487), CONTINUATION floods, SETTINGS abuse.
     // The session's own rapid-reset check (takeResetToken(), which answers
@@ -362,9 +374,7 @@ H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::stri
     nghttp2_option_set_max_outbound_ack(opt, 1000);
     nghttp2_option_set_max_send_header_block_length(opt, 64u << 10);
 
-    nghttp2_session_server_new2(&m_session, cbs, this, opt);
-    nghttp2_option_del(opt);
-    nghttp2_session_callbacks_del(cbs);
+    check(nghttp2_session_server_new2(&m_session, cbs, this, opt));
 
     const nghttp2_settings_entry iv[] = {
         {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options.maxConcurrentStreams},

@@ -193,6 +193,15 @@ std::size_t Connection::produce(std::string &out, std::size_t budget)
                 break;
             }
         }
+        // A connection that ends cleanly says so after its last record
+        // (close_notify, RFC 8446 §6.1), so that the client can tell the end
+        // of the connection from a truncation.
+        if (!m_closeNotifySent && m_session && m_tls->handshakeDone() && !m_transportFailed && !m_peerClosed
+            && m_session->wantsClose()) {
+            m_closeNotifySent = true;
+            m_tls->close();
+            m_tls->takeCiphertext(out);
+        }
     }
     const std::size_t produced = out.size() - start;
     m_bytesOut += produced;

@@ -114,6 +114,7 @@ private:
     std::uint64_t m_lastTlsWriteNs = 0;
     std::string m_failure;     // set when the connection must end
     bool m_transportFailed = false; // TLS broke: nothing more can be sent
+    bool m_closeNotifySent = false;
     bool m_peerClosed = false;
     bool m_shutdown = false;
     bool m_closed = false;

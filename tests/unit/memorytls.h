@@ -97,6 +97,9 @@ public:
         return out;
     }
 
+    // The server ended the TLS session with close_notify (seen by SSL_read).
+    bool closeNotifyReceived() const { return (SSL_get_shutdown(m_ssl) & SSL_RECEIVED_SHUTDOWN) != 0; }
+
     std::string alpn() const
     {
         const unsigned char *p = nullptr;

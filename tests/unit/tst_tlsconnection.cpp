@@ -121,6 +121,47 @@ private slots:
         }
     }
 
+    void aCleanEndSendsCloseNotify()
+    {
+        // HTTP/1.1 with Connection: close: the response, then close_notify.
+        {
+            auto conn = connection(context(), nullptr);
+            MemoryTlsClient client({"http/1.1"}, "localhost");
+            QVERIFY(client.handshake(*conn));
+            const std::string answer =
+                client.exchange(*conn, "GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            QVERIFY2(answer.rfind("HTTP/1.1 200", 0) == 0 && answer.ends_with("hello over tls"), answer.c_str());
+            QVERIFY(client.closeNotifyReceived());
+            QVERIFY(conn->wantsClose());
+        }
+        // HTTP/2: a server shutdown's GOAWAY, then close_notify.
+        {
+            auto conn = connection(context(), nullptr);
+            MemoryTlsClient client({"h2"}, "localhost");
+            QVERIFY(client.handshake(*conn));
+            std::string plain;
+            client.send(*conn, std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") + std::string("\0\0\0\x04\0\0\0\0\0", 9));
+            client.receive(*conn, plain);
+            QVERIFY(!client.closeNotifyReceived());
+            conn->shutdown();
+            for (int i = 0; i < 5 && !conn->wantsClose(); ++i)
+                client.receive(*conn, plain);
+            QVERIFY(conn->wantsClose());
+            QVERIFY(plain.find(std::string("\x07\0\0\0\0\0", 6)) != std::string::npos); // a GOAWAY frame
+            QVERIFY(client.closeNotifyReceived());
+        }
+        // A connection the peer broke off gets none (nothing could read it).
+        {
+            auto conn = connection(context(), nullptr);
+            MemoryTlsClient client({"http/1.1"}, "localhost");
+            QVERIFY(client.handshake(*conn));
+            conn->peerClosed();
+            std::string plain;
+            client.receive(*conn, plain);
+            QVERIFY(!client.closeNotifyReceived());
+        }
+    }
+
     void firstRecordsFitOneSegment()
     {
         // A client decrypts nothing until a whole record arrives: the first
