@@ -1,5 +1,7 @@
 #include "requestparser.h"
 
+#include "text.h"
+
 #include <http_parser.h>
 
 #include <algorithm>
@@ -37,23 +39,7 @@ bool isFieldValueChar(unsigned char c)
     return c == '\t' || (c >= 0x20 && c != 0x7f);
 }
 
-std::string_view trimOws(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
-std::string lowercase(std::string_view s)
-{
-    std::string out(s);
-    for (char &c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 // Splits a comma-separated field value into trimmed, non-empty elements.
 template <typename Fn>
@@ -61,7 +47,7 @@ void forEachListElement(std::string_view value, Fn &&fn)
 {
     while (true) {
         const std::size_t comma = value.find(',');
-        const std::string_view element = trimOws(value.substr(0, comma));
+        const std::string_view element = trimmed(value.substr(0, comma));
         if (!element.empty())
             fn(element);
         if (comma == std::string_view::npos)
@@ -373,7 +359,7 @@ bool RequestParser::checkFieldLine(std::string_view line)
         fail(400, "header name is empty or contains an invalid character");
         return false;
     }
-    const std::string_view value = trimOws(line.substr(colon + 1));
+    const std::string_view value = trimmed(line.substr(colon + 1));
     for (const char ch : value) {
         const auto u = static_cast<unsigned char>(ch);
         if (!isFieldValueChar(u)) {

@@ -4,11 +4,11 @@
 #include "site/errorpage.h"
 #include "site/preloadlink.h"
 #include "site/responsefields.h"
+#include "text.h"
 
 #include <nghttp2/nghttp2.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <memory>
@@ -107,8 +107,7 @@ struct H2Session::Callbacks {
             r.target = v;
         else if (n == ":protocol") { // only accepted by nghttp2 with SETTINGS_ENABLE_CONNECT_PROTOCOL sent
             r.upgrade = v;
-            std::transform(r.upgrade.begin(), r.upgrade.end(), r.upgrade.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            lowercaseInPlace(r.upgrade);
         } else if (!n.empty() && n[0] != ':')
             r.headers.push_back({std::string(n), std::string(v)});
         return 0;

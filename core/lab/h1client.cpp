@@ -1,8 +1,9 @@
 #include "lab/h1client.h"
 
+#include "text.h"
+
 #include <http_parser.h>
 
-#include <cctype>
 
 namespace h2scope::lab {
 
@@ -16,13 +17,6 @@ const http_parser_settings &settings()
     return s;
 }
 
-std::string lower(std::string s)
-{
-    for (char &c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 } // namespace
 
 struct H1Client::Callbacks {
@@ -31,7 +25,7 @@ struct H1Client::Callbacks {
     static void flushField(H1Client &c)
     {
         if (!c.m_field.empty())
-            c.m_headers.push_back({lower(c.m_field), c.m_value});
+            c.m_headers.push_back({lowercase(c.m_field), c.m_value});
         c.m_field.clear();
         c.m_value.clear();
         c.m_inValue = false;

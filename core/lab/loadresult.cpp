@@ -1,6 +1,7 @@
 #include "lab/loadresult.h"
 
-#include <cctype>
+#include "text.h"
+
 
 namespace h2scope::lab {
 
@@ -28,9 +29,7 @@ const char *loadModeLabel(LoadMode mode)
 
 std::optional<LoadMode> parseLoadMode(std::string_view name)
 {
-    std::string key;
-    for (char c : name)
-        key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string key = lowercase(name);
     for (LoadMode m : allLoadModes())
         if (key == loadModeName(m))
             return m;

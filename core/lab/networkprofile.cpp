@@ -1,6 +1,7 @@
 #include "lab/networkprofile.h"
 
-#include <cctype>
+#include "text.h"
+
 #include <cstdio>
 
 namespace h2scope::lab {
@@ -18,9 +19,7 @@ const std::vector<NetworkProfile> &networkPresets()
 
 std::optional<NetworkProfile> findNetworkPreset(std::string_view name)
 {
-    std::string key;
-    for (char c : name)
-        key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string key = lowercase(name);
     if (key == "3g" || key == "slow3g" || key == "slow_3g")
         key = "slow-3g";
     else if (key == "lte")

@@ -2,35 +2,18 @@
 
 #include "site/htmlassets.h"
 #include "site/pathresolver.h"
+#include "text.h"
 
 #include <gumbo.h>
 
 #include <algorithm>
 #include <cstring>
-#include <cctype>
 #include <memory>
 #include <string>
 
 namespace h2scope::lab {
 
 namespace {
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char &c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return s;
-}
 
 void addUnique(std::vector<site::PreloadLink> &out, site::PreloadLink link)
 {
@@ -70,8 +53,8 @@ void addImages(std::string_view html, const std::string &base, std::vector<site:
             if (e.tag == GUMBO_TAG_IMG) {
                 const char *src = attribute(e, "src");
                 const char *loading = attribute(e, "loading");
-                if (src && !(loading && lower(loading) == "lazy"))
-                    if (auto path = site::resolveSameOriginPath(trim(src), base))
+                if (src && !(loading && lowercase(loading) == "lazy"))
+                    if (auto path = site::resolveSameOriginPath(trimmedAsciiWhitespace(src), base))
                         addUnique(out, {*path, "image", "", false, false});
             }
             children = &e.children;
@@ -85,7 +68,7 @@ void addImages(std::string_view html, const std::string &base, std::vector<site:
 
 std::string cssDestination(const std::string &path)
 {
-    std::string p = lower(path.substr(0, path.find('?')));
+    std::string p = lowercase(path.substr(0, path.find('?')));
     for (const char *ext : {".woff2", ".woff", ".ttf", ".otf", ".eot"})
         if (p.size() >= std::strlen(ext) && p.compare(p.size() - std::strlen(ext), std::string::npos, ext) == 0)
             return "font";
@@ -95,7 +78,7 @@ std::string cssDestination(const std::string &path)
 // The quoted or bare URL starting at `s` (after "url(" or "@import").
 std::string_view cssUrlAt(std::string_view s, bool needParen)
 {
-    s = trim(s);
+    s = trimmedAsciiWhitespace(s);
     if (!s.empty() && (s.front() == '"' || s.front() == '\'')) {
         const char q = s.front();
         const std::size_t end = s.find(q, 1);
@@ -103,7 +86,7 @@ std::string_view cssUrlAt(std::string_view s, bool needParen)
     }
     if (!needParen)
         return {};
-    return trim(s.substr(0, s.find(')')));
+    return trimmedAsciiWhitespace(s.substr(0, s.find(')')));
 }
 
 } // namespace
@@ -118,7 +101,7 @@ std::vector<site::PreloadLink> discoverHtmlAssets(std::string_view html, std::st
 std::vector<site::PreloadLink> discoverCssAssets(std::string_view css, std::string_view cssPath)
 {
     std::vector<site::PreloadLink> out;
-    const std::string text = lower(css.substr(0, 2 * 1024 * 1024));
+    const std::string text = lowercase(css.substr(0, 2 * 1024 * 1024));
     std::size_t pos = 0;
     for (std::size_t guard = 0; guard < 10'000; ++guard) {
         const std::size_t comment = text.find("/*", pos);
@@ -137,17 +120,17 @@ std::vector<site::PreloadLink> discoverCssAssets(std::string_view css, std::stri
         const bool isImport = next == import;
         const std::size_t start = next + (isImport ? 7 : 4);
         std::string_view ref;
-        if (isImport && trim(std::string_view(text).substr(start)).substr(0, 4) == "url(")
+        if (isImport && trimmedAsciiWhitespace(std::string_view(text).substr(start)).substr(0, 4) == "url(")
             ref = {}; // the url( that follows is found next round, as a stylesheet
         else
             ref = cssUrlAt(css.substr(start), !isImport);
         pos = start;
-        if (ref.empty() || lower(ref.substr(0, 5)) == "data:")
+        if (ref.empty() || lowercase(ref.substr(0, 5)) == "data:")
             continue;
         auto path = site::resolveSameOriginPath(ref, cssPath);
         if (!path)
             continue;
-        const bool afterImport = !isImport && next >= 8 && trim(text.substr(0, next)).ends_with("@import");
+        const bool afterImport = !isImport && next >= 8 && trimmedAsciiWhitespace(text.substr(0, next)).ends_with("@import");
         addUnique(out, {*path, isImport || afterImport ? "style" : cssDestination(*path), "", false, false});
     }
     return out;
@@ -178,7 +161,7 @@ std::vector<site::PreloadLink> preloadsFromLinkHeaders(const HeaderList &headers
                 else if (v[end] == ',' && !quoted)
                     break;
             }
-            const std::string params = lower(v.substr(0, end));
+            const std::string params = lowercase(v.substr(0, end));
             v.remove_prefix(std::min(end + 1, v.size()));
             site::PreloadLink link;
             bool preload = false;
@@ -187,11 +170,11 @@ std::vector<site::PreloadLink> preloadsFromLinkHeaders(const HeaderList &headers
                 std::size_t semi = params.find(';', p);
                 if (semi == std::string::npos)
                     semi = params.size();
-                const std::string_view param = trim(std::string_view(params).substr(p, semi - p));
+                const std::string_view param = trimmedAsciiWhitespace(std::string_view(params).substr(p, semi - p));
                 p = semi + 1;
                 const std::size_t eq = param.find('=');
-                const std::string_view key = trim(param.substr(0, eq));
-                std::string_view value = eq == std::string_view::npos ? std::string_view{} : trim(param.substr(eq + 1));
+                const std::string_view key = trimmedAsciiWhitespace(param.substr(0, eq));
+                std::string_view value = eq == std::string_view::npos ? std::string_view{} : trimmedAsciiWhitespace(param.substr(eq + 1));
                 if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
                     value = value.substr(1, value.size() - 2);
                 if (key == "rel") {
@@ -221,7 +204,7 @@ std::vector<site::PreloadLink> preloadsFromLinkHeaders(const HeaderList &headers
             }
             if (!preload)
                 continue;
-            auto path = site::resolveSameOriginPath(trim(target), pagePath);
+            auto path = site::resolveSameOriginPath(trimmedAsciiWhitespace(target), pagePath);
             if (!path)
                 continue;
             link.path = *path;

@@ -1,6 +1,7 @@
 #include "headersrules.h"
 
 #include "pathresolver.h"
+#include "text.h"
 
 #include <algorithm>
 #include <utility>
@@ -11,32 +12,6 @@ namespace {
 
 using Token = HeadersRules::Token;
 using Captures = std::vector<std::pair<std::string, std::string_view>>;
-
-bool isSpace(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && isSpace(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && isSpace(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string lowercase(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), lower);
-    return out;
-}
 
 bool isNameStart(char c)
 {
@@ -192,7 +167,7 @@ std::string readParamValue(std::string_view v, std::size_t &pos, bool &ok)
             ++pos;
         return out;
     }
-    while (pos < v.size() && v[pos] != ';' && v[pos] != ',' && !isSpace(v[pos]))
+    while (pos < v.size() && v[pos] != ';' && v[pos] != ',' && !isOws(v[pos]))
         out += v[pos++];
     return out;
 }
@@ -205,7 +180,7 @@ std::vector<PreloadLink> preloadsInLinkHeader(std::string_view v, bool *okOut)
     bool ok = true;
     std::size_t pos = 0;
     while (pos < v.size()) {
-        while (pos < v.size() && (isSpace(v[pos]) || v[pos] == ','))
+        while (pos < v.size() && (isOws(v[pos]) || v[pos] == ','))
             ++pos;
         if (pos >= v.size())
             break;
@@ -221,12 +196,12 @@ std::vector<PreloadLink> preloadsInLinkHeader(std::string_view v, bool *okOut)
             break;
         }
         PreloadLink link;
-        link.path = std::string(trim(v.substr(pos + 1, close - pos - 1)));
+        link.path = std::string(trimmed(v.substr(pos + 1, close - pos - 1)));
         pos = close + 1;
         std::vector<std::string> rels;
         bool hasAs = false;
         while (pos < v.size()) {
-            while (pos < v.size() && isSpace(v[pos]))
+            while (pos < v.size() && isOws(v[pos]))
                 ++pos;
             if (pos >= v.size() || v[pos] == ',')
                 break;
@@ -237,17 +212,17 @@ std::vector<PreloadLink> preloadsInLinkHeader(std::string_view v, bool *okOut)
                 continue;
             }
             ++pos;
-            while (pos < v.size() && isSpace(v[pos]))
+            while (pos < v.size() && isOws(v[pos]))
                 ++pos;
             std::string name;
             while (pos < v.size() && isTokenChar(v[pos]))
-                name += lower(v[pos++]);
-            while (pos < v.size() && isSpace(v[pos]))
+                name += asciiLower(v[pos++]);
+            while (pos < v.size() && isOws(v[pos]))
                 ++pos;
             std::string value;
             if (pos < v.size() && v[pos] == '=') {
                 ++pos;
-                while (pos < v.size() && isSpace(v[pos]))
+                while (pos < v.size() && isOws(v[pos]))
                     ++pos;
                 value = readParamValue(v, pos, ok);
             }
@@ -311,7 +286,7 @@ Result<HeadersRules> HeadersRules::parse(std::string_view text)
         ++lineNumber;
         if (!line.empty() && line.back() == '\r')
             line.remove_suffix(1);
-        const std::string_view content = trim(line);
+        const std::string_view content = trimmed(line);
         if (content.empty() || content.front() == '#')
             continue;
         if (line.size() > kMaxLineLength) {
@@ -319,7 +294,7 @@ Result<HeadersRules> HeadersRules::parse(std::string_view text)
             continue;
         }
 
-        if (!isSpace(line.front())) { // a pattern
+        if (!isOws(line.front())) { // a pattern
             current = nullptr;
             skippingRule = true;
             if (content.find_first_of(" \t") != std::string_view::npos) {
@@ -354,8 +329,8 @@ Result<HeadersRules> HeadersRules::parse(std::string_view text)
             warn(lineNumber, "expected 'Name: value'");
             continue;
         }
-        const std::string name = lowercase(trim(content.substr(0, colon)));
-        const std::string_view value = trim(content.substr(colon + 1));
+        const std::string name = lowercase(trimmed(content.substr(0, colon)));
+        const std::string_view value = trimmed(content.substr(colon + 1));
         if (name.empty() || !std::all_of(name.begin(), name.end(), isTokenChar)) {
             warn(lineNumber, "'" + name + "' is not a valid header name");
             continue;

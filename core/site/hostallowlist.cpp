@@ -1,9 +1,10 @@
 #include "hostallowlist.h"
 
+#include "text.h"
+
 #include <algorithm>
 #include <atomic>
 #include <arpa/inet.h>
-#include <cctype>
 #include <cstring>
 #include <ifaddrs.h>
 #include <netinet/in.h>
@@ -28,12 +29,6 @@ struct AcceptedAuthorities {
 };
 thread_local AcceptedAuthorities t_accepted;
 
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
 
 } // namespace
 
@@ -64,7 +59,7 @@ std::string HostAllowList::hostOf(std::string_view authority)
         host = host.substr(0, zone);
     if (host.ends_with('.'))
         host.remove_suffix(1);
-    return lower(host);
+    return lowercase(host);
 }
 
 bool HostAllowList::isLocalhostName(std::string_view host)

@@ -1,6 +1,7 @@
 #include "htmlassets.h"
 
 #include "pathresolver.h"
+#include "text.h"
 
 #include <gumbo.h>
 
@@ -17,24 +18,6 @@ struct OutputDeleter {
     void operator()(GumboOutput *output) const { gumbo_destroy_output(&kGumboDefaultOptions, output); }
 };
 
-std::string lowercase(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    });
-    return out;
-}
-
-std::string_view trimAscii(std::string_view s)
-{
-    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
-    while (!s.empty() && space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
 
 // Gumbo lowercases attribute names; values are as written.
 const char *attribute(const GumboElement &element, const char *name)
@@ -69,7 +52,7 @@ ScriptKind scriptKind(const GumboElement &element)
     const char *type = attribute(element, "type");
     if (!type)
         return ScriptKind::Classic;
-    const std::string t = lowercase(trimAscii(type));
+    const std::string t = lowercase(trimmedAsciiWhitespace(type));
     if (t == "module")
         return ScriptKind::Module;
     static constexpr std::string_view kJavaScriptTypes[] = {
@@ -101,11 +84,11 @@ std::optional<PreloadLink> preloadFor(const GumboElement &element)
             link.module = true;
         } else if (hasToken(rel, "preload")) {
             const char *as = attribute(element, "as");
-            link.as = as ? lowercase(trimAscii(as)) : std::string();
+            link.as = as ? lowercase(trimmedAsciiWhitespace(as)) : std::string();
             if (!isKnownPreloadDestination(link.as))
                 return std::nullopt; // browsers ignore such a preload too
             if (const char *type = attribute(element, "type"))
-                link.type = std::string(trimAscii(type));
+                link.type = std::string(trimmedAsciiWhitespace(type));
         } else {
             return std::nullopt;
         }
@@ -203,7 +186,7 @@ PageDiscovery discoverPage(std::string_view html, std::string_view pageUrlPath, 
         // A base naming a folder keeps its trailing '/': resolution uses
         // everything up to the last '/'. Empty, "#..." and "?..." leave the
         // base in this folder; anything else unresolvable is another origin.
-        const std::string_view ref = trimAscii(href);
+        const std::string_view ref = trimmedAsciiWhitespace(href);
         if (auto resolved = resolveSameOriginPath(ref, base))
             base = *resolved;
         else if (!ref.empty() && ref.front() != '#' && ref.front() != '?')
@@ -218,7 +201,7 @@ PageDiscovery discoverPage(std::string_view html, std::string_view pageUrlPath, 
     walk(output->document, [&](const GumboElement &element) {
         if (element.tag == GUMBO_TAG_SCRIPT && !attribute(element, "src")) {
             const char *type = attribute(element, "type");
-            const std::string t = type ? lowercase(trimAscii(type)) : std::string();
+            const std::string t = type ? lowercase(trimmedAsciiWhitespace(type)) : std::string();
             if (t == "module" && page.inlineModules.size() < limits.maxAssets)
                 page.inlineModules.push_back(scriptText(element));
             else if (t == "importmap" && page.importMap.empty())

@@ -1,9 +1,9 @@
 #include "livereload.h"
 
 #include "site/websocket.h"
+#include "text.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace h2scope::site {
 
@@ -82,9 +82,7 @@ bool isCss(std::string_view path)
 {
     if (path.size() < 4)
         return false;
-    std::string tail(path.substr(path.size() - 4));
-    std::transform(tail.begin(), tail.end(), tail.begin(), [](unsigned char c) { return std::tolower(c); });
-    return tail == ".css";
+    return lowercase(path.substr(path.size() - 4)) == ".css";
 }
 
 std::string oneLine(std::string_view text)
@@ -267,9 +265,7 @@ std::string LiveReload::injectScript(std::string_view html)
     for (std::size_t i = html.size(); i-- > 0;) {
         if (html[i] != '<' || i + 6 > html.size())
             continue;
-        std::string word(html.substr(i, 6));
-        std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (word == "</body") {
+        if (lowercase(html.substr(i, 6)) == "</body") {
             at = i;
             break;
         }

@@ -1,8 +1,9 @@
 #include "mime.h"
 
+#include "text.h"
+
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <utility>
 
 namespace h2scope::site {
@@ -106,9 +107,7 @@ std::string_view mimeTypeFor(std::string_view path)
     const std::string_view ext = name.substr(dot + 1);
     if (ext.size() > 16)
         return kOctetStream;
-    std::string lower(ext);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lower = lowercase(ext);
     const auto it = std::lower_bound(kMimeTable.begin(), kMimeTable.end(), lower,
                                      [](const MimeEntry &e, const std::string &key) { return e.extension < key; });
     if (it == kMimeTable.end() || it->extension != lower)

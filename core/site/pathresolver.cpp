@@ -1,6 +1,7 @@
 #include "pathresolver.h"
 
 #include "site/httptokens.h"
+#include "text.h"
 
 #include <algorithm>
 #include <array>
@@ -34,14 +35,6 @@ bool isControl(unsigned char c)
     return c < 0x20 || c == 0x7f;
 }
 
-std::string lowercase(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    });
-    return out;
-}
 
 TargetPath rejected(int status, std::string note)
 {
