@@ -5,7 +5,7 @@
 // are read from site::Body in chunks of at most 16 KiB as output budget
 // allows, never whole.
 //
-// Threading: like every net::ProtocolSession, one instance belongs to one
+// Threading: like every ProtocolSession, one instance belongs to one
 // connection and is called from that connection's thread only. The handler
 // is called from that thread too (Handler implementations are thread-safe).
 //
@@ -24,7 +24,7 @@
 // the connection (receive() fails with Errc::Refused).
 
 #include "inspect/capturelog.h"
-#include "net/protocolsession.h"
+#include "protocolsession.h"
 #include "h1/requestparser.h"
 #include "site/response.h"
 
@@ -37,7 +37,7 @@
 
 namespace h2scope::h1 {
 
-class H1Session final : public net::ProtocolSession {
+class H1Session final : public ProtocolSession {
 public:
     static constexpr std::size_t kMaxPendingRequests = 32;
     static constexpr std::size_t kInputSoftLimit = 64 * 1024;

@@ -7,7 +7,7 @@
 #include "h2/frameguard.h"
 #include "h2/wiretap.h"
 #include "inspect/capturelog.h"
-#include "net/protocolsession.h"
+#include "protocolsession.h"
 #include "site/response.h"
 
 #include <chrono>
@@ -39,7 +39,7 @@ struct H2Options {
     bool extendedConnect = false;
 };
 
-class H2Session final : public net::ProtocolSession {
+class H2Session final : public ProtocolSession {
 public:
     // `log` may be null (capture off): then nothing is recorded at all.
     // `wake` (thread-safe) gets the connection's thread to call resumeLive();

@@ -1,9 +1,9 @@
 #include "jsonlines.h"
 
-#include "site/httptokens.h"
-
+#include "base64.h"
 #include "jsonread.h"
 #include "jsonwriter.h"
+#include "text.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -254,7 +254,7 @@ public:
         const Json *v = member(key);
         if (!v)
             return;
-        const auto nibble = [](char c) { return site::hexDigitValue(c); };
+        const auto nibble = [](char c) { return hexDigitValue(c); };
         if (!v->is_string() || v->get_ref<const std::string &>().size() != 18)
             return problem(key, "18 hex digits");
         const std::string &hex = v->get_ref<const std::string &>();

@@ -20,11 +20,6 @@ namespace h2scope::inspect {
 // overlong forms, surrogates or code points above U+10FFFF).
 bool appendJsonString(std::string &out, std::string_view s);
 
-// RFC 4648 base64, with padding (OpenSSL's coder); decoding fails on
-// anything else.
-std::string base64Encode(std::string_view bytes);
-std::optional<std::string> base64Decode(std::string_view text);
-
 class JsonWriter {
 public:
     explicit JsonWriter(std::string &out) : m_out(out) {}

@@ -7,7 +7,7 @@
 
 #include "h2/h2session.h"
 #include "inspect/capturelog.h"
-#include "net/protocolsession.h"
+#include "protocolsession.h"
 #include "site/response.h"
 
 #include <chrono>

@@ -1,6 +1,6 @@
 #include "site/modulegraph.h"
 
-#include "inspect/jsonread.h"
+#include "jsonread.h"
 #include "site/preloadlink.h"
 
 #include <algorithm>
@@ -34,12 +34,12 @@ bool hasScheme(std::string_view s)
 ImportMap parseImportMap(std::string_view json, std::string_view pageUrlPath)
 {
     ImportMap map;
-    Result<inspect::Json> parsed = inspect::parseJsonText(json);
+    Result<Json> parsed = parseJsonText(json);
     if (!parsed) {
         map.error = "the import map is not JSON: " + parsed.error().message;
         return map;
     }
-    const inspect::Json &root = *parsed;
+    const Json &root = *parsed;
     if (!root.is_object() || !root.contains("imports") || !root["imports"].is_object()) {
         map.error = "the import map has no \"imports\" object";
         return map;

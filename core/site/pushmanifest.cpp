@@ -1,6 +1,6 @@
 #include "pushmanifest.h"
 
-#include "inspect/jsonread.h"
+#include "jsonread.h"
 
 #include <algorithm>
 #include <optional>
@@ -31,7 +31,7 @@ bool hasRegexSyntax(std::string_view key)
     return key.find_first_of("^$*+?()[]{}|\\") != std::string_view::npos;
 }
 
-using inspect::Json; // keeps the manifest's order
+// Json (jsonread.h) keeps the manifest's order.
 
 std::optional<double> parseWeight(const Json &value)
 {
@@ -67,7 +67,7 @@ Result<PushManifest> PushManifest::parse(std::string_view text)
 {
     if (text.size() > kMaxTextBytes)
         return makeError(Errc::InvalidArgument, "push_manifest.json is larger than 1 MiB; shorten it");
-    const Result<Json> parsed = inspect::parseJsonText(text);
+    const Result<Json> parsed = parseJsonText(text);
     if (!parsed)
         return makeError(Errc::InvalidArgument, "push_manifest.json is not valid JSON: " + parsed.error().message);
     const Json &json = *parsed;

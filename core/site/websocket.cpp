@@ -1,6 +1,6 @@
 #include "site/websocket.h"
 
-#include "inspect/jsonwriter.h"
+#include "base64.h"
 
 #include <openssl/evp.h>
 
@@ -43,12 +43,12 @@ std::string acceptKey(std::string_view clientKey)
     unsigned int size = 0;
     if (EVP_Digest(input.data(), input.size(), digest.data(), &size, EVP_sha1(), nullptr) != 1)
         return {};
-    return inspect::base64Encode(std::string_view(reinterpret_cast<const char *>(digest.data()), size));
+    return base64Encode(std::string_view(reinterpret_cast<const char *>(digest.data()), size));
 }
 
 bool validClientKey(std::string_view clientKey)
 {
-    const std::optional<std::string> decoded = inspect::base64Decode(clientKey);
+    const std::optional<std::string> decoded = base64Decode(clientKey);
     return decoded && decoded->size() == 16;
 }
 

@@ -4,7 +4,7 @@
 
 #include "collectingpublisher.h"
 
-#include "h2/testclient.h"
+#include "net/testclient.h"
 #include "net/connection.h"
 #include "site/staticsite.h"
 
@@ -91,12 +91,12 @@ private slots:
     {
         testing::CollectingPublisher events;
         auto conn = connection(&events);
-        h2::TestClient client(*conn);
-        const h2::TestResponse r = client.get("/index.html", kBrowserHeaders);
+        net::TestClient client(*conn);
+        const net::TestResponse r = client.get("/index.html", kBrowserHeaders);
         QCOMPARE(r.status, 200);
         // /missing.png does not exist: a promise is never made for it.
         QCOMPARE(client.pushPromises().size(), std::size_t(2));
-        const h2::TestPushPromise &css = client.pushPromises()[0];
+        const net::TestPushPromise &css = client.pushPromises()[0];
         QCOMPARE(css.path, std::string("/a.css"));
         QCOMPARE(css.parentStreamId, 1);
         QCOMPARE(css.promisedStreamId % 2, 0);
@@ -137,10 +137,10 @@ private slots:
     {
         testing::CollectingPublisher events;
         auto conn = connection(&events);
-        h2::TestClientOptions o;
+        net::TestClientOptions o;
         o.enablePush = false;
-        h2::TestClient client(*conn, o);
-        const h2::TestResponse r = client.get("/index.html", kBrowserHeaders);
+        net::TestClient client(*conn, o);
+        const net::TestResponse r = client.get("/index.html", kBrowserHeaders);
         QCOMPARE(r.status, 200);
         QVERIFY(client.pushPromises().empty());
         bool skipped = false;
@@ -154,7 +154,7 @@ private slots:
     void neverTwiceNorWhatWasAlreadyRequested()
     {
         auto conn = connection(nullptr);
-        h2::TestClient client(*conn);
+        net::TestClient client(*conn);
         client.get("/b.js");
         client.get("/index.html");
         std::vector<std::string> paths;
@@ -170,7 +170,7 @@ private slots:
         h2::H2Options h2;
         h2.maxPushesPerRequest = 1;
         auto conn = connection(nullptr, h2);
-        h2::TestClient client(*conn);
+        net::TestClient client(*conn);
         client.get("/index.html");
         QCOMPARE(client.pushPromises().size(), std::size_t(1));
     }
@@ -178,7 +178,7 @@ private slots:
     void noPushForHeadOrErrors()
     {
         auto conn = connection(nullptr);
-        h2::TestClient client(*conn);
+        net::TestClient client(*conn);
         client.request("HEAD", "/index.html");
         client.get("/nope.html");
         QVERIFY(client.pushPromises().empty());
@@ -188,9 +188,9 @@ private slots:
     {
         testing::CollectingPublisher events;
         auto conn = connection(&events);
-        h2::TestClientOptions o;
+        net::TestClientOptions o;
         o.cancelPushes = {"/b.js"};
-        h2::TestClient client(*conn, o);
+        net::TestClient client(*conn, o);
         client.get("/index.html");
         bool cancelled = false;
         for (const auto &d : events.all<inspect::PushOutcome>()) {
@@ -206,8 +206,8 @@ private slots:
     void earlyHintsForNavigationsOnly()
     {
         auto conn = connection(nullptr);
-        h2::TestClient client(*conn);
-        const h2::TestResponse nav = client.get("/index.html", {{"sec-fetch-mode", "navigate"}});
+        net::TestClient client(*conn);
+        const net::TestResponse nav = client.get("/index.html", {{"sec-fetch-mode", "navigate"}});
         QCOMPARE(nav.status, 200);
         QCOMPARE(nav.informational.size(), std::size_t(1));
         std::vector<std::string> links;
@@ -217,8 +217,8 @@ private slots:
         QCOMPARE(links, (std::vector<std::string>{"</a.css>; rel=preload; as=style", "</b.js>; rel=preload; as=script"}));
 
         auto conn2 = connection(nullptr);
-        h2::TestClient client2(*conn2);
-        const h2::TestResponse sub = client2.get("/index.html", {{"accept", "*/*"}});
+        net::TestClient client2(*conn2);
+        const net::TestResponse sub = client2.get("/index.html", {{"accept", "*/*"}});
         QVERIFY(sub.informational.empty());
     }
 
@@ -249,8 +249,8 @@ private slots:
         h2::H2Options h2;
         h2.earlyHints = false;
         auto conn = connection(nullptr, h2);
-        h2::TestClient client(*conn);
-        const h2::TestResponse nav = client.get("/index.html", {{"sec-fetch-mode", "navigate"}});
+        net::TestClient client(*conn);
+        const net::TestResponse nav = client.get("/index.html", {{"sec-fetch-mode", "navigate"}});
         QVERIFY(nav.informational.empty());
     }
 };

@@ -3,7 +3,7 @@
 
 #include "collectingpublisher.h"
 
-#include "h2/testclient.h"
+#include "net/testclient.h"
 #include "net/connection.h"
 #include "site/staticsite.h"
 
@@ -65,8 +65,8 @@ private slots:
     {
         testing::CollectingPublisher events;
         auto conn = connection(&events);
-        h2::TestClient client(*conn);
-        const h2::TestResponse r = client.get("/index.html");
+        net::TestClient client(*conn);
+        const net::TestResponse r = client.get("/index.html");
         QVERIFY(r.complete);
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body, std::string("<!doctype html><title>t</title>"));
@@ -100,8 +100,8 @@ private slots:
         // Twice each: the second answer comes from the prepared fields.
         for (int round = 0; round < 2; ++round) {
             net::Connection h2(config, site, nullptr);
-            h2::TestClient client(h2);
-            const h2::TestResponse r = client.get("/page.txt");
+            net::TestClient client(h2);
+            const net::TestResponse r = client.get("/page.txt");
             QCOMPARE(r.status, 200);
             HeaderList overH2;
             for (const Header &h : r.headers)
@@ -144,8 +144,8 @@ private slots:
     {
         // The client's 64 KiB window forces WINDOW_UPDATE round trips.
         auto conn = connection(nullptr);
-        h2::TestClient client(*conn);
-        const h2::TestResponse r = client.get("/big.bin");
+        net::TestClient client(*conn);
+        const net::TestResponse r = client.get("/big.bin");
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body.size(), m_big.size());
         QVERIFY(r.body == m_big);
@@ -157,12 +157,12 @@ private slots:
         // frame within one mem_send; each produce() stops once its budget is
         // reached, at most one frame past it, and the body comes out whole.
         auto conn = connection(nullptr);
-        h2::TestClientOptions options;
+        net::TestClientOptions options;
         options.initialWindowSize = 0x7fffffff;
         options.connectionWindowSize = 0x7fffffff;
         options.produceBudget = 20000;
-        h2::TestClient client(*conn, options);
-        const h2::TestResponse r = client.get("/big.bin");
+        net::TestClient client(*conn, options);
+        const net::TestResponse r = client.get("/big.bin");
         QCOMPARE(r.status, 200);
         QVERIFY(r.body == m_big);
         QVERIFY2(client.largestProduce() <= options.produceBudget + 16384 + 9,
@@ -174,28 +174,28 @@ private slots:
         const QString path = m_dir.filePath("shrinks.bin");
         writeFile(path, m_big);
         auto conn = connection(nullptr);
-        h2::TestClientOptions options;
+        net::TestClientOptions options;
         options.autoWindowUpdate = false; // 64 KiB arrive, then the response waits for the client
-        h2::TestClient client(*conn, options);
+        net::TestClient client(*conn, options);
         const std::int32_t id = client.begin("/shrinks.bin");
         QCOMPARE(client.current(id).body.size(), std::size_t(65535));
         QVERIFY(::truncate(path.toLocal8Bit().constData(), 100 * 1024) == 0);
         client.consume(id, 200 * 1024);
-        const h2::TestResponse r = client.current(id);
+        const net::TestResponse r = client.current(id);
         QVERIFY2(r.reset, "the stream was not reset when its file became shorter");
         QVERIFY(!r.complete);
         QVERIFY(r.body.size() <= 100 * 1024);
         QVERIFY(m_big.compare(0, r.body.size(), r.body) == 0); // what did arrive is the file's
         // The connection goes on serving.
-        const h2::TestResponse next = client.get("/index.html");
+        const net::TestResponse next = client.get("/index.html");
         QCOMPARE(next.status, 200);
     }
 
     void headHasNoBody()
     {
         auto conn = connection(nullptr);
-        h2::TestClient client(*conn);
-        const h2::TestResponse r = client.request("HEAD", "/big.bin");
+        net::TestClient client(*conn);
+        const net::TestResponse r = client.request("HEAD", "/big.bin");
         QCOMPARE(r.status, 200);
         QVERIFY(r.body.empty());
         QCOMPARE(*r.header("content-length"), std::to_string(m_big.size()));
@@ -204,7 +204,7 @@ private slots:
     void concurrentStreams()
     {
         auto conn = connection(nullptr);
-        h2::TestClient client(*conn);
+        net::TestClient client(*conn);
         const auto rs = client.getAll({"/index.html", "/big.bin", "/missing", "/index.html"});
         QCOMPARE(rs.size(), std::size_t(4));
         QCOMPARE(rs[0].status, 200);
@@ -218,7 +218,7 @@ private slots:
     {
         testing::CollectingPublisher events;
         auto conn = connection(&events);
-        h2::TestClient client(*conn);
+        net::TestClient client(*conn);
         client.request("GET", "/index.html", {{"accept-language", "de"}, {"x-trace", "42"}});
 
         const auto opened = events.all<inspect::ConnectionOpened>();
@@ -296,8 +296,8 @@ private slots:
         // A 40 KB header value (about 25 KB after Huffman coding) cannot fit one 16 KiB frame: HEADERS + CONTINUATION.
         testing::CollectingPublisher events;
         auto conn = connection(&events);
-        h2::TestClient client(*conn);
-        const h2::TestResponse r = client.get("/index.html", {{"x-big", std::string(40000, 'a')}});
+        net::TestClient client(*conn);
+        const net::TestResponse r = client.get("/index.html", {{"x-big", std::string(40000, 'a')}});
         QCOMPARE(r.status, 200);
         const auto cont = events.frames(Direction::In, CONTINUATION);
         QVERIFY(!cont.empty());
@@ -314,7 +314,7 @@ private slots:
     {
         testing::CollectingPublisher events;
         auto conn = connection(&events);
-        h2::TestClient client(*conn);
+        net::TestClient client(*conn);
         client.get("/index.html");
         conn->shutdown();
         client.settle();
@@ -364,9 +364,9 @@ private slots:
     {
         testing::CollectingPublisher events;
         auto conn = connection(&events);
-        h2::TestClient client(*conn);
+        net::TestClient client(*conn);
         // A request with a forbidden connection-specific header is reset.
-        const h2::TestResponse r = client.get("/index.html", {{"connection", "keep-alive"}});
+        const net::TestResponse r = client.get("/index.html", {{"connection", "keep-alive"}});
         QVERIFY(r.reset || r.status == 0);
         const auto rst = events.frames(Direction::Out, RST_STREAM);
         QVERIFY(!rst.empty());

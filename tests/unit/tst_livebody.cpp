@@ -1,7 +1,7 @@
 // Live bodies (server-sent events): streamed over HTTP/2 and HTTP/1.1 as
 // data arrives from another thread, ended by close() or by shutdown.
 
-#include "h2/testclient.h"
+#include "net/testclient.h"
 #include "net/connection.h"
 #include "site/livebody.h"
 
@@ -84,8 +84,8 @@ private slots:
         net::ConnectionConfig config;
         config.wake = [&] { ++wakes; };
         net::Connection conn(config, site, nullptr);
-        h2::TestClient client(conn);
-        const h2::TestResponse first = client.get("/__h2scope/livereload");
+        net::TestClient client(conn);
+        const net::TestResponse first = client.get("/__h2scope/livereload");
         QCOMPARE(first.status, 200);
         QVERIFY(!first.complete); // the stream stays open
         QVERIFY(!first.header("content-length"));

@@ -1,7 +1,7 @@
 // The pcapng export, read back by a real reader: tshark must find, in order,
 // every HTTP/2 frame the capture holds, with its type, stream and length,
 // between the connection's real addresses, with no key log.
-#include "h2/testclient.h"
+#include "net/testclient.h"
 #include "inspect/capturestore.h"
 #include "inspect/pcapng.h"
 #include "net/connection.h"
@@ -35,7 +35,7 @@ private:
             config.peer = peer;
             config.local = local;
             net::Connection conn(config, *m_site, &hub.sink(0));
-            h2::TestClient client(conn);
+            net::TestClient client(conn);
             QVERIFY(client.get("/index.html").complete);
             QVERIFY(client.get("/big.bin").complete);
             conn.close("test done");

@@ -1,10 +1,10 @@
-#include "h2/testclient.h"
+#include "net/testclient.h"
 
 #include "net/connection.h"
 
 #include <nghttp2/nghttp2.h>
 
-namespace h2scope::h2 {
+namespace h2scope::net {
 namespace {
 
 std::string str(const std::uint8_t *p, std::size_t n)
@@ -243,4 +243,4 @@ std::vector<TestResponse> TestClient::getAll(const std::vector<std::string> &pat
     return out;
 }
 
-} // namespace h2scope::h2
+} // namespace h2scope::net

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace h2scope::inspect {
+namespace h2scope {
 
 using Json = nlohmann::ordered_json;
 
@@ -27,4 +27,4 @@ inline Result<Json> parseJsonText(std::string_view text)
     }
 }
 
-} // namespace h2scope::inspect
+} // namespace h2scope

@@ -15,10 +15,8 @@
 typedef struct nghttp2_session nghttp2_session;
 
 namespace h2scope::net {
-class Connection;
-}
 
-namespace h2scope::h2 {
+class Connection;
 
 struct TestPushPromise {
     std::string path;
@@ -115,4 +113,4 @@ private:
     std::uint32_t m_goawayCode = 0;
 };
 
-} // namespace h2scope::h2
+} // namespace h2scope::net

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-namespace h2scope::net {
+namespace h2scope {
 
 class ProtocolSession {
 public:
@@ -68,4 +68,4 @@ public:
     virtual std::string closeReason() const { return {}; }
 };
 
-} // namespace h2scope::net
+} // namespace h2scope
