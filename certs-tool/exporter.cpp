@@ -27,8 +27,8 @@ Result<std::string> pkcs12(const LocalCa &ca, const PemPair *leaf, const std::st
 {
     const bool legacy = profile == P12Profile::Legacy;
     const int pbe = legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : NID_aes_256_cbc;
-    using P12Ptr = std::unique_ptr<PKCS12, Deleter<PKCS12_free>>;
-    // sk_X509_free is a macro, so a small functor rather than Deleter<>; the stack does not own its certificates.
+    using P12Ptr = CHandle<PKCS12, PKCS12_free>;
+    // sk_X509_free is a macro, so a small functor rather than CHandle; the stack does not own its certificates.
     struct StackFree {
         void operator()(STACK_OF(X509) *s) const noexcept { sk_X509_free(s); }
     };

@@ -96,7 +96,7 @@ std::string sha256Fingerprint(X509 *cert)
 long long asn1TimeToEpoch(const ASN1_TIME *t)
 {
     // Portable (no timegm on Windows): the difference from the epoch.
-    std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>> epoch(ASN1_TIME_set(nullptr, 0));
+    CHandle<ASN1_TIME, ASN1_TIME_free> epoch(ASN1_TIME_set(nullptr, 0));
     int days = 0;
     int secs = 0;
     if (!t || !epoch || ASN1_TIME_diff(&days, &secs, epoch.get(), t) != 1)

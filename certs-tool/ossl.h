@@ -4,6 +4,7 @@
 // Every function is safe to call from any thread (OpenSSL 3 is thread-safe for
 // independent objects); none of them throws.
 
+#include "chandle.h"
 #include "result.h"
 
 #include <openssl/bio.h>
@@ -17,18 +18,13 @@
 
 namespace h2scope::certs::internal {
 
-template <auto Fn>
-struct Deleter {
-    template <typename T>
-    void operator()(T *p) const noexcept { Fn(p); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free>>;
-using BnPtr = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
-using ExtPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX_free>>;
+using PkeyPtr = CHandle<EVP_PKEY, EVP_PKEY_free>;
+using X509Ptr = CHandle<X509, X509_free>;
+using BioPtr = CHandle<BIO, BIO_free>;
+using BnPtr = CHandle<BIGNUM, BN_free>;
+using ExtPtr = CHandle<X509_EXTENSION, X509_EXTENSION_free>;
+using StorePtr = CHandle<X509_STORE, X509_STORE_free>;
+using StoreCtxPtr = CHandle<X509_STORE_CTX, X509_STORE_CTX_free>;
 
 // Errc::Tls with `what` and the oldest OpenSSL error; clears OpenSSL's queue.
 Error opensslError(const std::string &what);

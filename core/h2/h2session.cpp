@@ -1,5 +1,6 @@
 #include "h2/h2session.h"
 
+#include "chandle.h"
 #include "site/earlyhints.h"
 #include "site/errorpage.h"
 #include "site/preloadlink.h"
@@ -133,7 +134,7 @@ struct H2Session::Callbacks {
                                   + std::to_string(static_cast<int>(kResetBurst)) + " at once and then "
                                   + std::to_string(static_cast<int>(kResetPerSecond))
                                   + " a second (rapid reset, CVE-2023-44487)";
-                nghttp2_session_terminate_session(s.m_session, NGHTTP2_ENHANCE_YOUR_CALM);
+                nghttp2_session_terminate_session(s.m_session.get(), NGHTTP2_ENHANCE_YOUR_CALM);
             }
             return 0;
         }
@@ -149,7 +150,7 @@ struct H2Session::Callbacks {
             st.note = "refused: the request's header list is larger than the advertised SETTINGS_MAX_HEADER_LIST_SIZE ("
                       + std::to_string(s.m_options.maxHeaderListSize) + " bytes)";
             s.notice(st.id, "header-list-too-large", st.note);
-            nghttp2_submit_rst_stream(s.m_session, NGHTTP2_FLAG_NONE, st.id, NGHTTP2_REFUSED_STREAM);
+            nghttp2_submit_rst_stream(s.m_session.get(), NGHTTP2_FLAG_NONE, st.id, NGHTTP2_REFUSED_STREAM);
             return 0;
         }
         if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && !st.opened) {
@@ -161,7 +162,7 @@ struct H2Session::Callbacks {
             }
             // Remembered only for suppressing pushes, so only when the peer
             // accepts them (browsers do not): no per-request cost otherwise.
-            if (nghttp2_session_get_remote_settings(s.m_session, NGHTTP2_SETTINGS_ENABLE_PUSH) != 0)
+            if (nghttp2_session_get_remote_settings(s.m_session.get(), NGHTTP2_SETTINGS_ENABLE_PUSH) != 0)
                 s.m_requestedPaths.insert(st.request.target);
             // A GET carries no body: answer as soon as the request is complete.
             // A CONNECT is answered at once: its DATA is the tunnel's.
@@ -343,8 +344,7 @@ H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::stri
     };
     nghttp2_session_callbacks *rawCallbacks = nullptr;
     check(nghttp2_session_callbacks_new(&rawCallbacks));
-    const std::unique_ptr<nghttp2_session_callbacks, void (*)(nghttp2_session_callbacks *)> callbacks(
-        rawCallbacks, &nghttp2_session_callbacks_del);
+    const CHandle<nghttp2_session_callbacks, nghttp2_session_callbacks_del> callbacks(rawCallbacks);
     nghttp2_session_callbacks *cbs = callbacks.get();
     nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, &Callbacks::onBeginHeaders);
     nghttp2_session_callbacks_set_on_header_callback(cbs, &Callbacks::onHeader);
@@ -359,7 +359,7 @@ H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::stri
 
     nghttp2_option *rawOption = nullptr;
     check(nghttp2_option_new(&rawOption));
-    const std::unique_ptr<nghttp2_option, void (*)(nghttp2_option *)> option(rawOption, &nghttp2_option_del);
+    const CHandle<nghttp2_option, nghttp2_option_del> option(rawOption);
     nghttp2_option *opt = option.get();
     // nghttp2's own defences, set explicitly so they are visible here:
     // rapid-reset (CVE-2023-44487), CONTINUATION floods, SETTINGS abuse.
@@ -373,7 +373,9 @@ H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::stri
     nghttp2_option_set_max_outbound_ack(opt, 1000);
     nghttp2_option_set_max_send_header_block_length(opt, 64u << 10);
 
-    check(nghttp2_session_server_new2(&m_session, cbs, this, opt));
+    nghttp2_session *session = nullptr;
+    check(nghttp2_session_server_new2(&session, cbs, this, opt));
+    m_session.reset(session);
 
     const nghttp2_settings_entry iv[] = {
         {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options.maxConcurrentStreams},
@@ -382,18 +384,20 @@ H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::stri
         {NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1},
         {NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL, 1}, // last: sent only with options.extendedConnect
     };
-    nghttp2_submit_settings(m_session, NGHTTP2_FLAG_NONE, iv, sizeof iv / sizeof iv[0] - (options.extendedConnect ? 0 : 1));
+    nghttp2_submit_settings(m_session.get(), NGHTTP2_FLAG_NONE, iv, sizeof iv / sizeof iv[0] - (options.extendedConnect ? 0 : 1));
     // Counted from submission, as nghttp2 does: a client may ACK before it
     // has read our SETTINGS (they are in flight once submitted).
     m_settingsUnacked.push_back(std::chrono::steady_clock::now());
-    nghttp2_session_set_local_window_size(m_session, NGHTTP2_FLAG_NONE, 0,
+    nghttp2_session_set_local_window_size(m_session.get(), NGHTTP2_FLAG_NONE, 0,
                                           static_cast<std::int32_t>(options.connectionWindowSize));
 }
 
-H2Session::~H2Session()
+void H2Session::SessionFree::operator()(nghttp2_session *session) const noexcept
 {
-    nghttp2_session_del(m_session);
+    nghttp2_session_del(session);
 }
+
+H2Session::~H2Session() = default;
 
 void H2Session::notice(std::int32_t streamId, std::string_view code, std::string_view text)
 {
@@ -453,7 +457,7 @@ Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
         data += free;
         length -= free;
         if (m_guard.pending()) {
-            enforce(m_guard.judge(nghttp2_session_find_stream(m_session, m_guard.pending()->streamId) != nullptr));
+            enforce(m_guard.judge(nghttp2_session_find_stream(m_session.get(), m_guard.pending()->streamId) != nullptr));
         } else if (m_guard.holding()) {
             m_held.assign(reinterpret_cast<const char *>(data), length);
             break;
@@ -483,14 +487,14 @@ void H2Session::enforce(const GuardVerdict &verdict)
         return;
     case GuardVerdict::Kind::StreamError:
         holdNotice(verdict.streamId, verdict.reason);
-        nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, verdict.streamId, verdict.code);
+        nghttp2_submit_rst_stream(m_session.get(), NGHTTP2_FLAG_NONE, verdict.streamId, verdict.code);
         return;
     case GuardVerdict::Kind::ConnectionError:
         holdNotice(0, verdict.reason);
         if (m_closeReason.empty())
             m_closeReason = verdict.reason;
         // nghttp2 ignores everything after this; the capture still records it.
-        nghttp2_session_terminate_session(m_session, verdict.code);
+        nghttp2_session_terminate_session(m_session.get(), verdict.code);
         return;
     }
 }
@@ -511,7 +515,7 @@ Result<void> H2Session::feed(const std::uint8_t *data, std::size_t length)
             if (done)
                 recordInbound(*done, false);
         }
-        const ssize_t rv = nghttp2_session_mem_recv(m_session, data, unit);
+        const ssize_t rv = nghttp2_session_mem_recv(m_session.get(), data, unit);
         if (rv < 0) {
             m_fatal = true;
             m_closeReason = std::string("fatal HTTP/2 error: ") + nghttp2_strerror(static_cast<int>(rv));
@@ -533,7 +537,7 @@ Result<void> H2Session::feed(const std::uint8_t *data, std::size_t length)
             const bool abuse = rv == NGHTTP2_ERR_FLOODED || rv == NGHTTP2_ERR_TOO_MANY_CONTINUATIONS;
             if (rv == NGHTTP2_ERR_TOO_MANY_CONTINUATIONS)
                 m_closeReason = "the client sent too many CONTINUATION frames (a CONTINUATION flood)";
-            nghttp2_session_terminate_session(m_session, abuse ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR);
+            nghttp2_session_terminate_session(m_session.get(), abuse ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR);
             return makeError(Errc::Protocol, m_closeReason);
         }
         if (m_log) {
@@ -584,7 +588,7 @@ void H2Session::sendEarlyHints(Stream &parent, const site::Response &response)
     std::vector<nghttp2_nv> nva{makeNv(kStatus, k103)};
     for (const std::string &v : values)
         nva.push_back(makeNv(kLink, v));
-    const int rv = nghttp2_submit_headers(m_session, NGHTTP2_FLAG_NONE, parent.id, nullptr, nva.data(), nva.size(),
+    const int rv = nghttp2_submit_headers(m_session.get(), NGHTTP2_FLAG_NONE, parent.id, nullptr, nva.data(), nva.size(),
                                           nullptr);
     if (rv != 0 && m_log)
         notice(parent.id, "early-hints-failed", std::string("103 Early Hints not sent: ") + nghttp2_strerror(rv));
@@ -592,7 +596,7 @@ void H2Session::sendEarlyHints(Stream &parent, const site::Response &response)
 
 void H2Session::pushAssets(Stream &parent, const site::Response &response)
 {
-    if (nghttp2_session_get_remote_settings(m_session, NGHTTP2_SETTINGS_ENABLE_PUSH) == 0) {
+    if (nghttp2_session_get_remote_settings(m_session.get(), NGHTTP2_SETTINGS_ENABLE_PUSH) == 0) {
         if (m_log)
             notice(parent.id, "push-skipped",
                    "push skipped: the client disabled server push (SETTINGS_ENABLE_PUSH=0); "
@@ -602,7 +606,7 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
                               : ""));
         return;
     }
-    const std::uint32_t peerMax = nghttp2_session_get_remote_settings(m_session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+    const std::uint32_t peerMax = nghttp2_session_get_remote_settings(m_session.get(), NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
     std::size_t pushed = 0;
     for (const std::string &path : response.pushPromises) {
         if (pushed >= m_options.maxPushesPerRequest || m_openPushes >= peerMax)
@@ -641,7 +645,7 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
         for (const Header &h : req.headers)
             nva.push_back(makeNv(h.name, h.value));
         const std::int32_t id =
-            nghttp2_submit_push_promise(m_session, NGHTTP2_FLAG_NONE, parent.id, nva.data(), nva.size(), nullptr);
+            nghttp2_submit_push_promise(m_session.get(), NGHTTP2_FLAG_NONE, parent.id, nva.data(), nva.size(), nullptr);
         if (id < 0) {
             if (m_log)
                 notice(parent.id, "push-not-sent", "push of " + path + " not promised: " + nghttp2_strerror(id));
@@ -661,7 +665,7 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
         // Pushed bodies fill the link once it is out (RFC 9218: urgency 3 is
         // the default, larger is later).
         nghttp2_extpri later{4, 0};
-        nghttp2_session_change_extpri_stream_priority(m_session, id, &later, 1);
+        nghttp2_session_change_extpri_stream_priority(m_session.get(), id, &later, 1);
     }
 }
 
@@ -697,10 +701,10 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
                 st.live->close();
         }
     }
-    const int rv = nghttp2_submit_response(m_session, st.id, nva.data(), nva.size(), hasBody ? &provider : nullptr);
+    const int rv = nghttp2_submit_response(m_session.get(), st.id, nva.data(), nva.size(), hasBody ? &provider : nullptr);
     if (rv != 0) {
         st.note = std::string("response not submitted: ") + nghttp2_strerror(rv);
-        nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, st.id, NGHTTP2_INTERNAL_ERROR);
+        nghttp2_submit_rst_stream(m_session.get(), NGHTTP2_FLAG_NONE, st.id, NGHTTP2_INTERNAL_ERROR);
         return false;
     }
     return true;
@@ -821,7 +825,7 @@ std::size_t H2Session::produce(std::string &out, std::size_t budget)
     while (room() > 0) {
         const std::uint8_t *chunk = nullptr;
         m_inSend = true; // streams closed in there are recorded after their last frame's bytes
-        const ssize_t n = nghttp2_session_mem_send(m_session, &chunk);
+        const ssize_t n = nghttp2_session_mem_send(m_session.get(), &chunk);
         m_inSend = false;
         if (m_log) {
             if (n > 0)
@@ -852,11 +856,11 @@ bool H2Session::wantsClose() const
     if (m_pendingOffset < m_pending.size())
         return false;
     if (m_fatal)
-        return !nghttp2_session_want_write(m_session);
-    const bool idle = !nghttp2_session_want_read(m_session) && !nghttp2_session_want_write(m_session);
+        return !nghttp2_session_want_write(m_session.get());
+    const bool idle = !nghttp2_session_want_read(m_session.get()) && !nghttp2_session_want_write(m_session.get());
     if (m_peerClosed)
-        return !nghttp2_session_want_write(m_session);
-    return idle || (m_shutdown && m_streams.empty() && !nghttp2_session_want_write(m_session));
+        return !nghttp2_session_want_write(m_session.get());
+    return idle || (m_shutdown && m_streams.empty() && !nghttp2_session_want_write(m_session.get()));
 }
 
 void H2Session::resumeLive()
@@ -864,7 +868,7 @@ void H2Session::resumeLive()
     for (auto &[id, st] : m_streams) {
         if (st->live && st->deferred) {
             st->deferred = false;
-            nghttp2_session_resume_data(m_session, id);
+            nghttp2_session_resume_data(m_session.get(), id);
         }
     }
 }
@@ -881,7 +885,7 @@ void H2Session::shutdown()
     resumeLive();
     if (m_closeReason.empty())
         m_closeReason = "server shutdown";
-    nghttp2_submit_goaway(m_session, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(m_session),
+    nghttp2_submit_goaway(m_session.get(), NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(m_session.get()),
                           NGHTTP2_NO_ERROR, nullptr, 0);
 }
 
@@ -907,7 +911,7 @@ void H2Session::settingsAckTimedOut(const std::string &reason)
         return;
     m_fatal = true;
     m_closeReason = reason;
-    nghttp2_session_terminate_session(m_session, NGHTTP2_SETTINGS_TIMEOUT);
+    nghttp2_session_terminate_session(m_session.get(), NGHTTP2_SETTINGS_TIMEOUT);
 }
 
 std::string H2Session::closeReason() const

@@ -92,7 +92,10 @@ private:
     std::string m_scheme;
     H2Options m_options;
     std::function<void()> m_wake;
-    nghttp2_session *m_session = nullptr;
+    struct SessionFree {
+        void operator()(nghttp2_session *session) const noexcept;
+    };
+    std::unique_ptr<nghttp2_session, SessionFree> m_session;
 
     std::unordered_map<std::int32_t, std::unique_ptr<Stream>> m_streams;
     std::unordered_set<std::string> m_requestedPaths; // by the client, on this connection

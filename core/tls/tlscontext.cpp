@@ -194,10 +194,12 @@ Result<void> usePem(SSL_CTX *ctx, const TlsOptions &o)
 
 } // namespace
 
-TlsContext::~TlsContext()
+void TlsContext::CtxFree::operator()(SSL_CTX *ctx) const noexcept
 {
-    SSL_CTX_free(m_ctx);
+    SSL_CTX_free(ctx);
 }
+
+TlsContext::~TlsContext() = default;
 
 Result<std::shared_ptr<TlsContext>> TlsContext::create(const TlsOptions &options)
 {
@@ -209,7 +211,7 @@ Result<std::shared_ptr<TlsContext>> TlsContext::create(const TlsOptions &options
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     if (!ctx)
         return makeError(Errc::Tls, "creating the TLS context failed: " + lastOpensslError());
-    self->m_ctx = ctx;
+    self->m_ctx.reset(ctx);
 
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);

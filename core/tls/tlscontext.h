@@ -44,13 +44,16 @@ public:
     TlsContext(const TlsContext &) = delete;
     TlsContext &operator=(const TlsContext &) = delete;
 
-    SSL_CTX *native() const noexcept { return m_ctx; }
+    SSL_CTX *native() const noexcept { return m_ctx.get(); }
     bool keylogEnabled() const noexcept { return m_keylog != nullptr; }
 
 private:
     TlsContext() = default;
 
-    SSL_CTX *m_ctx = nullptr;
+    struct CtxFree {
+        void operator()(SSL_CTX *ctx) const noexcept;
+    };
+    std::unique_ptr<SSL_CTX, CtxFree> m_ctx;
     std::unique_ptr<KeyLog> m_keylog;
     bool m_offerHttp1 = true;
 

@@ -87,20 +87,22 @@ const BIO_METHOD *sinkMethod()
 
 TlsEngine::TlsEngine(std::shared_ptr<TlsContext> context) : m_context(std::move(context))
 {
-    m_ssl = SSL_new(m_context->native());
+    m_ssl.reset(SSL_new(m_context->native()));
     m_in = BIO_new(BIO_s_mem());
     m_out = BIO_new(sinkMethod());
     BIO_set_data(m_out, &m_ciphertext);
     // An empty memory BIO means "no data yet", not end of file.
     BIO_set_mem_eof_return(m_in, -1);
-    SSL_set_bio(m_ssl, m_in, m_out);
-    SSL_set_accept_state(m_ssl);
+    SSL_set_bio(m_ssl.get(), m_in, m_out);
+    SSL_set_accept_state(m_ssl.get());
 }
 
-TlsEngine::~TlsEngine()
+void TlsEngine::SslFree::operator()(SSL *ssl) const noexcept
 {
-    SSL_free(m_ssl); // frees both BIOs
+    SSL_free(ssl);
 }
+
+TlsEngine::~TlsEngine() = default;
 
 Result<void> TlsEngine::receive(const std::uint8_t *data, std::size_t length, std::string &plaintext)
 {
@@ -109,9 +111,9 @@ Result<void> TlsEngine::receive(const std::uint8_t *data, std::size_t length, st
 
     if (!m_handshakeDone) {
         ERR_clear_error();
-        const int rc = SSL_do_handshake(m_ssl);
+        const int rc = SSL_do_handshake(m_ssl.get());
         if (rc != 1) {
-            const int err = SSL_get_error(m_ssl, rc);
+            const int err = SSL_get_error(m_ssl.get(), rc);
             if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
                 return {};
             const std::string hint = handshakeHint(ERR_peek_last_error());
@@ -124,12 +126,12 @@ Result<void> TlsEngine::receive(const std::uint8_t *data, std::size_t length, st
     char buf[16384];
     for (;;) {
         ERR_clear_error();
-        const int n = SSL_read(m_ssl, buf, sizeof buf);
+        const int n = SSL_read(m_ssl.get(), buf, sizeof buf);
         if (n > 0) {
             plaintext.append(buf, static_cast<std::size_t>(n));
             continue;
         }
-        const int err = SSL_get_error(m_ssl, n);
+        const int err = SSL_get_error(m_ssl.get(), n);
         if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
             return {};
         if (err == SSL_ERROR_ZERO_RETURN) {
@@ -149,7 +151,7 @@ Result<void> TlsEngine::send(const std::uint8_t *data, std::size_t length, std::
     std::size_t done = 0;
     while (done < length) {
         ERR_clear_error();
-        const int n = SSL_write(m_ssl, data + done, static_cast<int>(length - done));
+        const int n = SSL_write(m_ssl.get(), data + done, static_cast<int>(length - done));
         if (n <= 0) {
             BIO_set_data(m_out, &m_ciphertext);
             return makeError(Errc::Tls, "TLS write failed: " + lastOpensslError());
@@ -183,28 +185,28 @@ void TlsEngine::close()
 {
     if (m_handshakeDone) {
         ERR_clear_error();
-        SSL_shutdown(m_ssl);
+        SSL_shutdown(m_ssl.get());
     }
 }
 
 void TlsEngine::fillInfo()
 {
-    m_info.version = SSL_get_version(m_ssl);
-    if (const SSL_CIPHER *c = SSL_get_current_cipher(m_ssl))
+    m_info.version = SSL_get_version(m_ssl.get());
+    if (const SSL_CIPHER *c = SSL_get_current_cipher(m_ssl.get()))
         m_info.cipher = SSL_CIPHER_get_name(c);
     const unsigned char *alpn = nullptr;
     unsigned int alpnLen = 0;
-    SSL_get0_alpn_selected(m_ssl, &alpn, &alpnLen);
+    SSL_get0_alpn_selected(m_ssl.get(), &alpn, &alpnLen);
     if (alpn)
         m_info.alpn.assign(reinterpret_cast<const char *>(alpn), alpnLen);
-    if (const char *sni = SSL_get_servername(m_ssl, TLSEXT_NAMETYPE_host_name))
+    if (const char *sni = SSL_get_servername(m_ssl.get(), TLSEXT_NAMETYPE_host_name))
         m_info.sni = sni;
-    const int nid = SSL_get_negotiated_group(m_ssl);
+    const int nid = SSL_get_negotiated_group(m_ssl.get());
     if (nid != NID_undef) {
-        const char *name = SSL_group_to_name(m_ssl, nid);
+        const char *name = SSL_group_to_name(m_ssl.get(), nid);
         m_info.group = name ? name : OBJ_nid2sn(nid);
     }
-    m_info.resumed = SSL_session_reused(m_ssl) == 1;
+    m_info.resumed = SSL_session_reused(m_ssl.get()) == 1;
 }
 
 } // namespace h2scope::tls

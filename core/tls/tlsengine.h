@@ -64,7 +64,10 @@ private:
     void fillInfo();
 
     std::shared_ptr<TlsContext> m_context;
-    SSL *m_ssl = nullptr;
+    struct SslFree {
+        void operator()(SSL *ssl) const noexcept;
+    };
+    std::unique_ptr<SSL, SslFree> m_ssl; // owns both BIOs
     BIO *m_in = nullptr;  // ciphertext from the peer (owned by m_ssl)
     BIO *m_out = nullptr; // ciphertext to the peer (owned by m_ssl), written into m_ciphertext
     std::string m_ciphertext;
