@@ -128,7 +128,7 @@ struct H2Session::Callbacks {
         if (frame->hd.type == NGHTTP2_RST_STREAM) {
             // Streams the client opened and cancelled itself: the rapid-reset
             // pattern. Pushed streams it refuses are the server's doing.
-            if ((frame->hd.stream_id & 1) && !s.takeResetToken() && !s.m_rapidReset) {
+            if ((frame->hd.stream_id & 1) && !s.m_resetLimiter.take(s.now()) && !s.m_rapidReset) {
                 s.m_rapidReset = true;
                 s.m_closeReason = "the client opened and reset streams faster than "
                                   + std::to_string(static_cast<int>(kResetBurst)) + " at once and then "
@@ -363,7 +363,7 @@ H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::stri
     nghttp2_option *opt = option.get();
     // nghttp2's own defences, set explicitly so they are visible here:
     // rapid-reset (CVE-2023-44487), CONTINUATION floods, SETTINGS abuse.
-    // The session's own rapid-reset check (takeResetToken(), which answers
+    // The session's own rapid-reset check (ResetLimiter, which answers
     // ENHANCE_YOUR_CALM and says why) acts first; nghttp2's limiter, which
     // answers INTERNAL_ERROR, stays behind it as a backstop.
     nghttp2_option_set_stream_reset_rate_limit(opt, 2 * static_cast<std::uint64_t>(kResetBurst),
@@ -387,7 +387,7 @@ H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::stri
     nghttp2_submit_settings(m_session.get(), NGHTTP2_FLAG_NONE, iv, sizeof iv / sizeof iv[0] - (options.extendedConnect ? 0 : 1));
     // Counted from submission, as nghttp2 does: a client may ACK before it
     // has read our SETTINGS (they are in flight once submitted).
-    m_settingsUnacked.push_back(std::chrono::steady_clock::now());
+    m_settingsUnacked.push_back(now());
     nghttp2_session_set_local_window_size(m_session.get(), NGHTTP2_FLAG_NONE, 0,
                                           static_cast<std::int32_t>(options.connectionWindowSize));
 }
@@ -707,20 +707,6 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
         nghttp2_submit_rst_stream(m_session.get(), NGHTTP2_FLAG_NONE, st.id, NGHTTP2_INTERNAL_ERROR);
         return false;
     }
-    return true;
-}
-
-bool H2Session::takeResetToken()
-{
-    const auto now = std::chrono::steady_clock::now();
-    if (m_resetRefilled != std::chrono::steady_clock::time_point{}) {
-        const double seconds = std::chrono::duration<double>(now - m_resetRefilled).count();
-        m_resetTokens = std::min(kResetBurst, m_resetTokens + seconds * kResetPerSecond);
-    }
-    m_resetRefilled = now;
-    if (m_resetTokens < 1)
-        return false;
-    m_resetTokens -= 1;
     return true;
 }
 

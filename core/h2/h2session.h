@@ -4,7 +4,9 @@
 // directions so every frame is reported with its on-the-wire header and
 // nghttp2's reading of it. One instance per connection, one thread.
 
+#include "clock.h"
 #include "h2/frameguard.h"
+#include "h2/resetlimiter.h"
 #include "h2/wiretap.h"
 #include "inspect/capturelog.h"
 #include "protocolsession.h"
@@ -37,6 +39,9 @@ struct H2Options {
     // over HTTP/2 (live reload). Extended CONNECT requests are answered as
     // soon as their HEADERS are in, and their DATA goes to the live body.
     bool extendedConnect = false;
+    // Where the session reads the time (the reset limiter, SETTINGS
+    // acknowledgements); null: the steady clock. Outlives the session.
+    const Clock *clock = nullptr;
 };
 
 class H2Session final : public ProtocolSession {
@@ -139,9 +144,8 @@ private:
     // closed with GOAWAY ENHANCE_YOUR_CALM and a reason that says so.
     static constexpr double kResetBurst = 1000;
     static constexpr double kResetPerSecond = 33;
-    bool takeResetToken();
-    double m_resetTokens = kResetBurst;
-    std::chrono::steady_clock::time_point m_resetRefilled{};
+    ResetLimiter m_resetLimiter{kResetBurst, kResetPerSecond};
+    Clock::time_point now() const noexcept { return (m_options.clock ? *m_options.clock : Clock::steady()).now(); }
     bool m_rapidReset = false;
 
     bool m_fatal = false;

@@ -21,7 +21,7 @@
 
 namespace h2scope::testing {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 using Ms = std::chrono::milliseconds;
 
 class RawSocket final {
@@ -78,7 +78,7 @@ public:
     // socket unwritable. False: not all was sent (see peerGone()).
     bool sendAll(const std::string &bytes, Ms timeout = Ms(5000))
     {
-        const auto deadline = Clock::now() + timeout;
+        const auto deadline = SteadyClock::now() + timeout;
         std::size_t at = 0;
         while (at < bytes.size()) {
             const ssize_t n = ::send(m_fd, bytes.data() + at, bytes.size() - at, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -90,7 +90,7 @@ public:
                 m_gone = true;
                 return false;
             }
-            const auto left = std::chrono::duration_cast<Ms>(deadline - Clock::now()).count();
+            const auto left = std::chrono::duration_cast<Ms>(deadline - SteadyClock::now()).count();
             if (left <= 0)
                 return false;
             pollfd p{m_fd, POLLOUT, 0};
@@ -103,7 +103,7 @@ public:
     // and nothing more follows for a moment). Notes EOF / reset in peerGone().
     std::size_t readFor(std::string &into, Ms wait)
     {
-        const auto deadline = Clock::now() + wait;
+        const auto deadline = SteadyClock::now() + wait;
         std::size_t total = 0;
         char buf[65536];
         for (int guard = 0; guard < 100000; ++guard) {
@@ -117,7 +117,7 @@ public:
                 m_gone = true;
                 break;
             }
-            const auto left = std::chrono::duration_cast<Ms>(deadline - Clock::now()).count();
+            const auto left = std::chrono::duration_cast<Ms>(deadline - SteadyClock::now()).count();
             if (left <= 0)
                 break;
             pollfd p{m_fd, POLLIN, 0};
@@ -129,8 +129,8 @@ public:
     // Reads (and keeps) until the peer closes or `wait` passes.
     bool waitClosed(std::string &into, Ms wait)
     {
-        const auto deadline = Clock::now() + wait;
-        while (!m_gone && Clock::now() < deadline)
+        const auto deadline = SteadyClock::now() + wait;
+        while (!m_gone && SteadyClock::now() < deadline)
             readFor(into, Ms(100));
         return m_gone;
     }
@@ -184,8 +184,8 @@ inline int politeGet(std::uint16_t port, const std::string &path = "/index.html"
     int status = 0;
     bool ended = false;
     std::string block;
-    const auto deadline = Clock::now() + timeout;
-    while (!ended && !s.peerGone() && Clock::now() < deadline) {
+    const auto deadline = SteadyClock::now() + timeout;
+    while (!ended && !s.peerGone() && SteadyClock::now() < deadline) {
         std::string bytes;
         s.readFor(bytes, Ms(50));
         for (const ParsedFrame &f : reader.feed(bytes)) {

@@ -69,14 +69,14 @@ struct Running {
     // Waits (bounded) for the ConnectionClosed event of connection `id`.
     std::optional<inspect::ConnectionClosed> closedEvent(std::uint64_t id, Ms wait = Ms(5000))
     {
-        const auto deadline = Clock::now() + wait;
+        const auto deadline = SteadyClock::now() + wait;
         do {
             collect();
             for (const inspect::Event &e : events)
                 if (const auto *c = std::get_if<inspect::ConnectionClosed>(&e.data); c && e.connectionId == id)
                     return *c;
             std::this_thread::sleep_for(Ms(20));
-        } while (Clock::now() < deadline);
+        } while (SteadyClock::now() < deadline);
         return std::nullopt;
     }
     std::size_t closedWith(const std::string &reasonPart)
@@ -96,8 +96,8 @@ class PoliteLoop final {
 public:
     explicit PoliteLoop(std::uint16_t port)
         : m_thread([this, port] {
-              const auto deadline = Clock::now() + Ms(60000);
-              for (int i = 0; i < 2000 && !m_stop && Clock::now() < deadline; ++i) {
+              const auto deadline = SteadyClock::now() + Ms(60000);
+              for (int i = 0; i < 2000 && !m_stop && SteadyClock::now() < deadline; ++i) {
                   const int status = politeGet(port);
                   (status == 200 ? m_ok : m_failed)++;
                   std::this_thread::sleep_for(Ms(20));
@@ -154,8 +154,8 @@ class TestHostile : public QObject {
     static void checkPolite(PoliteLoop &polite)
     {
         // Attacks are usually cut short quickly: let the loop run a few more.
-        const auto deadline = Clock::now() + Ms(5000);
-        while (polite.ok() + polite.failed() < 3 && Clock::now() < deadline)
+        const auto deadline = SteadyClock::now() + Ms(5000);
+        while (polite.ok() + polite.failed() < 3 && SteadyClock::now() < deadline)
             std::this_thread::sleep_for(Ms(20));
         polite.stop();
         QVERIFY2(polite.ok() >= 3, qPrintable(QStringLiteral("only %1 polite requests served").arg(polite.ok())));
@@ -213,9 +213,9 @@ private slots:
         QVERIFY(s.sendAll(politeHandshake()));
         FrameReader reader;
         const std::string block = hpack(getRequest());
-        const auto deadline = Clock::now() + Ms(10000);
+        const auto deadline = SteadyClock::now() + Ms(10000);
         std::uint32_t id = 1;
-        for (int batch = 0; batch < 200 && !reader.goaway() && !s.peerGone() && Clock::now() < deadline; ++batch) {
+        for (int batch = 0; batch < 200 && !reader.goaway() && !s.peerGone() && SteadyClock::now() < deadline; ++batch) {
             std::string burst;
             for (int i = 0; i < 100; ++i, id += 2)
                 burst += headersFrame(id, block) + rstStream(id, 0x8 /* CANCEL */);
@@ -276,8 +276,8 @@ private slots:
         std::string burst;
         for (int i = 0; i < 1000; ++i)
             burst += one;
-        const auto deadline = Clock::now() + Ms(15000);
-        for (int batch = 0; batch < 1000 && !s.peerGone() && Clock::now() < deadline; ++batch)
+        const auto deadline = SteadyClock::now() + Ms(15000);
+        for (int batch = 0; batch < 1000 && !s.peerGone() && SteadyClock::now() < deadline; ++batch)
             if (!s.sendAll(burst, Ms(1000)))
                 break; // refused or stuck: the server stopped reading us
         // The GOAWAY may be stuck behind the ACKs we never read, so judge by
@@ -337,9 +337,9 @@ private slots:
         QVERIFY(s.connect(r->server->port()));
         QVERIFY(s.sendAll(politeHandshake({{0x4, 0}}) + headersFrame(1, hpack(getRequest("/huge.bin")))));
         std::string in;
-        const auto t0 = Clock::now();
+        const auto t0 = SteadyClock::now();
         QVERIFY2(s.waitClosed(in, Ms(8000)), "a zero-window stall was never closed");
-        QVERIFY(Clock::now() - t0 >= Ms(1500));
+        QVERIFY(SteadyClock::now() - t0 >= Ms(1500));
         const auto closed = r->closedEvent(r->idOf(s.localText()));
         QVERIFY(closed);
         QVERIFY2(closed->reason.find("idle timeout") != std::string::npos, closed->reason.c_str());
@@ -409,7 +409,7 @@ private slots:
             if (i % 2) // a TLS record header promising a ClientHello that never comes
                 lorises[i].sendAll(std::string("\x16\x03\x01\x02\x00\x01\x00\x01", 8));
         }
-        const auto t0 = Clock::now();
+        const auto t0 = SteadyClock::now();
         for (int i = 0; i < 3; ++i) {
             QProcess p;
             p.start(curl, {QStringLiteral("-sk"), QStringLiteral("--http2"), QStringLiteral("-o"),
@@ -423,9 +423,9 @@ private slots:
             std::string in;
             QVERIFY2(s.waitClosed(in, Ms(6000)), "a half-open TLS connection outlived the handshake timeout");
         }
-        QVERIFY(Clock::now() - t0 >= Ms(1000));
-        const auto deadline = Clock::now() + Ms(3000);
-        while (r->closedWith("handshake timeout") < lorises.size() && Clock::now() < deadline)
+        QVERIFY(SteadyClock::now() - t0 >= Ms(1000));
+        const auto deadline = SteadyClock::now() + Ms(3000);
+        while (r->closedWith("handshake timeout") < lorises.size() && SteadyClock::now() < deadline)
             std::this_thread::sleep_for(Ms(50));
         QCOMPARE(r->closedWith("handshake timeout"), lorises.size());
     }
@@ -446,22 +446,22 @@ private slots:
         auto r = start(options);
         PoliteLoop polite(r->server->port());
         std::vector<RawSocket> conns(2000);
-        const auto t0 = Clock::now();
-        for (std::size_t i = 0; i < conns.size() && Clock::now() - t0 < Ms(20000); ++i) {
+        const auto t0 = SteadyClock::now();
+        for (std::size_t i = 0; i < conns.size() && SteadyClock::now() - t0 < Ms(20000); ++i) {
             QVERIFY(conns[i].connect(r->server->port()));
             if (i % 2)
                 conns[i].sendAll(politeHandshake());
         }
-        const auto deadline = Clock::now() + Ms(3000);
-        while (r->server->activeConnections() < 1900 && Clock::now() < deadline)
+        const auto deadline = SteadyClock::now() + Ms(3000);
+        while (r->server->activeConnections() < 1900 && SteadyClock::now() < deadline)
             std::this_thread::sleep_for(Ms(20));
         QVERIFY2(r->server->activeConnections() >= 1900,
                  qPrintable(QStringLiteral("only %1 connections open").arg(r->server->activeConnections())));
         const int servedBefore = polite.ok();
         std::this_thread::sleep_for(Ms(500));
         QVERIFY2(polite.ok() > servedBefore, "the polite client was not served with 2000 connections open");
-        const auto end = Clock::now() + Ms(15000);
-        while (r->server->activeConnections() > 0 && Clock::now() < end)
+        const auto end = SteadyClock::now() + Ms(15000);
+        while (r->server->activeConnections() > 0 && SteadyClock::now() < end)
             std::this_thread::sleep_for(Ms(50));
         polite.stop();
         QCOMPARE(r->server->activeConnections(), std::size_t(0));
@@ -483,8 +483,8 @@ private slots:
             QVERIFY(s.connect(r->server->port()));
             QVERIFY(s.sendAll(politeHandshake()));
         }
-        const auto deadline = Clock::now() + Ms(3000);
-        while (r->server->activeConnections() < 20 && Clock::now() < deadline)
+        const auto deadline = SteadyClock::now() + Ms(3000);
+        while (r->server->activeConnections() < 20 && SteadyClock::now() < deadline)
             std::this_thread::sleep_for(Ms(10));
         QCOMPARE(r->server->activeConnections(), std::size_t(20));
         RawSocket extra;
@@ -500,8 +500,8 @@ private slots:
                 noticed = true;
         QVERIFY2(noticed, "no connection-limit Notice");
         held.clear();
-        const auto end = Clock::now() + Ms(3000);
-        while (r->server->activeConnections() > 0 && Clock::now() < end)
+        const auto end = SteadyClock::now() + Ms(3000);
+        while (r->server->activeConnections() > 0 && SteadyClock::now() < end)
             std::this_thread::sleep_for(Ms(10));
         QCOMPARE(politeGet(r->server->port()), 200);
     }

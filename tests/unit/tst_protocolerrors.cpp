@@ -7,6 +7,7 @@
 #include "memorytls.h"
 #include "rawpeer.h"
 
+#include "clock.h"
 #include "h2/frameguard.h"
 #include "h2/h2session.h"
 #include "inspect/framelog.h"
@@ -613,6 +614,54 @@ private slots:
 
     // PRIORITY fields, of a PRIORITY frame and of HEADERS with the PRIORITY
     // flag, are in the capture, decoded (the server itself ignores them).
+    void rapidResetFollowsTheClock()
+    {
+        // CVE-2023-44487: streams opened and reset at once. Within the bucket
+        // (1,000) nothing happens; past it GOAWAY ENHANCE_YOUR_CALM, unless
+        // time refilled it (33 a second). The session's clock is the test's,
+        // so both sides are exact.
+        const auto resets = [](RawPeer &p, std::uint32_t count, ManualClock *clock) {
+            for (std::uint32_t i = 0; i < count && !p.conn->closed(); i += 10) {
+                std::string burst;
+                for (std::uint32_t k = i; k < i + 10 && k < count; ++k) {
+                    const std::uint32_t id = 2 * k + 1;
+                    burst += headersFrame(id, hpack(getRequest()), frame::END_HEADERS) + rstStream(id, 0x8 /* CANCEL */);
+                }
+                p.send(burst);
+                if (clock)
+                    clock->advance(std::chrono::milliseconds(400)); // 13 tokens back for 10 spent
+            }
+        };
+        {
+            ManualClock clock;
+            h2::H2Options h2;
+            h2.clock = &clock;
+            RawPeer p(*m_site, 21, nullptr, true, nullptr, h2);
+            p.handshake();
+            resets(p, 1000, nullptr);
+            QVERIFY2(!p.find(frame::GOAWAY), std::to_string(p.frames().size()).c_str());
+        }
+        {
+            ManualClock clock;
+            h2::H2Options h2;
+            h2.clock = &clock;
+            RawPeer p(*m_site, 22, nullptr, true, nullptr, h2);
+            p.handshake();
+            resets(p, 1010, nullptr);
+            const auto goaway = p.find(frame::GOAWAY);
+            QVERIFY2(goaway && goaway->errorCode() == 0xb /* ENHANCE_YOUR_CALM */, std::to_string(p.frames().size()).c_str());
+        }
+        {
+            ManualClock clock;
+            h2::H2Options h2;
+            h2.clock = &clock;
+            RawPeer p(*m_site, 23, nullptr, true, nullptr, h2);
+            p.handshake();
+            resets(p, 1500, &clock);
+            QVERIFY2(!p.find(frame::GOAWAY), std::to_string(p.frames().size()).c_str());
+        }
+    }
+
     void extendedConnectCarriesAWebSocket()
     {
         // RFC 8441 with live reload on: SETTINGS_ENABLE_CONNECT_PROTOCOL, the
