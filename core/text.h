@@ -36,14 +36,21 @@ constexpr bool isOws(char c) noexcept
     return c == ' ' || c == '\t';
 }
 
+// `s` without the leading and trailing characters `space` says are spaces.
+template <class Space>
+constexpr std::string_view trimmedWhere(std::string_view s, Space space) noexcept
+{
+    while (!s.empty() && space(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && space(s.back()))
+        s.remove_suffix(1);
+    return s;
+}
+
 // `s` without leading and trailing optional whitespace.
 constexpr std::string_view trimmed(std::string_view s) noexcept
 {
-    while (!s.empty() && isOws(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && isOws(s.back()))
-        s.remove_suffix(1);
-    return s;
+    return trimmedWhere(s, isOws);
 }
 
 // ASCII whitespace as HTML and URLs define it: TAB, LF, FF, CR, SP.
@@ -54,11 +61,7 @@ constexpr bool isAsciiWhitespace(char c) noexcept
 
 constexpr std::string_view trimmedAsciiWhitespace(std::string_view s) noexcept
 {
-    while (!s.empty() && isAsciiWhitespace(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && isAsciiWhitespace(s.back()))
-        s.remove_suffix(1);
-    return s;
+    return trimmedWhere(s, isAsciiWhitespace);
 }
 
 // The value of a hexadecimal digit (either case), or -1.
