@@ -170,6 +170,13 @@ struct CaptureStore::Dissection {
     bool trimmed(std::size_t i) const noexcept { return i >= evictedUpTo && i < base; }
 };
 
+// A reader of a connection's log has read all there will ever be: its
+// dissection can be finished (streams still open are closed by the end).
+bool CaptureStore::readToTheEnd(const Connection &conn, const LogReader &reader)
+{
+    return conn.complete || (conn.info.closed && reader.atEnd());
+}
+
 CaptureStore::CaptureStore(std::size_t budgetBytes) : m_budget(budgetBytes) {}
 
 CaptureStore::~CaptureStore() = default;
@@ -534,7 +541,7 @@ bool CaptureStore::summarize(std::chrono::nanoseconds budget) const
             d.reader.append(chunks[d.consumedChunks]);
         if (!d.read(deadline))
             return false; // out of time: the rest next call
-        if (c.complete || (c.info.closed && d.reader.atEnd())) {
+        if (readToTheEnd(c, d.reader)) {
             if (!c.summaryDone) {
                 d.finish();
                 c.summaryDone = true;
@@ -623,7 +630,7 @@ CaptureStore::Dissection *CaptureStore::dissected(std::uint64_t id, std::chrono:
         d.reader.append(chunks[d.consumedChunks]);
     const auto deadline = budget.count() > 0 ? std::chrono::steady_clock::now() + budget
                                              : std::chrono::steady_clock::time_point{};
-    if (d.read(deadline) && (c.complete || (c.info.closed && d.reader.atEnd())))
+    if (d.read(deadline) && readToTheEnd(c, d.reader))
         d.finish();
     return &d;
 }
@@ -663,7 +670,7 @@ void CaptureStore::forEachEvent(std::uint64_t connectionId, const std::function<
         if (scratch.size() >= 256)
             hand();
     }
-    if (c.complete || (c.info.closed && reader.atEnd()))
+    if (readToTheEnd(c, reader))
         dissector.finish(scratch);
     hand();
 }

@@ -175,11 +175,11 @@ public:
                                                  std::chrono::nanoseconds budget = {}) const;
     // How many connections' dissections are kept at once.
     static constexpr std::size_t kCachedDissections = 3;
-    // The most recent dissection's events are kept up to this many bytes
+    // Each cached dissection keeps its events up to this many bytes
     // (default, 0: half the budget); past it, at the next ingest(), the
-    // events of its oldest chunks are let go (firstEventIndex() moves on, as for an eviction),
-    // while the log keeps their records for saving and exports. Views tell
-    // the two apart with eventTrimmed().
+    // events of its oldest chunks are let go (firstEventIndex() moves on, as
+    // for an eviction), while the log keeps their records for saving and
+    // exports. Views tell the two apart with eventTrimmed().
     void setDissectionLimit(std::size_t bytes) noexcept { m_dissectionLimit = bytes; }
     std::size_t dissectionLimit() const noexcept;
     // True for an event of the cached dissection that was let go by that
@@ -234,6 +234,7 @@ private:
         mutable bool summaryDone = false;            // closed, read to the end and finished
     };
     void startSummary(const Connection &conn) const;
+    static bool readToTheEnd(const Connection &conn, const LogReader &reader);
 
     Connection &connectionFor(std::uint64_t id, StoreDelta &delta);
     bool scanNew(Connection &conn);
