@@ -182,7 +182,7 @@ cpu_ns() {
   for p in "$SRV_PID" $(descendants "$SRV_PID"); do
     if [ -r "/proc/$p/schedstat" ]; then
       for t in /proc/"$p"/task/*/schedstat; do
-        read -r v _ < "$t" 2>/dev/null || continue
+        { read -r v _ < "$t"; } 2>/dev/null || continue
         total=$((total + v))
       done
     else

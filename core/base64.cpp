@@ -7,8 +7,9 @@ namespace h2scope {
 std::string base64Encode(std::string_view bytes)
 {
     std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
-                                  reinterpret_cast<const unsigned char *>(bytes.data()), static_cast<int>(bytes.size()));
+    const int n =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
+                        reinterpret_cast<const unsigned char *>(bytes.data()), static_cast<int>(bytes.size()));
     out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
     return out;
 }

@@ -384,7 +384,8 @@ H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::stri
         {NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1},
         {NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL, 1}, // last: sent only with options.extendedConnect
     };
-    nghttp2_submit_settings(m_session.get(), NGHTTP2_FLAG_NONE, iv, sizeof iv / sizeof iv[0] - (options.extendedConnect ? 0 : 1));
+    nghttp2_submit_settings(m_session.get(), NGHTTP2_FLAG_NONE, iv,
+                            sizeof iv / sizeof iv[0] - (options.extendedConnect ? 0 : 1));
     // Counted from submission, as nghttp2 does: a client may ACK before it
     // has read our SETTINGS (they are in flight once submitted).
     m_settingsUnacked.push_back(now());
@@ -457,7 +458,8 @@ Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
         data += free;
         length -= free;
         if (m_guard.pending()) {
-            enforce(m_guard.judge(nghttp2_session_find_stream(m_session.get(), m_guard.pending()->streamId) != nullptr));
+            const std::int32_t pending = m_guard.pending()->streamId;
+            enforce(m_guard.judge(nghttp2_session_find_stream(m_session.get(), pending) != nullptr));
         } else if (m_guard.holding()) {
             m_held.assign(reinterpret_cast<const char *>(data), length);
             break;
@@ -537,7 +539,8 @@ Result<void> H2Session::feed(const std::uint8_t *data, std::size_t length)
             const bool abuse = rv == NGHTTP2_ERR_FLOODED || rv == NGHTTP2_ERR_TOO_MANY_CONTINUATIONS;
             if (rv == NGHTTP2_ERR_TOO_MANY_CONTINUATIONS)
                 m_closeReason = "the client sent too many CONTINUATION frames (a CONTINUATION flood)";
-            nghttp2_session_terminate_session(m_session.get(), abuse ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR);
+            nghttp2_session_terminate_session(m_session.get(),
+                                              abuse ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR);
             return makeError(Errc::Protocol, m_closeReason);
         }
         if (m_log) {
@@ -588,8 +591,8 @@ void H2Session::sendEarlyHints(Stream &parent, const site::Response &response)
     std::vector<nghttp2_nv> nva{makeNv(kStatus, k103)};
     for (const std::string &v : values)
         nva.push_back(makeNv(kLink, v));
-    const int rv = nghttp2_submit_headers(m_session.get(), NGHTTP2_FLAG_NONE, parent.id, nullptr, nva.data(), nva.size(),
-                                          nullptr);
+    const int rv =
+        nghttp2_submit_headers(m_session.get(), NGHTTP2_FLAG_NONE, parent.id, nullptr, nva.data(), nva.size(), nullptr);
     if (rv != 0 && m_log)
         notice(parent.id, "early-hints-failed", std::string("103 Early Hints not sent: ") + nghttp2_strerror(rv));
 }
@@ -606,7 +609,8 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
                               : ""));
         return;
     }
-    const std::uint32_t peerMax = nghttp2_session_get_remote_settings(m_session.get(), NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+    const std::uint32_t peerMax =
+        nghttp2_session_get_remote_settings(m_session.get(), NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
     std::size_t pushed = 0;
     for (const std::string &path : response.pushPromises) {
         if (pushed >= m_options.maxPushesPerRequest || m_openPushes >= peerMax)
@@ -686,8 +690,9 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
     thread_local std::vector<nghttp2_nv> nva;
     nva.clear();
     nva.push_back(makeNv(":status", std::string_view(status, static_cast<std::size_t>(statusEnd - status))));
-    site::forEachResponseField(response, false,
-                               [](std::string_view name, std::string_view value) { nva.push_back(makeNv(name, value)); });
+    site::forEachResponseField(response, false, [](std::string_view name, std::string_view value) {
+        nva.push_back(makeNv(name, value));
+    });
 
     nghttp2_data_provider provider{};
     const bool head = st.request.method == "HEAD";
@@ -701,7 +706,8 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
                 st.live->close();
         }
     }
-    const int rv = nghttp2_submit_response(m_session.get(), st.id, nva.data(), nva.size(), hasBody ? &provider : nullptr);
+    const int rv =
+        nghttp2_submit_response(m_session.get(), st.id, nva.data(), nva.size(), hasBody ? &provider : nullptr);
     if (rv != 0) {
         st.note = std::string("response not submitted: ") + nghttp2_strerror(rv);
         nghttp2_submit_rst_stream(m_session.get(), NGHTTP2_FLAG_NONE, st.id, NGHTTP2_INTERNAL_ERROR);

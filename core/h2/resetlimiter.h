@@ -7,6 +7,8 @@
 
 #include "clock.h"
 
+#include <algorithm>
+
 namespace h2scope::h2 {
 
 class ResetLimiter final {

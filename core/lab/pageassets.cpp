@@ -130,7 +130,8 @@ std::vector<site::PreloadLink> discoverCssAssets(std::string_view css, std::stri
         auto path = site::resolveSameOriginPath(ref, cssPath);
         if (!path)
             continue;
-        const bool afterImport = !isImport && next >= 8 && trimmedAsciiWhitespace(text.substr(0, next)).ends_with("@import");
+        const bool afterImport =
+            !isImport && next >= 8 && trimmedAsciiWhitespace(text.substr(0, next)).ends_with("@import");
         addUnique(out, {*path, isImport || afterImport ? "style" : cssDestination(*path), "", false, false});
     }
     return out;
@@ -174,7 +175,8 @@ std::vector<site::PreloadLink> preloadsFromLinkHeaders(const HeaderList &headers
                 p = semi + 1;
                 const std::size_t eq = param.find('=');
                 const std::string_view key = trimmedAsciiWhitespace(param.substr(0, eq));
-                std::string_view value = eq == std::string_view::npos ? std::string_view{} : trimmedAsciiWhitespace(param.substr(eq + 1));
+                std::string_view value =
+                    eq == std::string_view::npos ? std::string_view{} : trimmedAsciiWhitespace(param.substr(eq + 1));
                 if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
                     value = value.substr(1, value.size() - 2);
                 if (key == "rel") {

@@ -35,7 +35,6 @@ bool isControl(unsigned char c)
     return c < 0x20 || c == 0x7f;
 }
 
-
 TargetPath rejected(int status, std::string note)
 {
     TargetPath t;
