@@ -109,10 +109,11 @@ Result<void> parseCapture(std::string_view bytes, CaptureStore &store)
     if (bytes.size() < kMagicLen + 16)
         return makeError(Errc::InvalidArgument, "the capture is cut off in its header");
     const auto version = static_cast<std::uint32_t>(get(bytes, kMagicLen, 4));
-    if (version != kCaptureFileVersion)
-        return makeError(Errc::InvalidArgument, "the capture is format version " + std::to_string(version)
-                                                    + "; this h2scope reads version "
-                                                    + std::to_string(kCaptureFileVersion) + ": open it with a newer h2scope");
+    if (version < kOldestCaptureFileVersion || version > kCaptureFileVersion)
+        return makeError(Errc::InvalidArgument,
+                         "the capture is format version " + std::to_string(version) + "; this h2scope reads versions "
+                             + std::to_string(kOldestCaptureFileVersion) + " to " + std::to_string(kCaptureFileVersion)
+                             + ": open it with a newer h2scope");
     store.clear();
     store.setWallClockOffsetNs(static_cast<std::int64_t>(get(bytes, kMagicLen + 8, 8)));
     std::size_t at = kMagicLen + 16;

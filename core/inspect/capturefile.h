@@ -19,7 +19,10 @@
 
 namespace h2scope::inspect {
 
-inline constexpr std::uint32_t kCaptureFileVersion = 1;
+// Version 2 added the compact records (InFrame, OutFrame, StreamEnded);
+// version 1 files hold none of them and read the same way.
+inline constexpr std::uint32_t kCaptureFileVersion = 2;
+inline constexpr std::uint32_t kOldestCaptureFileVersion = 1;
 
 // The whole file's bytes. Thread of the store.
 std::string serializeCapture(const CaptureStore &store);

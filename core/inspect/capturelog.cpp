@@ -10,7 +10,6 @@ namespace {
 // a few kilobytes of records); each next one doubles, up to kMaxChunk.
 constexpr std::size_t kFirstChunk = 2u << 10;
 constexpr std::size_t kMaxChunk = 64u << 10;
-constexpr std::size_t kTimeRecord = kRecordHeader + 8;
 
 inline std::uint8_t *put8(std::uint8_t *p, std::uint8_t v) noexcept
 {
@@ -138,37 +137,30 @@ void CaptureLog::newChunk(std::size_t need)
     m_nextCapacity = std::min(kMaxChunk, m_nextCapacity * 2);
     m_chunk = std::make_shared<LogChunk>(capacity);
     m_used = 0;
+    m_room = capacity;
     // Each chunk starts with its time, so what is left of a log whose first
     // chunks were evicted still says when its records happened.
     m_lastTime = 0;
     m_sink.announce(m_connectionId, m_chunk);
 }
 
-std::uint8_t *CaptureLog::begin(RecordKind kind, std::size_t body, bool lifecycle)
+std::uint8_t *CaptureLog::beginSlow(RecordKind kind, std::size_t body, bool lifecycle, std::size_t head)
 {
     if (!m_hub.enabled() && !lifecycle) {
         m_gap = true;
         return nullptr;
     }
-    const std::uint64_t t = nowNs();
     // Room for a Time record either way: a new chunk always starts with one.
-    const std::size_t need = kRecordHeader + body + kTimeRecord + (m_gap ? kRecordHeader : 0);
-    if (!m_chunk || m_chunk->capacity() - m_used < need)
+    const std::size_t need = head + body + kTimeRecord + (m_gap ? kRecordHeader : 0);
+    if (!m_chunk || m_room < need)
         newChunk(need);
-    const bool timed = t != m_lastTime;
-    std::uint8_t *p = m_chunk->writable() + m_used;
     if (m_gap) {
-        p = put32(p, static_cast<std::uint32_t>(RecordKind::Gap));
+        put32(m_chunk->writable() + m_used, static_cast<std::uint32_t>(RecordKind::Gap));
+        m_used += kRecordHeader;
+        m_room -= kRecordHeader;
         m_gap = false;
     }
-    if (timed) {
-        p = put32(p, static_cast<std::uint32_t>(RecordKind::Time) | (8u << 8));
-        p = put64(p, t);
-        m_lastTime = t;
-    }
-    p = put32(p, static_cast<std::uint32_t>(kind) | (static_cast<std::uint32_t>(body) << 8));
-    m_used = static_cast<std::size_t>(p - m_chunk->writable()) + body;
-    return p;
+    return place(kind, body, head);
 }
 
 void CaptureLog::end() noexcept
@@ -194,11 +186,16 @@ std::uint8_t *CaptureLog::frame(bool outbound, const std::uint8_t *header9, std:
                                 bool incomplete, std::int32_t judgement)
 {
     const std::size_t kept = std::min(payload.size(), kMaxCapturedPayload);
-    const std::size_t body = 1 + (outbound ? 0 : 4) + 9 + kept;
-    std::uint8_t *p = begin(RecordKind::Frame, body);
+    // A whole frame kept as the compact kinds keep it (nearly all of them)
+    // needs no bits and no body length; anything else takes the long form.
+    const bool compact = !incomplete && kept == keptPayload(header9);
+    const std::size_t body = (compact ? 0 : 1) + (outbound ? 0 : 4) + 9 + kept;
+    std::uint8_t *p = compact ? begin(outbound ? RecordKind::OutFrame : RecordKind::InFrame, body, false, 1)
+                              : begin(RecordKind::Frame, body);
     if (!p)
         return nullptr;
-    p = put8(p, static_cast<std::uint8_t>((outbound ? kFrameOut : 0) | (incomplete ? kFrameIncomplete : 0)));
+    if (!compact)
+        p = put8(p, static_cast<std::uint8_t>((outbound ? kFrameOut : 0) | (incomplete ? kFrameIncomplete : 0)));
     std::uint8_t *judged = nullptr;
     if (!outbound) {
         judged = p;
@@ -282,6 +279,14 @@ void CaptureLog::notSent(std::uint8_t type, std::int32_t streamId, std::int32_t 
 
 void CaptureLog::streamClosed(std::int32_t streamId, std::uint32_t errorCode, std::string_view note)
 {
+    if (errorCode == 0 && note.empty()) { // how nearly every stream ends: 5 bytes
+        std::uint8_t *p = begin(RecordKind::StreamEnded, 4, false, 1);
+        if (!p)
+            return;
+        put32(p, static_cast<std::uint32_t>(streamId));
+        end();
+        return;
+    }
     note = clip(note);
     std::uint8_t *p = begin(RecordKind::StreamClosed, 4 + 4 + strSize(note));
     if (!p)
@@ -464,10 +469,12 @@ void LogReader::dropFront(std::size_t count)
 
 bool readFrame(const RecordView &r, FrameRecord &out) noexcept
 {
-    if (r.kind != RecordKind::Frame)
+    if (!isFrameRecord(r.kind))
         return false;
     FieldReader f(r.body, r.size);
-    const std::uint8_t bits = f.u8();
+    const std::uint8_t bits = r.kind == RecordKind::Frame ? f.u8()
+                              : r.kind == RecordKind::OutFrame ? kFrameOut
+                                                               : 0;
     out.outbound = bits & kFrameOut;
     out.incomplete = bits & kFrameIncomplete;
     out.judgement = out.outbound ? 0 : f.i32();

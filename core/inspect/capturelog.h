@@ -16,7 +16,13 @@
 //                nghttp2 error it rejected the frame with), the 9-byte header
 //                as on the wire, then the payload for every type but DATA
 //                (up to kMaxCapturedPayload); a PADDED DATA frame keeps its
-//                pad-length byte.
+//                pad-length byte. Written for frames the compact kinds below
+//                cannot hold (a frame cut off by the connection's end).
+//   InFrame,     a whole frame, received (InFrame: i32 judgement first) or
+//   OutFrame     sent: the 9-byte header, then the payload as for Frame.
+//                No body length: the header says it (keptPayload()).
+//   StreamEnded  i32 stream id: StreamClosed with error code 0 and no note,
+//                in 5 bytes (no body length), as almost every stream ends.
 //   Opened       u8 tls, u8 resumed, u64 handshake ns, strings peer, local,
 //                tls version, cipher, alpn, sni, group, protocol.
 //   Closed       i32 GOAWAY code, i32 last stream id, u64 bytes in, u64 bytes
@@ -32,6 +38,10 @@
 //   Client       string user-agent of the connection's first request (once),
 //                so that the connection list can tell clients apart without
 //                dissecting.
+// Records are `kind (u8) | body length (u24, little-endian) | body`, but for
+// the compact kinds (InFrame, OutFrame, StreamEnded), which are one kind byte
+// and a body whose size follows from it: those are most of a log's records,
+// and a kept capture costs memory for each byte (parseRecord()).
 // The format is also the saved capture's (docs/capture-format.md).
 //
 // Threads: a CaptureLog belongs to its connection's thread. A LogChunk is
@@ -66,7 +76,15 @@ enum class RecordKind : std::uint8_t {
     Gap = 10,
     Client = 11,
     Decoded = 12,
+    InFrame = 13,
+    OutFrame = 14,
+    StreamEnded = 15,
 };
+
+constexpr bool isFrameRecord(RecordKind kind) noexcept
+{
+    return kind == RecordKind::InFrame || kind == RecordKind::OutFrame || kind == RecordKind::Frame;
+}
 
 inline constexpr std::uint8_t kFrameOut = 1;
 inline constexpr std::uint8_t kFrameIncomplete = 2;
@@ -74,6 +92,7 @@ inline constexpr std::uint8_t kFrameIncomplete = 2;
 // do); a larger payload is kept up to here and the record says how much.
 inline constexpr std::size_t kMaxCapturedPayload = 64u << 10;
 inline constexpr std::size_t kRecordHeader = 4;
+inline constexpr std::size_t kTimeRecord = kRecordHeader + 8;
 
 // Append-only bytes with one writer. Its memory never moves.
 class LogChunk final {
@@ -174,7 +193,14 @@ public:
 private:
     // Room for a record of `body` bytes (after a Time record if the time
     // changed); nullptr when paused (lifecycle records are written anyway).
-    std::uint8_t *begin(RecordKind kind, std::size_t body, bool lifecycle = false);
+    // A compact kind's record has no body length (`head` 1 instead of 4).
+    // Inline: it runs for every frame; beginSlow() takes what is rare (a
+    // new chunk, a pause, a gap to mark).
+    std::uint8_t *begin(RecordKind kind, std::size_t body, bool lifecycle = false, std::size_t head = kRecordHeader);
+    std::uint8_t *beginSlow(RecordKind kind, std::size_t body, bool lifecycle, std::size_t head);
+    // Writes the record's head (after a Time record if the time changed)
+    // where there is room for it; returns where its body goes.
+    std::uint8_t *place(RecordKind kind, std::size_t body, std::size_t head) noexcept;
     void end() noexcept;
     void newChunk(std::size_t need);
 
@@ -183,6 +209,7 @@ private:
     std::uint64_t m_connectionId;
     std::shared_ptr<LogChunk> m_chunk;
     std::size_t m_used = 0;       // bytes written into m_chunk
+    std::size_t m_room = 0;       // and still free in it (0 before the first)
     std::uint64_t m_written = 0;  // bytes in earlier chunks
     std::size_t m_nextCapacity;
     std::uint64_t m_lastTime = 0;
@@ -221,6 +248,40 @@ private:
     std::vector<std::unique_ptr<CaptureSink>> m_sinks;
     std::atomic<bool> m_enabled{true};
 };
+
+inline std::uint8_t *CaptureLog::begin(RecordKind kind, std::size_t body, bool lifecycle, std::size_t head)
+{
+    // Room for a Time record either way: a new chunk always starts with one.
+    if (m_room < head + body + kTimeRecord || m_gap || !m_hub.enabled()) [[unlikely]]
+        return beginSlow(kind, body, lifecycle, head);
+    return place(kind, body, head);
+}
+
+inline std::uint8_t *CaptureLog::place(RecordKind kind, std::size_t body, std::size_t head) noexcept
+{
+    std::uint8_t *const start = m_chunk->writable() + m_used;
+    std::uint8_t *p = start;
+    if (const std::uint64_t t = nowNs(); t != m_lastTime) {
+        p[0] = static_cast<std::uint8_t>(RecordKind::Time);
+        p[1] = 8;
+        p[2] = p[3] = 0;
+        for (int i = 0; i < 8; ++i)
+            p[4 + i] = static_cast<std::uint8_t>(t >> (8 * i));
+        p += kTimeRecord;
+        m_lastTime = t;
+    }
+    p[0] = static_cast<std::uint8_t>(kind);
+    if (head != 1) {
+        p[1] = static_cast<std::uint8_t>(body);
+        p[2] = static_cast<std::uint8_t>(body >> 8);
+        p[3] = static_cast<std::uint8_t>(body >> 16);
+    }
+    p += head;
+    const std::size_t used = static_cast<std::size_t>(p - start) + body;
+    m_used += used;
+    m_room -= used;
+    return p;
+}
 
 // ---- reading ----
 
@@ -291,18 +352,49 @@ private:
     bool m_damaged = false;
 };
 
+// What a record keeps of a whole frame's payload, from its 9-byte header:
+// nothing of DATA but a PADDED frame's pad-length byte, all of any other
+// type up to kMaxCapturedPayload.
+inline std::size_t keptPayload(const std::uint8_t *header9) noexcept
+{
+    const std::uint32_t length =
+        (std::uint32_t(header9[0]) << 16) | (std::uint32_t(header9[1]) << 8) | header9[2];
+    if (header9[3] == 0x0) // DATA
+        return (header9[4] & 0x08) && length > 0 ? 1 : 0;
+    return length < kMaxCapturedPayload ? length : kMaxCapturedPayload;
+}
+
 // Reads a record at `p` with `available` bytes; false if incomplete.
 inline bool parseRecord(const std::uint8_t *p, std::size_t available, RecordView &out, std::size_t &recordSize) noexcept
 {
-    if (available < kRecordHeader)
-        return false;
-    const std::uint32_t body = std::uint32_t(p[1]) | (std::uint32_t(p[2]) << 8) | (std::uint32_t(p[3]) << 16);
-    if (available - kRecordHeader < body)
+    std::size_t head = 1, body = 0;
+    switch (static_cast<RecordKind>(available > 0 ? p[0] : 0)) {
+    case RecordKind::InFrame:
+        if (available < 1 + 4 + 9)
+            return false;
+        body = 4 + 9 + keptPayload(p + 1 + 4);
+        break;
+    case RecordKind::OutFrame:
+        if (available < 1 + 9)
+            return false;
+        body = 9 + keptPayload(p + 1);
+        break;
+    case RecordKind::StreamEnded:
+        body = 4;
+        break;
+    default:
+        if (available < kRecordHeader)
+            return false;
+        head = kRecordHeader;
+        body = std::uint32_t(p[1]) | (std::uint32_t(p[2]) << 8) | (std::uint32_t(p[3]) << 16);
+        break;
+    }
+    if (available - head < body)
         return false;
     out.kind = static_cast<RecordKind>(p[0]);
-    out.body = p + kRecordHeader;
-    out.size = body;
-    recordSize = kRecordHeader + body;
+    out.body = p + head;
+    out.size = static_cast<std::uint32_t>(body);
+    recordSize = head + body;
     return true;
 }
 

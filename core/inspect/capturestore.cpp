@@ -257,12 +257,18 @@ bool CaptureStore::scanNew(Connection &conn)
     const std::size_t n = conn.scan.readAll([&](const RecordView &r, std::size_t chunkIndex) {
         // Frames in place (the layout is capturelog.h's), everything else in
         // account(): this runs for every frame the server sees or sends.
-        const bool out = r.size >= 1 && (r.body[0] & kFrameOut);
-        if (r.kind != RecordKind::Frame || r.size < (out ? 10u : 14u)) {
+        bool out = r.kind == RecordKind::OutFrame;
+        const std::uint8_t *h;
+        if (out)
+            h = r.body;
+        else if (r.kind == RecordKind::InFrame)
+            h = r.body + 4;
+        else if (r.kind == RecordKind::Frame && r.size >= 1 && r.size >= ((r.body[0] & kFrameOut) ? 10u : 14u))
+            h = r.body + ((out = r.body[0] & kFrameOut) ? 1 : 5);
+        else {
             account(conn, r);
             return;
         }
-        const std::uint8_t *h = r.body + (out ? 1 : 5);
         const std::uint32_t length = (std::uint32_t(h[0]) << 16) | (std::uint32_t(h[1]) << 8) | h[2];
         const std::uint8_t type = h[3];
         if (out) {

@@ -152,6 +152,8 @@ void Dissector::feed(const RecordView &r, std::vector<Event> &out)
         m_time = f.u64();
         break;
     case RecordKind::Frame:
+    case RecordKind::InFrame:
+    case RecordKind::OutFrame:
         frame(r);
         break;
     case RecordKind::Opened: {
@@ -181,11 +183,14 @@ void Dissector::feed(const RecordView &r, std::vector<Event> &out)
         add(std::move(ev));
         break;
     }
-    case RecordKind::StreamClosed: {
+    case RecordKind::StreamClosed:
+    case RecordKind::StreamEnded: {
         StreamClosed c;
         c.streamId = f.i32();
-        c.errorCode = f.u32();
-        c.note = std::string(f.str());
+        if (r.kind == RecordKind::StreamClosed) {
+            c.errorCode = f.u32();
+            c.note = std::string(f.str());
+        }
         if (auto d = m_decoded.find(c.streamId); d != m_decoded.end()) {
             c.decodedBytes = d->second;
             m_decoded.erase(d);

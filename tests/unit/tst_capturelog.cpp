@@ -92,14 +92,14 @@ struct FrameFields {
 
 FrameFields readFrame(const RecordView &r)
 {
-    FieldReader f(r.body, r.size);
+    FrameRecord fr;
     FrameFields out;
-    out.bits = f.u8();
-    if (!(out.bits & kFrameOut))
-        out.judgement = f.i32();
-    const auto h = f.bytes(9);
-    std::copy(h.begin(), h.end(), out.header.begin());
-    out.payload = str(f.rest());
+    if (!inspect::readFrame(r, fr))
+        return out;
+    out.bits = static_cast<std::uint8_t>((fr.outbound ? kFrameOut : 0) | (fr.incomplete ? kFrameIncomplete : 0));
+    out.judgement = fr.judgement;
+    std::copy(fr.header.begin(), fr.header.end(), out.header.begin());
+    out.payload = str(fr.payload);
     return out;
 }
 
@@ -183,6 +183,7 @@ void TestCaptureLog::recordsAreWrittenWholeAndReadInOrder()
         QVERIFY(log.frame(true, ack.data(), {}) == nullptr); // outbound frames are not judged
         log.notice(1, "code", "text");
         log.streamClosed(1, 8, "note");
+        log.streamClosed(3, 0, ""); // the usual end: the compact record
         log.notSent(0x1, 3, 0, NGHTTP2_ERR_STREAM_CLOSED);
         log.pushOutcome(2, 1, "completed", "", "/a.css");
         log.closed(c);
@@ -205,9 +206,9 @@ void TestCaptureLog::recordsAreWrittenWholeAndReadInOrder()
     QVERIFY(t.u64() > 0);
 
     const std::vector<RecordView> rs = records(chunksOf(announced, 5));
-    QCOMPARE(kinds(rs), (std::vector<RecordKind>{RecordKind::Opened, RecordKind::Frame, RecordKind::Frame,
-                                                 RecordKind::Notice, RecordKind::StreamClosed, RecordKind::NotSent,
-                                                 RecordKind::PushOutcome, RecordKind::Closed}));
+    QCOMPARE(kinds(rs), (std::vector<RecordKind>{RecordKind::Opened, RecordKind::InFrame, RecordKind::OutFrame,
+                                                 RecordKind::Notice, RecordKind::StreamClosed, RecordKind::StreamEnded,
+                                                 RecordKind::NotSent, RecordKind::PushOutcome, RecordKind::Closed}));
     ConnectionOpened o2;
     QVERIFY(readOpened(rs[0], o2));
     QVERIFY(o2 == o);
@@ -218,14 +219,18 @@ void TestCaptureLog::recordsAreWrittenWholeAndReadInOrder()
     QCOMPARE(in.payload, std::string("\x00\x03\x00\x00\x00\x64", 6));
     const FrameFields out = readFrame(rs[2]);
     QCOMPARE(out.bits, kFrameOut);
-    QCOMPARE(rs[2].size, 1u + 9u); // no judgement, no payload
+    QCOMPARE(rs[2].size, 9u); // the header alone: no bits, no judgement, no payload
+    QCOMPARE(rs[1].size, 4u + 9u + 6u); // judgement, header, payload
     FieldReader n(rs[3].body, rs[3].size);
     QCOMPARE(n.i32(), 1);
     QCOMPARE(std::string(n.str()), std::string("code"));
     QCOMPARE(std::string(n.str()), std::string("text"));
     QVERIFY(!n.failed());
+    FieldReader ended(rs[5].body, rs[5].size);
+    QCOMPARE(ended.i32(), 3);
+    QCOMPARE(rs[5].size, 4u);
     ConnectionClosed c2;
-    QVERIFY(readClosed(rs[7], c2));
+    QVERIFY(readClosed(rs[8], c2));
     QVERIFY(c2 == c);
 
     // The dissector sees the same story.
@@ -263,7 +268,9 @@ void TestCaptureLog::payloadIsKeptExceptForData()
     hub.collect(announced);
     const std::vector<RecordView> rs = records(chunksOf(announced, 1));
     QCOMPARE(rs.size(), std::size_t(2));
-    QCOMPARE(rs[0].size, 1u + 9u);
+    QCOMPARE(rs[0].size, 9u);
+    QCOMPARE(rs[0].kind, RecordKind::OutFrame);
+    QCOMPARE(rs[1].kind, RecordKind::Frame); // cut off: the long form, which says so
     const FrameFields big = readFrame(rs[1]);
     QCOMPARE(big.payload.size(), kMaxCapturedPayload);
     QCOMPARE(big.bits, kFrameIncomplete);
@@ -294,7 +301,7 @@ void TestCaptureLog::holdKeepsRecordsInvisibleUntilRelease()
     RecordView r;
     int frames = 0;
     while (reader.next(r))
-        frames += r.kind == RecordKind::Frame;
+        frames += isFrameRecord(r.kind);
     QCOMPARE(frames, 1);
     const std::size_t before = chunk.committed();
     QCOMPARE(std::uint64_t(before), log.bytesWritten());
@@ -315,7 +322,7 @@ void TestCaptureLog::holdKeepsRecordsInvisibleUntilRelease()
     while (reader.next(r))
         if (r.kind != RecordKind::Time)
             seen.push_back(r.kind);
-    QCOMPARE(seen, (std::vector<RecordKind>{RecordKind::Frame, RecordKind::Notice}));
+    QCOMPARE(seen, (std::vector<RecordKind>{RecordKind::InFrame, RecordKind::Notice}));
     QVERIFY(!chunk.sealed()); // still the chunk being written
     // A release without a hold changes nothing.
     log.release();
@@ -353,7 +360,7 @@ void TestCaptureLog::logEndedInsideAHoldIsComplete()
     RecordView r;
     std::uint32_t expected = 1;
     while (reader.next(r))
-        if (r.kind == RecordKind::Frame)
+        if (isFrameRecord(r.kind))
             QCOMPARE(streamOf(readFrame(r).header), expected++);
     QCOMPARE(expected, stream);
     QVERIFY(reader.atEnd());
@@ -405,7 +412,7 @@ void TestCaptureLog::holdSpansAChunkSwitch()
     RecordView r;
     std::uint32_t expected = 1;
     while (reader.next(r))
-        if (r.kind == RecordKind::Frame)
+        if (isFrameRecord(r.kind))
             QCOMPARE(streamOf(readFrame(r).header), expected++);
     QCOMPARE(expected, 2u);
 
@@ -413,7 +420,7 @@ void TestCaptureLog::holdSpansAChunkSwitch()
     QVERIFY(first->sealed());
     QCOMPARE(std::uint64_t(first->committed() + announced[1].chunk->committed()), log.bytesWritten());
     while (reader.next(r))
-        if (r.kind == RecordKind::Frame)
+        if (isFrameRecord(r.kind))
             QCOMPARE(streamOf(readFrame(r).header), expected++);
     QCOMPARE(expected, stream); // every frame, once, in order
     QVERIFY(!reader.damaged());
@@ -493,7 +500,7 @@ void TestCaptureLog::chunksGrowAndAreAnnouncedInOrder()
         std::uint32_t next = id == 1 ? 1 : 10;
         std::uint32_t frames = 0;
         for (const RecordView &r : records(chunks)) {
-            QCOMPARE(r.kind, RecordKind::Frame);
+            QVERIFY(isFrameRecord(r.kind));
             const FrameFields f = readFrame(r);
             QCOMPARE(streamOf(f.header), next);
             QCOMPARE(f.payload, payload);
@@ -550,8 +557,8 @@ void TestCaptureLog::pauseWritesLifecycleOnlyAndMarksTheGap()
     hub.collect(announced);
     using K = RecordKind;
     QCOMPARE(kinds(records(chunksOf(announced, 3))),
-             (std::vector<K>{K::Opened, K::Frame, K::Gap, K::Notice, K::Gap, K::Frame, K::Frame, K::Frame,
-                             K::Closed}));
+             (std::vector<K>{K::Opened, K::OutFrame, K::Gap, K::Notice, K::Gap, K::OutFrame, K::OutFrame,
+                             K::OutFrame, K::Closed}));
     QCOMPARE(kinds(records(chunksOf(announced, 4))), (std::vector<K>{K::Opened, K::Gap, K::Closed}));
 
     // The dissector says where the capture has a hole.
@@ -605,7 +612,7 @@ void TestCaptureLog::concurrentWriterAndReaderLoseNothing()
         fresh.clear();
         RecordView r;
         while (reader.next(r)) {
-            if (r.kind != RecordKind::Frame)
+            if (!isFrameRecord(r.kind))
                 continue;
             const FrameFields f = readFrame(r);
             const std::uint32_t i = streamOf(f.header);
@@ -659,6 +666,23 @@ void TestCaptureLog::readerStopsOnDamagedBytes()
     QVERIFY(!parseRecord(bad, sizeof bad, r, size));
     QVERIFY(parseRecord(bad, 4 + 0xff, r, size)); // enough bytes: a whole record
     QCOMPARE(size, std::size_t(4 + 0xff));
+    // A compact frame record's size follows from its frame header: HEADERS
+    // keep their payload, DATA only its length; cut short, it is no record.
+    std::uint8_t out[1 + 9 + 3] = {std::uint8_t(RecordKind::OutFrame), 0, 0, 5, 0x1, 0x4, 0, 0, 0, 1, 'a', 'b', 'c'};
+    QVERIFY(!parseRecord(out, sizeof out, r, size));
+    out[3] = 3;
+    QVERIFY(parseRecord(out, sizeof out, r, size));
+    QCOMPARE(size, sizeof out);
+    QCOMPARE(r.size, 9u + 3u);
+    out[3] = 100;
+    out[4] = 0x0; // DATA
+    QVERIFY(parseRecord(out, sizeof out, r, size));
+    QCOMPARE(size, std::size_t(1 + 9));
+    out[5] = 0x8; // PADDED: the pad-length byte is kept
+    QVERIFY(parseRecord(out, sizeof out, r, size));
+    QCOMPARE(size, std::size_t(1 + 9 + 1));
+    const std::uint8_t ended[] = {std::uint8_t(RecordKind::StreamEnded), 1, 0, 0};
+    QVERIFY(!parseRecord(ended, sizeof ended, r, size));
     // Field reads past a body's end give zeros and say so.
     FieldReader f(bad, 3);
     QCOMPARE(f.u32(), 0u);
@@ -824,7 +848,7 @@ void TestCaptureLog::unknownFrameTypeAndSettingsArePreserved()
     const auto chunks = chunksOf(announced, 11);
     bool rawSeen = false;
     for (const RecordView &r : records(chunks))
-        if (r.kind == RecordKind::Frame) {
+        if (isFrameRecord(r.kind)) {
             const FrameFields f = readFrame(r);
             if (f.header[3] == 0xfa) {
                 rawSeen = true;

@@ -91,7 +91,7 @@ std::uint64_t framesIn(const std::shared_ptr<LogChunk> &chunk)
     std::uint64_t n = 0;
     RecordView r;
     while (reader.next(r))
-        n += r.kind == RecordKind::Frame;
+        n += isFrameRecord(r.kind);
     return n;
 }
 
@@ -1026,9 +1026,15 @@ void TestCaptureStore::damagedCaptureFilesAreRefused()
     QVERIFY(refused(good.substr(0, good.size() - 5), "cut off"));
     QVERIFY(refused(good.substr(0, 32 + 10), "cut off at byte 32"));
     std::string newer = good;
-    newer[16] = 2; // u32 version right after the magic
-    QVERIFY(refused(newer, "version 2"));
+    newer[16] = 3; // u32 version right after the magic
+    QVERIFY(refused(newer, "version 3"));
     QVERIFY(refused(newer, "newer h2scope"));
+    // Version 1 (before the compact records) still opens: its records are
+    // all of the long form, which this reader reads too.
+    std::string older = good;
+    older[16] = 1;
+    CaptureStore reopened;
+    QVERIFY(parseCapture(older, reopened).ok());
     // A connection whose log length is right but whose records are not whole.
     std::string damaged = good.substr(0, 32); // magic, version, flags, clock offset
     const std::string junk("\x08\xff\xff\x00zz", 6); // a Notice claiming 65535 bytes
