@@ -302,6 +302,13 @@ for round in $(seq 1 "$ROUNDS"); do
       run_wl "$round" "$srv" "$wl"
       kill -0 "$SRV_PID" 2>/dev/null || { log "$srv died; its log follows"; cat "$TMP/$srv.log" >&2; }
       stop_server
+      # The store's own accounting, which h2scope prints at exit: what the
+      # kept capture holds per stream (every frame of the run, nothing dropped).
+      if [ "$srv" = h2scope-store ]; then
+        kept=$(grep -o 'capture kept: .*' "$TMP/$srv.log" 2>/dev/null | tail -n 1)
+        bps=$(sed -n 's/.*(\([0-9.]*\) bytes per stream).*/\1/p' <<<"$kept")
+        printf '%s\t%s\t%s\t%s\n' "$round" "$wl" "${bps:-NA}" "${kept:-none}" >> "$OUT/store.tsv"
+      fi
     done
   done
 done
@@ -376,6 +383,17 @@ medians
         "$(ratio "$v" nghttpd "$wl" 8)" "$(ratio "$v" h2o "$wl" 8)" "$nocap"
     done
   done
+  if [ -s "$OUT/store.tsv" ]; then
+    echo
+    echo "Capture kept (h2scope-store), from the store's own accounting at exit: bytes per stream, median over rounds"
+    for wl in $WORKLOADS; do
+      awk -F'\t' -v w="$wl" '$2 == w && $3 != "NA" { v[++m] = $3 + 0 }
+        END { if (m == 0) exit
+              for (i = 2; i <= m; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+              printf "%-8s %8.0f bytes per stream\n", w, (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2 }' \
+        "$OUT/store.tsv"
+    done
+  fi
   echo
   echo "raw: $OUT"
 } | tee "$OUT/table.txt"
