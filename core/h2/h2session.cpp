@@ -321,9 +321,8 @@ struct H2Session::Callbacks {
         if (padlen > 1)
             out.append(padlen - 1, '\0');
         if (s.m_log) {
-            TapFrame tapped;
-            if (padlen == 0 && s.m_outTap.wholeFrame(framehd, tapped))
-                s.m_log->frame(true, tapped.raw.data(), {}); // the payload need not be walked
+            if (padlen == 0 && s.m_outTap.atFrameStart())
+                s.m_log->frame(true, framehd, {}); // the payload need not be walked
             else
                 s.tapOutbound(reinterpret_cast<const std::uint8_t *>(out.data()) + start, out.size() - start);
         }
@@ -406,9 +405,9 @@ void H2Session::notice(std::int32_t streamId, std::string_view code, std::string
         m_log->notice(streamId, code, text);
 }
 
-void H2Session::recordInbound(const TapFrame &tap, bool incomplete)
+void H2Session::recordInbound(const std::uint8_t *header9, std::span<const std::uint8_t> payload, bool incomplete)
 {
-    m_inJudgement = m_log->frame(false, tap.raw.data(), m_inTap.payload(), incomplete, m_pendingJudgement);
+    m_inJudgement = m_log->frame(false, header9, payload, incomplete, m_pendingJudgement);
     m_pendingJudgement = 0;
     if (m_guardNotice) { // about this frame: it follows it in the log, as on the wire
         m_log->notice(m_guardNotice->first, "protocol-error", m_guardNotice->second);
@@ -431,7 +430,7 @@ void H2Session::recordPartialInbound()
     if (!m_log)
         return;
     if (std::optional<TapFrame> partial = m_inTap.partial()) {
-        recordInbound(*partial, true);
+        recordInbound(partial->raw.data(), m_inTap.payload(), true);
         m_inJudgement = nullptr;
         m_inTap.abandon();
     }
@@ -506,23 +505,35 @@ Result<void> H2Session::feed(const std::uint8_t *data, std::size_t length)
     if (m_fatal)
         return makeError(Errc::Protocol, m_closeReason);
     while (length > 0) {
-        std::optional<TapFrame> done;
         // Feed nghttp2 up to the end of one frame at a time, so that its
         // judgement of a frame lands in that frame's record: the record is
         // written first and made visible only after nghttp2 has read it.
-        const std::size_t unit = m_log ? m_inTap.scan(data, length, done) : length;
+        std::size_t unit = length;
+        bool whole = false; // the unit ends a frame, whose record is written
         if (m_log) {
             m_log->hold();
             m_inJudgement = nullptr;
-            if (done)
-                recordInbound(*done, false);
+            const std::size_t frame =
+                length >= 9 ? 9 + ((std::size_t(data[0]) << 16) | (std::size_t(data[1]) << 8) | data[2]) : 0;
+            if (m_inTap.atFrameStart() && frame > 0 && frame <= length) {
+                // A whole frame at a boundary (nearly every one): recorded from
+                // the bytes as they are; the tap takes frames cut across reads.
+                unit = frame;
+                whole = true;
+                recordInbound(data, {data + 9, inspect::keptPayload(data)}, false);
+            } else {
+                std::optional<TapFrame> done;
+                unit = m_inTap.scan(data, length, done);
+                if ((whole = done.has_value()))
+                    recordInbound(done->raw.data(), m_inTap.payload(), false);
+            }
         }
         const ssize_t rv = nghttp2_session_mem_recv(m_session.get(), data, unit);
         if (rv < 0) {
             m_fatal = true;
             m_closeReason = std::string("fatal HTTP/2 error: ") + nghttp2_strerror(static_cast<int>(rv));
             if (m_log) {
-                if (done) {
+                if (whole) {
                     inspect::CaptureLog::judge(m_inJudgement, static_cast<std::int32_t>(rv));
                 } else {
                     m_pendingJudgement = static_cast<std::int32_t>(rv);
@@ -776,6 +787,13 @@ void H2Session::tapOutbound(const std::uint8_t *data, std::size_t length)
 {
     std::size_t off = 0;
     while (off < length) {
+        // Whole frames from a boundary go to the log straight from the bytes;
+        // the tap takes what is cut across calls.
+        if (m_outTap.atFrameStart()) {
+            off += m_log->sentFrames(data + off, length - off);
+            if (off == length)
+                break;
+        }
         std::optional<TapFrame> done;
         off += m_outTap.scan(data + off, length - off, done);
         if (done)

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -79,7 +80,7 @@ private:
     void enforce(const GuardVerdict &verdict);
     void holdNotice(std::int32_t streamId, const std::string &text);
     void flushHeld();
-    void recordInbound(const TapFrame &tap, bool incomplete);
+    void recordInbound(const std::uint8_t *header9, std::span<const std::uint8_t> payload, bool incomplete);
     void recordPartialInbound();
     void tapOutbound(const std::uint8_t *data, std::size_t length);
     void flushDeferred();

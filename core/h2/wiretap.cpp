@@ -128,25 +128,6 @@ std::size_t WireTap::scan(const std::uint8_t *data, std::size_t length, std::opt
     return used;
 }
 
-bool WireTap::wholeFrame(const std::uint8_t *header, TapFrame &frame) noexcept
-{
-    if (m_state != State::Header || m_headerHave != 0)
-        return false;
-    TapFrame peek;
-    peek.type = header[3];
-    peek.flags = header[4];
-    peek.length = 1;
-    if (hasPadding(peek))
-        return false; // the pad length is in the payload, which is not looked at here
-    std::copy_n(header, 9, m_frame.raw.begin());
-    readHeader();
-    std::optional<TapFrame> done;
-    complete(0, done);
-    frame = *done;
-    m_view = {};
-    return true;
-}
-
 void WireTap::keep(const std::uint8_t *data, std::size_t n)
 {
     const std::size_t room = kMaxKept - std::min(kMaxKept, m_payload.size());

@@ -37,11 +37,10 @@ public:
     // what was sent, valid or not.
     std::size_t scan(const std::uint8_t *data, std::size_t length, std::optional<TapFrame> &completed) noexcept;
 
-    // A whole frame whose bytes the caller wrote itself (a DATA frame sent
-    // without copying, whose 9-byte header is at `header`): described from
-    // its header alone, without looking at the payload. Only at a frame
-    // boundary; elsewhere it returns false and the caller scan()s the bytes.
-    bool wholeFrame(const std::uint8_t *header, TapFrame &frame) noexcept;
+    // At a frame boundary (the preface, if any, behind): a caller that finds
+    // a whole frame there may record it from the bytes without scan(); the
+    // tap stays where it is.
+    bool atFrameStart() const noexcept { return m_state == State::Header && m_headerHave == 0; }
 
     // The frame whose header has been read but whose payload is incomplete.
     std::optional<TapFrame> partial() const noexcept;

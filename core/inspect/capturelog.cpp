@@ -207,6 +207,27 @@ std::uint8_t *CaptureLog::frame(bool outbound, const std::uint8_t *header9, std:
     return judged;
 }
 
+std::size_t CaptureLog::sentFrames(const std::uint8_t *data, std::size_t length)
+{
+    std::size_t off = 0;
+    bool written = false;
+    while (length - off >= 9) {
+        const std::uint8_t *h = data + off;
+        const std::size_t frame = 9 + ((std::size_t(h[0]) << 16) | (std::size_t(h[1]) << 8) | h[2]);
+        if (length - off < frame)
+            break;
+        const std::size_t body = 9 + keptPayload(h);
+        if (std::uint8_t *p = begin(RecordKind::OutFrame, body, false, 1)) {
+            std::memcpy(p, h, body);
+            written = true;
+        }
+        off += frame;
+    }
+    if (written)
+        end();
+    return off;
+}
+
 void CaptureLog::judge(std::uint8_t *where, std::int32_t nghttp2Error) noexcept
 {
     if (where)

@@ -161,6 +161,11 @@ public:
     // record was not written (capture paused) or for outbound frames.
     std::uint8_t *frame(bool outbound, const std::uint8_t *header9, std::span<const std::uint8_t> payload,
                         bool incomplete = false, std::int32_t judgement = 0);
+    // Records the whole frames at the start of `data` as sent, each from the
+    // bytes as they are (its header and kept payload are contiguous there);
+    // returns the bytes they take, 0 when the first frame is not whole.
+    // Only at a frame boundary of the outbound bytes.
+    std::size_t sentFrames(const std::uint8_t *data, std::size_t length);
     // Sets the judgement of an inbound frame written while this hold is open.
     static void judge(std::uint8_t *where, std::int32_t nghttp2Error) noexcept;
 

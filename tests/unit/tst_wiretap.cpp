@@ -105,37 +105,34 @@ private slots:
                  bytes.substr(24 + 27 + 9 + 49 + 21, 9));
     }
 
-    void wholeFramesMixWithScannedOnes()
+    void frameStartIsKnownBetweenFrames()
     {
-        // A DATA frame the sender wrote itself is described from its header;
-        // scanning goes on in step before and after it.
-        WireTap tap(false);
-        const std::string settings = frame(6, 0x4, 0x0, 0);
-        const std::string data = frame(1000, 0x0, 0x1, 3);
-        const std::string empty = frame(0, 0x0, 0x1, 5);
-        const std::string padded = frame(20, 0x0, 0x08, 7, 3);
+        // Callers record whole frames at a boundary themselves (the capture
+        // log's sentFrames()); the tap says where the boundaries are.
+        WireTap server(true);
+        QVERIFY(!server.atFrameStart()); // the preface comes first
+        const std::string preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
         std::optional<TapFrame> done;
-        QCOMPARE(tap.scan(reinterpret_cast<const std::uint8_t *>(settings.data()), settings.size(), done),
-                 settings.size());
-        QVERIFY(done);
-        TapFrame f;
-        QVERIFY(tap.wholeFrame(reinterpret_cast<const std::uint8_t *>(data.data()), f));
-        QCOMPARE(f.length, 1000u);
-        QCOMPARE(f.streamId, 3);
-        QCOMPARE(std::string(f.raw.begin(), f.raw.end()), data.substr(0, 9));
-        QVERIFY(tap.wholeFrame(reinterpret_cast<const std::uint8_t *>(empty.data()), f));
-        QCOMPARE(f.length, 0u);
-        QCOMPARE(f.streamId, 5);
-        // PADDED: its pad length is in the payload, so it must be scanned.
-        QVERIFY(!tap.wholeFrame(reinterpret_cast<const std::uint8_t *>(padded.data()), f));
-        const std::vector<TapFrame> rest = scanAll(tap, padded + settings, 5);
-        QCOMPARE(rest.size(), std::size_t(2));
-        QCOMPARE(rest[0].padding, std::uint8_t(3));
-        QCOMPARE(rest[1].type, std::uint8_t(0x4));
-        // Mid-frame, a whole frame cannot be taken.
+        QCOMPARE(server.scan(reinterpret_cast<const std::uint8_t *>(preface.data()), preface.size(), done),
+                 preface.size());
+        QVERIFY(server.atFrameStart());
+
+        WireTap tap(false);
+        QVERIFY(tap.atFrameStart());
+        const std::string data = frame(1000, 0x0, 0x1, 3);
+        const std::string settings = frame(6, 0x4, 0x0, 0);
         QCOMPARE(tap.scan(reinterpret_cast<const std::uint8_t *>(data.data()), 4, done), std::size_t(4));
-        QVERIFY(!tap.wholeFrame(reinterpret_cast<const std::uint8_t *>(data.data()), f));
-        QCOMPARE(tap.framesSeen(), std::uint64_t(5));
+        QVERIFY(!tap.atFrameStart()); // inside a header
+        QCOMPARE(tap.scan(reinterpret_cast<const std::uint8_t *>(data.data()) + 4, 100, done), std::size_t(100));
+        QVERIFY(!tap.atFrameStart()); // inside a payload
+        QCOMPARE(tap.scan(reinterpret_cast<const std::uint8_t *>(data.data()) + 104, data.size() - 104, done),
+                 data.size() - 104);
+        QVERIFY(done);
+        QVERIFY(tap.atFrameStart());
+        const std::vector<TapFrame> rest = scanAll(tap, settings, 5);
+        QCOMPARE(rest.size(), std::size_t(1));
+        QVERIFY(tap.atFrameStart());
+        QCOMPARE(tap.framesSeen(), std::uint64_t(2));
     }
 
     void reservedBitIsMasked()
