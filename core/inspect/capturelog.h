@@ -330,6 +330,11 @@ public:
     // read, as next() would give them; returns how many there were. Reads
     // each chunk's committed size once, for a consumer's pass over many.
     template <class F> std::size_t readAll(F &&f);
+    // Hands `f(bytes, size, chunkIndex)` each run of committed bytes not yet
+    // read, in order, for a consumer that walks records itself (the store's
+    // counting pass); `f` reads them all (committed bytes end on a record)
+    // and returns false if they are damaged, which stops reading.
+    template <class F> void readRuns(F &&f);
     // True when every chunk is sealed and read to its end.
     bool atEnd() const;
     // Chunks wholly read and sealed may be let go by consumers that do not
@@ -428,6 +433,26 @@ template <class F> std::size_t LogReader::readAll(F &&f)
         m_offset = 0;
     }
     return n;
+}
+
+template <class F> void LogReader::readRuns(F &&f)
+{
+    while (!m_damaged && m_chunk < m_chunks.size()) {
+        const LogChunk &c = *m_chunks[m_chunk];
+        const bool sealed = c.sealed(); // first: once it is seen, committed() is final
+        const std::size_t committed = c.committed();
+        if (m_offset < committed) {
+            if (!f(c.data() + m_offset, committed - m_offset, m_chunk)) {
+                m_damaged = true;
+                return;
+            }
+            m_offset = committed;
+        }
+        if (!sealed || m_chunk + 1 >= m_chunks.size())
+            return;
+        ++m_chunk;
+        m_offset = 0;
+    }
 }
 
 // Inline: the store's counting pass calls it for every record.

@@ -251,57 +251,93 @@ StoreDelta CaptureStore::ingest(std::vector<LogAnnouncement> &&announcements)
 
 bool CaptureStore::scanNew(Connection &conn)
 {
-    ConnectionCounters &k = conn.info.counters;
-    std::uint64_t frames = 0;
-    const std::size_t chunkStats = conn.chunkStats.size();
-    const std::size_t n = conn.scan.readAll([&](const RecordView &r, std::size_t chunkIndex) {
-        // Frames in place (the layout is capturelog.h's), everything else in
-        // account(): this runs for every frame the server sees or sends.
-        bool out = r.kind == RecordKind::OutFrame;
-        const std::uint8_t *h;
-        if (out)
-            h = r.body;
-        else if (r.kind == RecordKind::InFrame)
-            h = r.body + 4;
-        else if (r.kind == RecordKind::Frame && r.size >= 1 && r.size >= ((r.body[0] & kFrameOut) ? 10u : 14u))
-            h = r.body + ((out = r.body[0] & kFrameOut) ? 1 : 5);
-        else {
-            account(conn, r);
-            return;
-        }
-        const std::uint32_t length = (std::uint32_t(h[0]) << 16) | (std::uint32_t(h[1]) << 8) | h[2];
-        const std::uint8_t type = h[3];
-        if (out) {
-            ++k.framesOut;
-            k.frameBytesOut += 9 + length;
-            if (type == kDataType)
-                k.dataBytesOut += length;
-            else if (type == kPushPromiseType) {
-                ++k.streams;
-                ++k.pushedStreams;
+    // This runs for every frame the server sees or sends: it walks the
+    // records itself, reads frames in place (the layout is capturelog.h's)
+    // into counters of its own, which nothing else can alias, and adds them
+    // to the connection's once; every other record goes to account().
+    ConnectionCounters f;
+    std::int32_t lastClientStream = conn.lastClientStream;
+    std::uint64_t records = 0, ended = 0;
+    conn.scan.readRuns([&](const std::uint8_t *p, std::size_t size, std::size_t chunkIndex) {
+        const std::uint8_t *const end = p + size;
+        std::uint64_t chunkFrames = 0;
+        while (p < end) {
+            const std::size_t available = static_cast<std::size_t>(end - p);
+            const std::uint8_t *h = nullptr;
+            bool out = false;
+            std::size_t recordSize = 0;
+            if (p[0] == static_cast<std::uint8_t>(RecordKind::OutFrame) && available >= 1 + 9) {
+                h = p + 1;
+                out = true;
+                recordSize = 1 + 9 + keptPayload(h);
+            } else if (p[0] == static_cast<std::uint8_t>(RecordKind::InFrame) && available >= 1 + 4 + 9) {
+                h = p + 1 + 4;
+                recordSize = 1 + 4 + 9 + keptPayload(h);
+            } else if (p[0] == static_cast<std::uint8_t>(RecordKind::StreamEnded) && available >= 1 + 4) {
+                ++ended; // nothing to count but the record
+                p += 1 + 4;
+                continue;
+            } else {
+                RecordView r;
+                if (!parseRecord(p, available, r, recordSize))
+                    return false;
+                if (r.kind == RecordKind::Frame && r.size >= ((r.size >= 1 && (r.body[0] & kFrameOut)) ? 10u : 14u)) {
+                    out = r.body[0] & kFrameOut;
+                    h = r.body + (out ? 1 : 5);
+                } else {
+                    ++records;
+                    account(conn, r);
+                    p += recordSize;
+                    continue;
+                }
             }
-        } else {
-            ++k.framesIn;
-            k.frameBytesIn += 9 + length;
-            if (type == kDataType) {
-                k.dataBytesIn += length;
-            } else if (type == kHeadersType) {
-                const auto stream = static_cast<std::int32_t>(((std::uint32_t(h[5]) & 0x7f) << 24)
-                                                              | (std::uint32_t(h[6]) << 16)
-                                                              | (std::uint32_t(h[7]) << 8) | h[8]);
-                if ((stream & 1) && stream > conn.lastClientStream) {
-                    conn.lastClientStream = stream;
-                    ++k.streams;
+            if (recordSize > available)
+                return false;
+            p += recordSize;
+            ++chunkFrames;
+            const std::uint32_t length = (std::uint32_t(h[0]) << 16) | (std::uint32_t(h[1]) << 8) | h[2];
+            const std::uint8_t type = h[3];
+            if (out) {
+                ++f.framesOut;
+                f.frameBytesOut += 9 + length;
+                if (type == kDataType)
+                    f.dataBytesOut += length;
+                else if (type == kPushPromiseType)
+                    ++f.pushedStreams;
+            } else {
+                ++f.framesIn;
+                f.frameBytesIn += 9 + length;
+                if (type == kDataType) {
+                    f.dataBytesIn += length;
+                } else if (type == kHeadersType) {
+                    const auto stream = static_cast<std::int32_t>(((std::uint32_t(h[5]) & 0x7f) << 24)
+                                                                  | (std::uint32_t(h[6]) << 16)
+                                                                  | (std::uint32_t(h[7]) << 8) | h[8]);
+                    if ((stream & 1) && stream > lastClientStream) {
+                        lastClientStream = stream;
+                        ++f.streams;
+                    }
                 }
             }
         }
-        if (chunkIndex < chunkStats)
-            ++conn.chunkStats[chunkIndex].frames;
-        ++frames;
+        if (chunkIndex < conn.chunkStats.size())
+            conn.chunkStats[chunkIndex].frames += chunkFrames;
+        return true;
     });
-    k.records += frames;
+    ConnectionCounters &k = conn.info.counters;
+    const std::uint64_t frames = f.framesIn + f.framesOut;
+    k.framesIn += f.framesIn;
+    k.framesOut += f.framesOut;
+    k.frameBytesIn += f.frameBytesIn;
+    k.frameBytesOut += f.frameBytesOut;
+    k.dataBytesIn += f.dataBytesIn;
+    k.dataBytesOut += f.dataBytesOut;
+    k.streams += f.streams + f.pushedStreams;
+    k.pushedStreams += f.pushedStreams;
+    k.records += frames + ended;
+    conn.lastClientStream = lastClientStream;
     m_storedFrames += frames;
-    return n > 0;
+    return frames + ended + records > 0;
 }
 
 void CaptureStore::account(Connection &conn, const RecordView &r)
