@@ -225,6 +225,18 @@ stop_server() {
   for _ in $(seq 1 50); do ss -Hltn "sport = :$PORT" | grep -q . || break; sleep 0.1; done
 }
 
+# Minor page faults of the server's processes so far: fresh memory the
+# kernel had to map and zero, which no instruction count shows (a kept
+# capture is fresh memory, a page for every 4 KiB it holds).
+minor_faults() {
+  local total=0 p v
+  for p in "$SRV_PID" $(descendants "$SRV_PID"); do
+    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $8}')
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+
 # --------------------------------------------------------------- workloads
 wl_args() {
   local u="https://127.0.0.1:$PORT"
@@ -253,14 +265,16 @@ wl_desc() {
 
 # run_wl ROUND SERVER WL -> one line in runs.tsv
 run_wl() {
-  local round=$1 srv=$2 wl=$3 args f line rps total ok fail c0 c1 cpu_us us_mib
+  local round=$1 srv=$2 wl=$3 args f line rps total ok fail c0 c1 cpu_us us_mib m0 m1 fpk
   args=$(wl_args "$wl")
   f="$OUT/raw/r$round.$srv.$wl.txt"
   echo "h2load $args" > "$f"
+  m0=$(minor_faults)
   c0=$(cpu_ns)
   # shellcheck disable=SC2086
   timeout "$H2LOAD_TIMEOUT" "${PIN_CLI[@]}" h2load $args >> "$f" 2>&1
   c1=$(cpu_ns)
+  m1=$(minor_faults)
   line=$(grep -m1 '^finished in' "$f")
   rps=$(sed -nE 's/.*, ([0-9.]+) req\/s.*/\1/p' <<<"$line")
   read -r total ok fail < <(awk -F'[ ,]+' '/^requests:/{print $2, $8, $10}' "$f")
@@ -268,8 +282,9 @@ run_wl() {
   cpu_us=$(awk -v d=$((c1 - c0)) -v n="$ok" 'BEGIN{ if (n > 0) printf "%.3f", d / 1e3 / n; else print "NA" }')
   us_mib=NA
   [ "$wl" = big ] && us_mib=$cpu_us   # every request is exactly 1 MiB
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$srv" "$wl" "${rps:-NA}" "${total:-NA}" "$ok" \
-    "${fail:-NA}" "$cpu_us" "$us_mib" >> "$TSV"
+  fpk=$(awk -v d=$((m1 - m0)) -v n="$ok" 'BEGIN{ if (n > 0) printf "%.1f", d * 1000 / n; else print "NA" }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$srv" "$wl" "${rps:-NA}" "${total:-NA}" "$ok" \
+    "${fail:-NA}" "$cpu_us" "$us_mib" "$fpk" >> "$TSV"
   log "round $round $srv $wl: ${rps:-NA} req/s, ok $ok/${total:-?}, failed ${fail:-?}, server $cpu_us us CPU/request"
 }
 
@@ -282,7 +297,7 @@ mkdir -p "$OUT/raw"
   echo "# $(h2load --version 2>&1 | head -1); $(nghttpd --version 2>&1 | head -1); $(h2o --version 2>&1 | head -1); $(openssl version)"
   echo "# kernel $(uname -r); $(nproc) cpus; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
 } > "$OUT/env.txt"
-printf 'round\tserver\twl\treq_s\ttotal\tok\tfailed\tsrv_cpu_us_per_req\tsrv_cpu_us_per_mib\n' > "$TSV"
+printf 'round\tserver\twl\treq_s\ttotal\tok\tfailed\tsrv_cpu_us_per_req\tsrv_cpu_us_per_mib\tminor_faults_per_1000_req\n' > "$TSV"
 
 # Servers alternate run by run: every workload runs on each server in turn,
 # each on a freshly started server. This machine's speed drifts in phases of
@@ -318,7 +333,8 @@ done
 medians() {
   awk -F'\t' 'NR > 1 {
       k = $2 SUBSEP $3
-      n[k]++; rps[k, n[k]] = $4; cpu[k, n[k]] = $8; mib[k, n[k]] = $9; fail[k] += ($7 == "NA" ? 0 : $7)
+      n[k]++; rps[k, n[k]] = $4; cpu[k, n[k]] = $8; mib[k, n[k]] = $9; flt[k, n[k]] = $10
+      fail[k] += ($7 == "NA" ? 0 : $7)
     }
     function median(arr, k, cnt,   i, j, t, v, m) {
       m = 0
@@ -329,7 +345,7 @@ medians() {
     }
     END {
       for (k in n) { split(k, p, SUBSEP)
-        printf "%s\t%s\t%s\t%s\t%s\t%d\t%d\n", p[1], p[2], median(rps, k, n[k]), median(cpu, k, n[k]), median(mib, k, n[k]), fail[k], n[k] }
+        printf "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", p[1], p[2], median(rps, k, n[k]), median(cpu, k, n[k]), median(mib, k, n[k]), fail[k], n[k], median(flt, k, n[k]) }
     }' "$TSV" > "$OUT/medians.tsv"
 }
 
@@ -354,9 +370,10 @@ medians
   cat "$OUT/env.txt"
   echo
   echo "Medians over $ROUNDS round(s). req/s from h2load; server CPU = the time the scheduler ran the server's threads"
-  echo "per successful request (and per MiB sent for the 1 MiB file). 'failed' sums all rounds."
+  echo "per successful request (and per MiB sent for the 1 MiB file); minor page faults of the server per 1,000"
+  echo "requests. 'failed' sums all rounds."
   echo
-  printf '%-26s %-14s %11s %12s %12s %7s\n' workload server "req/s" "CPU us/req" "CPU us/MiB" failed
+  printf '%-26s %-14s %11s %12s %12s %11s %7s\n' workload server "req/s" "CPU us/req" "CPU us/MiB" "faults/1k" failed
   for wl in $WORKLOADS; do
     for srv in $SERVERS; do
       line=$(awk -F'\t' -v s="$srv" -v w="$wl" '$1 == s && $2 == w' "$OUT/medians.tsv")
@@ -365,7 +382,8 @@ medians
           r = ($3 == "NA") ? "NA" : sprintf("%.0f", $3)
           c = ($4 == "NA") ? "NA" : sprintf("%.2f", $4)
           m = ($5 == "NA") ? "-" : sprintf("%.0f", $5)
-          printf "%-26s %-14s %11s %12s %12s %7d\n", substr(d, 1, 26), $1, r, c, m, $6 }' <<<"$line"
+          q = ($8 == "NA" || $8 == "") ? "-" : sprintf("%.1f", $8)
+          printf "%-26s %-14s %11s %12s %12s %11s %7d\n", substr(d, 1, 26), $1, r, c, m, q, $6 }' <<<"$line"
     done
   done
   echo
