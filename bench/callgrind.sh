@@ -12,6 +12,9 @@
 #
 #   N=20000 WARM=2000 VARIANTS="nocap store" bench/callgrind.sh
 #   SIZE=150000 N=2000   requests of a file of SIZE bytes instead of 1 KiB
+#   RPS=250              h2load --rps per connection: requests spread out as in
+#                        compare.sh's steady workload (a few a socket read)
+#                        instead of as fast as the server goes
 #   BIN=build/release/app/h2scope (default); KEEP=/tmp/cg keeps each dump as /tmp/cg.VARIANT
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +23,8 @@ N="${N:-20000}"
 WARM="${WARM:-2000}"
 VARIANTS="${VARIANTS:-nocap store}"
 SIZE="${SIZE:-1024}"
+PACE=()
+[ -z "${RPS:-}" ] || PACE=(--rps "$RPS")
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/site"
@@ -40,7 +45,7 @@ run() {
   [ -n "$url" ] || { echo "callgrind.sh: $variant did not start" >&2; cat "$TMP/$variant.stderr" >&2; kill "$pid"; return 1; }
   h2load -n "$WARM" -c 16 -m 32 "${url}small.txt" > /dev/null
   callgrind_control --zero "$pid" > /dev/null
-  h2load -n "$N" -c 16 -m 32 "${url}small.txt" > "$TMP/$variant.h2load"
+  h2load -n "$N" -c 16 -m 32 "${PACE[@]}" "${url}small.txt" > "$TMP/$variant.h2load"
   callgrind_control --dump="measured" "$pid" > /dev/null
   kill -INT "$pid"; wait "$pid" || true
   local dump
