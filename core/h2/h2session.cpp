@@ -727,60 +727,59 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
     return true;
 }
 
-H2Session::DeferredClose *H2Session::deferred()
+H2Session::DeferredDetails &H2Session::deferDetails(std::int32_t streamId, std::uint32_t errorCode)
 {
-    // Inside mem_send() the frame that ended the stream has not been tapped
-    // yet: the record waits for it. Elsewhere it is written at once.
-    if (!m_inSend)
-        return nullptr;
-    if (m_deferredCount == m_deferred.size())
-        m_deferred.emplace_back();
-    return &m_deferred[m_deferredCount++];
+    m_deferred.push_back(DeferredClose{streamId, errorCode, static_cast<std::uint32_t>(m_deferredDetails.size())});
+    return m_deferredDetails.emplace_back();
 }
 
 void H2Session::recordPushOutcome(const Stream &st, std::string_view outcome, std::string_view detail)
 {
     if (!m_log)
         return;
-    DeferredClose *d = deferred();
-    if (!d) {
+    // Inside mem_send() the frame that ended the stream has not been tapped
+    // yet: the record waits for it. Elsewhere it is written at once.
+    if (!m_inSend) {
         m_log->pushOutcome(st.id, st.parentId, outcome, detail, st.request.target);
         return;
     }
-    d->push = true;
-    d->streamId = st.id;
-    d->parentId = st.parentId;
-    d->outcome = outcome;
-    d->detail = detail;
-    d->path = st.request.target;
+    DeferredDetails &d = deferDetails(st.id, 0);
+    d.push = true;
+    d.parentId = st.parentId;
+    d.outcome = outcome;
+    d.detail = detail;
+    d.path = st.request.target;
 }
 
 void H2Session::recordStreamClosed(Stream &st, std::uint32_t errorCode)
 {
     if (!m_log)
         return;
-    DeferredClose *d = deferred();
-    if (!d) {
+    if (!m_inSend)
         m_log->streamClosed(st.id, errorCode, st.note);
-        return;
-    }
-    d->push = false;
-    d->streamId = st.id;
-    d->errorCode = errorCode;
-    d->note = std::move(st.note);
+    else if (errorCode == 0 && st.note.empty())
+        m_deferred.push_back(DeferredClose{st.id, 0, kNoDetails});
+    else
+        deferDetails(st.id, errorCode).note = std::move(st.note);
 }
 
 void H2Session::flushDeferred()
 {
-    for (std::size_t i = 0; i < m_deferredCount; ++i) {
-        DeferredClose &d = m_deferred[i];
-        if (d.push)
-            m_log->pushOutcome(d.streamId, d.parentId, d.outcome, d.detail, d.path);
+    if (m_deferred.empty())
+        return;
+    for (const DeferredClose &d : m_deferred) {
+        if (d.details == kNoDetails) {
+            m_log->streamClosed(d.streamId, 0, {});
+            continue;
+        }
+        const DeferredDetails &x = m_deferredDetails[d.details];
+        if (x.push)
+            m_log->pushOutcome(d.streamId, x.parentId, x.outcome, x.detail, x.path);
         else
-            m_log->streamClosed(d.streamId, d.errorCode, d.note);
-        d.note.clear();
+            m_log->streamClosed(d.streamId, d.errorCode, x.note);
     }
-    m_deferredCount = 0;
+    m_deferred.clear();
+    m_deferredDetails.clear();
 }
 
 void H2Session::tapOutbound(const std::uint8_t *data, std::size_t length)

@@ -84,8 +84,8 @@ private:
     void recordPartialInbound();
     void tapOutbound(const std::uint8_t *data, std::size_t length);
     void flushDeferred();
-    struct DeferredClose;
-    DeferredClose *deferred(); // a slot inside mem_send(), else nullptr
+    struct DeferredDetails;
+    DeferredDetails &deferDetails(std::int32_t streamId, std::uint32_t errorCode); // inside mem_send() only
     void dispatch(Stream &stream);
     void recordStreamClosed(Stream &stream, std::uint32_t errorCode);
     void sendEarlyHints(Stream &parent, const site::Response &response);
@@ -124,16 +124,21 @@ private:
     // Stream and push records that nghttp2 reports inside mem_send(), before
     // the bytes of the frame that ended the stream come out of it: written
     // after those bytes, so the log keeps the wire's order.
+    // Most are a stream that ended without an error or a note: its id alone;
+    // the rest carry their words in m_deferredDetails.
     struct DeferredClose {
         std::int32_t streamId = 0;
         std::uint32_t errorCode = 0;
-        std::string note;
+        std::uint32_t details = kNoDetails; // index into m_deferredDetails
+    };
+    struct DeferredDetails {
         bool push = false;
         std::int32_t parentId = 0;
-        std::string outcome, detail, path;
+        std::string note, outcome, detail, path;
     };
+    static constexpr std::uint32_t kNoDetails = UINT32_MAX;
     std::vector<DeferredClose> m_deferred;
-    std::size_t m_deferredCount = 0;
+    std::vector<DeferredDetails> m_deferredDetails;
     bool m_inSend = false;
     std::string *m_sink = nullptr;                   // produce()'s output, where sendData() writes DATA frames
     std::size_t m_sinkStart = 0, m_sinkBudget = 0;   // and what produce() may add to it

@@ -163,11 +163,6 @@ std::uint8_t *CaptureLog::beginSlow(RecordKind kind, std::size_t body, bool life
     return place(kind, body, head);
 }
 
-void CaptureLog::end() noexcept
-{
-    if (m_holds == 0)
-        m_chunk->commit(m_used);
-}
 
 void CaptureLog::release() noexcept
 {
@@ -182,20 +177,17 @@ void CaptureLog::release() noexcept
         m_chunk->commit(m_used);
 }
 
-std::uint8_t *CaptureLog::frame(bool outbound, const std::uint8_t *header9, std::span<const std::uint8_t> payload,
-                                bool incomplete, std::int32_t judgement)
+std::uint8_t *CaptureLog::frameLong(bool outbound, const std::uint8_t *header9, std::span<const std::uint8_t> payload,
+                                    bool incomplete, std::int32_t judgement)
 {
+    // A frame the compact kinds cannot hold (cut off, or kept otherwise than
+    // they keep it): the long form, with its bits and body length.
     const std::size_t kept = std::min(payload.size(), kMaxCapturedPayload);
-    // A whole frame kept as the compact kinds keep it (nearly all of them)
-    // needs no bits and no body length; anything else takes the long form.
-    const bool compact = !incomplete && kept == keptPayload(header9);
-    const std::size_t body = (compact ? 0 : 1) + (outbound ? 0 : 4) + 9 + kept;
-    std::uint8_t *p = compact ? begin(outbound ? RecordKind::OutFrame : RecordKind::InFrame, body, false, 1)
-                              : begin(RecordKind::Frame, body);
+    const std::size_t body = 1 + (outbound ? 0 : 4) + 9 + kept;
+    std::uint8_t *p = begin(RecordKind::Frame, body);
     if (!p)
         return nullptr;
-    if (!compact)
-        p = put8(p, static_cast<std::uint8_t>((outbound ? kFrameOut : 0) | (incomplete ? kFrameIncomplete : 0)));
+    p = put8(p, static_cast<std::uint8_t>((outbound ? kFrameOut : 0) | (incomplete ? kFrameIncomplete : 0)));
     std::uint8_t *judged = nullptr;
     if (!outbound) {
         judged = p;
@@ -298,16 +290,8 @@ void CaptureLog::notSent(std::uint8_t type, std::int32_t streamId, std::int32_t 
     end();
 }
 
-void CaptureLog::streamClosed(std::int32_t streamId, std::uint32_t errorCode, std::string_view note)
+void CaptureLog::streamClosedLong(std::int32_t streamId, std::uint32_t errorCode, std::string_view note)
 {
-    if (errorCode == 0 && note.empty()) { // how nearly every stream ends: 5 bytes
-        std::uint8_t *p = begin(RecordKind::StreamEnded, 4, false, 1);
-        if (!p)
-            return;
-        put32(p, static_cast<std::uint32_t>(streamId));
-        end();
-        return;
-    }
     note = clip(note);
     std::uint8_t *p = begin(RecordKind::StreamClosed, 4 + 4 + strSize(note));
     if (!p)

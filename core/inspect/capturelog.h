@@ -53,6 +53,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -93,6 +94,18 @@ inline constexpr std::uint8_t kFrameIncomplete = 2;
 inline constexpr std::size_t kMaxCapturedPayload = 64u << 10;
 inline constexpr std::size_t kRecordHeader = 4;
 inline constexpr std::size_t kTimeRecord = kRecordHeader + 8;
+
+// What a record keeps of a whole frame's payload, from its 9-byte header:
+// nothing of DATA but a PADDED frame's pad-length byte, all of any other
+// type up to kMaxCapturedPayload.
+inline std::size_t keptPayload(const std::uint8_t *header9) noexcept
+{
+    const std::uint32_t length =
+        (std::uint32_t(header9[0]) << 16) | (std::uint32_t(header9[1]) << 8) | header9[2];
+    if (header9[3] == 0x0) // DATA
+        return (header9[4] & 0x08) && length > 0 ? 1 : 0;
+    return length < kMaxCapturedPayload ? length : kMaxCapturedPayload;
+}
 
 // Append-only bytes with one writer. Its memory never moves.
 class LogChunk final {
@@ -159,6 +172,7 @@ public:
     // for DATA, or the pad-length byte of a PADDED DATA frame). Returns where
     // an inbound frame's judgement lives, for judge(); nullptr when the
     // record was not written (capture paused) or for outbound frames.
+    // Inline for a whole frame (the compact record); frameLong() for the rest.
     std::uint8_t *frame(bool outbound, const std::uint8_t *header9, std::span<const std::uint8_t> payload,
                         bool incomplete = false, std::int32_t judgement = 0);
     // Records the whole frames at the start of `data` as sent, each from the
@@ -172,6 +186,8 @@ public:
     void opened(const ConnectionOpened &opened);
     void closed(const ConnectionClosed &closed);
     void notSent(std::uint8_t type, std::int32_t streamId, std::int32_t promisedStreamId, std::int32_t nghttp2Error);
+    // Inline for a stream that ended without an error and without a note
+    // (the 5-byte StreamEnded record); streamClosedLong() for the rest.
     void streamClosed(std::int32_t streamId, std::uint32_t errorCode, std::string_view note);
     void pushOutcome(std::int32_t promisedId, std::int32_t parentId, std::string_view outcome, std::string_view detail,
                      std::string_view path);
@@ -206,7 +222,14 @@ private:
     // Writes the record's head (after a Time record if the time changed)
     // where there is room for it; returns where its body goes.
     std::uint8_t *place(RecordKind kind, std::size_t body, std::size_t head) noexcept;
-    void end() noexcept;
+    void end() noexcept
+    {
+        if (m_holds == 0)
+            m_chunk->commit(m_used);
+    }
+    std::uint8_t *frameLong(bool outbound, const std::uint8_t *header9, std::span<const std::uint8_t> payload,
+                            bool incomplete, std::int32_t judgement);
+    void streamClosedLong(std::int32_t streamId, std::uint32_t errorCode, std::string_view note);
     void newChunk(std::size_t need);
 
     CaptureSink &m_sink;
@@ -253,6 +276,43 @@ private:
     std::vector<std::unique_ptr<CaptureSink>> m_sinks;
     std::atomic<bool> m_enabled{true};
 };
+
+inline std::uint8_t *CaptureLog::frame(bool outbound, const std::uint8_t *header9,
+                                      std::span<const std::uint8_t> payload, bool incomplete, std::int32_t judgement)
+{
+    const std::size_t kept = payload.size();
+    if (incomplete || kept != keptPayload(header9)) [[unlikely]]
+        return frameLong(outbound, header9, payload, incomplete, judgement);
+    std::uint8_t *p = begin(outbound ? RecordKind::OutFrame : RecordKind::InFrame, (outbound ? 9 : 13) + kept, false, 1);
+    if (!p)
+        return nullptr;
+    std::uint8_t *judged = nullptr;
+    if (!outbound) {
+        judged = p;
+        for (int i = 0; i < 4; ++i)
+            p[i] = static_cast<std::uint8_t>(static_cast<std::uint32_t>(judgement) >> (8 * i));
+        p += 4;
+    }
+    std::memcpy(p, header9, 9);
+    if (kept > 0)
+        std::memcpy(p + 9, payload.data(), kept);
+    end();
+    return judged;
+}
+
+inline void CaptureLog::streamClosed(std::int32_t streamId, std::uint32_t errorCode, std::string_view note)
+{
+    if (errorCode != 0 || !note.empty()) [[unlikely]] {
+        streamClosedLong(streamId, errorCode, note);
+        return;
+    }
+    std::uint8_t *p = begin(RecordKind::StreamEnded, 4, false, 1);
+    if (!p)
+        return;
+    for (int i = 0; i < 4; ++i)
+        p[i] = static_cast<std::uint8_t>(static_cast<std::uint32_t>(streamId) >> (8 * i));
+    end();
+}
 
 inline std::uint8_t *CaptureLog::begin(RecordKind kind, std::size_t body, bool lifecycle, std::size_t head)
 {
@@ -361,18 +421,6 @@ private:
     std::size_t m_offset = 0;
     bool m_damaged = false;
 };
-
-// What a record keeps of a whole frame's payload, from its 9-byte header:
-// nothing of DATA but a PADDED frame's pad-length byte, all of any other
-// type up to kMaxCapturedPayload.
-inline std::size_t keptPayload(const std::uint8_t *header9) noexcept
-{
-    const std::uint32_t length =
-        (std::uint32_t(header9[0]) << 16) | (std::uint32_t(header9[1]) << 8) | header9[2];
-    if (header9[3] == 0x0) // DATA
-        return (header9[4] & 0x08) && length > 0 ? 1 : 0;
-    return length < kMaxCapturedPayload ? length : kMaxCapturedPayload;
-}
 
 // Reads a record at `p` with `available` bytes; false if incomplete.
 inline bool parseRecord(const std::uint8_t *p, std::size_t available, RecordView &out, std::size_t &recordSize) noexcept

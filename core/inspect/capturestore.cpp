@@ -257,7 +257,7 @@ bool CaptureStore::scanNew(Connection &conn)
     // to the connection's once; every other record goes to account().
     ConnectionCounters f;
     std::int32_t lastClientStream = conn.lastClientStream;
-    std::uint64_t records = 0, ended = 0;
+    std::uint64_t records = 0, ended = 0; // ended: plain stream ends and times, read here
     conn.scan.readRuns([&](const std::uint8_t *p, std::size_t size, std::size_t chunkIndex) {
         const std::uint8_t *const end = p + size;
         std::uint64_t chunkFrames = 0;
@@ -276,6 +276,17 @@ bool CaptureStore::scanNew(Connection &conn)
             } else if (p[0] == static_cast<std::uint8_t>(RecordKind::StreamEnded) && available >= 1 + 4) {
                 ++ended; // nothing to count but the record
                 p += 1 + 4;
+                continue;
+            } else if (p[0] == static_cast<std::uint8_t>(RecordKind::Time) && available >= kTimeRecord && p[1] == 8
+                       && p[2] == 0 && p[3] == 0) {
+                std::uint64_t t = 0; // a batch's time: as account() reads it, without the general reader
+                for (int i = 7; i >= 0; --i)
+                    t = (t << 8) | p[4 + i];
+                conn.info.lastNs = t;
+                if (conn.info.openedNs == 0)
+                    conn.info.openedNs = t;
+                ++ended;
+                p += kTimeRecord;
                 continue;
             } else {
                 RecordView r;
