@@ -40,7 +40,9 @@ QString canonicalDemo()
 } // namespace
 
 GuiSession::GuiSession(Options options, ServeController::LineSink stdoutSink, QObject *parent)
-    : QObject(parent), m_base(std::move(options)), m_stdout(std::move(stdoutSink)),
+    : QObject(parent),
+      m_base(std::move(options)),
+      m_stdout(std::move(stdoutSink)),
       m_window(std::make_unique<ui::MainWindow>())
 {
     m_base.headless = false;
@@ -88,10 +90,10 @@ void GuiSession::begin()
         m_window->showWelcome();
         if (!m_base.folderProblem.isEmpty()) {
             printErr(m_base.folderProblem);
-            m_window->notices()->showNotice(QStringLiteral("folder"), Level::Error,
-                                            tr("Cannot serve it: %1. Choose another folder, or drop one here.")
-                                                .arg(m_base.folderProblem),
-                                            tr("Choose a folder…"), [this] { m_window->welcome()->chooseFolder(); });
+            m_window->notices()->showNotice(
+                QStringLiteral("folder"), Level::Error,
+                tr("Cannot serve it: %1. Choose another folder, or drop one here.").arg(m_base.folderProblem),
+                tr("Choose a folder…"), [this] { m_window->welcome()->chooseFolder(); });
         }
     }
     m_window->show();
@@ -227,12 +229,13 @@ void GuiSession::applyStarted(const Options &options, const ui::ServerSettings &
     w->setServerRunning(true);
     w->setProtocolStatus(options.tls ? tr("HTTP/2 and HTTP/1.1 over TLS (ALPN h2, http/1.1)")
                                      : tr("cleartext: h2c (prior knowledge) and HTTP/1.1"));
-    w->setCertificateStatus(!options.tls                      ? QString()
-                            : !options.certFile.isEmpty()     ? tr("Certificate: %1").arg(options.certFile)
-                            : !c.localCaRoot().isEmpty()      ? tr("Certificate: issued by the local CA in %1")
-                                                               .arg(QDir::toNativeSeparators(c.localCaRoot()))
-                                                          : tr("Certificate: a throwaway self-signed one (clients "
-                                                               "will not trust it)"));
+    w->setCertificateStatus(
+        !options.tls                  ? QString()
+        : !options.certFile.isEmpty() ? tr("Certificate: %1").arg(options.certFile)
+        : !c.localCaRoot().isEmpty()
+            ? tr("Certificate: issued by the local CA in %1").arg(QDir::toNativeSeparators(c.localCaRoot()))
+            : tr("Certificate: a throwaway self-signed one (clients "
+                 "will not trust it)"));
     w->setLanUrls(c.lanUrls());
     w->appendLog(tr("Serving %1 at %2\n").arg(QDir::toNativeSeparators(m_folder), url));
 
@@ -293,8 +296,7 @@ void GuiSession::showStartError(const QString &folder, const Error &error)
         actionText = tr("Choose a folder…");
         action = [w] { w->welcome()->chooseFolder(); };
         break;
-    default:
-        break;
+    default: break;
     }
     w->notices()->showNotice(QStringLiteral("serve-error"), Level::Error, text, actionText, std::move(action));
     if (!w->isShowingWelcome())

@@ -76,7 +76,7 @@ private:
 
     Options m_base;
     ServeController::LineSink m_stdout;
-    std::unique_ptr<ui::MainWindow> m_window;   // declared before the controllers: outlives their log sinks
+    std::unique_ptr<ui::MainWindow> m_window; // declared before the controllers: outlives their log sinks
     std::unique_ptr<ServeController> m_controller;
     SingleInstance m_instance;
     ui::ServerSettings m_settings; // what the served folder is served with

@@ -1,7 +1,7 @@
 #include "labcommand.h"
 
-#include "lab/labjson.h"
 #include "lab/folderlab.h"
+#include "lab/labjson.h"
 #include "lab/labrunner.h"
 #include "selfsigned.h"
 

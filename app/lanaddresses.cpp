@@ -11,7 +11,7 @@ namespace {
 bool isVirtualBridge(const QString &name)
 {
     return name.startsWith(QLatin1String("docker")) || name.startsWith(QLatin1String("virbr"))
-        || name.startsWith(QLatin1String("veth")) || name.startsWith(QLatin1String("br-"));
+           || name.startsWith(QLatin1String("veth")) || name.startsWith(QLatin1String("br-"));
 }
 
 } // namespace
@@ -39,7 +39,8 @@ QList<QHostAddress> lanAddresses()
             found.append({ip, (bridge ? 2 : 0) + (v4 ? 0 : 1)});
         }
     }
-    std::stable_sort(found.begin(), found.end(), [](const Candidate &a, const Candidate &b) { return a.rank < b.rank; });
+    std::stable_sort(found.begin(), found.end(),
+                     [](const Candidate &a, const Candidate &b) { return a.rank < b.rank; });
     QList<QHostAddress> out;
     for (const Candidate &c : found)
         if (!out.contains(c.address))
@@ -58,8 +59,8 @@ QStringList lanAddressStrings()
 QString lanUrl(const QHostAddress &address, quint16 port, bool tls)
 {
     const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-        ? QStringLiteral("[%1]").arg(address.toString())
-        : address.toString();
+                             ? QStringLiteral("[%1]").arg(address.toString())
+                             : address.toString();
     return QStringLiteral("%1://%2:%3/").arg(tls ? QStringLiteral("https") : QStringLiteral("http"), host).arg(port);
 }
 

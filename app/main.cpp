@@ -13,8 +13,8 @@
 #include <QMessageBox>
 
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 #if H2SCOPE_USE_MIMALLOC

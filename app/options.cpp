@@ -11,7 +11,8 @@ namespace h2scope::app {
 
 QString demoSiteFolder()
 {
-    const QString installed = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/h2scope/demo"));
+    const QString installed =
+        QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/h2scope/demo"));
     if (QFileInfo(installed).isDir())
         return QDir(installed).canonicalPath();
     return QStringLiteral(H2SCOPE_DEMO_DIR_SOURCE);
@@ -36,7 +37,8 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
                                   QStringLiteral("PORT"), QStringLiteral("8443"));
     const QCommandLineOption cert(QStringLiteral("cert"), QStringLiteral("PEM certificate (chain) file."),
                                   QStringLiteral("FILE"));
-    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("PEM private key file."), QStringLiteral("FILE"));
+    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("PEM private key file."),
+                                 QStringLiteral("FILE"));
     const QCommandLineOption caroot(QStringLiteral("caroot"),
                                     QStringLiteral("Folder of the local CA that issues h2scope's certificate (default:"
                                                    " $H2SCOPE_CAROOT, else the per-user data folder)."),
@@ -49,7 +51,8 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
     const QCommandLineOption log(QStringLiteral("log"),
                                  QStringLiteral("What to print on standard output: frames, requests or none."),
                                  QStringLiteral("frames|requests|none"));
-    const QCommandLineOption capture(QStringLiteral("capture"), QStringLiteral("Write every event to FILE (JSON Lines)."),
+    const QCommandLineOption capture(QStringLiteral("capture"),
+                                     QStringLiteral("Write every event to FILE (JSON Lines)."),
                                      QStringLiteral("FILE.jsonl"));
     const QCommandLineOption har(QStringLiteral("har"), QStringLiteral("Write a HAR 1.2 file on exit."),
                                  QStringLiteral("FILE"));
@@ -61,8 +64,9 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
                                      QStringLiteral("List the contents of folders without an index.html."));
     const QCommandLineOption dotfiles(QStringLiteral("allow-dotfiles"),
                                       QStringLiteral("Serve dotfiles such as .env (refused by default)."));
-    const QCommandLineOption symlinks(QStringLiteral("follow-symlinks"),
-                                      QStringLiteral("Serve symlinks that point outside the folder (refused by default)."));
+    const QCommandLineOption symlinks(
+        QStringLiteral("follow-symlinks"),
+        QStringLiteral("Serve symlinks that point outside the folder (refused by default)."));
     const QCommandLineOption push(QStringLiteral("push"),
                                   QStringLiteral("Server push: off, rules (_headers and push_manifest.json) or auto "
                                                  "(rules plus assets found in the HTML; the default)."),
@@ -75,10 +79,12 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
     const QCommandLineOption earlyHintsHttp1(QStringLiteral("early-hints-http1"),
                                              QStringLiteral("Send 103 Early Hints over HTTP/1.1 too (off by default: "
                                                             "some HTTP/1.1 clients mistake a 103 for the answer)."));
-    const QCommandLineOption noEarlyHints(QStringLiteral("no-early-hints"), QStringLiteral("Never send 103 Early Hints."));
-    const QCommandLineOption noModuleGraph(QStringLiteral("no-module-graph"),
-                                           QStringLiteral("With --push auto, push and hint only the scripts a page names,"
-                                                          " not the modules they import (followed by default)."));
+    const QCommandLineOption noEarlyHints(QStringLiteral("no-early-hints"),
+                                          QStringLiteral("Never send 103 Early Hints."));
+    const QCommandLineOption noModuleGraph(
+        QStringLiteral("no-module-graph"),
+        QStringLiteral("With --push auto, push and hint only the scripts a page names,"
+                       " not the modules they import (followed by default)."));
     const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
                                             QStringLiteral("Serve at most N connections at once; more are refused "
                                                            "(default 10000)."),
@@ -104,9 +110,37 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
     const QCommandLineOption lan(QStringLiteral("lan"),
                                  QStringLiteral("Listen on all interfaces for testing from other devices; the"
                                                 " certificate then covers this machine's LAN addresses."));
-    p.addOptions({help, version, headless, host, port, cert, key, caroot, noTls, keylog, log, capture, har, workers, noCapture,
-                  listing, dotfiles, symlinks, push, maxPushes, earlyHints, noEarlyHints, earlyHintsHttp1, noModuleGraph, maxConnections, idleTimeout,
-                  noLiveReload, spa, noCustom404, allowHost, lan});
+    p.addOptions({help,
+                  version,
+                  headless,
+                  host,
+                  port,
+                  cert,
+                  key,
+                  caroot,
+                  noTls,
+                  keylog,
+                  log,
+                  capture,
+                  har,
+                  workers,
+                  noCapture,
+                  listing,
+                  dotfiles,
+                  symlinks,
+                  push,
+                  maxPushes,
+                  earlyHints,
+                  noEarlyHints,
+                  earlyHintsHttp1,
+                  noModuleGraph,
+                  maxConnections,
+                  idleTimeout,
+                  noLiveReload,
+                  spa,
+                  noCustom404,
+                  allowHost,
+                  lan});
 
     ParseOutcome out;
     auto fail = [&](const QString &msg) {
@@ -171,8 +205,8 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
     }
     const uint mc = p.value(maxConnections).toUInt(&ok);
     if (!ok || mc == 0 || mc > 1000000)
-        return fail(QStringLiteral("--max-connections %1: expected a number from 1 to 1000000")
-                        .arg(p.value(maxConnections)));
+        return fail(
+            QStringLiteral("--max-connections %1: expected a number from 1 to 1000000").arg(p.value(maxConnections)));
     o.maxConnections = mc;
     const uint it = p.value(idleTimeout).toUInt(&ok);
     if (!ok || it == 0 || it > 86400)
@@ -182,7 +216,8 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
     if (!o.capture && (!o.captureFile.isEmpty() || !o.harFile.isEmpty() || o.log == LogMode::Frames))
         return fail(QStringLiteral("--no-capture turns events off, so --capture, --har and --log frames cannot work"));
     o.pushMode = p.value(push);
-    if (o.pushMode != QLatin1String("off") && o.pushMode != QLatin1String("rules") && o.pushMode != QLatin1String("auto"))
+    if (o.pushMode != QLatin1String("off") && o.pushMode != QLatin1String("rules")
+        && o.pushMode != QLatin1String("auto"))
         return fail(QStringLiteral("--push %1: expected off, rules or auto").arg(o.pushMode));
     const uint mp = p.value(maxPushes).toUInt(&ok);
     if (!ok || mp > 100)
@@ -211,21 +246,23 @@ ParseOutcome parseOptions(const QStringList &arguments, bool guiLaunch)
     if (o.lan) {
         if (p.isSet(host) && o.host != QLatin1String("0.0.0.0"))
             return fail(QStringLiteral("--lan listens on all interfaces (0.0.0.0), so --host %1 contradicts it:"
-                                       " drop one of them").arg(o.host));
+                                       " drop one of them")
+                            .arg(o.host));
         o.host = QStringLiteral("0.0.0.0");
     }
 
     const QStringList positional = p.positionalArguments();
     if (positional.size() > 1)
-        return fail(QStringLiteral("one folder at a time, got %1 (%2)").arg(positional.size()).arg(positional.join(u' ')));
+        return fail(
+            QStringLiteral("one folder at a time, got %1 (%2)").arg(positional.size()).arg(positional.join(u' ')));
     QString folderProblem;
     if (!positional.isEmpty()) {
         const QFileInfo info(positional.front());
         if (!info.exists())
             folderProblem = QStringLiteral("folder %1 does not exist: check the path").arg(positional.front());
         else if (!info.isDir())
-            folderProblem = QStringLiteral("%1 is a file, not a folder: pass the folder that contains it")
-                                .arg(positional.front());
+            folderProblem =
+                QStringLiteral("%1 is a file, not a folder: pass the folder that contains it").arg(positional.front());
         else
             o.folder = info.canonicalFilePath();
         if (!folderProblem.isEmpty() && !guiLaunch)

@@ -2,24 +2,23 @@
 
 #include "lanaddresses.h"
 
-#include "inspect/har.h"
-#include "site/pushpolicy.h"
 #include "caroot.h"
+#include "inspect/har.h"
 #include "leaf.h"
 #include "selfsigned.h"
+#include "site/pushpolicy.h"
 #include "tls/tlscontext.h"
 
 #include "capturefiles.h"
 
 #include <algorithm>
-#include <limits>
 #include <cstdio>
+#include <limits>
 
 namespace h2scope::app {
 
 ServeController::ServeController(Options options, LineSink logSink, QObject *parent)
-    : QObject(parent), m_options(std::move(options)), m_logSink(std::move(logSink)),
-      m_formatter(inspect::nowNs())
+    : QObject(parent), m_options(std::move(options)), m_logSink(std::move(logSink)), m_formatter(inspect::nowNs())
 {
     m_drainTimer.setInterval(50);
     connect(&m_drainTimer, &QTimer::timeout, this, &ServeController::drain);
@@ -175,7 +174,8 @@ Result<std::shared_ptr<tls::TlsContext>> ServeController::makeTls()
     tlsOptions.keylogFile = m_options.keylogFile.toStdString();
     // Called on an I/O thread: the controller's thread says it (standard error, the window's warnings).
     tlsOptions.keylogFailed = [this](const std::string &why) {
-        QMetaObject::invokeMethod(this, [this, why] { warn(why); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, why] { warn(why); }, Qt::QueuedConnection);
     };
     if (!m_options.certFile.isEmpty()) {
         tlsOptions.certFile = m_options.certFile.toStdString();
@@ -323,13 +323,13 @@ Result<void> ServeController::stop(std::chrono::milliseconds grace)
     if (m_store && !m_options.harFile.isEmpty()) {
         if (m_store->evictedFrames() > 0 || m_store->evictedConnections() > 0)
             warn("the capture outgrew its memory budget: the HAR lacks " + std::to_string(m_store->evictedConnections())
-                 + " connection(s) and " + std::to_string(m_store->evictedFrames())
-                 + " frame(s) of open ones");
+                 + " connection(s) and " + std::to_string(m_store->evictedFrames()) + " frame(s) of open ones");
         std::uint64_t streams = 0;
         for (std::uint64_t id : m_store->connectionIds())
             if (const inspect::ConnectionInfo *c = m_store->connection(id))
                 streams += c->counters.streams;
-        std::fprintf(stderr, "h2scope: capture kept: %zu connection(s), %llu frame(s) in %.1f MiB (%.0f bytes per stream)\n",
+        std::fprintf(stderr,
+                     "h2scope: capture kept: %zu connection(s), %llu frame(s) in %.1f MiB (%.0f bytes per stream)\n",
                      m_store->connectionCount(), static_cast<unsigned long long>(m_store->storedFrames()),
                      static_cast<double>(m_store->memoryUsed()) / (1 << 20),
                      streams ? static_cast<double>(m_store->memoryUsed()) / static_cast<double>(streams) : 0.0);

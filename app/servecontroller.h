@@ -6,9 +6,9 @@
 
 #include "options.h"
 
+#include "inspect/capturefollower.h"
 #include "inspect/capturelog.h"
 #include "inspect/capturestore.h"
-#include "inspect/capturefollower.h"
 #include "inspect/framelog.h"
 #include "inspect/jsonlines.h"
 #include "net/server.h"

@@ -14,8 +14,8 @@
 #include "mainwindow.h"
 #include "servecontroller.h"
 
-#include "inspect/capturestore.h"
 #include "inspect/capturelog.h"
+#include "inspect/capturestore.h"
 #include "net/server.h"
 #include "selfsigned.h"
 #include "site/staticsite.h"

@@ -1,5 +1,6 @@
 #include "caroot.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -8,7 +9,6 @@
 #include <random>
 #include <sstream>
 #include <vector>
-#include <algorithm>
 
 #ifndef _WIN32
 #include <fcntl.h>
@@ -60,7 +60,8 @@ Result<std::string> resolveCaRoot(const std::string &explicitDir)
     if (dir.empty())
         dir = defaultDataDir();
     if (dir.empty())
-        return makeError(Errc::NotFound, "no home directory to keep the local CA in: set H2SCOPE_CAROOT or pass --caroot DIR");
+        return makeError(Errc::NotFound,
+                         "no home directory to keep the local CA in: set H2SCOPE_CAROOT or pass --caroot DIR");
     std::error_code ec;
     fs::path abs = fs::absolute(dir, ec);
     if (ec)

@@ -12,7 +12,7 @@ struct CommandResult {
     bool started = false;  // false: not found or could not be started
     bool timedOut = false; // killed at the time limit
     int exitCode = -1;
-    std::string output;    // stdout and stderr, interleaved
+    std::string output; // stdout and stderr, interleaved
 
     bool ok() const { return started && !timedOut && exitCode == 0; }
     // "certutil exited with 255: <last line of output>" for messages.

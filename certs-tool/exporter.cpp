@@ -30,7 +30,7 @@ Result<std::string> pkcs12(const LocalCa &ca, const PemPair *leaf, const std::st
     using P12Ptr = CHandle<PKCS12, PKCS12_free>;
     // sk_X509_free is a macro, so a small functor rather than CHandle; the stack does not own its certificates.
     struct StackFree {
-        void operator()(STACK_OF(X509) *s) const noexcept { sk_X509_free(s); }
+        void operator()(STACK_OF(X509) * s) const noexcept { sk_X509_free(s); }
     };
     using CertStack = std::unique_ptr<STACK_OF(X509), StackFree>;
 

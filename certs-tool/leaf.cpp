@@ -18,8 +18,8 @@ namespace h2scope::certs {
 
 using namespace internal;
 
-LeafDecision checkLeaf(const LocalCa &ca, const std::string &certPem, const std::string &keyPem,
-                       const SanNames &wanted, long long now, long long renewWithin)
+LeafDecision checkLeaf(const LocalCa &ca, const std::string &certPem, const std::string &keyPem, const SanNames &wanted,
+                       long long now, long long renewWithin)
 {
     auto cert = parseCertPem(certPem, "the certificate");
     auto key = parseKeyPem(keyPem, "the key");
@@ -35,8 +35,8 @@ LeafDecision checkLeaf(const LocalCa &ca, const std::string &certPem, const std:
     const long long notAfter = asn1TimeToEpoch(X509_get0_notAfter(cert->get()));
     if (notAfter - now < renewWithin) {
         const long long days = (notAfter - now) / (24 * 3600);
-        return {true, notAfter <= now ? std::string("it has expired")
-                                      : "it expires in " + std::to_string(days) + " days"};
+        return {true,
+                notAfter <= now ? std::string("it has expired") : "it expires in " + std::to_string(days) + " days"};
     }
     auto names = certSanNames(certPem);
     if (!names || !names->sameSetAs(wanted))
@@ -136,8 +136,8 @@ Result<void> verifyLeaf(const std::string &caPem, const std::string &leafPem, co
         if (X509_verify_cert(ctx.get()) != 1) {
             const int err = X509_STORE_CTX_get_error(ctx.get());
             ERR_clear_error();
-            return makeError(Errc::Tls, "the certificate does not verify for " + name + ": "
-                                            + X509_verify_cert_error_string(err));
+            return makeError(Errc::Tls,
+                             "the certificate does not verify for " + name + ": " + X509_verify_cert_error_string(err));
         }
     }
     return {};

@@ -21,8 +21,8 @@ struct LeafDecision {
 // Whether the leaf in `certPem`/`keyPem` must be reissued for `wanted` at
 // time `now` (seconds since the epoch): unreadable, key not matching, not
 // issued by `ca`, fewer than `renewWithin` seconds left, or other names.
-LeafDecision checkLeaf(const LocalCa &ca, const std::string &certPem, const std::string &keyPem,
-                       const SanNames &wanted, long long now, long long renewWithin = kRenewWithinSeconds);
+LeafDecision checkLeaf(const LocalCa &ca, const std::string &certPem, const std::string &keyPem, const SanNames &wanted,
+                       long long now, long long renewWithin = kRenewWithinSeconds);
 
 struct LeafFiles {
     std::string certPath;

@@ -84,8 +84,8 @@ bool setRandomSerial(X509 *cert)
 
 bool addEntry(X509_NAME *name, const char *field, const std::string &value)
 {
-    return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char *>(value.c_str()),
-                                      -1, -1, 0)
+    return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                      reinterpret_cast<const unsigned char *>(value.c_str()), -1, -1, 0)
            == 1;
 }
 
@@ -213,8 +213,8 @@ Result<LocalCa> LocalCa::load(const std::string &caroot)
                    : certPem.error();
     auto keyPem = readWholeFile(keyPath(caroot));
     if (!keyPem)
-        return makeError(keyPem.error().code, "the CA key " + keyPath(caroot) + " cannot be read: "
-                                                  + keyPem.error().message);
+        return makeError(keyPem.error().code,
+                         "the CA key " + keyPath(caroot) + " cannot be read: " + keyPem.error().message);
     auto cert = parseCertPem(*certPem, certPath(caroot));
     if (!cert)
         return cert.error();

@@ -34,15 +34,15 @@ enum class KeyAlgorithm {
 
 // What a person (or the status output) wants to know about a certificate.
 struct CertSummary {
-    std::string subject;           // RFC 2253
+    std::string subject; // RFC 2253
     std::string issuer;
     std::string commonName;
-    long long notBefore = 0;       // seconds since the epoch (UTC)
+    long long notBefore = 0; // seconds since the epoch (UTC)
     long long notAfter = 0;
-    std::string sha256;            // "ab:cd:..." lower-case hex of the DER
+    std::string sha256; // "ab:cd:..." lower-case hex of the DER
     std::string serialHex;
     std::vector<std::string> names; // subjectAltName entries (DNS names, then IPs)
-    std::string keyAlgorithm;      // "ECDSA P-256", "RSA 2048", ...
+    std::string keyAlgorithm;       // "ECDSA P-256", "RSA 2048", ...
 };
 
 // Reads the summary out of a PEM certificate. Errc::Tls when it is not one.

@@ -8,9 +8,9 @@
 #include "statusprinter.h"
 #include "trust.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
-#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -150,8 +150,8 @@ Result<std::vector<StoreKind>> parseStores(const Args &args)
                 continue;
             }
             bool found = false;
-            for (StoreKind k : {StoreKind::System, StoreKind::Nss, StoreKind::Java, StoreKind::Keychain,
-                                StoreKind::Windows})
+            for (StoreKind k :
+                 {StoreKind::System, StoreKind::Nss, StoreKind::Java, StoreKind::Keychain, StoreKind::Windows})
                 if (s == storeKindName(k)) {
                     kinds.push_back(k);
                     found = true;
@@ -261,7 +261,8 @@ int cmdTrust(const std::string &caroot, const Args &args, bool install)
     if (created)
         printCa(*ca, true);
     std::cout << (install ? "Trusting " : "Untrusting ") << ca->nickname() << ":\n";
-    return printReport(install ? installTrust(*ca, *kinds) : uninstallTrust(*ca, *kinds), install ? "trust" : "untrust");
+    return printReport(install ? installTrust(*ca, *kinds) : uninstallTrust(*ca, *kinds),
+                       install ? "trust" : "untrust");
 }
 
 int cmdStatus(const std::string &caroot, const Args &args)
@@ -325,7 +326,8 @@ int cmdExport(const std::string &caroot, const Args &args)
     if (Result<void> w = writeExport(file, *data); !w)
         return failWith(w.error());
     std::cout << "Wrote " << (args.has("--ca") ? "the CA certificate" : "the certificate, the CA and the key") << " to "
-              << file << (pem ? " (PEM" : (args.has("--legacy") ? " (PKCS#12, 3DES/SHA-1" : " (PKCS#12, AES-256/PBKDF2"))
+              << file
+              << (pem ? " (PEM" : (args.has("--legacy") ? " (PKCS#12, 3DES/SHA-1" : " (PKCS#12, AES-256/PBKDF2"))
               << ", mode 0600)\n";
     return ExitOk;
 }

@@ -3,7 +3,6 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-
 namespace h2scope::certs::internal {
 
 Error opensslError(const std::string &what)

@@ -117,9 +117,8 @@ Result<std::string> parseDnsName(const std::string &original)
         if (label.empty())
             return bad(original, "it has an empty label (two dots in a row, or a leading dot)");
         if (!(wildcard && i == 0)) {
-            std::transform(label.begin(), label.end(), label.begin(), [](char c) {
-                return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-            });
+            std::transform(label.begin(), label.end(), label.begin(),
+                           [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
             for (char c : label) {
                 const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
                 if (c == '_')
@@ -205,8 +204,7 @@ std::string machineHostName()
         name = buf;
 #endif
     auto parsed = parseSanNames({name});
-    if (!parsed || parsed->dns.size() != 1 || parsed->dns.front() == "localhost"
-        || parsed->dns.front().front() == '*')
+    if (!parsed || parsed->dns.size() != 1 || parsed->dns.front() == "localhost" || parsed->dns.front().front() == '*')
         return {};
     return parsed->dns.front();
 }

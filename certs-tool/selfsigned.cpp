@@ -79,8 +79,8 @@ Result<PemPair> makeSelfSigned(const std::vector<std::string> &extraNames)
     X509_NAME *name = X509_get_subject_name(cert.get());
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
                                reinterpret_cast<const unsigned char *>("h2scope throwaway certificate"), -1, -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char *>("localhost"), -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char *>("localhost"), -1, -1,
+                               0);
     X509_set_issuer_name(cert.get(), name);
     X509_set_pubkey(cert.get(), key.get());
 
@@ -90,8 +90,7 @@ Result<PemPair> makeSelfSigned(const std::vector<std::string> &extraNames)
     if (!addExt(cert.get(), NID_basic_constraints, "critical,CA:FALSE")
         || !addExt(cert.get(), NID_key_usage, "critical,digitalSignature")
         || !addExt(cert.get(), NID_ext_key_usage, "serverAuth")
-        || !addExt(cert.get(), NID_subject_key_identifier, "hash")
-        || !addExt(cert.get(), NID_subject_alt_name, san))
+        || !addExt(cert.get(), NID_subject_key_identifier, "hash") || !addExt(cert.get(), NID_subject_alt_name, san))
         return opensslError("adding certificate extensions failed");
 
     if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)

@@ -36,11 +36,11 @@ std::string certJson(const CertSummary &c, long long now)
         names += jsonString(c.names[i]);
     }
     names += "]";
-    return "{\"subject\":" + jsonString(c.subject) + ",\"issuer\":" + jsonString(c.issuer)
-           + ",\"notBefore\":" + jsonString(formatUtc(c.notBefore)) + ",\"notAfter\":" + jsonString(formatUtc(c.notAfter))
+    return "{\"subject\":" + jsonString(c.subject) + ",\"issuer\":" + jsonString(c.issuer) + ",\"notBefore\":"
+           + jsonString(formatUtc(c.notBefore)) + ",\"notAfter\":" + jsonString(formatUtc(c.notAfter))
            + ",\"daysLeft\":" + std::to_string((c.notAfter - now) / 86400) + ",\"sha256\":" + jsonString(c.sha256)
-           + ",\"serial\":" + jsonString(c.serialHex) + ",\"key\":" + jsonString(c.keyAlgorithm)
-           + ",\"names\":" + names + "}";
+           + ",\"serial\":" + jsonString(c.serialHex) + ",\"key\":" + jsonString(c.keyAlgorithm) + ",\"names\":" + names
+           + "}";
 }
 
 std::string expiryLine(const CertSummary &c, long long now)

@@ -18,10 +18,10 @@ struct StatusData {
     CertSummary ca;
     std::optional<CertSummary> leaf; // the app's leaf, when there is one
     std::string leafPath;
-    std::string leafCheck;           // "ok" or why the built-in verification failed
+    std::string leafCheck; // "ok" or why the built-in verification failed
     std::vector<StoreStatus> stores;
     std::vector<Snippet> snippets;
-    long long now = 0;               // seconds since the epoch, for "expires in N days"
+    long long now = 0; // seconds since the epoch, for "expires in N days"
 };
 
 std::string statusText(const StatusData &s);

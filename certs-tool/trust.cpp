@@ -74,7 +74,9 @@ void record(const LocalCa &ca, const TrustChange &c, bool installed)
         return;
     const std::string sha = ca.summary().sha256;
     std::vector<LedgerEntry> entries = readLedger(ca);
-    const auto same = [&](const LedgerEntry &e) { return e.kind == c.kind && e.location == c.location && e.sha256 == sha; };
+    const auto same = [&](const LedgerEntry &e) {
+        return e.kind == c.kind && e.location == c.location && e.sha256 == sha;
+    };
     entries.erase(std::remove_if(entries.begin(), entries.end(), same), entries.end());
     if (installed)
         entries.push_back({c.kind, c.location, sha});

@@ -19,7 +19,7 @@ namespace h2scope::certs {
 enum class StoreKind { System, Nss, Java, Keychain, Windows };
 enum class TrustState { Trusted, NotTrusted, NotPresent, CannotCheck };
 
-const char *storeKindName(StoreKind kind);   // "system", "nss", "java", "keychain", "windows"
+const char *storeKindName(StoreKind kind);    // "system", "nss", "java", "keychain", "windows"
 const char *trustStateName(TrustState state); // "trusted", "not trusted", "not present", "cannot check"
 
 // The stores this platform has, in the order they are shown.
@@ -29,14 +29,14 @@ struct StoreStatus {
     StoreKind kind = StoreKind::System;
     std::string location; // a file, NSS database folder or store name; "" when there is none
     TrustState state = TrustState::CannotCheck;
-    std::string detail;   // why, and what to do, in a sentence
+    std::string detail; // why, and what to do, in a sentence
 };
 
 struct TrustChange {
     StoreKind kind = StoreKind::System;
     std::string location;
-    bool done = false;       // the store now is as asked
-    std::string message;     // what happened, or the exact command to run / the package to install
+    bool done = false;         // the store now is as asked
+    std::string message;       // what happened, or the exact command to run / the package to install
     bool needsRestart = false; // browsers read this store at start: restart them
 };
 

@@ -63,8 +63,8 @@ StoreStatus javaStatus(const LocalCa &ca)
     const Jdk jdk = findJdk();
     if (jdk.keytool.empty())
         return {StoreKind::Java, "", TrustState::NotPresent, "no JDK found (set JAVA_HOME to use Java's store)"};
-    const CommandResult r = runCommand(
-        {jdk.keytool, "-list", "-keystore", jdk.cacerts, "-storepass", "changeit", "-alias", alias(ca)});
+    const CommandResult r =
+        runCommand({jdk.keytool, "-list", "-keystore", jdk.cacerts, "-storepass", "changeit", "-alias", alias(ca)});
     if (!r.started || r.timedOut)
         return {StoreKind::Java, jdk.cacerts, TrustState::CannotCheck, r.describe("keytool")};
     if (r.exitCode == 0)
@@ -79,9 +79,9 @@ TrustChange javaInstall(const LocalCa &ca)
         return {StoreKind::Java, "", true, "no JDK found; nothing to do", false};
     if (javaStatus(ca).state == TrustState::Trusted)
         return {StoreKind::Java, jdk.cacerts, true, "already trusted in " + jdk.cacerts, false};
-    const std::vector<std::string> cmd = {jdk.keytool, "-importcert", "-noprompt", "-trustcacerts", "-keystore",
-                                          jdk.cacerts, "-storepass", "changeit", "-alias", alias(ca), "-file",
-                                          LocalCa::certPath(ca.root())};
+    const std::vector<std::string> cmd = {jdk.keytool, "-importcert", "-noprompt",  "-trustcacerts",
+                                          "-keystore", jdk.cacerts,   "-storepass", "changeit",
+                                          "-alias",    alias(ca),     "-file",      LocalCa::certPath(ca.root())};
     if (!writable(jdk.cacerts))
         return {StoreKind::Java, jdk.cacerts, false, jdk.cacerts + " is not writable; run: sudo " + commandLine(cmd),
                 false};
@@ -97,8 +97,8 @@ TrustChange javaUninstall(const LocalCa &ca, const std::string &cacerts)
     if (jdk.keytool.empty())
         return {StoreKind::Java, cacerts, false, "no JDK found to remove the CA from " + cacerts + " with", false};
     const std::string store = cacerts.empty() ? jdk.cacerts : cacerts;
-    const std::vector<std::string> cmd = {jdk.keytool, "-delete", "-keystore", store, "-storepass", "changeit",
-                                          "-alias", alias(ca)};
+    const std::vector<std::string> cmd = {jdk.keytool,  "-delete",  "-keystore", store,
+                                          "-storepass", "changeit", "-alias",    alias(ca)};
     if (!writable(store))
         return {StoreKind::Java, store, false, store + " is not writable; run: sudo " + commandLine(cmd), false};
     const CommandResult r = runCommand(cmd);

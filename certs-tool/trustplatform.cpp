@@ -8,8 +8,8 @@
 #include "truststores.h"
 
 #ifdef _WIN32
-#include <windows.h>
 #include <wincrypt.h>
+#include <windows.h>
 #endif
 
 namespace h2scope::certs::internal {
@@ -37,10 +37,9 @@ StoreStatus keychainStatus(const LocalCa &ca)
 TrustChange keychainInstall(const LocalCa &ca)
 {
     // macOS asks for the user's password in a dialog; allow time to answer it.
-    const CommandResult r =
-        runCommand({"security", "add-trusted-cert", "-r", "trustRoot", "-p", "ssl", "-p", "basic", "-k",
-                    loginKeychain(), LocalCa::certPath(ca.root())},
-                   120000);
+    const CommandResult r = runCommand({"security", "add-trusted-cert", "-r", "trustRoot", "-p", "ssl", "-p", "basic",
+                                        "-k", loginKeychain(), LocalCa::certPath(ca.root())},
+                                       120000);
     if (!r.ok())
         return {StoreKind::Keychain, loginKeychain(), false, r.describe("security add-trusted-cert"), false};
     return {StoreKind::Keychain, loginKeychain(), true, "trusted in the login keychain", true};
@@ -119,10 +118,9 @@ TrustChange windowsInstall(const LocalCa &ca)
     if (!der || !store)
         return {StoreKind::Windows, kStoreName, false, "the store could not be opened", false};
     // Windows shows its own confirmation dialog for the CurrentUser Root store.
-    const BOOL ok = CertAddEncodedCertificateToStore(static_cast<HCERTSTORE>(store.get()), X509_ASN_ENCODING,
-                                                     reinterpret_cast<const BYTE *>(der->data()),
-                                                     static_cast<DWORD>(der->size()),
-                                                     CERT_STORE_ADD_REPLACE_EXISTING, nullptr);
+    const BOOL ok = CertAddEncodedCertificateToStore(
+        static_cast<HCERTSTORE>(store.get()), X509_ASN_ENCODING, reinterpret_cast<const BYTE *>(der->data()),
+        static_cast<DWORD>(der->size()), CERT_STORE_ADD_REPLACE_EXISTING, nullptr);
     if (!ok)
         return {StoreKind::Windows, kStoreName, false,
                 "adding the CA failed (error " + std::to_string(GetLastError()) + "; was the dialog declined?)", false};

@@ -35,11 +35,16 @@ std::optional<SystemLayout> throwawayLayout()
         return std::nullopt;
     const std::string r = root;
     std::vector<std::string> update = {"update-ca-certificates",
-                                       "--certsconf", r + "/etc/ca-certificates.conf",
-                                       "--certsdir", r + "/usr/share/ca-certificates",
-                                       "--localcertsdir", r + "/usr/local/share/ca-certificates",
-                                       "--etccertsdir", r + "/etc/ssl/certs",
-                                       "--hooksdir", r + "/etc/ca-certificates/update.d"};
+                                       "--certsconf",
+                                       r + "/etc/ca-certificates.conf",
+                                       "--certsdir",
+                                       r + "/usr/share/ca-certificates",
+                                       "--localcertsdir",
+                                       r + "/usr/local/share/ca-certificates",
+                                       "--etccertsdir",
+                                       r + "/etc/ssl/certs",
+                                       "--hooksdir",
+                                       r + "/etc/ca-certificates/update.d"};
     std::vector<std::string> fresh = update;
     fresh.push_back("--fresh");
     return SystemLayout{r + "/usr/local/share/ca-certificates", ".crt", update,
@@ -52,13 +57,25 @@ std::optional<SystemLayout> detectLayout()
     if (const char *root = std::getenv("H2SCOPE_SYSTEM_TRUST_ROOT"); root && *root)
         return throwawayLayout();
     const SystemLayout layouts[] = {
-        {"/usr/local/share/ca-certificates", ".crt", {"update-ca-certificates"}, "/etc/ssl/certs/ca-certificates.crt",
+        {"/usr/local/share/ca-certificates",
+         ".crt",
+         {"update-ca-certificates"},
+         "/etc/ssl/certs/ca-certificates.crt",
          {"update-ca-certificates", "--fresh"}},
-        {"/etc/pki/ca-trust/source/anchors", ".pem", {"update-ca-trust", "extract"}, "/etc/pki/tls/certs/ca-bundle.crt",
+        {"/etc/pki/ca-trust/source/anchors",
+         ".pem",
+         {"update-ca-trust", "extract"},
+         "/etc/pki/tls/certs/ca-bundle.crt",
          {"update-ca-trust", "extract"}},
-        {"/etc/ca-certificates/trust-source/anchors", ".crt", {"trust", "extract-compat"},
-         "/etc/ssl/certs/ca-certificates.crt", {"trust", "extract-compat"}},
-        {"/etc/pki/trust/anchors", ".pem", {"update-ca-certificates"}, "/var/lib/ca-certificates/ca-bundle.pem",
+        {"/etc/ca-certificates/trust-source/anchors",
+         ".crt",
+         {"trust", "extract-compat"},
+         "/etc/ssl/certs/ca-certificates.crt",
+         {"trust", "extract-compat"}},
+        {"/etc/pki/trust/anchors",
+         ".pem",
+         {"update-ca-certificates"},
+         "/var/lib/ca-certificates/ca-bundle.pem",
          {"update-ca-certificates"}},
     };
     std::error_code ec;
@@ -115,8 +132,8 @@ std::string asShell(const std::vector<std::vector<std::string>> &commands)
 
 // Runs `commands` as root: directly, through pkexec, or not at all (then the
 // message holds the line to run).
-TrustChange runAsRoot(StoreKind kind, const std::string &location, const std::vector<std::vector<std::string>> &commands,
-                      const std::string &doneMessage)
+TrustChange runAsRoot(StoreKind kind, const std::string &location,
+                      const std::vector<std::vector<std::string>> &commands, const std::string &doneMessage)
 {
     TrustChange c{kind, location, false, "", true};
     if (isRoot()) {
@@ -152,8 +169,8 @@ std::string systemBundle()
     // Where the system store is not one we manage, the usual bundle paths.
     if (const std::optional<SystemLayout> layout = detectLayout(); layout && fileExists(layout->bundle))
         return layout->bundle;
-    for (const char *path : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
-                             "/etc/ssl/cert.pem"})
+    for (const char *path :
+         {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"})
         if (fileExists(path))
             return path;
     return {};

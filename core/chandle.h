@@ -6,16 +6,10 @@
 
 namespace h2scope {
 
-template <auto Free>
-struct CDeleter {
-    template <typename T>
-    void operator()(T *p) const noexcept
-    {
-        Free(p);
-    }
+template <auto Free> struct CDeleter {
+    template <typename T> void operator()(T *p) const noexcept { Free(p); }
 };
 
-template <typename T, auto Free>
-using CHandle = std::unique_ptr<T, CDeleter<Free>>;
+template <typename T, auto Free> using CHandle = std::unique_ptr<T, CDeleter<Free>>;
 
 } // namespace h2scope

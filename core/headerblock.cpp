@@ -13,8 +13,8 @@ namespace h2scope {
 struct HeaderBlock::Rep {
     std::atomic<std::uint32_t> refs;
     std::uint32_t count;
-    std::uint32_t pseudo;  // leading pseudo-header entries
-    std::uint32_t bytes;   // size of the whole allocation
+    std::uint32_t pseudo; // leading pseudo-header entries
+    std::uint32_t bytes;  // size of the whole allocation
 };
 
 namespace {

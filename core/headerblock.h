@@ -32,7 +32,7 @@ struct HeaderView {
 
 class HeaderBlock {
     struct Entry {
-        std::uint32_t offset;   // name bytes at offset, value right after
+        std::uint32_t offset; // name bytes at offset, value right after
         std::uint32_t nameLen;
         std::uint32_t valueLen;
     };
@@ -64,11 +64,32 @@ public:
 
         const_iterator() = default;
         HeaderView operator*() const noexcept { return (*m_block)[m_index]; }
-        const_iterator &operator++() noexcept { ++m_index; return *this; }
-        const_iterator operator++(int) noexcept { const_iterator t = *this; ++m_index; return t; }
-        const_iterator &operator--() noexcept { --m_index; return *this; }
-        const_iterator &operator+=(difference_type n) noexcept { m_index += static_cast<std::size_t>(n); return *this; }
-        const_iterator operator+(difference_type n) const noexcept { const_iterator t = *this; return t += n; }
+        const_iterator &operator++() noexcept
+        {
+            ++m_index;
+            return *this;
+        }
+        const_iterator operator++(int) noexcept
+        {
+            const_iterator t = *this;
+            ++m_index;
+            return t;
+        }
+        const_iterator &operator--() noexcept
+        {
+            --m_index;
+            return *this;
+        }
+        const_iterator &operator+=(difference_type n) noexcept
+        {
+            m_index += static_cast<std::size_t>(n);
+            return *this;
+        }
+        const_iterator operator+(difference_type n) const noexcept
+        {
+            const_iterator t = *this;
+            return t += n;
+        }
         difference_type operator-(const const_iterator &o) const noexcept
         {
             return static_cast<difference_type>(m_index) - static_cast<difference_type>(o.m_index);

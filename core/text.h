@@ -37,8 +37,7 @@ constexpr bool isOws(char c) noexcept
 }
 
 // `s` without the leading and trailing characters `space` says are spaces.
-template <class Space>
-constexpr std::string_view trimmedWhere(std::string_view s, Space space) noexcept
+template <class Space> constexpr std::string_view trimmedWhere(std::string_view s, Space space) noexcept
 {
     while (!s.empty() && space(s.front()))
         s.remove_prefix(1);

@@ -70,8 +70,7 @@ namespace {
 // afresh as it is written, so an export never holds the whole capture's
 // events at once, and leaves the views' dissections as they were.
 // A connection the memory budget truncated starts with a notice that says so.
-template <typename Write>
-void forEachEvent(const inspect::CaptureStore &store, Write write)
+template <typename Write> void forEachEvent(const inspect::CaptureStore &store, Write write)
 {
     for (std::uint64_t id : store.connectionIds()) {
         if (const inspect::ConnectionInfo *c = store.connection(id); c && c->evictedFrames > 0) {

@@ -56,8 +56,7 @@ QString describe(const certs::CertSummary &c)
 
 } // namespace
 
-CertificatesDialog::CertificatesDialog(const std::string &caroot, QWidget *parent)
-    : QDialog(parent), m_caroot(caroot)
+CertificatesDialog::CertificatesDialog(const std::string &caroot, QWidget *parent) : QDialog(parent), m_caroot(caroot)
 {
     setWindowTitle(tr("Certificates"));
     setAttribute(Qt::WA_DeleteOnClose, parent != nullptr);
@@ -178,9 +177,10 @@ void CertificatesDialog::run(Action action)
                                                   ? certs::installTrust(*ca, certs::platformStores())
                                                   : certs::uninstallTrust(*ca, certs::platformStores());
             for (const certs::TrustChange &c : report.changes) {
-                outcome->changes << QStringLiteral("%1: %2%3").arg(QString::fromLatin1(certs::storeKindName(c.kind)),
-                                                                    c.done ? QString() : QObject::tr("NOT DONE: "),
-                                                                    QString::fromStdString(c.message));
+                outcome->changes << QStringLiteral("%1: %2%3")
+                                        .arg(QString::fromLatin1(certs::storeKindName(c.kind)),
+                                             c.done ? QString() : QObject::tr("NOT DONE: "),
+                                             QString::fromStdString(c.message));
                 outcome->needsRestart = outcome->needsRestart || (c.done && c.needsRestart);
             }
         }
@@ -235,7 +235,7 @@ void CertificatesDialog::apply(const Outcome &o)
         auto *state = new QTableWidgetItem(QString::fromLatin1(certs::trustStateName(s.state)));
         state->setForeground(s.state == certs::TrustState::Trusted      ? QColor(0x1b, 0x7f, 0x2a)
                              : s.state == certs::TrustState::NotTrusted ? QColor(0xb0, 0x30, 0x20)
-                                                                         : palette().color(QPalette::PlaceholderText));
+                                                                        : palette().color(QPalette::PlaceholderText));
         m_table->setItem(row, 0, new QTableWidgetItem(QString::fromLatin1(certs::storeKindName(s.kind))));
         m_table->setItem(row, 1, state);
         m_table->setItem(row, 2, new QTableWidgetItem(QString::fromStdString(s.location)));

@@ -23,8 +23,7 @@ class QTableWidget;
 
 namespace h2scope::ui {
 
-class CertificatesDialog final : public QDialog
-{
+class CertificatesDialog final : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CertificatesDialog)
 

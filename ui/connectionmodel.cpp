@@ -167,8 +167,8 @@ QVariant ConnectionModel::data(const QModelIndex &index, int role) const
         return c->closed ? QVariant() : QVariant(QBrush(QColor(0x16, 0xa3, 0x4a)));
     if (role == Qt::TextAlignmentRole) {
         const int col = index.column();
-        const bool numeric = col == Id || col == Streams || col == BytesIn || col == BytesOut || col == Opened
-                             || col == Duration;
+        const bool numeric =
+            col == Id || col == Streams || col == BytesIn || col == BytesOut || col == Opened || col == Duration;
         return numeric ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
     }
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
@@ -191,7 +191,9 @@ QVariant ConnectionModel::data(const QModelIndex &index, int role) const
                                : QString::number(k.streams);
     case BytesIn: return bytesText(k.socketBytesIn ? k.socketBytesIn : k.frameBytesIn);
     case BytesOut: return bytesText(k.socketBytesOut ? k.socketBytesOut : k.frameBytesOut);
-    case Opened: return QStringLiteral("+%1 s").arg(static_cast<double>(c->openedNs - std::min(c->openedNs, m_baseNs)) / 1e9, 0, 'f', 3);
+    case Opened:
+        return QStringLiteral("+%1 s").arg(static_cast<double>(c->openedNs - std::min(c->openedNs, m_baseNs)) / 1e9, 0,
+                                           'f', 3);
     case Duration:
         if (c->closed)
             return durationText(c->closedNs - std::min(c->closedNs, c->openedNs));

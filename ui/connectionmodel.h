@@ -23,8 +23,22 @@ class ConnectionModel final : public QAbstractTableModel {
     Q_DISABLE_COPY_MOVE(ConnectionModel)
 
 public:
-    enum Column { Id, Peer, Client, Alpn, Tls, Cipher, Streams, BytesIn, BytesOut, Opened, Duration, State,
-                  CloseReason, ColumnCount };
+    enum Column {
+        Id,
+        Peer,
+        Client,
+        Alpn,
+        Tls,
+        Cipher,
+        Streams,
+        BytesIn,
+        BytesOut,
+        Opened,
+        Duration,
+        State,
+        CloseReason,
+        ColumnCount
+    };
     enum Role { ConnectionIdRole = Qt::UserRole + 1 };
 
     explicit ConnectionModel(QObject *parent = nullptr);
@@ -49,7 +63,7 @@ private:
     const inspect::CaptureStore *m_store = nullptr;
     bool m_live = true;
     std::vector<std::uint64_t> m_ids; // ascending, as the store lists them
-    std::uint64_t m_baseNs = 0; // the first connection's open time: "Opened" is relative to it
+    std::uint64_t m_baseNs = 0;       // the first connection's open time: "Opened" is relative to it
 };
 
 } // namespace h2scope::ui

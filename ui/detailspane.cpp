@@ -22,7 +22,8 @@ QString settingsTable(const std::vector<std::pair<std::uint16_t, std::uint32_t>>
 {
     if (values.empty())
         return QStringLiteral("<i>(no values: the defaults stand)</i>");
-    QString h = QStringLiteral("<table cellspacing=0 cellpadding=1><tr><th align=left>setting</th><th align=right>value</th></tr>");
+    QString h = QStringLiteral(
+        "<table cellspacing=0 cellpadding=1><tr><th align=left>setting</th><th align=right>value</th></tr>");
     for (const auto &[id, value] : values)
         h += QStringLiteral("<tr><td>%1 (0x%2)</td><td align=right>%3</td></tr>")
                  .arg(QLatin1String(inspect::settingName(id)))
@@ -37,7 +38,6 @@ QString ackText(const inspect::SettingsExchange &x)
                    : QObject::tr("not acknowledged (yet)");
 }
 
-
 } // namespace
 
 DetailsPane::DetailsPane(QWidget *parent) : QTextBrowser(parent)
@@ -46,7 +46,8 @@ DetailsPane::DetailsPane(QWidget *parent) : QTextBrowser(parent)
     setPlaceholderText(tr("Select a frame or a connection to see its details."));
 }
 
-void DetailsPane::showFrame(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex, std::size_t eventIndex)
+void DetailsPane::showFrame(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex,
+                            std::size_t eventIndex)
 {
     setHtml(frameHtml(store, connIndex, eventIndex));
 }
@@ -88,7 +89,8 @@ QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const inspect
     h += row(tr("flags"), QStringLiteral("0x%1 %2")
                               .arg(f->flags, 2, 16, QLatin1Char('0'))
                               .arg(QString::fromStdString(inspect::frameFlagsText(f->type, f->flags))));
-    h += row(tr("length"), tr("%1 B payload%2").arg(f->length).arg(f->padding ? tr(", %1 B padding").arg(f->padding) : QString()));
+    h += row(tr("length"),
+             tr("%1 B payload%2").arg(f->length).arg(f->padding ? tr(", %1 B padding").arg(f->padding) : QString()));
     h += row(tr("frame header"), QStringLiteral("<code>%1</code>").arg(hexHeader(*f)));
     if (f->type == 0x3 || f->type == 0x7)
         h += row(tr("error code"), QStringLiteral("<b>%1</b> (0x%2)")
@@ -105,12 +107,13 @@ QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const inspect
         h += row(tr("promised stream"), QString::number(f->promisedStreamId));
         // What became of the promise, as the pushed stream ended.
         const inspect::StreamSummary *promised = connIndex.stream(f->promisedStreamId);
-        h += row(tr("outcome"), promised && !promised->pushOutcome.empty()
-                                    ? QStringLiteral("<b>%1</b>%2")
-                                          .arg(pushOutcomeText(promised->pushOutcome),
-                                               promised->pushDetail.empty() ? QString()
-                                                                            : QStringLiteral(" — ") + esc(promised->pushDetail))
-                                    : tr("not ended yet"));
+        h += row(
+            tr("outcome"),
+            promised && !promised->pushOutcome.empty()
+                ? QStringLiteral("<b>%1</b>%2")
+                      .arg(pushOutcomeText(promised->pushOutcome),
+                           promised->pushDetail.empty() ? QString() : QStringLiteral(" — ") + esc(promised->pushDetail))
+                : tr("not ended yet"));
     }
     if (f->priorityDependency >= 0)
         h += row(tr("priority"), tr("depends on stream %1%2, weight %3")
@@ -140,7 +143,9 @@ QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const inspect
         }
         h += tr("<h4>Header block</h4><p>compressed %1 B%2 · decoded %3 B (RFC 7541 size) · %4 field(s)</p>")
                  .arg(compressed)
-                 .arg(continuations ? tr(" in %1 + %2 CONTINUATION").arg(f->type == 0x1 ? tr("HEADERS") : tr("PUSH_PROMISE")).arg(continuations)
+                 .arg(continuations ? tr(" in %1 + %2 CONTINUATION")
+                                          .arg(f->type == 0x1 ? tr("HEADERS") : tr("PUSH_PROMISE"))
+                                          .arg(continuations)
                                     : QString())
                  .arg(f->headerBlockDecodedSize)
                  .arg(f->headers.size());
@@ -160,8 +165,8 @@ QString DetailsPane::frameHtml(const inspect::CaptureStore &store, const inspect
                              .arg(durationText(x.sentNs - connIndex.firstNs()))
                              .arg(durationText(x.ackNs - x.sentNs));
         } else {
-            h += QStringLiteral("<h4>%1</h4>").arg(f->dir == inspect::Direction::Out ? tr("Our settings")
-                                                                                    : tr("The client's settings"));
+            h += QStringLiteral("<h4>%1</h4>")
+                     .arg(f->dir == inspect::Direction::Out ? tr("Our settings") : tr("The client's settings"));
             h += settingsTable(f->settings);
             for (const inspect::SettingsExchange &x : connIndex.settings())
                 if (x.frameIndex == eventIndex)
@@ -205,22 +210,25 @@ QString DetailsPane::connectionHtml(const inspect::CaptureStore &store, const in
     if (c->closed) {
         h += row(tr("closed"), tr("after %1: %2").arg(durationText(c->closedNs - c->openedNs), esc(c->closed->reason)));
         if (c->closed->goawayCode >= 0)
-            h += row(tr("GOAWAY"), QStringLiteral("%1, last stream %2")
-                                       .arg(QLatin1String(inspect::errorCodeName(static_cast<std::uint32_t>(c->closed->goawayCode))))
-                                       .arg(c->closed->lastStreamId));
-        h += row(tr("socket bytes"), tr("%1 in, %2 out").arg(bytesText(c->closed->bytesIn), bytesText(c->closed->bytesOut)));
+            h += row(tr("GOAWAY"),
+                     QStringLiteral("%1, last stream %2")
+                         .arg(QLatin1String(inspect::errorCodeName(static_cast<std::uint32_t>(c->closed->goawayCode))))
+                         .arg(c->closed->lastStreamId));
+        h += row(tr("socket bytes"),
+                 tr("%1 in, %2 out").arg(bytesText(c->closed->bytesIn), bytesText(c->closed->bytesOut)));
     }
     h += QStringLiteral("</table>");
     for (auto dir : {inspect::Direction::Out, inspect::Direction::In}) {
-        h += QStringLiteral("<h4>%1</h4>").arg(dir == inspect::Direction::Out ? tr("Local settings (sent by h2scope)")
-                                                                             : tr("Remote settings (sent by the client)"));
+        h += QStringLiteral("<h4>%1</h4>")
+                 .arg(dir == inspect::Direction::Out ? tr("Local settings (sent by h2scope)")
+                                                     : tr("Remote settings (sent by the client)"));
         bool any = false;
         for (const inspect::SettingsExchange &x : connIndex.settings()) {
             if (x.dir != dir)
                 continue;
             any = true;
-            h += settingsTable(x.values) + QStringLiteral("<p>+%1, %2</p>")
-                                               .arg(durationText(x.sentNs - connIndex.firstNs()), ackText(x));
+            h += settingsTable(x.values)
+                 + QStringLiteral("<p>+%1, %2</p>").arg(durationText(x.sentNs - connIndex.firstNs()), ackText(x));
         }
         if (!any)
             h += tr("<i>none captured</i>");

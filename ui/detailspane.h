@@ -21,7 +21,8 @@ public:
     explicit DetailsPane(QWidget *parent = nullptr);
 
     // Shows one frame (a logical event index of the index's connection).
-    void showFrame(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex, std::size_t eventIndex);
+    void showFrame(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex,
+                   std::size_t eventIndex);
     // Shows a connection: peer, TLS, ALPN, counters, both sides' settings.
     void showConnection(const inspect::CaptureStore &store, const inspect::ConnectionIndex &connIndex);
 

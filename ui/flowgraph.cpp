@@ -81,7 +81,8 @@ void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
 {
     const std::vector<inspect::WindowSample> &samples = m_connIndex->windows();
     const Series series[] = {
-        {QColor(0x25, 0x63, 0xeb), tr("connection"), sending ? &inspect::WindowSample::connRemote : &inspect::WindowSample::connLocal, false},
+        {QColor(0x25, 0x63, 0xeb), tr("connection"),
+         sending ? &inspect::WindowSample::connRemote : &inspect::WindowSample::connLocal, false},
         {QColor(0xea, 0x58, 0x0c), tr("stream %1").arg(m_streamId),
          sending ? &inspect::WindowSample::streamRemote : &inspect::WindowSample::streamLocal, true},
     };
@@ -94,9 +95,9 @@ void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
     // Value ticks at a round step in the unit the labels use (20 KiB, not
     // 19.5 KiB), and room on the left for the widest of their labels.
     const double unit = maxV >= (std::int64_t(1) << 30) ? double(1 << 30)
-                        : maxV >= (1 << 20)               ? double(1 << 20)
-                        : maxV >= 1024                    ? 1024.0
-                                                          : 1.0;
+                        : maxV >= (1 << 20)             ? double(1 << 20)
+                        : maxV >= 1024                  ? 1024.0
+                                                        : 1.0;
     const double valueStep = roundStep(static_cast<double>(maxV) / 4 / unit) * unit;
     const QFontMetrics fm = p.fontMetrics();
     int margin = labelMargin(fm, maxV);
@@ -107,7 +108,8 @@ void FlowGraph::paintPanel(QPainter &p, const QRect &area, bool sending)
     const double span = std::max<double>(1.0, static_cast<double>(samples.back().timeNs - t0));
     const auto xOf = [&](std::uint64_t t) { return plot.left() + (static_cast<double>(t - t0) / span) * plot.width(); };
     const auto yOf = [&](std::int64_t v) {
-        return plot.bottom() - (static_cast<double>(std::max<std::int64_t>(0, v)) / static_cast<double>(maxV)) * plot.height();
+        return plot.bottom()
+               - (static_cast<double>(std::max<std::int64_t>(0, v)) / static_cast<double>(maxV)) * plot.height();
     };
 
     if (sending) {

@@ -23,11 +23,11 @@ bool statusMatches(const QString &pattern, int status)
 
 QStringList FrameFilter::vocabulary()
 {
-    QStringList v{QStringLiteral("stream:"), QStringLiteral("dir:in"), QStringLiteral("dir:out"),
-                  QStringLiteral("pushed"), QStringLiteral("hinted"), QStringLiteral("status:2xx"), QStringLiteral("status:3xx"),
-                  QStringLiteral("status:4xx"), QStringLiteral("status:5xx"), QStringLiteral("path:~"),
-                  QStringLiteral("flags:END_STREAM"), QStringLiteral("flags:END_HEADERS"),
-                  QStringLiteral("flags:ACK"), QStringLiteral("flags:PADDED"), QStringLiteral("flags:PRIORITY")};
+    QStringList v{QStringLiteral("stream:"),    QStringLiteral("dir:in"),           QStringLiteral("dir:out"),
+                  QStringLiteral("pushed"),     QStringLiteral("hinted"),           QStringLiteral("status:2xx"),
+                  QStringLiteral("status:3xx"), QStringLiteral("status:4xx"),       QStringLiteral("status:5xx"),
+                  QStringLiteral("path:~"),     QStringLiteral("flags:END_STREAM"), QStringLiteral("flags:END_HEADERS"),
+                  QStringLiteral("flags:ACK"),  QStringLiteral("flags:PADDED"),     QStringLiteral("flags:PRIORITY")};
     for (std::uint8_t t = 0; t <= 9; ++t)
         v << QStringLiteral("type:%1").arg(QLatin1String(inspect::frameTypeName(t)));
     return v;
@@ -103,8 +103,9 @@ FrameFilter FrameFilter::parse(const QString &text, bool forRequests)
                 c.values << value;
             }
         } else {
-            f.m_error = QStringLiteral("unknown filter \"%1:\" (try stream:, type:, dir:, flags:, status:, path:, pushed)")
-                            .arg(key);
+            f.m_error =
+                QStringLiteral("unknown filter \"%1:\" (try stream:, type:, dir:, flags:, status:, path:, pushed)")
+                    .arg(key);
         }
         if (!f.m_error.isEmpty())
             break;
@@ -133,7 +134,8 @@ bool FrameFilter::matchesRequest(const inspect::StreamSummary &s, const QString 
             hit = std::find(c.numbers.begin(), c.numbers.end(), static_cast<long long>(s.id)) != c.numbers.end();
             break;
         case Key::Connection:
-            hit = std::find(c.numbers.begin(), c.numbers.end(), static_cast<long long>(connectionId)) != c.numbers.end();
+            hit =
+                std::find(c.numbers.begin(), c.numbers.end(), static_cast<long long>(connectionId)) != c.numbers.end();
             break;
         case Key::Type: {
             const QString type = QString::fromStdString(s.contentType).toUpper();
@@ -141,16 +143,12 @@ bool FrameFilter::matchesRequest(const inspect::StreamSummary &s, const QString 
             break;
         }
         case Key::Dir:
-        case Key::Flags:
-            continue; // about frames: neither for nor against a request
-        case Key::Pushed:
-            hit = s.pushed;
-            break;
-        case Key::Hinted:
-            hit = s.hintedBy != 0;
-            break;
+        case Key::Flags: continue; // about frames: neither for nor against a request
+        case Key::Pushed: hit = s.pushed; break;
+        case Key::Hinted: hit = s.hintedBy != 0; break;
         case Key::Status:
-            hit = std::any_of(c.values.begin(), c.values.end(), [&](const QString &v) { return statusMatches(v, s.status); });
+            hit = std::any_of(c.values.begin(), c.values.end(),
+                              [&](const QString &v) { return statusMatches(v, s.status); });
             break;
         case Key::Path: {
             const QString path = QString::fromStdString(s.path);
@@ -158,9 +156,7 @@ bool FrameFilter::matchesRequest(const inspect::StreamSummary &s, const QString 
                                               : c.regex.match(path).hasMatch();
             break;
         }
-        case Key::Text:
-            hit = text.contains(c.values.front());
-            break;
+        case Key::Text: hit = text.contains(c.values.front()); break;
         }
         if (hit == c.negate)
             return false;
@@ -187,8 +183,7 @@ bool FrameFilter::matchClause(const Clause &c, const inspect::FrameEvent &f, con
         const QLatin1String name(inspect::frameTypeName(f.type));
         return c.values.contains(name);
     }
-    case Key::Dir:
-        return c.values.contains(directionText(f.dir));
+    case Key::Dir: return c.values.contains(directionText(f.dir));
     case Key::Flags: {
         const QStringList set = QString::fromStdString(inspect::frameFlagsText(f.type, f.flags)).split(u'|');
         for (const QString &v : c.values)
@@ -196,12 +191,9 @@ bool FrameFilter::matchClause(const Clause &c, const inspect::FrameEvent &f, con
                 return true;
         return false;
     }
-    case Key::Pushed:
-        return f.type == 0x5 || (stream && stream->pushed);
-    case Key::Hinted:
-        return stream && stream->hintedBy != 0;
-    case Key::Connection:
-        return true; // the frame table shows one connection's frames
+    case Key::Pushed: return f.type == 0x5 || (stream && stream->pushed);
+    case Key::Hinted: return stream && stream->hintedBy != 0;
+    case Key::Connection: return true; // the frame table shows one connection's frames
     case Key::Status:
         for (const QString &v : c.values)
             if (stream && statusMatches(v, stream->status))

@@ -50,7 +50,8 @@ public:
                  const inspect::StreamSummary *promised = nullptr) const;
 
     // A request: `text` is what free-text clauses search (lower case).
-    bool matchesRequest(const inspect::StreamSummary &stream, const QString &text, std::uint64_t connectionId = 0) const;
+    bool matchesRequest(const inspect::StreamSummary &stream, const QString &text,
+                        std::uint64_t connectionId = 0) const;
     bool frameOnlyClauses() const;
 
     // Tokens offered by the completer.
@@ -61,9 +62,9 @@ private:
     struct Clause {
         Key key = Key::Text;
         bool negate = false;
-        QStringList values;           // upper-cased for Type/Flags, lower-cased for Text
+        QStringList values; // upper-cased for Type/Flags, lower-cased for Text
         std::vector<long long> numbers;
-        QRegularExpression regex;     // Path with "~"
+        QRegularExpression regex; // Path with "~"
     };
 
     bool matchClause(const Clause &c, const inspect::FrameEvent &f, const inspect::StreamSummary *stream,

@@ -168,8 +168,7 @@ QVariant FrameModel::data(const QModelIndex &index, int role) const
         case Summary: return frameSummary(*f);
         default: return {};
         }
-    case Qt::ToolTipRole:
-        return index.column() == Summary ? frameSummary(*f) : QVariant();
+    case Qt::ToolTipRole: return index.column() == Summary ? frameSummary(*f) : QVariant();
     case Qt::ForegroundRole:
         if (f->notSent)
             return QBrush(Qt::gray);
@@ -185,11 +184,11 @@ QVariant FrameModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::TextAlignmentRole: {
         const int c = index.column();
-        return (c == Index || c == Time || c == Stream || c == Length) ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
-                                                                       : QVariant();
+        return (c == Index || c == Time || c == Stream || c == Length)
+                   ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
+                   : QVariant();
     }
-    default:
-        return {};
+    default: return {};
     }
 }
 

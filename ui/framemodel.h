@@ -4,9 +4,9 @@
 // applied while appending, so filtering never builds a proxy chain. Strings
 // are made in data().
 
+#include "framefilter.h"
 #include "inspect/capturestore.h"
 #include "inspect/connectionindex.h"
-#include "framefilter.h"
 
 #include <QAbstractTableModel>
 

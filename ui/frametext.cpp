@@ -127,9 +127,7 @@ QString frameSummary(const inspect::FrameEvent &f)
                      .arg(f.priorityExclusive ? QStringLiteral(" exclusive") : QString())
                      .arg(f.priorityWeight);
         break;
-    case 0x3:
-        s += QStringLiteral("RST_STREAM %1").arg(QLatin1String(inspect::errorCodeName(f.errorCode)));
-        break;
+    case 0x3: s += QStringLiteral("RST_STREAM %1").arg(QLatin1String(inspect::errorCodeName(f.errorCode))); break;
     case 0x4:
         if (f.flags & 0x1) {
             s += QStringLiteral("SETTINGS ACK");
@@ -156,15 +154,9 @@ QString frameSummary(const inspect::FrameEvent &f)
         if (!f.debugData.empty())
             s += QStringLiteral(" \"%1\"").arg(qs(f.debugData).left(80));
         break;
-    case 0x8:
-        s += QStringLiteral("WINDOW_UPDATE +%1").arg(f.windowIncrement);
-        break;
-    case 0x9:
-        s += QStringLiteral("CONTINUATION %1 B").arg(f.length);
-        break;
-    default:
-        s += QStringLiteral("unknown frame type 0x%1").arg(f.type, 2, 16, QLatin1Char('0'));
-        break;
+    case 0x8: s += QStringLiteral("WINDOW_UPDATE +%1").arg(f.windowIncrement); break;
+    case 0x9: s += QStringLiteral("CONTINUATION %1 B").arg(f.length); break;
+    default: s += QStringLiteral("unknown frame type 0x%1").arg(f.type, 2, 16, QLatin1Char('0')); break;
     }
     return s;
 }

@@ -2,15 +2,15 @@
 
 #include "labwaterfall.h"
 
-#include "lab/labjson.h"
 #include "lab/folderlab.h"
+#include "lab/labjson.h"
 #include "lab/labrunner.h"
 #include "selfsigned.h"
 
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QDir>
 #include <QDirIterator>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -125,9 +125,8 @@ void LabView::buildUi()
     custom->addWidget(m_bandwidthBox);
     custom->addWidget(m_lossBox);
     m_customBox->hide();
-    connect(m_presetBox, &QComboBox::currentIndexChanged, this, [this] {
-        m_customBox->setVisible(m_presetBox->currentData().toString() == QLatin1String("custom"));
-    });
+    connect(m_presetBox, &QComboBox::currentIndexChanged, this,
+            [this] { m_customBox->setVisible(m_presetBox->currentData().toString() == QLatin1String("custom")); });
     setNetworkPreset(QStringLiteral("4g"));
     m_runsBox = new QSpinBox(this);
     m_runsBox->setRange(1, 20);
@@ -190,8 +189,8 @@ void LabView::buildUi()
 
     m_table = new QTableWidget(0, 10, this);
     m_table->setHorizontalHeaderLabels({tr("Mode"), tr("Page complete"), tr("min – max"), tr("First byte"),
-                                        tr("Connections"), tr("TLS handshakes"), tr("Requests"),
-                                        tr("Early hints"), tr("Pushed: used / unused"), tr("Bytes down")});
+                                        tr("Connections"), tr("TLS handshakes"), tr("Requests"), tr("Early hints"),
+                                        tr("Pushed: used / unused"), tr("Bytes down")});
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -207,8 +206,8 @@ void LabView::buildUi()
     QFont verdictFont = m_verdict->font();
     verdictFont.setPointSizeF(verdictFont.pointSizeF() * 1.15);
     m_verdict->setFont(verdictFont);
-    m_verdict->setStyleSheet(QStringLiteral(
-        "QLabel { background: #f0fdf4; color: #14532d; border: 1px solid #86efac; border-radius: 4px; padding: 8px; }"));
+    m_verdict->setStyleSheet(QStringLiteral("QLabel { background: #f0fdf4; color: #14532d; border: 1px solid #86efac; "
+                                            "border-radius: 4px; padding: 8px; }"));
     m_verdict->hide();
 
     auto *layout = new QVBoxLayout(this);
@@ -286,7 +285,8 @@ bool LabView::setNetworkPreset(const QString &name)
 void LabView::setCustomNetwork(std::uint32_t rttMs, std::uint64_t bandwidthKbit, double loss)
 {
     m_presetBox->setCurrentIndex(m_presetBox->findData(QStringLiteral("custom")));
-    m_rttBox->setValue(static_cast<int>(std::min<std::uint32_t>(rttMs, static_cast<std::uint32_t>(m_rttBox->maximum()))));
+    m_rttBox->setValue(
+        static_cast<int>(std::min<std::uint32_t>(rttMs, static_cast<std::uint32_t>(m_rttBox->maximum()))));
     m_bandwidthBox->setValue(static_cast<int>(
         std::min<std::uint64_t>(bandwidthKbit, static_cast<std::uint64_t>(m_bandwidthBox->maximum()))));
     m_lossBox->setValue(loss * 100);
@@ -350,15 +350,16 @@ bool LabView::run()
     m_progress->setRange(0, total);
     m_progress->setValue(0);
     m_progress->setFormat(tr("%v of %m loads"));
-    m_status->setText(tr("Serving %1 and loading %2 on %3…")
-                          .arg(QDir::toNativeSeparators(m_folder), m_pageBox->currentText(),
-                               qs(lab::describeProfile(network))));
+    m_status->setText(
+        tr("Serving %1 and loading %2 on %3…")
+            .arg(QDir::toNativeSeparators(m_folder), m_pageBox->currentText(), qs(lab::describeProfile(network))));
     // The worker owns a share of the job; `this` outlives it because the
     // destructor waits for the thread, and queued calls to a destroyed
     // object are dropped.
     m_worker = QThread::create([this, job] {
         const lab::LabRunner::Progress progress = [this, job](std::size_t done, std::size_t all) {
-            QMetaObject::invokeMethod(this, [this, done, all] { onProgress(done, all); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, done, all] { onProgress(done, all); }, Qt::QueuedConnection);
             return !job->cancelled.load();
         };
         job->result.emplace(serveAndRun(job->root, job->options, progress));
@@ -402,7 +403,7 @@ void LabView::onWorkerFinished()
         emit runFinished(true, {});
         return;
     }
-    const QString message = cancelled ? tr("Cancelled.")
+    const QString message = cancelled     ? tr("Cancelled.")
                             : job->result ? tr("The lab failed: %1").arg(qs(job->result->error().message))
                                           : tr("The lab failed.");
     m_status->setText(message);
@@ -464,10 +465,11 @@ void LabView::fillTable(const lab::LabReport &report)
             QString::number(s.tlsHandshakes),
             QString::number(s.requests),
             QString::number(s.earlyHints),
-            s.pushedStreams == 0 ? QStringLiteral("–")
-                                 : QStringLiteral("%1 / %2").arg(s.pushedUsed).arg(s.pushedWasted)
-                                       + (s.pushedWastedBytes ? QStringLiteral(" (%1)").arg(bytesShort(s.pushedWastedBytes))
-                                                              : QString()),
+            s.pushedStreams == 0
+                ? QStringLiteral("–")
+                : QStringLiteral("%1 / %2").arg(s.pushedUsed).arg(s.pushedWasted)
+                      + (s.pushedWastedBytes ? QStringLiteral(" (%1)").arg(bytesShort(s.pushedWastedBytes))
+                                             : QString()),
             bytesShort(s.bytesDown),
         };
         for (int col = 0; col < cells.size(); ++col) {

@@ -159,8 +159,8 @@ QString LabWaterfall::toolTipOf(int row) const
                        .arg(r.connection)
                        .arg(r.stream)
                        .arg(r.status)
-                       .arg(usText(r.discoveredUs), usText(r.requestUs), usText(r.responseUs),
-                            usText(r.completeUs), bytesText(r.bodyBytes));
+                       .arg(usText(r.discoveredUs), usText(r.requestUs), usText(r.responseUs), usText(r.completeUs),
+                            bytesText(r.bodyBytes));
     if (r.pushed)
         text += r.needed ? tr("\npushed, used by the page") : tr("\npushed, never used by the page");
     return text;
@@ -330,9 +330,9 @@ void LabWaterfall::paintEvent(QPaintEvent *)
     p.setFont(font());
     p.setPen(palette().color(QPalette::WindowText));
     const lab::LoadMetrics &m = m_load.metrics;
-    const QString subtitle = tr("complete %1 · first byte %2 · %n connection(s)", nullptr,
-                                static_cast<int>(m.connections))
-                                 .arg(usText(m.pageCompleteUs), usText(m.ttfbUs));
+    const QString subtitle =
+        tr("complete %1 · first byte %2 · %n connection(s)", nullptr, static_cast<int>(m.connections))
+            .arg(usText(m.pageCompleteUs), usText(m.ttfbUs));
     p.drawText(QRect(kPad, kPad + fm.height(), width() - 2 * kPad, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                fm.elidedText(subtitle, Qt::ElideRight, width() - 2 * kPad));
 

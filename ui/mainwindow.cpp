@@ -2,14 +2,14 @@
 
 #include "capturefiles.h"
 #include "certificatesdialog.h"
-#include "inspect/connectionindex.h"
 #include "connectionmodel.h"
-#include "filterbar.h"
 #include "detailspane.h"
+#include "filterbar.h"
 #include "flowgraph.h"
 #include "framefilter.h"
 #include "framemodel.h"
 #include "frametext.h"
+#include "inspect/connectionindex.h"
 #include "labview.h"
 #include "lanpanel.h"
 #include "noticebar.h"
@@ -72,13 +72,18 @@ void tuneTable(QTableView *view)
 void sizeConnectionColumns(QTableView *view)
 {
     static const std::pair<int, const char *> samples[] = {
-        {ConnectionModel::Id, "00000"},          {ConnectionModel::Peer, "[ffff::ffff]:65535"},
+        {ConnectionModel::Id, "00000"},
+        {ConnectionModel::Peer, "[ffff::ffff]:65535"},
         {ConnectionModel::Client, "Headless Chrome 120"},
-        {ConnectionModel::Alpn, "http/1.1"},     {ConnectionModel::Tls, "TLSv1.3"},
+        {ConnectionModel::Alpn, "http/1.1"},
+        {ConnectionModel::Tls, "TLSv1.3"},
         {ConnectionModel::Cipher, "TLS_CHACHA20_POLY1305_SHA256"},
-        {ConnectionModel::Streams, "000000"},    {ConnectionModel::BytesIn, "000.0 MiB"},
-        {ConnectionModel::BytesOut, "000.0 MiB"}, {ConnectionModel::Opened, "00:00:00.000"},
-        {ConnectionModel::Duration, "000.0 s"},  {ConnectionModel::State, "closed (truncated)"},
+        {ConnectionModel::Streams, "000000"},
+        {ConnectionModel::BytesIn, "000.0 MiB"},
+        {ConnectionModel::BytesOut, "000.0 MiB"},
+        {ConnectionModel::Opened, "00:00:00.000"},
+        {ConnectionModel::Duration, "000.0 s"},
+        {ConnectionModel::State, "closed (truncated)"},
     };
     const QFontMetrics fm = view->fontMetrics();
     for (const auto &[column, sample] : samples) {
@@ -420,12 +425,14 @@ QMenu *MainWindow::connectionMenu(int row)
 QMenu *MainWindow::frameMenu(int row)
 {
     const std::size_t eventIndex = m_frameModel->eventIndex(row);
-    const inspect::Event *ev = m_store && eventIndex != SIZE_MAX ? m_store->event(m_selectedConnection, eventIndex) : nullptr;
+    const inspect::Event *ev =
+        m_store && eventIndex != SIZE_MAX ? m_store->event(m_selectedConnection, eventIndex) : nullptr;
     const auto *f = ev ? std::get_if<inspect::FrameEvent>(&ev->data) : nullptr;
     if (!f)
         return nullptr;
     auto *menu = new QMenu(this);
-    menu->addAction(tr("Copy row"), this, [this, row] { QApplication::clipboard()->setText(tableRowText(*m_frameModel, row)); });
+    menu->addAction(tr("Copy row"), this,
+                    [this, row] { QApplication::clipboard()->setText(tableRowText(*m_frameModel, row)); });
     const QString summary = frameSummary(*f), hex = hexHeader(*f);
     menu->addAction(tr("Copy summary"), this, [summary] { QApplication::clipboard()->setText(summary); });
     menu->addAction(tr("Copy frame header (hex)"), this, [hex] { QApplication::clipboard()->setText(hex); });
@@ -478,8 +485,8 @@ QString MainWindow::logText() const
 void MainWindow::noteCaptureChanged(const inspect::StoreDelta &delta)
 {
     std::vector<std::uint64_t> merged;
-    std::set_union(m_changedConnections.begin(), m_changedConnections.end(), delta.changed.begin(),
-                   delta.changed.end(), std::back_inserter(merged));
+    std::set_union(m_changedConnections.begin(), m_changedConnections.end(), delta.changed.begin(), delta.changed.end(),
+                   std::back_inserter(merged));
     m_changedConnections = std::move(merged);
 }
 
@@ -732,9 +739,10 @@ void MainWindow::clearCapture()
 void MainWindow::chooseBudget()
 {
     bool ok = false;
-    const int mib = QInputDialog::getInt(this, tr("Capture memory budget"),
-                                         tr("Keep at most this many MiB of capture (oldest closed connections go first):"),
-                                         static_cast<int>(m_settings.captureBudgetMiB), 1, 65536, 16, &ok);
+    const int mib =
+        QInputDialog::getInt(this, tr("Capture memory budget"),
+                             tr("Keep at most this many MiB of capture (oldest closed connections go first):"),
+                             static_cast<int>(m_settings.captureBudgetMiB), 1, 65536, 16, &ok);
     if (!ok)
         return;
     m_settings.captureBudgetMiB = static_cast<quint64>(mib);
@@ -776,21 +784,20 @@ void MainWindow::updateStatus()
     m_statusConnections->setText(tr("%1 connection(s)%2%3")
                                      .arg(m_store->connectionCount())
                                      .arg(m_viewingFile ? tr(" in the file") : QString(), dissecting));
-    m_statusRates->setText(tr("%1 requests/s · %2 frames/s")
-                               .arg(m_requestsPerSecond, 0, 'f', 0)
-                               .arg(m_framesPerSecond, 0, 'f', 0));
+    m_statusRates->setText(
+        tr("%1 requests/s · %2 frames/s").arg(m_requestsPerSecond, 0, 'f', 0).arg(m_framesPerSecond, 0, 'f', 0));
     const QString used = QString::number(static_cast<double>(m_store->memoryUsed()) / (1 << 20), 'f', 1);
     // The Requests tab's summaries live beside the logs, outside the budget.
-    const QString requests = tr(" · request list %1 MiB")
-                                 .arg(static_cast<double>(m_store->summaryBytes()) / (1 << 20), 0, 'f', 1);
+    const QString requests =
+        tr(" · request list %1 MiB").arg(static_cast<double>(m_store->summaryBytes()) / (1 << 20), 0, 'f', 1);
     if (m_viewingFile) // a file has no budget to speak of: it is held whole
         m_statusMemory->setText(tr("file: %1 MiB in memory").arg(used) + requests);
     else
-        m_statusMemory->setText(tr("capture %1 of %2%3")
-                                    .arg(used, QString::number(static_cast<double>(m_store->budget()) / (1 << 20), 'f', 0)
-                                                   + tr(" MiB"))
-                                    .arg(m_pauseAction && m_pauseAction->isChecked() ? tr(" (paused)") : QString())
-                                + requests);
+        m_statusMemory->setText(
+            tr("capture %1 of %2%3")
+                .arg(used, QString::number(static_cast<double>(m_store->budget()) / (1 << 20), 'f', 0) + tr(" MiB"))
+                .arg(m_pauseAction && m_pauseAction->isChecked() ? tr(" (paused)") : QString())
+            + requests);
     // Nothing is ever dropped; what the budget evicted is said, and where.
     if (m_store->evictedConnections() == 0 && m_store->evictedFrames() == 0)
         m_statusDropped->setText(tr("every frame kept"));

@@ -17,8 +17,8 @@
 #include <QMainWindow>
 #include <QTimer>
 
-#include <functional>
 #include <chrono>
+#include <functional>
 #include <memory>
 
 class QAction;
@@ -94,8 +94,8 @@ public:
     void setFilterText(const QString &text);
     // Each returns "" on success, else the message shown to the user.
     QString saveCapture(const QString &path) const;
-    QString openCapture(const QString &path);   // switches the views to the file
-    void showLiveCapture();                     // back from a file to the live capture
+    QString openCapture(const QString &path); // switches the views to the file
+    void showLiveCapture();                   // back from a file to the live capture
     QString exportHar(const QString &path) const;
     QString exportFrameLog(const QString &path) const;
     QString exportJsonLines(const QString &path) const;
@@ -212,9 +212,9 @@ private:
     QLabel *m_statusConnections = nullptr;
     QLabel *m_statusRates = nullptr;
     QLabel *m_statusMemory = nullptr;
-    QLabel *m_fileBanner = nullptr;   // shown while a saved capture is
-    QString m_fileName;               // the saved capture shown
-    bool m_isDemo = false;            // serving the bundled demo site
+    QLabel *m_fileBanner = nullptr; // shown while a saved capture is
+    QString m_fileName;             // the saved capture shown
+    bool m_isDemo = false;          // serving the bundled demo site
     QLabel *m_statusDropped = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_liveAction = nullptr;

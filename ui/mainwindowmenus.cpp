@@ -15,8 +15,8 @@
 
 #include <QAction>
 #include <QMenuBar>
-#include <QSplitter>
 #include <QSettings>
+#include <QSplitter>
 
 namespace h2scope::ui {
 
@@ -96,7 +96,8 @@ void MainWindow::buildMenus()
     find->setShortcut(QKeySequence::Find);
     view->addSeparator();
     view->addAction(tr("Zoom &in"), this, [this] { m_waterfall->zoomBy(1.5); })->setShortcut(QKeySequence::ZoomIn);
-    view->addAction(tr("Zoom &out"), this, [this] { m_waterfall->zoomBy(1 / 1.5); })->setShortcut(QKeySequence::ZoomOut);
+    view->addAction(tr("Zoom &out"), this, [this] { m_waterfall->zoomBy(1 / 1.5); })
+        ->setShortcut(QKeySequence::ZoomOut);
     view->addAction(tr("&Fit the whole connection"), this, [this] { m_waterfall->fitAll(); });
     view->addAction(tr("Follow &stream"), this, &MainWindow::followStream);
 

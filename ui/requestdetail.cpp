@@ -142,9 +142,20 @@ bool framingField(const std::string &name)
 // Request fields fetch() may not set (the Fetch standard's forbidden names).
 bool forbiddenForFetch(const std::string &name)
 {
-    static const char *const kForbidden[] = {"accept-charset", "accept-encoding", "access-control-request-headers",
-                                             "access-control-request-method", "cookie", "cookie2", "date", "dnt",
-                                             "expect", "origin", "referer", "set-cookie", "trailer", "via",
+    static const char *const kForbidden[] = {"accept-charset",
+                                             "accept-encoding",
+                                             "access-control-request-headers",
+                                             "access-control-request-method",
+                                             "cookie",
+                                             "cookie2",
+                                             "date",
+                                             "dnt",
+                                             "expect",
+                                             "origin",
+                                             "referer",
+                                             "set-cookie",
+                                             "trailer",
+                                             "via",
                                              "user-agent"};
     if (framingField(name) || name.starts_with("sec-") || name.starts_with("proxy-"))
         return true;
@@ -339,22 +350,25 @@ QString requestDetailHtml(const RequestDetail &d, std::uint64_t baseNs, bool sid
     if (!d.found)
         return tr("<p>This request's frames are no longer in the capture.</p>");
     QString h = QStringLiteral("<h3>%1 %2</h3>").arg(esc(d.method), esc(d.path));
-    h += QStringLiteral("<p>%1 · %2 · connection %3, %4 %5%6</p>")
-             .arg(d.status ? QString::number(d.status) : (d.reset ? tr("reset") : tr("no response")), esc(d.httpVersion))
-             .arg(d.connectionId)
-             .arg(d.http1 ? tr("exchange") : tr("stream"))
-             .arg(d.streamId)
-             .arg(d.client.empty() ? QString() : QStringLiteral(" · ") + clientName(d.client).toHtmlEscaped());
+    h +=
+        QStringLiteral("<p>%1 · %2 · connection %3, %4 %5%6</p>")
+            .arg(d.status ? QString::number(d.status) : (d.reset ? tr("reset") : tr("no response")), esc(d.httpVersion))
+            .arg(d.connectionId)
+            .arg(d.http1 ? tr("exchange") : tr("stream"))
+            .arg(d.streamId)
+            .arg(d.client.empty() ? QString() : QStringLiteral(" · ") + clientName(d.client).toHtmlEscaped());
     if (d.pushed)
         h += QStringLiteral("<p><b>%1</b> %2</p>")
                  .arg(tr("Pushed"),
                       tr("with the response to stream %1; %2%3")
                           .arg(d.parentId)
                           .arg(d.pushOutcome.empty() ? tr("no outcome yet") : pushOutcomeText(d.pushOutcome))
-                          .arg(d.pushDetail.empty() ? QString() : QStringLiteral(" (") + esc(d.pushDetail) + QStringLiteral(")")));
+                          .arg(d.pushDetail.empty() ? QString()
+                                                    : QStringLiteral(" (") + esc(d.pushDetail) + QStringLiteral(")")));
     if (d.hintedBy)
         h += QStringLiteral("<p><b>%1</b> %2</p>")
-                 .arg(tr("Hinted"), tr("by the 103 Early Hints sent on stream %1: the browser's preload").arg(d.hintedBy));
+                 .arg(tr("Hinted"),
+                      tr("by the 103 Early Hints sent on stream %1: the browser's preload").arg(d.hintedBy));
     if (!d.promises.empty()) {
         h += QStringLiteral("<p><b>%1</b></p><ul>").arg(tr("Pushed with this response"));
         for (const RequestDetail::Promise &p : d.promises)
@@ -373,8 +387,8 @@ QString requestDetailHtml(const RequestDetail &d, std::uint64_t baseNs, bool sid
                  .arg(tr("Hinted with this response"), tr("(%1 of %2 asked for)").arg(used).arg(d.hints.size()));
         for (const RequestDetail::Hint &hint : d.hints)
             h += QStringLiteral("<li>%1: %2</li>")
-                     .arg(esc(hint.path),
-                          hint.usedBy ? tr("asked for on stream %1").arg(hint.usedBy) : tr("not asked for on this connection"));
+                     .arg(esc(hint.path), hint.usedBy ? tr("asked for on stream %1").arg(hint.usedBy)
+                                                      : tr("not asked for on this connection"));
         h += QStringLiteral("</ul>");
     }
     h += QStringLiteral("<h4>%1</h4><table cellspacing=0 cellpadding=1>").arg(tr("Timing"));
@@ -390,8 +404,9 @@ QString requestDetailHtml(const RequestDetail &d, std::uint64_t baseNs, bool sid
         row(tr("last DATA"), at(d.lastDataNs, d.requestNs));
     }
     row(tr("end"), at(d.endNs, d.requestNs));
-    row(tr("body"), (d.http1 ? bytesText(d.bodyBytes) : tr("%1 in %2 DATA frame(s)").arg(bytesText(d.bodyBytes)).arg(d.dataFrames))
-                        + (d.decodedBytes ? tr(", %1 decoded").arg(bytesText(d.decodedBytes)) : QString()));
+    row(tr("body"),
+        (d.http1 ? bytesText(d.bodyBytes) : tr("%1 in %2 DATA frame(s)").arg(bytesText(d.bodyBytes)).arg(d.dataFrames))
+            + (d.decodedBytes ? tr(", %1 decoded").arg(bytesText(d.decodedBytes)) : QString()));
     if (d.windowStalls)
         row(tr("flow control"), tr("%1 wait(s) for a WINDOW_UPDATE").arg(d.windowStalls));
     h += QStringLiteral("</table>");

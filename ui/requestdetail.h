@@ -23,24 +23,24 @@ using Fields = std::vector<std::pair<std::string, std::string>>;
 struct RequestDetail {
     bool found = false;
     std::uint64_t connectionId = 0;
-    std::int32_t streamId = 0;        // HTTP/1.x: the exchange's sequence number
+    std::int32_t streamId = 0; // HTTP/1.x: the exchange's sequence number
     bool http1 = false;
-    std::string httpVersion;          // "HTTP/2", "HTTP/1.1", "HTTP/1.0"
+    std::string httpVersion; // "HTTP/2", "HTTP/1.1", "HTTP/1.0"
     std::string method, scheme, authority, path;
-    Fields requestHeaders;            // no pseudo-headers
+    Fields requestHeaders; // no pseudo-headers
     int status = 0;
-    Fields responseHeaders;           // no pseudo-headers
+    Fields responseHeaders;            // no pseudo-headers
     std::vector<Fields> informational; // 1xx responses in order (103 Early Hints: their link fields)
     std::uint64_t bodyBytes = 0;
-    std::uint64_t decodedBytes = 0;   // sent content-encoded: the body's size decoded (0: as sent)
-    std::string client;               // the connection's user-agent
+    std::uint64_t decodedBytes = 0; // sent content-encoded: the body's size decoded (0: as sent)
+    std::string client;             // the connection's user-agent
 
     // Timing (steady-clock ns; 0 = not seen).
-    std::uint64_t requestNs = 0;      // request HEADERS (or the PUSH_PROMISE) / request line
-    std::uint64_t hintsNs = 0;        // first 1xx sent
-    std::uint64_t responseNs = 0;     // response HEADERS sent
+    std::uint64_t requestNs = 0;  // request HEADERS (or the PUSH_PROMISE) / request line
+    std::uint64_t hintsNs = 0;    // first 1xx sent
+    std::uint64_t responseNs = 0; // response HEADERS sent
     std::uint64_t firstDataNs = 0, lastDataNs = 0;
-    std::uint64_t endNs = 0;          // the stream's last frame / the exchange's end
+    std::uint64_t endNs = 0; // the stream's last frame / the exchange's end
     std::uint32_t dataFrames = 0;
     // DATA frames after which a send window was empty: the response waited
     // for the client's WINDOW_UPDATE.
@@ -50,19 +50,19 @@ struct RequestDetail {
     std::uint32_t resetCode = 0;
     bool pushed = false;
     std::int32_t parentId = 0;
-    std::int32_t hintedBy = 0;        // a 103 on that stream listed this request's path first
+    std::int32_t hintedBy = 0; // a 103 on that stream listed this request's path first
     std::string pushOutcome, pushDetail;
     struct Promise {
         std::int32_t streamId = 0;
         std::string path, outcome;
     };
-    std::vector<Promise> promises;    // what this request's response pushed
+    std::vector<Promise> promises; // what this request's response pushed
     struct Hint {
-        std::string path;             // a target its 103 listed
-        std::int32_t usedBy = 0;      // the stream that then asked for it (0: not asked for on this connection)
+        std::string path;        // a target its 103 listed
+        std::int32_t usedBy = 0; // the stream that then asked for it (0: not asked for on this connection)
     };
     std::vector<Hint> hints;
-    std::vector<std::size_t> frames;  // logical event indices of its frames
+    std::vector<std::size_t> frames; // logical event indices of its frames
 };
 
 RequestDetail describeRequest(const inspect::CaptureStore &store, std::uint64_t connectionId, std::int32_t streamId);

@@ -171,7 +171,8 @@ QVariant RequestsModel::display(const Row &row, const inspect::StreamSummary &s,
     case Size: return bytesText(s.bodyBytes); // on the wire: the DATA payloads
     case Decoded: return bytesText(s.decodedBytes ? s.decodedBytes : s.bodyBytes);
     case Start:
-        return QStringLiteral("+%1 ms").arg(static_cast<double>(s.startNs - std::min(s.startNs, m_baseNs)) / 1e6, 0, 'f', 1);
+        return QStringLiteral("+%1 ms").arg(static_cast<double>(s.startNs - std::min(s.startNs, m_baseNs)) / 1e6, 0,
+                                            'f', 1);
     case Duration:
         if (!s.closed && !s.http1 && m_live)
             return tr("pending");
@@ -223,8 +224,8 @@ QVariant RequestsModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::TextAlignmentRole) {
         const int c = index.column();
-        const bool numeric = c == Number || c == Status || c == Size || c == Decoded || c == Start || c == Duration
-                             || c == Connection;
+        const bool numeric =
+            c == Number || c == Status || c == Size || c == Decoded || c == Start || c == Duration || c == Connection;
         return numeric ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     }
     if (role == Qt::ToolTipRole && index.column() == Relation && s->pushed && !s->pushDetail.empty())
@@ -266,8 +267,7 @@ QVariant RequestsModel::headerData(int section, Qt::Orientation orientation, int
 
 RequestsWaterfallDelegate::RequestsWaterfallDelegate(const RequestsModel *model, QObject *parent)
     : QStyledItemDelegate(parent), m_model(model)
-{
-}
+{}
 
 void RequestsWaterfallDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                                       const QModelIndex &index) const
@@ -285,8 +285,10 @@ void RequestsWaterfallDelegate::paint(QPainter *painter, const QStyleOptionViewI
         return r.left() + static_cast<int>(static_cast<double>(t - std::min(t, base)) / span * r.width());
     };
     const int x0 = x(s->startNs), x1 = std::max(x0 + 2, x(std::max(s->lastNs, s->startNs)));
-    const QColor colour = s->http1 ? QColor(0x94a3b8) : s->pushed ? QColor(0x16a34a) : s->hintedBy ? QColor(0x7c3aed)
-                                                                                                    : QColor(0x2563eb);
+    const QColor colour = s->http1      ? QColor(0x94a3b8)
+                          : s->pushed   ? QColor(0x16a34a)
+                          : s->hintedBy ? QColor(0x7c3aed)
+                                        : QColor(0x2563eb);
     painter->save();
     painter->fillRect(QRect(QPoint(x0, r.top()), QPoint(std::min(x1, r.right()), r.bottom())), colour);
     painter->restore();

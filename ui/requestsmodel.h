@@ -33,8 +33,23 @@ class RequestsModel final : public QAbstractTableModel {
     Q_DISABLE_COPY_MOVE(RequestsModel)
 
 public:
-    enum Column { Number, Method, Path, Status, Protocol, Client, Type, Size, Decoded, Start, Duration, Relation,
-                  Waterfall, Connection, ColumnCount };
+    enum Column {
+        Number,
+        Method,
+        Path,
+        Status,
+        Protocol,
+        Client,
+        Type,
+        Size,
+        Decoded,
+        Start,
+        Duration,
+        Relation,
+        Waterfall,
+        Connection,
+        ColumnCount
+    };
     enum Role { ConnectionIdRole = Qt::UserRole + 1, StreamIdRole, SortRole, SearchTextRole };
 
     explicit RequestsModel(QObject *parent = nullptr);
@@ -71,7 +86,7 @@ private:
     struct Followed {
         std::shared_ptr<const inspect::ConnectionIndex> index;
         std::uint64_t revision = ~std::uint64_t(0);
-        std::size_t seen = 0; // streams of index->creationOrder() already rows
+        std::size_t seen = 0;  // streams of index->creationOrder() already rows
         std::vector<int> rows; // its rows, in creation order
         // Streams with no request yet (a PRIORITY frame named them, as
         // nghttp's dependency anchors do): rows once a request comes, if ever.

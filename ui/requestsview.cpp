@@ -42,7 +42,8 @@ RequestsView::RequestsView(QWidget *parent) : QWidget(parent)
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("requestsFilter"));
     m_filter->setClearButtonEnabled(true);
-    m_filter->setPlaceholderText(tr("Filter requests: text, status:4xx, path:~\\.css$, type:javascript, pushed, stream:3 …"));
+    m_filter->setPlaceholderText(
+        tr("Filter requests: text, status:4xx, path:~\\.css$, type:javascript, pushed, stream:3 …"));
     m_filter->setToolTip(tr("The frame filter's language: clauses are ANDed, | ORs values, ! negates; "
                             "any other word searches method, path, status, type and client."));
     m_count = new QLabel(this);
@@ -98,7 +99,8 @@ RequestsView::RequestsView(QWidget *parent) : QWidget(parent)
     m_split->setSizes({900, 380});
     // Widened past kSideBySideWidth (or narrowed below it): the headers change layout.
     connect(m_split, &QSplitter::splitterMoved, this, [this] {
-        if (m_shownConnection && (m_details->width() >= kSideBySideWidth) != m_html.contains(QLatin1String("width=\"50%\"")))
+        if (m_shownConnection
+            && (m_details->width() >= kSideBySideWidth) != m_html.contains(QLatin1String("width=\"50%\"")))
             showCurrent();
     });
     v->addWidget(m_split, 1);
@@ -363,7 +365,8 @@ void RequestsView::restoreColumns()
     if (!state.isEmpty())
         header->restoreState(state);
     // The hidden set is kept apart: it must hold even when the state is from other columns.
-    const QStringList hidden = settings.value(kHiddenKey, QStringList{QString::number(RequestsModel::Connection)}).toStringList();
+    const QStringList hidden =
+        settings.value(kHiddenKey, QStringList{QString::number(RequestsModel::Connection)}).toStringList();
     for (int c = 0; c < RequestsModel::ColumnCount; ++c)
         header->setSectionHidden(c, hidden.contains(QString::number(c)) && c != RequestsModel::Path);
 }

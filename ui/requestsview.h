@@ -95,8 +95,8 @@ private:
     std::int32_t m_shownStream = 0;
     std::uint64_t m_shownRevision = 0;
     static constexpr int kSideBySideWidth = 640; // the details pane shows the two header lists side by side from here
-    QString m_html; // what the details show
-    bool m_caughtUp = true; // the summaries have read everything the store holds
+    QString m_html;                              // what the details show
+    bool m_caughtUp = true;                      // the summaries have read everything the store holds
 };
 
 } // namespace h2scope::ui

@@ -86,8 +86,9 @@ ServerBar::ServerBar(QWidget *parent) : QWidget(parent)
 void ServerBar::setServing(const QString &url, const QString &folder, bool isDemo)
 {
     m_url = url;
-    m_urlLabel->setText(url.isEmpty() ? tr("<b>Not serving</b>")
-                                      : QStringLiteral("<b>Serving</b> <a href=\"%1\">%1</a>").arg(url.toHtmlEscaped()));
+    m_urlLabel->setText(url.isEmpty()
+                            ? tr("<b>Not serving</b>")
+                            : QStringLiteral("<b>Serving</b> <a href=\"%1\">%1</a>").arg(url.toHtmlEscaped()));
     m_folder->setText(isDemo ? tr("%1 (the bundled demo site)").arg(folder) : folder);
     setRunning(!url.isEmpty());
 }

@@ -13,11 +13,13 @@ ServerSettings ServerSettings::load(const QSettings &s)
     d.host = s.value(QStringLiteral("server/host"), d.host).toString();
     d.port = static_cast<quint16>(s.value(QStringLiteral("server/port"), d.port).toUInt());
     d.pushMode = s.value(QStringLiteral("server/pushMode"), d.pushMode).toString();
-    if (d.pushMode != QLatin1String("off") && d.pushMode != QLatin1String("rules") && d.pushMode != QLatin1String("auto"))
+    if (d.pushMode != QLatin1String("off") && d.pushMode != QLatin1String("rules")
+        && d.pushMode != QLatin1String("auto"))
         d.pushMode = QStringLiteral("auto");
     d.earlyHints = s.value(QStringLiteral("server/earlyHints"), d.earlyHints).toBool();
     d.moduleGraph = s.value(QStringLiteral("server/moduleGraph"), d.moduleGraph).toBool();
-    d.captureBudgetMiB = std::max<quint64>(1, s.value(QStringLiteral("server/captureBudgetMiB"), d.captureBudgetMiB).toULongLong());
+    d.captureBudgetMiB =
+        std::max<quint64>(1, s.value(QStringLiteral("server/captureBudgetMiB"), d.captureBudgetMiB).toULongLong());
     d.keylogFile = s.value(QStringLiteral("server/keylogFile"), d.keylogFile).toString();
     d.liveReload = s.value(QStringLiteral("server/liveReload"), d.liveReload).toBool();
     d.spa = s.value(QStringLiteral("server/spa"), d.spa).toBool();
@@ -47,7 +49,8 @@ ServerSettings ServerSettings::loadForFolder(const QSettings &s, const QString &
     const QString g = folderGroup(folder);
     d.port = static_cast<quint16>(s.value(g + QStringLiteral("port"), d.port).toUInt());
     d.pushMode = s.value(g + QStringLiteral("pushMode"), d.pushMode).toString();
-    if (d.pushMode != QLatin1String("off") && d.pushMode != QLatin1String("rules") && d.pushMode != QLatin1String("auto"))
+    if (d.pushMode != QLatin1String("off") && d.pushMode != QLatin1String("rules")
+        && d.pushMode != QLatin1String("auto"))
         d.pushMode = QStringLiteral("auto");
     d.earlyHints = s.value(g + QStringLiteral("earlyHints"), d.earlyHints).toBool();
     d.moduleGraph = s.value(g + QStringLiteral("moduleGraph"), d.moduleGraph).toBool();

@@ -18,11 +18,11 @@ struct ServerSettings {
     bool earlyHints = true;
     bool moduleGraph = true; // push auto follows the module scripts' imports
     quint64 captureBudgetMiB = 256;
-    QString keylogFile;                         // empty: none (or SSLKEYLOGFILE)
+    QString keylogFile; // empty: none (or SSLKEYLOGFILE)
     bool liveReload = true;
-    bool spa = false;        // unknown extension-less paths serve /index.html
-    bool custom404 = true;   // the folder's 404.html answers 404s
-    bool lan = false;        // listen on all interfaces; opt-in per folder, never a default
+    bool spa = false;      // unknown extension-less paths serve /index.html
+    bool custom404 = true; // the folder's 404.html answers 404s
+    bool lan = false;      // listen on all interfaces; opt-in per folder, never a default
 
     // Reads what save() wrote; missing keys keep the defaults above.
     static ServerSettings load(const QSettings &settings);

@@ -50,8 +50,9 @@ SettingsDialog::SettingsDialog(const ServerSettings &s, QWidget *parent) : QDial
     form->addRow(QString(), m_custom404);
     m_lan = new QCheckBox(tr("LAN access: let other devices on the network (a phone) connect"), this);
     m_lan->setChecked(s.lan);
-    m_lan->setToolTip(tr("Listens on all interfaces instead of the loopback addresses; the window then shows a QR code of the "
-                         "LAN address. Off unless you turn it on for this folder."));
+    m_lan->setToolTip(
+        tr("Listens on all interfaces instead of the loopback addresses; the window then shows a QR code of the "
+           "LAN address. Off unless you turn it on for this folder."));
     form->addRow(QString(), m_lan);
     m_budget = new QSpinBox(this);
     m_budget->setRange(1, 65536);

@@ -13,8 +13,8 @@
 
 #include <algorithm>
 #include <climits>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 
 namespace h2scope::ui {
 
@@ -91,8 +91,8 @@ void WaterfallView::refresh()
                 continue;
             const int parent = findStreamRow(skipped[m_skippedCursor]);
             if (parent >= 0)
-                m_rows.insert(m_rows.begin() + parent + 1,
-                              Row{RowKind::Skipped, skipped[m_skippedCursor], m_rows[static_cast<std::size_t>(parent)].depth + 1});
+                m_rows.insert(m_rows.begin() + parent + 1, Row{RowKind::Skipped, skipped[m_skippedCursor],
+                                                               m_rows[static_cast<std::size_t>(parent)].depth + 1});
         }
     }
     updateScrollBars();
@@ -249,8 +249,10 @@ QString WaterfallView::rowText(int row) const
         return {};
     if (r.kind == RowKind::Skipped)
         return s->skippedNote.find("ENABLE_PUSH=0") != std::string::npos ? tr("push skipped: client disabled push")
-                                                                           : tr("push skipped");
-    QString text = s->http1 ? QStringLiteral("%1 #%2 ").arg(s->httpVersion.empty() ? QStringLiteral("HTTP/1.1") : qs(s->httpVersion)).arg(s->id)
+                                                                         : tr("push skipped");
+    QString text = s->http1 ? QStringLiteral("%1 #%2 ")
+                                  .arg(s->httpVersion.empty() ? QStringLiteral("HTTP/1.1") : qs(s->httpVersion))
+                                  .arg(s->id)
                             : QStringLiteral("stream %1 ").arg(s->id);
     if (!s->pushed && !s->method.empty())
         text += qs(s->method) + u' ';
@@ -434,7 +436,8 @@ void WaterfallView::paintEvent(QPaintEvent *)
     }
     // Links from each promise to the promised stream's row.
     p.setPen(QPen(QColor(0xea, 0x58, 0x0c), 1, Qt::DashLine));
-    const int lastRow = std::min(static_cast<int>(m_rows.size()), firstRow + (viewport()->height() - top) / m_rowHeight + 2);
+    const int lastRow =
+        std::min(static_cast<int>(m_rows.size()), firstRow + (viewport()->height() - top) / m_rowHeight + 2);
     for (int r = firstRow; r < lastRow; ++r) {
         const Row &row = m_rows[static_cast<std::size_t>(r)];
         const inspect::StreamSummary *s = row.kind == RowKind::Stream ? m_connIndex->stream(row.streamId) : nullptr;
@@ -505,7 +508,9 @@ void WaterfallView::setSelectedEvent(std::size_t eventIndex)
     if (at.x() >= 0 && (at.x() < plotLeft() || at.x() > plotLeft() + plotWidth()))
         horizontalScrollBar()->setValue(horizontalScrollBar()->value() + at.x() - plotLeft() - plotWidth() / 2);
     const int row = at.y() < 0 ? -1 : (at.y() - topOfRows()) / m_rowHeight + verticalScrollBar()->value();
-    if (row >= 0 && (row < verticalScrollBar()->value() || row >= verticalScrollBar()->value() + verticalScrollBar()->pageStep()))
+    if (row >= 0
+        && (row < verticalScrollBar()->value()
+            || row >= verticalScrollBar()->value() + verticalScrollBar()->pageStep()))
         verticalScrollBar()->setValue(row - 1);
     viewport()->update();
 }

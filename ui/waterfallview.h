@@ -16,8 +16,8 @@
 
 #include <QAbstractScrollArea>
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <unordered_set>
 #include <vector>
 

@@ -1,9 +1,9 @@
 #include "h1/h1session.h"
 
 #include "httpstatus.h"
-#include "site/responsefields.h"
 #include "site/earlyhints.h"
 #include "site/errorpage.h"
+#include "site/responsefields.h"
 
 #include <algorithm>
 #include <optional>
@@ -11,7 +11,6 @@
 namespace h2scope::h1 {
 
 namespace {
-
 
 bool hasConnectionToken(const HeaderList &headers, std::string_view token)
 {
@@ -27,9 +26,8 @@ bool hasConnectionToken(const HeaderList &headers, std::string_view token)
             while (!element.empty() && (element.back() == ' ' || element.back() == '\t'))
                 element.remove_suffix(1);
             if (element.size() == token.size()
-                && std::equal(element.begin(), element.end(), token.begin(), [](char a, char b) {
-                       return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b;
-                   }))
+                && std::equal(element.begin(), element.end(), token.begin(),
+                              [](char a, char b) { return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b; }))
                 return true;
             if (comma == std::string_view::npos)
                 break;
@@ -85,7 +83,7 @@ struct H1Session::Exchange {
 
     std::string head;
     std::size_t headSent = 0;
-    std::optional<site::Body> body; // set only when body bytes are to be sent
+    std::optional<site::Body> body;       // set only when body bytes are to be sent
     std::shared_ptr<site::LiveBody> live; // or: streamed until closed (server-sent events)
     std::uint64_t bodySent = 0;
 };
@@ -93,8 +91,7 @@ struct H1Session::Exchange {
 H1Session::H1Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, std::function<void()> wake,
                      bool earlyHints)
     : m_handler(handler), m_log(log), m_scheme(std::move(scheme)), m_wake(std::move(wake)), m_earlyHints(earlyHints)
-{
-}
+{}
 
 H1Session::~H1Session() = default;
 
@@ -111,7 +108,7 @@ Result<void> H1Session::receive(const std::uint8_t *data, std::size_t length)
     Result<void> parsed = pump();
     if (m_in.size() > kInputHardLimit) { // only bytes the parser could not take yet count
         const std::string text = "client sent more than " + std::to_string(kInputHardLimit)
-            + " bytes while its pipelined requests were waiting";
+                                 + " bytes while its pipelined requests were waiting";
         if (m_log)
             publishNotice("input-overflow", text + "; closing the connection");
         stopReading(text);
@@ -214,9 +211,9 @@ void H1Session::startNext()
     if (pending.errorStatus != 0) {
         response.status = pending.errorStatus;
         response.headers.push_back(Header{"content-type", "text/plain; charset=utf-8"});
-        response.body = site::Body::fromString(std::to_string(pending.errorStatus) + " "
-                                               + reasonPhrase(pending.errorStatus) + ": "
-                                               + printable(pending.errorReason) + "\n");
+        response.body =
+            site::Body::fromString(std::to_string(pending.errorStatus) + " " + reasonPhrase(pending.errorStatus) + ": "
+                                   + printable(pending.errorReason) + "\n");
         response.note = "bad request: " + pending.errorReason;
         ex->close = true;
     } else {

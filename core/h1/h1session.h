@@ -23,9 +23,9 @@
 // again after each produce(). More than kInputHardLimit buffered bytes ends
 // the connection (receive() fails with Errc::Refused).
 
+#include "h1/requestparser.h"
 #include "inspect/capturelog.h"
 #include "protocolsession.h"
-#include "h1/requestparser.h"
 #include "site/response.h"
 
 #include <cstddef>
@@ -94,7 +94,7 @@ private:
         ParsedRequest request;
         std::uint64_t startNs = 0;
         std::uint32_t sequence = 0;
-        int errorStatus = 0;      // non-zero: answer with this status instead of asking the handler
+        int errorStatus = 0; // non-zero: answer with this status instead of asking the handler
         std::string errorReason;
     };
     struct Exchange;
@@ -109,24 +109,24 @@ private:
 
     site::Handler &m_handler;
     inspect::CaptureLog *m_log;
-    bool m_clientRecorded = false; // the first request's user-agent is in the capture
+    bool m_clientRecorded = false;        // the first request's user-agent is in the capture
     HeaderBlock::Builder m_headerBuilder; // response fields for the exchange's event
     std::string m_scheme;
     std::function<void()> m_wake;
     bool m_earlyHints = false;
 
     RequestParser m_parser;
-    std::string m_in;                 // received, not yet parsed
+    std::string m_in; // received, not yet parsed
     std::uint64_t m_requestStartNs = 0;
-    std::deque<Pending> m_queue;      // parsed, waiting for their turn
+    std::deque<Pending> m_queue; // parsed, waiting for their turn
     std::unique_ptr<Exchange> m_current;
 
     std::uint32_t m_exchanges = 0;
-    bool m_stopReading = false;       // no further request will be parsed
-    bool m_awaitingUpgrade = false;   // the last request parsed asks to switch protocols
+    bool m_stopReading = false;               // no further request will be parsed
+    bool m_awaitingUpgrade = false;           // the last request parsed asks to switch protocols
     std::shared_ptr<site::LiveBody> m_tunnel; // switched: the client's bytes go here
     bool m_peerClosed = false;
-    bool m_done = false;              // nothing more to send: close
+    bool m_done = false; // nothing more to send: close
     std::string m_closeReason;
 };
 

@@ -20,17 +20,29 @@ bool isTokenChar(unsigned char c)
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~': return true;
+    default: return false;
     }
 }
 
 bool isToken(std::string_view s)
 {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return isTokenChar(static_cast<unsigned char>(c)); });
+    return !s.empty()
+           && std::all_of(s.begin(), s.end(), [](char c) { return isTokenChar(static_cast<unsigned char>(c)); });
 }
 
 // field-vchar / SP / HTAB (RFC 9110 §5.5): no NUL, CR, LF or other controls.
@@ -39,11 +51,8 @@ bool isFieldValueChar(unsigned char c)
     return c == '\t' || (c >= 0x20 && c != 0x7f);
 }
 
-
-
 // Splits a comma-separated field value into trimmed, non-empty elements.
-template <typename Fn>
-void forEachListElement(std::string_view value, Fn &&fn)
+template <typename Fn> void forEachListElement(std::string_view value, Fn &&fn)
 {
     while (true) {
         const std::size_t comma = value.find(',');
@@ -59,12 +68,12 @@ void forEachListElement(std::string_view value, Fn &&fn)
 Errc errcForStatus(int status)
 {
     switch (status) {
-    case 413: case 414: case 431:
-        return Errc::Refused;
-    case 501: case 505:
-        return Errc::Unsupported;
-    default:
-        return Errc::Protocol;
+    case 413:
+    case 414:
+    case 431: return Errc::Refused;
+    case 501:
+    case 505: return Errc::Unsupported;
+    default: return Errc::Protocol;
     }
 }
 
@@ -173,8 +182,7 @@ struct RequestParser::Callbacks {
     }
 };
 
-RequestParser::RequestParser(ParserLimits limits)
-    : m_limits(limits), m_parser(std::make_unique<http_parser>())
+RequestParser::RequestParser(ParserLimits limits) : m_limits(limits), m_parser(std::make_unique<http_parser>())
 {
     http_parser_init(m_parser.get(), HTTP_REQUEST);
     m_parser->data = this;
@@ -258,7 +266,8 @@ std::size_t RequestParser::scanHead(const std::uint8_t *data, std::size_t length
         m_head.push_back(c);
 
         if (!m_requestLineDone && m_head.size() > m_limits.maxTarget + kRequestLineSlack) {
-            fail(414, "request line is longer than " + std::to_string(m_limits.maxTarget + kRequestLineSlack) + " bytes");
+            fail(414,
+                 "request line is longer than " + std::to_string(m_limits.maxTarget + kRequestLineSlack) + " bytes");
             return i + 1;
         }
         if (m_head.size() > m_limits.maxHeaderBytes) {
@@ -467,7 +476,8 @@ void RequestParser::finishHead()
 
     http_parser_init(m_parser.get(), HTTP_REQUEST);
     m_parser->data = this;
-    const std::size_t n = http_parser_execute(m_parser.get(), &Callbacks::settings(), canonical.data(), canonical.size());
+    const std::size_t n =
+        http_parser_execute(m_parser.get(), &Callbacks::settings(), canonical.data(), canonical.size());
     const auto err = HTTP_PARSER_ERRNO(m_parser.get());
     if (m_messageDone && n == canonical.size()) {
         m_stage = Stage::Complete;

@@ -23,21 +23,21 @@ namespace h2scope::h1 {
 
 // A complete request as the session sees it.
 struct ParsedRequest {
-    std::string method;            // "GET", "HEAD", ... exactly as sent
-    std::string target;            // request-target as received (origin, absolute, authority or '*' form)
+    std::string method; // "GET", "HEAD", ... exactly as sent
+    std::string target; // request-target as received (origin, absolute, authority or '*' form)
     unsigned versionMajor = 1;
     unsigned versionMinor = 1;
-    HeaderList headers;            // lowercase names, values without surrounding whitespace, in arrival order
-                                   // (a repeated identical Content-Length appears once)
-    bool keepAlive = true;         // the client allows another request on this connection
-    std::uint64_t bodyBytes = 0;   // request body bytes read and discarded
+    HeaderList headers;          // lowercase names, values without surrounding whitespace, in arrival order
+                                 // (a repeated identical Content-Length appears once)
+    bool keepAlive = true;       // the client allows another request on this connection
+    std::uint64_t bodyBytes = 0; // request body bytes read and discarded
 };
 
 struct ParserLimits {
-    std::size_t maxTarget = 8 * 1024;        // request-target bytes, else 414
-    std::size_t maxHeaderBytes = 64 * 1024;  // request line + field lines, else 431
-    std::size_t maxFields = 100;             // field lines, else 431
-    std::uint64_t maxBody = 1024 * 1024;     // request body bytes, else 413
+    std::size_t maxTarget = 8 * 1024;       // request-target bytes, else 414
+    std::size_t maxHeaderBytes = 64 * 1024; // request line + field lines, else 431
+    std::size_t maxFields = 100;            // field lines, else 431
+    std::uint64_t maxBody = 1024 * 1024;    // request body bytes, else 413
 };
 
 class RequestParser final {
@@ -98,7 +98,7 @@ private:
     std::size_t m_lineStart = 0;
     std::size_t m_fieldLines = 0;
     bool m_requestLineDone = false;
-    HeaderList m_rawFields;   // validated fields in original case, for the checks in finishHead()
+    HeaderList m_rawFields; // validated fields in original case, for the checks in finishHead()
 
     // Filled by http_parser callbacks.
     ParsedRequest m_request;

@@ -33,8 +33,7 @@ GuardVerdict verdict(GuardVerdict::Kind kind, std::uint32_t code, std::int32_t s
 
 FrameGuard::FrameGuard(bool skipPreface) noexcept
     : m_state(skipPreface ? State::Preface : State::Head), m_prefaceLeft(skipPreface ? kPrefaceSize : 0)
-{
-}
+{}
 
 void FrameGuard::readHeader() noexcept
 {
@@ -52,15 +51,13 @@ bool FrameGuard::needsJudging() const noexcept
 {
     const GuardedFrame &f = m_frame;
     switch (f.type) {
-    case kPriority:
-        return f.length == 5 && (f.streamId == 0 || readId(m_head.data() + 9) == f.streamId);
+    case kPriority: return f.length == 5 && (f.streamId == 0 || readId(m_head.data() + 9) == f.streamId);
     case kData:
     case kHeaders:
         // Client streams that are not new: nghttp2 knows whether they are
         // open. New and idle ones (and the server's even ids) are nghttp2's.
         return (f.streamId & 1) && f.streamId <= m_maxStream;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -216,8 +213,8 @@ GuardVerdict FrameGuard::judge(bool streamOpen)
         if (f.streamId == 0)
             return verdict(Kind::ConnectionError, kProtocolError, 0,
                            "the client sent a PRIORITY frame on stream 0 (RFC 9113 §6.3: PROTOCOL_ERROR)");
-        const std::string reason = "the client made " + stream
-                                   + " depend on itself in a PRIORITY frame (RFC 9113 §5.3.1: PROTOCOL_ERROR)";
+        const std::string reason =
+            "the client made " + stream + " depend on itself in a PRIORITY frame (RFC 9113 §5.3.1: PROTOCOL_ERROR)";
         // RST_STREAM is never sent for an idle stream (§6.4): then the
         // connection answers.
         const bool used = streamOpen || ((f.streamId & 1) && f.streamId <= m_maxStream);

@@ -92,15 +92,15 @@ private:
     std::array<std::uint8_t, 13> m_head{}; // frame header, and a PRIORITY frame's payload
     std::size_t m_have = 0;                // bytes of m_head collected
     std::size_t m_need = 9;
-    bool m_judged = false;                 // the frame being collected has been judged
+    bool m_judged = false; // the frame being collected has been judged
     std::uint32_t m_bodyLeft = 0;
     GuardedFrame m_frame;
     std::optional<GuardedFrame> m_pending;
     bool m_holding = false;
 
-    std::int32_t m_maxStream = 0;          // highest stream id the client opened
-    std::set<std::int32_t> m_open;         // opened and not ended by the client
-    std::deque<std::int32_t> m_resets;     // reset by the client, most recent last
+    std::int32_t m_maxStream = 0;                                 // highest stream id the client opened
+    std::set<std::int32_t> m_open;                                // opened and not ended by the client
+    std::deque<std::int32_t> m_resets;                            // reset by the client, most recent last
     std::vector<std::pair<std::int32_t, std::int32_t>> m_skipped; // [first, last] odd ids never used
 };
 

@@ -17,12 +17,11 @@
 
 namespace h2scope::h2 {
 
-
 struct H2Session::Stream {
     std::int32_t id = 0;
     site::Request request;
     bool dispatched = false;
-    bool opened = false; // its request has been taken (or its promise sent)
+    bool opened = false;          // its request has been taken (or its promise sent)
     bool headersTooLarge = false; // over SETTINGS_MAX_HEADER_LIST_SIZE: reset, never served
     int status = 0;
     std::optional<site::Body> body;
@@ -122,8 +121,7 @@ struct H2Session::Callbacks {
             s.m_goawayLastStream = frame->goaway.last_stream_id;
             s.m_closeReason = std::string("peer sent GOAWAY ") + inspect::errorCodeName(frame->goaway.error_code);
         }
-        if (frame->hd.type == NGHTTP2_SETTINGS && (frame->hd.flags & NGHTTP2_FLAG_ACK)
-            && !s.m_settingsUnacked.empty())
+        if (frame->hd.type == NGHTTP2_SETTINGS && (frame->hd.flags & NGHTTP2_FLAG_ACK) && !s.m_settingsUnacked.empty())
             s.m_settingsUnacked.pop_front();
         if (frame->hd.type == NGHTTP2_RST_STREAM) {
             // Streams the client opened and cancelled itself: the rapid-reset
@@ -285,8 +283,8 @@ struct H2Session::Callbacks {
     // Bodies are not copied into nghttp2's buffer: the DATA frame is written
     // into the output by sendData() (NGHTTP2_DATA_FLAG_NO_COPY), so each byte
     // is copied once before TLS takes it.
-    static ssize_t readBody(nghttp2_session *, std::int32_t, std::uint8_t *, std::size_t length,
-                            std::uint32_t *flags, nghttp2_data_source *source, void *)
+    static ssize_t readBody(nghttp2_session *, std::int32_t, std::uint8_t *, std::size_t length, std::uint32_t *flags,
+                            nghttp2_data_source *source, void *)
     {
         auto *st = static_cast<Stream *>(source->ptr);
         const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(length, st->body->remaining()));
@@ -484,8 +482,7 @@ void H2Session::flushHeld()
 void H2Session::enforce(const GuardVerdict &verdict)
 {
     switch (verdict.kind) {
-    case GuardVerdict::Kind::None:
-        return;
+    case GuardVerdict::Kind::None: return;
     case GuardVerdict::Kind::StreamError:
         holdNotice(verdict.streamId, verdict.reason);
         nghttp2_submit_rst_stream(m_session.get(), NGHTTP2_FLAG_NONE, verdict.streamId, verdict.code);
@@ -701,9 +698,8 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
     thread_local std::vector<nghttp2_nv> nva;
     nva.clear();
     nva.push_back(makeNv(":status", std::string_view(status, static_cast<std::size_t>(statusEnd - status))));
-    site::forEachResponseField(response, false, [](std::string_view name, std::string_view value) {
-        nva.push_back(makeNv(name, value));
-    });
+    site::forEachResponseField(
+        response, false, [](std::string_view name, std::string_view value) { nva.push_back(makeNv(name, value)); });
 
     nghttp2_data_provider provider{};
     const bool head = st.request.method == "HEAD";

@@ -119,8 +119,8 @@ private:
     std::string m_held; // the start of a frame that goes to nghttp2 whole (FrameGuard::holding())
     WireTap m_inTap{true};
     WireTap m_outTap{false};
-    std::uint8_t *m_inJudgement = nullptr;           // the inbound frame record of the unit being received
-    std::int32_t m_pendingJudgement = 0;             // nghttp2 rejected a frame whose record is not written yet
+    std::uint8_t *m_inJudgement = nullptr; // the inbound frame record of the unit being received
+    std::int32_t m_pendingJudgement = 0;   // nghttp2 rejected a frame whose record is not written yet
     // Stream and push records that nghttp2 reports inside mem_send(), before
     // the bytes of the frame that ended the stream come out of it: written
     // after those bytes, so the log keeps the wire's order.
@@ -140,9 +140,9 @@ private:
     std::vector<DeferredClose> m_deferred;
     std::vector<DeferredDetails> m_deferredDetails;
     bool m_inSend = false;
-    std::string *m_sink = nullptr;                   // produce()'s output, where sendData() writes DATA frames
-    std::size_t m_sinkStart = 0, m_sinkBudget = 0;   // and what produce() may add to it
-    std::string m_pending;                           // mem_send output beyond the last budget
+    std::string *m_sink = nullptr;                 // produce()'s output, where sendData() writes DATA frames
+    std::size_t m_sinkStart = 0, m_sinkBudget = 0; // and what produce() may add to it
+    std::string m_pending;                         // mem_send output beyond the last budget
     std::size_t m_pendingOffset = 0;
 
     // Rapid reset (CVE-2023-44487): a bucket of kResetBurst RST_STREAMs from
@@ -160,7 +160,8 @@ private:
     std::int32_t m_goawayCode = -1;
     std::int32_t m_goawayLastStream = 0;
     std::string m_closeReason;
-    std::deque<std::chrono::steady_clock::time_point> m_settingsUnacked; // when our SETTINGS were submitted, oldest first
+    std::deque<std::chrono::steady_clock::time_point>
+        m_settingsUnacked; // when our SETTINGS were submitted, oldest first
 };
 
 } // namespace h2scope::h2

@@ -19,8 +19,7 @@ bool hasPadding(const TapFrame &f)
 
 WireTap::WireTap(bool skipPreface) noexcept
     : m_state(skipPreface ? State::Preface : State::Header), m_prefaceLeft(skipPreface ? kPrefaceLen : 0)
-{
-}
+{}
 
 void WireTap::readHeader() noexcept
 {

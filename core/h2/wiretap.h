@@ -79,8 +79,8 @@ private:
     std::uint32_t m_payloadLeft = 0;
     std::uint64_t m_frames = 0;
     bool m_keep = false;
-    std::vector<std::uint8_t> m_payload;   // a frame's kept payload, gathered over several scans
-    std::span<const std::uint8_t> m_view;  // what payload() returns
+    std::vector<std::uint8_t> m_payload;  // a frame's kept payload, gathered over several scans
+    std::span<const std::uint8_t> m_view; // what payload() returns
 };
 
 } // namespace h2scope::h2

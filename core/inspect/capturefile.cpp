@@ -41,8 +41,8 @@ void putCounters(std::string &out, const ConnectionCounters &k)
 ConnectionCounters getCounters(std::string_view b, std::size_t at)
 {
     ConnectionCounters k;
-    std::uint64_t *wide[] = {&k.framesIn, &k.framesOut, &k.frameBytesIn, &k.frameBytesOut, &k.dataBytesIn,
-                             &k.dataBytesOut, &k.socketBytesIn, &k.socketBytesOut};
+    std::uint64_t *wide[] = {&k.framesIn,    &k.framesOut,    &k.frameBytesIn,  &k.frameBytesOut,
+                             &k.dataBytesIn, &k.dataBytesOut, &k.socketBytesIn, &k.socketBytesOut};
     for (std::size_t i = 0; i < 8; ++i)
         *wide[i] = get(b, at + 8 * i, 8);
     k.streams = static_cast<std::uint32_t>(get(b, at + 64, 8));
@@ -85,9 +85,9 @@ std::string serializeCapture(const CaptureStore &store)
             continue;
         // A log whose opening was evicted gets it back in front, so the
         // reopened connection still says who it was with and how.
-        const std::string opening =
-            info->evictedFrames > 0 && info->opened && !startsWithOpened(*chunks) ? encodeOpened(info->openedNs, *info->opened)
-                                                                                 : std::string();
+        const std::string opening = info->evictedFrames > 0 && info->opened && !startsWithOpened(*chunks)
+                                        ? encodeOpened(info->openedNs, *info->opened)
+                                        : std::string();
         std::uint64_t length = opening.size();
         for (const auto &c : *chunks)
             length += c->committed();

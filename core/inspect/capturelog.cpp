@@ -107,8 +107,7 @@ void CaptureHub::collect(std::vector<LogAnnouncement> &out)
 
 CaptureLog::CaptureLog(CaptureSink &sink, std::uint64_t connectionId)
     : m_sink(sink), m_hub(sink.hub()), m_connectionId(connectionId), m_nextCapacity(kFirstChunk)
-{
-}
+{}
 
 CaptureLog::~CaptureLog()
 {
@@ -162,7 +161,6 @@ std::uint8_t *CaptureLog::beginSlow(RecordKind kind, std::size_t body, bool life
     }
     return place(kind, body, head);
 }
-
 
 void CaptureLog::release() noexcept
 {
@@ -477,9 +475,7 @@ bool readFrame(const RecordView &r, FrameRecord &out) noexcept
     if (!isFrameRecord(r.kind))
         return false;
     FieldReader f(r.body, r.size);
-    const std::uint8_t bits = r.kind == RecordKind::Frame ? f.u8()
-                              : r.kind == RecordKind::OutFrame ? kFrameOut
-                                                               : 0;
+    const std::uint8_t bits = r.kind == RecordKind::Frame ? f.u8() : r.kind == RecordKind::OutFrame ? kFrameOut : 0;
     out.outbound = bits & kFrameOut;
     out.incomplete = bits & kFrameIncomplete;
     out.judgement = out.outbound ? 0 : f.i32();

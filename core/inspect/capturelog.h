@@ -100,8 +100,7 @@ inline constexpr std::size_t kTimeRecord = kRecordHeader + 8;
 // type up to kMaxCapturedPayload.
 inline std::size_t keptPayload(const std::uint8_t *header9) noexcept
 {
-    const std::uint32_t length =
-        (std::uint32_t(header9[0]) << 16) | (std::uint32_t(header9[1]) << 8) | header9[2];
+    const std::uint32_t length = (std::uint32_t(header9[0]) << 16) | (std::uint32_t(header9[1]) << 8) | header9[2];
     if (header9[3] == 0x0) // DATA
         return (header9[4] & 0x08) && length > 0 ? 1 : 0;
     return length < kMaxCapturedPayload ? length : kMaxCapturedPayload;
@@ -236,9 +235,9 @@ private:
     CaptureHub &m_hub;
     std::uint64_t m_connectionId;
     std::shared_ptr<LogChunk> m_chunk;
-    std::size_t m_used = 0;       // bytes written into m_chunk
-    std::size_t m_room = 0;       // and still free in it (0 before the first)
-    std::uint64_t m_written = 0;  // bytes in earlier chunks
+    std::size_t m_used = 0;      // bytes written into m_chunk
+    std::size_t m_room = 0;      // and still free in it (0 before the first)
+    std::uint64_t m_written = 0; // bytes in earlier chunks
     std::size_t m_nextCapacity;
     std::uint64_t m_lastTime = 0;
     int m_holds = 0;
@@ -278,12 +277,13 @@ private:
 };
 
 inline std::uint8_t *CaptureLog::frame(bool outbound, const std::uint8_t *header9,
-                                      std::span<const std::uint8_t> payload, bool incomplete, std::int32_t judgement)
+                                       std::span<const std::uint8_t> payload, bool incomplete, std::int32_t judgement)
 {
     const std::size_t kept = payload.size();
     if (incomplete || kept != keptPayload(header9)) [[unlikely]]
         return frameLong(outbound, header9, payload, incomplete, judgement);
-    std::uint8_t *p = begin(outbound ? RecordKind::OutFrame : RecordKind::InFrame, (outbound ? 9 : 13) + kept, false, 1);
+    std::uint8_t *p =
+        begin(outbound ? RecordKind::OutFrame : RecordKind::InFrame, (outbound ? 9 : 13) + kept, false, 1);
     if (!p)
         return nullptr;
     std::uint8_t *judged = nullptr;
@@ -437,9 +437,7 @@ inline bool parseRecord(const std::uint8_t *p, std::size_t available, RecordView
             return false;
         body = 9 + keptPayload(p + 1);
         break;
-    case RecordKind::StreamEnded:
-        body = 4;
-        break;
+    case RecordKind::StreamEnded: body = 4; break;
     default:
         if (available < kRecordHeader)
             return false;
@@ -532,13 +530,13 @@ inline bool LogReader::next(RecordView &out)
 struct FrameRecord {
     bool outbound = false;
     bool incomplete = false;
-    std::int32_t judgement = 0;              // inbound only
-    std::span<const std::uint8_t> header;    // the 9 bytes as on the wire
-    std::uint32_t length = 0;                // from the header
+    std::int32_t judgement = 0;           // inbound only
+    std::span<const std::uint8_t> header; // the 9 bytes as on the wire
+    std::uint32_t length = 0;             // from the header
     std::uint8_t type = 0;
     std::uint8_t flags = 0;
     std::int32_t streamId = 0;
-    std::span<const std::uint8_t> payload;   // what the record kept of it
+    std::span<const std::uint8_t> payload; // what the record kept of it
 };
 bool readFrame(const RecordView &r, FrameRecord &out) noexcept;
 

@@ -73,15 +73,14 @@ private:
 struct CaptureStore::Dissection {
     explicit Dissection(std::uint64_t id, bool keep = true)
         : dissector(id), index(std::make_shared<ConnectionIndex>(id)), keepEvents(keep)
-    {
-    }
+    {}
     LogReader reader;
     Dissector dissector;
     EventBlocks events;
     std::shared_ptr<ConnectionIndex> index; // grown with the events
-    std::vector<Event> scratch;     // what one read() dissected, before it joins the blocks
-    std::size_t base = 0;           // logical index of events[0]
-    std::size_t consumedChunks = 0; // chunks of the store's list already handed to the reader
+    std::vector<Event> scratch;             // what one read() dissected, before it joins the blocks
+    std::size_t base = 0;                   // logical index of events[0]
+    std::size_t consumedChunks = 0;         // chunks of the store's list already handed to the reader
     // Logical end of the events each read chunk produced, from the reader's
     // first chunk on (the last entry is the chunk being read, still open).
     std::deque<std::size_t> chunkEnds;
@@ -321,9 +320,9 @@ bool CaptureStore::scanNew(Connection &conn)
                 if (type == kDataType) {
                     f.dataBytesIn += length;
                 } else if (type == kHeadersType) {
-                    const auto stream = static_cast<std::int32_t>(((std::uint32_t(h[5]) & 0x7f) << 24)
-                                                                  | (std::uint32_t(h[6]) << 16)
-                                                                  | (std::uint32_t(h[7]) << 8) | h[8]);
+                    const auto stream =
+                        static_cast<std::int32_t>(((std::uint32_t(h[5]) & 0x7f) << 24) | (std::uint32_t(h[6]) << 16)
+                                                  | (std::uint32_t(h[7]) << 8) | h[8]);
                     if ((stream & 1) && stream > lastClientStream) {
                         lastClientStream = stream;
                         ++f.streams;
@@ -363,8 +362,7 @@ void CaptureStore::account(Connection &conn, const RecordView &r)
         if (info.openedNs == 0)
             info.openedNs = info.lastNs;
         break;
-    case RecordKind::Frame:
-        break; // a frame record too short to hold its header: counted as a record only
+    case RecordKind::Frame: break; // a frame record too short to hold its header: counted as a record only
     case RecordKind::Opened: {
         ConnectionOpened o;
         if (readOpened(r, o))
@@ -382,20 +380,15 @@ void CaptureStore::account(Connection &conn, const RecordView &r)
         }
         break;
     }
-    case RecordKind::Http1:
-        ++k.streams;
-        break;
-    case RecordKind::Notice:
-        ++k.notices;
-        break;
+    case RecordKind::Http1: ++k.streams; break;
+    case RecordKind::Notice: ++k.notices; break;
     case RecordKind::Client:
         if (info.client.empty()) {
             info.client = std::string(f.str().substr(0, CaptureLog::kMaxClientBytes));
             charge(conn, static_cast<std::ptrdiff_t>(info.client.size())); // outlives the chunks: in the budget
         }
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -584,8 +577,8 @@ void CaptureStore::setSummaries(bool on) const
 
 bool CaptureStore::summarize(std::chrono::nanoseconds budget) const
 {
-    const auto deadline = budget.count() > 0 ? std::chrono::steady_clock::now() + budget
-                                             : std::chrono::steady_clock::time_point{};
+    const auto deadline =
+        budget.count() > 0 ? std::chrono::steady_clock::now() + budget : std::chrono::steady_clock::time_point{};
     for (auto it = m_summaryPending.begin(); it != m_summaryPending.end();) {
         const Connection &c = m_connections.at(*it);
         Dissection &d = *c.summary;
@@ -681,8 +674,8 @@ CaptureStore::Dissection *CaptureStore::dissected(std::uint64_t id, std::chrono:
     const auto &chunks = c.scan.chunks();
     for (; d.consumedChunks < chunks.size(); ++d.consumedChunks)
         d.reader.append(chunks[d.consumedChunks]);
-    const auto deadline = budget.count() > 0 ? std::chrono::steady_clock::now() + budget
-                                             : std::chrono::steady_clock::time_point{};
+    const auto deadline =
+        budget.count() > 0 ? std::chrono::steady_clock::now() + budget : std::chrono::steady_clock::time_point{};
     if (d.read(deadline) && readToTheEnd(c, d.reader))
         d.finish();
     return &d;
@@ -743,7 +736,7 @@ CaptureStore::DissectionProgress CaptureStore::dissect(std::uint64_t connectionI
 }
 
 std::shared_ptr<const ConnectionIndex> CaptureStore::index(std::uint64_t connectionId,
-                                                          std::chrono::nanoseconds budget) const
+                                                           std::chrono::nanoseconds budget) const
 {
     Dissection *d = dissected(connectionId, budget);
     if (!d)

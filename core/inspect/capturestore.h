@@ -62,38 +62,38 @@ class Dissector;
 
 struct ConnectionCounters {
     std::uint64_t framesIn = 0;
-    std::uint64_t framesOut = 0;       // frames nghttp2 decided not to send are not counted
-    std::uint64_t frameBytesIn = 0;    // 9-byte headers + payloads, as framed
+    std::uint64_t framesOut = 0;    // frames nghttp2 decided not to send are not counted
+    std::uint64_t frameBytesIn = 0; // 9-byte headers + payloads, as framed
     std::uint64_t frameBytesOut = 0;
-    std::uint64_t dataBytesIn = 0;     // DATA payload lengths (padding included)
+    std::uint64_t dataBytesIn = 0; // DATA payload lengths (padding included)
     std::uint64_t dataBytesOut = 0;
-    std::uint64_t socketBytesIn = 0;   // from the closed record (TLS included); 0 while open
+    std::uint64_t socketBytesIn = 0; // from the closed record (TLS included); 0 while open
     std::uint64_t socketBytesOut = 0;
-    std::uint32_t streams = 0;         // request streams + promised streams + HTTP/1.1 exchanges
+    std::uint32_t streams = 0; // request streams + promised streams + HTTP/1.1 exchanges
     std::uint32_t pushedStreams = 0;
     std::uint32_t notices = 0;
-    std::uint64_t records = 0;         // records ever read for this connection, evicted ones included
+    std::uint64_t records = 0; // records ever read for this connection, evicted ones included
 };
 
 struct ConnectionInfo {
     std::uint64_t id = 0;
-    std::uint64_t openedNs = 0;                 // the opened record's time, else the first record's
-    std::uint64_t lastNs = 0;                   // the newest record's time
-    std::optional<ConnectionOpened> opened;     // absent for a connection refused or failed before it
-    std::optional<ConnectionClosed> closed;     // absent while open
+    std::uint64_t openedNs = 0;             // the opened record's time, else the first record's
+    std::uint64_t lastNs = 0;               // the newest record's time
+    std::optional<ConnectionOpened> opened; // absent for a connection refused or failed before it
+    std::optional<ConnectionClosed> closed; // absent while open
     std::uint64_t closedNs = 0;
     ConnectionCounters counters;
-    std::string client;                         // user-agent of its first request ("" until one came)
-    std::uint64_t evictedFrames = 0;            // frames of this connection evicted while it was open
-    std::size_t memoryBytes = 0;                // bytes of its log the store holds
+    std::string client;              // user-agent of its first request ("" until one came)
+    std::uint64_t evictedFrames = 0; // frames of this connection evicted while it was open
+    std::size_t memoryBytes = 0;     // bytes of its log the store holds
 };
 
 // What one ingest() changed. Ids of one list are distinct and ascending.
 struct StoreDelta {
-    std::vector<std::uint64_t> added;     // connections new to the store
-    std::vector<std::uint64_t> changed;   // counters or state changed (added ones included)
-    std::vector<std::uint64_t> removed;   // evicted whole
-    bool truncated = false;               // an open connection lost its oldest chunks
+    std::vector<std::uint64_t> added;   // connections new to the store
+    std::vector<std::uint64_t> changed; // counters or state changed (added ones included)
+    std::vector<std::uint64_t> removed; // evicted whole
+    bool truncated = false;             // an open connection lost its oldest chunks
     bool empty() const noexcept { return added.empty() && changed.empty() && removed.empty() && !truncated; }
 };
 
@@ -162,7 +162,7 @@ public:
     struct DissectionProgress {
         std::size_t first = 0, end = 0; // the events there are now, as for event()
         std::uint64_t bytesRead = 0, bytes = 0;
-        bool complete = true;           // everything committed so far is dissected
+        bool complete = true; // everything committed so far is dissected
     };
     DissectionProgress dissect(std::uint64_t connectionId, std::chrono::nanoseconds budget) const;
     // The connection's index (connectionindex.h), grown by the same
@@ -223,10 +223,10 @@ private:
     struct Dissection;
     struct Connection {
         ConnectionInfo info;
-        LogReader scan;                   // the counting pass
+        LogReader scan; // the counting pass
         std::vector<ChunkStats> chunkStats;
         std::int32_t lastClientStream = 0;
-        bool complete = false;            // closed and read to the end
+        bool complete = false;                // closed and read to the end
         mutable std::uint64_t generation = 0; // bumped by a dissection made again (const callers too)
         // The cache is the store's own business: const callers fill it too.
         mutable std::unique_ptr<Dissection> dissection;
@@ -263,10 +263,10 @@ private:
     // is the order connections opened in.
     std::set<std::uint64_t> m_order;
     std::set<std::uint64_t> m_closedOrder;
-    std::set<std::uint64_t> m_live;                                  // connections whose log may still grow
-    mutable std::vector<std::uint64_t> m_cacheOrder;                 // dissected connections, most recent last
+    std::set<std::uint64_t> m_live;                  // connections whose log may still grow
+    mutable std::vector<std::uint64_t> m_cacheOrder; // dissected connections, most recent last
     mutable bool m_summaries = false;
-    mutable std::set<std::uint64_t> m_summaryPending;                // summaries with records still to read
+    mutable std::set<std::uint64_t> m_summaryPending; // summaries with records still to read
     std::uint64_t m_summaryLost = 0;
 };
 

@@ -169,8 +169,8 @@ void ConnectionIndex::takeFrame(const FrameEvent &f, std::uint64_t t, std::size_
     if (!m_lean)
         m_frames.push_back(index);
     if (!m_lean && (f.connLocalWindow != 0 || f.connRemoteWindow != 0))
-        m_windows.push_back({t, f.streamId, f.connLocalWindow, f.connRemoteWindow, f.streamLocalWindow,
-                             f.streamRemoteWindow});
+        m_windows.push_back(
+            {t, f.streamId, f.connLocalWindow, f.connRemoteWindow, f.streamLocalWindow, f.streamRemoteWindow});
 
     if (f.streamId == 0) {
         if (!m_lean)
@@ -178,8 +178,7 @@ void ConnectionIndex::takeFrame(const FrameEvent &f, std::uint64_t t, std::size_
         if (f.type == kSettings && !f.notSent) {
             if (f.flags & kFlagAck) {
                 // The ACK answers the oldest unanswered SETTINGS from the other side.
-                const Direction sender =
-                    f.dir == Direction::In ? Direction::Out : Direction::In;
+                const Direction sender = f.dir == Direction::In ? Direction::Out : Direction::In;
                 for (SettingsExchange &x : m_settings) {
                     if (x.dir == sender && x.ackNs == 0) {
                         x.ackNs = t;

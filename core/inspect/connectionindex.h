@@ -29,16 +29,16 @@
 namespace h2scope::inspect {
 
 struct StreamSummary {
-    std::int32_t id = 0;            // HTTP/1.1: the exchange's sequence number on its connection
-    bool http1 = false;             // an HTTP/1.x exchange (no frames)
-    std::string httpVersion;        // HTTP/1.x: "HTTP/1.1", "HTTP/1.0"
+    std::int32_t id = 0;     // HTTP/1.1: the exchange's sequence number on its connection
+    bool http1 = false;      // an HTTP/1.x exchange (no frames)
+    std::string httpVersion; // HTTP/1.x: "HTTP/1.1", "HTTP/1.0"
     bool pushed = false;
-    std::int32_t parentId = 0;      // the stream whose response promised it
+    std::int32_t parentId = 0; // the stream whose response promised it
     std::string method;
     std::string path;
-    int status = 0;                 // final status (1xx are not kept here)
-    bool earlyHints = false;        // a 103 went out on this stream
-    std::int32_t hintedBy = 0;      // a 103 on that stream listed this request's path first
+    int status = 0;            // final status (1xx are not kept here)
+    bool earlyHints = false;   // a 103 went out on this stream
+    std::int32_t hintedBy = 0; // a 103 on that stream listed this request's path first
     std::string contentType;
     std::uint64_t bodyBytes = 0;
     std::uint64_t decodedBytes = 0; // sent content-encoded: the body's size decoded (0: as sent)
@@ -46,11 +46,11 @@ struct StreamSummary {
     std::uint64_t lastNs = 0;       // the stream's last frame or event
     std::uint64_t promiseNs = 0;    // pushed: when the PUSH_PROMISE went out
     bool closed = false;
-    bool reset = false;             // RST_STREAM seen, either way
+    bool reset = false; // RST_STREAM seen, either way
     std::uint32_t resetCode = 0;
-    std::string pushOutcome;        // pushed: completed / cancelled / refused / reset / not-sent
+    std::string pushOutcome; // pushed: completed / cancelled / refused / reset / not-sent
     std::string pushDetail;
-    std::string skippedNote;        // a parent: the push-skipped notice, if any
+    std::string skippedNote;         // a parent: the push-skipped notice, if any
     std::vector<std::size_t> frames; // logical indices of this stream's FrameEvents
 };
 
@@ -67,7 +67,7 @@ struct WindowSample {
 struct SettingsExchange {
     Direction dir = Direction::In; // who sent the settings
     std::uint64_t sentNs = 0;
-    std::uint64_t ackNs = 0;       // 0 while unanswered
+    std::uint64_t ackNs = 0; // 0 while unanswered
     std::size_t frameIndex = 0;
     std::vector<std::pair<std::uint16_t, std::uint32_t>> values;
 };

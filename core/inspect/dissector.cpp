@@ -49,8 +49,8 @@ struct Dissector::Inflater {
 };
 
 struct Dissector::PendingBlock {
-    std::size_t heldIndex = 0;   // the HEADERS / PUSH_PROMISE event in m_held
-    std::string fragments;       // the block, as its frames carried it
+    std::size_t heldIndex = 0; // the HEADERS / PUSH_PROMISE event in m_held
+    std::string fragments;     // the block, as its frames carried it
     std::int32_t streamId = 0;
 };
 
@@ -59,8 +59,8 @@ struct Dissector::Stream {
     bool pushed = false;
     std::int32_t parentId = 0;
     std::uint64_t startNs = 0;
-    bool requestSeen = false;    // inbound HEADERS (request) or PUSH_PROMISE
-    bool finalResponse = false;  // a final (non-1xx) response HEADERS went out
+    bool requestSeen = false;   // inbound HEADERS (request) or PUSH_PROMISE
+    bool finalResponse = false; // a final (non-1xx) response HEADERS went out
     int status = 0;
     HeaderBlock response;
     std::uint64_t bodyBytes = 0; // DATA payload sent, padding excluded
@@ -148,14 +148,10 @@ void Dissector::feed(const RecordView &r, std::vector<Event> &out)
     m_out = &out;
     FieldReader f(r.body, r.size);
     switch (r.kind) {
-    case RecordKind::Time:
-        m_time = f.u64();
-        break;
+    case RecordKind::Time: m_time = f.u64(); break;
     case RecordKind::Frame:
     case RecordKind::InFrame:
-    case RecordKind::OutFrame:
-        frame(r);
-        break;
+    case RecordKind::OutFrame: frame(r); break;
     case RecordKind::Opened: {
         ConnectionOpened o;
         readOpened(r, o);
@@ -291,8 +287,8 @@ void Dissector::finish(std::vector<Event> &out)
             // The block never ended: its fragments cannot be decoded, and the
             // table state of this direction is unknown from here on.
             m_inflate[dir]->broken = true;
-            notice(id, "header-block-incomplete", "a header block on stream " + std::to_string(id)
-                                                      + " never ended (no END_HEADERS): not decoded");
+            notice(id, "header-block-incomplete",
+                   "a header block on stream " + std::to_string(id) + " never ended (no END_HEADERS): not decoded");
         }
     flushHeld();
 }
@@ -316,9 +312,9 @@ void Dissector::frame(const RecordView &r)
     // nghttp2 refuses a frame over our SETTINGS_MAX_FRAME_SIZE by its header
     // alone (GOAWAY FRAME_SIZE_ERROR) and reports it through no callback:
     // the limit is ours, replayed from our SETTINGS, so the verdict is derived.
-    const std::int32_t judgement = fr.judgement != 0                                 ? fr.judgement
+    const std::int32_t judgement = fr.judgement != 0                              ? fr.judgement
                                    : !outbound && fr.length > m_localMaxFrameSize ? NGHTTP2_ERR_FRAME_SIZE_ERROR
-                                                                                     : 0;
+                                                                                  : 0;
     if (judgement != 0) {
         ev.invalid = true;
         ev.invalidReason = errorText(judgement);
@@ -428,8 +424,7 @@ void Dissector::frame(const RecordView &r)
         if (payload.size() == 5)
             readPriority(ev, payload.data());
         break;
-    default:
-        break;
+    default: break;
     }
     fillWindows(ev);
     add(std::move(ev));
@@ -561,9 +556,8 @@ void Dissector::completeBlock(PendingBlock &block, bool outbound)
     }
     if (truncated)
         notice(streamId, "header-list-clipped",
-               "the header list of stream " + std::to_string(streamId) + " decodes to "
-                   + std::to_string(decodedSize) + " bytes; the inspector keeps the first "
-                   + std::to_string(kMaxKeptHeaderList / 1024) + " KiB");
+               "the header list of stream " + std::to_string(streamId) + " decodes to " + std::to_string(decodedSize)
+                   + " bytes; the inspector keeps the first " + std::to_string(kMaxKeptHeaderList / 1024) + " KiB");
 
     // What the block means for its stream.
     auto field = [&headers](std::string_view name) -> std::string_view {

@@ -66,19 +66,19 @@ private:
     bool m_closed = false;
     std::unique_ptr<Inflater> m_inflate[2]; // [0] what the client sent, [1] what we sent
     std::unique_ptr<PendingBlock> m_block[2];
-    bool m_lostState = false;               // a gap or eviction: table references may be unresolvable
+    bool m_lostState = false; // a gap or eviction: table references may be unresolvable
     std::vector<Event> m_held;
     std::vector<Event> *m_out = nullptr;
 
     // Flow control (RFC 9113 §6.9), replayed from the wire.
-    std::int64_t m_connLocal = 65535;   // what the peer may still send us
-    std::int64_t m_connRemote = 65535;  // what we may still send the peer
+    std::int64_t m_connLocal = 65535;  // what the peer may still send us
+    std::int64_t m_connRemote = 65535; // what we may still send the peer
     std::int64_t m_initialLocal = 65535;
     std::int64_t m_initialRemote = 65535;
     std::deque<std::vector<std::pair<std::uint16_t, std::uint32_t>>> m_ourSettingsUnacked;
     std::map<std::int32_t, std::unique_ptr<Stream>> m_streams;
     std::map<std::int32_t, std::uint64_t> m_decoded; // Decoded records until their stream closes
-    std::uint32_t m_localMaxFrameSize = 16384; // ours, once the peer acknowledged it (RFC 9113 §6.5.2)
+    std::uint32_t m_localMaxFrameSize = 16384;       // ours, once the peer acknowledged it (RFC 9113 §6.5.2)
 };
 
 // Dissects a whole log held in memory (a saved capture's connection, a

@@ -42,28 +42,28 @@ private:
 enum class Direction : std::uint8_t { In, Out };
 
 struct ConnectionOpened {
-    std::string peer;        // "127.0.0.1:53422" / "[::1]:53422"
-    std::string local;       // address:port the connection arrived on
+    std::string peer;  // "127.0.0.1:53422" / "[::1]:53422"
+    std::string local; // address:port the connection arrived on
     bool tls = false;
-    std::string tlsVersion;  // "TLSv1.3"
-    std::string cipher;      // "TLS_AES_128_GCM_SHA256"
-    std::string alpn;        // "h2", "http/1.1" or "" (none offered/selected)
-    std::string sni;         // server name the client asked for, or ""
-    std::string group;       // key exchange group, "X25519"
-    bool resumed = false;    // TLS session resumption
+    std::string tlsVersion; // "TLSv1.3"
+    std::string cipher;     // "TLS_AES_128_GCM_SHA256"
+    std::string alpn;       // "h2", "http/1.1" or "" (none offered/selected)
+    std::string sni;        // server name the client asked for, or ""
+    std::string group;      // key exchange group, "X25519"
+    bool resumed = false;   // TLS session resumption
     std::uint64_t handshakeNs = 0;
-    std::string protocol;    // what the connection speaks: "h2", "http/1.1", "h2c"
+    std::string protocol; // what the connection speaks: "h2", "http/1.1", "h2c"
 
     bool operator==(const ConnectionOpened &) const = default;
 };
 
 struct ConnectionClosed {
-    std::string reason;          // "peer closed", "GOAWAY sent: PROTOCOL_ERROR", "server shutdown", ...
-    std::int32_t goawayCode = -1;      // GOAWAY error code sent or received, -1 if none
-    std::int32_t lastStreamId = 0;     // from that GOAWAY
-    std::uint64_t bytesIn = 0;   // bytes read from the socket (TLS included)
-    std::uint64_t bytesOut = 0;  // bytes written to the socket
-    std::uint32_t streams = 0;   // streams (or HTTP/1.1 exchanges) seen
+    std::string reason;            // "peer closed", "GOAWAY sent: PROTOCOL_ERROR", "server shutdown", ...
+    std::int32_t goawayCode = -1;  // GOAWAY error code sent or received, -1 if none
+    std::int32_t lastStreamId = 0; // from that GOAWAY
+    std::uint64_t bytesIn = 0;     // bytes read from the socket (TLS included)
+    std::uint64_t bytesOut = 0;    // bytes written to the socket
+    std::uint32_t streams = 0;     // streams (or HTTP/1.1 exchanges) seen
 
     bool operator==(const ConnectionClosed &) const = default;
 };
@@ -72,23 +72,23 @@ struct ConnectionClosed {
 // as it was on the wire; nghttp2 callbacks supply the meaning.
 struct FrameEvent {
     Direction dir = Direction::In;
-    std::uint8_t type = 0;       // NGHTTP2_DATA ... NGHTTP2_CONTINUATION, or unknown
+    std::uint8_t type = 0; // NGHTTP2_DATA ... NGHTTP2_CONTINUATION, or unknown
     std::uint8_t flags = 0;
     std::int32_t streamId = 0;
-    std::uint32_t length = 0;    // payload length from the frame header
-    std::uint8_t padding = 0;    // pad length (PADDED flag), 0 if none
-    std::array<std::uint8_t, 9> rawHeader{};   // exactly as on the wire
+    std::uint32_t length = 0;                // payload length from the frame header
+    std::uint8_t padding = 0;                // pad length (PADDED flag), 0 if none
+    std::array<std::uint8_t, 9> rawHeader{}; // exactly as on the wire
 
-    HeaderBlock headers;         // decoded fields (HEADERS, PUSH_PROMISE), pseudo-headers first
-    std::uint32_t headerBlockDecodedSize = 0;  // sum of name+value lengths (+32 each, RFC 7541 §4.1)
+    HeaderBlock headers;                      // decoded fields (HEADERS, PUSH_PROMISE), pseudo-headers first
+    std::uint32_t headerBlockDecodedSize = 0; // sum of name+value lengths (+32 each, RFC 7541 §4.1)
     std::vector<std::pair<std::uint16_t, std::uint32_t>> settings; // SETTINGS id, value
-    std::uint32_t windowIncrement = 0;         // WINDOW_UPDATE
-    std::uint32_t errorCode = 0;               // RST_STREAM, GOAWAY
-    std::int32_t promisedStreamId = 0;         // PUSH_PROMISE
-    std::int32_t lastStreamId = 0;             // GOAWAY
-    std::uint64_t opaque = 0;                  // PING data (big-endian as a number)
-    std::string debugData;                     // GOAWAY additional debug data
-    std::int32_t hdCategory = -1;              // HEADERS category: 0 request, 1 response, 2 push response, 3 headers (trailers/1xx)
+    std::uint32_t windowIncrement = 0;                             // WINDOW_UPDATE
+    std::uint32_t errorCode = 0;                                   // RST_STREAM, GOAWAY
+    std::int32_t promisedStreamId = 0;                             // PUSH_PROMISE
+    std::int32_t lastStreamId = 0;                                 // GOAWAY
+    std::uint64_t opaque = 0;                                      // PING data (big-endian as a number)
+    std::string debugData;                                         // GOAWAY additional debug data
+    std::int32_t hdCategory = -1; // HEADERS category: 0 request, 1 response, 2 push response, 3 headers (trailers/1xx)
     // PRIORITY, or HEADERS with the PRIORITY flag (RFC 7540 §6.3): the stream
     // depended on (-1: no priority fields), the weight (1-256) and whether the
     // dependency is exclusive.
@@ -96,11 +96,11 @@ struct FrameEvent {
     std::uint16_t priorityWeight = 0;
     bool priorityExclusive = false;
 
-    bool notSent = false;         // nghttp2 decided not to send it (on_frame_not_send)
-    std::string notSentReason;    // nghttp2_strerror of that decision
-    bool invalid = false;         // received but rejected (on_invalid_frame_recv)
+    bool notSent = false;      // nghttp2 decided not to send it (on_frame_not_send)
+    std::string notSentReason; // nghttp2_strerror of that decision
+    bool invalid = false;      // received but rejected (on_invalid_frame_recv)
     std::string invalidReason;
-    bool incomplete = false;      // the connection ended inside this frame: only part of it arrived
+    bool incomplete = false; // the connection ended inside this frame: only part of it arrived
 
     // Flow-control windows after this frame was processed (bytes).
     std::int32_t connLocalWindow = 0;    // how much the peer may still send us
@@ -114,8 +114,8 @@ struct FrameEvent {
 struct StreamOpened {
     std::int32_t streamId = 0;
     std::string method, scheme, authority, path;
-    HeaderBlock headers;         // request headers, no pseudo-headers
-    bool pushed = false;         // a promised (server-initiated) stream
+    HeaderBlock headers;             // request headers, no pseudo-headers
+    bool pushed = false;             // a promised (server-initiated) stream
     std::int32_t parentStreamId = 0; // the stream whose response promised it
 
     bool operator==(const StreamOpened &) const = default;
@@ -123,12 +123,12 @@ struct StreamOpened {
 
 struct StreamClosed {
     std::int32_t streamId = 0;
-    int status = 0;              // 0 if no response was sent
+    int status = 0; // 0 if no response was sent
     HeaderBlock responseHeaders;
-    std::uint64_t bodyBytes = 0; // DATA payload bytes sent
-    std::uint64_t durationNs = 0;// from request HEADERS to close
-    std::uint32_t errorCode = 0; // nghttp2 close error code (0 = NO_ERROR)
-    std::string note;            // the site's note (e.g. why a path was refused)
+    std::uint64_t bodyBytes = 0;    // DATA payload bytes sent
+    std::uint64_t durationNs = 0;   // from request HEADERS to close
+    std::uint32_t errorCode = 0;    // nghttp2 close error code (0 = NO_ERROR)
+    std::string note;               // the site's note (e.g. why a path was refused)
     std::uint64_t decodedBytes = 0; // sent content-encoded: the body's size decoded (0: as sent)
 
     bool operator==(const StreamClosed &) const = default;
@@ -141,8 +141,8 @@ struct Http1Exchange {
     HeaderBlock responseHeaders;
     std::uint64_t bodyBytes = 0;
     std::uint64_t durationNs = 0;
-    std::uint64_t startNs = 0;   // when the request line arrived
-    std::uint32_t sequence = 0;  // 1-based index of the exchange on its connection
+    std::uint64_t startNs = 0;  // when the request line arrived
+    std::uint32_t sequence = 0; // 1-based index of the exchange on its connection
     std::string note;
     std::uint64_t decodedBytes = 0; // sent content-encoded: the body's size decoded (0: as sent)
 
@@ -152,8 +152,8 @@ struct Http1Exchange {
 // Anything else worth telling a user about a connection: protocol errors
 // that did not produce a frame, limits hit, push skipped, and so on.
 struct Notice {
-    std::string code;   // short machine-readable tag, e.g. "bad-request", "push-skipped"
-    std::string text;   // one line for people
+    std::string code; // short machine-readable tag, e.g. "bad-request", "push-skipped"
+    std::string text; // one line for people
     std::int32_t streamId = 0;
 
     bool operator==(const Notice &) const = default;
@@ -167,9 +167,9 @@ struct PushOutcome {
     // "completed", "cancelled" (RST_STREAM CANCEL), "refused" (REFUSED_STREAM),
     // "reset" (another code) or "not-sent" (nghttp2 did not send the PUSH_PROMISE)
     std::string outcome;
-    std::string detail;            // why, in words (nghttp2's reason for not-sent)
-    std::uint64_t resetAtNs = 0;   // when the client's RST_STREAM arrived, 0 if none
-    std::uint64_t bodyBytes = 0;   // DATA bytes of the pushed response sent before the end
+    std::string detail;          // why, in words (nghttp2's reason for not-sent)
+    std::uint64_t resetAtNs = 0; // when the client's RST_STREAM arrived, 0 if none
+    std::uint64_t bodyBytes = 0; // DATA bytes of the pushed response sent before the end
 
     bool operator==(const PushOutcome &) const = default;
 };
@@ -188,9 +188,9 @@ struct Event {
 };
 
 // HTTP/2 names, for exporters and views.
-const char *frameTypeName(std::uint8_t type) noexcept;     // "DATA", ..., "UNKNOWN"
+const char *frameTypeName(std::uint8_t type) noexcept;             // "DATA", ..., "UNKNOWN"
 std::string frameFlagsText(std::uint8_t type, std::uint8_t flags); // "END_STREAM|END_HEADERS"
-const char *errorCodeName(std::uint32_t code) noexcept;   // "NO_ERROR", ..., "UNKNOWN"
-const char *settingName(std::uint16_t id) noexcept;       // "MAX_CONCURRENT_STREAMS", ...
+const char *errorCodeName(std::uint32_t code) noexcept;            // "NO_ERROR", ..., "UNKNOWN"
+const char *settingName(std::uint16_t id) noexcept;                // "MAX_CONCURRENT_STREAMS", ...
 
 } // namespace h2scope::inspect

@@ -101,8 +101,7 @@ std::string frameFlagsText(std::uint8_t type, std::uint8_t flags)
         if (flags & 0x04)
             add("END_HEADERS");
         break;
-    default:
-        break;
+    default: break;
     }
     return out;
 }

@@ -113,7 +113,8 @@ void formatFrame(std::string &out, const FrameEvent &f)
         break;
     case 0x01: // HEADERS
         if (padded && f.priorityDependency >= 0)
-            appendf(out, "%.*s(padlen=%u, %s)\n", int(indent.size()), indent.data(), f.padding, priorityFields().c_str());
+            appendf(out, "%.*s(padlen=%u, %s)\n", int(indent.size()), indent.data(), f.padding,
+                    priorityFields().c_str());
         else if (padded)
             appendf(out, "%.*s(padlen=%u)\n", int(indent.size()), indent.data(), f.padding);
         else if (f.priorityDependency >= 0)

@@ -16,20 +16,19 @@ namespace h2scope::inspect {
 
 namespace {
 
-
 // One HAR entry as it is being assembled.
 struct EntryInput {
     std::uint64_t connectionId = 0;
     const ConnectionInfo *connection = nullptr;
-    std::uint64_t startNs = 0;       // steady clock
+    std::uint64_t startNs = 0; // steady clock
     std::uint64_t durationNs = 0;
     std::uint64_t firstResponseNs = 0; // 0: not seen
     std::string method, url, httpVersion;
     // Copies (a reference count each): the store keeps only the last few
     // connections' events dissected, and entries outlive that.
     std::optional<HeaderBlock> requestHeaders;
-    HeaderBlock pseudoHeaders;         // h2 request pseudo-headers (optional output)
-    std::string path;                  // for the query string
+    HeaderBlock pseudoHeaders; // h2 request pseudo-headers (optional output)
+    std::string path;          // for the query string
     int status = 0;
     std::optional<HeaderBlock> responseHeaders;
     std::uint64_t bodyBytes = 0;
@@ -189,13 +188,13 @@ void collectEntries(const CaptureStore &store, const ConnectionInfo &conn,
             in.startNs = ev->timeNs;
             in.method = so->method;
             in.path = so->path;
-            const std::string scheme = so->scheme.empty() ? (conn.opened && !conn.opened->tls ? "http" : "https")
-                                                          : so->scheme;
+            const std::string scheme =
+                so->scheme.empty() ? (conn.opened && !conn.opened->tls ? "http" : "https") : so->scheme;
             in.url = scheme + "://" + authorityFor(conn, so->authority, &so->headers) + so->path;
             in.httpVersion = "HTTP/2";
             in.requestHeaders = so->headers;
-            in.pseudoHeaders = {{":method", so->method}, {":scheme", so->scheme}, {":authority", so->authority},
-                                {":path", so->path}};
+            in.pseudoHeaders = {
+                {":method", so->method}, {":scheme", so->scheme}, {":authority", so->authority}, {":path", so->path}};
             in.streamId = so->streamId;
             in.pushed = so->pushed;
             in.pushedBy = so->parentStreamId;
@@ -235,9 +234,9 @@ void collectEntries(const CaptureStore &store, const ConnectionInfo &conn,
             const std::string scheme = conn.opened && conn.opened->tls ? "https" : "http";
             in.url = absolute ? ex->target
                               : scheme + "://" + authorityFor(conn, std::string(), &ex->requestHeaders) + ex->target;
-            in.httpVersion = ex->version.empty() ? "HTTP/1.1"
+            in.httpVersion = ex->version.empty()                  ? "HTTP/1.1"
                              : ex->version.rfind("HTTP/", 0) == 0 ? ex->version
-                                                                   : "HTTP/" + ex->version;
+                                                                  : "HTTP/" + ex->version;
             in.requestHeaders = ex->requestHeaders;
             in.status = ex->status;
             in.responseHeaders = ex->responseHeaders;
@@ -255,9 +254,9 @@ void collectEntries(const CaptureStore &store, const ConnectionInfo &conn,
 
 std::int64_t wallClockOffsetNow() noexcept
 {
-    const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+    const auto wall =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     return static_cast<std::int64_t>(wall) - static_cast<std::int64_t>(nowNs());
 }
 
@@ -292,8 +291,7 @@ std::string toHar(const CaptureStore &store, const HarOptions &options)
             return !options.requests.count({in.connectionId, id});
         });
     // HAR viewers expect entries in start order; ties keep capture order.
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::stable_sort(entries.begin(), entries.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
 
     std::string out;
     JsonWriter w(out);

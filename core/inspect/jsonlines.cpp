@@ -152,8 +152,7 @@ public:
         return it == m_obj.end() ? nullptr : &*it;
     }
 
-    template <typename T>
-    void integer(const char *key, T &out)
+    template <typename T> void integer(const char *key, T &out)
     {
         const Json *v = member(key);
         if (!v)
@@ -509,8 +508,7 @@ void JsonLinesWriter::FileCloser::operator()(std::FILE *f) const noexcept
 
 JsonLinesWriter::JsonLinesWriter(std::unique_ptr<std::FILE, FileCloser> file, std::string path)
     : m_file(std::move(file)), m_path(std::move(path))
-{
-}
+{}
 
 Result<JsonLinesWriter> JsonLinesWriter::open(const std::string &path, bool append)
 {
@@ -518,7 +516,9 @@ Result<JsonLinesWriter> JsonLinesWriter::open(const std::string &path, bool appe
     std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), append ? "ab" : "wb"));
     if (!file) {
         const int err = errno;
-        const Errc code = err == ENOENT ? Errc::NotFound : (err == EACCES || err == EPERM) ? Errc::PermissionDenied : Errc::Io;
+        const Errc code = err == ENOENT                     ? Errc::NotFound
+                          : (err == EACCES || err == EPERM) ? Errc::PermissionDenied
+                                                            : Errc::Io;
         return makeError(code, "cannot open " + path + " for writing: " + (err ? std::strerror(err) : "unknown error")
                                    + "; choose a writable location");
     }

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <optional>
 
-
 namespace h2scope::inspect {
 
 namespace {

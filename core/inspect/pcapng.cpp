@@ -120,7 +120,8 @@ std::uint16_t ipChecksum(const std::string &b, std::size_t from, std::size_t n)
 {
     std::uint32_t sum = 0;
     for (std::size_t i = 0; i + 1 < n; i += 2)
-        sum += (std::uint32_t(static_cast<std::uint8_t>(b[from + i])) << 8) | static_cast<std::uint8_t>(b[from + i + 1]);
+        sum +=
+            (std::uint32_t(static_cast<std::uint8_t>(b[from + i])) << 8) | static_cast<std::uint8_t>(b[from + i + 1]);
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
     return static_cast<std::uint16_t>(~sum);
@@ -141,8 +142,8 @@ public:
         std::string idb;
         le16(idb, 101); // LINKTYPE_RAW
         le16(idb, 0);
-        le32(idb, 0);   // no snap length
-        le16(idb, 9);   // if_tsresol
+        le32(idb, 0); // no snap length
+        le16(idb, 9); // if_tsresol
         le16(idb, 1);
         idb.push_back(9); // 10^-9 s
         idb.append(3, '\0');
@@ -234,7 +235,9 @@ std::string toPcapng(const CaptureStore &store, PcapngSummary *summary)
     Writer w(out);
     PcapngSummary sum;
     const std::int64_t offset = store.wallClockOffsetNs();
-    auto wall = [offset](std::uint64_t ns) { return static_cast<std::uint64_t>(static_cast<std::int64_t>(ns) + offset); };
+    auto wall = [offset](std::uint64_t ns) {
+        return static_cast<std::uint64_t>(static_cast<std::int64_t>(ns) + offset);
+    };
     std::uint16_t fallbackPort = 40000;
     for (std::uint64_t id : store.connectionIds()) {
         const ConnectionInfo *info = store.connection(id);

@@ -46,15 +46,15 @@ public:
         asio::ip::tcp::endpoint endpoint;
         std::shared_ptr<SSL_CTX> tlsContext; // offers the ALPN of the mode
         std::string sni = "localhost";
-        std::string authority;               // :authority / Host
+        std::string authority; // :authority / Host
         bool http2 = true;
-        bool enablePush = false;             // HTTP/2 only
+        bool enablePush = false; // HTTP/2 only
     };
 
     // `sink` receives the HTTP events; `observer` the connection's fate.
     // Both and `link` must outlive the connection. `epoch` is time zero.
-    ClientConnection(asio::io_context &io, LinkEmulator &link, std::uint64_t id, Options options,
-                     ResponseSink &sink, ConnectionObserver &observer, Clock::time_point epoch);
+    ClientConnection(asio::io_context &io, LinkEmulator &link, std::uint64_t id, Options options, ResponseSink &sink,
+                     ConnectionObserver &observer, Clock::time_point epoch);
     ~ClientConnection();
     ClientConnection(const ClientConnection &) = delete;
     ClientConnection &operator=(const ClientConnection &) = delete;

@@ -4,7 +4,6 @@
 
 #include <http_parser.h>
 
-
 namespace h2scope::lab {
 
 namespace {

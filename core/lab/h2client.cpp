@@ -80,11 +80,8 @@ struct H2Client::Callbacks {
             c.m_sink.onPushPromise(frame->hd.stream_id, promised, c.m_promised[promised]);
             break;
         }
-        case NGHTTP2_GOAWAY:
-            c.m_goaway = true;
-            break;
-        default:
-            break;
+        case NGHTTP2_GOAWAY: c.m_goaway = true; break;
+        default: break;
         }
         return 0;
     }

@@ -159,8 +159,8 @@ std::string labReportTable(const LabReport &report)
                       + std::to_string(report.runs) + (report.runs == 1 ? " run" : " runs")
                       + " per mode (median, min-max in ms)\n\n";
     char line[256];
-    std::snprintf(line, sizeof line, "%-22s %-18s %-18s %5s %4s %5s %6s %11s %10s\n", "mode", "TTFB",
-                  "page complete", "conns", "TLS", "reqs", "pushed", "used/wasted", "wire bytes");
+    std::snprintf(line, sizeof line, "%-22s %-18s %-18s %5s %4s %5s %6s %11s %10s\n", "mode", "TTFB", "page complete",
+                  "conns", "TLS", "reqs", "pushed", "used/wasted", "wire bytes");
     out += line;
     for (const ModeSummary &s : report.modes) {
         const std::string ttfb = ms(s.ttfb.median) + " (" + ms(s.ttfb.min) + "-" + ms(s.ttfb.max) + ")";

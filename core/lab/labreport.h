@@ -21,10 +21,10 @@ struct Spread {
 
 struct ModeSummary {
     LoadMode mode = LoadMode::Http2;
-    std::vector<LoadResult> runs;   // in run order
-    std::size_t medianRun = 0;      // the run whose page-complete time is the median (for waterfalls)
-    Spread ttfb;                    // time to the HTML's first response byte
-    Spread pageComplete;            // time until every needed resource is complete
+    std::vector<LoadResult> runs; // in run order
+    std::size_t medianRun = 0;    // the run whose page-complete time is the median (for waterfalls)
+    Spread ttfb;                  // time to the HTML's first response byte
+    Spread pageComplete;          // time until every needed resource is complete
     // Medians over the runs (they rarely differ between runs):
     std::uint32_t connections = 0, tlsHandshakes = 0, requests = 0, earlyHints = 0;
     std::uint32_t pushedStreams = 0, pushedUsed = 0, pushedWasted = 0;

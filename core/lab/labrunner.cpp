@@ -9,8 +9,7 @@ namespace h2scope::lab {
 namespace {
 
 // The lower median: always one of the values, so it names a real run.
-template <typename T>
-T medianOf(std::vector<T> v)
+template <typename T> T medianOf(std::vector<T> v)
 {
     if (v.empty())
         return T{};
@@ -129,8 +128,8 @@ Result<LabReport> LabRunner::run(const LabOptions &options, const Progress &prog
             load.seed = options.load.seed + run;
             Result<LoadResult> r = PageLoader::load(load);
             if (!r)
-                return makeError(r.error().code, std::string(loadModeLabel(load.mode)) + ", run " + std::to_string(run + 1)
-                                                     + ": " + r.error().message);
+                return makeError(r.error().code, std::string(loadModeLabel(load.mode)) + ", run "
+                                                     + std::to_string(run + 1) + ": " + r.error().message);
             results[i].push_back(std::move(*r));
             ++done;
             if (progress && !progress(done, total))

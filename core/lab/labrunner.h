@@ -13,9 +13,9 @@
 namespace h2scope::lab {
 
 struct LabOptions {
-    LoadOptions load;                          // server, page, network; `mode` is ignored
+    LoadOptions load; // server, page, network; `mode` is ignored
     std::vector<LoadMode> modes = allLoadModes();
-    unsigned runs = 3;                         // per mode, at least 1
+    unsigned runs = 3; // per mode, at least 1
 };
 
 class LabRunner final {

@@ -16,9 +16,7 @@ Clock::duration fromSeconds(double s)
 } // namespace
 
 LinkEmulator::LinkEmulator(Options options)
-    : m_options(std::move(options)),
-      m_random(m_options.seed),
-      m_loss(std::clamp(m_options.profile.loss, 0.0, 1.0))
+    : m_options(std::move(options)), m_random(m_options.seed), m_loss(std::clamp(m_options.profile.loss, 0.0, 1.0))
 {
     if (m_options.segmentBytes == 0)
         m_options.segmentBytes = 1460;
@@ -72,8 +70,8 @@ std::vector<LinkEmulator::Segment> LinkEmulator::transmit(Direction direction, s
         return out;
     }
     const Clock::duration oneWay = std::chrono::microseconds(std::uint64_t(profile.rttMs) * 500);
-    const Clock::duration retransmit = std::max<Clock::duration>(std::chrono::milliseconds(profile.rttMs),
-                                                                 std::chrono::milliseconds(1));
+    const Clock::duration retransmit =
+        std::max<Clock::duration>(std::chrono::milliseconds(profile.rttMs), std::chrono::milliseconds(1));
     Clock::time_point &last = m_lastDelivery[{connection, index(direction)}];
     out.reserve(bytes / m_options.segmentBytes + 1);
     for (std::size_t left = bytes; left > 0;) {

@@ -43,8 +43,8 @@ public:
 
     struct Options {
         NetworkProfile profile;
-        std::size_t segmentBytes = 1460;  // what is scheduled as one unit (a TCP MSS)
-        std::uint32_t seed = 1;           // loss is pseudo-random but repeatable
+        std::size_t segmentBytes = 1460; // what is scheduled as one unit (a TCP MSS)
+        std::uint32_t seed = 1;          // loss is pseudo-random but repeatable
     };
 
     struct Segment {

@@ -2,7 +2,6 @@
 
 #include "text.h"
 
-
 namespace h2scope::lab {
 
 const char *loadModeName(LoadMode mode)

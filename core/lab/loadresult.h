@@ -30,9 +30,9 @@ std::optional<LoadMode> parseLoadMode(std::string_view name);
 const std::vector<LoadMode> &allLoadModes();
 
 struct ResourceTiming {
-    std::string path;         // the request's :path (encoded, with query)
-    std::string as;           // document, style, script, image, font, ...
-    std::string initiator;    // navigation, html, css, early-hints, push
+    std::string path;             // the request's :path (encoded, with query)
+    std::string as;               // document, style, script, image, font, ...
+    std::string initiator;        // navigation, html, css, early-hints, push
     std::uint64_t connection = 0; // ConnectionTiming::id; 0 if never sent
     std::int32_t stream = 0;      // HTTP/2 stream id or HTTP/1.1 request number
     bool pushed = false;          // arrived by server push
@@ -48,12 +48,12 @@ struct ResourceTiming {
 };
 
 struct ConnectionTiming {
-    std::uint64_t id = 0;           // 1, 2, ... in opening order
-    std::int64_t startUs = -1;      // connect() called
-    std::int64_t connectedUs = -1;  // TCP up (after the emulated handshake round trip)
-    std::int64_t tlsUs = -1;        // TLS handshake complete
-    std::string alpn;               // "h2" or "http/1.1"
-    std::uint64_t bytesSent = 0;    // TLS bytes written to the socket
+    std::uint64_t id = 0;            // 1, 2, ... in opening order
+    std::int64_t startUs = -1;       // connect() called
+    std::int64_t connectedUs = -1;   // TCP up (after the emulated handshake round trip)
+    std::int64_t tlsUs = -1;         // TLS handshake complete
+    std::string alpn;                // "h2" or "http/1.1"
+    std::uint64_t bytesSent = 0;     // TLS bytes written to the socket
     std::uint64_t bytesReceived = 0; // TLS bytes read from the socket
     std::uint32_t requests = 0;
 };
@@ -63,19 +63,19 @@ struct LoadMetrics {
     std::int64_t pageCompleteUs = -1; // every needed resource complete
     std::uint32_t connections = 0;
     std::uint32_t tlsHandshakes = 0;
-    std::uint32_t requests = 0;       // requests the loader sent (pushes excluded)
-    std::uint32_t earlyHints = 0;     // 103 responses received
-    std::uint32_t pushedStreams = 0;  // promises received
-    std::uint32_t pushedUsed = 0;     // promised and needed by the page
-    std::uint32_t pushedWasted = 0;   // promised, not needed
+    std::uint32_t requests = 0;      // requests the loader sent (pushes excluded)
+    std::uint32_t earlyHints = 0;    // 103 responses received
+    std::uint32_t pushedStreams = 0; // promises received
+    std::uint32_t pushedUsed = 0;    // promised and needed by the page
+    std::uint32_t pushedWasted = 0;  // promised, not needed
     std::uint64_t pushedWastedBytes = 0;
-    std::uint64_t bytesUp = 0;        // TLS bytes loader -> server, all connections
-    std::uint64_t bytesDown = 0;      // TLS bytes server -> loader
+    std::uint64_t bytesUp = 0;   // TLS bytes loader -> server, all connections
+    std::uint64_t bytesDown = 0; // TLS bytes server -> loader
 };
 
 struct LoadResult {
     LoadMode mode = LoadMode::Http2;
-    std::string page;                 // the page's path
+    std::string page;                      // the page's path
     std::vector<ResourceTiming> resources; // document first, then in discovery order
     std::vector<ConnectionTiming> connections;
     LoadMetrics metrics;

@@ -33,8 +33,8 @@ std::string destinationForPath(const std::string &path)
         return "script";
     if (ext == "woff2" || ext == "woff" || ext == "ttf" || ext == "otf")
         return "font";
-    if (ext == "png" || ext == "jpg" || ext == "jpeg" || ext == "gif" || ext == "svg" || ext == "webp"
-        || ext == "avif" || ext == "ico")
+    if (ext == "png" || ext == "jpg" || ext == "jpeg" || ext == "gif" || ext == "svg" || ext == "webp" || ext == "avif"
+        || ext == "ico")
         return "image";
     return "fetch";
 }
@@ -60,11 +60,8 @@ std::string decodePath(const std::string &page)
 class LoadSession final : public ConnectionObserver {
 public:
     explicit LoadSession(const LoadOptions &options)
-        : m_options(options),
-          m_link(LinkEmulator::Options{options.network, 1460, options.seed}),
-          m_timeout(m_io)
-    {
-    }
+        : m_options(options), m_link(LinkEmulator::Options{options.network, 1460, options.seed}), m_timeout(m_io)
+    {}
 
     Result<LoadResult> run();
 
@@ -124,7 +121,7 @@ private:
     asio::ip::tcp::endpoint m_endpoint;
     std::string m_authority;
     std::string m_decodedPage;
-    site::ImportMap m_importMap; // the page's, for bare specifiers
+    site::ImportMap m_importMap;      // the page's, for bare specifiers
     std::set<std::size_t> m_imported; // resources the page's module graph reached (by import or module script)
 
     std::vector<std::unique_ptr<Sink>> m_sinks;
@@ -289,8 +286,8 @@ ClientConnection &LoadSession::openConnection()
     o.authority = m_authority;
     o.http2 = http2();
     o.enablePush = m_options.mode == LoadMode::Http2Push;
-    m_conns.push_back(std::make_unique<ClientConnection>(m_io, m_link, id, std::move(o), *m_sinks.back(), *this,
-                                                         m_epoch));
+    m_conns.push_back(
+        std::make_unique<ClientConnection>(m_io, m_link, id, std::move(o), *m_sinks.back(), *this, m_epoch));
     ClientConnection &c = *m_conns.back();
     c.start();
     return c;

@@ -26,7 +26,7 @@
 namespace h2scope::lab {
 
 struct LoadOptions {
-    std::string host = "127.0.0.1";  // the server's address (an IP literal)
+    std::string host = "127.0.0.1"; // the server's address (an IP literal)
     std::uint16_t port = 0;
     std::string serverName = "localhost"; // SNI and :authority host
     std::string page = "/";               // URL path of the page (percent-encoded)

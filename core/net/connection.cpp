@@ -77,8 +77,7 @@ void Connection::startSession(const std::string &protocol)
     m_protocol = protocol;
     const std::string scheme = m_tls ? "https" : "http";
     if (protocol == "h2" || protocol == "h2c")
-        m_session = std::make_unique<h2::H2Session>(m_handler, m_log.get(), scheme, m_config.h2,
-                                                    m_config.wake);
+        m_session = std::make_unique<h2::H2Session>(m_handler, m_log.get(), scheme, m_config.h2, m_config.wake);
     else
         m_session = std::make_unique<h1::H1Session>(m_handler, m_log.get(), scheme, m_config.wake,
                                                     m_config.earlyHintsHttp1 && m_config.h2.earlyHints);
@@ -149,8 +148,8 @@ void Connection::receive(const std::uint8_t *data, std::size_t length)
 // records, which cost less CPU per byte.
 Result<void> Connection::sendTls(const std::string &plain, std::string &out)
 {
-    constexpr std::size_t kSmallRecord = 1300;        // payload that fits one segment with TLS overhead
-    constexpr std::uint64_t kSmallPhase = 64u << 10;  // bytes sent in small records
+    constexpr std::size_t kSmallRecord = 1300;       // payload that fits one segment with TLS overhead
+    constexpr std::uint64_t kSmallPhase = 64u << 10; // bytes sent in small records
     constexpr std::uint64_t kIdleResetNs = 1'000'000'000;
     const std::uint64_t now = inspect::nowNs();
     if (now - m_lastTlsWriteNs > kIdleResetNs)

@@ -26,8 +26,8 @@ namespace h2scope::net {
 
 struct ConnectionConfig {
     std::uint64_t id = 0;
-    std::string peer;   // "127.0.0.1:53422"
-    std::string local;  // "127.0.0.1:8443"
+    std::string peer;                     // "127.0.0.1:53422"
+    std::string local;                    // "127.0.0.1:8443"
     std::shared_ptr<tls::TlsContext> tls; // null: cleartext (h2c prior knowledge or HTTP/1.1)
     h2::H2Options h2;
     bool earlyHintsHttp1 = false; // 103 Early Hints over HTTP/1.1 too (explicit opt-in)
@@ -104,15 +104,15 @@ private:
     std::unique_ptr<tls::TlsEngine> m_tls;
     std::unique_ptr<ProtocolSession> m_session;
     std::string m_protocol;
-    std::string m_sniff;       // cleartext bytes held until the protocol is known
-    std::string m_plainIn;     // scratch: plaintext from TLS
-    std::string m_plainOut;    // scratch: plaintext for TLS
+    std::string m_sniff;    // cleartext bytes held until the protocol is known
+    std::string m_plainIn;  // scratch: plaintext from TLS
+    std::string m_plainOut; // scratch: plaintext for TLS
     std::uint64_t m_startNs = 0;
     std::uint64_t m_bytesIn = 0;
     std::uint64_t m_bytesOut = 0;
     std::uint64_t m_smallRecordBytesLeft = 0; // see sendTls()
     std::uint64_t m_lastTlsWriteNs = 0;
-    std::string m_failure;     // set when the connection must end
+    std::string m_failure;          // set when the connection must end
     bool m_transportFailed = false; // TLS broke: nothing more can be sent
     bool m_closeNotifySent = false;
     bool m_peerClosed = false;

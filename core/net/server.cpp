@@ -17,8 +17,7 @@ std::string endpointText(const asio::ip::tcp::endpoint &ep)
 {
     const asio::ip::address a = ep.address();
     if (a.is_v6() && a.to_v6().is_v4_mapped())
-        return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string() + ":"
-               + std::to_string(ep.port());
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string() + ":" + std::to_string(ep.port());
     if (a.is_v6())
         return "[" + a.to_string() + "]:" + std::to_string(ep.port());
     return a.to_string() + ":" + std::to_string(ep.port());
@@ -99,10 +98,12 @@ class SocketDriver final : public std::enable_shared_from_this<SocketDriver> {
 public:
     SocketDriver(Server &server, Worker &worker, asio::ip::tcp::socket socket, ConnectionConfig config,
                  inspect::CaptureSink *capture)
-        : m_server(server), m_worker(worker), m_socket(std::move(socket)), m_timer(worker.m_io),
+        : m_server(server),
+          m_worker(worker),
+          m_socket(std::move(socket)),
+          m_timer(worker.m_io),
           m_conn(std::move(config), server.m_handler, capture)
-    {
-    }
+    {}
 
     void start()
     {
@@ -326,8 +327,8 @@ Result<void> Server::listen()
     // https://[::1] all reach the server whichever the client tries first.
     const bool bothLoopbacks = m_options.host == "localhost";
     asio::error_code ec;
-    const asio::ip::address address =
-        bothLoopbacks ? asio::ip::address(asio::ip::address_v4::loopback()) : asio::ip::make_address(m_options.host, ec);
+    const asio::ip::address address = bothLoopbacks ? asio::ip::address(asio::ip::address_v4::loopback())
+                                                    : asio::ip::make_address(m_options.host, ec);
     if (ec)
         return makeError(Errc::InvalidArgument, "--host " + m_options.host
                                                     + " is not an IP address (use e.g. 127.0.0.1, ::1, 0.0.0.0, or "
@@ -396,8 +397,8 @@ Result<void> Server::listenOn(const std::string &address, std::uint16_t port, bo
                                                      + " is already in use: stop the other server or pick another "
                                                        "port with --port (--port 0 picks a free one)");
         if (ec == asio::error::access_denied)
-            return makeError(Errc::PermissionDenied,
-                             "not allowed to listen on " + where + ": ports below 1024 need privileges; use --port 8443");
+            return makeError(Errc::PermissionDenied, "not allowed to listen on " + where
+                                                         + ": ports below 1024 need privileges; use --port 8443");
         return makeError(Errc::Io, "cannot listen on " + where + ": " + ec.message());
     }
     m_acceptors.push_back(std::move(a));

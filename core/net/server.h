@@ -26,9 +26,9 @@ class TlsContext;
 namespace h2scope::net {
 
 struct ServerOptions {
-    std::string host = "localhost"; // an IP address, or "localhost": 127.0.0.1 and ::1
-    std::uint16_t port = 8443;  // 0: any free port
-    unsigned workers = 0;       // 0: number of cores, at most 4
+    std::string host = "localhost";       // an IP address, or "localhost": 127.0.0.1 and ::1
+    std::uint16_t port = 8443;            // 0: any free port
+    unsigned workers = 0;                 // 0: number of cores, at most 4
     std::shared_ptr<tls::TlsContext> tls; // null: cleartext (h2c prior knowledge + HTTP/1.1)
     h2::H2Options h2;
     bool earlyHintsHttp1 = false; // 103 Early Hints over HTTP/1.1 too (explicit opt-in)

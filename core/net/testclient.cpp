@@ -146,8 +146,8 @@ TestClient::~TestClient()
 std::int32_t TestClient::submit(const std::string &method, const std::string &path, const HeaderList &extra)
 {
     static const std::string kMethod = ":method", kScheme = ":scheme", kAuthority = ":authority", kPath = ":path";
-    std::vector<nghttp2_nv> nva{nv(kMethod, method), nv(kScheme, m_options.scheme),
-                                nv(kAuthority, m_options.authority), nv(kPath, path)};
+    std::vector<nghttp2_nv> nva{nv(kMethod, method), nv(kScheme, m_options.scheme), nv(kAuthority, m_options.authority),
+                                nv(kPath, path)};
     for (const Header &h : extra)
         nva.push_back(nv(h.name, h.value));
     const std::int32_t id = nghttp2_submit_request(m_session, nullptr, nva.data(), nva.size(), nullptr, nullptr);
@@ -170,8 +170,8 @@ bool TestClient::pumpOnce()
     std::string out;
     while (const std::size_t produced = m_conn.produce(out, m_options.produceBudget)) {
         m_largestProduce = std::max(m_largestProduce, produced);
-        const ssize_t rv = nghttp2_session_mem_recv(m_session, reinterpret_cast<const std::uint8_t *>(out.data()),
-                                                    out.size());
+        const ssize_t rv =
+            nghttp2_session_mem_recv(m_session, reinterpret_cast<const std::uint8_t *>(out.data()), out.size());
         if (rv < 0)
             return false;
         out.clear();

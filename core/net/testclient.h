@@ -20,7 +20,7 @@ class Connection;
 
 struct TestPushPromise {
     std::string path;
-    HeaderList headers;        // the promised request's fields, pseudo-headers included
+    HeaderList headers; // the promised request's fields, pseudo-headers included
     std::int32_t parentStreamId = 0;
     std::int32_t promisedStreamId = 0;
 };
@@ -28,11 +28,11 @@ struct TestPushPromise {
 struct TestResponse {
     std::int32_t streamId = 0;
     int status = 0;
-    HeaderList headers;              // final response fields, :status excluded
+    HeaderList headers;                    // final response fields, :status excluded
     std::vector<HeaderList> informational; // 1xx responses (e.g. 103 Early Hints)
     std::string body;
-    bool complete = false;           // END_STREAM seen
-    std::uint32_t resetCode = 0;     // RST_STREAM error code, if reset
+    bool complete = false;       // END_STREAM seen
+    std::uint32_t resetCode = 0; // RST_STREAM error code, if reset
     bool reset = false;
     std::vector<TestPushPromise> pushPromises; // promises made on this stream
 

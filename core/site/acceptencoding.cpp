@@ -71,7 +71,7 @@ double codingQuality(std::string_view acceptEncoding, std::string_view coding)
             }
         }
         const bool matches = equalsIgnoringCase(name, coding)
-            || (equalsIgnoringCase(coding, "gzip") && equalsIgnoringCase(name, "x-gzip"));
+                             || (equalsIgnoringCase(coding, "gzip") && equalsIgnoringCase(name, "x-gzip"));
         if (matches)
             exact = exact ? std::max(*exact, q) : q;
         else if (name == "*")

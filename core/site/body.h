@@ -60,11 +60,11 @@ private:
 class Body final {
 public:
     struct Segment {
-        std::string literal;                     // used when file and shared are null
-        std::shared_ptr<const FileHandle> file;  // else: [offset, offset+length) of this file
+        std::string literal;                       // used when file and shared are null
+        std::shared_ptr<const FileHandle> file;    // else: [offset, offset+length) of this file
         std::shared_ptr<const std::string> shared; // or of these bytes (a file snapshot)
         std::uint64_t offset = 0;
-        std::uint64_t length = 0;                // for literals: literal.size()
+        std::uint64_t length = 0; // for literals: literal.size()
     };
 
     Body() = default;
@@ -96,8 +96,8 @@ private:
     void advance(std::size_t n) noexcept; // within the current segment
 
     std::vector<Segment> m_segments;
-    std::size_t m_index = 0;         // current segment
-    std::uint64_t m_segmentPos = 0;  // bytes consumed within it
+    std::size_t m_index = 0;        // current segment
+    std::uint64_t m_segmentPos = 0; // bytes consumed within it
     std::uint64_t m_size = 0;
     std::uint64_t m_consumed = 0;
 };

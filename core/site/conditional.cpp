@@ -122,8 +122,7 @@ bool etagListMatches(std::string_view list, std::string_view etag, bool strong)
     }
 }
 
-ConditionalOutcome evaluateConditionals(std::string_view method, const HeaderList &headers,
-                                        const Validators &current)
+ConditionalOutcome evaluateConditionals(std::string_view method, const HeaderList &headers, const Validators &current)
 {
     const bool getOrHead = hasMethod(method, "GET", "HEAD");
 

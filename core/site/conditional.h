@@ -14,7 +14,7 @@ namespace h2scope::site {
 
 // What identifies one version of a served representation.
 struct Validators {
-    std::string etag;          // quoted entity-tag as sent, e.g. "\"1f-2a-5f3c.0\""; empty if none
+    std::string etag;              // quoted entity-tag as sent, e.g. "\"1f-2a-5f3c.0\""; empty if none
     std::int64_t lastModified = 0; // seconds since the Unix epoch
 };
 
@@ -49,8 +49,7 @@ enum class ConditionalOutcome {
 // §13.2.2 order. Invalid dates are ignored; If-Unmodified-Since counts only
 // without If-Match, If-Modified-Since only without If-None-Match and only
 // for GET/HEAD. If-Range is not looked at here (see evaluateIfRange()).
-ConditionalOutcome evaluateConditionals(std::string_view method, const HeaderList &headers,
-                                        const Validators &current);
+ConditionalOutcome evaluateConditionals(std::string_view method, const HeaderList &headers, const Validators &current);
 
 enum class IfRangeOutcome {
     Matches,         // the range may be served

@@ -12,9 +12,9 @@
 namespace h2scope::site {
 
 struct DirectoryEntry {
-    std::string name;        // file name as on disk (raw bytes)
+    std::string name; // file name as on disk (raw bytes)
     bool isDirectory = false;
-    std::uint64_t size = 0;  // bytes, for files
+    std::uint64_t size = 0;    // bytes, for files
     std::int64_t modified = 0; // seconds since the Unix epoch
 };
 

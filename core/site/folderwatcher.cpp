@@ -34,15 +34,15 @@ bool isIgnoredFolder(std::string_view name)
 // follows, so reloading on these would only reload twice (or too early).
 bool isEditorTempName(std::string_view name)
 {
-    return name == "4913"                                  // vim probes the folder with it
-        || endsWith(name, "~")                             // backups
-        || name.starts_with(".#")                          // emacs lock
-        || (name.size() > 1 && name.front() == '#' && name.back() == '#') // emacs auto-save
-        || endsWith(name, ".swp") || endsWith(name, ".swo") || endsWith(name, ".swx") // vim swap
-        || endsWith(name, ".kate-swp") || endsWith(name, ".tmp")
-        || name.find("___jb_tmp___") != std::string_view::npos // JetBrains safe write
-        || name.find("___jb_old___") != std::string_view::npos
-        || name.starts_with(".goutputstream-");            // GNOME's GIO atomic save
+    return name == "4913"                                                    // vim probes the folder with it
+           || endsWith(name, "~")                                            // backups
+           || name.starts_with(".#")                                         // emacs lock
+           || (name.size() > 1 && name.front() == '#' && name.back() == '#') // emacs auto-save
+           || endsWith(name, ".swp") || endsWith(name, ".swo") || endsWith(name, ".swx") // vim swap
+           || endsWith(name, ".kate-swp") || endsWith(name, ".tmp")
+           || name.find("___jb_tmp___") != std::string_view::npos // JetBrains safe write
+           || name.find("___jb_old___") != std::string_view::npos
+           || name.starts_with(".goutputstream-"); // GNOME's GIO atomic save
 }
 
 } // namespace
@@ -68,8 +68,8 @@ bool FolderWatcher::isIgnored(std::string_view relativePath)
 
 namespace {
 
-constexpr std::uint32_t kWatchMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM
-    | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK;
+constexpr std::uint32_t kWatchMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO
+                                     | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK;
 
 // How often a served folder that is gone is looked for again.
 constexpr int kRootPollMs = 100;
@@ -183,7 +183,7 @@ struct FolderWatcher::Impl {
         if (unwatched > 0) {
             std::lock_guard lock(warningsMutex);
             const std::string text = "not watching " + std::to_string(unwatched)
-                + " folders: the watch limit was reached (raise fs.inotify.max_user_watches)";
+                                     + " folders: the watch limit was reached (raise fs.inotify.max_user_watches)";
             if (!warnings.empty() && warnings.back().starts_with("not watching "))
                 warnings.back() = text;
             else if (warnings.size() < 8)
@@ -484,8 +484,7 @@ struct FolderWatcher::Impl {};
 
 FolderWatcher::FolderWatcher(std::string root, Callback callback, Options options)
     : m_root(std::move(root)), m_callback(std::move(callback)), m_options(options)
-{
-}
+{}
 
 FolderWatcher::~FolderWatcher() = default;
 

@@ -55,7 +55,8 @@ public:
     };
 
     FolderWatcher(std::string root, Callback callback, Options options);
-    FolderWatcher(std::string root, Callback callback) : FolderWatcher(std::move(root), std::move(callback), Options{}) {}
+    FolderWatcher(std::string root, Callback callback) : FolderWatcher(std::move(root), std::move(callback), Options{})
+    {}
     // Stops the thread (see stop()).
     ~FolderWatcher();
     FolderWatcher(const FolderWatcher &) = delete;

@@ -33,10 +33,9 @@ bool isTokenChar(char c)
 // and the framing ones are the server's to compute.
 bool isForbiddenName(std::string_view name)
 {
-    static constexpr std::string_view kForbidden[] = {"connection", "keep-alive",     "proxy-connection",
-                                                      "transfer-encoding", "upgrade", "te",
-                                                      "host", "content-length", "content-range",
-                                                      "content-encoding"};
+    static constexpr std::string_view kForbidden[] = {
+        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade",
+        "te",         "host",       "content-length",   "content-range",     "content-encoding"};
     return std::find(std::begin(kForbidden), std::end(kForbidden), name) != std::end(kForbidden);
 }
 
@@ -117,8 +116,8 @@ bool matchFrom(MatchState &m, std::size_t index, std::size_t pos)
 // than one placeholder or splat (a single one is linear anyway).
 bool matchPattern(const std::vector<Token> &tokens, std::string_view path, Captures &captures)
 {
-    const auto variable = std::count_if(tokens.begin(), tokens.end(),
-                                        [](const Token &t) { return t.kind != Token::Kind::Literal; });
+    const auto variable =
+        std::count_if(tokens.begin(), tokens.end(), [](const Token &t) { return t.kind != Token::Kind::Literal; });
     std::vector<bool> failed;
     if (variable > 1)
         failed.assign((tokens.size() + 1) * (path.size() + 1), false);
@@ -138,8 +137,8 @@ std::string substitute(std::string_view value, const Captures &captures)
             while (end < value.size() && isNameChar(value[end]))
                 ++end;
             const std::string_view name = value.substr(i + 1, end - i - 1);
-            const auto found = std::find_if(captures.begin(), captures.end(),
-                                            [&](const auto &c) { return c.first == name; });
+            const auto found =
+                std::find_if(captures.begin(), captures.end(), [&](const auto &c) { return c.first == name; });
             if (found != captures.end()) {
                 out += found->second;
                 i = end - 1;
@@ -367,8 +366,8 @@ HeaderList HeadersRules::headersFor(std::string_view urlPath) const
             continue;
         for (const Header &header : rule.headers) {
             std::string value = substitute(header.value, captures);
-            const auto existing = std::find_if(out.begin(), out.end(),
-                                               [&](const Header &h) { return h.name == header.name; });
+            const auto existing =
+                std::find_if(out.begin(), out.end(), [&](const Header &h) { return h.name == header.name; });
             if (existing != out.end())
                 existing->value += ", " + value;
             else
@@ -395,8 +394,8 @@ std::vector<PreloadLink> HeadersRules::preloadsFor(std::string_view urlPath) con
                 if (!resolved)
                     continue;
                 link.path = std::move(*resolved);
-                const bool seen = std::any_of(out.begin(), out.end(),
-                                              [&](const PreloadLink &l) { return l.path == link.path; });
+                const bool seen =
+                    std::any_of(out.begin(), out.end(), [&](const PreloadLink &l) { return l.path == link.path; });
                 if (!seen)
                     out.push_back(std::move(link));
             }

@@ -3,8 +3,8 @@
 #include "text.h"
 
 #include <algorithm>
-#include <atomic>
 #include <arpa/inet.h>
+#include <atomic>
 #include <cstring>
 #include <ifaddrs.h>
 #include <netinet/in.h>
@@ -29,7 +29,6 @@ struct AcceptedAuthorities {
 };
 thread_local AcceptedAuthorities t_accepted;
 
-
 } // namespace
 
 HostAllowList::HostAllowList(std::vector<std::string> extraNames, bool allowAny)
@@ -51,8 +50,8 @@ std::string HostAllowList::hostOf(std::string_view authority)
     if (host.starts_with('[')) {
         const auto close = host.find(']');
         host = close == std::string_view::npos ? host.substr(1) : host.substr(1, close - 1);
-    } else if (const auto colon = host.find(':'); colon != std::string_view::npos
-               && host.find(':', colon + 1) == std::string_view::npos) {
+    } else if (const auto colon = host.find(':');
+               colon != std::string_view::npos && host.find(':', colon + 1) == std::string_view::npos) {
         host = host.substr(0, colon); // name:port or v4:port; a bare IPv6 keeps its colons
     }
     if (const auto zone = host.find('%'); zone != std::string_view::npos && host.find(':') != std::string_view::npos)
@@ -73,13 +72,13 @@ bool HostAllowList::parseAddress(std::string_view host, Address &out)
         return false;
     const std::string text(host);
     out.fill(0);
-    in_addr v4 {};
+    in_addr v4{};
     if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) {
         out[0] = 4;
         std::memcpy(out.data() + 1, &v4, 4);
         return true;
     }
-    in6_addr v6 {};
+    in6_addr v6{};
     if (::inet_pton(AF_INET6, text.c_str(), &v6) == 1) {
         static constexpr std::uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
         if (std::memcmp(v6.s6_addr, kMapped, 12) == 0) { // ::ffff:a.b.c.d is the IPv4 address
@@ -96,7 +95,7 @@ bool HostAllowList::parseAddress(std::string_view host, Address &out)
 
 bool HostAllowList::isLoopbackAddress(std::string_view host)
 {
-    Address a {};
+    Address a{};
     if (!parseAddress(host, a))
         return false;
     if (a[0] == 4)
@@ -119,7 +118,7 @@ void HostAllowList::refreshLocked() const
     for (const ifaddrs *it = list; it; it = it->ifa_next) {
         if (!it->ifa_addr)
             continue;
-        Address a {};
+        Address a{};
         if (it->ifa_addr->sa_family == AF_INET) {
             a[0] = 4;
             std::memcpy(a.data() + 1, &reinterpret_cast<const sockaddr_in *>(it->ifa_addr)->sin_addr, 4);
@@ -138,7 +137,7 @@ bool HostAllowList::isOwnAddress(std::string_view host) const
 {
     if (isLoopbackAddress(host))
         return true;
-    Address a {};
+    Address a{};
     if (!parseAddress(host, a))
         return false;
     // 0.0.0.0 and :: reach the machine on some systems, but no page should
@@ -188,7 +187,7 @@ bool HostAllowList::allowsHost(const std::string &host, bool &stable) const
                 return true;
         } else if (name == host) {
             return true;
-        } else if (Address a {}, b {}; parseAddress(name, a) && parseAddress(host, b) && a == b) {
+        } else if (Address a{}, b{}; parseAddress(name, a) && parseAddress(host, b) && a == b) {
             return true; // the same address spelled differently (::1 vs 0:0::1)
         }
     }

@@ -18,7 +18,6 @@ struct OutputDeleter {
     void operator()(GumboOutput *output) const { gumbo_destroy_output(&kGumboDefaultOptions, output); }
 };
 
-
 // Gumbo lowercases attribute names; values are as written.
 const char *attribute(const GumboElement &element, const char *name)
 {
@@ -55,9 +54,14 @@ ScriptKind scriptKind(const GumboElement &element)
     const std::string t = lowercase(trimmedAsciiWhitespace(type));
     if (t == "module")
         return ScriptKind::Module;
-    static constexpr std::string_view kJavaScriptTypes[] = {
-        "", "text/javascript", "application/javascript", "application/x-javascript", "text/ecmascript",
-        "application/ecmascript", "text/jscript", "text/livescript"};
+    static constexpr std::string_view kJavaScriptTypes[] = {"",
+                                                            "text/javascript",
+                                                            "application/javascript",
+                                                            "application/x-javascript",
+                                                            "text/ecmascript",
+                                                            "application/ecmascript",
+                                                            "text/jscript",
+                                                            "text/livescript"};
     for (std::string_view js : kJavaScriptTypes)
         if (t == js)
             return ScriptKind::Classic;
@@ -121,8 +125,7 @@ bool isInert(const GumboNode &node)
 
 // Visits elements in document order without recursion (nesting depth is
 // unbounded in hostile input).
-template <typename Visit>
-void walk(const GumboNode *root, Visit &&visit)
+template <typename Visit> void walk(const GumboNode *root, Visit &&visit)
 {
     std::vector<const GumboNode *> stack{root};
     while (!stack.empty()) {
@@ -196,7 +199,6 @@ PageDiscovery discoverPage(std::string_view html, std::string_view pageUrlPath, 
     if (baseIsForeign)
         return page; // every URL in the page, "/x.css" included, resolves against the other origin
     page.baseUrlPath = base;
-
 
     walk(output->document, [&](const GumboElement &element) {
         if (element.tag == GUMBO_TAG_SCRIPT && !attribute(element, "src")) {

@@ -91,8 +91,7 @@ public:
     }
 
     // One of `names` (exact case, as the grammar requires); returns its index.
-    template <std::size_t N>
-    std::optional<unsigned> name(const std::array<std::string_view, N> &names)
+    template <std::size_t N> std::optional<unsigned> name(const std::array<std::string_view, N> &names)
     {
         // Longest first would matter only for prefixes; none of ours collide
         // within one table except "Sun"/"Sunday", which live in separate tables.

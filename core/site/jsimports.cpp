@@ -13,8 +13,8 @@ enum class Kind : std::uint8_t { Name, String, Template, Number, Regex, Punct };
 
 struct Token {
     Kind kind = Kind::Punct;
-    std::string_view text; // names and punctuators
-    std::string value;     // strings, decoded
+    std::string_view text;        // names and punctuators
+    std::string value;            // strings, decoded
     bool closesCondition = false; // a ')' closing `if (`, `while (`, `for (`, `with (`: a regex may follow
 };
 
@@ -32,7 +32,6 @@ bool isDigit(unsigned char c)
 {
     return c >= '0' && c <= '9';
 }
-
 
 void appendUtf8(std::string &out, std::uint32_t cp)
 {
@@ -58,8 +57,8 @@ void appendUtf8(std::string &out, std::uint32_t cp)
 // Names after which a '/' starts a regular expression, not a division.
 bool precedesExpression(std::string_view name)
 {
-    static constexpr std::string_view kWords[] = {"return", "typeof", "instanceof", "in",   "of",    "new",
-                                                  "delete", "void",   "throw",      "case", "do",    "else",
+    static constexpr std::string_view kWords[] = {"return", "typeof", "instanceof", "in",     "of",     "new",
+                                                  "delete", "void",   "throw",      "case",   "do",     "else",
                                                   "yield",  "await",  "extends",    "export", "default"};
     return std::find(std::begin(kWords), std::end(kWords), name) != std::end(kWords);
 }

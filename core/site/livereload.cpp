@@ -20,7 +20,8 @@ namespace {
 // same-origin stylesheet; reload events reload the page, no sooner than
 // 2.1 s after it loaded (see SiteOptions::kHintedCacheControl).
 // window.__h2scopeLiveReload says which transport is in use.
-constexpr std::string_view kScript = R"JS(// h2scope live reload: injected by the development server, not part of your site.
+constexpr std::string_view kScript =
+    R"JS(// h2scope live reload: injected by the development server, not part of your site.
 (() => {
   if (window.__h2scopeLiveReload) return;
   window.__h2scopeLiveReload = 'connecting';
@@ -88,7 +89,8 @@ bool isCss(std::string_view path)
 std::string oneLine(std::string_view text)
 {
     std::string out(text);
-    std::replace_if(out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    std::replace_if(
+        out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
     return out;
 }
 
@@ -97,9 +99,8 @@ std::string oneLine(std::string_view text)
 Response LiveReload::subscribe()
 {
     Response response;
-    response.headers = {{"content-type", "text/event-stream"},
-                        {"cache-control", "no-store"},
-                        {"x-content-type-options", "nosniff"}};
+    response.headers = {
+        {"content-type", "text/event-stream"}, {"cache-control", "no-store"}, {"x-content-type-options", "nosniff"}};
     response.live = std::make_shared<LiveBody>();
     // The reconnect delay, and a first chunk so the client sees the stream open.
     response.live->push("retry: 1000\n: h2scope live reload\n\n");
@@ -132,7 +133,8 @@ Response LiveReload::subscribeWebSocket(const Request &request)
         if (!key || !ws::validClientKey(*key)) {
             response.status = 400;
             response.headers = {{"content-type", "text/plain; charset=utf-8"}};
-            response.body = Body::fromString("400: a WebSocket handshake needs a Sec-WebSocket-Key of 16 bytes in base64\n");
+            response.body =
+                Body::fromString("400: a WebSocket handshake needs a Sec-WebSocket-Key of 16 bytes in base64\n");
             response.note = "WebSocket refused: no valid Sec-WebSocket-Key";
             return response;
         }
@@ -150,9 +152,7 @@ Response LiveReload::subscribeWebSocket(const Request &request)
         reader->feed(bytes, events);
         for (ws::Event &event : events) {
             switch (event.kind) {
-            case ws::Event::Kind::Ping:
-                body.push(ws::serverFrame(ws::Opcode::Pong, event.payload));
-                break;
+            case ws::Event::Kind::Ping: body.push(ws::serverFrame(ws::Opcode::Pong, event.payload)); break;
             case ws::Event::Kind::Close:
                 body.push(ws::closeFrame(event.code)); // echoed (RFC 6455 §5.5.1)
                 body.close();
@@ -162,8 +162,7 @@ Response LiveReload::subscribeWebSocket(const Request &request)
                 body.close();
                 break;
             case ws::Event::Kind::Pong:
-            case ws::Event::Kind::Message:
-                break;
+            case ws::Event::Kind::Message: break;
             }
         }
     });

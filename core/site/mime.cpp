@@ -120,10 +120,9 @@ bool isTextMimeType(std::string_view mimeType)
     if (mimeType.starts_with("text/"))
         return true;
     return mimeType == "application/json" || mimeType == "application/manifest+json"
-        || mimeType == "application/ld+json" || mimeType == "model/gltf+json"
-        || mimeType == "image/svg+xml" || mimeType == "application/xml"
-        || mimeType == "application/xhtml+xml" || mimeType == "application/rss+xml"
-        || mimeType == "application/yaml";
+           || mimeType == "application/ld+json" || mimeType == "model/gltf+json" || mimeType == "image/svg+xml"
+           || mimeType == "application/xml" || mimeType == "application/xhtml+xml" || mimeType == "application/rss+xml"
+           || mimeType == "application/yaml";
 }
 
 std::string contentTypeFor(std::string_view path)

@@ -78,11 +78,11 @@ std::optional<std::string> resolveModuleSpecifier(std::string_view specifier, st
     return std::nullopt;
 }
 
-ModuleGraph walkModuleGraph(const std::vector<std::string> &entries,
-                            const std::vector<ImportSpecifier> &inlineImports, std::string_view pageUrlPath,
-                            const ImportMap &map,
-                            const std::function<std::optional<std::vector<ImportSpecifier>>(const std::string &)> &importsOf,
-                            const ModuleGraphLimits &limits)
+ModuleGraph
+walkModuleGraph(const std::vector<std::string> &entries, const std::vector<ImportSpecifier> &inlineImports,
+                std::string_view pageUrlPath, const ImportMap &map,
+                const std::function<std::optional<std::vector<ImportSpecifier>>(const std::string &)> &importsOf,
+                const ModuleGraphLimits &limits)
 {
     ModuleGraph graph;
     std::set<std::string> seen, unresolved;

@@ -42,9 +42,9 @@ struct ModuleGraphLimits {
 };
 
 struct ModuleNode {
-    std::string path;     // URL path, percent-encoded
+    std::string path;      // URL path, percent-encoded
     std::size_t depth = 0; // 0: named by the page; n: n imports away
-    std::string importer; // the module that imports it first ("" for depth 0)
+    std::string importer;  // the module that imports it first ("" for depth 0)
 };
 
 struct ModuleGraph {
@@ -60,10 +60,10 @@ struct ModuleGraph {
 // no such module to serve (it is then left out, and so is what it would
 // import). Static and dynamic imports alike are followed: a dynamic import
 // with a literal is a module the page will most likely ask for.
-ModuleGraph walkModuleGraph(const std::vector<std::string> &entries,
-                            const std::vector<ImportSpecifier> &inlineImports, std::string_view pageUrlPath,
-                            const ImportMap &map,
-                            const std::function<std::optional<std::vector<ImportSpecifier>>(const std::string &)> &importsOf,
-                            const ModuleGraphLimits &limits = {});
+ModuleGraph
+walkModuleGraph(const std::vector<std::string> &entries, const std::vector<ImportSpecifier> &inlineImports,
+                std::string_view pageUrlPath, const ImportMap &map,
+                const std::function<std::optional<std::vector<ImportSpecifier>>(const std::string &)> &importsOf,
+                const ModuleGraphLimits &limits = {});
 
 } // namespace h2scope::site

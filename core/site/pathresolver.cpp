@@ -7,17 +7,17 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstdlib>
-#include <memory>
-#include <optional>
-#include <chrono>
 #include <fcntl.h>
 #include <functional>
+#include <memory>
 #include <mutex>
-#include <unordered_map>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unordered_map>
 #include <vector>
 
 #if defined(__linux__)
@@ -28,7 +28,6 @@
 namespace h2scope::site {
 
 namespace {
-
 
 bool isControl(unsigned char c)
 {
@@ -153,7 +152,7 @@ namespace {
 // Bytes a plain path may hold and still need no decoding or normalizing:
 // unreserved characters and '/'.
 constexpr std::array<bool, 256> kPlainPathBytes = [] {
-    std::array<bool, 256> table {};
+    std::array<bool, 256> table{};
     for (int c = 'a'; c <= 'z'; ++c)
         table[static_cast<std::size_t>(c)] = true;
     for (int c = 'A'; c <= 'Z'; ++c)
@@ -208,8 +207,8 @@ TargetPath PathResolver::parseTarget(std::string_view rawTarget) const
 TargetPath PathResolver::parseTargetGeneral(std::string_view rawTarget) const
 {
     if (rawTarget.size() > m_options.maxTargetLength)
-        return rejected(414, "rejected: request target longer than " + std::to_string(m_options.maxTargetLength)
-                                 + " bytes");
+        return rejected(414,
+                        "rejected: request target longer than " + std::to_string(m_options.maxTargetLength) + " bytes");
     for (char c : rawTarget)
         if (isControl(static_cast<unsigned char>(c)) || c == ' ')
             return rejected(400, "rejected: control character or space in the request target");
@@ -296,8 +295,7 @@ std::string_view PathResolver::refusalFor(std::string_view name, bool isFirst, b
     if (isLast && !m_options.allowPrivateKeyFiles) {
         const std::string lower = lowercase(name);
         static constexpr std::array<std::string_view, 4> kKeySuffixes = {".pem", ".key", ".p12", ".pfx"};
-        static constexpr std::array<std::string_view, 4> kKeyPrefixes = {"id_rsa", "id_ed25519", "id_ecdsa",
-                                                                         "id_dsa"};
+        static constexpr std::array<std::string_view, 4> kKeyPrefixes = {"id_rsa", "id_ed25519", "id_ecdsa", "id_dsa"};
         for (std::string_view suffix : kKeySuffixes)
             if (lower.ends_with(suffix))
                 return "private key file";
@@ -378,10 +376,8 @@ ResolvedPath PathResolver::resolveUncached(std::string_view path) const
     std::unique_ptr<char, FreeDeleter> real(::realpath(full.c_str(), nullptr));
     if (!real) {
         switch (errno) {
-        case EACCES:
-            return notServed("refused: permission denied by the operating system");
-        case ELOOP:
-            return notServed("refused: symlink loop");
+        case EACCES: return notServed("refused: permission denied by the operating system");
+        case ELOOP: return notServed("refused: symlink loop");
         default: // ENOENT, ENOTDIR (a file named with a trailing '/'), ENAMETOOLONG
             return notServed("not found");
         }
@@ -453,9 +449,8 @@ ResolvedPath PathResolver::checkReached(ResolvedPath result) const
 ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupported) const
 {
 #if defined(__linux__) && defined(SYS_openat2)
-    std::string relative(path.substr(path.find_first_not_of('/') == std::string_view::npos
-                                          ? path.size()
-                                          : path.find_first_not_of('/')));
+    std::string relative(
+        path.substr(path.find_first_not_of('/') == std::string_view::npos ? path.size() : path.find_first_not_of('/')));
     if (relative.empty())
         relative = ".";
     // O_NONBLOCK: a FIFO planted in the folder cannot hang an I/O thread.
@@ -507,17 +502,12 @@ ResolvedPath PathResolver::resolveBeneath(std::string_view path, bool &unsupport
                 // containment check decide those.
                 unsupported = true;
                 return notServed("not found");
-            case EACCES:
-                return notServed("refused: permission denied by the operating system");
-            case ELOOP:
-                return notServed("refused: symlink loop");
+            case EACCES: return notServed("refused: permission denied by the operating system");
+            case ELOOP: return notServed("refused: symlink loop");
             case ENOSYS: // older kernel, or a sandbox that filters the call
             case EPERM:
-            case E2BIG:
-                unsupported = true;
-                return notServed("not found");
-            default:
-                return notServed("not found");
+            case E2BIG: unsupported = true; return notServed("not found");
+            default: return notServed("not found");
             }
         }
         handle = std::make_shared<const FileHandle>(fd);
@@ -567,7 +557,7 @@ std::shared_ptr<const FileHandle> PathResolver::rootHandle() const
 }
 
 std::shared_ptr<const FileHandle> PathResolver::reopenReplacedRoot(const std::shared_ptr<const FileHandle> &opened,
-                                                                    bool &gone) const
+                                                                   bool &gone) const
 {
     struct stat now {};
     struct stat was {};
@@ -597,7 +587,7 @@ std::string PathResolver::encodePath(std::string_view decodedPath)
     for (char c : decodedPath) {
         const auto u = static_cast<unsigned char>(c);
         const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')
-            || std::string_view("-._~!$&'()*+,;=:@/").find(c) != std::string_view::npos;
+                          || std::string_view("-._~!$&'()*+,;=:@/").find(c) != std::string_view::npos;
         if (keep) {
             out += c;
         } else {

@@ -61,9 +61,9 @@ struct TargetPath {
 // A normalized path after resolve().
 struct ResolvedPath {
     enum class Kind { File, Directory };
-    int status = 200;      // 200 when it may be served; else 404
-    std::string note;      // "not found" or "refused: <reason>"; never sent to the client
-    std::string realPath;  // absolute, symlink-free path of what to serve
+    int status = 200;     // 200 when it may be served; else 404
+    std::string note;     // "not found" or "refused: <reason>"; never sent to the client
+    std::string realPath; // absolute, symlink-free path of what to serve
     Kind kind = Kind::File;
     // For a file: the descriptor opened while resolving (read-only), and what
     // fstat() said of it, so the bytes served are those of the file checked.

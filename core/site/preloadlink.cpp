@@ -72,9 +72,8 @@ std::string linkHeaderValue(const PreloadLink &link)
 
 bool isKnownPreloadDestination(std::string_view as)
 {
-    static constexpr std::string_view kDestinations[] = {"audio", "document", "embed",  "fetch", "font",
-                                                         "image", "object",   "script", "style", "track",
-                                                         "video", "worker"};
+    static constexpr std::string_view kDestinations[] = {"audio",  "document", "embed", "fetch", "font",  "image",
+                                                         "object", "script",   "style", "track", "video", "worker"};
     for (std::string_view known : kDestinations)
         if (as == known)
             return true;

@@ -49,7 +49,7 @@ public:
 
     // What the general code used for one 200 answer, recorded as it ran.
     struct Capture {
-        bool usable = false;   // false: made of something a prepared answer cannot reproduce
+        bool usable = false; // false: made of something a prepared answer cannot reproduce
         FileState identity;
         std::array<FileState, kSiblings> siblings; // present only when the lookup found a file
         std::size_t choice = 0;                    // 0: the file; 1 + i: siblings[i]
@@ -67,7 +67,7 @@ public:
     };
 
     struct Entry {
-        Capture files; // `choice` unused: each choice has its headers below
+        Capture files;                     // `choice` unused: each choice has its headers below
         std::shared_ptr<const void> rules; // PushPolicy::rulesVersion() the headers were made with
         std::array<std::shared_ptr<const PreparedHeaders>, kChoices> headers;
         mutable std::atomic<std::uint64_t> checkedIn{0}; // FreshnessScope of the last fstat()s
@@ -95,10 +95,7 @@ private:
         mutable std::mutex mutex;
         std::unordered_map<std::string, std::shared_ptr<const Entry>, PathHash, std::equal_to<>> entries;
     };
-    Shard &shardFor(std::string_view path) const
-    {
-        return m_shards[std::hash<std::string_view>{}(path) % kShards];
-    }
+    Shard &shardFor(std::string_view path) const { return m_shards[std::hash<std::string_view>{}(path) % kShards]; }
 
     mutable std::array<Shard, kShards> m_shards;
 };

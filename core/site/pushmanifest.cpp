@@ -147,8 +147,8 @@ std::vector<PreloadLink> PushManifest::assetsFor(std::string_view urlPath) const
                      [](const WeightedAsset &a, const WeightedAsset &b) { return a.weight > b.weight; });
     std::vector<PreloadLink> out;
     for (WeightedAsset &asset : matched) {
-        const bool seen = std::any_of(out.begin(), out.end(),
-                                      [&](const PreloadLink &l) { return l.path == asset.link.path; });
+        const bool seen =
+            std::any_of(out.begin(), out.end(), [&](const PreloadLink &l) { return l.path == asset.link.path; });
         if (!seen)
             out.push_back(std::move(asset.link));
     }

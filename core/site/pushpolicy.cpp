@@ -83,9 +83,8 @@ struct PushPolicy::RuleFiles {
 std::optional<PushMode> parsePushMode(std::string_view text)
 {
     std::string lowered(text);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    });
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
     if (lowered == "off")
         return PushMode::Off;
     if (lowered == "rules")
@@ -98,20 +97,14 @@ std::optional<PushMode> parsePushMode(std::string_view text)
 const char *pushModeName(PushMode mode)
 {
     switch (mode) {
-    case PushMode::Off:
-        return "off";
-    case PushMode::Rules:
-        return "rules";
-    case PushMode::Auto:
-        return "auto";
+    case PushMode::Off: return "off";
+    case PushMode::Rules: return "rules";
+    case PushMode::Auto: return "auto";
     }
     return "auto";
 }
 
-PushPolicy::PushPolicy(PathResolver resolver, Options options)
-    : m_resolver(std::move(resolver)), m_options(options)
-{
-}
+PushPolicy::PushPolicy(PathResolver resolver, Options options) : m_resolver(std::move(resolver)), m_options(options) {}
 
 PushPolicy::~PushPolicy() = default;
 
@@ -125,10 +118,10 @@ std::shared_ptr<const PushPolicy::RuleFiles> PushPolicy::ruleFiles() const
         if (current && now - m_lastCheck < m_options.recheckInterval)
             return current;
         m_lastCheck = now;
-        m_recheckDueNs.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                 (now + m_options.recheckInterval).time_since_epoch())
-                                 .count(),
-                             std::memory_order_relaxed);
+        m_recheckDueNs.store(
+            std::chrono::duration_cast<std::chrono::nanoseconds>((now + m_options.recheckInterval).time_since_epoch())
+                .count(),
+            std::memory_order_relaxed);
     }
     if (current) {
         const ResolvedPath headers = m_resolver.resolve(kHeadersFile);
@@ -238,7 +231,8 @@ std::optional<std::vector<ImportSpecifier>> PushPolicy::moduleImports(const std:
     return module.imports;
 }
 
-void PushPolicy::addModuleGraph(const std::string &urlPath, const CachedPage &page, std::vector<PreloadLink> &links) const
+void PushPolicy::addModuleGraph(const std::string &urlPath, const CachedPage &page,
+                                std::vector<PreloadLink> &links) const
 {
     std::vector<std::string> entries;
     for (const PreloadLink &link : page.links)
@@ -268,8 +262,10 @@ void PushPolicy::addModuleGraph(const std::string &urlPath, const CachedPage &pa
     for (const std::string &bare : graph.unresolved)
         notes.push_back(urlPath + ": bare specifier \"" + bare + "\" has no import map entry; not followed");
     if (graph.truncated)
-        notes.push_back(urlPath + ": the module graph is larger than its limits (" + std::to_string(m_options.graphLimits.maxModules)
-                        + " modules, " + std::to_string(m_options.graphLimits.maxDepth) + " levels); the rest is not pushed or hinted");
+        notes.push_back(urlPath + ": the module graph is larger than its limits ("
+                        + std::to_string(m_options.graphLimits.maxModules) + " modules, "
+                        + std::to_string(m_options.graphLimits.maxDepth)
+                        + " levels); the rest is not pushed or hinted");
     if (notes.empty())
         return;
     std::lock_guard lock(m_mutex);
@@ -316,7 +312,8 @@ std::vector<PreloadLink> PushPolicy::preloadsFor(const std::string &urlPath, con
     for (PreloadLink &link : candidates) {
         if (assets >= m_options.maxAssets && !(link.module && link.depth > 0))
             continue;
-        const bool seen = std::any_of(out.begin(), out.end(), [&](const PreloadLink &l) { return l.path == link.path; });
+        const bool seen =
+            std::any_of(out.begin(), out.end(), [&](const PreloadLink &l) { return l.path == link.path; });
         if (seen || !existsAsFile(link.path, &assetRealPath) || assetRealPath == realPath)
             continue;
         assets += link.module && link.depth > 0 ? 0 : 1;

@@ -52,7 +52,7 @@ public:
         std::size_t maxCachedPages = 1024;          // discovery cache entries (and module cache entries)
         bool moduleGraph = true;                    // follow the page's module imports
         ModuleGraphLimits graphLimits{};
-        std::size_t maxModuleBytes = 1024 * 1024;   // read per module
+        std::size_t maxModuleBytes = 1024 * 1024; // read per module
     };
 
     // `resolver` is the site's (copied): it decides which files exist and may
@@ -69,8 +69,7 @@ public:
     // page when `isHtml`. At most Options::maxAssets, rules first, then the
     // manifest, then discovery. Empty in mode Off. A file that cannot be read
     // contributes nothing. Any thread; file I/O happens outside the lock.
-    std::vector<PreloadLink> preloadsFor(const std::string &urlPath, const std::string &realPath,
-                                         bool isHtml) const;
+    std::vector<PreloadLink> preloadsFor(const std::string &urlPath, const std::string &realPath, bool isHtml) const;
 
     // The `_headers` headers for `urlPath` (lowercase names); in mode Off
     // without the Link headers. Any thread.

@@ -42,7 +42,7 @@ RangeRequest parseRangeHeader(std::string_view value, std::uint64_t length);
 // Limits that keep a hostile Range field from turning a small file into a
 // huge or expensive response.
 struct RangeLimits {
-    std::size_t maxRanges = 16;     // more requested ranges: serve the whole file
+    std::size_t maxRanges = 16;       // more requested ranges: serve the whole file
     std::uint64_t maxTotalFactor = 2; // ranges summing to more than this x length: whole file
 };
 
@@ -50,8 +50,7 @@ struct RangeLimits {
 // representation and merges overlapping or adjacent ranges (sorted by
 // offset). Returns an empty vector when the whole representation should be
 // sent instead with 200 (limits exceeded, or no ranges given).
-std::vector<ByteRange> planRanges(std::vector<ByteRange> ranges, std::uint64_t length,
-                                  RangeLimits limits = {});
+std::vector<ByteRange> planRanges(std::vector<ByteRange> ranges, std::uint64_t length, RangeLimits limits = {});
 
 // "bytes FIRST-LAST/LENGTH", the Content-Range value of one part.
 std::string contentRangeValue(const ByteRange &range, std::uint64_t length);

@@ -2,8 +2,8 @@
 
 #include "body.h"
 #include "headerblock.h"
-#include "livebody.h"
 #include "headers.h"
+#include "livebody.h"
 #include "preloadlink.h"
 #include "request.h"
 

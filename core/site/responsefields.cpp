@@ -7,14 +7,14 @@ namespace h2scope::site {
 bool isConnectionSpecificField(std::string_view name) noexcept
 {
     return name == "connection" || name == "keep-alive" || name == "transfer-encoding" || name == "upgrade"
-        || name == "proxy-connection" || name == "te" || name == "trailer";
+           || name == "proxy-connection" || name == "te" || name == "trailer";
 }
 
 bool isSendableField(std::string_view name, std::string_view value) noexcept
 {
     const auto bad = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
-    return !name.empty() && std::none_of(name.begin(), name.end(), bad)
-        && std::none_of(value.begin(), value.end(), bad) && name.find(':') == std::string_view::npos;
+    return !name.empty() && std::none_of(name.begin(), name.end(), bad) && std::none_of(value.begin(), value.end(), bad)
+           && name.find(':') == std::string_view::npos;
 }
 
 std::shared_ptr<const PreparedHeaders> PreparedHeaders::make(const HeaderList &fields)

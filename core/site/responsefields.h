@@ -33,8 +33,7 @@ inline bool isResponseField(std::string_view name, std::string_view value) noexc
 // `add(name, value)` for each field of the head, in the order sent.
 // `dropContentLength`: the protocol layer states the length itself (or must
 // not state one), so the site's content-length is left out.
-template <class Add>
-void forEachResponseField(const Response &response, bool dropContentLength, Add &&add)
+template <class Add> void forEachResponseField(const Response &response, bool dropContentLength, Add &&add)
 {
     bool haveDate = false, haveServer = false;
     if (const PreparedHeaders *fixed = response.fixedHeaders.get()) {

@@ -35,8 +35,7 @@ static_assert(std::size(kVariants) == PreparedFiles::kSiblings);
 // Accept-Encoding rates highest (strictly: on a tie the earlier variant, br,
 // wins), or kSiblings when it accepts none of them (the file itself). The
 // general and the prepared answers both choose here, so they cannot differ.
-std::size_t chooseVariant(const std::string *acceptEncoding,
-                          const std::array<bool, PreparedFiles::kSiblings> &present)
+std::size_t chooseVariant(const std::string *acceptEncoding, const std::array<bool, PreparedFiles::kSiblings> &present)
 {
     std::size_t chosen = PreparedFiles::kSiblings;
     double bestQuality = 0.0;
@@ -66,9 +65,10 @@ bool isPlainFetch(const Request &request)
         return false;
     for (const Header &h : request.headers) {
         const std::string_view name = h.name;
-        if (name == "range" || (name.starts_with("if-")
-                                && (name == "if-match" || name == "if-none-match" || name == "if-modified-since"
-                                    || name == "if-unmodified-since" || name == "if-range")))
+        if (name == "range"
+            || (name.starts_with("if-")
+                && (name == "if-match" || name == "if-none-match" || name == "if-modified-since"
+                    || name == "if-unmodified-since" || name == "if-range")))
             return false;
     }
     return true;
@@ -107,8 +107,7 @@ std::shared_ptr<const FileHandle> openRegularFile(const ResolvedPath &resolved, 
 }
 
 // [offset, offset+length) of the file whose fstat() gave `st`.
-Body fileBody(std::shared_ptr<const FileHandle> file, const struct stat &st, std::uint64_t offset,
-              std::uint64_t length)
+Body fileBody(std::shared_ptr<const FileHandle> file, const struct stat &st, std::uint64_t offset, std::uint64_t length)
 {
     if (std::shared_ptr<const std::string> bytes = file->snapshot(st, StaticSite::kMaxSnapshotFile))
         return Body::fromShared(std::move(bytes), offset, length);
@@ -126,8 +125,8 @@ void applyExtraHeaders(Response &response, const HeaderList &extra)
                                      [&](const Header &h) { return h.name == header.name; });
         if (header.name == "content-type") {
             const bool fileType = response.status == 200
-                || (response.status == 206 && existing != response.headers.end()
-                    && !existing->value.starts_with("multipart/"));
+                                  || (response.status == 206 && existing != response.headers.end()
+                                      && !existing->value.starts_with("multipart/"));
             if (!fileType)
                 continue;
         }
@@ -175,16 +174,19 @@ Response misdirected(const std::string &authority)
     std::string host = HostAllowList::hostOf(authority);
     if (host.size() > 200)
         host = host.substr(0, 200) + "...";
-    std::replace_if(host.begin(), host.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }, '?');
+    std::replace_if(
+        host.begin(), host.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }, '?');
     Response response;
     response.status = 421;
-    const std::string text = "421 Misdirected Request\n\nh2scope does not answer for the host \"" + host
+    const std::string text =
+        "421 Misdirected Request\n\nh2scope does not answer for the host \"" + host
         + "\".\nIt serves localhost, this machine's addresses and the names given with --allow-host;"
           " this keeps other web pages from reaching it through DNS rebinding.\n";
     response.headers = {{"content-type", "text/plain; charset=utf-8"}, {"cache-control", "no-store"}};
     setBody(response, Body::fromString(text));
-    response.note = "refused: host \"" + host + "\" is not on the allow-list (localhost, this machine's addresses,"
-                    " --allow-host)";
+    response.note = "refused: host \"" + host
+                    + "\" is not on the allow-list (localhost, this machine's addresses,"
+                      " --allow-host)";
     return response;
 }
 
@@ -199,14 +201,14 @@ Result<std::unique_ptr<StaticSite>> StaticSite::create(SiteOptions options)
         const int err = errno;
         if (err == EACCES)
             return makeError(Errc::PermissionDenied,
-                             "folder " + options.root + " cannot be accessed: permission denied; check its permissions");
+                             "folder " + options.root
+                                 + " cannot be accessed: permission denied; check its permissions");
         return makeError(Errc::NotFound, "folder " + options.root + " does not exist");
     }
     if (!S_ISDIR(st.st_mode))
         return makeError(Errc::InvalidArgument, options.root + " is not a folder; pass the folder that holds the site");
     if (::access(options.root.c_str(), R_OK | X_OK) != 0)
-        return makeError(Errc::PermissionDenied,
-                         "folder " + options.root + " is not readable; check its permissions");
+        return makeError(Errc::PermissionDenied, "folder " + options.root + " is not readable; check its permissions");
     char *real = ::realpath(options.root.c_str(), nullptr);
     if (!real)
         return makeError(Errc::Io, "cannot resolve folder " + options.root + ": " + std::strerror(errno));
@@ -217,19 +219,18 @@ Result<std::unique_ptr<StaticSite>> StaticSite::create(SiteOptions options)
 
 StaticSite::StaticSite(SiteOptions options, std::string realRoot)
     : m_options(std::move(options)),
-      m_resolver(std::move(realRoot),
-                 PathResolver::Options{m_options.allowDotfiles, m_options.allowPrivateKeyFiles,
-                                       m_options.followSymlinksOutside}),
-      m_push(m_resolver, [this] {
-          PushPolicy::Options o;
-          o.mode = m_options.pushMode;
-          o.moduleGraph = m_options.moduleGraph;
-          return o;
-      }()),
+      m_resolver(std::move(realRoot), PathResolver::Options{m_options.allowDotfiles, m_options.allowPrivateKeyFiles,
+                                                            m_options.followSymlinksOutside}),
+      m_push(m_resolver,
+             [this] {
+                 PushPolicy::Options o;
+                 o.mode = m_options.pushMode;
+                 o.moduleGraph = m_options.moduleGraph;
+                 return o;
+             }()),
       m_hosts(m_options.allowedHosts, m_options.allowAnyHost),
       m_liveReload(m_options.liveReload ? std::make_shared<LiveReload>() : nullptr)
-{
-}
+{}
 
 Response StaticSite::handle(const Request &request)
 {
@@ -311,7 +312,8 @@ Response StaticSite::serveReserved(const Request &request, const TargetPath &tar
         return m_liveReload->subscribeWebSocket(request);
     if (isExtendedConnect(request))
         return errorResponse(501, "extended CONNECT for '" + request.upgrade
-                                      + "': live reload speaks only WebSocket, at " + std::string(LiveReload::kEventsPath));
+                                      + "': live reload speaks only WebSocket, at "
+                                      + std::string(LiveReload::kEventsPath));
     if (target.path == LiveReload::kEventsPath) {
         if (request.method == "HEAD") { // no subscription for a body that is never read
             Response response;
@@ -513,8 +515,7 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
             response.headers.push_back({"vary", "accept-encoding"});
         return response;
     }
-    case ConditionalOutcome::Proceed:
-        break;
+    case ConditionalOutcome::Proceed: break;
     }
 
     const std::string contentType = contentTypeFor(urlPath);
@@ -531,9 +532,9 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     if (range && request.method == "GET") {
         const std::string *ifRange = request.header("if-range");
         // The Date header is taken from the same clock (datecache.h).
-        const IfRangeOutcome ifRangeOutcome = ifRange ? evaluateIfRange(*ifRange, validators,
-                                                                        static_cast<std::int64_t>(std::time(nullptr)))
-                                                      : IfRangeOutcome::Matches;
+        const IfRangeOutcome ifRangeOutcome =
+            ifRange ? evaluateIfRange(*ifRange, validators, static_cast<std::int64_t>(std::time(nullptr)))
+                    : IfRangeOutcome::Matches;
         if (ifRangeOutcome == IfRangeOutcome::DateNotYetStrong) {
             response.note = "range ignored: If-Range's date is the file's last-modified second, not yet a strong "
                             "validator (the file may change again within it)";
@@ -590,9 +591,8 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     return response;
 }
 
-Response StaticSite::serveInjectedHtml(const Request &request, const std::string &pagePath,
-                                       const std::string &urlPath, const ResolvedPath &resolved,
-                                       PreparedFiles::Capture *capture) const
+Response StaticSite::serveInjectedHtml(const Request &request, const std::string &pagePath, const std::string &urlPath,
+                                       const ResolvedPath &resolved, PreparedFiles::Capture *capture) const
 {
     struct stat st {};
     std::shared_ptr<const FileHandle> file = openRegularFile(resolved, st);
@@ -622,8 +622,7 @@ Response StaticSite::serveInjectedHtml(const Request &request, const std::string
         return response;
     case ConditionalOutcome::PreconditionFailed:
         return errorResponse(412, "precondition failed (If-Match / If-Unmodified-Since)");
-    case ConditionalOutcome::Proceed:
-        break;
+    case ConditionalOutcome::Proceed: break;
     }
     if (request.header("range"))
         response.note = "range ignored: the live reload script was injected into this page";

@@ -18,16 +18,16 @@
 namespace h2scope::site {
 
 struct SiteOptions {
-    std::string root;                    // the folder to serve
-    bool listing = false;                // HTML index for folders without index.html
-    bool allowDotfiles = false;          // serve .env, .git/... (/.well-known/ always is)
-    bool followSymlinksOutside = false;  // serve symlinks that lead out of `root`
+    std::string root;                   // the folder to serve
+    bool listing = false;               // HTML index for folders without index.html
+    bool allowDotfiles = false;         // serve .env, .git/... (/.well-known/ always is)
+    bool followSymlinksOutside = false; // serve symlinks that lead out of `root`
     std::string cacheControl = "no-cache";
     // What a request that a 103 Early Hints announced gets instead of the
     // default no-cache (Request::earlyHinted): fresh just long enough for
     // the page that was hinted to use the preload.
     static constexpr const char *kHintedCacheControl = "max-age=2";
-    bool allowPrivateKeyFiles = false;   // serve *.pem, *.key, id_rsa* ...
+    bool allowPrivateKeyFiles = false; // serve *.pem, *.key, id_rsa* ...
     // What 200 answers to GET announce and push (Response::preloads and
     // pushPromises): Off = nothing, Rules = `_headers` Link entries and
     // push_manifest.json, Auto = rules plus the assets found in HTML pages.
@@ -113,8 +113,7 @@ private:
     // a 200 also records what it was made of, for m_prepared.
     Response serveFile(const Request &request, const std::string &pagePath, const std::string &urlPath,
                        const ResolvedPath &resolved, PreparedFiles::Capture *capture = nullptr) const;
-    void addPreloads(Response &response, const std::string &pagePath, const std::string &realPath,
-                     bool isHtml) const;
+    void addPreloads(Response &response, const std::string &pagePath, const std::string &realPath, bool isHtml) const;
     // The answer m_prepared holds for a GET or HEAD of the file `urlPath`
     // without Range or conditionals, or nullopt when the general code must
     // answer (no entry, files or rules changed, that coding not prepared).

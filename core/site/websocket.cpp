@@ -161,12 +161,8 @@ void Reader::endFrame(std::vector<Event> &events)
     m_headSize = 0;
     m_headNeeded = 2;
     switch (m_opcode) {
-    case Opcode::Ping:
-        events.push_back(Event{Event::Kind::Ping, 0, std::move(m_control)});
-        break;
-    case Opcode::Pong:
-        events.push_back(Event{Event::Kind::Pong, 0, std::move(m_control)});
-        break;
+    case Opcode::Ping: events.push_back(Event{Event::Kind::Ping, 0, std::move(m_control)}); break;
+    case Opcode::Pong: events.push_back(Event{Event::Kind::Pong, 0, std::move(m_control)}); break;
     case Opcode::Close: {
         if (m_control.size() == 1) {
             fail(events, kProtocolError, "a Close frame with a one-byte payload (RFC 6455 §5.5.1)");
@@ -177,7 +173,8 @@ void Reader::endFrame(std::vector<Event> &events)
             code = static_cast<std::uint16_t>((static_cast<unsigned char>(m_control[0]) << 8)
                                               | static_cast<unsigned char>(m_control[1]));
             if (!validCloseCode(code)) {
-                fail(events, kProtocolError, "close code " + std::to_string(code) + " is not one a client may send (RFC 6455 §7.4)");
+                fail(events, kProtocolError,
+                     "close code " + std::to_string(code) + " is not one a client may send (RFC 6455 §7.4)");
                 break;
             }
         }

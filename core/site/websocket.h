@@ -39,11 +39,11 @@ std::string closeFrame(std::uint16_t code, std::string_view reason = {});
 // What the reader found in the client's bytes, in order.
 struct Event {
     enum class Kind : std::uint8_t {
-        Ping,        // answer with a Pong carrying `payload`
+        Ping, // answer with a Pong carrying `payload`
         Pong,
-        Message,     // a text or binary message ended (its payload was skipped)
-        Close,       // the client closes with `code` (kNoStatus when none) and `reason`
-        Error,       // the client broke the protocol: close with `code`, `reason` says why
+        Message, // a text or binary message ended (its payload was skipped)
+        Close,   // the client closes with `code` (kNoStatus when none) and `reason`
+        Error,   // the client broke the protocol: close with `code`, `reason` says why
     };
     Kind kind = Kind::Error;
     std::uint16_t code = 0;
@@ -65,14 +65,14 @@ private:
     std::uint8_t m_head[14] = {};
     std::size_t m_headSize = 0;
     std::size_t m_headNeeded = 2;
-    bool m_inFrame = false;          // past the head: payload bytes follow
+    bool m_inFrame = false; // past the head: payload bytes follow
     Opcode m_opcode = Opcode::Text;
     bool m_fin = false;
     std::uint8_t m_mask[4] = {};
-    std::uint64_t m_remaining = 0;   // payload bytes of this frame still to come
-    std::uint64_t m_offset = 0;      // payload bytes of this frame read so far (for the mask)
-    std::string m_control;           // a control frame's unmasked payload
-    bool m_inMessage = false;        // a fragmented text or binary message is open
+    std::uint64_t m_remaining = 0; // payload bytes of this frame still to come
+    std::uint64_t m_offset = 0;    // payload bytes of this frame read so far (for the mask)
+    std::string m_control;         // a control frame's unmasked payload
+    bool m_inMessage = false;      // a fragmented text or binary message is open
     bool m_finished = false;
 };
 

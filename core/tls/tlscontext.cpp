@@ -32,8 +32,7 @@ class KeyLog final {
 public:
     KeyLog(int fd, std::string path, std::function<void(const std::string &)> failed)
         : m_fd(fd), m_path(std::move(path)), m_failed(std::move(failed))
-    {
-    }
+    {}
     ~KeyLog() { ::close(m_fd); }
     void write(const char *line)
     {
@@ -155,8 +154,8 @@ Result<void> useFiles(SSL_CTX *ctx, const TlsOptions &o)
                                             + " is in DER (binary) form; h2scope reads PEM: convert it with "
                                               "`openssl x509 -inform der -in "
                                             + o.certFile + " -out cert.pem` and pass cert.pem with --cert");
-        return makeError(Errc::Tls, "certificate " + o.certFile + " is not a usable PEM certificate: "
-                                        + lastOpensslError());
+        return makeError(Errc::Tls,
+                         "certificate " + o.certFile + " is not a usable PEM certificate: " + lastOpensslError());
     }
     if (SSL_CTX_use_PrivateKey_file(ctx, o.keyFile.c_str(), SSL_FILETYPE_PEM) != 1) {
         if (isDer(o.keyFile, true)) {

@@ -32,8 +32,7 @@ std::string handshakeHint(unsigned long error)
     case SSL_R_HTTP_REQUEST:
         return " (the client sent plain HTTP to the TLS port: use an https:// address, or start h2scope with "
                "--no-tls)";
-    default:
-        return {};
+    default: return {};
     }
 }
 
@@ -55,13 +54,10 @@ long sinkCtrl(BIO *bio, int cmd, long, void *)
 {
     const auto *out = static_cast<const std::string *>(BIO_get_data(bio));
     switch (cmd) {
-    case BIO_CTRL_FLUSH:
-        return 1;
+    case BIO_CTRL_FLUSH: return 1;
     case BIO_CTRL_PENDING:
-    case BIO_CTRL_WPENDING:
-        return out ? static_cast<long>(out->size()) : 0;
-    default:
-        return 0;
+    case BIO_CTRL_WPENDING: return out ? static_cast<long>(out->size()) : 0;
+    default: return 0;
     }
 }
 

@@ -20,11 +20,11 @@ namespace h2scope::tls {
 class TlsContext;
 
 struct HandshakeInfo {
-    std::string version;  // "TLSv1.3"
-    std::string cipher;   // "TLS_AES_128_GCM_SHA256"
-    std::string alpn;     // "h2", "http/1.1" or ""
-    std::string sni;      // requested server name or ""
-    std::string group;    // key exchange group, e.g. "X25519"
+    std::string version; // "TLSv1.3"
+    std::string cipher;  // "TLS_AES_128_GCM_SHA256"
+    std::string alpn;    // "h2", "http/1.1" or ""
+    std::string sni;     // requested server name or ""
+    std::string group;   // key exchange group, e.g. "X25519"
     bool resumed = false;
 };
 
@@ -68,8 +68,8 @@ private:
         void operator()(SSL *ssl) const noexcept;
     };
     std::unique_ptr<SSL, SslFree> m_ssl; // owns both BIOs
-    BIO *m_in = nullptr;  // ciphertext from the peer (owned by m_ssl)
-    BIO *m_out = nullptr; // ciphertext to the peer (owned by m_ssl), written into m_ciphertext
+    BIO *m_in = nullptr;                 // ciphertext from the peer (owned by m_ssl)
+    BIO *m_out = nullptr;                // ciphertext to the peer (owned by m_ssl), written into m_ciphertext
     std::string m_ciphertext;
     bool m_handshakeDone = false;
     bool m_peerClosed = false;

@@ -9,11 +9,11 @@
 #include "net/connection.h"
 #include "site/staticsite.h"
 
+#include "inspect/capturelog.h"
+#include "inspect/dissector.h"
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include "inspect/capturelog.h"
-#include "inspect/dissector.h"
 
 #include <filesystem>
 #include <fstream>
@@ -22,7 +22,6 @@
 #include <vector>
 
 namespace {
-
 
 h2scope::site::StaticSite &site()
 {

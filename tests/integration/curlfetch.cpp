@@ -46,10 +46,11 @@ CurlResponse curlFetch(const QString &url, const QStringList &extraArgs, int tim
     QTemporaryDir dir;
     const QString headFile = dir.filePath(QStringLiteral("head"));
     const QString bodyFile = dir.filePath(QStringLiteral("body"));
-    QStringList args{QStringLiteral("-sS"), QStringLiteral("-k"),
+    QStringList args{QStringLiteral("-sS"),        QStringLiteral("-k"),
                      QStringLiteral("--max-time"), QString::number(timeoutMs / 1000),
-                     QStringLiteral("-D"), headFile, QStringLiteral("-o"), bodyFile,
-                     QStringLiteral("-w"), QStringLiteral("%{http_version}\\n%{http_code}")};
+                     QStringLiteral("-D"),         headFile,
+                     QStringLiteral("-o"),         bodyFile,
+                     QStringLiteral("-w"),         QStringLiteral("%{http_version}\\n%{http_code}")};
     args += extraArgs;
     args << url;
     r.client = runClient(QStringLiteral("curl"), args, timeoutMs + 5000);

@@ -13,9 +13,9 @@
 namespace h2scope::testing {
 
 struct CurlResponse {
-    ClientResult client;       // curl's own exit code and stderr
-    int status = 0;            // 0 when no response was received
-    QString httpVersion;       // curl's %{http_version}: "2", "1.1", ...
+    ClientResult client;                          // curl's own exit code and stderr
+    int status = 0;                               // 0 when no response was received
+    QString httpVersion;                          // curl's %{http_version}: "2", "1.1", ...
     QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased, in order
     QByteArray body;
 

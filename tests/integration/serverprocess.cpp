@@ -26,13 +26,10 @@ QString ClientResult::describe() const
     if (!finished)
         return QStringLiteral("did not finish (not started or timed out); stderr: %1")
             .arg(QString::fromUtf8(err.left(2000)));
-    return QStringLiteral("exit code %1; stderr: %2")
-        .arg(exitCode)
-        .arg(QString::fromUtf8(err.left(2000)));
+    return QStringLiteral("exit code %1; stderr: %2").arg(exitCode).arg(QString::fromUtf8(err.left(2000)));
 }
 
-ClientResult runClient(const QString &program, const QStringList &args, int timeoutMs,
-                       const QByteArray &stdinData)
+ClientResult runClient(const QString &program, const QStringList &args, int timeoutMs, const QByteArray &stdinData)
 {
     ClientResult r;
     QProcess p;
@@ -51,8 +48,7 @@ ClientResult runClient(const QString &program, const QStringList &args, int time
         p.kill();
         p.waitForFinished(5000);
         r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError() + "\n[killed after " + QByteArray::number(timeoutMs)
-            + " ms]";
+        r.err = p.readAllStandardError() + "\n[killed after " + QByteArray::number(timeoutMs) + " ms]";
         return r;
     }
     r.finished = p.exitStatus() == QProcess::NormalExit;
@@ -87,8 +83,7 @@ ServerProcess::~ServerProcess()
         stop(5000);
 }
 
-bool ServerProcess::start(const QString &folder, const QStringList &extraArgs,
-                          const QString &logMode, int timeoutMs)
+bool ServerProcess::start(const QString &folder, const QStringList &extraArgs, const QString &logMode, int timeoutMs)
 {
     if (!m_dir.isValid()) {
         m_error = QStringLiteral("cannot create a temporary directory for the server's output");
@@ -124,8 +119,7 @@ bool ServerProcess::start(const QString &folder, const QStringList &extraArgs,
             }
             return true;
         }
-        if (m_process.state() == QProcess::NotRunning
-            || m_process.waitForFinished(0)) {
+        if (m_process.state() == QProcess::NotRunning || m_process.waitForFinished(0)) {
             m_exitCode = m_process.exitCode();
             m_exitStatus = m_process.exitStatus();
             m_error = QStringLiteral("h2scope exited (code %1) before printing its URL; stderr: %2")
@@ -155,9 +149,7 @@ bool ServerProcess::stop(int timeoutMs, int signal)
         m_process.waitForFinished(5000);
         m_exitCode = -1;
         m_exitStatus = QProcess::CrashExit;
-        m_error = QStringLiteral("h2scope did not exit within %1 ms of signal %2; killed")
-                      .arg(timeoutMs)
-                      .arg(signal);
+        m_error = QStringLiteral("h2scope did not exit within %1 ms of signal %2; killed").arg(timeoutMs).arg(signal);
         return false;
     }
     m_exitCode = m_process.exitCode();

@@ -43,8 +43,7 @@ QString h2scopeBinary();
 // Its stdout and stderr go to files in a private temporary directory, so a
 // chatty frame log can never block the server on a full pipe while a test
 // waits for a client.
-class ServerProcess final
-{
+class ServerProcess final {
 public:
     ServerProcess();
     ~ServerProcess();
@@ -93,11 +92,11 @@ private:
 
 // Skips the test when a client program is genuinely absent, except under CI
 // (CI=true), where .ci/deps installs every client and a skip would hide a gap.
-#define H2SCOPE_REQUIRE_CLIENT(program)                                                              \
-    do {                                                                                             \
-        if (!h2scope::testing::haveClient(QStringLiteral(program))) {                                \
-            if (qEnvironmentVariableIsSet("CI"))                                                     \
-                QFAIL(program " is not installed, but CI must run every test (see .ci/deps)");      \
-            QSKIP(program " is not installed; install it (see .ci/deps) to run this test");          \
-        }                                                                                            \
+#define H2SCOPE_REQUIRE_CLIENT(program)                                                                                \
+    do {                                                                                                               \
+        if (!h2scope::testing::haveClient(QStringLiteral(program))) {                                                  \
+            if (qEnvironmentVariableIsSet("CI"))                                                                       \
+                QFAIL(program " is not installed, but CI must run every test (see .ci/deps)");                         \
+            QSKIP(program " is not installed; install it (see .ci/deps) to run this test");                            \
+        }                                                                                                              \
     } while (false)

@@ -8,9 +8,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QJsonArray>
 #include <QScopeGuard>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -32,8 +32,7 @@ QString certsBinary()
 
 } // namespace
 
-class TestCerts final : public QObject
-{
+class TestCerts final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -145,8 +144,8 @@ void TestCerts::curlWithCaCert()
         QVERIFY2(r.out.endsWith("\n2 0"), r.out.right(40).constData());
     }
     // Without the CA, curl refuses: the trust really comes from --cacert.
-    const ClientResult untrusted =
-        runClient("curl", {"-sS", "--http2", "-o", "/dev/null", QStringLiteral("https://localhost:%1/").arg(server.port())});
+    const ClientResult untrusted = runClient(
+        "curl", {"-sS", "--http2", "-o", "/dev/null", QStringLiteral("https://localhost:%1/").arg(server.port())});
     QVERIFY(untrusted.finished && untrusted.exitCode == 60);
     QVERIFY(server.waitForLog("alpn=h2"));
     QVERIFY(server.stop());
@@ -169,9 +168,9 @@ void TestCerts::opensslSnippetKeepsTheSystemCas()
             line = v.toObject().value("text").toString();
     QVERIFY2(line.contains("SSL_CERT_FILE="), status.out.constData());
     QVERIFY2(!line.contains("SSL_CERT_FILE=" + m_caroot + "/ca.pem"), qPrintable(line));
-    const ClientResult r = runClient(
-        "sh", {"-c", line + " && openssl verify -CAfile \"$SSL_CERT_FILE\" " + m_caroot
-                         + "/ca.pem && grep -c 'BEGIN CERTIFICATE' \"$SSL_CERT_FILE\" " + system});
+    const ClientResult r =
+        runClient("sh", {"-c", line + " && openssl verify -CAfile \"$SSL_CERT_FILE\" " + m_caroot
+                                   + "/ca.pem && grep -c 'BEGIN CERTIFICATE' \"$SSL_CERT_FILE\" " + system});
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     // "ca.pem: OK", then the bundle's count and the system's: one more.
     const QList<QByteArray> lines = r.out.trimmed().split('\n');
@@ -187,13 +186,13 @@ void TestCerts::nodeWithExtraCaCerts()
     ServerProcess server;
     QVERIFY2(server.start(m_site), qPrintable(server.errorString()));
     // Default verification (rejectUnauthorized stays true); the CA comes from NODE_EXTRA_CA_CERTS.
-    const QString script = QStringLiteral(
-        "const h2=require('node:http2');const s=h2.connect(process.argv[1]);"
-        "s.on('error',e=>{console.error(e.code||e.message);process.exit(1)});"
-        "const r=s.request({':path':'/'});let b='';r.setEncoding('utf8');"
-        "r.on('response',h=>{b+='status='+h[':status']+' alpn='+s.alpnProtocol+'\\n'});"
-        "r.on('data',d=>b+=d);r.on('end',()=>{console.log(b);s.close()});"
-        "setTimeout(()=>{console.error('timeout');process.exit(2)},15000).unref();");
+    const QString script =
+        QStringLiteral("const h2=require('node:http2');const s=h2.connect(process.argv[1]);"
+                       "s.on('error',e=>{console.error(e.code||e.message);process.exit(1)});"
+                       "const r=s.request({':path':'/'});let b='';r.setEncoding('utf8');"
+                       "r.on('response',h=>{b+='status='+h[':status']+' alpn='+s.alpnProtocol+'\\n'});"
+                       "r.on('data',d=>b+=d);r.on('end',()=>{console.log(b);s.close()});"
+                       "setTimeout(()=>{console.error('timeout');process.exit(2)},15000).unref();");
     const QString origin = QStringLiteral("https://localhost:%1").arg(server.port());
     qputenv("NODE_EXTRA_CA_CERTS", (m_caroot + "/ca.pem").toLocal8Bit());
     const ClientResult trusted = runClient("node", {"-e", script, origin});
@@ -211,12 +210,12 @@ void TestCerts::nodeWithExtraCaCerts()
 
 QString TestCerts::chromiumDump(const QString &url, const QString &profile, const QStringList &extra)
 {
-    const ClientResult r = runClient(
-        "chromium", QStringList{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                "--disable-component-update", "--no-first-run", "--disable-sync",
-                                "--user-data-dir=" + profile}
-                        + extra + QStringList{"--dump-dom", url},
-        90000);
+    const ClientResult r = runClient("chromium",
+                                     QStringList{"--headless", "--no-sandbox", "--disable-gpu",
+                                                 "--disable-background-networking", "--disable-component-update",
+                                                 "--no-first-run", "--disable-sync", "--user-data-dir=" + profile}
+                                         + extra + QStringList{"--dump-dom", url},
+                                     90000);
     return QString::fromUtf8(r.out);
 }
 
@@ -251,17 +250,18 @@ void TestCerts::chromiumTrustsAfterNssInstall()
     // compute, which `openssl verify` and Chromium accept (Chromium resolves
     // every *.localhost name to this machine).
     const QString idnCert = m_tmp.path() + "/idn.pem", idnKey = m_tmp.path() + "/idn-key.pem";
-    const ClientResult issued = runClient(certsBinary(), {"issue", "--cert-file", idnCert, "--key-file", idnKey,
-                                                          QString::fromUtf8("bücher.localhost")});
+    const ClientResult issued = runClient(
+        certsBinary(), {"issue", "--cert-file", idnCert, "--key-file", idnKey, QString::fromUtf8("bücher.localhost")});
     QVERIFY2(issued.ok(), qPrintable(issued.describe()));
-    const ClientResult verified = runClient("openssl", {"verify", "-CAfile", m_caroot + "/ca.pem", "-verify_hostname",
-                                                        "xn--bcher-kva.localhost", idnCert});
+    const ClientResult verified = runClient(
+        "openssl", {"verify", "-CAfile", m_caroot + "/ca.pem", "-verify_hostname", "xn--bcher-kva.localhost", idnCert});
     QVERIFY2(verified.ok() && verified.out.contains("OK"), qPrintable(verified.describe() + verified.out));
     ServerProcess idnServer;
     QVERIFY2(idnServer.start(m_site, {"--cert", idnCert, "--key", idnKey}), qPrintable(idnServer.errorString()));
     const QString idnPage = chromiumDump(QString::fromUtf8("https://bücher.localhost:%1/").arg(idnServer.port()),
                                          m_tmp.path() + "/profile-idn");
-    QVERIFY2(idnPage.contains(QLatin1String(kMarker)), qPrintable("Chromium refused the IDN leaf: " + idnPage.left(300)));
+    QVERIFY2(idnPage.contains(QLatin1String(kMarker)),
+             qPrintable("Chromium refused the IDN leaf: " + idnPage.left(300)));
     QVERIFY2(idnServer.waitForLog("sni=xn--bcher-kva.localhost"), idnServer.log().constData());
     QVERIFY(idnServer.stop());
 
@@ -299,7 +299,8 @@ void TestCerts::earlyHintsCostChromiumOneRequestPerAsset()
         return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
     };
     QVERIFY(write("index.html", "<!doctype html><html><head><title>h</title><link rel=stylesheet href=/a.css>"
-                                "<script src=/b.js></script></head><body><p>" + kMarker + "</p></body></html>\n"));
+                                "<script src=/b.js></script></head><body><p>"
+                                    + kMarker + "</p></body></html>\n"));
     QVERIFY(write("a.css", "p { color: green }\n"));
     QVERIFY(write("b.js", "document.title = 'b';\n"));
     const ClientResult trust = runClient(certsBinary(), {"trust", "--store", "nss"});
@@ -340,8 +341,9 @@ void TestCerts::chromiumPreloadsTheHintedModuleGraph()
         QFile f(site + "/" + name);
         return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
     };
-    QVERIFY(write("index.html", "<!doctype html><html><head><title>m</title><script type=module src=/m/main.js></script>"
-                                "</head><body><p>modules</p></body></html>\n"));
+    QVERIFY(write("index.html",
+                  "<!doctype html><html><head><title>m</title><script type=module src=/m/main.js></script>"
+                  "</head><body><p>modules</p></body></html>\n"));
     QVERIFY(write("m/main.js", "import { c } from './a.js';\ndocument.body.append(c + '-" + kMarker + "');\n"));
     QVERIFY(write("m/a.js", "export { c } from './b.js';\n"));
     QVERIFY(write("m/b.js", "export { c } from './c.js';\n"));
@@ -356,7 +358,8 @@ void TestCerts::chromiumPreloadsTheHintedModuleGraph()
     const auto untrust = qScopeGuard([&] { runClient(certsBinary(), {"untrust", "--store", "nss"}); });
     ServerProcess server;
     QVERIFY2(server.start(site, {"--no-live-reload"}, QStringLiteral("frames")), qPrintable(server.errorString()));
-    const QString page = chromiumDump(QStringLiteral("https://localhost:%1/").arg(server.port()), m_tmp.path() + "/profile-modules");
+    const QString page =
+        chromiumDump(QStringLiteral("https://localhost:%1/").arg(server.port()), m_tmp.path() + "/profile-modules");
     QVERIFY2(page.contains("chain-" + QLatin1String(kMarker)), qPrintable(page.left(400)));
     QVERIFY(server.waitForLog("GET /m/c.js"));
     // Below the break only the 103 can name r.js. Chromium starts its Early
@@ -416,10 +419,10 @@ void TestCerts::systemStoreInAThrowawayRoot()
     for (const char *d : {"/usr/share/ca-certificates/other", "/usr/local/share/ca-certificates", "/etc/ssl/certs"})
         QVERIFY(QDir().mkpath(r + d));
     // Another CA the store already trusts.
-    const ClientResult other = runClient("openssl", {"req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                                     "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj",
-                                                     "/CN=Other test CA", "-keyout", r + "/other-key.pem", "-out",
-                                                     r + "/usr/share/ca-certificates/other/other.crt"});
+    const ClientResult other =
+        runClient("openssl", {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
+                              "2", "-subj", "/CN=Other test CA", "-keyout", r + "/other-key.pem", "-out",
+                              r + "/usr/share/ca-certificates/other/other.crt"});
     QVERIFY2(other.ok(), qPrintable(other.describe()));
     QFile conf(r + "/etc/ca-certificates.conf");
     QVERIFY(conf.open(QIODevice::WriteOnly));

@@ -40,8 +40,8 @@ void verifyOneLineError(const ClientResult &r, const QString &mustMention)
     QVERIFY2(!err.isEmpty(), "no error message on stderr");
     QVERIFY2(!err.contains('\n'), "the error must be one line, got:\n" + err);
     if (!mustMention.isEmpty())
-        QVERIFY2(err.contains(mustMention.toUtf8()), qPrintable(QStringLiteral("\"%1\" does not mention %2")
-                                                                    .arg(QString::fromUtf8(err), mustMention)));
+        QVERIFY2(err.contains(mustMention.toUtf8()),
+                 qPrintable(QStringLiteral("\"%1\" does not mention %2").arg(QString::fromUtf8(err), mustMention)));
 }
 
 // /dev/full takes an open and fails every write with ENOSPC: a full disk on demand.
@@ -52,8 +52,7 @@ bool haveDevFull(struct stat &st)
 
 } // namespace
 
-class TestCli final : public QObject
-{
+class TestCli final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -193,9 +192,8 @@ void TestCli::portInUse()
 void TestCli::missingFolder()
 {
     const QString missing = m_root.filePath(QStringLiteral("does-not-exist"));
-    const ClientResult r = runClient(h2scopeBinary(),
-                                     {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"), missing},
-                                     15000);
+    const ClientResult r = runClient(
+        h2scopeBinary(), {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"), missing}, 15000);
     verifyOneLineError(r, missing);
 }
 
@@ -228,10 +226,11 @@ void TestCli::unreadableCertificate()
     // A file that exists but is not a certificate fails the same way.
     const QString garbage = m_root.filePath(QStringLiteral("garbage.pem"));
     QVERIFY(writeFile(garbage, "this is not PEM\n"));
-    const ClientResult g = runClient(h2scopeBinary(),
-                                     {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
-                                      QStringLiteral("--cert"), garbage, QStringLiteral("--key"), garbage, m_root.path()},
-                                     15000);
+    const ClientResult g =
+        runClient(h2scopeBinary(),
+                  {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
+                   QStringLiteral("--cert"), garbage, QStringLiteral("--key"), garbage, m_root.path()},
+                  15000);
     verifyOneLineError(g, QString());
 }
 
@@ -243,14 +242,14 @@ void TestCli::ownCertificateAndKeylog()
     const QString cert = dir.filePath(QStringLiteral("cert.pem"));
     const QString key = dir.filePath(QStringLiteral("key.pem"));
     const QString keylog = dir.filePath(QStringLiteral("keys.log"));
-    const ClientResult gen = runClient(
-        QStringLiteral("openssl"),
-        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-         QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-         QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"),
-         QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
-         QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1")},
-        30000);
+    const ClientResult gen =
+        runClient(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                   QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                   QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"),
+                   QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
+                   QStringLiteral("-addext"), QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1")},
+                  30000);
     QVERIFY2(gen.ok(), qPrintable(gen.describe()));
 
     ServerProcess server;
@@ -258,11 +257,11 @@ void TestCli::ownCertificateAndKeylog()
                                           QStringLiteral("--keylog"), keylog}),
              qPrintable(server.errorString()));
     // Verified TLS (no -k): our certificate is the one served.
-    ClientResult r = runClient(QStringLiteral("curl"),
-                               {QStringLiteral("-sS"), QStringLiteral("--http2"), QStringLiteral("--cacert"), cert,
-                                QStringLiteral("--max-time"), QStringLiteral("15"),
-                                server.origin() + QStringLiteral("/a.txt")},
-                               20000);
+    ClientResult r =
+        runClient(QStringLiteral("curl"),
+                  {QStringLiteral("-sS"), QStringLiteral("--http2"), QStringLiteral("--cacert"), cert,
+                   QStringLiteral("--max-time"), QStringLiteral("15"), server.origin() + QStringLiteral("/a.txt")},
+                  20000);
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     QCOMPARE(r.out, QByteArray("alpha\n"));
     QVERIFY2(server.stop(), qPrintable(server.errorString()));
@@ -427,8 +426,9 @@ void TestCli::captureOnAFullDiskSaysSoAndServesOn()
     if (!haveDevFull(st))
         QSKIP("no /dev/full device on this system");
     ServerProcess server;
-    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--capture"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
-             qPrintable(server.errorString()));
+    QVERIFY2(
+        server.start(m_root.path(), {QStringLiteral("--capture"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
+        qPrintable(server.errorString()));
     const QByteArray said = "the capture file gets no more events";
     for (int i = 0; i < 100 && !server.stderrText().contains(said); ++i) {
         const CurlResponse res = curlFetch(server.origin() + QStringLiteral("/a.txt"), {QStringLiteral("--http2")});
@@ -477,8 +477,9 @@ void TestCli::harOnAFullDiskSaysSoAndKeepsTheDevice()
     if (!haveDevFull(before))
         QSKIP("no /dev/full device on this system");
     ServerProcess server;
-    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--har"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
-             qPrintable(server.errorString()));
+    QVERIFY2(
+        server.start(m_root.path(), {QStringLiteral("--har"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
+        qPrintable(server.errorString()));
     const CurlResponse res = curlFetch(server.origin() + QStringLiteral("/a.txt"), {QStringLiteral("--http2")});
     QVERIFY2(res.status == 200, qPrintable(res.summary()));
     QVERIFY2(server.stop(), qPrintable(server.errorString()));
@@ -511,10 +512,16 @@ void TestCli::harIntoAPipeIsWrittenInPlace()
     QCOMPARE(server.exitCode(), 0);
     QVERIFY(reader.waitForFinished(10000));
     const QJsonDocument har = QJsonDocument::fromJson(reader.readAllStandardOutput());
-    const QJsonArray entries = har.object().value(QStringLiteral("log")).toObject().value(QStringLiteral("entries")).toArray();
+    const QJsonArray entries =
+        har.object().value(QStringLiteral("log")).toObject().value(QStringLiteral("entries")).toArray();
     QCOMPARE(entries.size(), qsizetype(1));
-    QVERIFY(entries.at(0).toObject().value(QStringLiteral("request")).toObject().value(QStringLiteral("url")).toString().endsWith(
-        QStringLiteral("/a.txt")));
+    QVERIFY(entries.at(0)
+                .toObject()
+                .value(QStringLiteral("request"))
+                .toObject()
+                .value(QStringLiteral("url"))
+                .toString()
+                .endsWith(QStringLiteral("/a.txt")));
     struct stat st {};
     QVERIFY(::stat(QFile::encodeName(fifo).constData(), &st) == 0);
     QVERIFY2(S_ISFIFO(st.st_mode), "the pipe was replaced by a regular file");
@@ -529,8 +536,9 @@ void TestCli::keylogOnAFullDiskSaysSoAndServesOn()
     if (!haveDevFull(st))
         QSKIP("no /dev/full device on this system");
     ServerProcess server;
-    QVERIFY2(server.start(m_root.path(), {QStringLiteral("--keylog"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
-             qPrintable(server.errorString()));
+    QVERIFY2(
+        server.start(m_root.path(), {QStringLiteral("--keylog"), QStringLiteral("/dev/full")}, QStringLiteral("none")),
+        qPrintable(server.errorString()));
     const QByteArray said = "writing the key log /dev/full failed: No space left on device";
     for (int i = 0; i < 3; ++i) {
         const CurlResponse res = curlFetch(server.origin() + QStringLiteral("/a.txt"), {QStringLiteral("--http2")});

@@ -41,8 +41,8 @@ QByteArray randomBytes(qsizetype n)
 // RFC 9110 IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
 bool isHttpDate(const QByteArray &v)
 {
-    const QDateTime t = QLocale::c().toDateTime(QString::fromLatin1(v),
-                                                QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    const QDateTime t =
+        QLocale::c().toDateTime(QString::fromLatin1(v), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
     return t.isValid();
 }
 
@@ -86,8 +86,7 @@ QList<Part> parseMultipart(const QByteArray &body, const QByteArray &boundary)
 
 } // namespace
 
-class TestCurl final : public QObject
-{
+class TestCurl final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -122,7 +121,7 @@ private slots:
 
 private:
     void addProtocolRows();
-    QString base() const;            // origin of the server the current row uses
+    QString base() const;             // origin of the server the current row uses
     QStringList protocolArgs() const; // curl's protocol flags for the current row
 
     QTemporaryDir m_root;
@@ -137,10 +136,9 @@ void TestCurl::initTestCase()
     QVERIFY(m_root.isValid());
     const QString r = m_root.path();
     m_big = randomBytes(1024 * 1024 + 12345);
-    QVERIFY(writeFile(r + "/index.html",
-                      "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>fixture</title>"
-                      "<link rel=\"stylesheet\" href=\"/style.css\"><script src=\"/app.js\" defer>"
-                      "</script></head><body><p>caf\xc3\xa9 fixture</p></body></html>\n"));
+    QVERIFY(writeFile(r + "/index.html", "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>fixture</title>"
+                                         "<link rel=\"stylesheet\" href=\"/style.css\"><script src=\"/app.js\" defer>"
+                                         "</script></head><body><p>caf\xc3\xa9 fixture</p></body></html>\n"));
     QVERIFY(writeFile(r + "/big.bin", m_big));
     QByteArray js;
     for (int i = 0; i < 200; ++i)
@@ -155,9 +153,8 @@ void TestCurl::initTestCase()
 
     // The .gz sibling is made with gzip(1), as a user would.
     H2SCOPE_REQUIRE_CLIENT("gzip");
-    const ClientResult gz = runClient(QStringLiteral("gzip"),
-                                      {QStringLiteral("-9"), QStringLiteral("-k"), QStringLiteral("-n"),
-                                       r + "/style.css"});
+    const ClientResult gz = runClient(
+        QStringLiteral("gzip"), {QStringLiteral("-9"), QStringLiteral("-k"), QStringLiteral("-n"), r + "/style.css"});
     QVERIFY2(gz.ok(), qPrintable(gz.describe()));
     QVERIFY(QFileInfo::exists(r + "/style.css.gz"));
     // A .br sibling: served verbatim, so its bytes only need to be recognisable.
@@ -214,8 +211,7 @@ void TestCurl::getFiles_data()
 void TestCurl::getFiles()
 {
     QFETCH(QString, proto);
-    const QString expectedVersion = proto.startsWith(QLatin1String("h2")) ? QStringLiteral("2")
-                                                                          : QStringLiteral("1.1");
+    const QString expectedVersion = proto.startsWith(QLatin1String("h2")) ? QStringLiteral("2") : QStringLiteral("1.1");
     struct Case {
         const char *urlPath;
         const char *file;
@@ -240,9 +236,10 @@ void TestCurl::getFiles()
         QVERIFY2(res.status == 200, where.constData());
         QVERIFY2(res.httpVersion == expectedVersion, where.constData());
         const bool html = QByteArray(c.typePrefix) == "text/html";
-        QVERIFY2(html ? htmlAsServed(expected).contains(res.body) : res.body == expected, (where + " (body differs: " + QByteArray::number(res.body.size())
-                                        + " bytes received, " + QByteArray::number(expected.size())
-                                        + " expected)").constData());
+        QVERIFY2(html ? htmlAsServed(expected).contains(res.body) : res.body == expected,
+                 (where + " (body differs: " + QByteArray::number(res.body.size()) + " bytes received, "
+                  + QByteArray::number(expected.size()) + " expected)")
+                     .constData());
         QVERIFY2(res.header("content-length") == QByteArray::number(res.body.size()), where.constData());
         const QByteArray type = res.header("content-type").toLower();
         QVERIFY2(type.contains(c.typePrefix), where.constData());
@@ -298,16 +295,16 @@ void TestCurl::singleRange_data()
 
 void TestCurl::singleRange()
 {
-    const CurlResponse res = curlFetch(base() + "/big.bin",
-                                       protocolArgs() << QStringLiteral("-r") << QStringLiteral("1000-1999"));
+    const CurlResponse res =
+        curlFetch(base() + "/big.bin", protocolArgs() << QStringLiteral("-r") << QStringLiteral("1000-1999"));
     QVERIFY2(res.client.ok() && res.status == 206, qPrintable(res.summary()));
     QCOMPARE(res.header("content-range"), "bytes 1000-1999/" + QByteArray::number(m_big.size()));
     QCOMPARE(res.header("content-length"), QByteArray("1000"));
     QVERIFY(res.body == m_big.mid(1000, 1000));
 
     // A suffix range: the last 500 bytes.
-    const CurlResponse tail = curlFetch(base() + "/big.bin",
-                                        protocolArgs() << QStringLiteral("-r") << QStringLiteral("-500"));
+    const CurlResponse tail =
+        curlFetch(base() + "/big.bin", protocolArgs() << QStringLiteral("-r") << QStringLiteral("-500"));
     QVERIFY2(tail.status == 206, qPrintable(tail.summary()));
     QVERIFY(tail.body == m_big.right(500));
 }
@@ -319,8 +316,8 @@ void TestCurl::multiRange_data()
 
 void TestCurl::multiRange()
 {
-    const CurlResponse res = curlFetch(base() + "/big.bin",
-                                       protocolArgs() << QStringLiteral("-r") << QStringLiteral("0-9,100-199,1048576-1048600"));
+    const CurlResponse res = curlFetch(
+        base() + "/big.bin", protocolArgs() << QStringLiteral("-r") << QStringLiteral("0-9,100-199,1048576-1048600"));
     QVERIFY2(res.client.ok() && res.status == 206, qPrintable(res.summary()));
     const QByteArray type = res.header("content-type");
     QVERIFY2(type.startsWith("multipart/byteranges"), type.constData());
@@ -348,8 +345,8 @@ void TestCurl::unsatisfiableRange_data()
 void TestCurl::unsatisfiableRange()
 {
     const QString from = QString::number(m_big.size() + 10);
-    const CurlResponse res = curlFetch(base() + "/big.bin",
-                                       protocolArgs() << QStringLiteral("-r") << from + "-" + from);
+    const CurlResponse res =
+        curlFetch(base() + "/big.bin", protocolArgs() << QStringLiteral("-r") << from + "-" + from);
     QVERIFY2(res.status == 416, qPrintable(res.summary()));
     QCOMPARE(res.header("content-range"), "bytes */" + QByteArray::number(m_big.size()));
 }
@@ -366,24 +363,23 @@ void TestCurl::conditionalGet()
     const QByteArray etag = first.header("etag");
     QVERIFY(!etag.isEmpty());
 
-    const CurlResponse again = curlFetch(base() + "/app.js",
-                                         protocolArgs() << QStringLiteral("-H")
-                                                        << QStringLiteral("If-None-Match: %1").arg(QString::fromLatin1(etag)));
+    const CurlResponse again = curlFetch(
+        base() + "/app.js",
+        protocolArgs() << QStringLiteral("-H") << QStringLiteral("If-None-Match: %1").arg(QString::fromLatin1(etag)));
     QVERIFY2(again.status == 304, qPrintable(again.summary()));
     QVERIFY(again.body.isEmpty());
     QCOMPARE(again.header("etag"), etag);
 
     // A different tag is not a match.
-    const CurlResponse other = curlFetch(base() + "/app.js",
-                                         protocolArgs() << QStringLiteral("-H")
-                                                        << QStringLiteral("If-None-Match: \"not-the-tag\""));
+    const CurlResponse other = curlFetch(
+        base() + "/app.js", protocolArgs() << QStringLiteral("-H") << QStringLiteral("If-None-Match: \"not-the-tag\""));
     QVERIFY2(other.status == 200, qPrintable(other.summary()));
 
     // If-Modified-Since with the Last-Modified value.
-    const CurlResponse since = curlFetch(base() + "/app.js",
-                                         protocolArgs() << QStringLiteral("-H")
-                                                        << QStringLiteral("If-Modified-Since: %1")
-                                                               .arg(QString::fromLatin1(first.header("last-modified"))));
+    const CurlResponse since = curlFetch(
+        base() + "/app.js",
+        protocolArgs() << QStringLiteral(
+            "-H") << QStringLiteral("If-Modified-Since: %1").arg(QString::fromLatin1(first.header("last-modified"))));
     QVERIFY2(since.status == 304, qPrintable(since.summary()));
     QVERIFY(since.body.isEmpty());
 }
@@ -395,9 +391,9 @@ void TestCurl::postIsRejected_data()
 
 void TestCurl::postIsRejected()
 {
-    const CurlResponse res = curlFetch(base() + "/index.html",
-                                       protocolArgs() << QStringLiteral("-X") << QStringLiteral("POST")
-                                                      << QStringLiteral("--data-binary") << QStringLiteral("x=1"));
+    const CurlResponse res =
+        curlFetch(base() + "/index.html", protocolArgs() << QStringLiteral("-X") << QStringLiteral("POST")
+                                                         << QStringLiteral("--data-binary") << QStringLiteral("x=1"));
     QVERIFY2(res.status == 405, qPrintable(res.summary()));
     QCOMPARE(res.header("allow").toUpper().replace(" ", ""), QByteArray("GET,HEAD"));
 }
@@ -433,9 +429,8 @@ void TestCurl::precompressed()
     const QByteArray plain = plainFile.readAll();
     const QByteArray gz = gzFile.readAll();
 
-    const CurlResponse zipped = curlFetch(base() + "/style.css",
-                                          protocolArgs() << QStringLiteral("-H")
-                                                         << QStringLiteral("Accept-Encoding: gzip"));
+    const CurlResponse zipped = curlFetch(
+        base() + "/style.css", protocolArgs() << QStringLiteral("-H") << QStringLiteral("Accept-Encoding: gzip"));
     QVERIFY2(zipped.status == 200, qPrintable(zipped.summary()));
     QCOMPARE(zipped.header("content-encoding"), QByteArray("gzip"));
     QVERIFY2(zipped.header("vary").toLower().contains("accept-encoding"), qPrintable(zipped.summary()));
@@ -447,9 +442,8 @@ void TestCurl::precompressed()
     QVERIFY2(decoded.status == 200, qPrintable(decoded.summary()));
     QVERIFY(decoded.body == plain);
 
-    const CurlResponse identity = curlFetch(base() + "/style.css",
-                                            protocolArgs() << QStringLiteral("-H")
-                                                           << QStringLiteral("Accept-Encoding: identity"));
+    const CurlResponse identity = curlFetch(
+        base() + "/style.css", protocolArgs() << QStringLiteral("-H") << QStringLiteral("Accept-Encoding: identity"));
     QVERIFY2(identity.status == 200, qPrintable(identity.summary()));
     QVERIFY(!identity.hasHeader("content-encoding"));
     QVERIFY2(identity.header("vary").toLower().contains("accept-encoding"), qPrintable(identity.summary()));
@@ -463,8 +457,8 @@ void TestCurl::precompressedBrotli_data()
 
 void TestCurl::precompressedBrotli()
 {
-    const CurlResponse br = curlFetch(base() + "/app.js",
-                                      protocolArgs() << QStringLiteral("-H") << QStringLiteral("Accept-Encoding: br"));
+    const CurlResponse br =
+        curlFetch(base() + "/app.js", protocolArgs() << QStringLiteral("-H") << QStringLiteral("Accept-Encoding: br"));
     QVERIFY2(br.status == 200, qPrintable(br.summary()));
     QCOMPARE(br.header("content-encoding"), QByteArray("br"));
     QVERIFY2(br.header("vary").toLower().contains("accept-encoding"), qPrintable(br.summary()));
@@ -473,8 +467,8 @@ void TestCurl::precompressedBrotli()
     QCOMPARE(br.header("content-length"), QByteArray::number(br.body.size()));
 
     // No gzip sibling for app.js: a gzip-only client gets the original.
-    const CurlResponse gz = curlFetch(base() + "/app.js",
-                                      protocolArgs() << QStringLiteral("-H") << QStringLiteral("Accept-Encoding: gzip"));
+    const CurlResponse gz = curlFetch(base() + "/app.js", protocolArgs() << QStringLiteral("-H")
+                                                                         << QStringLiteral("Accept-Encoding: gzip"));
     QVERIFY2(gz.status == 200 && !gz.hasHeader("content-encoding"), qPrintable(gz.summary()));
     QFile f(m_root.filePath(QStringLiteral("app.js")));
     QVERIFY(f.open(QIODevice::ReadOnly));

@@ -47,8 +47,7 @@ LoadResult parse(const QByteArray &out)
 
 } // namespace
 
-class TestH2load final : public QObject
-{
+class TestH2load final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -74,7 +73,8 @@ void TestH2load::initTestCase()
     f.close();
     // The frame log is on and two I/O threads serve; the server must keep up or
     // drop events, never stall the connections.
-    QVERIFY2(m_server.start(m_root.path(), {QStringLiteral("--workers"), QStringLiteral("2")}), qPrintable(m_server.errorString()));
+    QVERIFY2(m_server.start(m_root.path(), {QStringLiteral("--workers"), QStringLiteral("2")}),
+             qPrintable(m_server.errorString()));
 }
 
 void TestH2load::cleanupTestCase()
@@ -170,12 +170,12 @@ void TestH2load::captureKeepsEveryFrame()
                           QStringLiteral("none")),
              qPrintable(server.errorString()));
     constexpr int kRequests = 100000;
-    const ClientResult r = runClient(QStringLiteral("h2load"),
-                                     {QStringLiteral("-n"), QString::number(kRequests), QStringLiteral("-c"),
-                                      QStringLiteral("16"), QStringLiteral("-m"), QStringLiteral("32"),
-                                      QStringLiteral("-N"), QStringLiteral("20"),
-                                      server.origin() + QStringLiteral("/small.txt")},
-                                     300000);
+    const ClientResult r =
+        runClient(QStringLiteral("h2load"),
+                  {QStringLiteral("-n"), QString::number(kRequests), QStringLiteral("-c"), QStringLiteral("16"),
+                   QStringLiteral("-m"), QStringLiteral("32"), QStringLiteral("-N"), QStringLiteral("20"),
+                   server.origin() + QStringLiteral("/small.txt")},
+                  300000);
     QVERIFY2(r.finished, qPrintable(r.describe()));
     QVERIFY2(parse(r.out).succeeded == kRequests, r.out.constData());
     const QRegularExpression traffic(QStringLiteral("traffic: \\S+ \\((\\d+)\\) total"));

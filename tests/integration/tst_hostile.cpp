@@ -8,12 +8,12 @@
 
 #include "rawsocket.h"
 
-#include "inspect/capturelog.h"
 #include "inspect/capturefollower.h"
+#include "inspect/capturelog.h"
 #include "net/server.h"
+#include "selfsigned.h"
 #include "site/staticsite.h"
 #include "tls/tlscontext.h"
-#include "selfsigned.h"
 
 #include <QProcess>
 #include <QStandardPaths>
@@ -103,8 +103,7 @@ public:
                   std::this_thread::sleep_for(Ms(20));
               }
           })
-    {
-    }
+    {}
     ~PoliteLoop() { stop(); }
     void stop()
     {
@@ -215,7 +214,8 @@ private slots:
         const std::string block = hpack(getRequest());
         const auto deadline = SteadyClock::now() + Ms(10000);
         std::uint32_t id = 1;
-        for (int batch = 0; batch < 200 && !reader.goaway() && !s.peerGone() && SteadyClock::now() < deadline; ++batch) {
+        for (int batch = 0; batch < 200 && !reader.goaway() && !s.peerGone() && SteadyClock::now() < deadline;
+             ++batch) {
             std::string burst;
             for (int i = 0; i < 100; ++i, id += 2)
                 burst += headersFrame(id, block) + rstStream(id, 0x8 /* CANCEL */);
@@ -360,10 +360,12 @@ private slots:
         std::this_thread::sleep_for(Ms(500));
         const auto closed = r->closedEvent(r->idOf(peer), Ms(8000));
         if (!closed) {
-            qInfo("id %llu, %zu events, active %zu", (unsigned long long)r->idOf(peer), r->events.size(), r->server->activeConnections());
+            qInfo("id %llu, %zu events, active %zu", (unsigned long long)r->idOf(peer), r->events.size(),
+                  r->server->activeConnections());
             for (const auto &e : r->events)
                 if (const auto *c = std::get_if<inspect::ConnectionClosed>(&e.data))
-                    qInfo("closed %llu: %s out=%llu", (unsigned long long)e.connectionId, c->reason.c_str(), (unsigned long long)c->bytesOut);
+                    qInfo("closed %llu: %s out=%llu", (unsigned long long)e.connectionId, c->reason.c_str(),
+                          (unsigned long long)c->bytesOut);
         }
         QVERIFY2(closed, "a connection that never reads was never closed");
         QVERIFY2(closed->reason.find("send stalled") != std::string::npos, closed->reason.c_str());

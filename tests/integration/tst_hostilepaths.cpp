@@ -68,7 +68,7 @@ RawResponse rawExchange(quint16 port, const QByteArray &request)
 bool leaksSecret(const QByteArray &bytes)
 {
     return bytes.contains(kOutsideSecret) || bytes.contains(kEnvSecret) || bytes.contains(kGitSecret)
-        || bytes.contains("root:x:0:0");
+           || bytes.contains("root:x:0:0");
 }
 
 bool isRefusal(int status)
@@ -78,8 +78,7 @@ bool isRefusal(int status)
 
 } // namespace
 
-class TestHostilePaths final : public QObject
-{
+class TestHostilePaths final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -261,9 +260,11 @@ void TestHostilePaths::insideSymlinksStillWork()
         if (res.status != 200 || res.body != body)
             failures << QStringLiteral("%1 -> %2").arg(path).arg(res.status);
     }
-    QVERIFY2(failures.isEmpty(), qPrintable(QStringLiteral("symlinks inside the folder not served: ") + failures.join(QStringLiteral(", "))));
+    QVERIFY2(failures.isEmpty(), qPrintable(QStringLiteral("symlinks inside the folder not served: ")
+                                            + failures.join(QStringLiteral(", "))));
     // A dot-dot that stays inside the folder is harmless either way: served or refused, never a leak.
-    const CurlResponse inside = curlFetch(m_tls->origin() + "/sub/../public.txt", QStringList(args) << QStringLiteral("--path-as-is"));
+    const CurlResponse inside =
+        curlFetch(m_tls->origin() + "/sub/../public.txt", QStringList(args) << QStringLiteral("--path-as-is"));
     QVERIFY2(inside.status == 200 || isRefusal(inside.status), qPrintable(inside.summary()));
 }
 

@@ -2,8 +2,8 @@
 // TLS serving the demo site, loaded by the lab's page loader in every mode
 // through the emulated 4G link.
 
-#include "lab/labjson.h"
 #include "lab/folderlab.h"
+#include "lab/labjson.h"
 #include "lab/labrunner.h"
 #include "lab/pageloader.h"
 #include "net/server.h"
@@ -100,8 +100,8 @@ void TestLab::everyModeCompletesOn4g()
     auto report = lab::LabRunner::run(lo);
     QVERIFY2(report.ok(), report.ok() ? "" : report.error().message.c_str());
     QCOMPARE(report->modes.size(), std::size_t(4));
-    const std::vector<std::string> expected{"/css/site.css", "/fonts/dejavu-sans-bold-subset.woff2",
-                                            "/img/hero.svg", "/img/icon.png", "/js/app.js"};
+    const std::vector<std::string> expected{"/css/site.css", "/fonts/dejavu-sans-bold-subset.woff2", "/img/hero.svg",
+                                            "/img/icon.png", "/js/app.js"};
     for (const lab::ModeSummary &s : report->modes) {
         QCOMPARE(s.runs.size(), std::size_t(2));
         QVERIFY2(s.assets == expected, lab::loadModeName(s.mode));
@@ -221,7 +221,6 @@ void TestLab::missingPageFails()
     QCOMPARE(r.error().code, Errc::NotFound);
 }
 
-
 void TestLab::moduleDemoLoadsLevelByLevel()
 {
     // The bundled module app: 249 modules five levels deep. The loader
@@ -256,10 +255,12 @@ void TestLab::moduleDemoLoadsLevelByLevel()
     const std::int64_t rtt = std::int64_t(lo.load.network.rttMs) * 1000;
     // The page, then five levels of modules: at least six round trips in plain HTTP/2.
     QVERIFY2(h2.pageComplete.median >= 6 * rtt, qPrintable(QString::number(h2.pageComplete.median)));
-    QVERIFY2(push.pageComplete.median + 3 * rtt <= h2.pageComplete.median,
-             qPrintable(QStringLiteral("push %1 us, h2 %2 us").arg(push.pageComplete.median).arg(h2.pageComplete.median)));
-    QVERIFY2(hints.pageComplete.median + rtt <= h2.pageComplete.median,
-             qPrintable(QStringLiteral("hints %1 us, h2 %2 us").arg(hints.pageComplete.median).arg(h2.pageComplete.median)));
+    QVERIFY2(
+        push.pageComplete.median + 3 * rtt <= h2.pageComplete.median,
+        qPrintable(QStringLiteral("push %1 us, h2 %2 us").arg(push.pageComplete.median).arg(h2.pageComplete.median)));
+    QVERIFY2(
+        hints.pageComplete.median + rtt <= h2.pageComplete.median,
+        qPrintable(QStringLiteral("hints %1 us, h2 %2 us").arg(hints.pageComplete.median).arg(h2.pageComplete.median)));
 }
 
 QTEST_APPLESS_MAIN(TestLab)

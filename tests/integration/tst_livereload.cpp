@@ -13,8 +13,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -27,7 +27,8 @@ const char *const kSseScript = H2SCOPE_SOURCE_DIR "/tests/integration/node/sse.m
 const char *const kWebSocketScript = H2SCOPE_SOURCE_DIR "/tests/integration/node/websocket.mjs";
 const char *const kCdpScript = H2SCOPE_SOURCE_DIR "/tests/integration/node/cdp-livereload.mjs";
 const QByteArray kTag = "<script src=\"/__h2scope/livereload.js\" defer></script>";
-const QByteArray kIndex = "<!doctype html><title>lr</title><link rel=stylesheet href=/css/site.css>\n<body><p>v1</p></body>\n";
+const QByteArray kIndex =
+    "<!doctype html><title>lr</title><link rel=stylesheet href=/css/site.css>\n<body><p>v1</p></body>\n";
 
 bool writeFile(const QString &path, const QByteArray &bytes)
 {
@@ -122,7 +123,8 @@ void TestLiveReloadIntegration::cssThenReloadEvents()
     QVERIFY2(server.start(m_site.path()), qPrintable(server.errorString()));
 
     NodeClient client;
-    QVERIFY(client.start(kSseScript, {server.origin(), QStringLiteral("/"), QStringLiteral("2"), QStringLiteral("20000")}));
+    QVERIFY(
+        client.start(kSseScript, {server.origin(), QStringLiteral("/"), QStringLiteral("2"), QStringLiteral("20000")}));
     const QJsonObject page = client.next(15000);
     QVERIFY2(!page.isEmpty(), qPrintable(client.stderrText()));
     QCOMPARE(page.value(QStringLiteral("page")).toInt(), 200);
@@ -196,7 +198,8 @@ void TestLiveReloadIntegration::webSocketEvents()
         QVERIFY2(server.waitForLog(":protocol: websocket", 5000), server.log().constData());
         QVERIFY2(server.waitForLog("CONNECT /__h2scope/livereload -> 200", 5000), server.log().right(3000).constData());
     } else {
-        QVERIFY2(server.waitForLog("HTTP/1.1 GET /__h2scope/livereload -> 101", 5000), server.log().right(3000).constData());
+        QVERIFY2(server.waitForLog("HTTP/1.1 GET /__h2scope/livereload -> 101", 5000),
+                 server.log().right(3000).constData());
     }
     QVERIFY2(server.stop(), qPrintable(server.errorString()));
 }
@@ -214,8 +217,9 @@ void TestLiveReloadIntegration::chromiumReachesNetworkIdle()
     ServerProcess server;
     QVERIFY2(server.start(m_site.path(), {}, QStringLiteral("frames")), qPrintable(server.errorString()));
     NodeClient client;
-    QVERIFY(client.start(kCdpScript, {server.origin() + QStringLiteral("/"), m_site.filePath(QStringLiteral("css/site.css")),
-                                      profile.path(), QStringLiteral("90000")}));
+    QVERIFY(client.start(kCdpScript,
+                         {server.origin() + QStringLiteral("/"), m_site.filePath(QStringLiteral("css/site.css")),
+                          profile.path(), QStringLiteral("90000")}));
     const QJsonObject idle = client.next(90000);
     QVERIFY2(!idle.isEmpty(), qPrintable("no networkIdle: " + client.stderrText()));
     QCOMPARE(idle.value(QStringLiteral("transport")).toString(), QStringLiteral("websocket"));
@@ -223,7 +227,8 @@ void TestLiveReloadIntegration::chromiumReachesNetworkIdle()
     QVERIFY(!idle.value(QStringLiteral("webSockets")).toArray().isEmpty());
     const QJsonObject swapped = client.next(20000);
     QVERIFY2(swapped.value(QStringLiteral("swapped")).toBool(), qPrintable(client.stderrText()));
-    QVERIFY2(swapped.value(QStringLiteral("sameDocument")).toBool(), "the page reloaded instead of swapping the stylesheet");
+    QVERIFY2(swapped.value(QStringLiteral("sameDocument")).toBool(),
+             "the page reloaded instead of swapping the stylesheet");
     QVERIFY2(client.finish(20000), qPrintable(client.stderrText()));
     // Over the page's own HTTP/2 connection: an extended CONNECT stream.
     QVERIFY2(server.waitForLog(":protocol: websocket", 5000), server.log().right(4000).constData());
@@ -244,12 +249,13 @@ void TestLiveReloadIntegration::chromiumScreenshotWithVirtualTimeBudget()
     const QString shot = tmp.filePath(QStringLiteral("shot.png"));
     QElapsedTimer clock;
     clock.start();
-    const ClientResult r = runClient(
-        "chromium", {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--no-first-run", "--disable-sync",
-                     "--user-data-dir=" + tmp.filePath(QStringLiteral("profile")), "--ignore-certificate-errors",
-                     "--screenshot=" + shot, "--virtual-time-budget=3000", server.origin() + QStringLiteral("/")},
-        60000);
+    const ClientResult r =
+        runClient("chromium",
+                  {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                   "--disable-component-update", "--no-first-run", "--disable-sync",
+                   "--user-data-dir=" + tmp.filePath(QStringLiteral("profile")), "--ignore-certificate-errors",
+                   "--screenshot=" + shot, "--virtual-time-budget=3000", server.origin() + QStringLiteral("/")},
+                  60000);
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     QVERIFY2(QFileInfo(shot).size() > 0, qPrintable(r.describe()));
     qInfo("screenshot with --virtual-time-budget=3000 took %lld ms", static_cast<long long>(clock.elapsed()));
@@ -271,7 +277,8 @@ void TestLiveReloadIntegration::injectionOnlyInHtml()
     QCOMPARE(page.header("content-length").toLongLong(), qint64(page.body.size()));
 
     // A Range on the injected page gets all of it.
-    const CurlResponse ranged = curlFetch(base + QStringLiteral("/index.html"), {QStringLiteral("-r"), QStringLiteral("0-9")});
+    const CurlResponse ranged =
+        curlFetch(base + QStringLiteral("/index.html"), {QStringLiteral("-r"), QStringLiteral("0-9")});
     QCOMPARE(ranged.status, 200);
     QCOMPARE(ranged.body, htmlAsServed(kIndex).at(1));
 
@@ -348,8 +355,8 @@ void TestLiveReloadIntegration::spaAnd404_data()
     QTest::addColumn<bool>("custom");
     QTest::newRow("defaults") << QStringList{} << 404 << true;
     QTest::newRow("--spa") << QStringList{QStringLiteral("--spa")} << 200 << true;
-    QTest::newRow("--spa --no-custom-404") << QStringList{QStringLiteral("--spa"), QStringLiteral("--no-custom-404")}
-                                           << 200 << false;
+    QTest::newRow("--spa --no-custom-404")
+        << QStringList{QStringLiteral("--spa"), QStringLiteral("--no-custom-404")} << 200 << false;
     QTest::newRow("--no-custom-404") << QStringList{QStringLiteral("--no-custom-404")} << 404 << false;
 }
 
@@ -388,13 +395,14 @@ void TestLiveReloadIntegration::foreignHostRefused()
         const CurlResponse evil = curlFetch(url, {version, QStringLiteral("-H"), QStringLiteral("Host: evil.example")});
         QCOMPARE(evil.status, 421);
         QVERIFY(evil.body.contains("evil.example"));
-        const CurlResponse rebound = curlFetch(url, {version, QStringLiteral("-H"),
-                                                     QStringLiteral("Host: evil.example:%1").arg(port)});
+        const CurlResponse rebound =
+            curlFetch(url, {version, QStringLiteral("-H"), QStringLiteral("Host: evil.example:%1").arg(port)});
         QCOMPARE(rebound.status, 421);
     }
     QCOMPARE(curlFetch(url).status, 200); // 127.0.0.1
-    const CurlResponse localhost = curlFetch(QStringLiteral("https://localhost:%1/index.html").arg(port),
-                                             {QStringLiteral("--resolve"), QStringLiteral("localhost:%1:127.0.0.1").arg(port)});
+    const CurlResponse localhost =
+        curlFetch(QStringLiteral("https://localhost:%1/index.html").arg(port),
+                  {QStringLiteral("--resolve"), QStringLiteral("localhost:%1:127.0.0.1").arg(port)});
     QCOMPARE(localhost.status, 200);
     const CurlResponse added = curlFetch(url, {QStringLiteral("-H"), QStringLiteral("Host: dev.test")});
     QCOMPARE(added.status, 200);

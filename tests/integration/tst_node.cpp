@@ -36,8 +36,7 @@ bool writeFile(const QString &path, const QByteArray &bytes)
 
 } // namespace
 
-class TestNode final : public QObject
-{
+class TestNode final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -122,8 +121,8 @@ void TestNode::oneSessionManyStreams()
         QVERIFY2(status == 200, qPrintable(path));
         // HTML may carry the live-reload tag; every other file is sent as it is.
         const QList<QByteArray> candidates = path.endsWith(QLatin1String(".html")) || path == QLatin1String("/")
-            ? htmlAsServed(file)
-            : QList<QByteArray>{file};
+                                                 ? htmlAsServed(file)
+                                                 : QList<QByteArray>{file};
         const QString sha = o.value(QStringLiteral("sha256")).toString();
         const auto match = std::find_if(candidates.cbegin(), candidates.cend(), [&](const QByteArray &c) {
             return QString::fromLatin1(QCryptographicHash::hash(c, QCryptographicHash::Sha256).toHex()) == sha;

@@ -149,8 +149,9 @@ private slots:
         const QRegularExpression promise(QStringLiteral("recv \\(stream_id=\\d+\\) :path: (\\S+)"));
         for (auto m = promise.globalMatch(QString::fromUtf8(r.out)); m.hasNext();)
             promised << m.next().captured(1);
-        const QStringList expected = graph ? QStringList{"/js/main.js", "/js/a.js", "/js/b.js", "/js/deep/c.js", "/js/d.js"}
-                                           : QStringList{"/js/main.js"};
+        const QStringList expected =
+            graph ? QStringList{"/js/main.js", "/js/a.js", "/js/b.js", "/js/deep/c.js", "/js/d.js"}
+                  : QStringList{"/js/main.js"};
         QCOMPARE(promised, expected); // breadth first, each once
         QVERIFY(server.stop());
     }
@@ -179,9 +180,10 @@ private slots:
         const QString capture = m_tmp.filePath("node.jsonl");
         qputenv("H2SCOPE_CAROOT", m_caroot.toLocal8Bit());
         QVERIFY2(server.start(site, {"--capture", capture, "--no-live-reload"}), qPrintable(server.errorString()));
-        const ClientResult r = runClient("node", {QStringLiteral(H2SCOPE_SOURCE_DIR "/tests/integration/node/pushes.mjs"),
-                                                  server.origin(), "/", "/a.css"},
-                                         30000);
+        const ClientResult r = runClient(
+            "node",
+            {QStringLiteral(H2SCOPE_SOURCE_DIR "/tests/integration/node/pushes.mjs"), server.origin(), "/", "/a.css"},
+            30000);
         QVERIFY2(r.ok(), qPrintable(r.describe()));
         const QJsonObject result = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(result.value("status").toInt(), 200);
@@ -213,9 +215,8 @@ private slots:
         ServerProcess server;
         const QString capture = m_tmp.filePath("curl.jsonl");
         QVERIFY(startServer(server, capture));
-        const ClientResult r = runClient("curl", {"-sk", "--http2", "-o", "/dev/null", "-w", "%{http_code}",
-                                                  server.url().toString()},
-                                         30000);
+        const ClientResult r = runClient(
+            "curl", {"-sk", "--http2", "-o", "/dev/null", "-w", "%{http_code}", server.url().toString()}, 30000);
         QVERIFY2(r.ok(), qPrintable(r.describe()));
         QCOMPARE(r.out, QByteArray("200"));
         QVERIFY(server.stop());
@@ -224,8 +225,8 @@ private slots:
             QVERIFY(f.value("typeName").toString() != "PUSH_PROMISE");
         bool skipped = false;
         for (const QJsonObject &n : ofKind(events, "notice"))
-            skipped |= n.value("code").toString() == "push-skipped"
-                       && n.value("text").toString().contains("ENABLE_PUSH=0");
+            skipped |=
+                n.value("code").toString() == "push-skipped" && n.value("text").toString().contains("ENABLE_PUSH=0");
         QVERIFY(skipped);
     }
 
@@ -235,12 +236,12 @@ private slots:
         ServerProcess server;
         const QString capture = m_tmp.filePath("chromium.jsonl");
         QVERIFY(startServer(server, capture));
-        const ClientResult r = runClient(
-            "chromium", {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                         "--disable-component-update", "--no-first-run", "--disable-sync",
-                         "--ignore-certificate-errors", "--user-data-dir=" + m_tmp.filePath("chromium-profile"),
-                         "--dump-dom", server.url().toString()},
-            90000);
+        const ClientResult r =
+            runClient("chromium",
+                      {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                       "--disable-component-update", "--no-first-run", "--disable-sync", "--ignore-certificate-errors",
+                       "--user-data-dir=" + m_tmp.filePath("chromium-profile"), "--dump-dom", server.url().toString()},
+                      90000);
         QVERIFY2(r.finished, qPrintable(r.describe()));
         QVERIFY2(r.out.contains("</html>"), r.out.left(300).constData());
         QVERIFY(server.stop());

@@ -78,9 +78,10 @@ int main(int argc, char **argv)
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, home.filePath(QStringLiteral("settings")));
     qputenv("H2SCOPE_CAROOT", home.filePath(QStringLiteral("ca")).toLocal8Bit());
 
-    app::ParseOutcome parsed = app::parseOptions(
-        {QStringLiteral("h2scope"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral(H2SCOPE_SOURCE_DIR "/resources/demo")},
-        true);
+    app::ParseOutcome parsed =
+        app::parseOptions({QStringLiteral("h2scope"), QStringLiteral("--port"), QStringLiteral("0"),
+                           QStringLiteral(H2SCOPE_SOURCE_DIR "/resources/demo")},
+                          true);
     if (!parsed.options) {
         std::fprintf(stderr, "h2scope_inspectorshots: %s\n", qPrintable(parsed.message));
         return 2;
@@ -95,12 +96,13 @@ int main(int argc, char **argv)
     window->resize(width, height);
     const QString url = session.url();
     QTemporaryDir profile;
-    const bool chromium = run(QStringLiteral("chromium"),
-                              {QStringLiteral("--headless"), QStringLiteral("--no-sandbox"), QStringLiteral("--disable-gpu"),
-                               QStringLiteral("--disable-background-networking"), QStringLiteral("--disable-component-update"),
-                               QStringLiteral("--no-first-run"), QStringLiteral("--disable-sync"),
-                               QStringLiteral("--user-data-dir=") + profile.path(), QStringLiteral("--ignore-certificate-errors"),
-                               QStringLiteral("--virtual-time-budget=2000"), QStringLiteral("--dump-dom"), url});
+    const bool chromium =
+        run(QStringLiteral("chromium"),
+            {QStringLiteral("--headless"), QStringLiteral("--no-sandbox"), QStringLiteral("--disable-gpu"),
+             QStringLiteral("--disable-background-networking"), QStringLiteral("--disable-component-update"),
+             QStringLiteral("--no-first-run"), QStringLiteral("--disable-sync"),
+             QStringLiteral("--user-data-dir=") + profile.path(), QStringLiteral("--ignore-certificate-errors"),
+             QStringLiteral("--virtual-time-budget=2000"), QStringLiteral("--dump-dom"), url});
     const bool nghttp = run(QStringLiteral("nghttp"), {QStringLiteral("-ans"), url});
     if (!chromium || !nghttp) {
         std::fputs("h2scope_inspectorshots: chromium or nghttp failed\n", stderr);

@@ -4,37 +4,39 @@
 
 #include "connectionmodel.h"
 #include "detailspane.h"
+#include "flowgraph.h"
 #include "framefilter.h"
 #include "framemodel.h"
 #include "frametext.h"
-#include "flowgraph.h"
 #include "mainwindow.h"
-#include "requestsview.h"
 #include "requestsmodel.h"
+#include "requestsview.h"
 #include "serversettings.h"
 #include "settingsdialog.h"
 #include "waterfallview.h"
 
+#include "inspect/capturelog.h"
 #include "inspect/capturestore.h"
 #include "inspect/connectionindex.h"
-#include "inspect/capturelog.h"
 
-#include <cmath>
-#include <cstring>
 #include "net/server.h"
 #include "selfsigned.h"
 #include "site/staticsite.h"
 #include "tls/tlscontext.h"
+#include <cmath>
+#include <cstring>
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QDir>
 #include <QFile>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QHeaderView>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
@@ -42,8 +44,6 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
-#include <QLineEdit>
-#include <QMenu>
 #include <QTest>
 
 #include <algorithm>
@@ -292,8 +292,10 @@ void TestInspector::pushedStreamsAndOutcomes()
     const int pageRow = rowStartingWith(view, QStringLiteral("stream %1 ").arg(pageId));
     QVERIFY(pageRow > 0);
     QCOMPARE(view.rowText(pageRow), QStringLiteral("stream %1 GET /index.html 200").arg(pageId)); // no preloads: no 103
-    QVERIFY2(view.rowText(pageRow + 1).endsWith(QStringLiteral("200 push completed")), qPrintable(view.rowText(pageRow + 1)));
-    QVERIFY2(view.rowText(pageRow + 2).endsWith(QStringLiteral("200 push completed")), qPrintable(view.rowText(pageRow + 2)));
+    QVERIFY2(view.rowText(pageRow + 1).endsWith(QStringLiteral("200 push completed")),
+             qPrintable(view.rowText(pageRow + 1)));
+    QVERIFY2(view.rowText(pageRow + 2).endsWith(QStringLiteral("200 push completed")),
+             qPrintable(view.rowText(pageRow + 2)));
     QVERIFY(view.bannerText().isEmpty());
     // Painting works (and paints something where the first frame is).
     QImage image(view.size(), QImage::Format_ARGB32);
@@ -330,7 +332,8 @@ void TestInspector::framesHaveTypesAndValues()
         }
         if (type == QLatin1String("HEADERS") && stream % 2 == 0 && summary.startsWith(QLatin1String(":status 200")))
             pushedResponse = true;
-        if (type == QLatin1String("DATA") && cell(model, r, ui::FrameModel::Flags).contains(QLatin1String("END_STREAM")))
+        if (type == QLatin1String("DATA")
+            && cell(model, r, ui::FrameModel::Flags).contains(QLatin1String("END_STREAM")))
             endData = true;
         if (type == QLatin1String("WINDOW_UPDATE"))
             windowUpdate = windowUpdate || summary.startsWith(QLatin1String("WINDOW_UPDATE +"));
@@ -379,7 +382,8 @@ void TestInspector::pushDisabledBanner()
         const double mantissa = step / std::pow(10.0, std::floor(std::log10(step)));
         QVERIFY2(std::abs(mantissa - 1) < 1e-6 || std::abs(mantissa - 2) < 1e-6 || std::abs(mantissa - 5) < 1e-6,
                  qPrintable(view.axisTitle()));
-        QVERIFY2(view.axisTitle().contains(ui::durationText(static_cast<std::uint64_t>(step))), qPrintable(view.axisTitle()));
+        QVERIFY2(view.axisTitle().contains(ui::durationText(static_cast<std::uint64_t>(step))),
+                 qPrintable(view.axisTitle()));
         view.resize(view.width() / 2 + 200, 400);
         view.fitAll();
     }
@@ -388,8 +392,9 @@ void TestInspector::pushDisabledBanner()
     bool skippedRow = false, markedPage = false;
     for (int r = 0; r < view.rowCount(); ++r) {
         skippedRow = skippedRow || view.rowText(r).startsWith(QLatin1String("push skipped"));
-        markedPage = markedPage || (view.rowText(r).startsWith(QStringLiteral("stream %1 ").arg(page->id))
-                                    && view.rowText(r).endsWith(QLatin1String("push skipped")));
+        markedPage = markedPage
+                     || (view.rowText(r).startsWith(QStringLiteral("stream %1 ").arg(page->id))
+                         && view.rowText(r).endsWith(QLatin1String("push skipped")));
     }
     QVERIFY(!skippedRow);
     QVERIFY(markedPage);
@@ -419,8 +424,8 @@ void TestInspector::detailsShowHeaderBlockAndSettings()
         if (f.type != 0x5 || !promised || promised->pushOutcome.empty())
             continue;
         const QString html = ui::DetailsPane::frameHtml(m_store, connIndex, idx);
-        promiseShown = html.contains(QLatin1String("outcome"))
-                       && html.contains(ui::pushOutcomeText(promised->pushOutcome));
+        promiseShown =
+            html.contains(QLatin1String("outcome")) && html.contains(ui::pushOutcomeText(promised->pushOutcome));
         QVERIFY2(promiseShown, qPrintable(html));
         break;
     }
@@ -458,7 +463,8 @@ void TestInspector::waterfallClickSelectsFrame()
         for (int r = 0; r < connections->model()->rowCount(); ++r)
             for (int c : {int(ui::ConnectionModel::Peer), int(ui::ConnectionModel::Cipher)}) {
                 const QString text = connections->model()->index(r, c).data().toString();
-                QVERIFY2(fm.horizontalAdvance(text) < connections->horizontalHeader()->sectionSize(c), qPrintable(text));
+                QVERIFY2(fm.horizontalAdvance(text) < connections->horizontalHeader()->sectionSize(c),
+                         qPrintable(text));
             }
     }
     window.selectConnection(m_pushConn);
@@ -508,12 +514,14 @@ void TestInspector::contextMenusLeadToRequests()
         QFAIL(qPrintable("no action " + prefix));
     };
     auto *connections = window.findChild<QTableView *>(QStringLiteral("connectionsView"));
-    trigger(window.contextMenuFor(connections, window.connectionModel()->rowOf(m_pushConn)), QStringLiteral("Show its requests"));
+    trigger(window.contextMenuFor(connections, window.connectionModel()->rowOf(m_pushConn)),
+            QStringLiteral("Show its requests"));
     QCOMPARE(window.mainTabs()->currentWidget(), static_cast<QWidget *>(window.requests()));
     QCOMPARE(window.requests()->filterText(), QStringLiteral("conn:%1").arg(m_pushConn));
     QVERIFY(window.requests()->proxy()->rowCount() > 0);
     for (int r = 0; r < window.requests()->proxy()->rowCount(); ++r)
-        QCOMPARE(window.requests()->proxy()->index(r, 0).data(ui::RequestsModel::ConnectionIdRole).toULongLong(), m_pushConn);
+        QCOMPARE(window.requests()->proxy()->index(r, 0).data(ui::RequestsModel::ConnectionIdRole).toULongLong(),
+                 m_pushConn);
 
     window.mainTabs()->setCurrentIndex(1);
     const std::int32_t page = pageStream(*window.connIndex());
@@ -647,7 +655,8 @@ void TestInspector::largeConnectionIsDissectedInSlices()
     QCOMPARE(window.exportFrameLog(log), QString());
     QFile text(log);
     QVERIFY(text.open(QIODevice::ReadOnly));
-    QVERIFY(text.readAll().contains(QStringLiteral("frames 1-%1 of this connection were evicted").arg(evicted).toUtf8()));
+    QVERIFY(
+        text.readAll().contains(QStringLiteral("frames 1-%1 of this connection were evicted").arg(evicted).toUtf8()));
     const QString jsonl = m_dir.filePath(QStringLiteral("truncated.jsonl"));
     QCOMPARE(window.exportJsonLines(jsonl), QString());
     QFile lines(jsonl);
@@ -661,7 +670,8 @@ void TestInspector::modelsPassTesterWhileCaptureGrows()
     // would, with a filter on; both models are checked after every change.
     inspect::CaptureStore growing;
     ui::MainWindow window;
-    QAbstractItemModelTester connTester(window.connectionModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester connTester(window.connectionModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester frameTester(window.frameModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     window.setStore(&growing);
     // Each connection's log, committed a few records at a time, as a live
@@ -729,16 +739,36 @@ void TestInspector::filters_data()
     QTest::addColumn<QString>("filter");
     QTest::addColumn<QString>("column");  // which column every row must satisfy
     QTest::addColumn<QString>("pattern"); // regex over that column
-    QTest::newRow("type") << "type:DATA" << "Type" << "^DATA$";
-    QTest::newRow("types") << "type:data|headers" << "Type" << "^(DATA|HEADERS)$";
-    QTest::newRow("dir") << "dir:out" << "Direction" << "out";
-    QTest::newRow("stream") << "stream:PAGE" << "Stream" << "^PAGE$";
-    QTest::newRow("flags") << "flags:END_STREAM" << "Flags" << "END_STREAM";
-    QTest::newRow("pushed") << "pushed type:HEADERS" << "Stream" << "^[24]$";
-    QTest::newRow("status") << "status:2xx type:HEADERS dir:out" << "Summary" << "^(:status 200|PUSH)";
-    QTest::newRow("path") << "path:~\\.css$ type:HEADERS dir:out" << "Summary" << "text/css";
-    QTest::newRow("not") << "!type:DATA" << "Type" << "^(?!DATA$)";
-    QTest::newRow("word") << "window_update" << "Type" << "^WINDOW_UPDATE$";
+    QTest::newRow("type") << "type:DATA"
+                          << "Type"
+                          << "^DATA$";
+    QTest::newRow("types") << "type:data|headers"
+                           << "Type"
+                           << "^(DATA|HEADERS)$";
+    QTest::newRow("dir") << "dir:out"
+                         << "Direction"
+                         << "out";
+    QTest::newRow("stream") << "stream:PAGE"
+                            << "Stream"
+                            << "^PAGE$";
+    QTest::newRow("flags") << "flags:END_STREAM"
+                           << "Flags"
+                           << "END_STREAM";
+    QTest::newRow("pushed") << "pushed type:HEADERS"
+                            << "Stream"
+                            << "^[24]$";
+    QTest::newRow("status") << "status:2xx type:HEADERS dir:out"
+                            << "Summary"
+                            << "^(:status 200|PUSH)";
+    QTest::newRow("path") << "path:~\\.css$ type:HEADERS dir:out"
+                          << "Summary"
+                          << "text/css";
+    QTest::newRow("not") << "!type:DATA"
+                         << "Type"
+                         << "^(?!DATA$)";
+    QTest::newRow("word") << "window_update"
+                          << "Type"
+                          << "^WINDOW_UPDATE$";
 }
 
 void TestInspector::filters()
@@ -760,11 +790,11 @@ void TestInspector::filters()
     model.setFilter(f);
     QVERIFY2(model.rowCount() > 0, "the filter must keep some frames");
     QVERIFY(model.rowCount() < all);
-    const int col = column == QLatin1String("Type") ? ui::FrameModel::Type
-                  : column == QLatin1String("Direction") ? ui::FrameModel::Direction
-                  : column == QLatin1String("Stream") ? ui::FrameModel::Stream
-                  : column == QLatin1String("Flags") ? ui::FrameModel::Flags
-                                                     : ui::FrameModel::Summary;
+    const int col = column == QLatin1String("Type")        ? ui::FrameModel::Type
+                    : column == QLatin1String("Direction") ? ui::FrameModel::Direction
+                    : column == QLatin1String("Stream")    ? ui::FrameModel::Stream
+                    : column == QLatin1String("Flags")     ? ui::FrameModel::Flags
+                                                           : ui::FrameModel::Summary;
     const QRegularExpression re(pattern);
     for (int r = 0; r < model.rowCount(); ++r)
         QVERIFY2(re.match(cell(model, r, col)).hasMatch(), qPrintable(cell(model, r, col)));
@@ -866,7 +896,8 @@ void TestInspector::harExportFromAction()
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll());
-    const QJsonArray entries = doc.object().value(QLatin1String("log")).toObject().value(QLatin1String("entries")).toArray();
+    const QJsonArray entries =
+        doc.object().value(QLatin1String("log")).toObject().value(QLatin1String("entries")).toArray();
     // Two page loads and two pushes.
     QCOMPARE(entries.size(), 4);
     int pushed = 0;

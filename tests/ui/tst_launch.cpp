@@ -12,13 +12,13 @@
 
 #include "connectionmodel.h"
 #include "frametext.h"
-#include "requestsmodel.h"
-#include "requestsview.h"
 #include "labview.h"
 #include "lanpanel.h"
 #include "mainwindow.h"
 #include "noticebar.h"
 #include "qrcode.h"
+#include "requestsmodel.h"
+#include "requestsview.h"
 #include "serversettings.h"
 #include "welcomeview.h"
 
@@ -125,7 +125,8 @@ void TestLaunch::welcomeWithoutFolder()
     const app::Options options = guiOptions({QStringLiteral("--port"), QStringLiteral("0")});
     QVERIFY(!options.folderGiven);
     m_stdout.clear();
-    app::GuiSession session(options, [this](const std::string &line) { m_stdout.append(QString::fromStdString(line)); });
+    app::GuiSession session(options,
+                            [this](const std::string &line) { m_stdout.append(QString::fromStdString(line)); });
     session.begin();
     QVERIFY(session.window()->isVisible());
     QVERIFY(session.window()->isShowingWelcome());
@@ -180,8 +181,8 @@ void TestLaunch::windowKeepsEveryFrameOfAFlood()
     if (h2load.isEmpty())
         QSKIP("h2load is not installed (package nghttp2-client)");
     writeFile(m_site + QStringLiteral("/small.txt"), QByteArray(1024, 'a'));
-    app::GuiSession session(guiOptions({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--no-tls"), m_site}),
-                            {});
+    app::GuiSession session(
+        guiOptions({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--no-tls"), m_site}), {});
     session.begin();
     QVERIFY(session.isServing());
     constexpr int kRequests = 100000, kConnections = 16;
@@ -194,7 +195,8 @@ void TestLaunch::windowKeepsEveryFrameOfAFlood()
     QTRY_VERIFY_WITH_TIMEOUT(load.state() == QProcess::NotRunning, 240000);
     const QString out = QString::fromUtf8(load.readAllStandardOutput());
     QVERIFY2(out.contains(QStringLiteral("%1 succeeded").arg(kRequests)), qPrintable(out));
-    const QRegularExpressionMatch traffic = QRegularExpression(QStringLiteral("traffic: \\S+ \\((\\d+)\\) total")).match(out);
+    const QRegularExpressionMatch traffic =
+        QRegularExpression(QStringLiteral("traffic: \\S+ \\((\\d+)\\) total")).match(out);
     QVERIFY2(traffic.hasMatch(), qPrintable(out));
 
     const inspect::CaptureStore *store = session.window()->currentStore();
@@ -274,22 +276,24 @@ void TestLaunch::requestsTabListsWhatClientsFetched()
     writeFile(m_site + QStringLiteral("/data.json"), json);
     runTool(QStringLiteral("gzip"), {QStringLiteral("-kf9"), m_site + QStringLiteral("/data.json")});
     QVERIFY(QFileInfo::exists(m_site + QStringLiteral("/data.json.gz")));
-    QCOMPARE(runTool(QStringLiteral("curl"), {QStringLiteral("-sk"), QStringLiteral("--http1.1"), QStringLiteral("--compressed"),
-                                              QStringLiteral("-o"), QStringLiteral("/dev/null"), QStringLiteral("-w"),
-                                              QStringLiteral("%{http_code}"), base + QStringLiteral("data.json")}),
+    QCOMPARE(runTool(QStringLiteral("curl"),
+                     {QStringLiteral("-sk"), QStringLiteral("--http1.1"), QStringLiteral("--compressed"),
+                      QStringLiteral("-o"), QStringLiteral("/dev/null"), QStringLiteral("-w"),
+                      QStringLiteral("%{http_code}"), base + QStringLiteral("data.json")}),
              QByteArray("200"));
     QCOMPARE(runTool(QStringLiteral("curl"), {QStringLiteral("-sk"), QStringLiteral("--http1.1"), QStringLiteral("-o"),
-                                              QStringLiteral("/dev/null"), QStringLiteral("-w"), QStringLiteral("%{http_code}"),
-                                              base + QStringLiteral("style.css")}),
+                                              QStringLiteral("/dev/null"), QStringLiteral("-w"),
+                                              QStringLiteral("%{http_code}"), base + QStringLiteral("style.css")}),
              QByteArray("200"));
     QTemporaryDir profile;
-    const QByteArray dom = runTool(
-        QStringLiteral("chromium"),
-        {QStringLiteral("--headless"), QStringLiteral("--no-sandbox"), QStringLiteral("--disable-gpu"),
-         QStringLiteral("--disable-background-networking"), QStringLiteral("--disable-component-update"),
-         QStringLiteral("--no-first-run"), QStringLiteral("--disable-sync"), QStringLiteral("--user-data-dir=") + profile.path(),
-         QStringLiteral("--ignore-certificate-errors"), QStringLiteral("--dump-dom"), base},
-        90000);
+    const QByteArray dom =
+        runTool(QStringLiteral("chromium"),
+                {QStringLiteral("--headless"), QStringLiteral("--no-sandbox"), QStringLiteral("--disable-gpu"),
+                 QStringLiteral("--disable-background-networking"), QStringLiteral("--disable-component-update"),
+                 QStringLiteral("--no-first-run"), QStringLiteral("--disable-sync"),
+                 QStringLiteral("--user-data-dir=") + profile.path(), QStringLiteral("--ignore-certificate-errors"),
+                 QStringLiteral("--dump-dom"), base},
+                90000);
     QVERIFY2(dom.contains("served by h2scope"), dom.constData());
 
     // What each client fetched, as rows: method path status protocol client relation.
@@ -317,8 +321,8 @@ void TestLaunch::requestsTabListsWhatClientsFetched()
     QVERIFY2(!has(QStringLiteral("^ ")), qPrintable(rows().join(u'\n')));
     QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET /style.css 200 h2 nghttp2/\\S+ pushed by \\d+: completed$")),
                               qPrintable(rows().join(u'\n')), 10000);
-    QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET /style.css 200 h1.1 curl/\\S+ $")), qPrintable(rows().join(u'\n')),
-                              10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET /style.css 200 h1.1 curl/\\S+ $")),
+                              qPrintable(rows().join(u'\n')), 10000);
     QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET / 200 h2 (Headless )?Chrome \\d+ sent 103 Early Hints$")),
                               qPrintable(rows().join(u'\n')), 10000);
     QTRY_VERIFY2_WITH_TIMEOUT(has(QStringLiteral("^GET /style.css 200 h2 (Headless )?Chrome \\d+ (hinted by \\d+)?$")),
@@ -332,8 +336,8 @@ void TestLaunch::requestsTabListsWhatClientsFetched()
         return {};
     };
     const qint64 gzSize = QFileInfo(m_site + QStringLiteral("/data.json.gz")).size();
-    QTRY_COMPARE_WITH_TIMEOUT(jsonRow(), ui::bytesText(std::uint64_t(gzSize)) + u' ' + ui::bytesText(std::uint64_t(json.size())),
-                              10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        jsonRow(), ui::bytesText(std::uint64_t(gzSize)) + u' ' + ui::bytesText(std::uint64_t(json.size())), 10000);
 
     // Copy as curl, run again (trusting the test's CA): the same status and bytes.
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -352,8 +356,9 @@ void TestLaunch::requestsTabListsWhatClientsFetched()
         QVERIFY(window->openRequest(which->connectionId, which->streamId));
         const QString command = window->requests()->copyText(ui::RequestsView::Copy::Curl);
         QVERIFY2(command.startsWith(QStringLiteral("curl '")), qPrintable(command));
-        const QByteArray out = runTool(QStringLiteral("sh"), {QStringLiteral("-c"), command + QStringLiteral(" -s --max-time 10 -w '\n%{http_code}'")},
-                                       30000, env);
+        const QByteArray out = runTool(
+            QStringLiteral("sh"),
+            {QStringLiteral("-c"), command + QStringLiteral(" -s --max-time 10 -w '\n%{http_code}'")}, 30000, env);
         QVERIFY2(!out.isNull(), qPrintable(command));
         QCOMPARE(out, cssBytes + "\n200");
     }
@@ -392,7 +397,8 @@ void TestLaunch::missingFolderShowsWhatToDo()
     QVERIFY2(text.contains(missing) && text.contains(QStringLiteral("Choose another folder")), qPrintable(text));
     // A chosen folder that vanished meanwhile says so too, in the window.
     QVERIFY(!session.serve(missing));
-    QVERIFY(session.window()->notices()->text(QStringLiteral("serve-error")).contains(QStringLiteral("does not exist")));
+    QVERIFY(
+        session.window()->notices()->text(QStringLiteral("serve-error")).contains(QStringLiteral("does not exist")));
 }
 
 void TestLaunch::usualPortTakenPicksNext()

@@ -16,9 +16,9 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QClipboard>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
-#include <QHeaderView>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -48,18 +48,24 @@ std::string h2Log()
     o.alpn = "h2";
     o.protocol = "h2";
     h2.at(1 * ms).opened(o);
-    h2.at(1 * ms).client("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36");
+    h2.at(1 * ms).client(
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36");
     h2.frame(10 * ms, false, 0x01, 0x05, 1,
-             testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"},
-                             {":path", "/index.html?a=1&b"}, {"accept", "text/html"}, {"accept-encoding", "gzip, br"},
+             testing::hpack({{":method", "GET"},
+                             {":scheme", "https"},
+                             {":authority", "localhost:8443"},
+                             {":path", "/index.html?a=1&b"},
+                             {"accept", "text/html"},
+                             {"accept-encoding", "gzip, br"},
                              {"user-agent", "it's a test"}}));
     h2.frame(10 * ms, true, 0x01, 0x04, 1,
              testing::hpack({{":status", "103"},
                              {"link", "</style.css>; rel=preload; as=style, </app.js>; rel=preload; as=script"}}));
-    h2.frame(11 * ms, true, 0x05, 0x04, 1,
-             testing::u32Payload(2)
-                 + testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"},
-                                   {":path", "/style.css"}}));
+    h2.frame(
+        11 * ms, true, 0x05, 0x04, 1,
+        testing::u32Payload(2)
+            + testing::hpack(
+                {{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"}, {":path", "/style.css"}}));
     h2.frame(12 * ms, true, 0x01, 0x04, 1, testing::hpack({{":status", "200"}, {"content-type", "text/html"}}));
     h2.frame(12 * ms, true, 0x01, 0x04, 2, testing::hpack({{":status", "200"}, {"content-type", "text/css"}}));
     h2.data(13 * ms, 0x01, 1, 10240);
@@ -69,13 +75,14 @@ std::string h2Log()
     h2.at(14 * ms).pushOutcome(2, 1, "completed", "", "/style.css");
     h2.at(15 * ms).streamClosed(1, 0, "");
     h2.frame(17 * ms, false, 0x01, 0x05, 5,
-             testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"},
-                             {":path", "/app.js"}}));
+             testing::hpack(
+                 {{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"}, {":path", "/app.js"}}));
     h2.frame(17 * ms, true, 0x01, 0x05, 5, testing::hpack({{":status", "200"}, {"content-type", "text/javascript"}}));
     h2.at(17 * ms).streamClosed(5, 0, "");
-    h2.frame(16 * ms, false, 0x01, 0x05, 3,
-             testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"},
-                             {":path", "/never-closed"}}));
+    h2.frame(
+        16 * ms, false, 0x01, 0x05, 3,
+        testing::hpack(
+            {{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"}, {":path", "/never-closed"}}));
     return h2.records();
 }
 
@@ -88,8 +95,12 @@ std::string h1Log()
     plain.protocol = "http/1.1";
     h1.at(1 * ms).opened(plain);
     h1.at(2 * ms).client("curl/7.88.1");
-    Http1Exchange ex{"GET", "/x", "HTTP/1.1", {{"host", "localhost:8080"}, {"user-agent", "curl/7.88.1"}}, 304,
-                     {{"etag", "\"1\""}}, 0, 2 * ms, 20 * ms, 1, ""};
+    Http1Exchange ex{"GET",      "/x",
+                     "HTTP/1.1", {{"host", "localhost:8080"}, {"user-agent", "curl/7.88.1"}},
+                     304,        {{"etag", "\"1\""}},
+                     0,          2 * ms,
+                     20 * ms,    1,
+                     ""};
     h1.at(22 * ms).http1(ex);
     return h1.records();
 }
@@ -175,7 +186,7 @@ private slots:
         QCOMPARE(cell(model, page, C::Client), QStringLiteral("Chrome 156"));
         QCOMPARE(cell(model, page, C::Type), QStringLiteral("html"));
         QCOMPARE(cell(model, page, C::Size), QStringLiteral("10.0 KiB"));
-        QCOMPARE(cell(model, page, C::Start), QStringLiteral("+9.0 ms")); // from the first connection's opening
+        QCOMPARE(cell(model, page, C::Start), QStringLiteral("+9.0 ms"));   // from the first connection's opening
         QCOMPARE(cell(model, page, C::Duration), QStringLiteral("5.0 ms")); // request at 10 ms, closed at 15
         QCOMPARE(cell(model, page, C::Relation), QStringLiteral("sent 103 Early Hints"));
         QCOMPARE(cell(model, pushed, C::Relation), QStringLiteral("pushed by 1: completed"));
@@ -240,7 +251,8 @@ private slots:
         QTest::newRow("stream") << "stream:3" << 1 << "1 of 5 requests";
         QTest::newRow("connection") << "conn:2" << 1 << "1 of 5 requests";
         QTest::newRow("connections") << "conn:1|2 !status:304" << 4 << "4 of 5 requests";
-        QTest::newRow("frame-only clause") << "dir:in status:304" << 1 << "1 of 5 requests (dir: and flags: are for frames)";
+        QTest::newRow("frame-only clause")
+            << "dir:in status:304" << 1 << "1 of 5 requests (dir: and flags: are for frames)";
     }
 
     void filtersWithTheFrameFilterLanguage()
@@ -366,7 +378,8 @@ private slots:
                  QStringLiteral("nghttp -v -H 'accept: text/html' -H 'accept-encoding: gzip, br' "
                                 "-H 'user-agent: it'\\''s a test' 'https://localhost:8443/index.html?a=1&b'"));
         const QString fetch = view.copyText(ui::RequestsView::Copy::Fetch);
-        QVERIFY2(fetch.startsWith(QStringLiteral("await fetch(\"https://localhost:8443/index.html?a=1&b\", {")), qPrintable(fetch));
+        QVERIFY2(fetch.startsWith(QStringLiteral("await fetch(\"https://localhost:8443/index.html?a=1&b\", {")),
+                 qPrintable(fetch));
         QVERIFY(fetch.contains(QStringLiteral("\"accept\": \"text/html\"")));
         QVERIFY(!fetch.contains(QStringLiteral("user-agent")) && !fetch.contains(QStringLiteral("accept-encoding")));
         QCOMPARE(view.copyText(ui::RequestsView::Copy::RequestHeaders),

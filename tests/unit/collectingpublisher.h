@@ -3,8 +3,8 @@
 // driven by hand, through log()) writes, and dissects them on demand into
 // events, in order, as the window and the exporters would see them.
 
-#include "inspect/capturelog.h"
 #include "inspect/capturefollower.h"
+#include "inspect/capturelog.h"
 #include "inspect/event.h"
 
 #include <memory>
@@ -42,8 +42,7 @@ public:
         return m_events;
     }
 
-    template <typename T>
-    std::vector<T> all() const
+    template <typename T> std::vector<T> all() const
     {
         std::vector<T> out;
         for (const inspect::Event &e : events())

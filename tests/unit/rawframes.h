@@ -16,8 +16,8 @@
 namespace h2scope::testing {
 
 namespace frame {
-constexpr std::uint8_t DATA = 0x0, HEADERS = 0x1, PRIORITY = 0x2, RST_STREAM = 0x3, SETTINGS = 0x4,
-                       PUSH_PROMISE = 0x5, PING = 0x6, GOAWAY = 0x7, WINDOW_UPDATE = 0x8, CONTINUATION = 0x9;
+constexpr std::uint8_t DATA = 0x0, HEADERS = 0x1, PRIORITY = 0x2, RST_STREAM = 0x3, SETTINGS = 0x4, PUSH_PROMISE = 0x5,
+                       PING = 0x6, GOAWAY = 0x7, WINDOW_UPDATE = 0x8, CONTINUATION = 0x9;
 constexpr std::uint8_t END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4, PADDED = 0x8, PRIORITY_FLAG = 0x20;
 } // namespace frame
 
@@ -103,8 +103,8 @@ inline std::string hpack(const Fields &fields)
                                  reinterpret_cast<std::uint8_t *>(const_cast<char *>(value.data())), name.size(),
                                  value.size(), NGHTTP2_NV_FLAG_NO_INDEX});
     std::string out(nghttp2_hd_deflate_bound(deflater, nva.data(), nva.size()), '\0');
-    const auto n = nghttp2_hd_deflate_hd(deflater, reinterpret_cast<std::uint8_t *>(out.data()), out.size(),
-                                         nva.data(), nva.size());
+    const auto n = nghttp2_hd_deflate_hd(deflater, reinterpret_cast<std::uint8_t *>(out.data()), out.size(), nva.data(),
+                                         nva.size());
     nghttp2_hd_deflate_del(deflater);
     out.resize(n < 0 ? 0 : std::size_t(n));
     return out;

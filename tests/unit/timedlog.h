@@ -16,9 +16,9 @@ namespace h2scope::testing {
 using inspect::CaptureHub;
 using inspect::CaptureLog;
 using inspect::LogAnnouncement;
+using inspect::parseRecord;
 using inspect::RecordKind;
 using inspect::RecordView;
-using inspect::parseRecord;
 
 // A capture log written by CaptureLog whose records carry the times the test
 // chooses: at(t) stamps everything written after it with t (the log's own
@@ -36,8 +36,7 @@ public:
                const std::string &payload)
     {
         const std::array<std::uint8_t, 9> h = header(std::uint32_t(payload.size()), type, flags, stream);
-        at(ns).frame(outbound, h.data(),
-                     {reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size()});
+        at(ns).frame(outbound, h.data(), {reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size()});
     }
     void data(std::uint64_t ns, std::uint8_t flags, std::uint32_t stream, std::uint32_t length)
     {
@@ -86,8 +85,14 @@ private:
     static std::array<std::uint8_t, 9> header(std::uint32_t length, std::uint8_t type, std::uint8_t flags,
                                               std::uint32_t stream)
     {
-        return {std::uint8_t(length >> 16), std::uint8_t(length >> 8), std::uint8_t(length), type, flags,
-                std::uint8_t((stream >> 24) & 0x7f), std::uint8_t(stream >> 16), std::uint8_t(stream >> 8),
+        return {std::uint8_t(length >> 16),
+                std::uint8_t(length >> 8),
+                std::uint8_t(length),
+                type,
+                flags,
+                std::uint8_t((stream >> 24) & 0x7f),
+                std::uint8_t(stream >> 16),
+                std::uint8_t(stream >> 8),
                 std::uint8_t(stream)};
     }
 

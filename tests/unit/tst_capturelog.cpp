@@ -36,8 +36,14 @@ using Header9 = std::array<std::uint8_t, 9>;
 
 Header9 header(std::uint32_t length, std::uint8_t type, std::uint8_t flags, std::uint32_t stream)
 {
-    return {std::uint8_t(length >> 16), std::uint8_t(length >> 8), std::uint8_t(length), type, flags,
-            std::uint8_t((stream >> 24) & 0x7f), std::uint8_t(stream >> 16), std::uint8_t(stream >> 8),
+    return {std::uint8_t(length >> 16),
+            std::uint8_t(length >> 8),
+            std::uint8_t(length),
+            type,
+            flags,
+            std::uint8_t((stream >> 24) & 0x7f),
+            std::uint8_t(stream >> 16),
+            std::uint8_t(stream >> 8),
             std::uint8_t(stream)};
 }
 
@@ -219,7 +225,7 @@ void TestCaptureLog::recordsAreWrittenWholeAndReadInOrder()
     QCOMPARE(in.payload, std::string("\x00\x03\x00\x00\x00\x64", 6));
     const FrameFields out = readFrame(rs[2]);
     QCOMPARE(out.bits, kFrameOut);
-    QCOMPARE(rs[2].size, 9u); // the header alone: no bits, no judgement, no payload
+    QCOMPARE(rs[2].size, 9u);           // the header alone: no bits, no judgement, no payload
     QCOMPARE(rs[1].size, 4u + 9u + 6u); // judgement, header, payload
     FieldReader n(rs[3].body, rs[3].size);
     QCOMPARE(n.i32(), 1);
@@ -483,8 +489,8 @@ void TestCaptureLog::chunksGrowAndAreAnnouncedInOrder()
         if (ann.connectionId == 1)
             capacities.push_back(ann.chunk->capacity());
     // 2 KiB, doubling, at most 64 KiB. 3000 records of 214 bytes need 642000 bytes.
-    const std::vector<std::size_t> expected = {2048, 4096, 8192, 16384, 32768, 65536, 65536, 65536, 65536,
-                                               65536, 65536, 65536, 65536, 65536};
+    const std::vector<std::size_t> expected = {2048,  4096,  8192,  16384, 32768, 65536, 65536,
+                                               65536, 65536, 65536, 65536, 65536, 65536, 65536};
     QCOMPARE(capacities, expected);
 
     // Each connection's chunks come in the order they were started, and
@@ -533,7 +539,7 @@ void TestCaptureLog::pauseWritesLifecycleOnlyAndMarksTheGap()
         x.method = "GET";
         log.http1(x);
         log.notice(0, "refused", "a notice survives a pause"); // written, after a gap mark
-        log.frame(true, h.data(), bytesOf(opaque));               // skipped again
+        log.frame(true, h.data(), bytesOf(opaque));            // skipped again
         hub.setEnabled(true);
         log.frame(true, h.data(), bytesOf(opaque)); // the gap is marked before it
         log.frame(true, h.data(), bytesOf(opaque)); // and only once
@@ -557,8 +563,8 @@ void TestCaptureLog::pauseWritesLifecycleOnlyAndMarksTheGap()
     hub.collect(announced);
     using K = RecordKind;
     QCOMPARE(kinds(records(chunksOf(announced, 3))),
-             (std::vector<K>{K::Opened, K::OutFrame, K::Gap, K::Notice, K::Gap, K::OutFrame, K::OutFrame,
-                             K::OutFrame, K::Closed}));
+             (std::vector<K>{K::Opened, K::OutFrame, K::Gap, K::Notice, K::Gap, K::OutFrame, K::OutFrame, K::OutFrame,
+                             K::Closed}));
     QCOMPARE(kinds(records(chunksOf(announced, 4))), (std::vector<K>{K::Opened, K::Gap, K::Closed}));
 
     // The dissector says where the capture has a hole.
@@ -693,9 +699,9 @@ void TestCaptureLog::oversizedDataFrameIsCaptured()
 {
     auto p = peer();
     p->handshake();
-    p->send(headersFrame(1, hpack({{":method", "POST"}, {":scheme", "http"}, {":authority", "localhost"},
-                                   {":path", "/index.html"}}),
-                         frame::END_HEADERS));
+    p->send(headersFrame(
+        1, hpack({{":method", "POST"}, {":scheme", "http"}, {":authority", "localhost"}, {":path", "/index.html"}}),
+        frame::END_HEADERS));
     // 16385 > SETTINGS_MAX_FRAME_SIZE (16384, the default we keep): a connection error.
     p->send(rawFrame(frame::DATA, frame::END_STREAM, 1, std::string(16385, 'd')));
     const auto goaway = p->find(frame::GOAWAY);
@@ -797,8 +803,8 @@ void TestCaptureLog::paddedHeadersAndData()
 {
     auto p = peer();
     p->handshake();
-    const std::string block = hpack({{":method", "POST"}, {":scheme", "http"}, {":authority", "localhost"},
-                                     {":path", "/index.html"}});
+    const std::string block =
+        hpack({{":method", "POST"}, {":scheme", "http"}, {":authority", "localhost"}, {":path", "/index.html"}});
     p->send(rawFrame(frame::HEADERS, frame::END_HEADERS | frame::PADDED, 1,
                      std::string(1, char(5)) + block + std::string(5, '\0')));
     p->send(rawFrame(frame::DATA, frame::END_STREAM | frame::PADDED, 1,

@@ -23,8 +23,8 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <span>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,8 +38,14 @@ using Ids = std::vector<std::uint64_t>;
 
 std::array<std::uint8_t, 9> header(std::uint32_t length, std::uint8_t type, std::uint8_t flags, std::uint32_t stream)
 {
-    return {std::uint8_t(length >> 16), std::uint8_t(length >> 8), std::uint8_t(length), type, flags,
-            std::uint8_t((stream >> 24) & 0x7f), std::uint8_t(stream >> 16), std::uint8_t(stream >> 8),
+    return {std::uint8_t(length >> 16),
+            std::uint8_t(length >> 8),
+            std::uint8_t(length),
+            type,
+            flags,
+            std::uint8_t((stream >> 24) & 0x7f),
+            std::uint8_t(stream >> 16),
+            std::uint8_t(stream >> 8),
             std::uint8_t(stream)};
 }
 
@@ -144,8 +150,8 @@ public:
         std::vector<nghttp2_nv> nva;
         for (const auto &[name, value] : fields)
             nva.push_back(nghttp2_nv{reinterpret_cast<std::uint8_t *>(const_cast<char *>(name.data())),
-                                     reinterpret_cast<std::uint8_t *>(const_cast<char *>(value.data())),
-                                     name.size(), value.size(), NGHTTP2_NV_FLAG_NONE});
+                                     reinterpret_cast<std::uint8_t *>(const_cast<char *>(value.data())), name.size(),
+                                     value.size(), NGHTTP2_NV_FLAG_NONE});
         std::string out(nghttp2_hd_deflate_bound(m_deflater, nva.data(), nva.size()), '\0');
         const auto n = nghttp2_hd_deflate_hd(m_deflater, reinterpret_cast<std::uint8_t *>(out.data()), out.size(),
                                              nva.data(), nva.size());
@@ -174,16 +180,18 @@ class TestCaptureStore : public QObject {
     // A whole real connection: requests (one with a push), a request body,
     // a PING, then the peer closes. Returns the peer (its connection gone,
     // so its log is sealed). `midway` is called while it is still open.
-    std::unique_ptr<RawPeer> realConnection(CaptureSink &sink, std::uint64_t id, const std::function<void()> &midway = {})
+    std::unique_ptr<RawPeer> realConnection(CaptureSink &sink, std::uint64_t id,
+                                            const std::function<void()> &midway = {})
     {
         auto p = std::make_unique<RawPeer>(*m_site, id, &sink);
         p->send(kClientPreface + settingsFrame({}));
         p->send(settingsFrame({}, frame::ACK));
         p->send(headersFrame(1, hpack(getRequest("/index.html"))));
         p->send(headersFrame(3, hpack(getRequest("/a.css"))));
-        p->send(headersFrame(5, hpack({{":method", "POST"}, {":scheme", "http"}, {":authority", "localhost"},
-                                       {":path", "/a.css"}}),
-                             frame::END_HEADERS)
+        p->send(headersFrame(
+                    5,
+                    hpack({{":method", "POST"}, {":scheme", "http"}, {":authority", "localhost"}, {":path", "/a.css"}}),
+                    frame::END_HEADERS)
                 + rawFrame(frame::DATA, frame::END_STREAM, 5, "hello, request body"));
         p->send(ping());
         if (midway)
@@ -588,7 +596,8 @@ void TestCaptureStore::oneIndexGrowsWithTheDissection()
         if (std::holds_alternative<FrameEvent>(store.event(1, i)->data))
             frames.push_back(i);
     QCOMPARE(index->frames(), frames);
-    QCOMPARE(frames.size(), std::size_t(store.connection(1)->counters.framesIn + store.connection(1)->counters.framesOut));
+    QCOMPARE(frames.size(),
+             std::size_t(store.connection(1)->counters.framesIn + store.connection(1)->counters.framesOut));
     for (std::size_t i : page->frames)
         QCOMPARE(std::get<FrameEvent>(store.event(1, i)->data).streamId, 1);
     QVERIFY(!index->settings().empty());
@@ -779,7 +788,8 @@ void TestCaptureStore::truncationChangesTheDissection()
     QCOMPARE(later.connection(1)->evictedFrames, evicted);
     const auto *firstLeft = std::get_if<FrameEvent>(&later.event(1, later.firstEventIndex(1))->data);
     QVERIFY(firstLeft);
-    QCOMPARE(firstLeft->streamId, std::int32_t(100 + evicted - 1)); // the evicted frames: request 1's HEADERS and fillers
+    QCOMPARE(firstLeft->streamId,
+             std::int32_t(100 + evicted - 1)); // the evicted frames: request 1's HEADERS and fillers
     QVERIFY(later.dissectionGeneration(1) != laterGeneration);
     QVERIFY(later.eventCount(1) < before);
     bool notDecoded = false;
@@ -816,7 +826,7 @@ void TestCaptureStore::harOfMoreConnectionsThanTheCacheHolds()
     QCOMPARE(count("\"_connection_id\""), connections * 4); // three requests and the pushed one
     QCOMPARE(count("\"name\":\"server\",\"value\":\"h2scope\""), connections * 4);
     QCOMPARE(count("\"url\":\"http://localhost/a.css\""), connections * 3); // GET, POST and pushed
-    QCOMPARE(count("lost their oldest frames"), std::size_t(0));              // nothing was evicted
+    QCOMPARE(count("lost their oldest frames"), std::size_t(0));            // nothing was evicted
 }
 
 void TestCaptureStore::summariesOfEveryConnection()
@@ -1015,7 +1025,8 @@ void TestCaptureStore::damagedCaptureFilesAreRefused()
             qWarning("accepted a damaged capture (expected \"%s\")", expected);
             return false;
         }
-        const bool said = r.error().code == Errc::InvalidArgument && r.error().message.find(expected) != std::string::npos;
+        const bool said =
+            r.error().code == Errc::InvalidArgument && r.error().message.find(expected) != std::string::npos;
         if (!said)
             qWarning("message \"%s\" does not say \"%s\"", r.error().message.c_str(), expected);
         return said && target.connectionCount() == 0 && target.memoryUsed() == 0;
@@ -1036,11 +1047,11 @@ void TestCaptureStore::damagedCaptureFilesAreRefused()
     CaptureStore reopened;
     QVERIFY(parseCapture(older, reopened).ok());
     // A connection whose log length is right but whose records are not whole.
-    std::string damaged = good.substr(0, 32); // magic, version, flags, clock offset
+    std::string damaged = good.substr(0, 32);        // magic, version, flags, clock offset
     const std::string junk("\x08\xff\xff\x00zz", 6); // a Notice claiming 65535 bytes
-    std::vector<std::uint64_t> block{1, 0};   // id, frames evicted
-    block.insert(block.end(), 12, 0);           // counters
-    block.push_back(junk.size());               // log length
+    std::vector<std::uint64_t> block{1, 0};          // id, frames evicted
+    block.insert(block.end(), 12, 0);                // counters
+    block.push_back(junk.size());                    // log length
     for (std::uint64_t v : block)
         for (int i = 0; i < 8; ++i)
             damaged.push_back(char(v >> (8 * i)));

@@ -86,9 +86,9 @@ void TestConditional::etagsAreStrongAndDistinct()
     const std::string a = makeStrongEtag(1234, 100, 1700000000, 5);
     QVERIFY(a.size() > 2 && a.front() == '"' && a.back() == '"');
     QVERIFY(!a.starts_with("W/"));
-    QVERIFY(a != makeStrongEtag(1234, 100, 1700000000, 6));   // nanoseconds count
-    QVERIFY(a != makeStrongEtag(1235, 100, 1700000000, 5));   // inode counts
-    QVERIFY(a != makeStrongEtag(1234, 101, 1700000000, 5));   // size counts
+    QVERIFY(a != makeStrongEtag(1234, 100, 1700000000, 6)); // nanoseconds count
+    QVERIFY(a != makeStrongEtag(1235, 100, 1700000000, 5)); // inode counts
+    QVERIFY(a != makeStrongEtag(1234, 101, 1700000000, 5)); // size counts
     QVERIFY(a != makeStrongEtag(1234, 100, 1700000000, 5, "br"));
     QCOMPARE(a, makeStrongEtag(1234, 100, 1700000000, 5));
 }
@@ -182,7 +182,8 @@ void TestConditional::ifRange()
     // A date is a strong validator only once its second is over (RFC 9110
     // §8.8.2.2): within it, the file may change again under the same date.
     QCOMPARE(evaluateIfRange("Sun, 06 Nov 1994 08:49:37 GMT", current, kSun06Nov1994 + 1), IfRangeOutcome::Matches);
-    QCOMPARE(evaluateIfRange("Sun, 06 Nov 1994 08:49:37 GMT", current, kSun06Nov1994), IfRangeOutcome::DateNotYetStrong);
+    QCOMPARE(evaluateIfRange("Sun, 06 Nov 1994 08:49:37 GMT", current, kSun06Nov1994),
+             IfRangeOutcome::DateNotYetStrong);
     // An entity-tag changes with every write: strong even within the second.
     QCOMPARE(evaluateIfRange("\"v1\"", current, kSun06Nov1994), IfRangeOutcome::Matches);
 }

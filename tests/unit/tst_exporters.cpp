@@ -28,13 +28,14 @@ namespace {
 // Quotes, backslash, control bytes, NUL, valid multi-byte UTF-8 and several
 // kinds of invalid UTF-8 (stray continuation, truncated, overlong, surrogate).
 const std::string awkward = std::string("q\"b\\s/\n\r\t\x01\x1f\x7f", 12) + std::string(1, '\0')
-    + "\xc3\xa9\xf0\x9f\x98\x80" + "\x80\xff\xfe" + "\xc3" + "\xc0\x80" + "\xed\xa0\x80" + "\xe2\x82";
+                            + "\xc3\xa9\xf0\x9f\x98\x80" + "\x80\xff\xfe" + "\xc3" + "\xc0\x80" + "\xed\xa0\x80"
+                            + "\xe2\x82";
 
 std::vector<Event> everyKind()
 {
     std::vector<Event> events;
-    ConnectionOpened o{"[::1]:53422", "[::1]:8443", true, "TLSv1.3", "TLS_AES_128_GCM_SHA256", "h2", awkward,
-                       "X25519", true, 1234567, "h2"};
+    ConnectionOpened o{"[::1]:53422", "[::1]:8443", true,    "TLSv1.3", "TLS_AES_128_GCM_SHA256", "h2", awkward,
+                       "X25519",      true,         1234567, "h2"};
     events.push_back({1, 1, o});
     ConnectionClosed c{awkward, 1, 7, 123456789012ull, 98765, 12};
     events.push_back({2, 1, c});
@@ -138,8 +139,7 @@ void TestExporters::jsonLinesIsValidJson()
     QCOMPARE(frame.value("typeName").toString(), QString("HEADERS"));
     QCOMPARE(frame.value("type").toInt(), 1);
     QCOMPARE(frame.value("flags").toInt(), 0x2d);
-    QCOMPARE(frame.value("flagNames").toArray(),
-             QJsonArray({"END_STREAM", "END_HEADERS", "PADDED", "PRIORITY"}));
+    QCOMPARE(frame.value("flagNames").toArray(), QJsonArray({"END_STREAM", "END_HEADERS", "PADDED", "PRIORITY"}));
     QCOMPARE(frame.value("rawHeader").toString(), QString("ffffff012d7fffffff"));
     QCOMPARE(frame.value("dir").toString(), QString("out"));
     const QJsonArray headers = frame.value("headers").toArray();
@@ -182,7 +182,8 @@ void TestExporters::jsonLinesRejectsBadInput()
     QVERIFY(!fromJsonLine("{\"t\":1,\"conn\":1,\"kind\":\"frame\",\"streamId\":\"1\"}").ok());
     QVERIFY(!fromJsonLine("{\"t\":-1,\"conn\":1,\"kind\":\"notice\"}").ok());
     QVERIFY(!fromJsonLine("{\"t\":1,\"conn\":1,\"kind\":\"frame\",\"rawHeader\":\"zz\"}").ok());
-    QVERIFY(!fromJsonLine("{\"t\":1e400,\"conn\":1,\"kind\":\"notice\"}").ok()); // out of range: an error, never a throw
+    QVERIFY(
+        !fromJsonLine("{\"t\":1e400,\"conn\":1,\"kind\":\"notice\"}").ok()); // out of range: an error, never a throw
     const Result<Event> bad = fromJsonLine("{\"t\":1,\"conn\":1,\"kind\":\"notice\",\"text\":5}");
     QVERIFY(!bad.ok());
     QCOMPARE(bad.error().code, Errc::InvalidArgument);
@@ -190,7 +191,8 @@ void TestExporters::jsonLinesRejectsBadInput()
 
     // Missing members take defaults; trailing newline tolerated; \u escapes
     // read as every JSON reader reads them (U+00E9 is é in UTF-8, not a byte).
-    const Result<Event> minimal = fromJsonLine("{\"t\":9,\"conn\":2,\"kind\":\"notice\",\"text\":\"\\u00e9\\u20ac\"}\r\n");
+    const Result<Event> minimal =
+        fromJsonLine("{\"t\":9,\"conn\":2,\"kind\":\"notice\",\"text\":\"\\u00e9\\u20ac\"}\r\n");
     QVERIFY(minimal.ok());
     QCOMPARE(minimal->timeNs, std::uint64_t(9));
     QCOMPARE(QByteArray::fromStdString(std::get<Notice>(minimal->data).text), QByteArray("\xc3\xa9\xe2\x82\xac"));
@@ -237,12 +239,16 @@ void TestExporters::harStructureAndTimings()
     o.protocol = "h2";
     h2.at(0).opened(o);
     h2.frame(10 * ms, false, 0x01, 0x05, 1,
-             testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"},
-                             {":path", "/index.html?a=1&b"}, {"accept", "*/*"}}));
-    h2.frame(11 * ms, true, 0x05, 0x04, 1,
-             testing::u32Payload(2)
-                 + testing::hpack({{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"},
-                                   {":path", "/style.css"}}));
+             testing::hpack({{":method", "GET"},
+                             {":scheme", "https"},
+                             {":authority", "localhost:8443"},
+                             {":path", "/index.html?a=1&b"},
+                             {"accept", "*/*"}}));
+    h2.frame(
+        11 * ms, true, 0x05, 0x04, 1,
+        testing::u32Payload(2)
+            + testing::hpack(
+                {{":method", "GET"}, {":scheme", "https"}, {":authority", "localhost:8443"}, {":path", "/style.css"}}));
     // First response HEADERS at 12 ms: wait = 2 ms.
     h2.frame(12 * ms, true, 0x01, 0x04, 1, testing::hpack({{":status", "200"}, {"content-type", "text/html"}}));
     h2.frame(12 * ms, true, 0x01, 0x04, 2, testing::hpack({{":status", "200"}, {"content-type", "text/css"}}));
@@ -343,7 +349,8 @@ void TestExporters::harStructureAndTimings()
     const QJsonArray picked = parseObject(toHar(store, some)).value("log").toObject().value("entries").toArray();
     QCOMPARE(picked.size(), 2);
     QCOMPARE(picked[0].toObject().value("_stream_id").toInt(), 2);
-    QCOMPARE(picked[1].toObject().value("request").toObject().value("url").toString(), QString("http://localhost:8080/x"));
+    QCOMPARE(picked[1].toObject().value("request").toObject().value("url").toString(),
+             QString("http://localhost:8080/x"));
 
     // An empty store is still a valid HAR.
     const QJsonObject empty = parseObject(toHar(CaptureStore()));

@@ -295,7 +295,8 @@ void TestFolderWatcher::debounceMakesOneBatch()
     Batches batches;
     FolderWatcher::Options options;
     options.debounce = 150ms;
-    FolderWatcher watcher(root, [&](std::vector<std::string> b) { batches.add(std::move(b)); }, options);
+    FolderWatcher watcher(
+        root, [&](std::vector<std::string> b) { batches.add(std::move(b)); }, options);
     QVERIFY(watcher.start().ok());
 
     for (int i = 0; i < 5; ++i)

@@ -255,8 +255,8 @@ private slots:
     {
         FakeHandler handler;
         H1Session session(handler, nullptr, "http");
-        QVERIFY(send(session, "GET /nocontent HTTP/1.1\r\nHost: h\r\n\r\nGET /notmodified HTTP/1.1\r\nHost: h\r\n\r\n"
-                                  + kGetA)
+        QVERIFY(send(session,
+                     "GET /nocontent HTTP/1.1\r\nHost: h\r\n\r\nGET /notmodified HTTP/1.1\r\nHost: h\r\n\r\n" + kGetA)
                     .ok());
         std::string out;
         QVERIFY(drain(session, out));
@@ -306,7 +306,8 @@ private slots:
     {
         FakeHandler wholeHandler, byteHandler;
         wholeHandler.fixedDate = byteHandler.fixedDate = true;
-        const std::string input = kGetA + "GET /a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello" + kGetB
+        const std::string input =
+            kGetA + "GET /a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello" + kGetB
             + "GET /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n" + kGetC;
         H1Session whole(wholeHandler, nullptr, "http");
         QVERIFY(send(whole, input).ok());
@@ -371,8 +372,9 @@ private slots:
             std::shared_ptr<site::LiveBody> body;
         } handler;
         H1Session session(handler, nullptr, "https");
-        QVERIFY(send(session, "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\n\r\n"
-                              "GET /not-http HTTP/1.1\r\n\r\n")
+        QVERIFY(send(session,
+                     "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\n\r\n"
+                     "GET /not-http HTTP/1.1\r\n\r\n")
                     .ok());
         std::string out;
         QVERIFY(drain(session, out));
@@ -400,7 +402,8 @@ private slots:
         QVERIFY(session.wantsClose());
 
         H1Session refused(handler, nullptr, "https");
-        QVERIFY(send(refused, "GET /no-body HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n").ok());
+        QVERIFY(send(refused, "GET /no-body HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+                    .ok());
         out.clear();
         QVERIFY(drain(refused, out));
         QVERIFY2(out.starts_with("HTTP/1.1 500 "), out.c_str());
@@ -436,10 +439,11 @@ private slots:
     {
         FakeHandler handler;
         H1Session session(handler, nullptr, "http");
-        QVERIFY(send(session, "GET /a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhelloGET /b HTTP/1.1\r\n"
-                              "Host: h\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n"
-                                  + kGetC)
-                    .ok());
+        QVERIFY(
+            send(session, "GET /a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhelloGET /b HTTP/1.1\r\n"
+                          "Host: h\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n"
+                              + kGetC)
+                .ok());
         std::string out;
         QVERIFY(drain(session, out));
         std::vector<Reply> replies;
@@ -508,37 +512,40 @@ private slots:
         QTest::addColumn<QString>("reason");
         const QByteArray get = "GET / HTTP/1.1\r\nHost: h\r\n";
         QTest::newRow("obs-fold") << QByteArray(get + "X-A: b\r\n c\r\n\r\n") << 400 << "obsolete line folding";
-        QTest::newRow("CL+TE") << QByteArray(get + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc")
-                               << 400 << "both Transfer-Encoding and Content-Length";
+        QTest::newRow("CL+TE") << QByteArray(get + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc") << 400
+                               << "both Transfer-Encoding and Content-Length";
         QTest::newRow("differing CL") << QByteArray(get + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd") << 400
                                       << "Content-Length";
-        QTest::newRow("differing CL list") << QByteArray(get + "Content-Length: 3, 4\r\n\r\nabcd") << 400
-                                           << "Content-Length";
+        QTest::newRow("differing CL list")
+            << QByteArray(get + "Content-Length: 3, 4\r\n\r\nabcd") << 400 << "Content-Length";
         QTest::newRow("signed CL") << QByteArray(get + "Content-Length: +3\r\n\r\nabc") << 400 << "Content-Length";
-        QTest::newRow("control char") << QByteArray(get + "X-A: b\x01" "c\r\n\r\n") << 400
-                                      << "x-a contains an invalid character (0x01)";
+        QTest::newRow("control char") << QByteArray(get
+                                                    + "X-A: b\x01"
+                                                      "c\r\n\r\n")
+                                      << 400 << "x-a contains an invalid character (0x01)";
         QTest::newRow("NUL") << QByteArray(get + QByteArray("X-A: b\0c\r\n\r\n", 12)) << 400 << "invalid character";
         QTest::newRow("bare CR") << QByteArray(get + "X-A: b\rc\r\n\r\n") << 400 << "invalid character";
         QTest::newRow("bad name") << QByteArray(get + "X(A): b\r\n\r\n") << 400 << "header name";
-        QTest::newRow("space before colon") << QByteArray("GET / HTTP/1.1\r\nHost : h\r\n\r\n") << 400
-                                            << "whitespace between";
+        QTest::newRow("space before colon")
+            << QByteArray("GET / HTTP/1.1\r\nHost : h\r\n\r\n") << 400 << "whitespace between";
         QTest::newRow("no colon") << QByteArray(get + "NoColon\r\n\r\n") << 400 << "without a colon";
         QTest::newRow("missing Host") << QByteArray("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n") << 400 << "missing Host";
         QTest::newRow("two Hosts") << QByteArray(get + "Host: other\r\n\r\n") << 400 << "more than one Host";
         QTest::newRow("TE gzip,chunked") << QByteArray(get + "Transfer-Encoding: gzip, chunked\r\n\r\n") << 501
                                          << "transfer coding gzip is not supported";
-        QTest::newRow("TE not final chunked") << QByteArray(get + "Transfer-Encoding: chunked, gzip\r\n\r\n") << 400
-                                              << "does not end in chunked";
-        QTest::newRow("TE twice chunked") << QByteArray(get + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n")
-                                          << 400 << "more than once";
+        QTest::newRow("TE not final chunked")
+            << QByteArray(get + "Transfer-Encoding: chunked, gzip\r\n\r\n") << 400 << "does not end in chunked";
+        QTest::newRow("TE twice chunked")
+            << QByteArray(get + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n") << 400
+            << "more than once";
         QTest::newRow("TE in 1.0") << QByteArray("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
                                    << 400 << "HTTP/1.0";
         QTest::newRow("bad chunk") << QByteArray(get + "Transfer-Encoding: chunked\r\n\r\nzz\r\n") << 400
                                    << "malformed request body";
-        QTest::newRow("malformed request line") << QByteArray("GET /\r\nHost: h\r\n\r\n") << 400
-                                                << "malformed request line";
-        QTest::newRow("target with space") << QByteArray("GET /a b HTTP/1.1\r\nHost: h\r\n\r\n") << 400
-                                           << "malformed request line";
+        QTest::newRow("malformed request line")
+            << QByteArray("GET /\r\nHost: h\r\n\r\n") << 400 << "malformed request line";
+        QTest::newRow("target with space")
+            << QByteArray("GET /a b HTTP/1.1\r\nHost: h\r\n\r\n") << 400 << "malformed request line";
         QTest::newRow("long target") << QByteArray("GET /" + QByteArray(9000, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n")
                                      << 414 << "longer than";
         QByteArray many = get;
@@ -685,7 +692,7 @@ private slots:
         // chunk that hit the end of the file is not sent.
         const std::size_t sent = out.size() - (out.find("\r\n\r\n") + 4);
         QVERIFY2(sent < 50 * 1024 && sent + H1Session::kBodyChunk >= 50 * 1024, qPrintable(QString::number(sent)));
-        QCOMPARE(handler.requests.size(), std::size_t(1));     // /b was never started
+        QCOMPARE(handler.requests.size(), std::size_t(1)); // /b was never started
         const auto notices = events.all<inspect::Notice>();
         QCOMPARE(notices.size(), std::size_t(1));
         QCOMPARE(notices[0].code, std::string("body-read-failed"));
@@ -802,8 +809,8 @@ private slots:
         for (int i = 0; i < count; ++i)
             input += "GET /" + std::to_string(i) + " HTTP/1.1\r\nHost: h\r\n\r\n";
         QVERIFY(send(session, input).ok());
-        QVERIFY(!session.wantsInput()); // the driver should pause reading now
-        QVERIFY(handler.requests.empty());  // the handler runs only when a response's turn comes
+        QVERIFY(!session.wantsInput());    // the driver should pause reading now
+        QVERIFY(handler.requests.empty()); // the handler runs only when a response's turn comes
         QCOMPARE(session.streamCount(), std::uint32_t(H1Session::kMaxPendingRequests));
         std::string out;
         QVERIFY(drain(session, out));

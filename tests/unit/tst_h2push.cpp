@@ -4,8 +4,8 @@
 
 #include "collectingpublisher.h"
 
-#include "net/testclient.h"
 #include "net/connection.h"
+#include "net/testclient.h"
 #include "site/staticsite.h"
 
 #include <QtTest>
@@ -45,8 +45,12 @@ private:
 };
 
 const HeaderList kBrowserHeaders = {
-    {"accept", "text/html,application/xhtml+xml"}, {"accept-encoding", "gzip, br"}, {"accept-language", "en"},
-    {"user-agent", "test-agent/1"},                {"cookie", "secret=1"},          {"x-custom", "no"},
+    {"accept", "text/html,application/xhtml+xml"},
+    {"accept-encoding", "gzip, br"},
+    {"accept-language", "en"},
+    {"user-agent", "test-agent/1"},
+    {"cookie", "secret=1"},
+    {"x-custom", "no"},
 };
 
 } // namespace
@@ -67,8 +71,7 @@ private:
         return std::make_unique<net::Connection>(config, *m_site, events);
     }
 
-    template <typename T>
-    static std::vector<T> outcomes(const testing::CollectingPublisher &events)
+    template <typename T> static std::vector<T> outcomes(const testing::CollectingPublisher &events)
     {
         return events.all<T>();
     }
@@ -101,8 +104,13 @@ private slots:
         QCOMPARE(css.parentStreamId, 1);
         QCOMPARE(css.promisedStreamId % 2, 0);
         const HeaderList expected = {
-            {":method", "GET"},       {":scheme", "http"},   {":authority", "localhost"}, {":path", "/a.css"},
-            {"accept", kBrowserHeaders[0].value}, {"accept-encoding", "gzip, br"}, {"accept-language", "en"},
+            {":method", "GET"},
+            {":scheme", "http"},
+            {":authority", "localhost"},
+            {":path", "/a.css"},
+            {"accept", kBrowserHeaders[0].value},
+            {"accept-encoding", "gzip, br"},
+            {"accept-language", "en"},
             {"user-agent", "test-agent/1"},
         };
         QCOMPARE(css.headers, expected);
@@ -214,7 +222,8 @@ private slots:
         for (const Header &h : nav.informational[0])
             if (h.name == "link")
                 links.push_back(h.value);
-        QCOMPARE(links, (std::vector<std::string>{"</a.css>; rel=preload; as=style", "</b.js>; rel=preload; as=script"}));
+        QCOMPARE(links,
+                 (std::vector<std::string>{"</a.css>; rel=preload; as=style", "</b.js>; rel=preload; as=script"}));
 
         auto conn2 = connection(nullptr);
         net::TestClient client2(*conn2);

@@ -3,8 +3,8 @@
 
 #include "collectingpublisher.h"
 
-#include "net/testclient.h"
 #include "net/connection.h"
+#include "net/testclient.h"
 #include "site/staticsite.h"
 
 #include <QtTest>
@@ -18,8 +18,7 @@ using inspect::Direction;
 
 namespace {
 
-constexpr std::uint8_t DATA = 0x0, HEADERS = 0x1, RST_STREAM = 0x3, SETTINGS = 0x4, GOAWAY = 0x7,
-                       CONTINUATION = 0x9;
+constexpr std::uint8_t DATA = 0x0, HEADERS = 0x1, RST_STREAM = 0x3, SETTINGS = 0x4, GOAWAY = 0x7, CONTINUATION = 0x9;
 
 void writeFile(const QString &path, const std::string &bytes)
 {
@@ -127,9 +126,15 @@ private slots:
                     overH1.push_back({name, line.substr(colon + 2)});
                 at = eol + 2;
             }
-            const auto text = [](const HeaderList &l) { std::string t; for (const Header &h : l) t += h.name + ": " + h.value + "\n"; return t; };
+            const auto text = [](const HeaderList &l) {
+                std::string t;
+                for (const Header &h : l)
+                    t += h.name + ": " + h.value + "\n";
+                return t;
+            };
             QCOMPARE(QString::fromStdString(text(overH1)), QString::fromStdString(text(overH2)));
-            QCOMPARE(std::count_if(overH2.begin(), overH2.end(), [](const Header &h) { return h.name == "server"; }), 1);
+            QCOMPARE(std::count_if(overH2.begin(), overH2.end(), [](const Header &h) { return h.name == "server"; }),
+                     1);
             QCOMPARE(*r.header("server"), std::string("my-proxy"));
             QCOMPARE(*r.header("x-custom"), std::string("1"));
             QVERIFY(!r.header("connection") && !r.header("transfer-encoding"));
@@ -349,7 +354,9 @@ private slots:
         auto conn = connection(&events);
         std::string bytes = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
         // A DATA frame on stream 0 is a connection error (PROTOCOL_ERROR).
-        bytes += std::string("\x00\x00\x04\x00\x00\x00\x00\x00\x00" "abcd", 13);
+        bytes += std::string("\x00\x00\x04\x00\x00\x00\x00\x00\x00"
+                             "abcd",
+                             13);
         conn->receive(reinterpret_cast<const std::uint8_t *>(bytes.data()), bytes.size());
         std::string out;
         while (conn->produce(out, 1 << 20) > 0) {

@@ -69,22 +69,38 @@ void TestHeadersRules::splatAndPlaceholders_data()
     QTest::addColumn<QString>("pattern");
     QTest::addColumn<QString>("path");
     QTest::addColumn<bool>("matches");
-    QTest::newRow("splat below") << "/assets/*" << "/assets/a/b/c.css" << true;
-    QTest::newRow("splat empty") << "/assets/*" << "/assets/" << true;
-    QTest::newRow("splat needs the slash") << "/assets/*" << "/assets" << false;
-    QTest::newRow("splat other folder") << "/assets/*" << "/assetsx/a" << false;
-    QTest::newRow("root splat") << "/*" << "/" << true;
-    QTest::newRow("splat in middle") << "/*.css" << "/deep/dir/site.css" << true;
-    QTest::newRow("splat in middle, wrong end") << "/*.css" << "/site.css.map" << false;
-    QTest::newRow("placeholder") << "/u/:id" << "/u/42" << true;
-    QTest::newRow("placeholder not empty") << "/u/:id" << "/u/" << false;
-    QTest::newRow("placeholder one segment") << "/u/:id" << "/u/42/x" << false;
-    QTest::newRow("placeholders and splat") << "/blog/:year/:month/*" << "/blog/2024/05/post/x" << true;
-    QTest::newRow("placeholders too few") << "/blog/:year/:month/*" << "/blog/2024/" << false;
-    QTest::newRow("placeholder in segment") << "/img-:size.png" << "/img-large.png" << true;
-    QTest::newRow("literal colon digit") << "/a:1" << "/a:1" << true;
-    QTest::newRow("exact") << "/index.html" << "/index.html" << true;
-    QTest::newRow("exact is whole") << "/index.html" << "/index.html.bak" << false;
+    QTest::newRow("splat below") << "/assets/*"
+                                 << "/assets/a/b/c.css" << true;
+    QTest::newRow("splat empty") << "/assets/*"
+                                 << "/assets/" << true;
+    QTest::newRow("splat needs the slash") << "/assets/*"
+                                           << "/assets" << false;
+    QTest::newRow("splat other folder") << "/assets/*"
+                                        << "/assetsx/a" << false;
+    QTest::newRow("root splat") << "/*"
+                                << "/" << true;
+    QTest::newRow("splat in middle") << "/*.css"
+                                     << "/deep/dir/site.css" << true;
+    QTest::newRow("splat in middle, wrong end") << "/*.css"
+                                                << "/site.css.map" << false;
+    QTest::newRow("placeholder") << "/u/:id"
+                                 << "/u/42" << true;
+    QTest::newRow("placeholder not empty") << "/u/:id"
+                                           << "/u/" << false;
+    QTest::newRow("placeholder one segment") << "/u/:id"
+                                             << "/u/42/x" << false;
+    QTest::newRow("placeholders and splat") << "/blog/:year/:month/*"
+                                            << "/blog/2024/05/post/x" << true;
+    QTest::newRow("placeholders too few") << "/blog/:year/:month/*"
+                                          << "/blog/2024/" << false;
+    QTest::newRow("placeholder in segment") << "/img-:size.png"
+                                            << "/img-large.png" << true;
+    QTest::newRow("literal colon digit") << "/a:1"
+                                         << "/a:1" << true;
+    QTest::newRow("exact") << "/index.html"
+                           << "/index.html" << true;
+    QTest::newRow("exact is whole") << "/index.html"
+                                    << "/index.html.bak" << false;
 }
 
 void TestHeadersRules::splatAndPlaceholders()
@@ -173,8 +189,8 @@ void TestHeadersRules::linkPreloads()
 void TestHeadersRules::linkHeaderParsing()
 {
     bool ok = false;
-    auto links = preloadsInLinkHeader(" <a.css> ;REL=Preload;AS=Style , <b.js>;rel=\"preload x\";as=script;crossorigin",
-                                      &ok);
+    auto links =
+        preloadsInLinkHeader(" <a.css> ;REL=Preload;AS=Style , <b.js>;rel=\"preload x\";as=script;crossorigin", &ok);
     QVERIFY(ok);
     QCOMPARE(links.size(), std::size_t(2));
     QCOMPARE(links[0].path, std::string("a.css"));
@@ -191,20 +207,20 @@ void TestHeadersRules::linkHeaderParsing()
 
 void TestHeadersRules::badLinesAreSkippedWithLineNumbers()
 {
-    const HeadersRules rules = parseOk("  X-Orphan: 1\n"                     // 1
-                                       "/ok\n"                               // 2
-                                       "  X-Good: yes\n"                     // 3
-                                       "  no colon here\n"                   // 4
-                                       "  Bad Name: x\n"                     // 5
-                                       "  Content-Length: 5\n"               // 6
-                                       "  Link: not-a-link\n"                // 7
-                                       "https://example.com/*\n"             // 8
-                                       "  X-Skipped: 1\n"                    // 9
-                                       "relative/path\n"                     // 10
-                                       "/a/*/b/*\n"                          // 11
-                                       "/ok2\n"                              // 12
-                                       "  ! X-Good\n"                        // 13
-                                       "  X-Also: fine\n");                  // 14
+    const HeadersRules rules = parseOk("  X-Orphan: 1\n"         // 1
+                                       "/ok\n"                   // 2
+                                       "  X-Good: yes\n"         // 3
+                                       "  no colon here\n"       // 4
+                                       "  Bad Name: x\n"         // 5
+                                       "  Content-Length: 5\n"   // 6
+                                       "  Link: not-a-link\n"    // 7
+                                       "https://example.com/*\n" // 8
+                                       "  X-Skipped: 1\n"        // 9
+                                       "relative/path\n"         // 10
+                                       "/a/*/b/*\n"              // 11
+                                       "/ok2\n"                  // 12
+                                       "  ! X-Good\n"            // 13
+                                       "  X-Also: fine\n");      // 14
     const auto &w = rules.warnings();
     QCOMPARE(w.size(), std::size_t(9));
     QVERIFY(w[0].starts_with("line 1: "));

@@ -47,28 +47,72 @@ void TestHtmlAssets::resolve_data()
     QTest::addColumn<QString>("ref");
     QTest::addColumn<QString>("base");
     QTest::addColumn<QString>("expected"); // "-" for nullopt
-    QTest::newRow("relative") << "css/a.css" << "/docs/page.html" << "/docs/css/a.css";
-    QTest::newRow("relative from folder") << "a.css" << "/docs/" << "/docs/a.css";
-    QTest::newRow("dot") << "./a.css" << "/docs/page.html" << "/docs/a.css";
-    QTest::newRow("parent") << "../a.css" << "/docs/sub/page.html" << "/docs/a.css";
-    QTest::newRow("parent above root") << "../../../../etc/passwd" << "/docs/page.html" << "/etc/passwd";
-    QTest::newRow("absolute") << "/x/y.js" << "/docs/page.html" << "/x/y.js";
-    QTest::newRow("query kept") << "app.js?v=3" << "/index.html" << "/app.js?v=3";
-    QTest::newRow("fragment dropped") << "s.svg#icon" << "/index.html" << "/s.svg";
-    QTest::newRow("spaces trimmed") << "  \n a.css \t" << "/index.html" << "/a.css";
-    QTest::newRow("space encoded") << "my file.css" << "/index.html" << "/my%20file.css";
-    QTest::newRow("escape normalized") << "%7euser/a%2ecss" << "/index.html" << "/~user/a.css";
-    QTest::newRow("encoded base") << "a.css" << "/my%20dir/page.html" << "/my%20dir/a.css";
-    QTest::newRow("other origin") << "https://cdn.example/a.css" << "/index.html" << "-";
-    QTest::newRow("scheme relative") << "//cdn.example/a.css" << "/index.html" << "-";
-    QTest::newRow("data") << "data:text/css,body{}" << "/index.html" << "-";
-    QTest::newRow("javascript") << "JavaScript:alert(1)" << "/index.html" << "-";
-    QTest::newRow("backslash host") << "/\\evil.example/a.css" << "/index.html" << "-";
-    QTest::newRow("empty") << "   " << "/index.html" << "-";
-    QTest::newRow("fragment only") << "#top" << "/index.html" << "-";
-    QTest::newRow("query only") << "?x=1" << "/index.html" << "-";
-    QTest::newRow("bad escape") << "a%zz.css" << "/index.html" << "-";
-    QTest::newRow("colon after slash is a path") << "./a:b.css" << "/index.html" << "/a:b.css";
+    QTest::newRow("relative") << "css/a.css"
+                              << "/docs/page.html"
+                              << "/docs/css/a.css";
+    QTest::newRow("relative from folder") << "a.css"
+                                          << "/docs/"
+                                          << "/docs/a.css";
+    QTest::newRow("dot") << "./a.css"
+                         << "/docs/page.html"
+                         << "/docs/a.css";
+    QTest::newRow("parent") << "../a.css"
+                            << "/docs/sub/page.html"
+                            << "/docs/a.css";
+    QTest::newRow("parent above root") << "../../../../etc/passwd"
+                                       << "/docs/page.html"
+                                       << "/etc/passwd";
+    QTest::newRow("absolute") << "/x/y.js"
+                              << "/docs/page.html"
+                              << "/x/y.js";
+    QTest::newRow("query kept") << "app.js?v=3"
+                                << "/index.html"
+                                << "/app.js?v=3";
+    QTest::newRow("fragment dropped") << "s.svg#icon"
+                                      << "/index.html"
+                                      << "/s.svg";
+    QTest::newRow("spaces trimmed") << "  \n a.css \t"
+                                    << "/index.html"
+                                    << "/a.css";
+    QTest::newRow("space encoded") << "my file.css"
+                                   << "/index.html"
+                                   << "/my%20file.css";
+    QTest::newRow("escape normalized") << "%7euser/a%2ecss"
+                                       << "/index.html"
+                                       << "/~user/a.css";
+    QTest::newRow("encoded base") << "a.css"
+                                  << "/my%20dir/page.html"
+                                  << "/my%20dir/a.css";
+    QTest::newRow("other origin") << "https://cdn.example/a.css"
+                                  << "/index.html"
+                                  << "-";
+    QTest::newRow("scheme relative") << "//cdn.example/a.css"
+                                     << "/index.html"
+                                     << "-";
+    QTest::newRow("data") << "data:text/css,body{}"
+                          << "/index.html"
+                          << "-";
+    QTest::newRow("javascript") << "JavaScript:alert(1)"
+                                << "/index.html"
+                                << "-";
+    QTest::newRow("backslash host") << "/\\evil.example/a.css"
+                                    << "/index.html"
+                                    << "-";
+    QTest::newRow("empty") << "   "
+                           << "/index.html"
+                           << "-";
+    QTest::newRow("fragment only") << "#top"
+                                   << "/index.html"
+                                   << "-";
+    QTest::newRow("query only") << "?x=1"
+                                << "/index.html"
+                                << "-";
+    QTest::newRow("bad escape") << "a%zz.css"
+                                << "/index.html"
+                                << "-";
+    QTest::newRow("colon after slash is a path") << "./a:b.css"
+                                                 << "/index.html"
+                                                 << "/a:b.css";
 }
 
 void TestHtmlAssets::resolve()
@@ -105,8 +149,8 @@ void TestHtmlAssets::realWorldPage()
   <link rel=stylesheet href="css/site.css">
 </body></HTML>)";
     const auto links = discoverAssets(html, "/docs/index.html");
-    QCOMPARE(paths(links), QStringList({"/docs/css/site.css", "/shared/reset.css", "/js/chunk.js",
-                                        "/fonts/inter.woff2", "/docs/js/app.js?v=2", "/js/late.js"}));
+    QCOMPARE(paths(links), QStringList({"/docs/css/site.css", "/shared/reset.css", "/js/chunk.js", "/fonts/inter.woff2",
+                                        "/docs/js/app.js?v=2", "/js/late.js"}));
     QCOMPARE(find(links, "/docs/css/site.css")->as, std::string("style"));
     QVERIFY(!find(links, "/docs/css/site.css")->crossorigin);
     QCOMPARE(find(links, "/js/chunk.js")->as, std::string("script"));
@@ -199,8 +243,8 @@ void TestHtmlAssets::limits()
     QCOMPARE(paths(discoverAssets("<script src=a.js></script><script src=./a.js></script>", "/")),
              QStringList({"/a.js"}));
     // Only the first maxHtmlBytes are parsed.
-    const std::string padded = "<link rel=stylesheet href=early.css>" + std::string(5000, ' ')
-        + "<link rel=stylesheet href=late.css>";
+    const std::string padded =
+        "<link rel=stylesheet href=early.css>" + std::string(5000, ' ') + "<link rel=stylesheet href=late.css>";
     QCOMPARE(paths(discoverAssets(padded, "/", {4096, 64})), QStringList({"/early.css"}));
     QCOMPARE(paths(discoverAssets(padded, "/")), QStringList({"/early.css", "/late.css"}));
 }

@@ -1,8 +1,8 @@
 // Live bodies (server-sent events): streamed over HTTP/2 and HTTP/1.1 as
 // data arrives from another thread, ended by close() or by shutdown.
 
-#include "net/testclient.h"
 #include "net/connection.h"
+#include "net/testclient.h"
 #include "site/livebody.h"
 
 #include <QtTest>

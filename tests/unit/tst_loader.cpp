@@ -96,8 +96,7 @@ void TestLoader::cssReferences()
       .again { background: url(../img/bg.jpg); }
     )";
     const auto assets = discoverCssAssets(css, "/css/site.css");
-    QCOMPARE(join(paths(assets)),
-             QString("/css/base.css /theme/dark.css /fonts/a.woff2 /fonts/a.woff /img/bg.jpg"));
+    QCOMPARE(join(paths(assets)), QString("/css/base.css /theme/dark.css /fonts/a.woff2 /fonts/a.woff /img/bg.jpg"));
     QCOMPARE(QString::fromStdString(assets[0].as), QString("style"));
     QCOMPARE(QString::fromStdString(assets[1].as), QString("style"));
     QCOMPARE(QString::fromStdString(assets[2].as), QString("font"));

@@ -86,8 +86,7 @@ SanNames names(const std::vector<std::string> &list)
 
 } // namespace
 
-class TestLocalCa final : public QObject
-{
+class TestLocalCa final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -304,9 +303,9 @@ void TestLocalCa::opensslVerify()
     const QString leafFile = m_tmp.path() + "/verify-leaf.pem";
     QVERIFY(writeFileAtomic(leafFile.toStdString(), pem->certPem, 0644).ok());
     QProcess p;
-    p.start(QStringLiteral("openssl"), QStringList{"verify", "-CAfile", QString::fromStdString(LocalCa::certPath(m_root)),
-                                                   "-purpose", "sslserver"}
-                                           + check + QStringList{leafFile});
+    p.start(QStringLiteral("openssl"),
+            QStringList{"verify", "-CAfile", QString::fromStdString(LocalCa::certPath(m_root)), "-purpose", "sslserver"}
+                + check + QStringList{leafFile});
     if (!p.waitForStarted(10000))
         QSKIP("the openssl command is not installed");
     QVERIFY(p.waitForFinished(30000));
@@ -485,10 +484,10 @@ void TestLocalCa::exports()
 // descriptors on it are the child's standard output and error.
 void TestLocalCa::commandsGetNoStrayDescriptors()
 {
-    const CommandResult r = runCommand(
-        {"sh", "-c", "out=$(readlink /proc/$$/fd/1); n=0; for f in /proc/$$/fd/*; do "
-                     "[ \"$(readlink \"$f\")\" = \"$out\" ] && n=$((n+1)); done; echo \"$n\""},
-        10000);
+    const CommandResult r = runCommand({"sh", "-c",
+                                        "out=$(readlink /proc/$$/fd/1); n=0; for f in /proc/$$/fd/*; do "
+                                        "[ \"$(readlink \"$f\")\" = \"$out\" ] && n=$((n+1)); done; echo \"$n\""},
+                                       10000);
     QVERIFY2(r.started && r.exitCode == 0, r.describe("sh").c_str());
     QCOMPARE(QByteArray::fromStdString(r.output).trimmed(), QByteArray("2"));
     // Input is /dev/null.

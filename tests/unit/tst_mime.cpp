@@ -78,18 +78,30 @@ void TestMime::contentTypes_data()
 {
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("contentType");
-    QTest::newRow("js") << "/a.js" << "text/javascript; charset=utf-8";
-    QTest::newRow("html") << "/a.html" << "text/html; charset=utf-8";
-    QTest::newRow("css") << "/a.css" << "text/css; charset=utf-8";
-    QTest::newRow("json") << "/a.json" << "application/json; charset=utf-8";
-    QTest::newRow("manifest") << "/a.webmanifest" << "application/manifest+json; charset=utf-8";
-    QTest::newRow("svg") << "/a.svg" << "image/svg+xml; charset=utf-8";
-    QTest::newRow("xml") << "/a.xml" << "application/xml; charset=utf-8";
-    QTest::newRow("md") << "/a.md" << "text/markdown; charset=utf-8";
-    QTest::newRow("png") << "/a.png" << "image/png";
-    QTest::newRow("wasm") << "/a.wasm" << "application/wasm";
-    QTest::newRow("woff2") << "/a.woff2" << "font/woff2";
-    QTest::newRow("unknown") << "/a.bin" << "application/octet-stream";
+    QTest::newRow("js") << "/a.js"
+                        << "text/javascript; charset=utf-8";
+    QTest::newRow("html") << "/a.html"
+                          << "text/html; charset=utf-8";
+    QTest::newRow("css") << "/a.css"
+                         << "text/css; charset=utf-8";
+    QTest::newRow("json") << "/a.json"
+                          << "application/json; charset=utf-8";
+    QTest::newRow("manifest") << "/a.webmanifest"
+                              << "application/manifest+json; charset=utf-8";
+    QTest::newRow("svg") << "/a.svg"
+                         << "image/svg+xml; charset=utf-8";
+    QTest::newRow("xml") << "/a.xml"
+                         << "application/xml; charset=utf-8";
+    QTest::newRow("md") << "/a.md"
+                        << "text/markdown; charset=utf-8";
+    QTest::newRow("png") << "/a.png"
+                         << "image/png";
+    QTest::newRow("wasm") << "/a.wasm"
+                          << "application/wasm";
+    QTest::newRow("woff2") << "/a.woff2"
+                           << "font/woff2";
+    QTest::newRow("unknown") << "/a.bin"
+                             << "application/octet-stream";
 }
 
 void TestMime::contentTypes()

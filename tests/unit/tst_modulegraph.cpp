@@ -72,7 +72,7 @@ import.meta.url;
 obj.import('./not-a-module.js');
 )JS";
         QCOMPARE(specifiers(source), (List{"./a.js", "./b.js", "../c.js", "/d.js", "./side-effect.js", "./e.js",
-                                            "./f.js", "./g.js", "./h.js", "./lazy.js (dynamic)"}));
+                                           "./f.js", "./g.js", "./h.js", "./lazy.js (dynamic)"}));
     }
 
     void ignoresImportsThatAreNotCode()
@@ -92,7 +92,8 @@ if (x) /import('.\/after-paren-is-division.js')/ ;
 import afterAll from "./after.js";
 )JS";
         const List found = specifiers(source);
-        QVERIFY2(std::find(found.begin(), found.end(), "./real.js") != found.end(), qPrintable(QString::number(found.size())));
+        QVERIFY2(std::find(found.begin(), found.end(), "./real.js") != found.end(),
+                 qPrintable(QString::number(found.size())));
         QVERIFY(std::find(found.begin(), found.end(), "./after.js") != found.end());
         for (const std::string &f : found)
             QVERIFY2(f == "./real.js" || f == "./after.js", f.c_str());
@@ -106,7 +107,8 @@ import afterAll from "./after.js";
         QCOMPARE(specifiers(R"(import a from './caf\u00e9.js'; import b from "./\x41.js";)"),
                  (List{"./caf\xc3\xa9.js", "./A.js"}));
         // Unterminated things stop the scan rather than invent imports.
-        QCOMPARE(specifiers("import a from './a.js'; const s = 'never closed\nimport b from './b.js';"), (List{"./a.js"}));
+        QCOMPARE(specifiers("import a from './a.js'; const s = 'never closed\nimport b from './b.js';"),
+                 (List{"./a.js"}));
         QCOMPARE(specifiers("`open template import x from './x.js'"), List{});
         QCOMPARE(specifiers(""), List{});
         QCOMPARE(scanImports("import a from './a.js'; import b from './b.js';", 1).size(), std::size_t(1));
@@ -124,7 +126,8 @@ import afterAll from "./after.js";
         QCOMPARE(resolveModuleSpecifier("../c.js", "/app/js/a.js", map).value_or("-"), std::string("/app/c.js"));
         QCOMPARE(resolveModuleSpecifier("/d.js", "/app/js/a.js", map).value_or("-"), std::string("/d.js"));
         QCOMPARE(resolveModuleSpecifier("lit", "/app/js/a.js", map).value_or("-"), std::string("/vendor/lit/index.js"));
-        QCOMPARE(resolveModuleSpecifier("lodash/map.js", "/x.js", map).value_or("-"), std::string("/app/vendor/lodash/map.js"));
+        QCOMPARE(resolveModuleSpecifier("lodash/map.js", "/x.js", map).value_or("-"),
+                 std::string("/app/vendor/lodash/map.js"));
         QVERIFY(!resolveModuleSpecifier("react", "/x.js", map, &bare));
         QVERIFY(bare);
         QVERIFY(!resolveModuleSpecifier("https://cdn.example/y.js", "/x.js", map, &bare));
@@ -215,14 +218,16 @@ import afterAll from "./after.js";
         PreloadLink css{"/site.css", "style", "", false, false, false, 0};
         response.preloads.push_back(css);
         for (unsigned depth = 0; depth <= 5; ++depth)
-            response.preloads.push_back(PreloadLink{"/m" + std::to_string(depth) + ".js", "script", "", true, false, true, depth});
+            response.preloads.push_back(
+                PreloadLink{"/m" + std::to_string(depth) + ".js", "script", "", true, false, true, depth});
         const std::vector<std::string> links = earlyHintLinks(response);
         QCOMPARE(links.size(), std::size_t(1 + kMaxHintDepth + 1)); // depths 0..3
         QCOMPARE(links[1], std::string("</m0.js>; rel=modulepreload; as=script"));
         // A graph too wide for one 103 stops at the byte budget.
         Response wide;
         for (int i = 0; i < 2000; ++i)
-            wide.preloads.push_back(PreloadLink{"/module-with-a-long-name-" + std::to_string(i) + ".js", "script", "", true, false, true, 1});
+            wide.preloads.push_back(PreloadLink{"/module-with-a-long-name-" + std::to_string(i) + ".js", "script", "",
+                                                true, false, true, 1});
         std::size_t bytes = 0;
         for (const std::string &l : earlyHintLinks(wide))
             bytes += l.size();

@@ -1,7 +1,7 @@
 // PathResolver: target syntax, policy and symlink containment.
 
-#include "sitefiles.h"
 #include "site/pathresolver.h"
+#include "sitefiles.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -10,9 +10,9 @@
 #include <chrono>
 #include <climits>
 #include <cstdlib>
-#include <thread>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace h2scope::site;
@@ -99,26 +99,46 @@ void TestPathResolver::normalizes_data()
 {
     QTest::addColumn<QString>("target");
     QTest::addColumn<QString>("path");
-    QTest::newRow("root") << "/" << "/";
-    QTest::newRow("file") << "/a/b.txt" << "/a/b.txt";
-    QTest::newRow("dir slash kept") << "/a/b/" << "/a/b/";
-    QTest::newRow("repeated slashes") << "//a///b//" << "/a/b/";
-    QTest::newRow("protocol-relative look") << "//evil.com" << "/evil.com";
-    QTest::newRow("dot segments") << "/a/./b/../c" << "/a/c";
-    QTest::newRow("dotdot at end is a folder") << "/a/b/.." << "/a/";
-    QTest::newRow("dot at end is a folder") << "/a/." << "/a/";
-    QTest::newRow("climb") << "/../etc/passwd" << "/etc/passwd";
-    QTest::newRow("climb many") << "/../../../../../etc/passwd" << "/etc/passwd";
-    QTest::newRow("encoded dots") << "/%2e%2e/%2e%2e/etc/passwd" << "/etc/passwd";
-    QTest::newRow("encoded dots upper") << "/%2E%2E/x" << "/x";
-    QTest::newRow("double encoded stays literal") << "/%252e%252e/" << "/%2e%2e/";
-    QTest::newRow("encoded slash separates") << "/..%2f..%2fetc/passwd" << "/etc/passwd";
-    QTest::newRow("encoded slash inside") << "/a%2Fb" << "/a/b";
-    QTest::newRow("utf8") << "/caf%C3%A9.txt" << "/caf\u00e9.txt";
-    QTest::newRow("space") << "/a%20b" << "/a b";
-    QTest::newRow("plus is plus") << "/a+b" << "/a+b";
-    QTest::newRow("only dots") << "/.." << "/";
-    QTest::newRow("triple dot is a name") << "/.../x" << "/.../x";
+    QTest::newRow("root") << "/"
+                          << "/";
+    QTest::newRow("file") << "/a/b.txt"
+                          << "/a/b.txt";
+    QTest::newRow("dir slash kept") << "/a/b/"
+                                    << "/a/b/";
+    QTest::newRow("repeated slashes") << "//a///b//"
+                                      << "/a/b/";
+    QTest::newRow("protocol-relative look") << "//evil.com"
+                                            << "/evil.com";
+    QTest::newRow("dot segments") << "/a/./b/../c"
+                                  << "/a/c";
+    QTest::newRow("dotdot at end is a folder") << "/a/b/.."
+                                               << "/a/";
+    QTest::newRow("dot at end is a folder") << "/a/."
+                                            << "/a/";
+    QTest::newRow("climb") << "/../etc/passwd"
+                           << "/etc/passwd";
+    QTest::newRow("climb many") << "/../../../../../etc/passwd"
+                                << "/etc/passwd";
+    QTest::newRow("encoded dots") << "/%2e%2e/%2e%2e/etc/passwd"
+                                  << "/etc/passwd";
+    QTest::newRow("encoded dots upper") << "/%2E%2E/x"
+                                        << "/x";
+    QTest::newRow("double encoded stays literal") << "/%252e%252e/"
+                                                  << "/%2e%2e/";
+    QTest::newRow("encoded slash separates") << "/..%2f..%2fetc/passwd"
+                                             << "/etc/passwd";
+    QTest::newRow("encoded slash inside") << "/a%2Fb"
+                                          << "/a/b";
+    QTest::newRow("utf8") << "/caf%C3%A9.txt"
+                          << "/caf\u00e9.txt";
+    QTest::newRow("space") << "/a%20b"
+                           << "/a b";
+    QTest::newRow("plus is plus") << "/a+b"
+                                  << "/a+b";
+    QTest::newRow("only dots") << "/.."
+                               << "/";
+    QTest::newRow("triple dot is a name") << "/.../x"
+                                          << "/.../x";
 }
 
 void TestPathResolver::normalizes()
@@ -234,25 +254,40 @@ void TestPathResolver::refusesByPolicy_data()
 {
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("note");
-    QTest::newRow(".env") << "/.env" << "refused: dotfile";
-    QTest::newRow(".git/config") << "/.git/config" << "refused: dotfile";
-    QTest::newRow(".git/") << "/.git/" << "refused: dotfile";
-    QTest::newRow("missing .htpasswd") << "/.htpasswd" << "refused: dotfile";
-    QTest::newRow("dotfile inside .well-known") << "/.well-known/.hidden" << "refused: dotfile";
-    QTest::newRow("nested .well-known is not special") << "/sub/.well-known/x" << "refused: dotfile";
-    QTest::newRow("key") << "/server.key" << "refused: private key file";
-    QTest::newRow("pem any case") << "/cert.PEM" << "refused: private key file";
-    QTest::newRow("p12") << "/bundle.p12" << "refused: private key file";
-    QTest::newRow("pfx") << "/x.pfx" << "refused: private key file";
-    QTest::newRow("id_rsa") << "/id_rsa" << "refused: private key file";
-    QTest::newRow("id_ed25519.pub") << "/id_ed25519.pub" << "refused: private key file";
-    QTest::newRow("symlink outside") << "/out-link" << "refused: resolves outside the served folder via symlink";
+    QTest::newRow(".env") << "/.env"
+                          << "refused: dotfile";
+    QTest::newRow(".git/config") << "/.git/config"
+                                 << "refused: dotfile";
+    QTest::newRow(".git/") << "/.git/"
+                           << "refused: dotfile";
+    QTest::newRow("missing .htpasswd") << "/.htpasswd"
+                                       << "refused: dotfile";
+    QTest::newRow("dotfile inside .well-known") << "/.well-known/.hidden"
+                                                << "refused: dotfile";
+    QTest::newRow("nested .well-known is not special") << "/sub/.well-known/x"
+                                                       << "refused: dotfile";
+    QTest::newRow("key") << "/server.key"
+                         << "refused: private key file";
+    QTest::newRow("pem any case") << "/cert.PEM"
+                                  << "refused: private key file";
+    QTest::newRow("p12") << "/bundle.p12"
+                         << "refused: private key file";
+    QTest::newRow("pfx") << "/x.pfx"
+                         << "refused: private key file";
+    QTest::newRow("id_rsa") << "/id_rsa"
+                            << "refused: private key file";
+    QTest::newRow("id_ed25519.pub") << "/id_ed25519.pub"
+                                    << "refused: private key file";
+    QTest::newRow("symlink outside") << "/out-link"
+                                     << "refused: resolves outside the served folder via symlink";
     QTest::newRow("symlinked folder outside") << "/out-dir/secret.txt"
                                               << "refused: resolves outside the served folder via symlink";
     QTest::newRow("string-prefix sibling") << "/prefix-link"
                                            << "refused: resolves outside the served folder via symlink";
-    QTest::newRow("symlink onto dotfile") << "/env-link.txt" << "refused: resolves to a dotfile via symlink";
-    QTest::newRow("symlink onto key") << "/key-link.txt" << "refused: resolves to a private key file via symlink";
+    QTest::newRow("symlink onto dotfile") << "/env-link.txt"
+                                          << "refused: resolves to a dotfile via symlink";
+    QTest::newRow("symlink onto key") << "/key-link.txt"
+                                      << "refused: resolves to a private key file via symlink";
 }
 
 void TestPathResolver::refusesByPolicy()

@@ -1,10 +1,10 @@
 // The pcapng export, read back by a real reader: tshark must find, in order,
 // every HTTP/2 frame the capture holds, with its type, stream and length,
 // between the connection's real addresses, with no key log.
-#include "net/testclient.h"
 #include "inspect/capturestore.h"
 #include "inspect/pcapng.h"
 #include "net/connection.h"
+#include "net/testclient.h"
 #include "site/staticsite.h"
 
 #include <QFile>
@@ -50,8 +50,8 @@ private:
     {
         QStringList out;
         for (std::size_t i = 0; i < store.eventCount(id); ++i)
-            if (const auto *f = std::get_if<inspect::FrameEvent>(&store.event(id, i)->data); f && f->dir == dir
-                                                                                                  && !f->notSent)
+            if (const auto *f = std::get_if<inspect::FrameEvent>(&store.event(id, i)->data);
+                f && f->dir == dir && !f->notSent)
                 out << QStringLiteral("%1 %2 %3").arg(f->type).arg(f->streamId).arg(f->length);
         return out;
     }
@@ -96,14 +96,18 @@ private slots:
         QProcess p;
         // Wireshark knows HTTP/2 by port: the server's port (8443 here, not
         // one it associates with HTTP) is named as Decode As would.
-        p.start(tshark, {QStringLiteral("-r"), path, QStringLiteral("-d"), QStringLiteral("tcp.port==8443,http2"),
+        p.start(tshark, {QStringLiteral("-r"), path,
+                         QStringLiteral("-d"), QStringLiteral("tcp.port==8443,http2"),
                          QStringLiteral("-o"), QStringLiteral("tcp.desegment_tcp_streams:TRUE"),
-                         QStringLiteral("-T"), QStringLiteral("fields"), QStringLiteral("-E"),
-                         QStringLiteral("separator=/t"), QStringLiteral("-e"), QStringLiteral("tcp.stream"),
-                         QStringLiteral("-e"), QStringLiteral("tcp.srcport"), QStringLiteral("-e"),
-                         QStringLiteral("http2.type"), QStringLiteral("-e"), QStringLiteral("http2.streamid"),
-                         QStringLiteral("-e"), QStringLiteral("http2.length"), QStringLiteral("-e"),
-                         QStringLiteral("http2.header.name"), QStringLiteral("-Y"), QStringLiteral("http2")});
+                         QStringLiteral("-T"), QStringLiteral("fields"),
+                         QStringLiteral("-E"), QStringLiteral("separator=/t"),
+                         QStringLiteral("-e"), QStringLiteral("tcp.stream"),
+                         QStringLiteral("-e"), QStringLiteral("tcp.srcport"),
+                         QStringLiteral("-e"), QStringLiteral("http2.type"),
+                         QStringLiteral("-e"), QStringLiteral("http2.streamid"),
+                         QStringLiteral("-e"), QStringLiteral("http2.length"),
+                         QStringLiteral("-e"), QStringLiteral("http2.header.name"),
+                         QStringLiteral("-Y"), QStringLiteral("http2")});
         QVERIFY(p.waitForFinished(60000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         // tshark lists the frames of each packet comma-separated, per field.
@@ -119,9 +123,10 @@ private slots:
                 continue;
             for (qsizetype i = 0; i < types.size(); ++i)
                 if (!types[i].isEmpty()) // the connection preface ("Magic") is no frame
-                    seen[{cols[0].toInt(), fromClient}] << QStringLiteral("%1 %2 %3").arg(QString::fromLatin1(types[i]),
-                                                                                        QString::fromLatin1(ids[i]),
-                                                                                        QString::fromLatin1(lens[i]));
+                    seen[{cols[0].toInt(), fromClient}]
+                        << QStringLiteral("%1 %2 %3")
+                               .arg(QString::fromLatin1(types[i]), QString::fromLatin1(ids[i]),
+                                    QString::fromLatin1(lens[i]));
             if (cols.size() > 5 && cols[5].contains(":path"))
                 sawPath = true;
         }

@@ -4,11 +4,11 @@
 // shortcuts beside it: parseTarget()'s plain-target path and the Host
 // allow-list's memory of accepted authorities.
 
-#include "sitefiles.h"
 #include "site/hostallowlist.h"
 #include "site/httpdate.h"
 #include "site/pathresolver.h"
 #include "site/staticsite.h"
+#include "sitefiles.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -161,13 +161,63 @@ void TestPreparedFiles::parseTargetShortcutMatchesGeneral()
     const PathResolver limited("/srv", tight);
 
     std::vector<std::string> targets = {
-        "/", "/a/b.txt", "/a/b/", "//a///b//", "//evil.com", "/a/./b/../c", "/a/b/..", "/a/.", "/../etc/passwd",
-        "/../../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E/x", "/%252e%252e/", "/..%2f..%2fetc/passwd",
-        "/a%2Fb", "/caf%C3%A9.txt", "/a%20b", "/a+b", "/..", "/.../x", "", "a/b", "*", "http://evil.com/", "?x", "/%",
-        "/%4", "/%zz", "/%00", "/index.html%00.txt", "/a/..\\..\\x", "/\\evil", "/%5c..%5cx", "/a%0d%0aSet-Cookie:x",
-        "/a\tb", "/a b", "/a%7f", "/a?", "/a?b=c", "/a?b c", "/a?b#c", "/a#frag", "/a/?q", "/.", "/./", "/x/..",
-        "/a/b/c/d", "/a/b/c", "/a/b/c/", "/.well-known/x", "/.env", "/~user/-_.txt", "/a?\x01", "/a\x7f",
-        "/" + std::string(30, 'a'), "/" + std::string(9000, 'a'), "/a?" + std::string(9000, 'q'),
+        "/",
+        "/a/b.txt",
+        "/a/b/",
+        "//a///b//",
+        "//evil.com",
+        "/a/./b/../c",
+        "/a/b/..",
+        "/a/.",
+        "/../etc/passwd",
+        "/../../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E/x",
+        "/%252e%252e/",
+        "/..%2f..%2fetc/passwd",
+        "/a%2Fb",
+        "/caf%C3%A9.txt",
+        "/a%20b",
+        "/a+b",
+        "/..",
+        "/.../x",
+        "",
+        "a/b",
+        "*",
+        "http://evil.com/",
+        "?x",
+        "/%",
+        "/%4",
+        "/%zz",
+        "/%00",
+        "/index.html%00.txt",
+        "/a/..\\..\\x",
+        "/\\evil",
+        "/%5c..%5cx",
+        "/a%0d%0aSet-Cookie:x",
+        "/a\tb",
+        "/a b",
+        "/a%7f",
+        "/a?",
+        "/a?b=c",
+        "/a?b c",
+        "/a?b#c",
+        "/a#frag",
+        "/a/?q",
+        "/.",
+        "/./",
+        "/x/..",
+        "/a/b/c/d",
+        "/a/b/c",
+        "/a/b/c/",
+        "/.well-known/x",
+        "/.env",
+        "/~user/-_.txt",
+        "/a?\x01",
+        "/a\x7f",
+        "/" + std::string(30, 'a'),
+        "/" + std::string(9000, 'a'),
+        "/a?" + std::string(9000, 'q'),
         "/" + std::string(300, '/'),
     };
     std::string many;
@@ -230,7 +280,7 @@ void TestPreparedFiles::preparedMatchesGeneral_data()
     QTest::addColumn<QString>("target");
     QTest::addColumn<QString>("acceptEncoding"); // "-": none sent
     QTest::addColumn<QString>("method");
-    const QStringList targets = {"/small.txt",  "/index.html",  "/docs/page.html", "/app.js",
+    const QStringList targets = {"/small.txt",  "/index.html",   "/docs/page.html", "/app.js",
                                  "/app.js?v=3", "/css/site.css", "/data.json",      "/image.bin"};
     const QStringList encodings = {"-", "gzip, deflate, br", "gzip", "br;q=0.5, gzip;q=0.9", "identity", "*", "br;q=0"};
     for (bool liveReload : {false, true})

@@ -18,8 +18,8 @@
 
 #include <QtTest>
 
-#include <fstream>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <variant>
@@ -667,12 +667,15 @@ private slots:
         QVERIFY(settings);
         bool advertised = false;
         for (std::size_t at = 0; at + 6 <= settings->payload.size(); at += 6)
-            advertised = advertised
-                         || (settings->payload.substr(at, 6) == std::string("\x00\x08\x00\x00\x00\x01", 6));
+            advertised = advertised || (settings->payload.substr(at, 6) == std::string("\x00\x08\x00\x00\x00\x01", 6));
         QVERIFY2(advertised, "no SETTINGS_ENABLE_CONNECT_PROTOCOL=1");
-        p.send(headersFrame(1, hpack({{":method", "CONNECT"}, {":protocol", "websocket"}, {":scheme", "http"},
-                                      {":authority", "localhost"}, {":path", "/__h2scope/livereload"},
-                                      {"sec-websocket-version", "13"}}),
+        p.send(headersFrame(1,
+                            hpack({{":method", "CONNECT"},
+                                   {":protocol", "websocket"},
+                                   {":scheme", "http"},
+                                   {":authority", "localhost"},
+                                   {":path", "/__h2scope/livereload"},
+                                   {"sec-websocket-version", "13"}}),
                             frame::END_HEADERS));
         const auto headers = p.find(frame::HEADERS, 1);
         QVERIFY2(headers, p.out.c_str());

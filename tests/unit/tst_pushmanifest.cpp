@@ -82,14 +82,22 @@ void TestPushManifest::patterns_data()
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("path");
     QTest::addColumn<bool>("matches");
-    QTest::newRow("literal") << "/about.html" << "/about.html" << true;
-    QTest::newRow("literal dot is literal") << "/about.html" << "/aboutxhtml" << false;
-    QTest::newRow("regex below") << "/shop/.*" << "/shop/item/1" << true;
-    QTest::newRow("regex anchored start") << "/shop/.*" << "/x/shop/item" << false;
-    QTest::newRow("regex anchored end") << "/shop/[0-9]+" << "/shop/12/more" << false;
-    QTest::newRow("regex digits") << "/shop/[0-9]+" << "/shop/12" << true;
-    QTest::newRow("alternation whole") << "/(a|b)" << "/b" << true;
-    QTest::newRow("explicit anchors") << "^/x$" << "/x" << true;
+    QTest::newRow("literal") << "/about.html"
+                             << "/about.html" << true;
+    QTest::newRow("literal dot is literal") << "/about.html"
+                                            << "/aboutxhtml" << false;
+    QTest::newRow("regex below") << "/shop/.*"
+                                 << "/shop/item/1" << true;
+    QTest::newRow("regex anchored start") << "/shop/.*"
+                                          << "/x/shop/item" << false;
+    QTest::newRow("regex anchored end") << "/shop/[0-9]+"
+                                        << "/shop/12/more" << false;
+    QTest::newRow("regex digits") << "/shop/[0-9]+"
+                                  << "/shop/12" << true;
+    QTest::newRow("alternation whole") << "/(a|b)"
+                                       << "/b" << true;
+    QTest::newRow("explicit anchors") << "^/x$"
+                                      << "/x" << true;
 }
 
 void TestPushManifest::patterns()
@@ -141,10 +149,14 @@ void TestPushManifest::notAManifest_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("not json") << "{\"/\": {" << "not valid JSON";
-    QTest::newRow("array") << "[1, 2]" << "must be an object";
-    QTest::newRow("trailing") << "{} x" << "not valid JSON";
-    QTest::newRow("number out of range") << R"({"/": {"/a.css": {"weight": 1e400}}})" << "not valid JSON";
+    QTest::newRow("not json") << "{\"/\": {"
+                              << "not valid JSON";
+    QTest::newRow("array") << "[1, 2]"
+                           << "must be an object";
+    QTest::newRow("trailing") << "{} x"
+                              << "not valid JSON";
+    QTest::newRow("number out of range") << R"({"/": {"/a.css": {"weight": 1e400}}})"
+                                         << "not valid JSON";
 }
 
 void TestPushManifest::notAManifest()

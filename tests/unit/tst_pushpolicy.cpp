@@ -1,7 +1,7 @@
 // PushPolicy on a real folder: modes, source order, file checks, caches.
 
-#include "sitefiles.h"
 #include "site/pushpolicy.h"
+#include "sitefiles.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -167,8 +167,7 @@ void TestPushPolicy::discoveryCacheFollowsTheFile()
     // Same size, new content and mtime: the cache must notice.
     writeFile(page, "<script src=/js/vendor.js></script>");
     setMtime(page, 1000000100);
-    QCOMPARE(paths(policy.preloadsFor("/cached.html", page, true)),
-             QStringList({"/css/site.css", "/js/vendor.js"}));
+    QCOMPARE(paths(policy.preloadsFor("/cached.html", page, true)), QStringList({"/css/site.css", "/js/vendor.js"}));
     // A file replaced by another one (new inode) with the same mtime and size.
     writeFile(page + ".new", "<script src=/js/app.js></script>\n");
     setMtime(page + ".new", 1000000100);

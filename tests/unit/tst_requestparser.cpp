@@ -28,8 +28,9 @@ private slots:
     void parsesRequestLineAndFields()
     {
         RequestParser parser;
-        const std::string_view req = "GET /a/b?x=1 HTTP/1.1\r\nHost: example.test\r\nX-Mixed-Case:   padded value \t\r\n"
-                                     "Accept: */*\r\n\r\n";
+        const std::string_view req =
+            "GET /a/b?x=1 HTTP/1.1\r\nHost: example.test\r\nX-Mixed-Case:   padded value \t\r\n"
+            "Accept: */*\r\n\r\n";
         auto used = parser.feed(bytes(req), req.size());
         QVERIFY(used.ok());
         QCOMPARE(*used, req.size());

@@ -8,8 +8,7 @@
 using namespace h2scope;
 using namespace h2scope::certs;
 
-class TestSanNames final : public QObject
-{
+class TestSanNames final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -27,10 +26,14 @@ void TestSanNames::dnsNames_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("plain") << "localhost" << "localhost";
-    QTest::newRow("upper case") << "Dev.Example.TEST" << "dev.example.test";
-    QTest::newRow("trailing dot") << "example.test." << "example.test";
-    QTest::newRow("wildcard") << "*.dev.example" << "*.dev.example";
+    QTest::newRow("plain") << "localhost"
+                           << "localhost";
+    QTest::newRow("upper case") << "Dev.Example.TEST"
+                                << "dev.example.test";
+    QTest::newRow("trailing dot") << "example.test."
+                                  << "example.test";
+    QTest::newRow("wildcard") << "*.dev.example"
+                              << "*.dev.example";
     QTest::newRow("idn label") << QString::fromUtf8("bücher.test") << "xn--bcher-kva.test";
     QTest::newRow("idn upper") << QString::fromUtf8("MÜNCHEN.test") << "xn--mnchen-3ya.test";
     QTest::newRow("idn japanese") << QString::fromUtf8("例え.テスト") << "xn--r8jz45g.xn--zckzah";
@@ -60,11 +63,16 @@ void TestSanNames::ipAddresses_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("v4") << "127.0.0.1" << "127.0.0.1";
-    QTest::newRow("v6 loopback") << "::1" << "::1";
-    QTest::newRow("v6 long form") << "0:0:0:0:0:0:0:1" << "::1";
-    QTest::newRow("v6 bracketed") << "[::1]" << "::1";
-    QTest::newRow("v6 upper") << "FE80::AB" << "fe80::ab";
+    QTest::newRow("v4") << "127.0.0.1"
+                        << "127.0.0.1";
+    QTest::newRow("v6 loopback") << "::1"
+                                 << "::1";
+    QTest::newRow("v6 long form") << "0:0:0:0:0:0:0:1"
+                                  << "::1";
+    QTest::newRow("v6 bracketed") << "[::1]"
+                                  << "::1";
+    QTest::newRow("v6 upper") << "FE80::AB"
+                              << "fe80::ab";
 }
 
 void TestSanNames::ipAddresses()
@@ -96,23 +104,40 @@ void TestSanNames::rejected_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("why"); // a word the message must contain
-    QTest::newRow("wildcard over a TLD") << "*.com" << "two labels";
-    QTest::newRow("bare wildcard") << "*" << "two labels";
-    QTest::newRow("two wildcard labels") << "*.*.example.test" << "one label deep";
-    QTest::newRow("wildcard in the middle") << "a.*.example.test" << "one label deep";
-    QTest::newRow("partial wildcard") << "f*o.example.test" << "partial-label";
-    QTest::newRow("prefix wildcard") << "*foo.example.test" << "partial-label";
-    QTest::newRow("url") << "https://example.test/" << "URL";
-    QTest::newRow("port") << "example.test:8443" << "port";
-    QTest::newRow("zone id") << "fe80::1%eth0" << "zone";
-    QTest::newRow("underscore") << "my_host.test" << "underscores";
-    QTest::newRow("leading hyphen") << "-a.test" << "hyphen";
-    QTest::newRow("empty label") << "a..test" << "empty label";
-    QTest::newRow("empty") << "" << "empty";
-    QTest::newRow("bad ip") << "1.2.3" << "IP address";
-    QTest::newRow("space") << "a b.test" << "not allowed";
-    QTest::newRow("long label") << QString(64, u'a') + ".test" << "63 bytes";
-    QTest::newRow("long name") << (QString(60, u'a') + ".").repeated(5) + "test" << "253 bytes";
+    QTest::newRow("wildcard over a TLD") << "*.com"
+                                         << "two labels";
+    QTest::newRow("bare wildcard") << "*"
+                                   << "two labels";
+    QTest::newRow("two wildcard labels") << "*.*.example.test"
+                                         << "one label deep";
+    QTest::newRow("wildcard in the middle") << "a.*.example.test"
+                                            << "one label deep";
+    QTest::newRow("partial wildcard") << "f*o.example.test"
+                                      << "partial-label";
+    QTest::newRow("prefix wildcard") << "*foo.example.test"
+                                     << "partial-label";
+    QTest::newRow("url") << "https://example.test/"
+                         << "URL";
+    QTest::newRow("port") << "example.test:8443"
+                          << "port";
+    QTest::newRow("zone id") << "fe80::1%eth0"
+                             << "zone";
+    QTest::newRow("underscore") << "my_host.test"
+                                << "underscores";
+    QTest::newRow("leading hyphen") << "-a.test"
+                                    << "hyphen";
+    QTest::newRow("empty label") << "a..test"
+                                 << "empty label";
+    QTest::newRow("empty") << ""
+                           << "empty";
+    QTest::newRow("bad ip") << "1.2.3"
+                            << "IP address";
+    QTest::newRow("space") << "a b.test"
+                           << "not allowed";
+    QTest::newRow("long label") << QString(64, u'a') + ".test"
+                                << "63 bytes";
+    QTest::newRow("long name") << (QString(60, u'a') + ".").repeated(5) + "test"
+                               << "253 bytes";
     QTest::newRow("bad utf-8") << QString::fromLatin1("\xff") << "UTF-8";
     // What UTS #46 / IDNA2008 refuse, with libidn2's reason.
     QTest::newRow("joiner out of context") << QString::fromUtf8("a\u200db.test") << "internationalised";
@@ -124,8 +149,8 @@ void TestSanNames::rejected()
     QFETCH(QString, input);
     QFETCH(QString, why);
     // Latin-1 for the bad UTF-8 row, so the 0xff byte reaches the parser as is.
-    const std::string raw = QTest::currentDataTag() == QLatin1String("bad utf-8") ? std::string("\xff")
-                                                                                     : input.toStdString();
+    const std::string raw =
+        QTest::currentDataTag() == QLatin1String("bad utf-8") ? std::string("\xff") : input.toStdString();
     auto names = parseSanNames({"localhost", raw});
     QVERIFY(!names.ok());
     QCOMPARE(names.error().code, Errc::InvalidArgument);

@@ -1,11 +1,11 @@
 // Live reload, SPA fallback, custom 404 and the Host allow-list, through
 // StaticSite::handle() on a real folder, plus the hub and the injection.
 
-#include "sitefiles.h"
 #include "site/hostallowlist.h"
 #include "site/livereload.h"
 #include "site/staticsite.h"
 #include "site/websocket.h"
+#include "sitefiles.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -97,7 +97,7 @@ void TestSiteLiveReload::initTestCase()
 }
 
 std::unique_ptr<StaticSite> TestSiteLiveReload::makeSite(bool liveReload, bool spa, bool custom404,
-                                                     std::vector<std::string> hosts)
+                                                         std::vector<std::string> hosts)
 {
     SiteOptions options;
     options.root = m_root;
@@ -262,17 +262,45 @@ void TestSiteLiveReload::webSocketHandshakes_data()
     QTest::addColumn<QString>("key");
     QTest::addColumn<int>("status");
     const QString key = QStringLiteral("dGhlIHNhbXBsZSBub25jZQ==");
-    QTest::newRow("HTTP/2 extended CONNECT") << "CONNECT" << "/__h2scope/livereload" << "websocket" << false << "13" << "" << 200;
-    QTest::newRow("HTTP/1.1 Upgrade") << "GET" << "/__h2scope/livereload" << "websocket" << true << "13" << key << 101;
-    QTest::newRow("version 8") << "GET" << "/__h2scope/livereload" << "websocket" << true << "8" << key << 426;
-    QTest::newRow("HTTP/2 without a version") << "CONNECT" << "/__h2scope/livereload" << "websocket" << false << "" << "" << 426;
-    QTest::newRow("no key") << "GET" << "/__h2scope/livereload" << "websocket" << true << "13" << "" << 400;
-    QTest::newRow("short key") << "GET" << "/__h2scope/livereload" << "websocket" << true << "13" << "c2hvcnQ=" << 400;
-    QTest::newRow("another protocol") << "CONNECT" << "/__h2scope/livereload" << "webtransport" << false << "13" << "" << 501;
-    QTest::newRow("a page") << "CONNECT" << "/index.html" << "websocket" << false << "13" << "" << 404;
-    QTest::newRow("plain CONNECT") << "CONNECT" << "/__h2scope/livereload" << "" << false << "13" << "" << 405;
+    QTest::newRow("HTTP/2 extended CONNECT") << "CONNECT"
+                                             << "/__h2scope/livereload"
+                                             << "websocket" << false << "13"
+                                             << "" << 200;
+    QTest::newRow("HTTP/1.1 Upgrade") << "GET"
+                                      << "/__h2scope/livereload"
+                                      << "websocket" << true << "13" << key << 101;
+    QTest::newRow("version 8") << "GET"
+                               << "/__h2scope/livereload"
+                               << "websocket" << true << "8" << key << 426;
+    QTest::newRow("HTTP/2 without a version") << "CONNECT"
+                                              << "/__h2scope/livereload"
+                                              << "websocket" << false << ""
+                                              << "" << 426;
+    QTest::newRow("no key") << "GET"
+                            << "/__h2scope/livereload"
+                            << "websocket" << true << "13"
+                            << "" << 400;
+    QTest::newRow("short key") << "GET"
+                               << "/__h2scope/livereload"
+                               << "websocket" << true << "13"
+                               << "c2hvcnQ=" << 400;
+    QTest::newRow("another protocol") << "CONNECT"
+                                      << "/__h2scope/livereload"
+                                      << "webtransport" << false << "13"
+                                      << "" << 501;
+    QTest::newRow("a page") << "CONNECT"
+                            << "/index.html"
+                            << "websocket" << false << "13"
+                            << "" << 404;
+    QTest::newRow("plain CONNECT") << "CONNECT"
+                                   << "/__h2scope/livereload"
+                                   << "" << false << "13"
+                                   << "" << 405;
     // Over HTTP/1.1 an Upgrade the site does not take is ignored: the stream as usual.
-    QTest::newRow("h2c upgrade") << "GET" << "/__h2scope/livereload" << "h2c" << true << "" << "" << 200;
+    QTest::newRow("h2c upgrade") << "GET"
+                                 << "/__h2scope/livereload"
+                                 << "h2c" << true << ""
+                                 << "" << 200;
 }
 
 void TestSiteLiveReload::webSocketHandshakes()
@@ -322,7 +350,7 @@ void TestSiteLiveReload::webSocketSubscribers()
     Response socket = site->handle(r);
     Response events = site->handle(get("/__h2scope/livereload"));
     QVERIFY(socket.live && events.live);
-    readLive(*events.live); // the retry: line
+    readLive(*events.live);                          // the retry: line
     QCOMPARE(readLive(*socket.live), std::string()); // nothing until there is news
     QCOMPARE(hub->subscriberCount(), std::size_t(2));
 
@@ -410,13 +438,20 @@ void TestSiteLiveReload::hostOf_data()
 {
     QTest::addColumn<QString>("authority");
     QTest::addColumn<QString>("host");
-    QTest::newRow("name:port") << "LocalHost:8443" << "localhost";
-    QTest::newRow("v4") << "127.0.0.1:1" << "127.0.0.1";
-    QTest::newRow("v6") << "[::1]:8443" << "::1";
-    QTest::newRow("v6 no port") << "[::1]" << "::1";
-    QTest::newRow("zone") << "[fe80::1%25eth0]:1" << "fe80::1";
-    QTest::newRow("trailing dot") << "localhost.:1" << "localhost";
-    QTest::newRow("userinfo") << "localhost@evil.example" << "evil.example";
+    QTest::newRow("name:port") << "LocalHost:8443"
+                               << "localhost";
+    QTest::newRow("v4") << "127.0.0.1:1"
+                        << "127.0.0.1";
+    QTest::newRow("v6") << "[::1]:8443"
+                        << "::1";
+    QTest::newRow("v6 no port") << "[::1]"
+                                << "::1";
+    QTest::newRow("zone") << "[fe80::1%25eth0]:1"
+                          << "fe80::1";
+    QTest::newRow("trailing dot") << "localhost.:1"
+                                  << "localhost";
+    QTest::newRow("userinfo") << "localhost@evil.example"
+                              << "evil.example";
 }
 
 void TestSiteLiveReload::hostOf()

@@ -1,8 +1,8 @@
 // StaticSite end to end: handle() on a real folder, including hostile targets.
 
-#include "sitefiles.h"
 #include "site/httpdate.h"
 #include "site/staticsite.h"
+#include "sitefiles.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -84,8 +84,7 @@ private:
     const std::string m_big = bigContent();
 };
 
-Response TestStaticSite::get(const std::string &target, HeaderList headers, const std::string &method,
-                             StaticSite *site)
+Response TestStaticSite::get(const std::string &target, HeaderList headers, const std::string &method, StaticSite *site)
 {
     Request request;
     request.method = method;
@@ -460,7 +459,8 @@ void TestStaticSite::precompressed()
     QCOMPARE(header(cssGz, "content-type"), QString("text/css; charset=utf-8"));
 
     // 304 keeps Vary; the br ETag validates only the br representation.
-    Response notModified = get("/app.js", {{"accept-encoding", "br"}, {"if-none-match", header(br, "etag").toStdString()}});
+    Response notModified =
+        get("/app.js", {{"accept-encoding", "br"}, {"if-none-match", header(br, "etag").toStdString()}});
     QCOMPARE(notModified.status, 304);
     QCOMPARE(header(notModified, "vary"), QString("accept-encoding"));
     Response otherRepresentation = get("/app.js", {{"if-none-match", header(br, "etag").toStdString()}});
@@ -532,8 +532,9 @@ void TestStaticSite::ranges()
     QVERIFY(type.startsWith("multipart/byteranges; boundary="));
     const std::string boundary = type.mid(int(strlen("multipart/byteranges; boundary="))).toStdString();
     const std::string len = std::to_string(m_hello.size());
-    const std::string expected = "--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 0-4/"
-        + len + "\r\n\r\nhello\r\n--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 7-11/"
+    const std::string expected =
+        "--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 0-4/" + len
+        + "\r\n\r\nhello\r\n--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 7-11/"
         + len + "\r\n\r\nworld\r\n--" + boundary + "--\r\n";
     QCOMPARE(header(multi, "content-length"), QString::number(expected.size()));
     QCOMPARE(QByteArray::fromStdString(readBody(multi)), QByteArray::fromStdString(expected));
@@ -824,7 +825,8 @@ void TestStaticSite::pushPreloadsOnGet200()
     QCOMPARE(home.preloads.size(), std::size_t(3));
     QCOMPARE(home.preloads[0].path, std::string("/font.woff2"));
     QVERIFY(home.preloads[0].nopush);
-    QCOMPARE(linkHeaderValue(home.preloads[0]), std::string("</font.woff2>; rel=preload; as=font; crossorigin; nopush"));
+    QCOMPARE(linkHeaderValue(home.preloads[0]),
+             std::string("</font.woff2>; rel=preload; as=font; crossorigin; nopush"));
     QCOMPARE(home.preloads[1].path, std::string("/css/site.css"));
     QCOMPARE(home.preloads[1].as, std::string("style"));
     // Pushes are the preloads without nopush; never the page, never a missing file.

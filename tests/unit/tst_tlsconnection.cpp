@@ -110,7 +110,8 @@ private slots:
 
     void http11AndNoAlpnServeHttp1()
     {
-        for (const std::vector<std::string> &alpn : {std::vector<std::string>{"http/1.1"}, std::vector<std::string>{}}) {
+        for (const std::vector<std::string> &alpn :
+             {std::vector<std::string>{"http/1.1"}, std::vector<std::string>{}}) {
             auto conn = connection(context(), nullptr);
             MemoryTlsClient client(alpn, nullptr);
             QVERIFY(client.handshake(*conn));
@@ -140,7 +141,8 @@ private slots:
             MemoryTlsClient client({"h2"}, "localhost");
             QVERIFY(client.handshake(*conn));
             std::string plain;
-            client.send(*conn, std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") + std::string("\0\0\0\x04\0\0\0\0\0", 9));
+            client.send(*conn,
+                        std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") + std::string("\0\0\0\x04\0\0\0\0\0", 9));
             client.receive(*conn, plain);
             QVERIFY(!client.closeNotifyReceived());
             conn->shutdown();

@@ -76,7 +76,7 @@ private slots:
         QCOMPARE(acceptKey("dGhlIHNhbXBsZSBub25jZQ=="), std::string("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
         QVERIFY(validClientKey("dGhlIHNhbXBsZSBub25jZQ=="));
         QVERIFY(!validClientKey(""));
-        QVERIFY(!validClientKey("c2hvcnQ="));                  // 5 bytes
+        QVERIFY(!validClientKey("c2hvcnQ="));                 // 5 bytes
         QVERIFY(!validClientKey("dGhlIHNhbXBsZSBub25jZQ=!")); // not base64
     }
 
@@ -87,13 +87,16 @@ private slots:
         QCOMPARE(serverFrame(Opcode::Ping, {}), std::string("\x89\x00", 2));
         const std::string big126(126, 'x'), big64k(65536, 'y');
         QCOMPARE(serverFrame(Opcode::Binary, big126).substr(0, 4), std::string("\x82\x7e\x00\x7e", 4));
-        QCOMPARE(serverFrame(Opcode::Binary, big64k).substr(0, 10), std::string("\x82\x7f\x00\x00\x00\x00\x00\x01\x00\x00", 10));
+        QCOMPARE(serverFrame(Opcode::Binary, big64k).substr(0, 10),
+                 std::string("\x82\x7f\x00\x00\x00\x00\x00\x01\x00\x00", 10));
         QCOMPARE(serverFrame(Opcode::Binary, big64k).size(), big64k.size() + 10);
     }
 
     void closeFramesFitAControlFrame()
     {
-        QCOMPARE(closeFrame(kGoingAway, "bye"), std::string("\x88\x05\x03\xe9" "bye", 7));
+        QCOMPARE(closeFrame(kGoingAway, "bye"), std::string("\x88\x05\x03\xe9"
+                                                            "bye",
+                                                            7));
         QCOMPARE(closeFrame(kNoStatus), std::string("\x88\x00", 2));
         // A long reason is cut to 123 bytes, never inside a UTF-8 sequence.
         std::string reason(122, 'a');
@@ -131,8 +134,8 @@ private slots:
         // 16- and 64-bit lengths; a fragmented message with a Ping inside it.
         const std::string medium = clientFrame(0x82, std::string(300, 'm'));
         const std::string large = clientFrame(0x81, std::string(70000, 'l'));
-        const std::string fragments = clientFrame(0x01, "frag") + clientFrame(0x89, "mid") + clientFrame(0x00, "ment")
-                                      + clientFrame(0x80, "ed");
+        const std::string fragments =
+            clientFrame(0x01, "frag") + clientFrame(0x89, "mid") + clientFrame(0x00, "ment") + clientFrame(0x80, "ed");
         const std::vector<Event> events = readByteByByte(medium + large + fragments);
         QCOMPARE(events.size(), std::size_t(4));
         QCOMPARE(events[0].kind, Event::Kind::Message);
@@ -167,10 +170,11 @@ private slots:
         QTest::newRow("long ping") << bytes(clientFrame(0x89, std::string(126, 'p'))) << "longer than 125";
         QTest::newRow("fragmented ping") << bytes(clientFrame(0x09, "p")) << "fragmented";
         QTest::newRow("lone continuation") << bytes(clientFrame(0x80, "c")) << "no message to continue";
-        QTest::newRow("message inside a message") << bytes(clientFrame(0x01, "a") + clientFrame(0x81, "b"))
-                                                  << "before the fragmented one ended";
+        QTest::newRow("message inside a message")
+            << bytes(clientFrame(0x01, "a") + clientFrame(0x81, "b")) << "before the fragmented one ended";
         QTest::newRow("one-byte close") << bytes(clientFrame(0x88, "x")) << "one-byte payload";
-        QTest::newRow("reserved close code") << bytes(clientFrame(0x88, std::string("\x03\xed", 2))) << "close code 1005";
+        QTest::newRow("reserved close code")
+            << bytes(clientFrame(0x88, std::string("\x03\xed", 2))) << "close code 1005";
         QTest::newRow("length top bit") << QByteArray("\x82\xff\x80\x00\x00\x00\x00\x00\x00\x00\x01\x02\x03\x04", 14)
                                         << "top bit";
     }

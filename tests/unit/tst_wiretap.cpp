@@ -41,8 +41,8 @@ std::vector<TapFrame> scanAll(WireTap &tap, const std::string &bytes, std::size_
         std::size_t used = 0;
         while (used < len) {
             std::optional<TapFrame> done;
-            const std::size_t n = tap.scan(reinterpret_cast<const std::uint8_t *>(bytes.data()) + off + used,
-                                           len - used, done);
+            const std::size_t n =
+                tap.scan(reinterpret_cast<const std::uint8_t *>(bytes.data()) + off + used, len - used, done);
             if (n == 0)
                 break;
             used += n;
@@ -73,13 +73,13 @@ private slots:
     {
         QFETCH(int, step);
         std::string bytes = kPreface;
-        bytes += frame(18, 0x4, 0x0, 0);          // SETTINGS
-        bytes += frame(0, 0x4, 0x1, 0);           // SETTINGS ACK, empty payload
+        bytes += frame(18, 0x4, 0x0, 0);            // SETTINGS
+        bytes += frame(0, 0x4, 0x1, 0);             // SETTINGS ACK, empty payload
         bytes += frame(40, 0x1, 0x01 | 0x08, 1, 7); // HEADERS END_STREAM PADDED (no END_HEADERS)
-        bytes += frame(12, 0x9, 0x4, 1);          // CONTINUATION END_HEADERS
-        bytes += frame(16384, 0x0, 0x1, 3);       // a full-size DATA frame
-        bytes += frame(4, 0x8, 0x0, 0);           // WINDOW_UPDATE
-        bytes += frame(3, 0xfa, 0x0, 5);          // unknown type
+        bytes += frame(12, 0x9, 0x4, 1);            // CONTINUATION END_HEADERS
+        bytes += frame(16384, 0x0, 0x1, 3);         // a full-size DATA frame
+        bytes += frame(4, 0x8, 0x0, 0);             // WINDOW_UPDATE
+        bytes += frame(3, 0xfa, 0x0, 5);            // unknown type
 
         WireTap tap(true);
         const std::vector<TapFrame> frames = scanAll(tap, bytes, static_cast<std::size_t>(step));
@@ -101,8 +101,7 @@ private slots:
         QCOMPARE(frames[6].streamId, 5);
         QCOMPARE(tap.framesSeen(), std::uint64_t(7));
         // The raw header is exactly the 9 bytes on the wire.
-        QCOMPARE(std::string(frames[4].raw.begin(), frames[4].raw.end()),
-                 bytes.substr(24 + 27 + 9 + 49 + 21, 9));
+        QCOMPARE(std::string(frames[4].raw.begin(), frames[4].raw.end()), bytes.substr(24 + 27 + 9 + 49 + 21, 9));
     }
 
     void frameStartIsKnownBetweenFrames()
@@ -181,11 +180,11 @@ private slots:
         std::string settings = frame(6, 0x4, 0x0, 0);
         settings.replace(9, 6, std::string("\x00\x03\x00\x00\x00\x64", 6));
         std::string bytes = settings;
-        bytes += frame(20, 0x0, 0x08, 1, 5);  // PADDED DATA: only the pad length is kept
-        bytes += frame(30, 0x0, 0x0, 1);      // DATA: nothing kept
-        bytes += frame(12, 0x1, 0x08, 3, 2);  // PADDED HEADERS: all of it
-        bytes += frame(0, 0x4, 0x1, 0);       // SETTINGS ACK
-        bytes += frame(8, 0x6, 0x0, 0);       // PING
+        bytes += frame(20, 0x0, 0x08, 1, 5); // PADDED DATA: only the pad length is kept
+        bytes += frame(30, 0x0, 0x0, 1);     // DATA: nothing kept
+        bytes += frame(12, 0x1, 0x08, 3, 2); // PADDED HEADERS: all of it
+        bytes += frame(0, 0x4, 0x1, 0);      // SETTINGS ACK
+        bytes += frame(8, 0x6, 0x0, 0);      // PING
         const std::vector<std::string> expected = {std::string("\x00\x03\x00\x00\x00\x64", 6),
                                                    std::string(1, '\x05'),
                                                    {},
