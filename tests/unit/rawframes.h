@@ -6,6 +6,7 @@
 
 #include <nghttp2/nghttp2.h>
 
+#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -22,6 +23,21 @@ constexpr std::uint8_t END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4, PADDED = 
 } // namespace frame
 
 inline const std::string kClientPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+// A 9-byte frame header as on the wire (the reserved bit cleared).
+inline std::array<std::uint8_t, 9> frameHeader(std::uint32_t length, std::uint8_t type, std::uint8_t flags,
+                                               std::uint32_t stream)
+{
+    return {std::uint8_t(length >> 16),
+            std::uint8_t(length >> 8),
+            std::uint8_t(length),
+            type,
+            flags,
+            std::uint8_t((stream >> 24) & 0x7f),
+            std::uint8_t(stream >> 16),
+            std::uint8_t(stream >> 8),
+            std::uint8_t(stream)};
+}
 
 inline void putU32(std::string &out, std::uint32_t v)
 {

@@ -3,6 +3,7 @@
 // view's tests build exact timings with it).
 
 #include "inspect/capturelog.h"
+#include "rawframes.h"
 
 #include <array>
 #include <cstdint>
@@ -35,12 +36,12 @@ public:
     void frame(std::uint64_t ns, bool outbound, std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
                const std::string &payload)
     {
-        const std::array<std::uint8_t, 9> h = header(std::uint32_t(payload.size()), type, flags, stream);
+        const std::array<std::uint8_t, 9> h = frameHeader(std::uint32_t(payload.size()), type, flags, stream);
         at(ns).frame(outbound, h.data(), {reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size()});
     }
     void data(std::uint64_t ns, std::uint8_t flags, std::uint32_t stream, std::uint32_t length)
     {
-        const std::array<std::uint8_t, 9> h = header(length, 0x00, flags, stream);
+        const std::array<std::uint8_t, 9> h = frameHeader(length, 0x00, flags, stream);
         at(ns).frame(true, h.data(), {}); // DATA payloads are not captured
     }
 
@@ -82,20 +83,6 @@ public:
     }
 
 private:
-    static std::array<std::uint8_t, 9> header(std::uint32_t length, std::uint8_t type, std::uint8_t flags,
-                                              std::uint32_t stream)
-    {
-        return {std::uint8_t(length >> 16),
-                std::uint8_t(length >> 8),
-                std::uint8_t(length),
-                type,
-                flags,
-                std::uint8_t((stream >> 24) & 0x7f),
-                std::uint8_t(stream >> 16),
-                std::uint8_t(stream >> 8),
-                std::uint8_t(stream)};
-    }
-
     CaptureHub m_hub;
     std::unique_ptr<CaptureLog> m_log;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> m_marks; // byte offset, time

@@ -4,6 +4,7 @@
 // and a reader thread, and dissector edge cases through a real connection
 // driven with raw HTTP/2 frames.
 
+#include "rawframes.h"
 #include "rawpeer.h"
 
 #include "inspect/capturelog.h"
@@ -33,19 +34,6 @@ using namespace h2scope::testing;
 namespace {
 
 using Header9 = std::array<std::uint8_t, 9>;
-
-Header9 header(std::uint32_t length, std::uint8_t type, std::uint8_t flags, std::uint32_t stream)
-{
-    return {std::uint8_t(length >> 16),
-            std::uint8_t(length >> 8),
-            std::uint8_t(length),
-            type,
-            flags,
-            std::uint8_t((stream >> 24) & 0x7f),
-            std::uint8_t(stream >> 16),
-            std::uint8_t(stream >> 8),
-            std::uint8_t(stream)};
-}
 
 std::span<const std::uint8_t> bytesOf(const std::string &s)
 {
@@ -182,10 +170,10 @@ void TestCaptureLog::recordsAreWrittenWholeAndReadInOrder()
         CaptureLog log(hub.sink(0), 5);
         QCOMPARE(log.connectionId(), std::uint64_t(5));
         log.opened(o);
-        const Header9 settings = header(6, 0x4, 0, 0);
+        const Header9 settings = frameHeader(6, 0x4, 0, 0);
         const std::string payload("\x00\x03\x00\x00\x00\x64", 6);
         QVERIFY(log.frame(false, settings.data(), bytesOf(payload)) != nullptr); // inbound: judgement slot
-        const Header9 ack = header(0, 0x4, 0x1, 0);
+        const Header9 ack = frameHeader(0, 0x4, 0x1, 0);
         QVERIFY(log.frame(true, ack.data(), {}) == nullptr); // outbound frames are not judged
         log.notice(1, "code", "text");
         log.streamClosed(1, 8, "note");
@@ -221,7 +209,7 @@ void TestCaptureLog::recordsAreWrittenWholeAndReadInOrder()
     const FrameFields in = readFrame(rs[1]);
     QCOMPARE(in.bits, std::uint8_t(0));
     QCOMPARE(in.judgement, 0);
-    QVERIFY(in.header == header(6, 0x4, 0, 0));
+    QVERIFY(in.header == frameHeader(6, 0x4, 0, 0));
     QCOMPARE(in.payload, std::string("\x00\x03\x00\x00\x00\x64", 6));
     const FrameFields out = readFrame(rs[2]);
     QCOMPARE(out.bits, kFrameOut);
@@ -263,11 +251,11 @@ void TestCaptureLog::payloadIsKeptExceptForData()
     {
         CaptureLog log(hub.sink(0), 1);
         // DATA: the caller passes nothing (or the pad-length byte); the header says how long it was.
-        const Header9 data = header(16000, 0x0, 0, 1);
+        const Header9 data = frameHeader(16000, 0x0, 0, 1);
         log.frame(true, data.data(), {});
         // A payload far larger than any valid frame is clipped to kMaxCapturedPayload.
         const std::string huge(kMaxCapturedPayload + 1000, 'h');
-        const Header9 big = header(std::uint32_t(huge.size()), 0xfa, 0, 0);
+        const Header9 big = frameHeader(std::uint32_t(huge.size()), 0xfa, 0, 0);
         log.frame(false, big.data(), bytesOf(huge), true);
     }
     std::vector<LogAnnouncement> announced;
@@ -296,7 +284,7 @@ void TestCaptureLog::holdKeepsRecordsInvisibleUntilRelease()
 {
     CaptureHub hub(1);
     CaptureLog log(hub.sink(0), 1);
-    const Header9 h = header(0, 0x4, 0x1, 0);
+    const Header9 h = frameHeader(0, 0x4, 0x1, 0);
     log.frame(true, h.data(), {});
     std::vector<LogAnnouncement> announced;
     hub.collect(announced);
@@ -348,7 +336,7 @@ void TestCaptureLog::logEndedInsideAHoldIsComplete()
         const std::string payload(100, 'p');
         log.hold();
         for (int i = 0; i < 100 && announced.size() < 2; ++i) {
-            const Header9 h = header(100, 0x6, 0, stream++);
+            const Header9 h = frameHeader(100, 0x6, 0, stream++);
             log.frame(true, h.data(), bytesOf(payload));
             hub.collect(announced);
         }
@@ -379,7 +367,7 @@ void TestCaptureLog::holdSpansAChunkSwitch()
     const std::string payload(100, 'p');
     std::uint32_t stream = 1;
     const auto write = [&] {
-        const Header9 h = header(100, 0x6, 0, stream++);
+        const Header9 h = frameHeader(100, 0x6, 0, stream++);
         log.frame(true, h.data(), bytesOf(payload));
     };
     write();
@@ -437,7 +425,7 @@ void TestCaptureLog::judgePatchesTheInboundFrame()
     CaptureHub hub(1);
     {
         CaptureLog log(hub.sink(0), 2);
-        const Header9 wu = header(4, 0x8, 0, 1);
+        const Header9 wu = frameHeader(4, 0x8, 0, 1);
         const std::string zero("\0\0\0\0", 4);
         log.hold();
         std::uint8_t *where = log.frame(false, wu.data(), bytesOf(zero));
@@ -474,7 +462,7 @@ void TestCaptureLog::chunksGrowAndAreAnnouncedInOrder()
         CaptureLog b(hub.sink(1), 2);
         const TimeBatch batch; // one time for all: record sizes are known
         for (std::uint32_t i = 1; i <= 3000; ++i) {
-            const Header9 h = header(200, 0x6, 0, i);
+            const Header9 h = frameHeader(200, 0x6, 0, i);
             a.frame(true, h.data(), bytesOf(payload));
             if (i % 10 == 0)
                 b.frame(true, h.data(), bytesOf(payload));
@@ -520,7 +508,7 @@ void TestCaptureLog::chunksGrowAndAreAnnouncedInOrder()
 void TestCaptureLog::pauseWritesLifecycleOnlyAndMarksTheGap()
 {
     CaptureHub hub(1);
-    const Header9 h = header(8, 0x6, 0, 0);
+    const Header9 h = frameHeader(8, 0x6, 0, 0);
     const std::string opaque(8, 'o');
     ConnectionOpened o;
     o.peer = "p";
@@ -590,7 +578,7 @@ void TestCaptureLog::concurrentWriterAndReaderLoseNothing()
             const std::size_t n = i % 61; // sizes vary, so records end anywhere in a chunk
             for (std::size_t k = 0; k < n; ++k)
                 payload[k] = char(i + k);
-            const Header9 h = header(std::uint32_t(n), 0x6, 0, i);
+            const Header9 h = frameHeader(std::uint32_t(n), 0x6, 0, i);
             if (i % 7 == 0) {
                 // As the session does: a frame's record stays invisible until judged.
                 log.hold();

@@ -4,6 +4,7 @@
 // connections whole, oldest first; then the oldest sealed chunks of open
 // ones), dissection on demand, clear(), and the saved capture's round trip.
 
+#include "rawframes.h"
 #include "rawpeer.h"
 
 #include "inspect/capturefile.h"
@@ -35,19 +36,6 @@ using namespace h2scope::testing;
 namespace {
 
 using Ids = std::vector<std::uint64_t>;
-
-std::array<std::uint8_t, 9> header(std::uint32_t length, std::uint8_t type, std::uint8_t flags, std::uint32_t stream)
-{
-    return {std::uint8_t(length >> 16),
-            std::uint8_t(length >> 8),
-            std::uint8_t(length),
-            type,
-            flags,
-            std::uint8_t((stream >> 24) & 0x7f),
-            std::uint8_t(stream >> 16),
-            std::uint8_t(stream >> 8),
-            std::uint8_t(stream)};
-}
 
 std::vector<LogAnnouncement> collect(CaptureHub &hub)
 {
@@ -85,7 +73,7 @@ void fill(CaptureLog &log, std::uint32_t first, std::uint32_t count, std::uint32
     const std::string payload(size, 'f');
     const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size());
     for (std::uint32_t i = first; i < first + count; ++i) {
-        const auto h = header(size, 0xfa, 0, i);
+        const auto h = frameHeader(size, 0xfa, 0, i);
         log.frame(true, h.data(), bytes);
     }
 }
@@ -719,10 +707,10 @@ void TestCaptureStore::truncationChangesTheDissection()
     request[3].second = "/two";
     const std::string second = client.block(request);
     QVERIFY(second.size() < first.size()); // table references, not literals
-    const auto h1 = header(std::uint32_t(first.size()), 0x1, 0x5, 1);
+    const auto h1 = frameHeader(std::uint32_t(first.size()), 0x1, 0x5, 1);
     log.frame(false, h1.data(), bytesOf(first));
     fill(log, 100, 400);
-    const auto h3 = header(std::uint32_t(second.size()), 0x1, 0x5, 3);
+    const auto h3 = frameHeader(std::uint32_t(second.size()), 0x1, 0x5, 3);
     log.frame(false, h3.data(), bytesOf(second));
     fill(other, 1, 1);
     const std::vector<LogAnnouncement> logs = collect(hub);
