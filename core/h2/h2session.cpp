@@ -510,8 +510,7 @@ Result<void> H2Session::feed(const std::uint8_t *data, std::size_t length)
         if (m_log) {
             m_log->hold();
             m_inJudgement = nullptr;
-            const std::size_t frame =
-                length >= 9 ? 9 + ((std::size_t(data[0]) << 16) | (std::size_t(data[1]) << 8) | data[2]) : 0;
+            const std::size_t frame = length >= 9 ? 9 + inspect::frameLength(data) : 0;
             if (m_inTap.atFrameStart() && frame > 0 && frame <= length) {
                 // A whole frame at a boundary (nearly every one): recorded from
                 // the bytes as they are; the tap takes frames cut across reads.

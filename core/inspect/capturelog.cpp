@@ -18,16 +18,13 @@ inline std::uint8_t *put8(std::uint8_t *p, std::uint8_t v) noexcept
 }
 inline std::uint8_t *put32(std::uint8_t *p, std::uint32_t v) noexcept
 {
-    p[0] = static_cast<std::uint8_t>(v);
-    p[1] = static_cast<std::uint8_t>(v >> 8);
-    p[2] = static_cast<std::uint8_t>(v >> 16);
-    p[3] = static_cast<std::uint8_t>(v >> 24);
+    storeLittleEndian(p, v, 4);
     return p + 4;
 }
 inline std::uint8_t *put64(std::uint8_t *p, std::uint64_t v) noexcept
 {
-    put32(p, static_cast<std::uint32_t>(v));
-    return put32(p + 4, static_cast<std::uint32_t>(v >> 32));
+    storeLittleEndian(p, v, 8);
+    return p + 8;
 }
 inline std::uint8_t *putBytes(std::uint8_t *p, const void *data, std::size_t n) noexcept
 {
@@ -203,7 +200,7 @@ std::size_t CaptureLog::sentFrames(const std::uint8_t *data, std::size_t length)
     bool written = false;
     while (length - off >= 9) {
         const std::uint8_t *h = data + off;
-        const std::size_t frame = 9 + ((std::size_t(h[0]) << 16) | (std::size_t(h[1]) << 8) | h[2]);
+        const std::size_t frame = 9 + frameLength(h);
         if (length - off < frame)
             break;
         const std::size_t body = 9 + keptPayload(h);
@@ -483,7 +480,7 @@ bool readFrame(const RecordView &r, FrameRecord &out) noexcept
     if (f.failed())
         return false;
     const std::uint8_t *h = out.header.data();
-    out.length = (std::uint32_t(h[0]) << 16) | (std::uint32_t(h[1]) << 8) | h[2];
+    out.length = static_cast<std::uint32_t>(frameLength(h));
     out.type = h[3];
     out.flags = h[4];
     out.streamId = static_cast<std::int32_t>(((std::uint32_t(h[5]) & 0x7f) << 24) | (std::uint32_t(h[6]) << 16)

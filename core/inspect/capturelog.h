@@ -95,15 +95,28 @@ inline constexpr std::size_t kMaxCapturedPayload = 64u << 10;
 inline constexpr std::size_t kRecordHeader = 4;
 inline constexpr std::size_t kTimeRecord = kRecordHeader + 8;
 
+// The payload length a 9-byte frame header gives (24 bits, big-endian).
+inline std::size_t frameLength(const std::uint8_t *header9) noexcept
+{
+    return (std::size_t(header9[0]) << 16) | (std::size_t(header9[1]) << 8) | header9[2];
+}
+
 // What a record keeps of a whole frame's payload, from its 9-byte header:
 // nothing of DATA but a PADDED frame's pad-length byte, all of any other
 // type up to kMaxCapturedPayload.
 inline std::size_t keptPayload(const std::uint8_t *header9) noexcept
 {
-    const std::uint32_t length = (std::uint32_t(header9[0]) << 16) | (std::uint32_t(header9[1]) << 8) | header9[2];
+    const std::size_t length = frameLength(header9);
     if (header9[3] == 0x0) // DATA
         return (header9[4] & 0x08) && length > 0 ? 1 : 0;
     return length < kMaxCapturedPayload ? length : kMaxCapturedPayload;
+}
+
+// A record's numbers: `bytes` bytes of `v`, little-endian, at `p`.
+inline void storeLittleEndian(std::uint8_t *p, std::uint64_t v, int bytes) noexcept
+{
+    for (int i = 0; i < bytes; ++i)
+        p[i] = static_cast<std::uint8_t>(v >> (8 * i));
 }
 
 // Append-only bytes with one writer. Its memory never moves.
@@ -289,8 +302,7 @@ inline std::uint8_t *CaptureLog::frame(bool outbound, const std::uint8_t *header
     std::uint8_t *judged = nullptr;
     if (!outbound) {
         judged = p;
-        for (int i = 0; i < 4; ++i)
-            p[i] = static_cast<std::uint8_t>(static_cast<std::uint32_t>(judgement) >> (8 * i));
+        storeLittleEndian(p, static_cast<std::uint32_t>(judgement), 4);
         p += 4;
     }
     std::memcpy(p, header9, 9);
@@ -309,8 +321,7 @@ inline void CaptureLog::streamClosed(std::int32_t streamId, std::uint32_t errorC
     std::uint8_t *p = begin(RecordKind::StreamEnded, 4, false, 1);
     if (!p)
         return;
-    for (int i = 0; i < 4; ++i)
-        p[i] = static_cast<std::uint8_t>(static_cast<std::uint32_t>(streamId) >> (8 * i));
+    storeLittleEndian(p, static_cast<std::uint32_t>(streamId), 4);
     end();
 }
 
@@ -327,20 +338,13 @@ inline std::uint8_t *CaptureLog::place(RecordKind kind, std::size_t body, std::s
     std::uint8_t *const start = m_chunk->writable() + m_used;
     std::uint8_t *p = start;
     if (const std::uint64_t t = nowNs(); t != m_lastTime) {
-        p[0] = static_cast<std::uint8_t>(RecordKind::Time);
-        p[1] = 8;
-        p[2] = p[3] = 0;
-        for (int i = 0; i < 8; ++i)
-            p[4 + i] = static_cast<std::uint8_t>(t >> (8 * i));
+        storeLittleEndian(p, static_cast<std::uint32_t>(RecordKind::Time) | (8u << 8), 4);
+        storeLittleEndian(p + 4, t, 8);
         p += kTimeRecord;
         m_lastTime = t;
     }
-    p[0] = static_cast<std::uint8_t>(kind);
-    if (head != 1) {
-        p[1] = static_cast<std::uint8_t>(body);
-        p[2] = static_cast<std::uint8_t>(body >> 8);
-        p[3] = static_cast<std::uint8_t>(body >> 16);
-    }
+    // Kind, then (but for the compact kinds) the body length in 24 bits.
+    storeLittleEndian(p, static_cast<std::uint8_t>(kind) | (head == 1 ? 0 : body << 8), static_cast<int>(head));
     p += head;
     const std::size_t used = static_cast<std::size_t>(p - start) + body;
     m_used += used;
@@ -386,10 +390,6 @@ public:
     // bytes are damaged: then damaged() is true and reading stops).
     bool next(RecordView &out);
     bool damaged() const noexcept { return m_damaged; }
-    // Calls `f(record, chunkIndex)` for every record committed and not yet
-    // read, as next() would give them; returns how many there were. Reads
-    // each chunk's committed size once, for a consumer's pass over many.
-    template <class F> std::size_t readAll(F &&f);
     // Hands `f(bytes, size, chunkIndex)` each run of committed bytes not yet
     // read, in order, for a consumer that walks records itself (the store's
     // counting pass); `f` reads them all (committed bytes end on a record)
@@ -452,33 +452,6 @@ inline bool parseRecord(const std::uint8_t *p, std::size_t available, RecordView
     out.size = static_cast<std::uint32_t>(body);
     recordSize = head + body;
     return true;
-}
-
-template <class F> std::size_t LogReader::readAll(F &&f)
-{
-    std::size_t n = 0;
-    while (!m_damaged && m_chunk < m_chunks.size()) {
-        const LogChunk &c = *m_chunks[m_chunk];
-        const bool sealed = c.sealed(); // first: once it is seen, committed() is final
-        const std::size_t committed = c.committed();
-        const std::uint8_t *data = c.data();
-        RecordView r;
-        std::size_t size = 0;
-        while (m_offset < committed) {
-            if (!parseRecord(data + m_offset, committed - m_offset, r, size)) {
-                m_damaged = true;
-                return n;
-            }
-            m_offset += size;
-            f(r, m_chunk);
-            ++n;
-        }
-        if (!sealed || m_chunk + 1 >= m_chunks.size())
-            return n;
-        ++m_chunk;
-        m_offset = 0;
-    }
-    return n;
 }
 
 template <class F> void LogReader::readRuns(F &&f)

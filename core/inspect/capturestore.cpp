@@ -256,7 +256,7 @@ bool CaptureStore::scanNew(Connection &conn)
     // to the connection's once; every other record goes to account().
     ConnectionCounters f;
     std::int32_t lastClientStream = conn.lastClientStream;
-    std::uint64_t records = 0, ended = 0; // ended: plain stream ends and times, read here
+    std::uint64_t records = 0, ended = 0; // ended: records read here that count only as records
     conn.scan.readRuns([&](const std::uint8_t *p, std::size_t size, std::size_t chunkIndex) {
         const std::uint8_t *const end = p + size;
         std::uint64_t chunkFrames = 0;
@@ -278,12 +278,10 @@ bool CaptureStore::scanNew(Connection &conn)
                 continue;
             } else if (p[0] == static_cast<std::uint8_t>(RecordKind::Time) && available >= kTimeRecord && p[1] == 8
                        && p[2] == 0 && p[3] == 0) {
-                std::uint64_t t = 0; // a batch's time: as account() reads it, without the general reader
+                std::uint64_t t = 0; // a batch's time, without the general reader
                 for (int i = 7; i >= 0; --i)
                     t = (t << 8) | p[4 + i];
-                conn.info.lastNs = t;
-                if (conn.info.openedNs == 0)
-                    conn.info.openedNs = t;
+                noteTime(conn.info, t);
                 ++ended;
                 p += kTimeRecord;
                 continue;
@@ -305,7 +303,7 @@ bool CaptureStore::scanNew(Connection &conn)
                 return false;
             p += recordSize;
             ++chunkFrames;
-            const std::uint32_t length = (std::uint32_t(h[0]) << 16) | (std::uint32_t(h[1]) << 8) | h[2];
+            const std::size_t length = frameLength(h);
             const std::uint8_t type = h[3];
             if (out) {
                 ++f.framesOut;
@@ -350,6 +348,13 @@ bool CaptureStore::scanNew(Connection &conn)
     return frames + ended + records > 0;
 }
 
+void CaptureStore::noteTime(ConnectionInfo &info, std::uint64_t ns) noexcept
+{
+    info.lastNs = ns;
+    if (info.openedNs == 0)
+        info.openedNs = ns;
+}
+
 void CaptureStore::account(Connection &conn, const RecordView &r)
 {
     ConnectionInfo &info = conn.info;
@@ -357,11 +362,7 @@ void CaptureStore::account(Connection &conn, const RecordView &r)
     ++k.records;
     FieldReader f(r.body, r.size);
     switch (r.kind) {
-    case RecordKind::Time:
-        info.lastNs = f.u64();
-        if (info.openedNs == 0)
-            info.openedNs = info.lastNs;
-        break;
+    case RecordKind::Time: noteTime(info, f.u64()); break;
     case RecordKind::Frame: break; // a frame record too short to hold its header: counted as a record only
     case RecordKind::Opened: {
         ConnectionOpened o;

@@ -238,7 +238,8 @@ private:
 
     Connection &connectionFor(std::uint64_t id, StoreDelta &delta);
     bool scanNew(Connection &conn);
-    void account(Connection &conn, const RecordView &r); // every record but a frame
+    void account(Connection &conn, const RecordView &r);                   // every record but a frame
+    static void noteTime(ConnectionInfo &info, std::uint64_t ns) noexcept; // a Time record read
     void compactLastChunk(Connection &conn);
     void charge(Connection &conn, std::ptrdiff_t bytes) noexcept;
     void enforceBudget(StoreDelta &delta);
