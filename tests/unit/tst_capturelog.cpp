@@ -124,6 +124,7 @@ private slots:
     void judgePatchesTheInboundFrame();
     void chunksGrowAndAreAnnouncedInOrder();
     void pauseWritesLifecycleOnlyAndMarksTheGap();
+    void sentFramesAreRecordedFromTheBytes();
     void concurrentWriterAndReaderLoseNothing();
     void readerStopsOnDamagedBytes();
     // Dissector edge cases, through a real connection.
@@ -503,6 +504,62 @@ void TestCaptureLog::chunksGrowAndAreAnnouncedInOrder()
         }
         QCOMPARE(frames, count);
     }
+}
+
+void TestCaptureLog::sentFramesAreRecordedFromTheBytes()
+{
+    // What nghttp2 sends is recorded frame by frame straight from the bytes:
+    // every whole frame at the start, each as on the wire (DATA by its
+    // header, a PADDED DATA frame with its pad length), and none of a frame
+    // that goes on in later bytes, which is left to the caller's wire tap.
+    auto wire = [](std::uint32_t length, std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
+                   const std::string &payload) {
+        const Header9 h = frameHeader(length, type, flags, stream);
+        return std::string(h.begin(), h.end()) + payload;
+    };
+    const std::string settings = wire(6, 0x4, 0x0, 0, std::string("\x00\x03\x00\x00\x00\x64", 6));
+    const std::string data = wire(5, 0x0, 0x1, 1, "hello");
+    const std::string padded = wire(4, 0x0, 0x9, 3,
+                                    std::string("\x02"
+                                                "a\x00\x00",
+                                                4));
+    const std::string cut = wire(10, 0x1, 0x4, 5, "abc");
+    const std::string all = settings + data + padded + cut;
+    auto bytes = [](const std::string &s) { return reinterpret_cast<const std::uint8_t *>(s.data()); };
+    CaptureHub hub(1);
+    {
+        CaptureLog log(hub.sink(0), 1);
+        QCOMPARE(log.sentFrames(bytes(all), all.size()), all.size() - cut.size());
+        QCOMPARE(log.sentFrames(bytes(cut), cut.size()), std::size_t(0));
+        hub.setEnabled(false); // paused: the frames are stepped over and the gap marked
+        QCOMPARE(log.sentFrames(bytes(settings), settings.size()), settings.size());
+        hub.setEnabled(true);
+        QCOMPARE(log.sentFrames(bytes(data), data.size()), data.size());
+    }
+    std::vector<LogAnnouncement> announced;
+    hub.collect(announced);
+    const std::vector<RecordView> rs = records(chunksOf(announced, 1));
+    using K = RecordKind;
+    QCOMPARE(kinds(rs), (std::vector<K>{K::OutFrame, K::OutFrame, K::OutFrame, K::Gap, K::OutFrame}));
+    const FrameFields s0 = readFrame(rs[0]);
+    QCOMPARE(s0.bits, kFrameOut);
+    QCOMPARE(std::string(s0.header.begin(), s0.header.end()) + s0.payload, settings);
+    const FrameFields d = readFrame(rs[1]);
+    QCOMPARE(std::string(d.header.begin(), d.header.end()), data.substr(0, 9));
+    QCOMPARE(d.payload, std::string()); // DATA: its length only
+    QCOMPARE(rs[1].size, 9u);
+    const FrameFields p = readFrame(rs[2]);
+    QCOMPARE(std::string(p.header.begin(), p.header.end()), padded.substr(0, 9));
+    QCOMPARE(p.payload, std::string("\x02", 1)); // the pad length, nothing more
+    const FrameFields after = readFrame(rs[4]);
+    QCOMPARE(std::string(after.header.begin(), after.header.end()), data.substr(0, 9));
+
+    const std::vector<Event> events = dissectAll(1, chunksOf(announced, 1));
+    std::vector<std::uint8_t> types;
+    for (const Event &e : events)
+        if (const auto *f = std::get_if<FrameEvent>(&e.data))
+            types.push_back(f->type);
+    QCOMPARE(types, (std::vector<std::uint8_t>{0x4, 0x0, 0x0, 0x0}));
 }
 
 void TestCaptureLog::pauseWritesLifecycleOnlyAndMarksTheGap()
