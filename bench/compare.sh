@@ -22,7 +22,17 @@
 #   STEADY_RPS=4000     the steady workload's requests/s per connection (16 of them)
 #   H2SCOPE_WORKERS=1   --workers for h2scope (nghttpd and h2o also get one)
 #   SERVER_CPU=0 CLIENT_CPU=1   the server is pinned to one core, h2load to another
-#   PORT=18543          loopback port (every server in turn)
+#   TOGETHER="h2scope-nocap h2scope-store"
+#                       servers (of SERVERS) that run at the same time within a
+#                       round, each on a port of its own with an h2load of its
+#                       own (servers all on SERVER_CPU, clients all on
+#                       CLIENT_CPU): this machine's speed drifts by up to 1.8x
+#                       within seconds, and servers measured in the same
+#                       seconds see the same machine, so the ratio between them
+#                       compares their work, not their moments. Empty (the
+#                       default): every server runs alone.
+#   PORT=18543          loopback port (every server in turn; TOGETHER's take
+#                       PORT, PORT+1, ...)
 #   H2LOAD_TIMEOUT=120  hard cap per h2load run (s)
 #   RESULTS=bench/results   the run goes to $RESULTS/compare-$TAG
 #   TAG=<timestamp>
@@ -51,8 +61,8 @@ HZ=$(getconf CLK_TCK)
 OUT="$RESULTS/compare-$TAG"
 TSV="$OUT/runs.tsv"
 TMP=""
-SRV_PID=""
-SRV_NAME=""
+declare -A SRV_PIDS=() SRV_PORTS=()
+TOGETHER="${TOGETHER:-}"
 
 log() { printf '[compare] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -65,9 +75,14 @@ case $ROUNDS in ''|*[!0-9]*|0) die "ROUNDS must be a positive integer" ;; esac
 case $DIV in ''|*[!0-9]*|0) die "DIV must be a positive integer" ;; esac
 case $STEADY_RPS in ''|*[!0-9]*|0) die "STEADY_RPS must be a positive integer" ;; esac
 [ "$(nproc)" -ge 2 ] || log "warning: fewer than 2 cores; server and h2load will share one"
-if ss -Hltn "sport = :$PORT" | grep -q .; then
-  die "port $PORT is already in use; pick another with PORT=..."
-fi
+for srv in $TOGETHER; do
+  case " $SERVERS " in *" $srv "*) ;; *) die "TOGETHER names $srv, which SERVERS does not" ;; esac
+done
+for p in $(seq "$PORT" $((PORT + $(wc -w <<<"$TOGETHER")))); do
+  if ss -Hltn "sport = :$p" | grep -q .; then
+    die "port $p is already in use; pick another with PORT=..."
+  fi
+done
 
 TMP="$(mktemp -d /tmp/h2scope-compare.XXXXXX)"
 chmod 755 "$TMP"              # h2o drops to nobody and must read the docroot
@@ -75,7 +90,8 @@ ROOT="$TMP/root"; CERT="$TMP/cert.pem"; KEY="$TMP/key.pem"
 mkdir -p "$OUT"
 
 cleanup() {
-  [ -n "$SRV_PID" ] && stop_server
+  local n
+  for n in "${!SRV_PIDS[@]}"; do stop_server "$n"; done
   if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
@@ -106,13 +122,16 @@ make_fixtures() {
   head -c 1023 /dev/zero | tr '\0' 'a' > "$ROOT/small.txt"; echo >> "$ROOT/small.txt"
   head -c 1048576 /dev/urandom > "$ROOT/big.bin"
   chmod -R a+rX "$ROOT"
-  printf 'https://127.0.0.1:%s/index.html\nhttps://127.0.0.1:%s/style.css\nhttps://127.0.0.1:%s/app.js\n' \
-    "$PORT" "$PORT" "$PORT" > "$TMP/urls.txt"
+  local p
+  for p in $(seq "$PORT" $((PORT + $(wc -w <<<"$TOGETHER")))); do
+    printf 'https://127.0.0.1:%s/index.html\nhttps://127.0.0.1:%s/style.css\nhttps://127.0.0.1:%s/app.js\n' \
+      "$p" "$p" "$p" > "$TMP/urls-$p.txt"
+  done
 }
 
 # ------------------------------------------------------------- the servers
-# start_<name>: starts the server pinned to SERVER_CPU in the background and
-# sets SRV_PID to the server's own PID (taskset execs into it).
+# start_<name>: starts the server on $PORT, pinned to SERVER_CPU, in the
+# background and sets SRV_PID to the server's own PID (taskset execs into it).
 
 start_nghttpd() {
   "${PIN_SRV[@]}" nghttpd -n 1 -a 127.0.0.1 -d "$ROOT" "$PORT" "$KEY" "$CERT" >"$TMP/nghttpd.log" 2>&1 &
@@ -154,8 +173,9 @@ start_h2scope() { start_h2scope_common h2scope; }
 start_h2scope_nocap() { start_h2scope_common h2scope-nocap --no-capture; }
 start_h2scope_store() { start_h2scope_common h2scope-store --har "$TMP/h2scope-store.har"; }
 
+# start_server NAME PORT
 start_server() {
-  SRV_NAME=$1
+  local SRV_PID="" PORT=$2
   case $1 in
     nghttpd) start_nghttpd ;;
     h2o) start_h2o ;;
@@ -164,6 +184,8 @@ start_server() {
     h2scope-store) start_h2scope_store ;;
     *) die "unknown server $1" ;;
   esac
+  SRV_PIDS[$1]=$SRV_PID
+  SRV_PORTS[$1]=$PORT
 }
 
 descendants() {
@@ -177,9 +199,10 @@ descendants() {
 # (10 ms: a 1 KiB run of 100,000 requests is only 30-50 of them) where the
 # kernel has no schedstat. A thread that ends within a run takes its time
 # with it; the servers here keep theirs for the whole run.
+# cpu_ns PID
 cpu_ns() {
   local total=0 p t v
-  for p in "$SRV_PID" $(descendants "$SRV_PID"); do
+  for p in "$1" $(descendants "$1"); do
     if [ -r "/proc/$p/schedstat" ]; then
       for t in /proc/"$p"/task/*/schedstat; do
         { read -r v _ < "$t"; } 2>/dev/null || continue
@@ -194,10 +217,11 @@ cpu_ns() {
   echo "$total"
 }
 
+# wait_ready NAME
 wait_ready() {
   for _ in $(seq 1 100); do
-    kill -0 "$SRV_PID" 2>/dev/null || return 1
-    if timeout 5 h2load -n 1 -c 1 "https://127.0.0.1:$PORT/small.txt" 2>/dev/null | grep -q '1 succeeded'; then
+    kill -0 "${SRV_PIDS[$1]}" 2>/dev/null || return 1
+    if timeout 5 h2load -n 1 -c 1 "https://127.0.0.1:${SRV_PORTS[$1]}/small.txt" 2>/dev/null | grep -q '1 succeeded'; then
       return 0
     fi
     sleep 0.2
@@ -205,32 +229,34 @@ wait_ready() {
   return 1
 }
 
+# stop_server NAME
 stop_server() {
-  local pids p rc
-  pids="$(descendants "$SRV_PID")"
-  kill -TERM "$SRV_PID" 2>/dev/null
+  local name=$1 pid=${SRV_PIDS[$1]} port=${SRV_PORTS[$1]} pids p rc
+  pids="$(descendants "$pid")"
+  kill -TERM "$pid" 2>/dev/null
   # h2scope-store writes its HAR on the way out: give it a minute.
-  for _ in $(seq 1 600); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$SRV_PID" 2>/dev/null; then
-    log "$SRV_NAME did not stop within 60 s of SIGTERM; killing it"
-    kill -KILL "$SRV_PID" 2>/dev/null
+  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name did not stop within 60 s of SIGTERM; killing it"
+    kill -KILL "$pid" 2>/dev/null
   fi
-  wait "$SRV_PID" 2>/dev/null; rc=$?
-  case $SRV_NAME in
-    h2scope*) [ "$rc" = 0 ] || log "$SRV_NAME exited with status $rc after SIGTERM (expected 0)" ;;
+  wait "$pid" 2>/dev/null; rc=$?
+  case $name in
+    h2scope*) [ "$rc" = 0 ] || log "$name exited with status $rc after SIGTERM (expected 0)" ;;
   esac
   for p in $pids; do kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null; done
   rm -f "$TMP/h2scope-store.har"
-  SRV_PID=""
-  for _ in $(seq 1 50); do ss -Hltn "sport = :$PORT" | grep -q . || break; sleep 0.1; done
+  unset "SRV_PIDS[$name]" "SRV_PORTS[$name]"
+  for _ in $(seq 1 50); do ss -Hltn "sport = :$port" | grep -q . || break; sleep 0.1; done
 }
 
 # Minor page faults of the server's processes so far: fresh memory the
 # kernel had to map and zero, which no instruction count shows (a kept
 # capture is fresh memory, a page for every 4 KiB it holds).
+# minor_faults PID
 minor_faults() {
   local total=0 p v
-  for p in "$SRV_PID" $(descendants "$SRV_PID"); do
+  for p in "$1" $(descendants "$1"); do
     v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $8}')
     total=$((total + ${v:-0}))
   done
@@ -238,8 +264,9 @@ minor_faults() {
 }
 
 # --------------------------------------------------------------- workloads
+# wl_args WL PORT
 wl_args() {
-  local u="https://127.0.0.1:$PORT"
+  local u="https://127.0.0.1:$2"
   case $1 in
     small) echo "-n $((100000 / DIV)) -c 16 -m 32 $u/small.txt" ;;
     # The same requests at a rate every server keeps up with: each does the
@@ -248,7 +275,7 @@ wl_args() {
     # client that sat idle waiting for it.)
     steady) echo "-n $((100000 / DIV)) -c 16 -m 32 --rps $STEADY_RPS $u/small.txt" ;;
     big)   echo "-n $((2000 / DIV)) -c 8 -m 4 $u/big.bin" ;;
-    page)  echo "-i $TMP/urls.txt -n $((30000 / DIV)) -c 16 -m 16" ;;
+    page)  echo "-i $TMP/urls-$2.txt -n $((30000 / DIV)) -c 16 -m 16" ;;
     # One TLS handshake per request: -c == -n, 50 new connections every 10 ms.
     churn) echo "-n $((5000 / DIV)) -c $((5000 / DIV)) -m 1 -r 50 --rate-period 10ms $u/small.txt" ;;
     *) return 1 ;;
@@ -263,29 +290,77 @@ wl_desc() {
   esac
 }
 
-# run_wl ROUND SERVER WL -> one line in runs.tsv
-run_wl() {
-  local round=$1 srv=$2 wl=$3 args f line rps total ok fail c0 c1 cpu_us us_mib m0 m1 fpk
-  args=$(wl_args "$wl")
-  f="$OUT/raw/r$round.$srv.$wl.txt"
+# measure SERVER WL FILE: one h2load run against SERVER (started) and the
+# server's CPU time and minor faults before and after it, into FILE.cost.
+measure() {
+  local srv=$1 wl=$2 f=$3 pid=${SRV_PIDS[$1]} args m0 c0
+  args=$(wl_args "$wl" "${SRV_PORTS[$srv]}")
   echo "h2load $args" > "$f"
-  m0=$(minor_faults)
-  c0=$(cpu_ns)
+  m0=$(minor_faults "$pid")
+  c0=$(cpu_ns "$pid")
   # shellcheck disable=SC2086
   timeout "$H2LOAD_TIMEOUT" "${PIN_CLI[@]}" h2load $args >> "$f" 2>&1
-  c1=$(cpu_ns)
-  m1=$(minor_faults)
-  line=$(grep -m1 '^finished in' "$f")
-  rps=$(sed -nE 's/.*, ([0-9.]+) req\/s.*/\1/p' <<<"$line")
-  read -r total ok fail < <(awk -F'[ ,]+' '/^requests:/{print $2, $8, $10}' "$f")
-  ok=${ok:-0}
-  cpu_us=$(awk -v d=$((c1 - c0)) -v n="$ok" 'BEGIN{ if (n > 0) printf "%.3f", d / 1e3 / n; else print "NA" }')
-  us_mib=NA
-  [ "$wl" = big ] && us_mib=$cpu_us   # every request is exactly 1 MiB
-  fpk=$(awk -v d=$((m1 - m0)) -v n="$ok" 'BEGIN{ if (n > 0) printf "%.1f", d * 1000 / n; else print "NA" }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$srv" "$wl" "${rps:-NA}" "${total:-NA}" "$ok" \
-    "${fail:-NA}" "$cpu_us" "$us_mib" "$fpk" >> "$TSV"
-  log "round $round $srv $wl: ${rps:-NA} req/s, ok $ok/${total:-?}, failed ${fail:-?}, server $cpu_us us CPU/request"
+  echo "$c0 $(cpu_ns "$pid") $m0 $(minor_faults "$pid")" > "$f.cost"
+}
+
+# run_wl ROUND WL SERVER... -> one line per server in runs.tsv. Several
+# servers are loaded at the same time, each by its own h2load.
+run_wl() {
+  local round=$1 wl=$2 srv f line rps total ok fail c0 c1 cpu_us us_mib m0 m1 fpk waiting=()
+  shift 2
+  for srv in "$@"; do
+    measure "$srv" "$wl" "$OUT/raw/r$round.$srv.$wl.txt" &
+    waiting+=($!)
+  done
+  wait "${waiting[@]}"
+  for srv in "$@"; do
+    f="$OUT/raw/r$round.$srv.$wl.txt"
+    read -r c0 c1 m0 m1 < "$f.cost"
+    rm -f "$f.cost"
+    line=$(grep -m1 '^finished in' "$f")
+    rps=$(sed -nE 's/.*, ([0-9.]+) req\/s.*/\1/p' <<<"$line")
+    read -r total ok fail < <(awk -F'[ ,]+' '/^requests:/{print $2, $8, $10}' "$f")
+    ok=${ok:-0}
+    cpu_us=$(awk -v d=$((c1 - c0)) -v n="$ok" 'BEGIN{ if (n > 0) printf "%.3f", d / 1e3 / n; else print "NA" }')
+    us_mib=NA
+    [ "$wl" = big ] && us_mib=$cpu_us   # every request is exactly 1 MiB
+    fpk=$(awk -v d=$((m1 - m0)) -v n="$ok" 'BEGIN{ if (n > 0) printf "%.1f", d * 1000 / n; else print "NA" }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$srv" "$wl" "${rps:-NA}" "${total:-NA}" "$ok" \
+      "${fail:-NA}" "$cpu_us" "$us_mib" "$fpk" >> "$TSV"
+    log "round $round $srv $wl: ${rps:-NA} req/s, ok $ok/${total:-?}, failed ${fail:-?}, server $cpu_us us CPU/request"
+  done
+}
+
+# run_group ROUND WL SERVER...: starts the servers (each on its own port),
+# runs the workload on all of them at once, stops them.
+run_group() {
+  local round=$1 wl=$2 srv port=$PORT ready=() kept bps
+  shift 2
+  log "=== round $round/$ROUNDS, $wl: $*"
+  for srv in "$@"; do
+    start_server "$srv" "$port"
+    port=$((port + 1))
+  done
+  for srv in "$@"; do
+    if wait_ready "$srv"; then
+      ready+=("$srv")
+    else
+      log "$srv did not become ready; its log follows"
+      cat "$TMP/$srv.log" >&2 2>/dev/null
+    fi
+  done
+  [ ${#ready[@]} -gt 0 ] && run_wl "$round" "$wl" "${ready[@]}"
+  for srv in "$@"; do
+    kill -0 "${SRV_PIDS[$srv]}" 2>/dev/null || { log "$srv died; its log follows"; cat "$TMP/$srv.log" >&2; }
+    stop_server "$srv"
+    # The store's own accounting, which h2scope prints at exit: what the
+    # kept capture holds per stream (every frame of the run, nothing dropped).
+    if [ "$srv" = h2scope-store ]; then
+      kept=$(grep -o 'capture kept: .*' "$TMP/$srv.log" 2>/dev/null | tail -n 1)
+      bps=$(sed -n 's/.*(\([0-9.]*\) bytes per stream).*/\1/p' <<<"$kept")
+      printf '%s\t%s\t%s\t%s\n' "$round" "$wl" "${bps:-NA}" "${kept:-none}" >> "$OUT/store.tsv"
+    fi
+  done
 }
 
 # -------------------------------------------------------------------- main
@@ -293,6 +368,7 @@ make_fixtures
 mkdir -p "$OUT/raw"
 {
   echo "# tag=$TAG rounds=$ROUNDS div=$DIV server pinned to cpu $SERVER_CPU, h2load to cpu $CLIENT_CPU"
+  [ -z "$TOGETHER" ] || echo "# run at the same time within each round: $TOGETHER"
   echo "# $("$H2SCOPE_BIN" --version 2>&1 | head -1) ($H2SCOPE_BIN, --workers $H2SCOPE_WORKERS)"
   echo "# $(h2load --version 2>&1 | head -1); $(nghttpd --version 2>&1 | head -1); $(h2o --version 2>&1 | head -1); $(openssl version)"
   echo "# kernel $(uname -r); $(nproc) cpus; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
@@ -303,27 +379,20 @@ printf 'round\tserver\twl\treq_s\ttotal\tok\tfailed\tsrv_cpu_us_per_req\tsrv_cpu
 # each on a freshly started server. This machine's speed drifts in phases of
 # tens of seconds; a server's whole round of workloads in one phase would
 # skew its medians, a few seconds per run spreads the phases over all.
+# TOGETHER's servers take their turn as one, at the first one's place.
 for round in $(seq 1 "$ROUNDS"); do
   for wl in $WORKLOADS; do
+    grouped=0
     for srv in $SERVERS; do
-      log "=== round $round/$ROUNDS, $wl: $srv"
-      start_server "$srv"
-      if ! wait_ready; then
-        log "$srv did not become ready; its log follows"
-        cat "$TMP/$srv.log" >&2 2>/dev/null
-        stop_server
-        continue
-      fi
-      run_wl "$round" "$srv" "$wl"
-      kill -0 "$SRV_PID" 2>/dev/null || { log "$srv died; its log follows"; cat "$TMP/$srv.log" >&2; }
-      stop_server
-      # The store's own accounting, which h2scope prints at exit: what the
-      # kept capture holds per stream (every frame of the run, nothing dropped).
-      if [ "$srv" = h2scope-store ]; then
-        kept=$(grep -o 'capture kept: .*' "$TMP/$srv.log" 2>/dev/null | tail -n 1)
-        bps=$(sed -n 's/.*(\([0-9.]*\) bytes per stream).*/\1/p' <<<"$kept")
-        printf '%s\t%s\t%s\t%s\n' "$round" "$wl" "${bps:-NA}" "${kept:-none}" >> "$OUT/store.tsv"
-      fi
+      case " $TOGETHER " in
+        *" $srv "*)
+          [ "$grouped" = 1 ] && continue
+          grouped=1
+          # shellcheck disable=SC2086
+          run_group "$round" "$wl" $TOGETHER
+          ;;
+        *) run_group "$round" "$wl" "$srv" ;;
+      esac
     done
   done
 done
@@ -351,8 +420,11 @@ medians() {
 
 # ratio V OTHER WL COLUMN(4=req/s 8=CPU us/req in runs.tsv): the median over
 # rounds of V's figure divided by OTHER's in the same round. The two ran a few
-# seconds apart, so a slow phase of the machine that covers both cancels out,
-# where it would not in a ratio of medians taken from different rounds.
+# seconds apart (or, both in TOGETHER, at the same time), so a slow phase of
+# the machine that covers both cancels out, where it would not in a ratio of
+# medians taken from different rounds. A ratio between a server in TOGETHER
+# and one outside it compares a shared core with a core of its own: read the
+# CPU ratios only within one or the other.
 ratio() {
   awk -F'\t' -v v="$1" -v o="$2" -v w="$3" -v c="$4" '
     NR > 1 && $3 == w && $c != "NA" && $c != "" { if ($2 == v) a[$1] = $c; if ($2 == o) b[$1] = $c }
