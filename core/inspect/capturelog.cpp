@@ -67,6 +67,20 @@ std::string_view clip(std::string_view s) noexcept
 
 LogChunk::LogChunk(std::size_t capacity) : m_data(new std::uint8_t[capacity]), m_capacity(capacity) {}
 
+LogChunk::LogChunk(ChunkRegion &region, std::uint8_t *data, std::size_t capacity) noexcept
+    : m_data(data), m_region(&region), m_capacity(capacity)
+{
+    region.hold();
+}
+
+LogChunk::~LogChunk()
+{
+    if (m_region)
+        m_region->release();
+    else
+        delete[] m_data;
+}
+
 void CaptureSink::announce(std::uint64_t connectionId, std::shared_ptr<LogChunk> chunk)
 {
     const std::lock_guard<std::mutex> lock(m_mutex);
@@ -131,7 +145,7 @@ void CaptureLog::newChunk(std::size_t need)
     }
     const std::size_t capacity = std::max(need, m_nextCapacity);
     m_nextCapacity = std::min(kMaxChunk, m_nextCapacity * 2);
-    m_chunk = std::make_shared<LogChunk>(capacity);
+    m_chunk = m_sink.arena().take(capacity);
     m_used = 0;
     m_room = capacity;
     // Each chunk starts with its time, so what is left of a log whose first

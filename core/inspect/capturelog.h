@@ -48,6 +48,7 @@
 // written by that thread and read by any number of consumers: bytes below
 // committed() never change again, so readers need no lock.
 
+#include "chunkarena.h"
 #include "event.h"
 
 #include <atomic>
@@ -122,24 +123,31 @@ inline void storeLittleEndian(std::uint8_t *p, std::uint64_t v, int bytes) noexc
 // Append-only bytes with one writer. Its memory never moves.
 class LogChunk final {
 public:
+    // Memory from the heap.
     explicit LogChunk(std::size_t capacity);
+    // `capacity` bytes at `data`, inside `region`, which this chunk holds.
+    LogChunk(ChunkRegion &region, std::uint8_t *data, std::size_t capacity) noexcept;
+    ~LogChunk();
     LogChunk(const LogChunk &) = delete;
     LogChunk &operator=(const LogChunk &) = delete;
 
     std::size_t capacity() const noexcept { return m_capacity; }
-    const std::uint8_t *data() const noexcept { return m_data.get(); }
+    const std::uint8_t *data() const noexcept { return m_data; }
+    // True when the memory is a ChunkArena's.
+    bool inRegion() const noexcept { return m_region != nullptr; }
     // Bytes readers may read; always ends on a record boundary.
     std::size_t committed() const noexcept { return m_committed.load(std::memory_order_acquire); }
     // True once the writer has moved on: committed() is then final.
     bool sealed() const noexcept { return m_sealed.load(std::memory_order_acquire); }
 
     // Writer only.
-    std::uint8_t *writable() noexcept { return m_data.get(); }
+    std::uint8_t *writable() noexcept { return m_data; }
     void commit(std::size_t size) noexcept { m_committed.store(size, std::memory_order_release); }
     void seal() noexcept { m_sealed.store(true, std::memory_order_release); }
 
 private:
-    std::unique_ptr<std::uint8_t[]> m_data;
+    std::uint8_t *m_data;
+    ChunkRegion *m_region = nullptr; // null: m_data is the heap's
     std::size_t m_capacity;
     std::atomic<std::size_t> m_committed{0};
     std::atomic<bool> m_sealed{false};
@@ -160,9 +168,12 @@ public:
     CaptureHub &hub() noexcept { return m_hub; }
     void announce(std::uint64_t connectionId, std::shared_ptr<LogChunk> chunk);
     void take(std::vector<LogAnnouncement> &out);
+    // Where this thread's logs take their big chunks.
+    ChunkArena &arena() noexcept { return m_arena; }
 
 private:
     CaptureHub &m_hub;
+    ChunkArena m_arena;
     std::mutex m_mutex;
     std::vector<LogAnnouncement> m_pending;
 };

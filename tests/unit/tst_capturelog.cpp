@@ -123,6 +123,7 @@ private slots:
     void logEndedInsideAHoldIsComplete();
     void judgePatchesTheInboundFrame();
     void chunksGrowAndAreAnnouncedInOrder();
+    void bigChunksComeFromRegionsThatOutliveTheArena();
     void pauseWritesLifecycleOnlyAndMarksTheGap();
     void sentFramesAreRecordedFromTheBytes();
     void concurrentWriterAndReaderLoseNothing();
@@ -481,6 +482,11 @@ void TestCaptureLog::chunksGrowAndAreAnnouncedInOrder()
     const std::vector<std::size_t> expected = {2048,  4096,  8192,  16384, 32768, 65536, 65536,
                                                65536, 65536, 65536, 65536, 65536, 65536, 65536};
     QCOMPARE(capacities, expected);
+    // The small first chunks come from the heap, the big ones from the
+    // sink's arena (where the system maps regions).
+    for (const LogAnnouncement &ann : announced)
+        if (ann.chunk->capacity() < ChunkArena::kMinChunk)
+            QVERIFY(!ann.chunk->inRegion());
 
     // Each connection's chunks come in the order they were started, and
     // reading them in that order gives every frame in order.
@@ -504,6 +510,52 @@ void TestCaptureLog::chunksGrowAndAreAnnouncedInOrder()
         }
         QCOMPARE(frames, count);
     }
+}
+
+void TestCaptureLog::bigChunksComeFromRegionsThatOutliveTheArena()
+{
+    const std::size_t before = ChunkRegion::mappedNow();
+    constexpr std::size_t kChunk = 64u << 10;
+    constexpr std::size_t kPerRegion = 31; // 2 MiB less the region's head
+    std::vector<std::shared_ptr<LogChunk>> first, second;
+    const auto regionOf = [](const LogChunk &c) {
+        return reinterpret_cast<std::uintptr_t>(c.data()) & ~std::uintptr_t(ChunkRegion::kSize - 1);
+    };
+    {
+        ChunkArena arena;
+        for (std::size_t i = 0; i < kPerRegion + 9; ++i)
+            (i < kPerRegion ? first : second).push_back(arena.take(kChunk));
+        if (!first.front()->inRegion())
+            QSKIP("this system maps no regions: every chunk is the heap's");
+        QCOMPARE(ChunkRegion::mappedNow(), before + 2);
+        for (const auto &c : first) {
+            QVERIFY(c->inRegion());
+            QCOMPARE(c->capacity(), kChunk);
+            QCOMPARE(regionOf(*c), regionOf(*first.front()));
+        }
+        for (const auto &c : second)
+            QCOMPARE(regionOf(*c), regionOf(*second.front()));
+        QVERIFY(regionOf(*first.front()) != regionOf(*second.front()));
+        // Chunks do not overlap: each is written whole, then read back whole.
+        for (std::size_t i = 0; i < first.size(); ++i)
+            std::memset(first[i]->writable(), static_cast<int>(i), kChunk);
+        for (std::size_t i = 0; i < first.size(); ++i) {
+            const std::uint8_t *d = first[i]->data();
+            QVERIFY(d[0] == std::uint8_t(i) && d[kChunk - 1] == std::uint8_t(i));
+        }
+        // Too small or too big for a region: the heap's.
+        QVERIFY(!arena.take(ChunkArena::kMinChunk - 1)->inRegion());
+        QVERIFY(!arena.take(ChunkArena::kMaxChunk + 1)->inRegion());
+        // The arena has moved on from the first region: its last chunk frees it.
+        first.clear();
+        QCOMPARE(ChunkRegion::mappedNow(), before + 1);
+        std::memset(second.back()->writable(), 0x5a, kChunk);
+    }
+    // The arena is gone; its chunks are not.
+    QCOMPARE(ChunkRegion::mappedNow(), before + 1);
+    QCOMPARE(second.back()->data()[kChunk - 1], std::uint8_t(0x5a));
+    second.clear();
+    QCOMPARE(ChunkRegion::mappedNow(), before);
 }
 
 void TestCaptureLog::sentFramesAreRecordedFromTheBytes()
