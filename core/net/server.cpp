@@ -2,6 +2,7 @@
 
 #include "inspect/capturelog.h"
 #include "net/connection.h"
+#include "net/deadlines.h"
 
 #include <asio.hpp>
 
@@ -23,21 +24,13 @@ std::string endpointText(const asio::ip::tcp::endpoint &ep)
     return a.to_string() + ":" + std::to_string(ep.port());
 }
 
-// "10 s", or "250 ms" when not whole seconds.
-std::string durationText(std::chrono::milliseconds d)
-{
-    if (d.count() % 1000 == 0)
-        return std::to_string(d.count() / 1000) + " s";
-    return std::to_string(d.count()) + " ms";
-}
-
 constexpr std::size_t kWriteBatch = 256u << 10; // bytes produced per socket write
 
 // inspect::nowNs() reads the steady clock, so a batch's time is a time point of it.
 std::chrono::steady_clock::time_point batchTime(const inspect::TimeBatch &batch)
 {
-    using Clock = std::chrono::steady_clock;
-    return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(batch.ns())));
+    using Steady = std::chrono::steady_clock;
+    return Steady::time_point(std::chrono::duration_cast<Steady::duration>(std::chrono::nanoseconds(batch.ns())));
 }
 
 // Over the connection limit: says so (cleartext) and closes.
@@ -118,9 +111,10 @@ public:
                     self->pump();
                 });
         });
-        m_lastActivity = m_startedAt = std::chrono::steady_clock::now();
         const ServerOptions &o = m_server.m_options;
-        armTimer(std::min({o.handshakeTimeout, o.settingsAckTimeout, o.idleTimeout}));
+        const Clock::time_point now = Clock::steady().now();
+        m_deadlines.emplace(DeadlineOptions{o.handshakeTimeout, o.idleTimeout, o.settingsAckTimeout}, now);
+        armTimer(now, m_deadlines->check(now, deadlineState()).wakeAt);
         pump();
         read();
     }
@@ -154,7 +148,7 @@ private:
             }
             {
                 const inspect::TimeBatch batch; // the frames this read brought share the time it returned
-                self->m_lastActivity = batchTime(batch);
+                self->m_deadlines->activity(batchTime(batch));
                 self->m_conn.receive(self->m_buf.data(), n);
             }
             self->pump();
@@ -180,7 +174,7 @@ private:
                                       self->finish("socket write failed: " + ec.message());
                                       return;
                                   }
-                                  self->m_lastActivity = std::chrono::steady_clock::now();
+                                  self->m_deadlines->activity(Clock::steady().now());
                                   self->pump();
                                   self->read(); // resumes input paused by back-pressure
                               });
@@ -190,9 +184,14 @@ private:
             finish({});
     }
 
-    void armTimer(std::chrono::milliseconds after)
+    ConnectionDeadlines::State deadlineState() const
     {
-        m_timer.expires_after(after);
+        return {m_conn.handshakeDone(), m_conn.settingsAckPendingSince(), m_writing};
+    }
+
+    void armTimer(Clock::time_point now, Clock::time_point at)
+    {
+        m_timer.expires_after(std::max(at - now, Clock::time_point::duration::zero()));
         m_timer.async_wait([self = shared_from_this()](asio::error_code ec) {
             if (ec || self->m_finished)
                 return;
@@ -202,49 +201,19 @@ private:
 
     void onTimer()
     {
-        using namespace std::chrono;
-        const auto now = steady_clock::now();
-        const ServerOptions &o = m_server.m_options;
-        if (m_settingsExpired) {
-            // GOAWAY SETTINGS_TIMEOUT had its grace second to leave.
-            finish({});
+        using Act = ConnectionDeadlines::Step::Act;
+        const Clock::time_point now = Clock::steady().now();
+        const ConnectionDeadlines::Step step = m_deadlines->check(now, deadlineState());
+        switch (step.act) {
+        case Act::Wait: armTimer(now, step.wakeAt); return;
+        case Act::Close: finish(step.reason); return;
+        case Act::SettingsTimeout:
+            m_conn.settingsAckTimedOut(step.reason);
+            pump();
+            if (!m_finished)
+                armTimer(now, step.wakeAt);
             return;
         }
-        if (!m_conn.handshakeDone()) {
-            if (now - m_startedAt >= o.handshakeTimeout) {
-                finish("handshake timeout: no complete TLS handshake or request within "
-                       + durationText(o.handshakeTimeout));
-                return;
-            }
-            // Wake again at the deadline, or sooner so that the idle and
-            // SETTINGS clocks are looked at soon after the handshake ends.
-            armTimer(std::min({duration_cast<milliseconds>(o.handshakeTimeout - (now - m_startedAt)) + milliseconds(10),
-                               o.idleTimeout, o.settingsAckTimeout}));
-            return;
-        }
-        auto next = m_lastActivity + o.idleTimeout;
-        if (const auto since = m_conn.settingsAckPendingSince()) {
-            if (now - *since >= o.settingsAckTimeout) {
-                m_conn.settingsAckTimedOut("SETTINGS timeout: the client did not acknowledge the server's SETTINGS "
-                                           "within "
-                                           + durationText(o.settingsAckTimeout));
-                m_settingsExpired = true;
-                pump();
-                if (!m_finished)
-                    armTimer(milliseconds(1000));
-                return;
-            }
-            next = std::min(next, *since + o.settingsAckTimeout);
-        }
-        const auto idle = o.idleTimeout;
-        if (now - m_lastActivity >= idle) {
-            // A write that never completes is a peer that stopped reading.
-            m_conn.close(m_writing ? "send stalled: the peer read nothing for " + durationText(idle)
-                                   : "idle timeout: nothing received or sent for " + durationText(idle));
-            finish({});
-            return;
-        }
-        armTimer(duration_cast<milliseconds>(next - now) + milliseconds(10));
     }
 
     void finish(const std::string &reason)
@@ -270,9 +239,7 @@ private:
     Connection m_conn;
     std::array<std::uint8_t, 16384> m_buf{};
     std::string m_out;
-    std::chrono::steady_clock::time_point m_lastActivity;
-    std::chrono::steady_clock::time_point m_startedAt;
-    bool m_settingsExpired = false; // GOAWAY SETTINGS_TIMEOUT queued; finish on the next tick
+    std::optional<ConnectionDeadlines> m_deadlines; // set in start()
     bool m_reading = false;
     bool m_writing = false;
     bool m_eof = false;
