@@ -7,6 +7,7 @@
 // and HTML tag names are compared without regard to the locale, which a GUI
 // program takes from its environment (std::tolower would follow it).
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -73,6 +74,27 @@ constexpr int hexDigitValue(char c) noexcept
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
+}
+
+// `s` with every %XX escape decoded, in one pass (what it yields is never
+// decoded again); nullopt when a '%' is not followed by two hex digits.
+inline std::optional<std::string> percentDecoded(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out.push_back(s[i]);
+            continue;
+        }
+        const int hi = i + 1 < s.size() ? hexDigitValue(s[i + 1]) : -1;
+        const int lo = i + 2 < s.size() ? hexDigitValue(s[i + 2]) : -1;
+        if (hi < 0 || lo < 0)
+            return std::nullopt;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+    return out;
 }
 
 } // namespace h2scope

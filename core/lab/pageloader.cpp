@@ -9,6 +9,7 @@
 #include "site/jsimports.h"
 #include "site/modulegraph.h"
 #include "site/pathresolver.h"
+#include "text.h"
 
 #include <algorithm>
 #include <deque>
@@ -39,21 +40,12 @@ std::string destinationForPath(const std::string &path)
     return "fetch";
 }
 
-// The URL path without its query, percent-decoded (discovery re-encodes it).
+// The URL path without its query, percent-decoded (discovery re-encodes it);
+// as it is when it is not validly encoded (the server then answers 400).
 std::string decodePath(const std::string &page)
 {
     const std::string path = page.substr(0, page.find('?'));
-    std::string out;
-    const auto hex = [](char c) { return site::hexDigitValue(c); };
-    for (std::size_t i = 0; i < path.size(); ++i) {
-        if (path[i] == '%' && i + 2 < path.size() + 0 && hex(path[i + 1]) >= 0 && hex(path[i + 2]) >= 0) {
-            out += static_cast<char>(hex(path[i + 1]) * 16 + hex(path[i + 2]));
-            i += 2;
-        } else {
-            out += path[i];
-        }
-    }
-    return out;
+    return percentDecoded(path).value_or(path);
 }
 
 // One page load: owns the io_context, the link, the connections and the waterfall.

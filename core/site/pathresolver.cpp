@@ -228,25 +228,17 @@ TargetPath PathResolver::parseTargetGeneral(std::string_view rawTarget) const
 
     // Exactly one decoding pass. What it yields is never decoded again, so
     // "%252e" stays the literal text "%2e" and cannot turn into "." later.
-    std::string decoded;
-    decoded.reserve(rawPath.size());
-    for (std::size_t i = 0; i < rawPath.size(); ++i) {
-        char c = rawPath[i];
-        if (c == '%') {
-            const int hi = i + 1 < rawPath.size() ? hexDigitValue(rawPath[i + 1]) : -1;
-            const int lo = i + 2 < rawPath.size() ? hexDigitValue(rawPath[i + 2]) : -1;
-            if (hi < 0 || lo < 0)
-                return rejected(400, "rejected: invalid percent-escape in the path");
-            c = static_cast<char>(hi * 16 + lo);
-            i += 2;
-        }
+    std::optional<std::string> decodedPath = percentDecoded(rawPath);
+    if (!decodedPath)
+        return rejected(400, "rejected: invalid percent-escape in the path");
+    const std::string decoded = std::move(*decodedPath);
+    for (const char c : decoded) {
         // After decoding: an encoded NUL would truncate C strings, and a
         // backslash is a separator on some systems and in some browsers.
         if (isControl(static_cast<unsigned char>(c)))
             return rejected(400, "rejected: NUL or control character in the path");
         if (c == '\\')
             return rejected(400, "rejected: backslash in the path");
-        decoded.push_back(c);
     }
 
     // Decode first, then split: a decoded "%2F" separates segments like '/'.

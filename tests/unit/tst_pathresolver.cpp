@@ -2,6 +2,7 @@
 
 #include "site/pathresolver.h"
 #include "sitefiles.h"
+#include "text.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -33,6 +34,7 @@ class TestPathResolver : public QObject {
 
 private slots:
     void initTestCase();
+    void percentDecodingIsOnePassAndStrict();
 
     void normalizes_data();
     void normalizes();
@@ -566,6 +568,17 @@ void TestPathResolver::snapshotsFollowTheFileVersion()
     writeFile(file, "tiny");
     QVERIFY(!r.file->snapshot(stale, 1024));
     QCOMPARE(::unlink(file.c_str()), 0);
+}
+
+void TestPathResolver::percentDecodingIsOnePassAndStrict()
+{
+    QCOMPARE(h2scope::percentDecoded(""), std::optional<std::string>(""));
+    QCOMPARE(h2scope::percentDecoded("/a%20b/%41%2f%2F"), std::optional<std::string>("/a b/A//"));
+    // One pass: an escaped '%' stays the text it decodes to.
+    QCOMPARE(h2scope::percentDecoded("%252e%252E"), std::optional<std::string>("%2e%2E"));
+    QCOMPARE(h2scope::percentDecoded("%00"), std::optional<std::string>(std::string(1, '\0')));
+    for (const char *bad : {"%", "a%", "%4", "%4g", "%zz", "/x/%G0/y"})
+        QVERIFY2(!h2scope::percentDecoded(bad), bad);
 }
 
 QTEST_APPLESS_MAIN(TestPathResolver)
