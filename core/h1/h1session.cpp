@@ -89,8 +89,13 @@ struct H1Session::Exchange {
 };
 
 H1Session::H1Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, std::function<void()> wake,
-                     bool earlyHints)
-    : m_handler(handler), m_log(log), m_scheme(std::move(scheme)), m_wake(std::move(wake)), m_earlyHints(earlyHints)
+                     bool earlyHints, const Clock *clock)
+    : m_handler(handler),
+      m_log(log),
+      m_scheme(std::move(scheme)),
+      m_wake(std::move(wake)),
+      m_earlyHints(earlyHints),
+      m_clock(Clock::orSteady(clock))
 {}
 
 H1Session::~H1Session() = default;
@@ -284,7 +289,7 @@ void H1Session::startNext()
         if (m_log)
             m_headerBuilder.add(name, value);
     };
-    site::forEachResponseField(response, dropHandlerLength, addHeader);
+    site::forEachResponseField(response, dropHandlerLength, m_clock.unixSeconds(), addHeader);
     if (length)
         addHeader("content-length", std::to_string(*length));
     if (tunnel) {

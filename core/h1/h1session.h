@@ -23,6 +23,7 @@
 // again after each produce(). More than kInputHardLimit buffered bytes ends
 // the connection (receive() fails with Errc::Refused).
 
+#include "clock.h"
 #include "h1/requestparser.h"
 #include "inspect/capturelog.h"
 #include "protocolsession.h"
@@ -49,9 +50,10 @@ public:
     // `wake` (thread-safe) makes the driver produce() again when a live body
     // (server-sent events) has data; it may be empty. `earlyHints`: send a
     // 103 before page loads' responses (off by default: HTTP/1.1 clients that
-    // predate RFC 8297 may take the 103 for the final answer).
+    // predate RFC 8297 may take the 103 for the final answer). `clock`: the
+    // time the date field says (null: the system's); it outlives the session.
     H1Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, std::function<void()> wake = {},
-              bool earlyHints = false);
+              bool earlyHints = false, const Clock *clock = nullptr);
     ~H1Session() override;
     H1Session(const H1Session &) = delete;
     H1Session &operator=(const H1Session &) = delete;
@@ -114,6 +116,7 @@ private:
     std::string m_scheme;
     std::function<void()> m_wake;
     bool m_earlyHints = false;
+    const Clock &m_clock;
 
     RequestParser m_parser;
     std::string m_in; // received, not yet parsed

@@ -698,7 +698,8 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
     nva.clear();
     nva.push_back(makeNv(":status", std::string_view(status, static_cast<std::size_t>(statusEnd - status))));
     site::forEachResponseField(
-        response, false, [](std::string_view name, std::string_view value) { nva.push_back(makeNv(name, value)); });
+        response, false, clock().unixSeconds(),
+        [](std::string_view name, std::string_view value) { nva.push_back(makeNv(name, value)); });
 
     nghttp2_data_provider provider{};
     const bool head = st.request.method == "HEAD";

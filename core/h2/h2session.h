@@ -151,7 +151,8 @@ private:
     static constexpr double kResetBurst = 1000;
     static constexpr double kResetPerSecond = 33;
     ResetLimiter m_resetLimiter{kResetBurst, kResetPerSecond};
-    Clock::time_point now() const noexcept { return (m_options.clock ? *m_options.clock : Clock::steady()).now(); }
+    const Clock &clock() const noexcept { return Clock::orSteady(m_options.clock); }
+    Clock::time_point now() const noexcept { return clock().now(); }
     bool m_rapidReset = false;
 
     bool m_fatal = false;

@@ -50,11 +50,12 @@ bool FileHandle::readAll(std::size_t size, std::string &out) const
     return true;
 }
 
-std::shared_ptr<const std::string> FileHandle::snapshot(const struct stat &st, std::size_t maxBytes) const
+std::shared_ptr<const std::string> FileHandle::snapshot(const struct stat &st, std::size_t maxBytes,
+                                                        std::int64_t unixSeconds) const
 {
     if (st.st_size < 0 || static_cast<std::uint64_t>(st.st_size) > maxBytes)
         return nullptr;
-    if (std::time(nullptr) - st.st_mtim.tv_sec < kSnapshotSettleSeconds)
+    if (unixSeconds - st.st_mtim.tv_sec < kSnapshotSettleSeconds)
         return nullptr;
     const auto size = static_cast<std::size_t>(st.st_size);
     {

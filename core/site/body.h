@@ -42,8 +42,10 @@ public:
     // it was modified in the last kSnapshotSettleSeconds (file times tick
     // coarsely, so a same-size rewrite within one tick would look like the
     // same version; such a file is read afresh each time), or when the read
-    // came up short (the file is changing; stream it instead).
-    std::shared_ptr<const std::string> snapshot(const struct stat &st, std::size_t maxBytes) const;
+    // came up short (the file is changing; stream it instead). `unixSeconds`:
+    // now, by the wall clock (Clock::unixSeconds()).
+    std::shared_ptr<const std::string> snapshot(const struct stat &st, std::size_t maxBytes,
+                                                std::int64_t unixSeconds) const;
 
     // Bytes all snapshots may hold at once, process-wide.
     static constexpr std::size_t kSnapshotBudget = 64u << 20;

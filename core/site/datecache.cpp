@@ -2,18 +2,15 @@
 
 #include "site/httpdate.h"
 
-#include <ctime>
-
 namespace h2scope::site {
 
-const std::string &currentHttpDate()
+const std::string &httpDateAt(std::int64_t unixSeconds)
 {
-    thread_local std::time_t cachedSecond = -1;
+    thread_local std::int64_t cachedSecond = -1;
     thread_local std::string cached;
-    const std::time_t now = std::time(nullptr);
-    if (now != cachedSecond) {
-        cachedSecond = now;
-        cached = formatHttpDate(static_cast<std::int64_t>(now));
+    if (unixSeconds != cachedSecond) {
+        cachedSecond = unixSeconds;
+        cached = formatHttpDate(unixSeconds);
     }
     return cached;
 }

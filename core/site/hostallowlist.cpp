@@ -31,8 +31,10 @@ thread_local AcceptedAuthorities t_accepted;
 
 } // namespace
 
-HostAllowList::HostAllowList(std::vector<std::string> extraNames, bool allowAny)
-    : m_allowAny(allowAny), m_id(g_lastListId.fetch_add(1, std::memory_order_relaxed) + 1)
+HostAllowList::HostAllowList(std::vector<std::string> extraNames, bool allowAny, const Clock *clock)
+    : m_allowAny(allowAny),
+      m_clock(Clock::orSteady(clock)),
+      m_id(g_lastListId.fetch_add(1, std::memory_order_relaxed) + 1)
 {
     for (const std::string &name : extraNames) {
         std::string host = name.starts_with("*.") ? "*." + hostOf(std::string_view(name).substr(2)) : hostOf(name);
@@ -106,7 +108,7 @@ bool HostAllowList::isLoopbackAddress(std::string_view host)
 
 void HostAllowList::refreshLocked() const
 {
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = m_clock.now();
     if (m_haveAddresses && now - m_refreshed < kRefreshEvery)
         return;
     m_refreshed = now;

@@ -9,6 +9,8 @@
 // subdomain), and an empty authority (no browser sends one). The port is
 // ignored.
 
+#include "clock.h"
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -23,7 +25,10 @@ class HostAllowList final {
 public:
     // `extraNames`: names or addresses the user allowed (a port, if given,
     // is ignored); `allowAny` turns the check off.
-    explicit HostAllowList(std::vector<std::string> extraNames = {}, bool allowAny = false);
+    // `clock` paces the refreshes of this machine's addresses (null: the
+    // steady clock); it outlives the list.
+    explicit HostAllowList(std::vector<std::string> extraNames = {}, bool allowAny = false,
+                           const Clock *clock = nullptr);
 
     // True when a request with this Host / :authority may be served.
     // Thread-safe; at most one getifaddrs() call per refresh period.
@@ -53,6 +58,7 @@ private:
 
     std::vector<std::string> m_names; // normalized; "*.x" kept as is
     bool m_allowAny = false;
+    const Clock &m_clock;
     // Tells this list's remembered authorities from those of a list that
     // lived at the same address before (see allows()).
     std::uint64_t m_id = 0;

@@ -120,7 +120,6 @@ struct PathResolver::Cache {
     std::mutex rootMutex;
     std::shared_ptr<const FileHandle> rootDir;
 
-    static std::int64_t now() { return PathResolver::clockNs(); }
     Shard &shardFor(std::string_view path) { return shards[std::hash<std::string_view>{}(path) % kShards]; }
 };
 
@@ -139,12 +138,6 @@ PathResolver::PathResolver(std::string realRoot, Options options)
         }
     }
 #endif
-}
-
-std::int64_t PathResolver::clockNs() noexcept
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
 }
 
 namespace {
@@ -301,7 +294,7 @@ std::string_view PathResolver::refusalFor(std::string_view name, bool isFirst, b
 ResolvedPath PathResolver::resolve(std::string_view path, bool cacheMisses) const
 {
     Cache::Shard &shard = m_cache->shardFor(path);
-    const std::int64_t now = Cache::now();
+    const std::int64_t now = nowNs();
     const std::uint64_t scope = FreshnessScope::current();
     std::optional<ResolvedPath> hit;
     {

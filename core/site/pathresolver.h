@@ -13,6 +13,7 @@
 // Both are const and touch no shared state: safe from any thread.
 
 #include "body.h"
+#include "clock.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -70,7 +71,7 @@ struct ResolvedPath {
     // Null when the platform could not open it beneath the root in one step.
     std::shared_ptr<const FileHandle> file;
     struct stat stat {};
-    // Until when (PathResolver::clockNs()) resolve() answers for this path
+    // Until when (PathResolver::nowNs()) resolve() answers for this path
     // from its cache, without looking the path up again; a result that was
     // not cached says "now". Caches built on resolve() results expire with it.
     std::int64_t freshUntilNs = 0;
@@ -89,6 +90,7 @@ public:
         bool followSymlinksOutside = false; // serve symlinks whose target is outside the root
         std::size_t maxTargetLength = 8192; // longer raw targets get 414
         std::size_t maxSegments = 256;      // more path segments get 414
+        const Clock *clock = nullptr;       // for freshUntilNs; null: the steady clock. Outlives the resolver.
     };
 
     // `realRoot` must be an absolute path without symlinks ("." or ".."),
@@ -136,8 +138,10 @@ public:
     // True when `path` is `root` or lies below it, comparing whole components.
     static bool isWithin(std::string_view path, std::string_view root);
 
-    // The clock of ResolvedPath::freshUntilNs (steady, nanoseconds).
-    static std::int64_t clockNs() noexcept;
+    // The resolver's clock (Options::clock), and its reading in the unit of
+    // ResolvedPath::freshUntilNs.
+    const Clock &clock() const noexcept { return Clock::orSteady(m_options.clock); }
+    std::int64_t nowNs() const noexcept { return clock().nowNs(); }
 
 private:
     ResolvedPath resolveUncached(std::string_view path) const;

@@ -75,7 +75,7 @@ public:
 
     // The entry for the normalized URL path `urlPath` when it still describes
     // the files on disk (see above), else null. `nowNs` is
-    // PathResolver::clockNs(). Any thread.
+    // PathResolver::nowNs(). Any thread.
     std::shared_ptr<const Entry> find(std::string_view urlPath, std::int64_t nowNs) const;
 
     // Records the answer made from `capture` (unless it is not usable):

@@ -110,7 +110,7 @@ PushPolicy::~PushPolicy() = default;
 
 std::shared_ptr<const PushPolicy::RuleFiles> PushPolicy::ruleFiles() const
 {
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = m_resolver.clock().now();
     std::shared_ptr<const RuleFiles> current;
     {
         std::lock_guard lock(m_mutex);

@@ -85,7 +85,7 @@ public:
     std::shared_ptr<const void> rulesVersion() const;
     // rulesVersion() == version, without the lock while no recheck is due.
     // `version` must be held by the caller (so its address names one load);
-    // `nowNs` is PathResolver::clockNs(). Any thread.
+    // `nowNs` is PathResolver::nowNs(). Any thread.
     bool rulesStillAre(const std::shared_ptr<const void> &version, std::int64_t nowNs) const;
 
     // Whether preloadsFor() may return anything for a page (HTML or not)

@@ -32,8 +32,10 @@ inline bool isResponseField(std::string_view name, std::string_view value) noexc
 
 // `add(name, value)` for each field of the head, in the order sent.
 // `dropContentLength`: the protocol layer states the length itself (or must
-// not state one), so the site's content-length is left out.
-template <class Add> void forEachResponseField(const Response &response, bool dropContentLength, Add &&add)
+// not state one), so the site's content-length is left out. `unixSeconds`:
+// now, for the date field.
+template <class Add>
+void forEachResponseField(const Response &response, bool dropContentLength, std::int64_t unixSeconds, Add &&add)
 {
     bool haveDate = false, haveServer = false;
     if (const PreparedHeaders *fixed = response.fixedHeaders.get()) {
@@ -52,7 +54,7 @@ template <class Add> void forEachResponseField(const Response &response, bool dr
         add(std::string_view(h.name), std::string_view(h.value));
     }
     if (!haveDate)
-        add(std::string_view("date"), std::string_view(currentHttpDate()));
+        add(std::string_view("date"), std::string_view(httpDateAt(unixSeconds)));
     if (!haveServer)
         add(std::string_view("server"), std::string_view("h2scope"));
 }

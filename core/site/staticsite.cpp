@@ -106,10 +106,11 @@ std::shared_ptr<const FileHandle> openRegularFile(const ResolvedPath &resolved, 
     return openRegularFile(resolved.realPath, st);
 }
 
-// [offset, offset+length) of the file whose fstat() gave `st`.
-Body fileBody(std::shared_ptr<const FileHandle> file, const struct stat &st, std::uint64_t offset, std::uint64_t length)
+// [offset, offset+length) of the file whose fstat() gave `st`, at `unixSeconds`.
+Body fileBody(std::shared_ptr<const FileHandle> file, const struct stat &st, std::uint64_t offset, std::uint64_t length,
+              std::int64_t unixSeconds)
 {
-    if (std::shared_ptr<const std::string> bytes = file->snapshot(st, StaticSite::kMaxSnapshotFile))
+    if (std::shared_ptr<const std::string> bytes = file->snapshot(st, StaticSite::kMaxSnapshotFile, unixSeconds))
         return Body::fromShared(std::move(bytes), offset, length);
     return Body::fromFile(std::move(file), offset, length);
 }
@@ -219,8 +220,16 @@ Result<std::unique_ptr<StaticSite>> StaticSite::create(SiteOptions options)
 
 StaticSite::StaticSite(SiteOptions options, std::string realRoot)
     : m_options(std::move(options)),
-      m_resolver(std::move(realRoot), PathResolver::Options{m_options.allowDotfiles, m_options.allowPrivateKeyFiles,
-                                                            m_options.followSymlinksOutside}),
+      m_clock(Clock::orSteady(m_options.clock)),
+      m_resolver(std::move(realRoot),
+                 [this] {
+                     PathResolver::Options o;
+                     o.allowDotfiles = m_options.allowDotfiles;
+                     o.allowPrivateKeyFiles = m_options.allowPrivateKeyFiles;
+                     o.followSymlinksOutside = m_options.followSymlinksOutside;
+                     o.clock = &m_clock;
+                     return o;
+                 }()),
       m_push(m_resolver,
              [this] {
                  PushPolicy::Options o;
@@ -228,7 +237,7 @@ StaticSite::StaticSite(SiteOptions options, std::string realRoot)
                  o.moduleGraph = m_options.moduleGraph;
                  return o;
              }()),
-      m_hosts(m_options.allowedHosts, m_options.allowAnyHost),
+      m_hosts(m_options.allowedHosts, m_options.allowAnyHost, &m_clock),
       m_liveReload(m_options.liveReload ? std::make_shared<LiveReload>() : nullptr)
 {}
 
@@ -418,7 +427,7 @@ Response StaticSite::serveFile(const Request &request, const std::string &pagePa
 
 std::optional<Response> StaticSite::servePrepared(const Request &request, const std::string &urlPath) const
 {
-    const std::int64_t now = PathResolver::clockNs();
+    const std::int64_t now = m_resolver.nowNs();
     const std::shared_ptr<const PreparedFiles::Entry> entry = m_prepared.find(urlPath, now);
     if (!entry)
         return std::nullopt;
@@ -442,12 +451,13 @@ std::optional<Response> StaticSite::servePrepared(const Request &request, const 
     if (files.injectedBody) {
         // The same snapshot means the same page bytes; anything else (a
         // page still settling, a new version) is injected afresh.
-        if (served.file->snapshot(served.st, kMaxInjectedPage) != files.injectedSource)
+        if (served.file->snapshot(served.st, kMaxInjectedPage, m_clock.unixSeconds()) != files.injectedSource)
             return std::nullopt;
         if (!head)
             response.body = Body::fromShared(files.injectedBody, 0, files.injectedBody->size());
     } else if (!head) {
-        response.body = fileBody(served.file, served.st, 0, static_cast<std::uint64_t>(served.st.st_size));
+        response.body =
+            fileBody(served.file, served.st, 0, static_cast<std::uint64_t>(served.st.st_size), m_clock.unixSeconds());
     }
     response.fixedHeaders = entry->headers[choice];
     if (choice != 0 && !files.injectedBody)
@@ -533,8 +543,7 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
         const std::string *ifRange = request.header("if-range");
         // The Date header is taken from the same clock (datecache.h).
         const IfRangeOutcome ifRangeOutcome =
-            ifRange ? evaluateIfRange(*ifRange, validators, static_cast<std::int64_t>(std::time(nullptr)))
-                    : IfRangeOutcome::Matches;
+            ifRange ? evaluateIfRange(*ifRange, validators, m_clock.unixSeconds()) : IfRangeOutcome::Matches;
         if (ifRangeOutcome == IfRangeOutcome::DateNotYetStrong) {
             response.note = "range ignored: If-Range's date is the file's last-modified second, not yet a strong "
                             "validator (the file may change again within it)";
@@ -557,7 +566,7 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
                 response.headers.push_back({"content-type", contentType});
                 response.headers.push_back({"content-range", contentRangeValue(plan.front(), length)});
                 addRepresentationHeaders(response);
-                setBody(response, fileBody(file, st, plan.front().first, plan.front().length()));
+                setBody(response, fileBody(file, st, plan.front().first, plan.front().length(), m_clock.unixSeconds()));
                 return response;
             } else {
                 const std::string boundary = makeMultipartBoundary();
@@ -573,7 +582,7 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     response.status = 200;
     response.headers.push_back({"content-type", contentType});
     addRepresentationHeaders(response);
-    setBody(response, fileBody(std::move(file), st, 0, length));
+    setBody(response, fileBody(std::move(file), st, 0, length, m_clock.unixSeconds()));
     if (chosen)
         response.decodedLength = static_cast<std::uint64_t>(resolved.stat.st_size);
     // Only a full 200 to GET: a 206 is a resumed download or media seek, not
@@ -634,7 +643,7 @@ Response StaticSite::serveInjectedHtml(const Request &request, const std::string
     // Prepared only from a settled snapshot holding exactly the bytes read:
     // the same snapshot later means the same page (see FileHandle::snapshot()).
     if (capture && resolved.file && response.note.empty()) {
-        std::shared_ptr<const std::string> source = file->snapshot(st, kMaxInjectedPage);
+        std::shared_ptr<const std::string> source = file->snapshot(st, kMaxInjectedPage, m_clock.unixSeconds());
         if (source && *source == html) {
             capture->identity = {true, resolved.file, resolved.stat};
             capture->lookedUp(resolved);

@@ -54,6 +54,9 @@ struct SiteOptions {
     // 421 Misdirected Request (DNS-rebinding defence). allowAnyHost: no check.
     std::vector<std::string> allowedHosts;
     bool allowAnyHost = false;
+    // The clocks the site reads (file freshness, snapshots, If-Range dates,
+    // rule rechecks); null: the system's. Outlives the site.
+    const Clock *clock = nullptr;
 };
 
 class StaticSite final : public Handler {
@@ -134,6 +137,7 @@ private:
     std::optional<Response> custom404(const std::string &note) const;
 
     SiteOptions m_options;
+    const Clock &m_clock;
     PathResolver m_resolver;
     PushPolicy m_push;
     HostAllowList m_hosts;

@@ -4,6 +4,7 @@
 
 #include "collectingpublisher.h"
 
+#include "clock.h"
 #include "h1/h1session.h"
 #include "inspect/event.h"
 #include "site/body.h"
@@ -221,6 +222,26 @@ private slots:
         QVERIFY(session.wantsInput());
         QCOMPARE(session.streamCount(), 1u);
         QCOMPARE(session.produce(out, 100), std::size_t(0));
+    }
+
+    void dateComesFromTheSessionsClock()
+    {
+        // The date field says the time of the clock the session was given.
+        FakeHandler handler;
+        ManualClock clock;
+        clock.setUnixSeconds(1'700'000'000);
+        H1Session session(handler, nullptr, "http", {}, false, &clock);
+        QVERIFY(send(session, kGetA).ok());
+        std::string out;
+        QVERIFY(drain(session, out));
+        clock.advance(std::chrono::seconds(86'400 + 61));
+        QVERIFY(send(session, kGetA).ok());
+        QVERIFY(drain(session, out));
+        std::vector<Reply> replies;
+        QVERIFY(parseReplies(out, replies));
+        QCOMPARE(replies.size(), std::size_t(2));
+        QCOMPARE(*replies[0].header("date"), std::string("Tue, 14 Nov 2023 22:13:20 GMT"));
+        QCOMPARE(*replies[1].header("date"), std::string("Wed, 15 Nov 2023 22:14:21 GMT"));
     }
 
     void headHasNoBodyButTheLength_data()

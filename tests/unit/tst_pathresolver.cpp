@@ -539,24 +539,26 @@ void TestPathResolver::snapshotsFollowTheFileVersion()
     ResolvedPath r = resolver.resolve("/snap.txt");
     QVERIFY(r.ok() && r.file);
     // Just written: no snapshot yet (it could change again within one tick
-    // of the file clock and keep its size and time).
-    QVERIFY(!r.file->snapshot(r.stat, 1024));
-    setMtime(file, std::time(nullptr) - 60);
-    r = resolver.resolve("/snap.txt");
-    const auto a = r.file->snapshot(r.stat, 1024);
+    // of the file clock and keep its size and time), until it has been left
+    // alone for kSnapshotSettleSeconds by the clock the caller gives.
+    const std::int64_t written = r.stat.st_mtim.tv_sec;
+    QVERIFY(!r.file->snapshot(r.stat, 1024, written));
+    QVERIFY(!r.file->snapshot(r.stat, 1024, written + FileHandle::kSnapshotSettleSeconds - 1));
+    const auto a = r.file->snapshot(r.stat, 1024, written + FileHandle::kSnapshotSettleSeconds);
     QVERIFY(a);
     QCOMPARE(*a, std::string("first version"));
+    const std::int64_t now = std::time(nullptr) + 60;
     // Same version: the same bytes, shared, not read again.
-    QCOMPARE(r.file->snapshot(r.stat, 1024).get(), a.get());
+    QCOMPARE(r.file->snapshot(r.stat, 1024, now).get(), a.get());
     // Over the size limit: none (the caller streams the file).
-    QVERIFY(!r.file->snapshot(r.stat, 4));
+    QVERIFY(!r.file->snapshot(r.stat, 4, now));
 
     // Edited in place (same descriptor): a new version, new bytes; the old
     // snapshot stays intact for a response still sending it.
     writeFile(file, "second, longer version");
     setMtime(file, std::time(nullptr) - 60);
     r = resolver.resolve("/snap.txt");
-    const auto b = r.file->snapshot(r.stat, 1024);
+    const auto b = r.file->snapshot(r.stat, 1024, now);
     QVERIFY(b && b.get() != a.get());
     QCOMPARE(*b, std::string("second, longer version"));
     QCOMPARE(*a, std::string("first version"));
@@ -566,7 +568,7 @@ void TestPathResolver::snapshotsFollowTheFileVersion()
     struct stat stale = r.stat;
     stale.st_mtim.tv_nsec += 1; // a version the descriptor no longer has
     writeFile(file, "tiny");
-    QVERIFY(!r.file->snapshot(stale, 1024));
+    QVERIFY(!r.file->snapshot(stale, 1024, now));
     QCOMPARE(::unlink(file.c_str()), 0);
 }
 
