@@ -4,8 +4,6 @@
 #include "site/pathresolver.h"
 #include "text.h"
 
-#include <gumbo.h>
-
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -19,51 +17,6 @@ void addUnique(std::vector<site::PreloadLink> &out, site::PreloadLink link)
 {
     if (std::none_of(out.begin(), out.end(), [&](const site::PreloadLink &l) { return l.path == link.path; }))
         out.push_back(std::move(link));
-}
-
-struct GumboDeleter {
-    void operator()(GumboOutput *o) const { gumbo_destroy_output(&kGumboDefaultOptions, o); }
-};
-
-const char *attribute(const GumboElement &element, const char *name)
-{
-    const GumboAttribute *a = gumbo_get_attribute(&element.attributes, name);
-    return a ? a->value : nullptr;
-}
-
-// <img src> in document order, outside <template>, <noscript> and SVG.
-void addImages(std::string_view html, const std::string &base, std::vector<site::PreloadLink> &out)
-{
-    GumboOptions options = kGumboDefaultOptions;
-    options.max_errors = 0;
-    std::unique_ptr<GumboOutput, GumboDeleter> doc(gumbo_parse_with_options(&options, html.data(), html.size()));
-    if (!doc)
-        return;
-    std::vector<const GumboNode *> stack{doc->document};
-    for (std::size_t guard = 0; !stack.empty() && guard < 1'000'000; ++guard) {
-        const GumboNode *node = stack.back();
-        stack.pop_back();
-        const GumboVector *children = nullptr;
-        if (node->type == GUMBO_NODE_DOCUMENT) {
-            children = &node->v.document.children;
-        } else if (node->type == GUMBO_NODE_ELEMENT) {
-            const GumboElement &e = node->v.element;
-            if (e.tag == GUMBO_TAG_NOSCRIPT || e.tag_namespace != GUMBO_NAMESPACE_HTML)
-                continue;
-            if (e.tag == GUMBO_TAG_IMG) {
-                const char *src = attribute(e, "src");
-                const char *loading = attribute(e, "loading");
-                if (src && !(loading && lowercase(loading) == "lazy"))
-                    if (auto path = site::resolveSameOriginPath(trimmedAsciiWhitespace(src), base))
-                        addUnique(out, {*path, "image", "", false, false});
-            }
-            children = &e.children;
-        } else {
-            continue; // text, comments, <template> contents
-        }
-        for (unsigned i = children->length; i-- > 0;)
-            stack.push_back(static_cast<const GumboNode *>(children->data[i]));
-    }
 }
 
 std::string cssDestination(const std::string &path)
@@ -93,8 +46,14 @@ std::string_view cssUrlAt(std::string_view s, bool needParen)
 
 std::vector<site::PreloadLink> discoverHtmlAssets(std::string_view html, std::string_view pagePath)
 {
-    std::vector<site::PreloadLink> out = site::discoverAssets(html, pagePath);
-    addImages(html.substr(0, 2 * 1024 * 1024), site::PathResolver::encodePath(pagePath), out);
+    // The server's scanner, in the mode that also finds images: what a
+    // browser fetches first, the page's images after its other assets.
+    site::DiscoveryLimits limits;
+    limits.images = true;
+    site::PageDiscovery page = site::discoverPage(html, pagePath, limits);
+    std::vector<site::PreloadLink> out = std::move(page.links);
+    for (site::PreloadLink &image : page.images)
+        addUnique(out, std::move(image));
     return out;
 }
 

@@ -21,9 +21,11 @@
 
 namespace h2scope::lab {
 
-// Assets of the HTML `html` served at the decoded URL path `pagePath`.
-// A partial document is fine (a browser's preload scanner reads a page as
-// it streams in): what has arrived so far is parsed.
+// Assets of the HTML `html` served at the decoded URL path `pagePath`: the
+// server's discovery (site::discoverPage) in its mode that also finds the
+// images, which follow the other assets. A partial document is fine (a
+// browser's preload scanner reads a page as it streams in): what has arrived
+// so far is parsed.
 std::vector<site::PreloadLink> discoverHtmlAssets(std::string_view html, std::string_view pagePath);
 
 // url(...) and @import targets in the stylesheet `css` served at the

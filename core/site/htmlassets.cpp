@@ -200,7 +200,20 @@ PageDiscovery discoverPage(std::string_view html, std::string_view pageUrlPath, 
         return page; // every URL in the page, "/x.css" included, resolves against the other origin
     page.baseUrlPath = base;
 
+    const auto addUnique = [](std::vector<PreloadLink> &to, PreloadLink &&link) {
+        if (std::none_of(to.begin(), to.end(), [&](const PreloadLink &l) { return l.path == link.path; }))
+            to.push_back(std::move(link));
+    };
     walk(output->document, [&](const GumboElement &element) {
+        if (limits.images && element.tag == GUMBO_TAG_IMG) {
+            const char *src = attribute(element, "src");
+            const char *loading = attribute(element, "loading");
+            if (src && !(loading && lowercase(trimmedAsciiWhitespace(loading)) == "lazy")
+                && page.images.size() < limits.maxImages)
+                if (auto path = resolveSameOriginPath(trimmedAsciiWhitespace(src), base))
+                    addUnique(page.images, PreloadLink{std::move(*path), "image", "", false, false});
+            return true;
+        }
         if (element.tag == GUMBO_TAG_SCRIPT && !attribute(element, "src")) {
             const char *type = attribute(element, "type");
             const std::string t = type ? lowercase(trimmedAsciiWhitespace(type)) : std::string();
@@ -210,18 +223,16 @@ PageDiscovery discoverPage(std::string_view html, std::string_view pageUrlPath, 
                 page.importMap = scriptText(element);
             return true;
         }
-        auto link = preloadFor(element);
+        auto link = out.size() < limits.maxAssets ? preloadFor(element) : std::nullopt;
         if (!link)
             return true;
         auto resolved = resolveSameOriginPath(link->path, base);
         if (!resolved)
             return true;
         link->path = std::move(*resolved);
-        const bool seen =
-            std::any_of(out.begin(), out.end(), [&](const PreloadLink &l) { return l.path == link->path; });
-        if (!seen)
-            out.push_back(std::move(*link));
-        return out.size() < limits.maxAssets;
+        addUnique(out, std::move(*link));
+        // Without images, nothing is left to look for once the links are all in.
+        return out.size() < limits.maxAssets || limits.images;
     });
     return page;
 }

@@ -15,6 +15,10 @@ namespace h2scope::site {
 struct DiscoveryLimits {
     std::size_t maxHtmlBytes = 2 * 1024 * 1024; // only this much of the page is parsed
     std::size_t maxAssets = 64;
+    // Also the page's images, into PageDiscovery::images (the lab loads a
+    // page as a browser does; the server preloads and pushes none of them).
+    bool images = false;
+    std::size_t maxImages = 1024;
 };
 
 // In document order, without duplicates:
@@ -36,9 +40,12 @@ std::vector<PreloadLink> discoverAssets(std::string_view html, std::string_view 
 // The same, and what the module graph starts from: module scripts and
 // modulepreloads are marked `module`; the text of inline module scripts and
 // of the first import map; the URL path relative references resolve
-// against (the page's, or its <base href>).
+// against (the page's, or its <base href>). With DiscoveryLimits::images,
+// also every <img src> not marked loading=lazy (as=image), in document order,
+// without duplicates, apart from `links`.
 struct PageDiscovery {
     std::vector<PreloadLink> links;
+    std::vector<PreloadLink> images;
     std::vector<std::string> inlineModules;
     std::string importMap;
     std::string baseUrlPath;

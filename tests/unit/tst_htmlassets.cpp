@@ -34,6 +34,7 @@ private slots:
     void resolve_data();
     void resolve();
     void realWorldPage();
+    void imagesOnlyWhenAsked();
     void inertAndForeignElementsIgnored();
     void scriptTypes();
     void preloadAttributes();
@@ -260,6 +261,33 @@ void TestHtmlAssets::malformedHtmlDoesNotMatter()
     QCOMPARE(paths(discoverAssets(deep, "/")), QStringList({"/deep.js"}));
     QCOMPARE(paths(discoverAssets("<link rel=stylesheet href='a.css", "/")), QStringList());
     QCOMPARE(paths(discoverAssets("<p><link rel=stylesheet href=\"b.css\"></b></i>", "/")), QStringList({"/b.css"}));
+}
+
+void TestHtmlAssets::imagesOnlyWhenAsked()
+{
+    // One scanner for the server and the lab: the lab's mode also finds the
+    // images, against the same <base>, past the links' limit, apart from them.
+    const std::string html = R"(<base href="/sub/"><link rel=stylesheet href=a.css><link rel=stylesheet href=b.css>
+        <img src="x.png"><img src="/abs.png" loading=" LAZY "><img src="x.png"><img src="//cdn.example/y.png">
+        <noscript><img src="n.png"></noscript><script src=c.js></script><img src="../up.png">)";
+    h2scope::site::DiscoveryLimits limits;
+    limits.maxAssets = 1;
+    const auto plain = h2scope::site::discoverPage(html, "/page.html", limits);
+    QCOMPARE(plain.links.size(), std::size_t(1));
+    QCOMPARE(plain.links[0].path, std::string("/sub/a.css"));
+    QVERIFY(plain.images.empty());
+
+    limits.images = true;
+    const auto withImages = h2scope::site::discoverPage(html, "/page.html", limits);
+    QCOMPARE(withImages.links, plain.links);
+    std::vector<std::string> images;
+    for (const auto &l : withImages.images) {
+        QCOMPARE(l.as, std::string("image"));
+        images.push_back(l.path);
+    }
+    QCOMPARE(images, (std::vector<std::string>{"/sub/x.png", "/up.png"}));
+    limits.maxImages = 1;
+    QCOMPARE(h2scope::site::discoverPage(html, "/page.html", limits).images.size(), std::size_t(1));
 }
 
 QTEST_APPLESS_MAIN(TestHtmlAssets)
