@@ -33,6 +33,19 @@ private slots:
     void acknowledgedSettingsLeaveOnlyTheIdleClock();
 
 private:
+    // A connection (cleartext, no capture) whose HTTP/2 session reads `clock`.
+    std::unique_ptr<RawPeer> peerOn(ManualClock &clock, std::uint64_t id)
+    {
+        h2::H2Options h2;
+        h2.clock = &clock;
+        return std::make_unique<RawPeer>(*m_site, id, nullptr, false, nullptr, h2);
+    }
+    // What the deadlines are told of `p` (no write under way).
+    static net::ConnectionDeadlines::State stateOf(const RawPeer &p)
+    {
+        return {p.conn->handshakeDone(), p.conn->settingsAckPendingSince(), false};
+    }
+
     QTemporaryDir m_dir;
     std::unique_ptr<site::StaticSite> m_site;
     const net::DeadlineOptions m_options{10s, 120s, 10s};
@@ -109,13 +122,9 @@ void TestDeadlines::unacknowledgedSettingsEndTheConnection()
     // The session and the deadlines read the same clock: the server's
     // SETTINGS wait from the moment they were sent.
     ManualClock clock;
-    h2::H2Options h2;
-    h2.clock = &clock;
-    RawPeer p(*m_site, 1, nullptr, false, nullptr, h2);
+    const std::unique_ptr<RawPeer> peer = peerOn(clock, 1);
+    RawPeer &p = *peer;
     net::ConnectionDeadlines d(m_options, clock.now());
-    const auto state = [&] {
-        return net::ConnectionDeadlines::State{p.conn->handshakeDone(), p.conn->settingsAckPendingSince(), false};
-    };
     clock.advance(2s);
     const Clock::time_point sent = clock.now();
     p.send(kClientPreface + settingsFrame({})); // and no ACK of the server's
@@ -125,13 +134,13 @@ void TestDeadlines::unacknowledgedSettingsEndTheConnection()
     QCOMPARE(*p.conn->settingsAckPendingSince(), sent);
 
     clock.advance(10s - 1ms);
-    auto step = d.check(clock.now(), state());
+    auto step = d.check(clock.now(), stateOf(p));
     QVERIFY(step.act == Act::Wait);
     QCOMPARE(step.wakeAt, sent + 10s + net::ConnectionDeadlines::kSlack);
     QVERIFY(!p.find(frame::GOAWAY));
 
     clock.advance(1ms);
-    step = d.check(clock.now(), state());
+    step = d.check(clock.now(), stateOf(p));
     QVERIFY(step.act == Act::SettingsTimeout);
     QVERIFY(QString::fromStdString(step.reason).startsWith("SETTINGS timeout"));
     QCOMPARE(step.wakeAt, clock.now() + net::ConnectionDeadlines::kGoawayGrace);
@@ -143,21 +152,20 @@ void TestDeadlines::unacknowledgedSettingsEndTheConnection()
 
     // After the GOAWAY's grace, the connection ends.
     clock.advance(net::ConnectionDeadlines::kGoawayGrace);
-    QVERIFY(d.check(clock.now(), state()).act == Act::Close);
+    QVERIFY(d.check(clock.now(), stateOf(p)).act == Act::Close);
 }
 
 void TestDeadlines::acknowledgedSettingsLeaveOnlyTheIdleClock()
 {
     ManualClock clock;
-    h2::H2Options h2;
-    h2.clock = &clock;
-    RawPeer p(*m_site, 2, nullptr, false, nullptr, h2);
+    const std::unique_ptr<RawPeer> peer = peerOn(clock, 2);
+    RawPeer &p = *peer;
     net::ConnectionDeadlines d(m_options, clock.now());
     p.handshake();
     d.activity(clock.now());
     QVERIFY(!p.conn->settingsAckPendingSince());
     clock.advance(60s);
-    const auto step = d.check(clock.now(), {p.conn->handshakeDone(), p.conn->settingsAckPendingSince(), false});
+    const auto step = d.check(clock.now(), stateOf(p));
     QVERIFY(step.act == Act::Wait);
     QVERIFY(!p.find(frame::GOAWAY));
 }
