@@ -1,18 +1,18 @@
 #pragma once
-// An in-process HTTP/2 client for tests: an nghttp2 client session wired to
-// a server net::Connection through memory (no socket, no TLS). It records
+// An in-process HTTP/2 client for tests: the project's client session
+// (h2clientsession.h) wired to a server net::Connection through memory (no
+// socket, no TLS). It records
 // responses and push promises as (path, headers) — the idiom Quart users
 // know from `test_client.push_promises` — so protocol behaviour is tested
 // in milliseconds. Single-threaded.
 
 #include "headers.h"
+#include "net/h2clientsession.h"
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
-
-typedef struct nghttp2_session nghttp2_session;
 
 namespace h2scope::net {
 
@@ -54,10 +54,10 @@ struct TestClientOptions {
     std::vector<std::string> cancelPushes;
 };
 
-class TestClient final {
+class TestClient final : private H2ClientListener {
 public:
     explicit TestClient(net::Connection &connection, TestClientOptions options = {});
-    ~TestClient();
+    ~TestClient() override;
     TestClient(const TestClient &) = delete;
     TestClient &operator=(const TestClient &) = delete;
 
@@ -89,28 +89,29 @@ public:
     // Exchanges bytes until neither side has anything to say (bounded).
     void settle();
     // Whether the server ended the connection (GOAWAY or close).
-    bool goawayReceived() const { return m_goaway; }
+    bool goawayReceived() const { return m_h2.goawayReceived(); }
     // The most bytes one Connection::produce() call returned.
     std::size_t largestProduce() const { return m_largestProduce; }
-    std::uint32_t goawayCode() const { return m_goawayCode; }
-
-    struct Callbacks;
+    std::uint32_t goawayCode() const { return m_h2.goawayCode(); }
 
 private:
+    void onHead(std::int32_t stream, int status, HeaderList &&fields) override;
+    void onPushPromise(std::int32_t parent, std::int32_t promised, HeaderList &&fields) override;
+    void onData(std::int32_t stream, std::string_view data) override;
+    void onStreamClose(std::int32_t stream, std::uint32_t errorCode) override;
+
     std::int32_t submit(const std::string &method, const std::string &path, const HeaderList &extra);
     bool pumpOnce();
     void runUntil(const std::vector<std::int32_t> &streams);
 
     net::Connection &m_conn;
     TestClientOptions m_options;
-    nghttp2_session *m_session = nullptr;
+    H2ClientSession m_h2;
     std::size_t m_largestProduce = 0;
     std::map<std::int32_t, TestResponse> m_responses;
     std::map<std::int32_t, std::string> m_pushedPath; // promised stream -> path
     std::vector<TestPushPromise> m_promises;
     std::map<std::string, TestResponse> m_pushed;
-    bool m_goaway = false;
-    std::uint32_t m_goawayCode = 0;
 };
 
 } // namespace h2scope::net
