@@ -62,6 +62,7 @@ OUT="$RESULTS/compare-$TAG"
 TSV="$OUT/runs.tsv"
 TMP=""
 declare -A SRV_PIDS=() SRV_PORTS=()
+LOAD_PIDS=()   # the h2load runs under way (their measure jobs)
 TOGETHER="${TOGETHER:-}"
 
 log() { printf '[compare] %s\n' "$*" >&2; }
@@ -75,8 +76,11 @@ case $ROUNDS in ''|*[!0-9]*|0) die "ROUNDS must be a positive integer" ;; esac
 case $DIV in ''|*[!0-9]*|0) die "DIV must be a positive integer" ;; esac
 case $STEADY_RPS in ''|*[!0-9]*|0) die "STEADY_RPS must be a positive integer" ;; esac
 [ "$(nproc)" -ge 2 ] || log "warning: fewer than 2 cores; server and h2load will share one"
+seen=" "
 for srv in $TOGETHER; do
   case " $SERVERS " in *" $srv "*) ;; *) die "TOGETHER names $srv, which SERVERS does not" ;; esac
+  case $seen in *" $srv "*) die "TOGETHER names $srv twice" ;; esac
+  seen="$seen$srv "
 done
 for p in $(seq "$PORT" $((PORT + $(wc -w <<<"$TOGETHER")))); do
   if ss -Hltn "sport = :$p" | grep -q .; then
@@ -90,7 +94,12 @@ ROOT="$TMP/root"; CERT="$TMP/cert.pem"; KEY="$TMP/key.pem"
 mkdir -p "$OUT"
 
 cleanup() {
-  local n
+  local n p
+  # Load first (each measure job's h2load runs in a process group of its own
+  # under timeout), then the servers.
+  for p in "${LOAD_PIDS[@]}"; do
+    for n in $(descendants "$p") "$p"; do kill -TERM "$n" 2>/dev/null; done
+  done
   for n in "${!SRV_PIDS[@]}"; do stop_server "$n"; done
   if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
 }
@@ -306,25 +315,34 @@ measure() {
 # run_wl ROUND WL SERVER... -> one line per server in runs.tsv. Several
 # servers are loaded at the same time, each by its own h2load.
 run_wl() {
-  local round=$1 wl=$2 srv f line rps total ok fail c0 c1 cpu_us us_mib m0 m1 fpk waiting=()
+  local round=$1 wl=$2 srv f line rps total ok fail c0 c1 cpu_us us_mib m0 m1 fpk
   shift 2
+  LOAD_PIDS=()
   for srv in "$@"; do
+    rm -f "$OUT/raw/r$round.$srv.$wl.txt.cost"
     measure "$srv" "$wl" "$OUT/raw/r$round.$srv.$wl.txt" &
-    waiting+=($!)
+    LOAD_PIDS+=($!)
   done
-  wait "${waiting[@]}"
+  wait "${LOAD_PIDS[@]}"
+  LOAD_PIDS=()
   for srv in "$@"; do
     f="$OUT/raw/r$round.$srv.$wl.txt"
-    read -r c0 c1 m0 m1 < "$f.cost"
+    c0="" c1="" m0="" m1=""
+    read -r c0 c1 m0 m1 < "$f.cost" 2>/dev/null
     rm -f "$f.cost"
     line=$(grep -m1 '^finished in' "$f")
     rps=$(sed -nE 's/.*, ([0-9.]+) req\/s.*/\1/p' <<<"$line")
     read -r total ok fail < <(awk -F'[ ,]+' '/^requests:/{print $2, $8, $10}' "$f")
     ok=${ok:-0}
-    cpu_us=$(awk -v d=$((c1 - c0)) -v n="$ok" 'BEGIN{ if (n > 0) printf "%.3f", d / 1e3 / n; else print "NA" }')
+    if [ -n "$m1" ]; then
+      cpu_us=$(awk -v d=$((c1 - c0)) -v n="$ok" 'BEGIN{ if (n > 0) printf "%.3f", d / 1e3 / n; else print "NA" }')
+      fpk=$(awk -v d=$((m1 - m0)) -v n="$ok" 'BEGIN{ if (n > 0) printf "%.1f", d * 1000 / n; else print "NA" }')
+    else
+      log "round $round $srv $wl: the run left no CPU figures (see $f)"
+      cpu_us=NA fpk=NA
+    fi
     us_mib=NA
     [ "$wl" = big ] && us_mib=$cpu_us   # every request is exactly 1 MiB
-    fpk=$(awk -v d=$((m1 - m0)) -v n="$ok" 'BEGIN{ if (n > 0) printf "%.1f", d * 1000 / n; else print "NA" }')
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$srv" "$wl" "${rps:-NA}" "${total:-NA}" "$ok" \
       "${fail:-NA}" "$cpu_us" "$us_mib" "$fpk" >> "$TSV"
     log "round $round $srv $wl: ${rps:-NA} req/s, ok $ok/${total:-?}, failed ${fail:-?}, server $cpu_us us CPU/request"
@@ -351,7 +369,9 @@ run_group() {
   done
   [ ${#ready[@]} -gt 0 ] && run_wl "$round" "$wl" "${ready[@]}"
   for srv in "$@"; do
-    kill -0 "${SRV_PIDS[$srv]}" 2>/dev/null || { log "$srv died; its log follows"; cat "$TMP/$srv.log" >&2; }
+    case " ${ready[*]} " in
+      *" $srv "*) kill -0 "${SRV_PIDS[$srv]}" 2>/dev/null || { log "$srv died; its log follows"; cat "$TMP/$srv.log" >&2; } ;;
+    esac
     stop_server "$srv"
     # The store's own accounting, which h2scope prints at exit: what the
     # kept capture holds per stream (every frame of the run, nothing dropped).
