@@ -76,7 +76,7 @@ LogChunk::LogChunk(ChunkRegion &region, std::uint8_t *data, std::size_t capacity
 LogChunk::~LogChunk()
 {
     if (m_region)
-        m_region->release();
+        m_region->releaseChunk(m_data, m_capacity);
     else
         delete[] m_data;
 }

@@ -7,10 +7,38 @@
 #define H2SCOPE_HAVE_MMAP 1
 #endif
 
+// Under AddressSanitizer a region's bytes that no live chunk holds are
+// poisoned, so that writing past a chunk or reading a freed one is reported
+// as it would be for heap memory.
+#if defined(__SANITIZE_ADDRESS__)
+#define H2SCOPE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define H2SCOPE_ASAN 1
+#endif
+#endif
+#ifdef H2SCOPE_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace h2scope::inspect {
 namespace {
 
 std::atomic<std::size_t> g_mapped{0};
+
+void poison([[maybe_unused]] void *data, [[maybe_unused]] std::size_t size) noexcept
+{
+#ifdef H2SCOPE_ASAN
+    ASAN_POISON_MEMORY_REGION(data, size);
+#endif
+}
+
+void unpoisonBytes([[maybe_unused]] void *data, [[maybe_unused]] std::size_t size) noexcept
+{
+#ifdef H2SCOPE_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(data, size);
+#endif
+}
 
 // Chunks start a cache line into their region, after its head, and on cache
 // lines after that.
@@ -38,7 +66,9 @@ ChunkRegion *ChunkRegion::map() noexcept
     (void)madvise(region, kSize, MADV_HUGEPAGE); // a hint: without it, 4 KiB pages
 #endif
     g_mapped.fetch_add(1, std::memory_order_relaxed);
-    return new (region) ChunkRegion();
+    auto *head = new (region) ChunkRegion();
+    poison(static_cast<std::uint8_t *>(region) + kHead, kSize - kHead);
+    return head;
 #else
     return nullptr;
 #endif
@@ -50,9 +80,21 @@ void ChunkRegion::release() noexcept
         return;
 #ifdef H2SCOPE_HAVE_MMAP
     this->~ChunkRegion();
+    unpoisonBytes(this, kSize); // the addresses may be mapped again, for anything
     munmap(this, kSize);
     g_mapped.fetch_sub(1, std::memory_order_relaxed);
 #endif
+}
+
+void ChunkRegion::releaseChunk(std::uint8_t *data, std::size_t size) noexcept
+{
+    poison(data, size);
+    release();
+}
+
+void ChunkRegion::unpoison(std::uint8_t *data, std::size_t size) noexcept
+{
+    unpoisonBytes(data, size);
 }
 
 std::size_t ChunkRegion::mappedNow() noexcept
@@ -82,6 +124,7 @@ std::shared_ptr<LogChunk> ChunkArena::take(std::size_t capacity)
     }
     auto *data = reinterpret_cast<std::uint8_t *>(m_region) + m_used;
     m_used += size;
+    ChunkRegion::unpoison(data, capacity);
     return std::make_shared<LogChunk>(*m_region, data, capacity);
 }
 

@@ -541,7 +541,8 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     const std::string *range = request.header("range");
     if (range && request.method == "GET") {
         const std::string *ifRange = request.header("if-range");
-        // The Date header is taken from the same clock (datecache.h).
+        // Now by the site's clock: the system's, as for the sessions' date field, unless a
+        // test gives either a clock of its own.
         const IfRangeOutcome ifRangeOutcome =
             ifRange ? evaluateIfRange(*ifRange, validators, m_clock.unixSeconds()) : IfRangeOutcome::Matches;
         if (ifRangeOutcome == IfRangeOutcome::DateNotYetStrong) {
