@@ -44,17 +44,24 @@ std::string_view cssUrlAt(std::string_view s, bool needParen)
 
 } // namespace
 
-std::vector<site::PreloadLink> discoverHtmlAssets(std::string_view html, std::string_view pagePath)
+site::PageDiscovery discoverHtmlPage(std::string_view html, std::string_view pagePath)
 {
-    // The server's scanner, in the mode that also finds images: what a
-    // browser fetches first, the page's images after its other assets.
     site::DiscoveryLimits limits;
     limits.images = true;
-    site::PageDiscovery page = site::discoverPage(html, pagePath, limits);
-    std::vector<site::PreloadLink> out = std::move(page.links);
-    for (site::PreloadLink &image : page.images)
-        addUnique(out, std::move(image));
+    return site::discoverPage(html, pagePath, limits);
+}
+
+std::vector<site::PreloadLink> assetsOf(const site::PageDiscovery &page)
+{
+    std::vector<site::PreloadLink> out = page.links;
+    for (const site::PreloadLink &image : page.images)
+        addUnique(out, image);
     return out;
+}
+
+std::vector<site::PreloadLink> discoverHtmlAssets(std::string_view html, std::string_view pagePath)
+{
+    return assetsOf(discoverHtmlPage(html, pagePath));
 }
 
 std::vector<site::PreloadLink> discoverCssAssets(std::string_view css, std::string_view cssPath)

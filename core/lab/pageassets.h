@@ -14,6 +14,7 @@
 // duplicates. Pure functions, any thread.
 
 #include "headers.h"
+#include "site/htmlassets.h"
 #include "site/preloadlink.h"
 
 #include <string_view>
@@ -21,11 +22,14 @@
 
 namespace h2scope::lab {
 
-// Assets of the HTML `html` served at the decoded URL path `pagePath`: the
-// server's discovery (site::discoverPage) in its mode that also finds the
-// images, which follow the other assets. A partial document is fine (a
-// browser's preload scanner reads a page as it streams in): what has arrived
-// so far is parsed.
+// The HTML `html` served at the decoded URL path `pagePath`, as a browser
+// loads it: the server's discovery (site::discoverPage) in its mode that also
+// finds the images. A partial document is fine (a browser's preload scanner
+// reads a page as it streams in): what has arrived so far is parsed.
+site::PageDiscovery discoverHtmlPage(std::string_view html, std::string_view pagePath);
+// What of `page` the loader fetches: its assets, then its images.
+std::vector<site::PreloadLink> assetsOf(const site::PageDiscovery &page);
+// Both at once.
 std::vector<site::PreloadLink> discoverHtmlAssets(std::string_view html, std::string_view pagePath);
 
 // url(...) and @import targets in the stylesheet `css` served at the

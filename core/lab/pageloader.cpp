@@ -436,10 +436,12 @@ void LoadSession::streamEnd(std::uint64_t conn, std::int32_t stream, bool comple
             finish(makeError(Errc::Protocol, "the server reset the page's stream"));
             return;
         }
-        const site::PageDiscovery page = site::discoverPage(m_text[0], site::PathResolver::encodePath(m_decodedPage));
+        // One parse of the page: its assets and images, its import map and
+        // inline modules, all against its <base> (discovery takes the decoded path).
+        const site::PageDiscovery page = discoverHtmlPage(m_text[0], m_decodedPage);
         if (!page.importMap.empty())
             m_importMap = site::parseImportMap(page.importMap, page.baseUrlPath);
-        needAll(discoverHtmlAssets(m_text[0], m_decodedPage), "html");
+        needAll(assetsOf(page), "html");
         for (const std::string &inlineModule : page.inlineModules)
             followImports(inlineModule, page.baseUrlPath);
     } else if (r.as == "style" && complete) {

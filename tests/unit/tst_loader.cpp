@@ -39,6 +39,7 @@ private slots:
     void imagesLikeABrowser();
     void partialHtml();
     void relativeUrls();
+    void pageInAFolderWithASpace();
     void cssReferences();
     void linkHeaders();
 };
@@ -122,6 +123,19 @@ void TestLoader::linkHeaders()
     // What the server sends round-trips through the parser.
     const HeaderList own{{"link", site::linkHeaderValue({"/x.css", "style", "", false, false})}};
     QCOMPARE(join(paths(preloadsFromLinkHeaders(own, "/"))), QString("/x.css"));
+}
+
+void TestLoader::pageInAFolderWithASpace()
+{
+    // The loader's one parse of a page takes its decoded path and encodes it
+    // once: assets, images, the import map's base and inline modules' base.
+    const std::string html = R"(<script type="importmap">{"imports":{"m":"./m.js"}}</script>
+        <script type="module">import "m";</script><script src="x.js"></script><img src="i%20.png">)";
+    const auto page = discoverHtmlPage(html, "/my dir/page.html");
+    QCOMPARE(QString::fromStdString(page.baseUrlPath), QString("/my%20dir/page.html"));
+    QCOMPARE(join(paths(assetsOf(page))), QString("/my%20dir/x.js /my%20dir/i%20.png"));
+    QCOMPARE(page.inlineModules.size(), std::size_t(1));
+    QVERIFY(!page.importMap.empty());
 }
 
 QTEST_APPLESS_MAIN(TestLoader)
