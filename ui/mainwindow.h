@@ -106,7 +106,7 @@ public:
     // (the rest waits for the next tick, the status bar says how far it got).
     static constexpr std::chrono::milliseconds kDissectSlice{20};
     // And how long the Requests tab may spend reading the summaries of every connection.
-    static constexpr std::chrono::milliseconds kRequestsSlice{15};
+    static constexpr std::chrono::milliseconds kRequestsSlice{8};
     void setDissectSlice(std::chrono::nanoseconds slice) { m_dissectSlice = slice; }
     QString statusText() const;
 

@@ -75,7 +75,7 @@ bool RequestsModel::refresh(std::chrono::nanoseconds budget)
         if (const inspect::ConnectionInfo *first = m_store->connection(ids.front()))
             m_baseNs = first->openedNs;
     std::vector<Row> added;
-    int firstChanged = -1, lastChanged = -1;
+    std::vector<int> changed; // rows whose request changed, from the indexes' change logs
     for (std::uint64_t id : ids) {
         std::shared_ptr<const inspect::ConnectionIndex> index = m_store->summary(id);
         if (!index)
@@ -85,16 +85,26 @@ bool RequestsModel::refresh(std::chrono::nanoseconds budget)
         if (index->revision() == f.revision)
             continue;
         f.revision = index->revision();
-        if (!f.rows.empty()) {
-            firstChanged = firstChanged < 0 ? f.rows.front() : std::min(firstChanged, f.rows.front());
-            lastChanged = std::max(lastChanged, f.rows.back());
-        }
         m_endNs = std::max(m_endNs, index->lastNs());
+        // What changed in rows already shown: only those are repainted (a
+        // flood's connection has 100,000 rows, of which a few dozen change
+        // between two refreshes).
+        const bool complete = index->changesSince(f.changesSeen, [&](std::uint32_t order) {
+            if (order < f.rowByOrder.size() && f.rowByOrder[order] >= 0)
+                changed.push_back(f.rowByOrder[order]);
+        });
+        if (!complete) // the log moved on past us: all of this connection's rows
+            changed.insert(changed.end(), f.rows.begin(), f.rows.end());
+        f.changesSeen = index->changesEnd();
         const auto take = [&](std::int32_t stream) {
             const inspect::StreamSummary *s = index->stream(stream);
             if (!s || (s->method.empty() && !s->pushed && !s->http1))
                 return false; // not a request (yet)
-            f.rows.push_back(static_cast<int>(m_rows.size() + added.size()));
+            const int row = static_cast<int>(m_rows.size() + added.size());
+            f.rows.push_back(row);
+            if (f.rowByOrder.size() <= s->order)
+                f.rowByOrder.resize(s->order + 1, -1);
+            f.rowByOrder[s->order] = row;
             added.push_back(Row{id, stream});
             return true;
         };
@@ -104,8 +114,16 @@ bool RequestsModel::refresh(std::chrono::nanoseconds budget)
             if (!take(order[f.seen]) && f.waiting.size() < kMaxWaiting)
                 f.waiting.push_back(order[f.seen]);
     }
-    if (firstChanged >= 0)
-        emit dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1), {Qt::DisplayRole, SortRole});
+    // One dataChanged a run of consecutive rows.
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+    for (std::size_t i = 0; i < changed.size();) {
+        std::size_t j = i + 1;
+        while (j < changed.size() && changed[j] == changed[j - 1] + 1)
+            ++j;
+        emit dataChanged(index(changed[i], 0), index(changed[j - 1], ColumnCount - 1), {Qt::DisplayRole, SortRole});
+        i = j;
+    }
     if (!added.empty()) {
         const int first = static_cast<int>(m_rows.size());
         beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
@@ -135,12 +153,14 @@ const inspect::StreamSummary *RequestsModel::summary(int r) const
 int RequestsModel::rowOf(std::uint64_t connectionId, std::int32_t streamId) const
 {
     auto it = m_followed.find(connectionId);
-    if (it == m_followed.end())
+    if (it == m_followed.end() || !it->second.index)
         return -1;
-    for (int r : it->second.rows)
-        if (m_rows[static_cast<std::size_t>(r)].streamId == streamId)
-            return r;
-    return -1;
+    const Followed &f = it->second;
+    const inspect::StreamSummary *s = f.index->stream(streamId);
+    if (!s || s->order >= f.rowByOrder.size())
+        return -1;
+    const int r = f.rowByOrder[s->order];
+    return r >= 0 && m_rows[static_cast<std::size_t>(r)].streamId == streamId ? r : -1;
 }
 
 int RequestsModel::rowCount(const QModelIndex &parent) const
@@ -200,6 +220,8 @@ QVariant RequestsModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue<qulonglong>(r->connectionId);
     if (role == StreamIdRole)
         return r->streamId;
+    if (role == SortRole && index.column() == Number)
+        return index.row(); // the order requests appeared in: no summary needed
     const inspect::StreamSummary *s = summary(r->connectionId, r->streamId);
     if (!s)
         return {};
@@ -304,6 +326,15 @@ void RequestsProxy::setFilter(const FrameFilter &filter)
 {
     m_filter = filter;
     invalidateFilter();
+}
+
+bool RequestsProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    // The default order, and the one a flood keeps re-sorting as rows come:
+    // by row, without a QVariant or a summary.
+    if (left.column() == RequestsModel::Number && right.column() == RequestsModel::Number)
+        return left.row() < right.row();
+    return QSortFilterProxyModel::lessThan(left, right);
 }
 
 bool RequestsProxy::filterAcceptsRow(int sourceRow, const QModelIndex &) const

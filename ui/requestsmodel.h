@@ -88,6 +88,9 @@ private:
         std::uint64_t revision = ~std::uint64_t(0);
         std::size_t seen = 0;  // streams of index->creationOrder() already rows
         std::vector<int> rows; // its rows, in creation order
+        // The row of each stream, by its place in creationOrder() (-1: none).
+        std::vector<int> rowByOrder;
+        std::uint64_t changesSeen = 0; // the index's change log read up to here
         // Streams with no request yet (a PRIORITY frame named them, as
         // nghttp's dependency anchors do): rows once a request comes, if ever.
         std::vector<std::int32_t> waiting;
@@ -129,6 +132,7 @@ public:
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
     FrameFilter m_filter;

@@ -45,8 +45,8 @@ std::size_t ConnectionIndex::bytes() const noexcept
     // asks after every hand-over, and a flooded connection has 100,000 streams.
     return sizeof(*this) + (m_frames.capacity() + m_connFrames.capacity()) * sizeof(std::size_t)
            + m_windows.capacity() * sizeof(WindowSample) + m_settings.capacity() * sizeof(SettingsExchange)
-           + (m_creationOrder.capacity() + m_skippedOrder.capacity()) * sizeof(std::int32_t) + m_streamBytes
-           + m_hinted.size() * kHintedNodeBytes;
+           + (m_creationOrder.capacity() + m_skippedOrder.capacity() + m_changes.capacity()) * sizeof(std::int32_t)
+           + m_streamBytes + m_hinted.size() * kHintedNodeBytes;
 }
 
 std::size_t ConnectionIndex::recountBytes() const noexcept
@@ -71,6 +71,7 @@ StreamSummary &ConnectionIndex::streamFor(std::int32_t id, std::uint64_t t)
     StreamSummary &stream = emplaced.first->second;
     if (emplaced.second) {
         stream.id = id;
+        stream.order = static_cast<std::uint32_t>(m_creationOrder.size());
         stream.startNs = t;
         stream.pushed = id > 0 && id % 2 == 0; // server-initiated
         m_creationOrder.push_back(id);
@@ -85,6 +86,16 @@ StreamSummary &ConnectionIndex::streamFor(std::int32_t id, std::uint64_t t)
     return stream;
 }
 
+void ConnectionIndex::noteChange(std::uint32_t order)
+{
+    if (m_changes.size() >= kMaxChanges) { // the older half goes: amortised O(1) an entry
+        const std::size_t half = m_changes.size() / 2;
+        m_changes.erase(m_changes.begin(), m_changes.begin() + static_cast<std::ptrdiff_t>(half));
+        m_changesDropped += half;
+    }
+    m_changes.push_back(order);
+}
+
 void ConnectionIndex::take(const Event &event, std::size_t index)
 {
     ++m_revision;
@@ -93,8 +104,10 @@ void ConnectionIndex::take(const Event &event, std::size_t index)
         ConnectionIndex &self;
         ~Settle()
         {
-            for (std::size_t i = 0; i < self.m_touchedCount; ++i)
+            for (std::size_t i = 0; i < self.m_touchedCount; ++i) {
                 self.m_streamBytes += contentBytes(*self.m_touched[i].stream) - self.m_touched[i].before;
+                self.noteChange(self.m_touched[i].stream->order);
+            }
         }
     } settle{*this};
     const std::uint64_t t = event.timeNs;

@@ -30,6 +30,7 @@ namespace h2scope::inspect {
 
 struct StreamSummary {
     std::int32_t id = 0;     // HTTP/1.1: the exchange's sequence number on its connection
+    std::uint32_t order = 0; // its place in ConnectionIndex::creationOrder()
     bool http1 = false;      // an HTTP/1.x exchange (no frames)
     std::string httpVersion; // HTTP/1.x: "HTTP/1.1", "HTTP/1.0"
     bool pushed = false;
@@ -111,6 +112,21 @@ public:
     // streams that got a push-skipped note, in the order noted: append-only,
     // so a view can follow them with a cursor.
     const std::vector<std::int32_t> &creationOrder() const noexcept { return m_creationOrder; }
+    // The streams each take() changed, by their `order`, as a log a view
+    // follows with a cursor (changesEnd() is where it stands now): so a view
+    // repaints what changed instead of every row. Only the newest entries are
+    // kept; changesSince() returns false when some before `from` are gone,
+    // and the view must then take every stream as changed.
+    std::uint64_t changesEnd() const noexcept { return m_changesDropped + m_changes.size(); }
+    template <class F> bool changesSince(std::uint64_t from, F &&f) const
+    {
+        if (from < m_changesDropped)
+            return false;
+        for (std::size_t i = static_cast<std::size_t>(from - m_changesDropped); i < m_changes.size(); ++i)
+            f(m_changes[i]);
+        return true;
+    }
+    static constexpr std::size_t kMaxChanges = 1u << 16;
     const std::vector<std::int32_t> &skippedOrder() const noexcept { return m_skippedOrder; }
     // About what it holds, for the store's accounting: kept up to date as
     // events are taken, so it costs nothing to ask. recountBytes() works
@@ -125,6 +141,7 @@ public:
 private:
     void takeFrame(const FrameEvent &f, std::uint64_t t, std::size_t index);
     StreamSummary &streamFor(std::int32_t id, std::uint64_t t);
+    void noteChange(std::uint32_t order);
 
     // A stream's node in the map, beyond the StreamSummary itself.
     static constexpr std::size_t kStreamNodeBytes = sizeof(StreamSummary) + 64;
@@ -145,6 +162,8 @@ private:
     double m_progress = 1.0;
     std::map<std::int32_t, StreamSummary> m_streams;
     std::vector<std::int32_t> m_creationOrder;
+    std::vector<std::uint32_t> m_changes; // StreamSummary::order of each change, oldest first
+    std::uint64_t m_changesDropped = 0;   // entries let go from its front
     std::vector<std::int32_t> m_skippedOrder;
     std::vector<std::size_t> m_connFrames;
     std::vector<std::size_t> m_frames;

@@ -209,6 +209,7 @@ private slots:
     void evictsTheOldestSealedChunksOfOpenConnections();
     void dissectsOnDemand();
     void oneIndexGrowsWithTheDissection();
+    void theIndexLogsWhichStreamsChanged();
     void truncationChangesTheDissection();
     void aLargeDissectionIsBoundedTheLogKeepsEverything();
     void clearDropsEverything();
@@ -632,6 +633,44 @@ void TestCaptureStore::oneIndexGrowsWithTheDissection()
     store.clear();
     QVERIFY(store.index(1) == nullptr);
     QCOMPARE(open->frames().size(), std::size_t(15));
+}
+
+void TestCaptureStore::theIndexLogsWhichStreamsChanged()
+{
+    // A view follows the log with a cursor and repaints what it names; when
+    // the log has moved on past the cursor, it is told so.
+    ConnectionIndex index(1);
+    const auto opened = [](std::int32_t id) {
+        return Event{1000, 1, StreamOpened{id, "GET", "https", "localhost", "/x", {}, false, 0}};
+    };
+    const auto closed = [](std::int32_t id) {
+        StreamClosed c;
+        c.streamId = id;
+        c.status = 200;
+        return Event{2000, 1, c};
+    };
+    std::size_t logical = 0;
+    index.take(opened(1), logical++);
+    index.take(opened(3), logical++);
+    const std::uint64_t cursor = index.changesEnd();
+    index.take(closed(1), logical++);
+    std::vector<std::uint32_t> seen;
+    QVERIFY(index.changesSince(cursor, [&](std::uint32_t order) { seen.push_back(order); }));
+    QCOMPARE(seen, std::vector<std::uint32_t>{index.stream(1)->order});
+    QCOMPARE(index.stream(1)->order, 0u);
+    QCOMPARE(index.stream(3)->order, 1u);
+    seen.clear();
+    QVERIFY(index.changesSince(0, [&](std::uint32_t order) { seen.push_back(order); }));
+    QCOMPARE(seen, (std::vector<std::uint32_t>{0, 1, 0}));
+
+    // Only the newest entries are kept: an old cursor is told it fell behind.
+    for (std::int32_t id = 5; index.changesEnd() < ConnectionIndex::kMaxChanges + 10; id += 2)
+        index.take(opened(id), logical++);
+    QVERIFY(!index.changesSince(0, [](std::uint32_t) {}));
+    std::size_t recent = 0;
+    QVERIFY(index.changesSince(index.changesEnd() - 5, [&](std::uint32_t) { ++recent; }));
+    QCOMPARE(recent, std::size_t(5));
+    QCOMPARE(index.bytes(), index.recountBytes());
 }
 
 void TestCaptureStore::aLargeDissectionIsBoundedTheLogKeepsEverything()
