@@ -294,6 +294,55 @@ private slots:
         QCOMPARE(model.rowCount(), 0);
     }
 
+    void onlyTheRowsThatChangedAreRepainted()
+    {
+        // A live connection with four requests; one of them is answered:
+        // one dataChanged, for its row alone (a flood's connection has
+        // 100,000 rows, which a view must not filter and sort again each tick).
+        CaptureHub hub(1);
+        auto log = std::make_unique<CaptureLog>(hub.sink(0), 1);
+        ConnectionOpened o;
+        o.peer = "127.0.0.1:5000";
+        o.protocol = "h2c";
+        log->opened(o);
+        const auto frame = [&](bool out, std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
+                               const std::string &payload) {
+            const auto h = testing::frameHeader(std::uint32_t(payload.size()), type, flags, stream);
+            log->frame(out, h.data(), {reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size()});
+        };
+        for (std::uint32_t stream : {1u, 3u, 5u, 7u})
+            frame(false, 0x01, 0x05, stream,
+                  testing::hpack({{":method", "GET"},
+                                  {":scheme", "http"},
+                                  {":authority", "localhost"},
+                                  {":path", "/r" + std::to_string(stream)}}));
+        CaptureStore store;
+        const auto take = [&] {
+            std::vector<LogAnnouncement> chunks;
+            hub.collect(chunks);
+            store.ingest(std::move(chunks));
+        };
+        take();
+        ui::RequestsModel model;
+        model.setStore(&store, true);
+        model.refresh();
+        QCOMPARE(model.rowCount(), 4);
+        const int answered = model.rowOf(1, 5);
+        QVERIFY(answered >= 0);
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        frame(true, 0x01, 0x05, 5, testing::hpack({{":status", "404"}}));
+        log->streamClosed(5, 0, "");
+        take();
+        model.refresh();
+        QCOMPARE(model.rowCount(), 4);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed[0][0].toModelIndex().row(), answered);
+        QCOMPARE(changed[0][1].toModelIndex().row(), answered);
+        QCOMPARE(cell(model, answered, ui::RequestsModel::Status), QStringLiteral("404"));
+        log.reset();
+    }
+
     void pushedRequestDetails()
     {
         CaptureStore store;
