@@ -6,6 +6,7 @@
 #include <QPainter>
 
 #include <algorithm>
+#include <iterator>
 
 namespace h2scope::ui {
 
@@ -94,14 +95,14 @@ bool RequestsModel::refresh(std::chrono::nanoseconds budget)
                 changed.push_back(f.rowByOrder[order]);
         });
         if (!complete) // the log moved on past us: all of this connection's rows
-            changed.insert(changed.end(), f.rows.begin(), f.rows.end());
+            std::copy_if(f.rowByOrder.begin(), f.rowByOrder.end(), std::back_inserter(changed),
+                         [](int row) { return row >= 0; });
         f.changesSeen = index->changesEnd();
         const auto take = [&](std::int32_t stream) {
             const inspect::StreamSummary *s = index->stream(stream);
             if (!s || (s->method.empty() && !s->pushed && !s->http1))
                 return false; // not a request (yet)
             const int row = static_cast<int>(m_rows.size() + added.size());
-            f.rows.push_back(row);
             if (f.rowByOrder.size() <= s->order)
                 f.rowByOrder.resize(s->order + 1, -1);
             f.rowByOrder[s->order] = row;

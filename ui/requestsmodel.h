@@ -86,8 +86,7 @@ private:
     struct Followed {
         std::shared_ptr<const inspect::ConnectionIndex> index;
         std::uint64_t revision = ~std::uint64_t(0);
-        std::size_t seen = 0;  // streams of index->creationOrder() already rows
-        std::vector<int> rows; // its rows, in creation order
+        std::size_t seen = 0; // streams of index->creationOrder() already rows
         // The row of each stream, by its place in creationOrder() (-1: none).
         std::vector<int> rowByOrder;
         std::uint64_t changesSeen = 0; // the index's change log read up to here
