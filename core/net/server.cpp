@@ -95,7 +95,10 @@ public:
           m_worker(worker),
           m_socket(std::move(socket)),
           m_timer(worker.m_io),
-          m_conn(std::move(config), server.m_handler, capture)
+          m_conn(std::move(config), server.m_handler, capture),
+          m_deadlines(DeadlineOptions{server.m_options.handshakeTimeout, server.m_options.idleTimeout,
+                                      server.m_options.settingsAckTimeout},
+                      Clock::steady().now())
     {}
 
     void start()
@@ -111,10 +114,8 @@ public:
                     self->pump();
                 });
         });
-        const ServerOptions &o = m_server.m_options;
         const Clock::time_point now = Clock::steady().now();
-        m_deadlines.emplace(DeadlineOptions{o.handshakeTimeout, o.idleTimeout, o.settingsAckTimeout}, now);
-        armTimer(now, m_deadlines->check(now, deadlineState()).wakeAt);
+        armTimer(now, m_deadlines.check(now, deadlineState()).wakeAt);
         pump();
         read();
     }
@@ -148,7 +149,7 @@ private:
             }
             {
                 const inspect::TimeBatch batch; // the frames this read brought share the time it returned
-                self->m_deadlines->activity(batchTime(batch));
+                self->m_deadlines.activity(batchTime(batch));
                 self->m_conn.receive(self->m_buf.data(), n);
             }
             self->pump();
@@ -174,7 +175,7 @@ private:
                                       self->finish("socket write failed: " + ec.message());
                                       return;
                                   }
-                                  self->m_deadlines->activity(Clock::steady().now());
+                                  self->m_deadlines.activity(Clock::steady().now());
                                   self->pump();
                                   self->read(); // resumes input paused by back-pressure
                               });
@@ -203,7 +204,7 @@ private:
     {
         using Act = ConnectionDeadlines::Step::Act;
         const Clock::time_point now = Clock::steady().now();
-        const ConnectionDeadlines::Step step = m_deadlines->check(now, deadlineState());
+        const ConnectionDeadlines::Step step = m_deadlines.check(now, deadlineState());
         switch (step.act) {
         case Act::Wait: armTimer(now, step.wakeAt); return;
         case Act::Close: finish(step.reason); return;
@@ -239,7 +240,7 @@ private:
     Connection m_conn;
     std::array<std::uint8_t, 16384> m_buf{};
     std::string m_out;
-    std::optional<ConnectionDeadlines> m_deadlines; // set in start()
+    ConnectionDeadlines m_deadlines; // the clock starts when the connection is accepted
     bool m_reading = false;
     bool m_writing = false;
     bool m_eof = false;
