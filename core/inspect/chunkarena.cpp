@@ -92,11 +92,6 @@ void ChunkRegion::releaseChunk(std::uint8_t *data, std::size_t size) noexcept
     release();
 }
 
-void ChunkRegion::unpoison(std::uint8_t *data, std::size_t size) noexcept
-{
-    unpoisonBytes(data, size);
-}
-
 std::size_t ChunkRegion::mappedNow() noexcept
 {
     return g_mapped.load(std::memory_order_relaxed);
@@ -124,7 +119,7 @@ std::shared_ptr<LogChunk> ChunkArena::take(std::size_t capacity)
     }
     auto *data = reinterpret_cast<std::uint8_t *>(m_region) + m_used;
     m_used += size;
-    ChunkRegion::unpoison(data, capacity);
+    unpoisonBytes(data, capacity); // handed out: usable under AddressSanitizer too
     return std::make_shared<LogChunk>(*m_region, data, capacity);
 }
 

@@ -38,9 +38,6 @@ public:
     // A chunk's release: its bytes are let go (under AddressSanitizer, any
     // later touch of them is reported, as for heap memory), then its hold.
     void releaseChunk(std::uint8_t *data, std::size_t size) noexcept;
-    // Under AddressSanitizer, makes `size` bytes at `data` usable (a chunk
-    // handed out); elsewhere nothing.
-    static void unpoison(std::uint8_t *data, std::size_t size) noexcept;
     // Regions mapped now, in the whole process (tests).
     static std::size_t mappedNow() noexcept;
 
