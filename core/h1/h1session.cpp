@@ -89,8 +89,8 @@ struct H1Session::Exchange {
 };
 
 H1Session::H1Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, std::function<void()> wake,
-                     bool earlyHints, const Clock *clock)
-    : m_handler(handler),
+                     bool earlyHints, const Clock *clock, site::FilePool *files)
+    : m_responder(handler, files, wake),
       m_log(log),
       m_scheme(std::move(scheme)),
       m_wake(std::move(wake)),
@@ -185,7 +185,7 @@ void H1Session::stopReading(std::string reason)
 
 void H1Session::settle()
 {
-    if (!m_done && !m_current && m_queue.empty() && m_stopReading)
+    if (!m_done && !m_current && !m_asking && m_queue.empty() && m_stopReading)
         m_done = true;
 }
 
@@ -201,44 +201,73 @@ void H1Session::startNext()
     m_queue.pop_front();
     ParsedRequest &request = pending.request;
 
-    auto ex = std::make_unique<Exchange>();
-    ex->method = request.method;
-    ex->target = request.target;
-    ex->version = "HTTP/" + std::to_string(request.versionMajor) + "." + std::to_string(request.versionMinor);
-    ex->startNs = pending.startNs;
-    ex->sequence = pending.sequence;
+    Asking asking;
+    asking.ex = std::make_unique<Exchange>();
+    Exchange &ex = *asking.ex;
+    ex.method = request.method;
+    ex.target = request.target;
+    ex.version = "HTTP/" + std::to_string(request.versionMajor) + "." + std::to_string(request.versionMinor);
+    ex.startNs = pending.startNs;
+    ex.sequence = pending.sequence;
     // A request that ends the connection is always the last one queued.
-    ex->close = m_stopReading && m_queue.empty();
+    ex.close = m_stopReading && m_queue.empty();
+    asking.versionMinor = request.versionMinor;
+    asking.head = request.method == "HEAD";
+    asking.badRequest = pending.errorStatus != 0;
 
-    site::Response response;
-    std::string earlyHints; // a 103 to send ahead of the response, if any
-    std::string upgrade;    // the protocol the request asks to switch to
     if (pending.errorStatus != 0) {
+        site::Response response;
         response.status = pending.errorStatus;
         response.headers.push_back(Header{"content-type", "text/plain; charset=utf-8"});
         response.body =
             site::Body::fromString(std::to_string(pending.errorStatus) + " " + reasonPhrase(pending.errorStatus) + ": "
                                    + printable(pending.errorReason) + "\n");
         response.note = "bad request: " + pending.errorReason;
-        ex->close = true;
-    } else {
-        site::Request siteRequest;
-        siteRequest.method = request.method;
-        siteRequest.scheme = m_scheme;
-        if (const std::string *host = findHeader(request.headers, "host"))
-            siteRequest.authority = *host;
-        siteRequest.target = request.target;
-        siteRequest.headers = std::move(request.headers);
-        siteRequest.protocol = site::Protocol::Http1;
-        siteRequest.upgrade = upgradeToken(siteRequest.headers);
-        upgrade = siteRequest.upgrade;
-        if (m_log && !m_clientRecorded) {
-            m_clientRecorded = true;
-            if (const std::string *ua = siteRequest.header("user-agent"))
-                m_log->client(*ua);
-        }
-        response = site::handleGuarded(m_handler, siteRequest);
-        if (m_earlyHints && request.versionMinor >= 1 && site::wantsEarlyHints(siteRequest, response)) {
+        ex.close = true;
+        m_asking = std::move(asking);
+        complete(std::move(response));
+        return;
+    }
+    site::Request &siteRequest = asking.request;
+    siteRequest.method = request.method;
+    siteRequest.scheme = m_scheme;
+    if (const std::string *host = findHeader(request.headers, "host"))
+        siteRequest.authority = *host;
+    siteRequest.target = request.target;
+    siteRequest.headers = std::move(request.headers);
+    siteRequest.protocol = site::Protocol::Http1;
+    siteRequest.upgrade = upgradeToken(siteRequest.headers);
+    if (m_log && !m_clientRecorded) {
+        m_clientRecorded = true;
+        if (const std::string *ua = siteRequest.header("user-agent"))
+            m_log->client(*ua);
+    }
+    m_asking = std::move(asking);
+    // Answered now, or later from the file pool (resumeLive()); the requests
+    // behind it wait their turn either way.
+    if (std::optional<site::Responder::Answer> now = m_responder.answer(m_asking->request, ex.sequence, {}))
+        complete(std::move(now->response));
+}
+
+void H1Session::resumeLive()
+{
+    for (site::Responder::Answer &a : m_responder.take())
+        if (m_asking && a.token == m_asking->ex->sequence)
+            complete(std::move(a.response));
+}
+
+void H1Session::complete(site::Response &&response)
+{
+    Asking asking = std::move(*m_asking);
+    m_asking.reset();
+    std::unique_ptr<Exchange> ex = std::move(asking.ex);
+    const site::Request &siteRequest = asking.request;
+    const std::string &upgrade = siteRequest.upgrade;
+    // A shutdown while the answer was being made: say this is the last one.
+    ex->close = ex->close || (m_stopReading && m_queue.empty());
+    std::string earlyHints; // a 103 to send ahead of the response, if any
+    if (!asking.badRequest) {
+        if (m_earlyHints && asking.versionMinor >= 1 && site::wantsEarlyHints(siteRequest, response)) {
             earlyHints = "HTTP/1.1 103 Early Hints\r\n";
             for (const std::string &link : site::earlyHintLinks(response))
                 earlyHints.append("link: ").append(link).append("\r\n");
@@ -255,7 +284,7 @@ void H1Session::startNext()
     if (status < 100 || status > 999)
         status = 500;
     // Switching protocols: only to a live body that reads the client.
-    const bool tunnel = status == 101 && response.live && response.live->takesInput() && pending.errorStatus == 0;
+    const bool tunnel = status == 101 && response.live && response.live->takesInput() && !asking.badRequest;
     if (status == 101 && !tunnel) {
         status = 500;
         response.note = "the site answered 101 without a protocol to switch to";
@@ -263,7 +292,7 @@ void H1Session::startNext()
     if (m_awaitingUpgrade && m_queue.empty() && !tunnel)
         m_awaitingUpgrade = false; // not switched: the connection stays HTTP/1.1
     ex->status = status;
-    const bool head = request.method == "HEAD";
+    const bool head = asking.head;
     const bool statusForbidsBody = status < 200 || status == 204 || status == 304;
     const bool sendBody = !head && !statusForbidsBody;
 
@@ -297,7 +326,7 @@ void H1Session::startNext()
         addHeader("connection", "Upgrade");
     } else if (ex->close)
         addHeader("connection", "close");
-    else if (request.versionMinor == 0)
+    else if (asking.versionMinor == 0)
         addHeader("connection", "keep-alive");
     ex->head.append("\r\n");
     if (m_log)
@@ -326,11 +355,15 @@ std::size_t H1Session::produce(std::string &out, std::size_t budget)
     std::size_t written = 0;
     while (written < budget && !m_done) {
         if (!m_current) {
+            if (m_asking)
+                break; // its answer is being made on the file pool
             if (m_queue.empty()) {
                 settle();
                 break;
             }
             startNext();
+            if (!m_current)
+                break;
         }
         Exchange &ex = *m_current;
         if (ex.headSent < ex.head.size()) {
@@ -428,7 +461,7 @@ void H1Session::shutdown()
     m_in.clear();
     if (m_current && m_current->live)
         m_current->live->close(); // a live stream would never finish by itself
-    if (m_current)
+    if (m_current || m_asking)
         m_queue.clear();
     else if (m_queue.size() > 1)
         m_queue.erase(m_queue.begin() + 1, m_queue.end());

@@ -27,6 +27,7 @@
 #include "h1/requestparser.h"
 #include "inspect/capturelog.h"
 #include "protocolsession.h"
+#include "site/responder.h"
 #include "site/response.h"
 
 #include <cstddef>
@@ -34,6 +35,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace h2scope::h1 {
@@ -52,8 +54,10 @@ public:
     // 103 before page loads' responses (off by default: HTTP/1.1 clients that
     // predate RFC 8297 may take the 103 for the final answer). `clock`: the
     // time the date field says (null: the system's); it outlives the session.
+    // `files`: where answers that need the file system are made (see
+    // site/responder.h; they come back through `wake`); null: here.
     H1Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, std::function<void()> wake = {},
-              bool earlyHints = false, const Clock *clock = nullptr);
+              bool earlyHints = false, const Clock *clock = nullptr, site::FilePool *files = nullptr);
     ~H1Session() override;
     H1Session(const H1Session &) = delete;
     H1Session &operator=(const H1Session &) = delete;
@@ -90,6 +94,10 @@ public:
     // False while the driver should not read more from the peer (see above).
     bool wantsInput() const override;
 
+    // Takes the answer made on the file pool, if it is ready (and live
+    // bodies' news, which produce() reads).
+    void resumeLive() override;
+
 private:
     // A parsed request waiting for its turn, or a malformed one to refuse.
     struct Pending {
@@ -100,16 +108,25 @@ private:
         std::string errorReason;
     };
     struct Exchange;
+    // The exchange whose answer is being asked for: what complete() needs.
+    struct Asking {
+        std::unique_ptr<Exchange> ex;
+        site::Request request; // as the site sees it
+        int versionMinor = 1;
+        bool head = false;
+        bool badRequest = false; // answered by the session itself
+    };
 
     Result<void> pump();
     void stopReading(std::string reason);
     void startNext();
+    void complete(site::Response &&response); // of m_asking
     void finishExchange();
     void failBody(const Error &error);
     void settle();
     void publishNotice(std::string code, std::string text);
 
-    site::Handler &m_handler;
+    site::Responder m_responder;
     inspect::CaptureLog *m_log;
     bool m_clientRecorded = false;        // the first request's user-agent is in the capture
     HeaderBlock::Builder m_headerBuilder; // response fields for the exchange's event
@@ -122,7 +139,8 @@ private:
     std::string m_in; // received, not yet parsed
     std::uint64_t m_requestStartNs = 0;
     std::deque<Pending> m_queue; // parsed, waiting for their turn
-    std::unique_ptr<Exchange> m_current;
+    std::optional<Asking> m_asking;     // the next exchange, waiting for its answer
+    std::unique_ptr<Exchange> m_current; // the exchange being sent
 
     std::uint32_t m_exchanges = 0;
     bool m_stopReading = false;               // no further request will be parsed

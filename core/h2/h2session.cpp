@@ -21,6 +21,7 @@ struct H2Session::Stream {
     std::int32_t id = 0;
     site::Request request;
     bool dispatched = false;
+    bool waiting = false;         // its answer is being made on the file pool
     bool opened = false;          // its request has been taken (or its promise sent)
     bool headersTooLarge = false; // over SETTINGS_MAX_HEADER_LIST_SIZE: reset, never served
     int status = 0;
@@ -329,8 +330,8 @@ struct H2Session::Callbacks {
 };
 
 H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, H2Options options,
-                     std::function<void()> wake)
-    : m_handler(handler), m_log(log), m_scheme(std::move(scheme)), m_options(options), m_wake(std::move(wake))
+                     std::function<void()> wake, site::FilePool *files)
+    : m_responder(handler, files, wake), m_log(log), m_scheme(std::move(scheme)), m_options(options), m_wake(std::move(wake))
 {
     m_inTap.setKeepPayload(log != nullptr);
     m_outTap.setKeepPayload(log != nullptr);
@@ -560,14 +561,6 @@ Result<void> H2Session::feed(const std::uint8_t *data, std::size_t length)
     return {};
 }
 
-namespace {
-
-// Request fields a pushed request copies from the request that caused it.
-constexpr const char *kCopiedHeaders[] = {"accept", "accept-encoding", "accept-language", "cache-control",
-                                          "user-agent"};
-
-} // namespace
-
 void H2Session::dispatch(Stream &st)
 {
     st.dispatched = true;
@@ -575,13 +568,41 @@ void H2Session::dispatch(Stream &st)
         st.request.scheme = m_scheme;
     if (!m_hintedPaths.empty() && !st.pushed)
         st.request.earlyHinted = m_hintedPaths.erase(st.request.target) > 0;
-    site::Response response = site::handleGuarded(m_handler, st.request);
+    site::PushWish wish;
+    if (!st.pushed && st.request.method == "GET" && m_options.maxPushesPerRequest > 0
+        && nghttp2_session_get_remote_settings(m_session.get(), NGHTTP2_SETTINGS_ENABLE_PUSH) != 0) {
+        wish.max = m_options.maxPushesPerRequest;
+        wish.skip = m_pushedPaths;
+        wish.skip.insert(m_requestedPaths.begin(), m_requestedPaths.end());
+    }
+    if (std::optional<site::Responder::Answer> now = m_responder.answer(st.request, static_cast<std::uint64_t>(st.id),
+                                                                         std::move(wish)))
+        answer(st, std::move(*now));
+    else
+        st.waiting = true; // made on the file pool; takeAnswers() picks it up
+}
+
+void H2Session::takeAnswers()
+{
+    for (site::Responder::Answer &a : m_responder.take()) {
+        auto it = m_streams.find(static_cast<std::int32_t>(a.token));
+        // The client may have reset the stream meanwhile: nothing to answer.
+        if (it != m_streams.end() && it->second->waiting) {
+            it->second->waiting = false;
+            answer(*it->second, std::move(a));
+        }
+    }
+}
+
+void H2Session::answer(Stream &st, site::Responder::Answer &&answer)
+{
+    site::Response &response = answer.response;
     const bool ok2xx = response.status >= 200 && response.status < 300;
     if (ok2xx && !st.pushed && st.request.method == "GET") {
         if (m_options.earlyHints && site::wantsEarlyHints(st.request, response))
             sendEarlyHints(st, response);
         if (!response.pushPromises.empty())
-            pushAssets(st, response);
+            pushAssets(st, response, answer.pushes);
     }
     submitResponse(st, std::move(response));
 }
@@ -604,7 +625,7 @@ void H2Session::sendEarlyHints(Stream &parent, const site::Response &response)
         notice(parent.id, "early-hints-failed", std::string("103 Early Hints not sent: ") + nghttp2_strerror(rv));
 }
 
-void H2Session::pushAssets(Stream &parent, const site::Response &response)
+void H2Session::pushAssets(Stream &parent, const site::Response &response, std::vector<site::PushCandidate> &plan)
 {
     if (nghttp2_session_get_remote_settings(m_session.get(), NGHTTP2_SETTINGS_ENABLE_PUSH) == 0) {
         if (m_log)
@@ -619,34 +640,21 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
     const std::uint32_t peerMax =
         nghttp2_session_get_remote_settings(m_session.get(), NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
     std::size_t pushed = 0;
-    for (const std::string &path : response.pushPromises) {
+    for (site::PushCandidate &candidate : plan) {
         if (pushed >= m_options.maxPushesPerRequest || m_openPushes >= peerMax)
             break;
-        // Never twice on one connection, never what the client already asked for.
-        if (path == parent.request.target || m_pushedPaths.count(path) || m_requestedPaths.count(path))
+        site::Request &req = candidate.request;
+        const std::string &path = req.target;
+        // Never twice on one connection, never what the client already asked
+        // for (the plan was made before the latest requests came in).
+        if (m_pushedPaths.count(path) || m_requestedPaths.count(path))
             continue;
-
-        auto promised = std::make_unique<Stream>();
-        promised->pushed = true;
-        promised->parentId = parent.id;
-        site::Request &req = promised->request;
-        req.method = "GET";
-        req.scheme = parent.request.scheme;
-        req.authority = parent.request.authority;
-        req.target = path;
-        req.protocol = site::Protocol::Http2;
-        for (const char *name : kCopiedHeaders)
-            for (const Header &h : parent.request.headers)
-                if (h.name == name)
-                    req.headers.push_back(h);
-
-        // Built exactly as if the client had asked: validators, encoding, type.
         // Only what the site answers with 2xx is worth a promise.
-        site::Response pushedResponse = m_handler.handle(req);
-        if (pushedResponse.status < 200 || pushedResponse.status >= 300) {
+        if (candidate.response.status < 200 || candidate.response.status >= 300) {
             if (m_log)
                 notice(parent.id, "push-skipped",
-                       "not pushing " + path + ": the site answers it with " + std::to_string(pushedResponse.status));
+                       "not pushing " + path + ": the site answers it with "
+                           + std::to_string(candidate.response.status));
             continue;
         }
         static const std::string kMethod = ":method", kGet = "GET", kScheme = ":scheme", kAuthority = ":authority",
@@ -662,16 +670,20 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response)
                 notice(parent.id, "push-not-sent", "push of " + path + " not promised: " + nghttp2_strerror(id));
             break;
         }
+        auto promised = std::make_unique<Stream>();
+        promised->pushed = true;
+        promised->parentId = parent.id;
+        promised->request = std::move(req);
         promised->id = id;
         promised->opened = true;
-        m_pushedPaths.insert(path);
+        promised->dispatched = true;
+        m_pushedPaths.insert(promised->request.target);
         ++m_openPushes;
         ++m_streamCount;
         ++pushed;
         Stream &st = *promised;
         m_streams[id] = std::move(promised);
-        st.dispatched = true;
-        submitResponse(st, std::move(pushedResponse));
+        submitResponse(st, std::move(candidate.response));
         // The page itself goes first: its parser finds what else to fetch.
         // Pushed bodies fill the link once it is out (RFC 9218: urgency 3 is
         // the default, larger is later).
@@ -870,6 +882,7 @@ bool H2Session::wantsClose() const
 
 void H2Session::resumeLive()
 {
+    takeAnswers();
     for (auto &[id, st] : m_streams) {
         if (st->live && st->deferred) {
             st->deferred = false;

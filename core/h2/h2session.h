@@ -10,6 +10,7 @@
 #include "h2/wiretap.h"
 #include "inspect/capturelog.h"
 #include "protocolsession.h"
+#include "site/responder.h"
 #include "site/response.h"
 
 #include <chrono>
@@ -49,9 +50,11 @@ class H2Session final : public ProtocolSession {
 public:
     // `log` may be null (capture off): then nothing is recorded at all.
     // `wake` (thread-safe) gets the connection's thread to call resumeLive();
-    // live bodies (server-sent events) use it. It may be empty.
+    // live bodies (server-sent events) and answers made on `files` use it.
+    // It may be empty. `files`: where answers that need the file system are
+    // made (site::Responder); null: on the session's thread.
     H2Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, H2Options options = {},
-              std::function<void()> wake = {});
+              std::function<void()> wake = {}, site::FilePool *files = nullptr);
     ~H2Session() override;
     H2Session(const H2Session &) = delete;
     H2Session &operator=(const H2Session &) = delete;
@@ -87,13 +90,15 @@ private:
     struct DeferredDetails;
     DeferredDetails &deferDetails(std::int32_t streamId, std::uint32_t errorCode); // inside mem_send() only
     void dispatch(Stream &stream);
+    void takeAnswers();
+    void answer(Stream &stream, site::Responder::Answer &&answer);
     void recordStreamClosed(Stream &stream, std::uint32_t errorCode);
     void sendEarlyHints(Stream &parent, const site::Response &response);
-    void pushAssets(Stream &parent, const site::Response &response);
+    void pushAssets(Stream &parent, const site::Response &response, std::vector<site::PushCandidate> &plan);
     bool submitResponse(Stream &stream, site::Response &&response);
     void recordPushOutcome(const Stream &stream, std::string_view outcome, std::string_view detail);
 
-    site::Handler &m_handler;
+    site::Responder m_responder;
     inspect::CaptureLog *m_log;
     std::string m_scheme;
     H2Options m_options;

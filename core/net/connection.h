@@ -22,6 +22,10 @@ class TlsContext;
 class TlsEngine;
 } // namespace h2scope::tls
 
+namespace h2scope::site {
+class FilePool;
+} // namespace h2scope::site
+
 namespace h2scope::net {
 
 struct ConnectionConfig {
@@ -35,6 +39,10 @@ struct ConnectionConfig {
     // then flush output. Live bodies (server-sent events) call it when they
     // have data. Empty in tests that pump by hand.
     std::function<void()> wake;
+    // Where answers that wait on the file system are made (see
+    // site/responder.h); null: on the connection's own thread. It needs
+    // `wake`, and outlives the connection.
+    site::FilePool *files = nullptr;
 };
 
 class Connection final {

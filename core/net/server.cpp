@@ -3,6 +3,7 @@
 #include "inspect/capturelog.h"
 #include "net/connection.h"
 #include "net/deadlines.h"
+#include "site/filepool.h"
 
 #include <asio.hpp>
 
@@ -304,6 +305,8 @@ Result<void> Server::listen()
 
     for (unsigned i = 0; i < m_workerCount; ++i)
         m_workers.push_back(std::make_unique<Worker>(i));
+    if (m_options.fileThreads > 0 && !m_files)
+        m_files = std::make_unique<site::FilePool>(m_options.fileThreads);
     Result<void> bound = makeError(Errc::Internal, "not bound");
     // With --port 0, the free port 127.0.0.1 got may be taken on ::1: try another.
     for (int attempt = 0; attempt < 8; ++attempt) {
@@ -390,6 +393,7 @@ void Server::doAccept(Acceptor &from)
             config.tls = m_options.tls;
             config.h2 = m_options.h2;
             config.earlyHintsHttp1 = m_options.earlyHintsHttp1;
+            config.files = m_files.get();
             if (m_active.load(std::memory_order_relaxed) >= m_options.maxConnections) {
                 if (m_capture) {
                     // The acceptor runs on worker 0: a log of its own says why.
@@ -452,6 +456,9 @@ void Server::stop(std::chrono::milliseconds grace)
         asio::post(w->m_io, [worker = w.get()] { worker->m_io.stop(); });
     for (auto &w : m_workers)
         w->join();
+    // Answers still being made find their connections gone; queued ones are dropped.
+    if (m_files)
+        m_files->stop();
     m_acceptors.clear(); // their sockets belong to worker 0's io_context
     m_workers.clear();
 }

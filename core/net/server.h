@@ -17,8 +17,9 @@ namespace h2scope::inspect {
 class CaptureHub;
 }
 namespace h2scope::site {
+class FilePool;
 class Handler;
-}
+} // namespace h2scope::site
 namespace h2scope::tls {
 class TlsContext;
 }
@@ -41,6 +42,10 @@ struct ServerOptions {
     // cleartext (a TLS client just sees the connection close during its
     // handshake), with a "connection-limit" Notice event either way.
     std::size_t maxConnections = 10'000;
+    // Threads that make the answers needing the file system (site/filepool.h),
+    // so that a slow disk never holds up an I/O thread; 0: the I/O threads
+    // make every answer themselves.
+    unsigned fileThreads = 4;
 };
 
 class Worker;
@@ -93,6 +98,7 @@ private:
     inspect::CaptureHub *m_capture;
     unsigned m_workerCount = 1;
     std::vector<std::unique_ptr<Worker>> m_workers;
+    std::unique_ptr<site::FilePool> m_files; // declared after m_workers: gone before them
     std::vector<std::unique_ptr<Acceptor>> m_acceptors; // one per listening address
     std::uint16_t m_port = 0;
     std::size_t m_nextWorker = 0;

@@ -50,19 +50,28 @@ bool FileHandle::readAll(std::size_t size, std::string &out) const
     return true;
 }
 
+bool FileHandle::snapshotWanted(const struct stat &st, std::size_t maxBytes, std::int64_t unixSeconds) noexcept
+{
+    return st.st_size >= 0 && static_cast<std::uint64_t>(st.st_size) <= maxBytes
+           && unixSeconds - st.st_mtim.tv_sec >= kSnapshotSettleSeconds;
+}
+
+std::shared_ptr<const std::string> FileHandle::heldSnapshot(const struct stat &st) const
+{
+    std::lock_guard lock(m_snapshotMutex);
+    if (m_snapshot && sameFileVersion(m_snapshot->version, st))
+        return m_snapshot->bytes;
+    return nullptr;
+}
+
 std::shared_ptr<const std::string> FileHandle::snapshot(const struct stat &st, std::size_t maxBytes,
                                                         std::int64_t unixSeconds) const
 {
-    if (st.st_size < 0 || static_cast<std::uint64_t>(st.st_size) > maxBytes)
-        return nullptr;
-    if (unixSeconds - st.st_mtim.tv_sec < kSnapshotSettleSeconds)
+    if (!snapshotWanted(st, maxBytes, unixSeconds))
         return nullptr;
     const auto size = static_cast<std::size_t>(st.st_size);
-    {
-        std::lock_guard lock(m_snapshotMutex);
-        if (m_snapshot && sameFileVersion(m_snapshot->version, st))
-            return m_snapshot->bytes;
-    }
+    if (std::shared_ptr<const std::string> held = heldSnapshot(st))
+        return held;
     if (g_snapshotBytes.fetch_add(size, std::memory_order_relaxed) + size > kSnapshotBudget) {
         g_snapshotBytes.fetch_sub(size, std::memory_order_relaxed);
         return nullptr;

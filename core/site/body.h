@@ -47,6 +47,13 @@ public:
     std::shared_ptr<const std::string> snapshot(const struct stat &st, std::size_t maxBytes,
                                                 std::int64_t unixSeconds) const;
 
+    // Whether snapshot() would hold this version in memory (small enough,
+    // settled), budget permitting.
+    static bool snapshotWanted(const struct stat &st, std::size_t maxBytes, std::int64_t unixSeconds) noexcept;
+    // The snapshot of this version when one is held already; null
+    // otherwise. Never reads: for answers made on an I/O thread.
+    std::shared_ptr<const std::string> heldSnapshot(const struct stat &st) const;
+
     // Bytes all snapshots may hold at once, process-wide.
     static constexpr std::size_t kSnapshotBudget = 64u << 20;
     static constexpr long kSnapshotSettleSeconds = 2;

@@ -335,10 +335,27 @@ std::shared_ptr<const void> PushPolicy::rulesVersion() const
 
 bool PushPolicy::rulesStillAre(const std::shared_ptr<const void> &version, std::int64_t nowNs) const
 {
-    if (nowNs < m_recheckDueNs.load(std::memory_order_relaxed)
-        && m_rulesSeen.load(std::memory_order_relaxed) == version.get())
+    return rulesKnownToBe(version, nowNs) || rulesVersion() == version;
+}
+
+bool PushPolicy::rulesKnownToBe(const std::shared_ptr<const void> &version, std::int64_t nowNs) const
+{
+    return nowNs < m_recheckDueNs.load(std::memory_order_relaxed)
+           && m_rulesSeen.load(std::memory_order_relaxed) == version.get();
+}
+
+bool PushPolicy::surelyNoPreloads(const std::shared_ptr<const void> &version, const std::string &urlPath,
+                                  bool isHtml) const
+{
+    if (!mayPreload(version, isHtml))
         return true;
-    return rulesVersion() == version;
+    if (m_options.mode == PushMode::Auto && isHtml)
+        return false; // the page's own assets
+    const auto *rules = static_cast<const RuleFiles *>(version.get());
+    if (!rules)
+        return false;
+    return (!rules->headers || rules->headers->preloadsFor(urlPath).empty())
+           && (!rules->manifest || rules->manifest->assetsFor(urlPath).empty());
 }
 
 bool PushPolicy::mayPreload(const std::shared_ptr<const void> &version, bool isHtml) const

@@ -93,6 +93,14 @@ public:
     // rules and no discovery for such a page. Any thread.
     bool mayPreload(const std::shared_ptr<const void> &version, bool isHtml) const;
 
+    // For answers made on an I/O thread, where nothing may wait on the disk:
+    // rulesStillAre() when no recheck is due (false when one is), and
+    // whether preloadsFor() is sure to be empty for `urlPath` under the
+    // rules of `version` (mode Off; or no discovery, and no rule or manifest
+    // entry for the path). Neither touches the file system. Any thread.
+    bool rulesKnownToBe(const std::shared_ptr<const void> &version, std::int64_t nowNs) const;
+    bool surelyNoPreloads(const std::shared_ptr<const void> &version, const std::string &urlPath, bool isHtml) const;
+
     // Why parts of `_headers` or push_manifest.json were ignored, prefixed
     // with the file name ("_headers: line 3: ..."), and what a page's module
     // graph could not follow ("/index.html: bare specifier \"lit\" ...");

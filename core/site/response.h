@@ -70,11 +70,20 @@ struct Response {
 };
 
 // What turns requests into responses. Implementations must be safe to call
-// from several I/O threads at once.
+// from several threads at once: the I/O threads and a FilePool's.
 class Handler {
 public:
     virtual ~Handler() = default;
+    // The response, however long the file system takes. Sessions with a
+    // FilePool call it on the pool's threads (responder.h), never on an I/O
+    // thread; without a pool they call it where they run.
     virtual Response handle(const Request &request) = 0;
+    // The response when it can be made at once from what the handler holds
+    // in memory (it may fstat() descriptors it keeps open, and nothing more:
+    // no path lookup, no open(), no read()); nullopt when handle() must make
+    // it. What it returns is what handle() would return. The I/O threads ask
+    // here first. The default suits handlers that touch no files.
+    virtual std::optional<Response> handleNow(const Request &request) { return handle(request); }
 };
 
 } // namespace h2scope::site

@@ -263,7 +263,7 @@ Response StaticSite::handle(const Request &request)
     } else {
         const bool plainFetch = isPlainFetch(request);
         if (plainFetch && !request.earlyHinted) // the prepared fields carry the usual cache-control
-            if (std::optional<Response> prepared = servePrepared(request, target.path))
+            if (std::optional<Response> prepared = servePrepared(request, target.path, false))
                 return std::move(*prepared);
         if (const ResolvedPath resolved = m_resolver.resolve(target.path); !resolved.ok()) {
             std::optional<Response> spa = spaFallback(request, target, resolved);
@@ -425,14 +425,27 @@ Response StaticSite::serveFile(const Request &request, const std::string &pagePa
     return serveFilePlain(request, pagePath, urlPath, resolved, capture);
 }
 
-std::optional<Response> StaticSite::servePrepared(const Request &request, const std::string &urlPath) const
+std::optional<Response> StaticSite::handleNow(const Request &request)
+{
+    // Only the prepared answer of a plain fetch is made here, and only from
+    // what is in memory; everything else goes to handle().
+    if (!isPlainFetch(request) || request.earlyHinted || !m_hosts.allows(request.authority))
+        return std::nullopt;
+    const TargetPath target = m_resolver.parseTarget(request.target);
+    if (!target.ok() || target.path.starts_with(LiveReload::kReservedPrefix))
+        return std::nullopt;
+    return servePrepared(request, target.path, true);
+}
+
+std::optional<Response> StaticSite::servePrepared(const Request &request, const std::string &urlPath,
+                                                  bool inMemory) const
 {
     const std::int64_t now = m_resolver.nowNs();
     const std::shared_ptr<const PreparedFiles::Entry> entry = m_prepared.find(urlPath, now);
     if (!entry)
         return std::nullopt;
     // `_headers` as the general code would read it now (same recheck times).
-    if (!m_push.rulesStillAre(entry->rules, now))
+    if (inMemory ? !m_push.rulesKnownToBe(entry->rules, now) : !m_push.rulesStillAre(entry->rules, now))
         return std::nullopt;
     const PreparedFiles::Capture &files = entry->files;
 
@@ -448,17 +461,31 @@ std::optional<Response> StaticSite::servePrepared(const Request &request, const 
 
     const bool head = request.method == "HEAD";
     Response response;
+    const std::int64_t unixNow = m_clock.unixSeconds();
     if (files.injectedBody) {
         // The same snapshot means the same page bytes; anything else (a
         // page still settling, a new version) is injected afresh.
-        if (served.file->snapshot(served.st, kMaxInjectedPage, m_clock.unixSeconds()) != files.injectedSource)
+        if (!FileHandle::snapshotWanted(served.st, kMaxInjectedPage, unixNow)
+            || (inMemory ? served.file->heldSnapshot(served.st)
+                         : served.file->snapshot(served.st, kMaxInjectedPage, unixNow))
+                   != files.injectedSource)
             return std::nullopt;
         if (!head)
             response.body = Body::fromShared(files.injectedBody, 0, files.injectedBody->size());
     } else if (!head) {
-        response.body =
-            fileBody(served.file, served.st, 0, static_cast<std::uint64_t>(served.st.st_size), m_clock.unixSeconds());
+        const auto size = static_cast<std::uint64_t>(served.st.st_size);
+        if (!inMemory) {
+            response.body = fileBody(served.file, served.st, 0, size, unixNow);
+        } else if (!FileHandle::snapshotWanted(served.st, kMaxSnapshotFile, unixNow)) {
+            response.body = Body::fromFile(served.file, 0, size); // streamed, as fileBody() would
+        } else if (std::shared_ptr<const std::string> held = served.file->heldSnapshot(served.st)) {
+            response.body = Body::fromShared(std::move(held), 0, size);
+        } else {
+            return std::nullopt; // its first snapshot is read on the file pool
+        }
     }
+    if (inMemory && !head && !m_push.surelyNoPreloads(entry->rules, urlPath, files.isHtml))
+        return std::nullopt; // finding the assets looks files up
     response.fixedHeaders = entry->headers[choice];
     if (choice != 0 && !files.injectedBody)
         response.decodedLength = static_cast<std::uint64_t>(files.identity.st.st_size);

@@ -1,0 +1,64 @@
+#include "filepool.h"
+
+#include <utility>
+
+namespace h2scope::site {
+
+FilePool::FilePool(unsigned threads)
+{
+    if (threads == 0)
+        threads = 1;
+    m_threads.reserve(threads);
+    for (unsigned i = 0; i < threads; ++i)
+        m_threads.emplace_back([this] { run(); });
+}
+
+FilePool::~FilePool()
+{
+    stop();
+}
+
+void FilePool::post(std::function<void()> job)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping)
+            return;
+        m_jobs.push_back(std::move(job));
+    }
+    m_ready.notify_one();
+}
+
+void FilePool::stop()
+{
+    std::deque<std::function<void()>> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+        dropped.swap(m_jobs);
+    }
+    m_ready.notify_all();
+    for (std::thread &t : m_threads)
+        if (t.joinable())
+            t.join();
+    // `dropped` goes out of scope here, outside the lock: a job's captures
+    // may take locks of their own when they are destroyed.
+}
+
+void FilePool::run()
+{
+    for (;;) {
+        std::function<void()> job;
+        {
+            std::unique_lock lock(m_mutex);
+            m_ready.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
+            if (m_stopping)
+                return;
+            job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+        }
+        job();
+    }
+}
+
+} // namespace h2scope::site

@@ -1,0 +1,141 @@
+#include "responder.h"
+
+#include "errorpage.h"
+#include "filepool.h"
+
+#include <exception>
+#include <mutex>
+#include <utility>
+
+namespace h2scope::site {
+
+namespace {
+
+// Request fields a pushed request copies from the request that caused it.
+constexpr std::string_view kCopiedFields[] = {"accept", "accept-encoding", "accept-language", "cache-control",
+                                              "user-agent"};
+
+} // namespace
+
+Request pushedRequest(const Request &parent, std::string_view path)
+{
+    Request req;
+    req.method = "GET";
+    req.scheme = parent.scheme;
+    req.authority = parent.authority;
+    req.target = std::string(path);
+    req.protocol = parent.protocol;
+    for (std::string_view name : kCopiedFields)
+        for (const Header &h : parent.headers)
+            if (h.name == name)
+                req.headers.push_back(h);
+    return req;
+}
+
+std::vector<PushCandidate> planPushes(Handler &handler, const Request &parent, const Response &response,
+                                      const PushWish &wish)
+{
+    std::vector<PushCandidate> plan;
+    if (wish.max == 0 || parent.method != "GET" || response.status < 200 || response.status >= 300)
+        return plan;
+    std::size_t pushable = 0;
+    for (const std::string &path : response.pushPromises) {
+        if (pushable >= wish.max)
+            break;
+        if (path == parent.target || wish.skip.contains(path))
+            continue;
+        PushCandidate candidate{pushedRequest(parent, path), {}};
+        // Built exactly as if the client had asked: validators, encoding, type.
+        candidate.response = handleGuarded(handler, candidate.request);
+        if (candidate.response.status >= 200 && candidate.response.status < 300)
+            ++pushable;
+        plan.push_back(std::move(candidate));
+    }
+    return plan;
+}
+
+std::optional<Response> handleNowGuarded(Handler &handler, const Request &request)
+{
+    try {
+        return handler.handleNow(request);
+    } catch (const std::exception &e) {
+        return errorResponse(500, std::string("the site handler failed: ") + e.what());
+    }
+}
+
+// Where the pool leaves answers for the session. Shared with the jobs in
+// flight, so that a session that ends before them leaves it behind safely.
+struct Responder::Mailbox {
+    std::mutex mutex;
+    std::vector<Answer> ready;
+    bool closed = false;
+    std::function<void()> wake;
+
+    void deliver(Answer answer)
+    {
+        {
+            std::lock_guard lock(mutex);
+            if (closed)
+                return;
+            ready.push_back(std::move(answer));
+        }
+        // The wake only posts to the connection's thread (and finds the
+        // connection gone, if it is); calling it after the session closed
+        // the mailbox is harmless.
+        wake();
+    }
+};
+
+Responder::Responder(Handler &handler, FilePool *pool, std::function<void()> wake)
+    : m_handler(handler), m_pool(pool), m_mailbox(std::make_shared<Mailbox>())
+{
+    m_mailbox->wake = std::move(wake);
+    if (!m_mailbox->wake)
+        m_pool = nullptr; // nobody would come for the answers
+}
+
+Responder::~Responder()
+{
+    std::lock_guard lock(m_mailbox->mutex);
+    m_mailbox->closed = true;
+    m_mailbox->ready.clear();
+}
+
+std::optional<Responder::Answer> Responder::answer(const Request &request, std::uint64_t token, PushWish wish)
+{
+    std::optional<Response> now =
+        m_pool ? handleNowGuarded(m_handler, request) : std::optional<Response>(handleGuarded(m_handler, request));
+    if (now) {
+        Answer answer{token, std::move(*now), {}};
+        if (!answer.response.pushPromises.empty())
+            answer.pushes = planPushes(m_handler, request, answer.response, wish);
+        return answer;
+    }
+    ++m_inMaking;
+    m_pool->post([mailbox = m_mailbox, &handler = m_handler, request, token, wish = std::move(wish)] {
+        {
+            std::lock_guard lock(mailbox->mutex);
+            if (mailbox->closed)
+                return; // the connection ended while this waited its turn
+        }
+        Answer answer{token, handleGuarded(handler, request), {}};
+        answer.pushes = planPushes(handler, request, answer.response, wish);
+        mailbox->deliver(std::move(answer));
+    });
+    return std::nullopt;
+}
+
+std::vector<Responder::Answer> Responder::take()
+{
+    std::vector<Answer> out;
+    if (m_inMaking == 0)
+        return out;
+    {
+        std::lock_guard lock(m_mailbox->mutex);
+        out.swap(m_mailbox->ready);
+    }
+    m_inMaking -= out.size();
+    return out;
+}
+
+} // namespace h2scope::site
