@@ -16,6 +16,10 @@
 #                        compare.sh's steady workload (a few a socket read)
 #                        instead of as fast as the server goes
 #   BIN=build/release/app/h2scope (default); KEEP=/tmp/cg keeps each dump as /tmp/cg.VARIANT
+#   TLS=1                over TLS (one ECDSA P-256 certificate for 127.0.0.1,
+#                        as compare.sh), so that the variant h2o can be counted
+#                        beside h2scope: VARIANTS="h2o nocap" TLS=1 RPS=250.
+#                        h2o runs with one thread on PORT (18640).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${BIN:-build/release/app/h2scope}"
@@ -25,20 +29,59 @@ VARIANTS="${VARIANTS:-nocap store}"
 SIZE="${SIZE:-1024}"
 PACE=()
 [ -z "${RPS:-}" ] || PACE=(--rps "$RPS")
+TLS="${TLS:-0}"
+PORT="${PORT:-18640}"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+chmod 755 "$TMP" # h2o drops to nobody and must read the folder
 mkdir -p "$TMP/site"
 head -c "$SIZE" /dev/zero | tr '\0' a > "$TMP/site/small.txt"
+TRANSPORT=(--no-tls)
+if [ "$TLS" = 1 ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 30 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" > /dev/null 2>&1
+  chmod 644 "$TMP/key.pem" "$TMP/cert.pem"
+  TRANSPORT=(--cert "$TMP/cert.pem" --key "$TMP/key.pem")
+fi
+
+# h2o's configuration: one thread, the same folder and certificate.
+h2o_conf() {
+  cat > "$TMP/h2o.conf" <<EOF
+user: nobody
+error-log: $TMP/h2o-error.log
+num-threads: 1
+listen:
+  host: 127.0.0.1
+  port: $PORT
+$([ "$TLS" = 1 ] && printf '  ssl:\n    certificate-file: %s\n    key-file: %s\n    ocsp-update-interval: 0\n' "$TMP/cert.pem" "$TMP/key.pem")
+hosts:
+  "127.0.0.1:$PORT":
+    paths:
+      "/":
+        file.dir: $TMP/site
+EOF
+}
 
 run() {
   local variant=$1; shift
   local out="$TMP/$variant.cg"
-  valgrind --tool=callgrind --callgrind-out-file="$out.%p" "$BIN" --headless --no-tls --log none --workers 1 \
-    --port 0 "$@" "$TMP/site" > "$TMP/$variant.stdout" 2> "$TMP/$variant.stderr" &
-  local pid=$!
   local url=""
+  if [ "$variant" = h2o ]; then
+    h2o_conf
+    valgrind --tool=callgrind --callgrind-out-file="$out.%p" h2o -c "$TMP/h2o.conf" \
+      > "$TMP/$variant.stdout" 2> "$TMP/$variant.stderr" &
+  else
+    valgrind --tool=callgrind --callgrind-out-file="$out.%p" "$BIN" --headless "${TRANSPORT[@]}" --log none \
+      --workers 1 --port 0 "$@" "$TMP/site" > "$TMP/$variant.stdout" 2> "$TMP/$variant.stderr" &
+  fi
+  local pid=$!
   for _ in $(seq 1 600); do
-    url=$(head -n 1 "$TMP/$variant.stdout" 2>/dev/null || true)
+    if [ "$variant" = h2o ]; then
+      ss -Hltn "sport = :$PORT" | grep -q . && url="$([ "$TLS" = 1 ] && echo https || echo http)://127.0.0.1:$PORT/"
+    else
+      url=$(head -n 1 "$TMP/$variant.stdout" 2>/dev/null || true)
+    fi
     [ -n "$url" ] && break
     sleep 0.1
   done
@@ -64,9 +107,13 @@ for v in $VARIANTS; do
     nocap) run nocap --no-capture ;;
     store) run store --har "$TMP/store.har" ;;
     jsonl) run jsonl --capture "$TMP/capture.jsonl" ;;
+    h2o) run h2o ;;
     *) echo "callgrind.sh: unknown variant $v" >&2; exit 2 ;;
   esac
 done
 if [ -f "$TMP/nocap.ir" ] && [ -f "$TMP/store.ir" ]; then
   printf 'store / nocap: %.3f\n' "$(echo "$(cat "$TMP/store.ir") / $(cat "$TMP/nocap.ir")" | bc -l)"
+fi
+if [ -f "$TMP/nocap.ir" ] && [ -f "$TMP/h2o.ir" ]; then
+  printf 'nocap / h2o: %.3f\n' "$(echo "$(cat "$TMP/nocap.ir") / $(cat "$TMP/h2o.ir")" | bc -l)"
 fi

@@ -93,6 +93,25 @@ bool TestClient::pumpOnce()
     return progress;
 }
 
+std::function<void()> Doorbell::ring()
+{
+    return [this] {
+        {
+            std::lock_guard lock(m_mutex);
+            m_pending = true;
+        }
+        m_rung.notify_all();
+    };
+}
+
+bool Doorbell::wait(std::chrono::milliseconds timeout)
+{
+    std::unique_lock lock(m_mutex);
+    const bool rung = m_rung.wait_for(lock, timeout, [this] { return m_pending; });
+    m_pending = false;
+    return rung;
+}
+
 void TestClient::runUntil(const std::vector<std::int32_t> &streams)
 {
     for (int round = 0; round < 100000; ++round) {
@@ -104,8 +123,12 @@ void TestClient::runUntil(const std::vector<std::int32_t> &streams)
         }
         if (allDone || m_conn.closed())
             return;
-        if (!pumpOnce())
+        if (pumpOnce())
+            continue;
+        // Nothing moves: an answer may still be in the making on the pool.
+        if (!m_options.doorbell || !m_options.doorbell->wait(m_options.serverWait))
             return;
+        m_conn.resumeLive();
     }
 }
 
@@ -130,6 +153,13 @@ std::int32_t TestClient::begin(const std::string &path)
     const std::int32_t id = submit("GET", path, {});
     settle();
     return id;
+}
+
+TestResponse TestClient::finish(std::int32_t streamId)
+{
+    runUntil({streamId});
+    settle();
+    return m_responses[streamId];
 }
 
 void TestClient::consume(std::int32_t streamId, std::size_t bytes)

@@ -9,8 +9,12 @@
 #include "headers.h"
 #include "net/h2clientsession.h"
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -39,6 +43,21 @@ struct TestResponse {
     const std::string *header(std::string_view name) const { return findHeader(headers, name); }
 };
 
+// For a Connection whose answers may come from a file pool: give it ring()
+// as its wake, and the test client waits for a ring, then resumes the
+// connection, when it has nothing else to do. Thread-safe.
+class Doorbell final {
+public:
+    std::function<void()> ring();
+    // True when rung since the last wait (or within `timeout`).
+    bool wait(std::chrono::milliseconds timeout);
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_rung;
+    bool m_pending = false;
+};
+
 struct TestClientOptions {
     bool enablePush = true;
     std::uint32_t initialWindowSize = 65535;
@@ -52,6 +71,10 @@ struct TestClientOptions {
     // Promised paths the client refuses with RST_STREAM CANCEL, as a browser
     // does for what it already has in its cache.
     std::vector<std::string> cancelPushes;
+    // Set when the connection has a file pool (ConnectionConfig::files) and
+    // this doorbell's ring() as its wake; waits are bounded by `serverWait`.
+    Doorbell *doorbell = nullptr;
+    std::chrono::milliseconds serverWait{10'000};
 };
 
 class TestClient final : private H2ClientListener {
@@ -82,6 +105,8 @@ public:
 
     // Sends a GET without waiting for its answer; returns its stream id.
     std::int32_t begin(const std::string &path);
+    // Exchanges bytes until the stream that begin() opened ends.
+    TestResponse finish(std::int32_t streamId);
     // Opens the windows by `bytes` for `streamId` and the connection (with
     // autoWindowUpdate off), then exchanges bytes until it ends or stalls.
     void consume(std::int32_t streamId, std::size_t bytes);

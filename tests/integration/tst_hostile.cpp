@@ -7,6 +7,7 @@
 // bounded in count and in time; timeouts are shortened so the test is fast.
 
 #include "rawsocket.h"
+#include "slowsite.h"
 
 #include "inspect/capturefollower.h"
 #include "inspect/capturelog.h"
@@ -203,6 +204,45 @@ private slots:
     }
 
     // HEADERS + RST_STREAM in a loop (CVE-2023-44487).
+    // A disk that stalls one request stalls nothing else: with a single I/O
+    // thread, a second connection is served while the first one's file is
+    // still being read (on the file pool), and the first is answered once
+    // the disk lets go.
+    void slowDiskHoldsUpNoOtherConnection()
+    {
+        std::ofstream(m_dir.filePath("slow.txt").toStdString()) << "slow file\n";
+        testing::SlowSite slow(*m_site, "/slow");
+        net::ServerOptions options;
+        options.host = "127.0.0.1";
+        options.port = 0;
+        options.workers = 1;
+        net::Server server(options, slow, nullptr);
+        QVERIFY(server.start().ok());
+
+        RawSocket waiting;
+        QVERIFY(waiting.connect(server.port()));
+        QVERIFY(waiting.sendAll("GET /slow.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+        QVERIFY2(slow.waitUntilWaiting(1), "the slow request never reached the file system");
+
+        RawSocket other;
+        QVERIFY(other.connect(server.port()));
+        QVERIFY(other.sendAll("GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        std::string answer;
+        QVERIFY2(other.waitClosed(answer, Ms(5000)), "the other connection was not served while the disk stalled");
+        QVERIFY2(answer.starts_with("HTTP/1.1 200"), answer.c_str());
+
+        std::string nothingYet;
+        waiting.readFor(nothingYet, Ms(100));
+        QVERIFY2(nothingYet.empty(), nothingYet.c_str());
+        slow.open();
+        std::string late;
+        for (int i = 0; i < 50 && late.find("slow file\n") == std::string::npos; ++i)
+            waiting.readFor(late, Ms(100));
+        QVERIFY2(late.starts_with("HTTP/1.1 200"), late.c_str());
+        QVERIFY(late.find("slow file\n") != std::string::npos);
+        server.stop(Ms(500));
+    }
+
     void rapidReset()
     {
         auto r = start();

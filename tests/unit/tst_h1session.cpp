@@ -3,11 +3,14 @@
 // streamed body larger than any single read.
 
 #include "collectingpublisher.h"
+#include "slowsite.h"
 
 #include "clock.h"
 #include "h1/h1session.h"
 #include "inspect/event.h"
+#include "net/testclient.h"
 #include "site/body.h"
+#include "site/filepool.h"
 #include "site/response.h"
 
 #include <QRegularExpression>
@@ -842,6 +845,35 @@ private slots:
         for (int i = 0; i < count; ++i)
             QCOMPARE(replies[std::size_t(i)].body, "hello /" + std::to_string(i));
         QVERIFY(!session.wantsClose());
+    }
+
+    // A request whose answer waits on a slow file system (made on the file
+    // pool) keeps its place: nothing behind it is sent first, and both
+    // answers come in order once it is ready.
+    void aSlowAnswerKeepsThePipelineInOrder()
+    {
+        FakeHandler fake;
+        testing::SlowSite slow(fake, "/slow");
+        site::FilePool pool(2);
+        net::Doorbell bell;
+        H1Session session(slow, nullptr, "https", bell.ring(), false, nullptr, &pool);
+        const std::string requests = "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n";
+        QVERIFY(session.receive(reinterpret_cast<const std::uint8_t *>(requests.data()), requests.size()).ok());
+        std::string out;
+        QCOMPARE(session.produce(out, 1 << 20), std::size_t(0));
+        QVERIFY2(slow.waitUntilWaiting(1), "the slow request never reached the file system");
+        QCOMPARE(session.produce(out, 1 << 20), std::size_t(0));
+        QVERIFY(!session.wantsClose());
+
+        slow.open();
+        QVERIFY2(bell.wait(std::chrono::seconds(10)), "the answer made on the pool never came back");
+        session.resumeLive();
+        while (session.produce(out, 1 << 20) > 0) {
+        }
+        const std::size_t first = out.find("hello /slow"), second = out.find("hello /fast");
+        QVERIFY2(first != std::string::npos && second != std::string::npos, out.c_str());
+        QVERIFY(first < second);
+        QCOMPARE(fake.requests.size(), std::size_t(2));
     }
 };
 

@@ -2,9 +2,11 @@
 // responses, and the inspector's view of every frame.
 
 #include "collectingpublisher.h"
+#include "slowsite.h"
 
 #include "net/connection.h"
 #include "net/testclient.h"
+#include "site/filepool.h"
 #include "site/staticsite.h"
 
 #include <QtTest>
@@ -378,6 +380,77 @@ private slots:
         const auto rst = events.frames(Direction::Out, RST_STREAM);
         QVERIFY(!rst.empty());
         QCOMPARE(rst[0].errorCode, 1u);
+    }
+
+    // A file that takes long to read holds up its own stream and nothing
+    // else: the connection's other streams are answered meanwhile, because
+    // the answer is made on the file pool, not on the connection's thread
+    // (here the test's thread, which would block in begin() otherwise).
+    void aSlowFileHoldsUpNoOtherStream()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("slow.txt"), "slow");
+        writeFile(dir.filePath("fast.txt"), "fast");
+        site::SiteOptions options;
+        options.root = dir.path().toStdString();
+        auto site = site::StaticSite::create(options);
+        QVERIFY(site.ok());
+        testing::SlowSite slow(**site, "/slow");
+        site::FilePool pool(2);
+        net::Doorbell bell;
+        net::ConnectionConfig config;
+        config.wake = bell.ring();
+        config.files = &pool;
+        net::Connection conn(config, slow, nullptr);
+        net::TestClientOptions clientOptions;
+        clientOptions.doorbell = &bell;
+        net::TestClient client(conn, clientOptions);
+
+        const std::int32_t slowId = client.begin("/slow.txt");
+        QVERIFY2(slow.waitUntilWaiting(1), "the slow request never reached the file system");
+        for (int i = 0; i < 3; ++i) { // the first from the pool, then from memory
+            const net::TestResponse fast = client.get("/fast.txt");
+            QCOMPARE(fast.status, 200);
+            QCOMPARE(fast.body, std::string("fast"));
+        }
+        QVERIFY(!client.current(slowId).complete);
+
+        slow.open();
+        const net::TestResponse done = client.finish(slowId);
+        QVERIFY(done.complete);
+        QCOMPARE(done.status, 200);
+        QCOMPARE(done.body, std::string("slow"));
+    }
+
+    // A page answered on the file pool brings its pushes along: the
+    // promises go out before the page, with the assets' answers.
+    void pushesComeWithAPageMadeOnThePool()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("page.html"), "<!doctype html><link rel=stylesheet href=style.css><p>hi");
+        writeFile(dir.filePath("style.css"), "p{color:red}");
+        site::SiteOptions options;
+        options.root = dir.path().toStdString();
+        auto site = site::StaticSite::create(options);
+        QVERIFY(site.ok());
+        site::FilePool pool(2);
+        net::Doorbell bell;
+        net::ConnectionConfig config;
+        config.wake = bell.ring();
+        config.files = &pool;
+        net::Connection conn(config, **site, nullptr);
+        net::TestClientOptions clientOptions;
+        clientOptions.doorbell = &bell;
+        net::TestClient client(conn, clientOptions);
+
+        const net::TestResponse page = client.get("/page.html");
+        QCOMPARE(page.status, 200);
+        QCOMPARE(page.pushPromises.size(), std::size_t(1));
+        QCOMPARE(page.pushPromises[0].path, std::string("/style.css"));
+        const auto pushed = client.pushedResponses().find("/style.css");
+        QVERIFY(pushed != client.pushedResponses().end());
+        QCOMPARE(pushed->second.status, 200);
+        QCOMPARE(pushed->second.body, std::string("p{color:red}"));
     }
 };
 

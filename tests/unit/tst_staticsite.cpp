@@ -70,6 +70,7 @@ private slots:
     void pushPreloadsOnGet200();
     void pushHeadersOnEveryMatchingResponse();
     void pushModeOff();
+    void answersNowOnlyWhatItHoldsInMemory();
 
 private:
     std::unique_ptr<StaticSite> makePushSite(PushMode mode);
@@ -897,6 +898,61 @@ void TestStaticSite::pushModeOff()
     QVERIFY(home.pushPromises.empty());
     QCOMPARE(header(home, "x-frame-options"), QString("DENY"));
     QVERIFY(!home.header("link"));
+}
+
+// What an I/O thread may be answered with at once: the prepared answer of a
+// plain fetch whose bytes are in memory, and nothing that would look up,
+// open or read a file (that is made on the file pool by handle()).
+void TestStaticSite::answersNowOnlyWhatItHoldsInMemory()
+{
+    const std::string root = m_base + "/memory";
+    QCOMPARE(::mkdir(root.c_str(), 0755), 0);
+    writeFile(root + "/hello.txt", m_hello);
+    setMtime(root + "/hello.txt", std::time(nullptr) - 60); // settled: snapshots are taken
+    writeFile(root + "/page.html", "<!doctype html><link rel=stylesheet href=style.css>");
+    writeFile(root + "/style.css", "p{}");
+    SiteOptions options;
+    options.root = root;
+    auto made = StaticSite::create(options);
+    QVERIFY(made.ok());
+    StaticSite &site = **made;
+    Request request;
+    request.method = "GET";
+    request.authority = "localhost";
+    request.target = "/hello.txt";
+
+    QVERIFY2(!site.handleNow(request), "answered before anything was read");
+    Response general = site.handle(request);
+    QCOMPARE(general.status, 200);
+    std::optional<Response> now = site.handleNow(request);
+    QVERIFY2(now, "the second fetch of a file read once still waits on the pool");
+    QCOMPARE(now->status, 200);
+    QCOMPARE(header(*now, "etag"), header(general, "etag"));
+    QCOMPARE(header(*now, "content-type"), header(general, "content-type"));
+    QCOMPARE(readBody(*now), m_hello);
+
+    Request ranged = request;
+    ranged.headers.push_back({"range", "bytes=0-3"});
+    QVERIFY(!site.handleNow(ranged));
+    Request elsewhere = request;
+    elsewhere.authority = "attacker.example";
+    QVERIFY2(!site.handleNow(elsewhere), "the host allow-list is the general code's to answer");
+
+    // A page whose assets are found in it: finding them looks files up.
+    Request page = request;
+    page.target = "/page.html";
+    QCOMPARE(site.handle(page).preloads.size(), std::size_t(1));
+    QVERIFY(!site.handleNow(page));
+
+    // A new version is not in memory until the general code reads it.
+    writeFile(root + "/hello.txt", "changed\n");
+    setMtime(root + "/hello.txt", std::time(nullptr) - 30);
+    QVERIFY(!site.handleNow(request));
+    Response fresh = site.handle(request);
+    QCOMPARE(readBody(fresh), std::string("changed\n"));
+    now = site.handleNow(request);
+    QVERIFY(now);
+    QCOMPARE(readBody(*now), std::string("changed\n"));
 }
 
 QTEST_APPLESS_MAIN(TestStaticSite)

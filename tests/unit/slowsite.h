@@ -1,0 +1,66 @@
+#pragma once
+// A site on a slow file system, for tests that nothing waits on it but the
+// request that needs it: handle() of a path under `prefix` waits until the
+// test opens the gate (at most 10 s, so that a server that does wait fails
+// its test rather than hanging it); handleNow() never answers those paths,
+// as a site that has not read them yet cannot. Other paths are the wrapped
+// site's.
+
+#include "site/response.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace h2scope::testing {
+
+class SlowSite final : public site::Handler {
+public:
+    SlowSite(site::Handler &inner, std::string prefix) : m_inner(inner), m_prefix(std::move(prefix)) {}
+
+    site::Response handle(const site::Request &request) override
+    {
+        if (request.target.starts_with(m_prefix)) {
+            std::unique_lock lock(m_mutex);
+            ++m_waiting;
+            m_changed.notify_all();
+            m_changed.wait_for(lock, std::chrono::seconds(10), [this] { return m_open; });
+            --m_waiting;
+        }
+        return m_inner.handle(request);
+    }
+
+    std::optional<site::Response> handleNow(const site::Request &request) override
+    {
+        if (request.target.starts_with(m_prefix))
+            return std::nullopt;
+        return m_inner.handleNow(request);
+    }
+
+    // Lets every slow request through, now and from now on.
+    void open()
+    {
+        std::lock_guard lock(m_mutex);
+        m_open = true;
+        m_changed.notify_all();
+    }
+
+    // Until `count` slow requests wait at the gate (false after `timeout`).
+    bool waitUntilWaiting(int count, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000))
+    {
+        std::unique_lock lock(m_mutex);
+        return m_changed.wait_for(lock, timeout, [&] { return m_waiting >= count; });
+    }
+
+private:
+    site::Handler &m_inner;
+    std::string m_prefix;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    int m_waiting = 0;
+    bool m_open = false;
+};
+
+} // namespace h2scope::testing
