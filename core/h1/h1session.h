@@ -138,8 +138,8 @@ private:
     RequestParser m_parser;
     std::string m_in; // received, not yet parsed
     std::uint64_t m_requestStartNs = 0;
-    std::deque<Pending> m_queue; // parsed, waiting for their turn
-    std::optional<Asking> m_asking;     // the next exchange, waiting for its answer
+    std::deque<Pending> m_queue;         // parsed, waiting for their turn
+    std::optional<Asking> m_asking;      // the next exchange, waiting for its answer
     std::unique_ptr<Exchange> m_current; // the exchange being sent
 
     std::uint32_t m_exchanges = 0;

@@ -331,7 +331,11 @@ struct H2Session::Callbacks {
 
 H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, H2Options options,
                      std::function<void()> wake, site::FilePool *files)
-    : m_responder(handler, files, wake), m_log(log), m_scheme(std::move(scheme)), m_options(options), m_wake(std::move(wake))
+    : m_responder(handler, files, wake),
+      m_log(log),
+      m_scheme(std::move(scheme)),
+      m_options(options),
+      m_wake(std::move(wake))
 {
     m_inTap.setKeepPayload(log != nullptr);
     m_outTap.setKeepPayload(log != nullptr);
@@ -575,8 +579,8 @@ void H2Session::dispatch(Stream &st)
         wish.skip = m_pushedPaths;
         wish.skip.insert(m_requestedPaths.begin(), m_requestedPaths.end());
     }
-    if (std::optional<site::Responder::Answer> now = m_responder.answer(st.request, static_cast<std::uint64_t>(st.id),
-                                                                         std::move(wish)))
+    if (std::optional<site::Responder::Answer> now =
+            m_responder.answer(st.request, static_cast<std::uint64_t>(st.id), std::move(wish)))
         answer(st, std::move(*now));
     else
         st.waiting = true; // made on the file pool; takeAnswers() picks it up

@@ -77,13 +77,12 @@ void Connection::startSession(const std::string &protocol)
     m_protocol = protocol;
     const std::string scheme = m_tls ? "https" : "http";
     if (protocol == "h2" || protocol == "h2c")
-        m_session = std::make_unique<h2::H2Session>(m_handler, m_log.get(), scheme, m_config.h2, m_config.wake,
-                                                     m_config.files);
-    else
         m_session =
-            std::make_unique<h1::H1Session>(m_handler, m_log.get(), scheme, m_config.wake,
-                                            m_config.earlyHintsHttp1 && m_config.h2.earlyHints, m_config.h2.clock,
-                                            m_config.files);
+            std::make_unique<h2::H2Session>(m_handler, m_log.get(), scheme, m_config.h2, m_config.wake, m_config.files);
+    else
+        m_session = std::make_unique<h1::H1Session>(m_handler, m_log.get(), scheme, m_config.wake,
+                                                    m_config.earlyHintsHttp1 && m_config.h2.earlyHints,
+                                                    m_config.h2.clock, m_config.files);
     recordOpened();
     if (m_shutdown)
         m_session->shutdown();

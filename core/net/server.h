@@ -98,7 +98,7 @@ private:
     inspect::CaptureHub *m_capture;
     unsigned m_workerCount = 1;
     std::vector<std::unique_ptr<Worker>> m_workers;
-    std::unique_ptr<site::FilePool> m_files; // declared after m_workers: gone before them
+    std::unique_ptr<site::FilePool> m_files;            // declared after m_workers: gone before them
     std::vector<std::unique_ptr<Acceptor>> m_acceptors; // one per listening address
     std::uint16_t m_port = 0;
     std::size_t m_nextWorker = 0;
