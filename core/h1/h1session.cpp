@@ -86,6 +86,8 @@ struct H1Session::Exchange {
     std::optional<site::Body> body;       // set only when body bytes are to be sent
     std::shared_ptr<site::LiveBody> live; // or: streamed until closed (server-sent events)
     std::uint64_t bodySent = 0;
+    bool reading = false;    // the body's next bytes are being read on the file pool
+    std::string readFailure; // that read failed
 };
 
 H1Session::H1Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, std::function<void()> wake,
@@ -254,6 +256,15 @@ void H1Session::resumeLive()
     for (site::Responder::Answer &a : m_responder.take())
         if (m_asking && a.token == m_asking->ex->sequence)
             complete(std::move(a.response));
+    for (site::Responder::Read &read : m_responder.takeReads()) {
+        if (!m_current || m_current->sequence != read.token || !m_current->reading)
+            continue;
+        m_current->reading = false;
+        if (read.bytes)
+            m_current->body->supplyAhead(std::move(*read.bytes));
+        else
+            m_current->readFailure = read.bytes.error().message;
+    }
 }
 
 void H1Session::complete(site::Response &&response)
@@ -390,7 +401,24 @@ std::size_t H1Session::produce(std::string &out, std::size_t budget)
         } else if (ex.body && !ex.body->done()) {
             if (written == budget)
                 break;
-            const std::size_t want = std::min(budget - written, kBodyChunk);
+            std::size_t want = std::min(budget - written, kBodyChunk);
+            if (m_responder.usesPool()) {
+                // File bytes are read on the pool; the answer waits for them.
+                if (!ex.readFailure.empty()) {
+                    failBody(makeError(Errc::Io, ex.readFailure));
+                    break;
+                }
+                const std::uint64_t ready = ex.body->readyBytes();
+                if (ready == 0) {
+                    if (!ex.reading)
+                        if (std::optional<site::FileRead> read = ex.body->pendingRead(kReadAhead)) {
+                            ex.reading = true;
+                            m_responder.readAhead(ex.sequence, std::move(*read));
+                        }
+                    break;
+                }
+                want = static_cast<std::size_t>(std::min<std::uint64_t>(want, ready));
+            }
             const std::size_t old = out.size();
             out.resize(old + want);
             Result<std::size_t> got = ex.body->read(reinterpret_cast<std::uint8_t *>(out.data() + old), want);

@@ -46,6 +46,8 @@ public:
     static constexpr std::size_t kInputSoftLimit = 64 * 1024;
     static constexpr std::size_t kInputHardLimit = 4 * 1024 * 1024;
     static constexpr std::size_t kBodyChunk = 16 * 1024;
+    // What one read on the file pool brings of a body streamed from a file.
+    static constexpr std::size_t kReadAhead = 128 * 1024;
 
     // `log` may be null (capture off): then nothing is recorded at all.
     // `scheme` is "https" or "http", copied into every site::Request.

@@ -22,6 +22,8 @@ struct H2Session::Stream {
     site::Request request;
     bool dispatched = false;
     bool waiting = false;         // its answer is being made on the file pool
+    bool reading = false;         // its body's next bytes are being read there
+    std::string readFailure;      // that read failed: reset the stream
     bool opened = false;          // its request has been taken (or its promise sent)
     bool headersTooLarge = false; // over SETTINGS_MAX_HEADER_LIST_SIZE: reset, never served
     int status = 0;
@@ -285,10 +287,30 @@ struct H2Session::Callbacks {
     // into the output by sendData() (NGHTTP2_DATA_FLAG_NO_COPY), so each byte
     // is copied once before TLS takes it.
     static ssize_t readBody(nghttp2_session *, std::int32_t, std::uint8_t *, std::size_t length, std::uint32_t *flags,
-                            nghttp2_data_source *source, void *)
+                            nghttp2_data_source *source, void *user)
     {
+        H2Session &s = self(user);
         auto *st = static_cast<Stream *>(source->ptr);
-        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(length, st->body->remaining()));
+        std::uint64_t ready = st->body->remaining();
+        if (s.m_responder.usesPool()) {
+            // File bytes are read on the pool; the stream waits for them
+            // (NGHTTP2_ERR_DEFERRED) while the others go on.
+            if (!st->readFailure.empty()) {
+                st->note = st->readFailure;
+                s.notice(st->id, "body-read-failed", st->readFailure);
+                return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // RST_STREAM INTERNAL_ERROR
+            }
+            ready = st->body->readyBytes();
+            if (ready == 0) {
+                if (!st->reading)
+                    if (std::optional<site::FileRead> read = st->body->pendingRead(kReadAhead)) {
+                        st->reading = true;
+                        s.m_responder.readAhead(static_cast<std::uint64_t>(st->id), std::move(*read));
+                    }
+                return NGHTTP2_ERR_DEFERRED;
+            }
+        }
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(length, ready));
         *flags |= NGHTTP2_DATA_FLAG_NO_COPY;
         if (n == st->body->remaining())
             *flags |= NGHTTP2_DATA_FLAG_EOF;
@@ -887,6 +909,19 @@ bool H2Session::wantsClose() const
 void H2Session::resumeLive()
 {
     takeAnswers();
+    for (site::Responder::Read &read : m_responder.takeReads()) {
+        const auto id = static_cast<std::int32_t>(read.token);
+        auto it = m_streams.find(id);
+        if (it == m_streams.end() || !it->second->reading)
+            continue; // reset meanwhile
+        Stream &st = *it->second;
+        st.reading = false;
+        if (read.bytes)
+            st.body->supplyAhead(std::move(*read.bytes));
+        else
+            st.readFailure = read.bytes.error().message;
+        nghttp2_session_resume_data(m_session.get(), id);
+    }
     for (auto &[id, st] : m_streams) {
         if (st->live && st->deferred) {
             st->deferred = false;

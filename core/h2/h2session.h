@@ -99,6 +99,8 @@ private:
     void recordPushOutcome(const Stream &stream, std::string_view outcome, std::string_view detail);
 
     site::Responder m_responder;
+    // What one read on the file pool brings of a body streamed from a file.
+    static constexpr std::size_t kReadAhead = 128 * 1024;
     inspect::CaptureLog *m_log;
     std::string m_scheme;
     H2Options m_options;

@@ -149,6 +149,10 @@ Result<std::size_t> Body::read(std::uint8_t *buf, std::size_t max)
             std::memcpy(buf + written, seg.shared->data() + seg.offset + m_segmentPos, want);
         } else if (!seg.file) {
             std::memcpy(buf + written, seg.literal.data() + m_segmentPos, want);
+        } else if (const std::size_t ahead = takeAhead(reinterpret_cast<char *>(buf + written), want)) {
+            written += ahead;
+            advance(ahead);
+            continue;
         } else {
             ssize_t n;
             do {
@@ -191,6 +195,17 @@ Result<void> Body::appendTo(std::string &out, std::size_t n)
         if (seg.shared || !seg.file) {
             out.append((seg.shared ? seg.shared->data() + seg.offset : seg.literal.data()) + m_segmentPos, want);
             advance(want);
+        } else if (m_aheadPos < m_ahead.size()) {
+            const std::size_t take = std::min(want, m_ahead.size() - m_aheadPos);
+            out.append(m_ahead, m_aheadPos, take);
+            m_aheadPos += take;
+            if (m_aheadPos == m_ahead.size()) {
+                m_ahead.clear();
+                m_aheadPos = 0;
+            }
+            advance(take);
+            n -= take;
+            continue;
         } else {
             // Within this segment, so read() stops exactly at `want`.
             const std::size_t at = out.size();
@@ -208,6 +223,68 @@ Result<void> Body::appendTo(std::string &out, std::size_t n)
         return makeError(Errc::Io, "the body ended before the bytes announced for it");
     }
     return {};
+}
+
+std::size_t Body::takeAhead(char *to, std::size_t max) noexcept
+{
+    const std::size_t take = std::min(max, m_ahead.size() - m_aheadPos);
+    if (take == 0)
+        return 0;
+    std::memcpy(to, m_ahead.data() + m_aheadPos, take);
+    m_aheadPos += take;
+    if (m_aheadPos == m_ahead.size()) {
+        m_ahead.clear();
+        m_aheadPos = 0;
+    }
+    return take;
+}
+
+std::optional<FileRead> Body::pendingRead(std::size_t max) const
+{
+    if (m_index >= m_segments.size() || m_aheadPos < m_ahead.size())
+        return std::nullopt;
+    const Segment &seg = m_segments[m_index];
+    if (!seg.file || seg.shared)
+        return std::nullopt;
+    const auto length = static_cast<std::size_t>(std::min<std::uint64_t>(seg.length - m_segmentPos, max));
+    return FileRead{seg.file, seg.offset + m_segmentPos, length};
+}
+
+std::uint64_t Body::readyBytes() const noexcept
+{
+    std::uint64_t ready = 0;
+    std::uint64_t pos = m_segmentPos;
+    for (std::size_t i = m_index; i < m_segments.size(); ++i, pos = 0) {
+        const Segment &seg = m_segments[i];
+        if (seg.file && !seg.shared)
+            return ready + (i == m_index ? m_ahead.size() - m_aheadPos : 0);
+        ready += seg.length - pos;
+    }
+    return ready;
+}
+
+void Body::supplyAhead(std::string bytes)
+{
+    m_ahead = std::move(bytes);
+    m_aheadPos = 0;
+}
+
+Result<std::string> Body::readRange(const FileRead &read)
+{
+    std::string bytes(read.length, '\0');
+    std::size_t got = 0;
+    while (got < read.length) {
+        const ssize_t n =
+            ::pread(read.file->fd(), bytes.data() + got, read.length - got, static_cast<off_t>(read.offset + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return makeError(Errc::Io, std::string("reading the file failed: ") + std::strerror(errno));
+        if (n == 0)
+            return makeError(Errc::Io, "the file became shorter while it was being sent");
+        got += static_cast<std::size_t>(n);
+    }
+    return bytes;
 }
 
 } // namespace h2scope::site

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
@@ -66,6 +67,13 @@ private:
     mutable std::shared_ptr<const Snapshot> m_snapshot;
 };
 
+// A range of a file to read (Body::pendingRead()).
+struct FileRead {
+    std::shared_ptr<const FileHandle> file;
+    std::uint64_t offset = 0;
+    std::size_t length = 0;
+};
+
 class Body final {
 public:
     struct Segment {
@@ -101,14 +109,35 @@ public:
     // read()) `out` is left as it was and the body must be abandoned.
     Result<void> appendTo(std::string &out, std::size_t n);
 
+    // Reading ahead, for sessions whose file reads are made on a file pool
+    // (responder.h) so that an I/O thread never waits on the disk:
+    //  - pendingRead(): the read the next bytes wait on (at most `max`
+    //    bytes), when the current segment is a file and none of it is read
+    //    ahead; nullopt when the next bytes are in memory (or the body done);
+    //  - readyBytes(): how many bytes read() and appendTo() can give now
+    //    without touching a file: the segments in memory from here, up to
+    //    the first file segment, plus what of it is read ahead;
+    //  - supplyAhead(): the bytes of pendingRead(), read elsewhere; read()
+    //    and appendTo() take them before they would read the file.
+    std::optional<FileRead> pendingRead(std::size_t max) const;
+    std::uint64_t readyBytes() const noexcept;
+    void supplyAhead(std::string bytes);
+    // Reads `read` whole (pread, short reads retried), on any thread. Fails
+    // with Errc::Io as read() does.
+    static Result<std::string> readRange(const FileRead &read);
+
 private:
     void advance(std::size_t n) noexcept; // within the current segment
+    // Copies up to `max` read-ahead bytes of the current segment; the count.
+    std::size_t takeAhead(char *to, std::size_t max) noexcept;
 
     std::vector<Segment> m_segments;
     std::size_t m_index = 0;        // current segment
     std::uint64_t m_segmentPos = 0; // bytes consumed within it
     std::uint64_t m_size = 0;
     std::uint64_t m_consumed = 0;
+    std::string m_ahead;        // read ahead: the current segment's next bytes
+    std::size_t m_aheadPos = 0; // of which this many are consumed
 };
 
 } // namespace h2scope::site

@@ -68,16 +68,23 @@ std::optional<Response> handleNowGuarded(Handler &handler, const Request &reques
 struct Responder::Mailbox {
     std::mutex mutex;
     std::vector<Answer> ready;
+    std::vector<Read> reads;
     bool closed = false;
     std::function<void()> wake;
 
-    void deliver(Answer answer)
+    bool isClosed()
+    {
+        std::lock_guard lock(mutex);
+        return closed;
+    }
+
+    template <class T> void deliver(std::vector<T> Mailbox::*to, T item)
     {
         {
             std::lock_guard lock(mutex);
             if (closed)
                 return;
-            ready.push_back(std::move(answer));
+            (this->*to).push_back(std::move(item));
         }
         // The wake only posts to the connection's thread (and finds the
         // connection gone, if it is); calling it after the session closed
@@ -99,6 +106,7 @@ Responder::~Responder()
     std::lock_guard lock(m_mailbox->mutex);
     m_mailbox->closed = true;
     m_mailbox->ready.clear();
+    m_mailbox->reads.clear();
 }
 
 std::optional<Responder::Answer> Responder::answer(const Request &request, std::uint64_t token, PushWish wish)
@@ -113,16 +121,36 @@ std::optional<Responder::Answer> Responder::answer(const Request &request, std::
     }
     ++m_inMaking;
     m_pool->post([mailbox = m_mailbox, &handler = m_handler, request, token, wish = std::move(wish)] {
-        {
-            std::lock_guard lock(mailbox->mutex);
-            if (mailbox->closed)
-                return; // the connection ended while this waited its turn
-        }
+        if (mailbox->isClosed())
+            return; // the connection ended while this waited its turn
         Answer answer{token, handleGuarded(handler, request), {}};
         answer.pushes = planPushes(handler, request, answer.response, wish);
-        mailbox->deliver(std::move(answer));
+        mailbox->deliver(&Mailbox::ready, std::move(answer));
     });
     return std::nullopt;
+}
+
+void Responder::readAhead(std::uint64_t token, FileRead read)
+{
+    ++m_reading;
+    m_pool->post([mailbox = m_mailbox, token, read = std::move(read)] {
+        if (mailbox->isClosed())
+            return;
+        mailbox->deliver(&Mailbox::reads, Read{token, Body::readRange(read)});
+    });
+}
+
+std::vector<Responder::Read> Responder::takeReads()
+{
+    std::vector<Read> out;
+    if (m_reading == 0)
+        return out;
+    {
+        std::lock_guard lock(m_mailbox->mutex);
+        out.swap(m_mailbox->reads);
+    }
+    m_reading -= out.size();
+    return out;
 }
 
 std::vector<Responder::Answer> Responder::take()

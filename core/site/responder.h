@@ -87,6 +87,18 @@ public:
     // Answers asked for that take() has not returned yet.
     std::size_t inMaking() const noexcept { return m_inMaking; }
 
+    // Whether answers and reads are made on a pool (else: at once, here).
+    bool usesPool() const noexcept { return m_pool != nullptr; }
+
+    // The bytes of a body's pendingRead(), read on the pool (usesPool()
+    // only); takeReads() returns them, with `token`, after a wake.
+    struct Read {
+        std::uint64_t token = 0;
+        Result<std::string> bytes;
+    };
+    void readAhead(std::uint64_t token, FileRead read);
+    std::vector<Read> takeReads();
+
 private:
     struct Mailbox;
 
@@ -94,6 +106,7 @@ private:
     FilePool *m_pool;
     std::shared_ptr<Mailbox> m_mailbox;
     std::size_t m_inMaking = 0;
+    std::size_t m_reading = 0;
 };
 
 } // namespace h2scope::site

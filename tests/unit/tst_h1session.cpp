@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -688,6 +689,75 @@ private slots:
         QCOMPARE(replies.size(), std::size_t(1));
         QCOMPARE(*replies[0].header("content-length"), std::to_string(m_bigContent.size()));
         QVERIFY(replies[0].body == m_bigContent);
+    }
+
+    // With a file pool, a streamed body's bytes are read there: while the
+    // read waits (behind a job that holds the pool's only thread, as a
+    // stalled disk would), only the head goes out; the rest follows once
+    // the read is back.
+    void streamedFileBodyIsReadOnThePool()
+    {
+        FakeHandler handler;
+        handler.bigFile = openBig();
+        handler.bigSize = m_bigContent.size();
+        site::FilePool pool(1);
+        net::Doorbell bell;
+        H1Session session(handler, nullptr, "https", bell.ring(), false, nullptr, &pool);
+        std::promise<void> release;
+        pool.post([stalled = release.get_future().share()] { stalled.wait_for(std::chrono::seconds(10)); });
+        QVERIFY(send(session, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n").ok());
+        std::string out;
+        session.produce(out, 1 << 20);
+        QVERIFY(out.starts_with("HTTP/1.1 200"));
+        QVERIFY(out.ends_with("\r\n\r\n")); // the head alone
+        QCOMPARE(session.produce(out, 1 << 20), std::size_t(0));
+
+        release.set_value();
+        for (int i = 0; i < 100 && out.size() < m_bigContent.size(); ++i) {
+            if (session.produce(out, 1 << 20) == 0) {
+                QVERIFY2(bell.wait(std::chrono::seconds(10)), "a read made on the pool never came back");
+                session.resumeLive();
+            }
+        }
+        std::vector<Reply> replies;
+        QVERIFY(parseReplies(out, replies));
+        QCOMPARE(replies.size(), std::size_t(1));
+        QVERIFY(replies[0].body == m_bigContent);
+    }
+
+    // A file that shrinks before the pool reads it: the connection closes
+    // short of the announced length, and the inspector is told why.
+    void bodyReadFailureOnThePoolCloses()
+    {
+        const QString path = m_dir.filePath("shrinks-later.bin");
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QVERIFY(f.write(QByteArray(100 * 1024, 'z')) == 100 * 1024);
+        }
+        FakeHandler handler;
+        const int fd = ::open(path.toLocal8Bit().constData(), O_RDONLY | O_CLOEXEC);
+        QVERIFY(fd >= 0);
+        handler.bigFile = std::make_shared<const site::FileHandle>(fd);
+        handler.bigSize = 100 * 1024;
+        Collector events;
+        site::FilePool pool(1);
+        net::Doorbell bell;
+        H1Session session(handler, events.log(3), "http", bell.ring(), false, nullptr, &pool);
+        QVERIFY(::truncate(path.toLocal8Bit().constData(), 50 * 1024) == 0);
+        QVERIFY(send(session, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n" + kGetB).ok());
+        std::string out;
+        for (int i = 0; i < 10 && !session.wantsClose(); ++i)
+            if (session.produce(out, 1 << 20) == 0 && !session.wantsClose()) {
+                QVERIFY(bell.wait(std::chrono::seconds(10)));
+                session.resumeLive();
+            }
+        QVERIFY(session.wantsClose());
+        QVERIFY2(session.closeReason().find("shorter") != std::string::npos, session.closeReason().c_str());
+        QVERIFY(out.ends_with("\r\n\r\n")); // the head, and not a byte the length did not cover
+        const auto notices = events.all<inspect::Notice>();
+        QCOMPARE(notices.size(), std::size_t(1));
+        QCOMPARE(notices[0].code, std::string("body-read-failed"));
     }
 
     void bodyReadFailureCloses()

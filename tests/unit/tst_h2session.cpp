@@ -11,8 +11,14 @@
 
 #include <QtTest>
 
+#include <QFile>
+
+#include <ctime>
+#include <fcntl.h>
 #include <fstream>
+#include <future>
 #include <memory>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace h2scope;
@@ -420,6 +426,51 @@ private slots:
         QVERIFY(done.complete);
         QCOMPARE(done.status, 200);
         QCOMPARE(done.body, std::string("slow"));
+    }
+
+    // The bytes of a file streamed from disk are read on the file pool too:
+    // while a read waits (here: behind a job that holds the pool's only
+    // thread, as a stalled disk would), its stream waits and a response
+    // from memory on the same connection is sent in full.
+    void aSlowBodyReadHoldsUpNoOtherStream()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("big.bin"), m_big); // just written: streamed, not snapshotted
+        writeFile(dir.filePath("small.txt"), "small");
+        const QByteArray small = QFile::encodeName(dir.filePath("small.txt"));
+        const timespec past[2] = {{std::time(nullptr) - 60, 0}, {std::time(nullptr) - 60, 0}};
+        QCOMPARE(::utimensat(AT_FDCWD, small.constData(), past, 0), 0); // settled: served from memory
+        site::SiteOptions options;
+        options.root = dir.path().toStdString();
+        auto site = site::StaticSite::create(options);
+        QVERIFY(site.ok());
+        site::FilePool pool(1);
+        net::Doorbell bell;
+        net::ConnectionConfig config;
+        config.wake = bell.ring();
+        config.files = &pool;
+        net::Connection conn(config, **site, nullptr);
+        net::TestClientOptions clientOptions;
+        clientOptions.doorbell = &bell;
+        clientOptions.initialWindowSize = 1u << 20;
+        clientOptions.connectionWindowSize = 4 << 20;
+        net::TestClient client(conn, clientOptions);
+        QCOMPARE(client.get("/big.bin").body.size(), m_big.size()); // both answers prepared
+        QCOMPARE(client.get("/small.txt").body, std::string("small"));
+
+        std::promise<void> release;
+        pool.post([stalled = release.get_future().share()] { stalled.wait_for(std::chrono::seconds(10)); });
+        const std::int32_t bigId = client.begin("/big.bin");
+        const net::TestResponse fromMemory = client.get("/small.txt");
+        QCOMPARE(fromMemory.body, std::string("small"));
+        QCOMPARE(client.current(bigId).status, 200); // its head is out; its bytes wait on the disk
+        QVERIFY(client.current(bigId).body.empty());
+        QVERIFY(!client.current(bigId).complete);
+
+        release.set_value();
+        const net::TestResponse big = client.finish(bigId);
+        QVERIFY(big.complete);
+        QVERIFY(big.body == m_big);
     }
 
     // A page answered on the file pool brings its pushes along: the
