@@ -247,8 +247,9 @@ void H1Session::startNext()
     m_asking = std::move(asking);
     // Answered now, or later from the file pool (resumeLive()); the requests
     // behind it wait their turn either way.
-    if (std::optional<site::Responder::Answer> now = m_responder.answer(m_asking->request, ex.sequence, {}))
-        complete(std::move(now->response));
+    site::Responder::Answer now;
+    if (m_responder.answer(m_asking->request, ex.sequence, {}, now))
+        complete(std::move(now.response));
 }
 
 void H1Session::resumeLive()

@@ -601,9 +601,9 @@ void H2Session::dispatch(Stream &st)
         wish.skip = m_pushedPaths;
         wish.skip.insert(m_requestedPaths.begin(), m_requestedPaths.end());
     }
-    if (std::optional<site::Responder::Answer> now =
-            m_responder.answer(st.request, static_cast<std::uint64_t>(st.id), std::move(wish)))
-        answer(st, std::move(*now));
+    site::Responder::Answer now;
+    if (m_responder.answer(st.request, static_cast<std::uint64_t>(st.id), std::move(wish), now))
+        answer(st, now);
     else
         st.waiting = true; // made on the file pool; takeAnswers() picks it up
 }
@@ -615,12 +615,12 @@ void H2Session::takeAnswers()
         // The client may have reset the stream meanwhile: nothing to answer.
         if (it != m_streams.end() && it->second->waiting) {
             it->second->waiting = false;
-            answer(*it->second, std::move(a));
+            answer(*it->second, a);
         }
     }
 }
 
-void H2Session::answer(Stream &st, site::Responder::Answer &&answer)
+void H2Session::answer(Stream &st, site::Responder::Answer &answer)
 {
     site::Response &response = answer.response;
     const bool ok2xx = response.status >= 200 && response.status < 300;

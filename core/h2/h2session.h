@@ -91,7 +91,7 @@ private:
     DeferredDetails &deferDetails(std::int32_t streamId, std::uint32_t errorCode); // inside mem_send() only
     void dispatch(Stream &stream);
     void takeAnswers();
-    void answer(Stream &stream, site::Responder::Answer &&answer);
+    void answer(Stream &stream, site::Responder::Answer &answer); // takes its response and pushes
     void recordStreamClosed(Stream &stream, std::uint32_t errorCode);
     void sendEarlyHints(Stream &parent, const site::Response &response);
     void pushAssets(Stream &parent, const site::Response &response, std::vector<site::PushCandidate> &plan);

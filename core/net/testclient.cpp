@@ -144,8 +144,18 @@ TestResponse TestClient::request(const std::string &method, const std::string &p
     if (id <= 0)
         return {};
     runUntil({id});
-    settle(); // let pushed streams finish too
+    finishPushes({id});
     return m_responses[id];
+}
+
+void TestClient::finishPushes(const std::vector<std::int32_t> &parents)
+{
+    std::vector<std::int32_t> pushed;
+    for (std::int32_t parent : parents)
+        for (const TestPushPromise &p : m_responses[parent].pushPromises)
+            pushed.push_back(p.promisedStreamId);
+    runUntil(pushed); // their answers may still be in the making on a file pool
+    settle();
 }
 
 std::int32_t TestClient::begin(const std::string &path)
@@ -158,7 +168,7 @@ std::int32_t TestClient::begin(const std::string &path)
 TestResponse TestClient::finish(std::int32_t streamId)
 {
     runUntil({streamId});
-    settle();
+    finishPushes({streamId});
     return m_responses[streamId];
 }
 
@@ -179,7 +189,7 @@ std::vector<TestResponse> TestClient::getAll(const std::vector<std::string> &pat
     for (const std::string &p : paths)
         ids.push_back(submit("GET", p, extra));
     runUntil(ids);
-    settle();
+    finishPushes(ids);
     std::vector<TestResponse> out;
     for (std::int32_t id : ids)
         out.push_back(m_responses[id]);

@@ -128,6 +128,8 @@ private:
     std::int32_t submit(const std::string &method, const std::string &path, const HeaderList &extra);
     bool pumpOnce();
     void runUntil(const std::vector<std::int32_t> &streams);
+    // Until the streams promised on `parents` end too, then settle().
+    void finishPushes(const std::vector<std::int32_t> &parents);
 
     net::Connection &m_conn;
     TestClientOptions m_options;

@@ -54,12 +54,13 @@ std::vector<PushCandidate> planPushes(Handler &handler, const Request &parent, c
     return plan;
 }
 
-std::optional<Response> handleNowGuarded(Handler &handler, const Request &request)
+bool handleNowGuarded(Handler &handler, const Request &request, Response &out)
 {
     try {
-        return handler.handleNow(request);
+        return handler.handleNow(request, out);
     } catch (const std::exception &e) {
-        return errorResponse(500, std::string("the site handler failed: ") + e.what());
+        out = errorResponse(500, std::string("the site handler failed: ") + e.what());
+        return true;
     }
 }
 
@@ -109,16 +110,20 @@ Responder::~Responder()
     m_mailbox->reads.clear();
 }
 
-std::optional<Responder::Answer> Responder::answer(const Request &request, std::uint64_t token, PushWish wish)
+bool Responder::answer(const Request &request, std::uint64_t token, PushWish &&wish, Answer &out)
 {
-    std::optional<Response> now =
-        m_pool ? handleNowGuarded(m_handler, request) : std::optional<Response>(handleGuarded(m_handler, request));
-    if (now) {
-        Answer answer{token, std::move(*now), {}};
-        if (!answer.response.pushPromises.empty())
-            answer.pushes = planPushes(m_handler, request, answer.response, wish);
-        return answer;
-    }
+    out.token = token;
+    if (!m_pool)
+        out.response = handleGuarded(m_handler, request);
+    else if (!handleNowGuarded(m_handler, request, out.response))
+        return makeOnPool(request, token, std::move(wish));
+    if (!out.response.pushPromises.empty())
+        out.pushes = planPushes(m_handler, request, out.response, wish);
+    return true;
+}
+
+bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish &&wish)
+{
     ++m_inMaking;
     m_pool->post([mailbox = m_mailbox, &handler = m_handler, request, token, wish = std::move(wish)] {
         if (mailbox->isClosed())
@@ -127,7 +132,7 @@ std::optional<Responder::Answer> Responder::answer(const Request &request, std::
         answer.pushes = planPushes(handler, request, answer.response, wish);
         mailbox->deliver(&Mailbox::ready, std::move(answer));
     });
-    return std::nullopt;
+    return false;
 }
 
 void Responder::readAhead(std::uint64_t token, FileRead read)

@@ -56,8 +56,8 @@ Request pushedRequest(const Request &parent, std::string_view path);
 std::vector<PushCandidate> planPushes(Handler &handler, const Request &parent, const Response &response,
                                       const PushWish &wish);
 
-// The handler's answer; a handler that throws gets a 500 that says so.
-std::optional<Response> handleNowGuarded(Handler &handler, const Request &request);
+// Handler::handleNow(); a handler that throws gets a 500 that says so.
+bool handleNowGuarded(Handler &handler, const Request &request, Response &out);
 
 class Responder final {
 public:
@@ -76,9 +76,10 @@ public:
     Responder(const Responder &) = delete;
     Responder &operator=(const Responder &) = delete;
 
-    // The answer now, or nullopt: it is being made on the pool, and take()
-    // returns it, with `token`, after a wake.
-    std::optional<Answer> answer(const Request &request, std::uint64_t token, PushWish wish);
+    // The answer now, in `out` (a default Answer), and true; or false: it
+    // is being made on the pool, and take() returns it, with `token`, after
+    // a wake.
+    bool answer(const Request &request, std::uint64_t token, PushWish &&wish, Answer &out);
 
     // The answers made on the pool since the last call, in the order they
     // were finished. The session's thread only.
@@ -101,6 +102,7 @@ public:
 
 private:
     struct Mailbox;
+    bool makeOnPool(const Request &request, std::uint64_t token, PushWish &&wish); // false: not made yet
 
     Handler &m_handler;
     FilePool *m_pool;

@@ -78,12 +78,17 @@ public:
     // FilePool call it on the pool's threads (responder.h), never on an I/O
     // thread; without a pool they call it where they run.
     virtual Response handle(const Request &request) = 0;
-    // The response when it can be made at once from what the handler holds
-    // in memory (it may fstat() descriptors it keeps open, and nothing more:
-    // no path lookup, no open(), no read()); nullopt when handle() must make
-    // it. What it returns is what handle() would return. The I/O threads ask
-    // here first. The default suits handlers that touch no files.
-    virtual std::optional<Response> handleNow(const Request &request) { return handle(request); }
+    // The response, in `out` (a default Response), when it can be made at
+    // once from what the handler holds in memory (it may fstat() descriptors
+    // it keeps open, and nothing more: no path lookup, no open(), no read());
+    // false, with `out` untouched, when handle() must make it. What it gives
+    // is what handle() would return. The I/O threads ask here first. The
+    // default suits handlers that touch no files.
+    virtual bool handleNow(const Request &request, Response &out)
+    {
+        out = handle(request);
+        return true;
+    }
 };
 
 } // namespace h2scope::site

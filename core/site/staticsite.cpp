@@ -263,8 +263,8 @@ Response StaticSite::handle(const Request &request)
     } else {
         const bool plainFetch = isPlainFetch(request);
         if (plainFetch && !request.earlyHinted) // the prepared fields carry the usual cache-control
-            if (std::optional<Response> prepared = servePrepared(request, target.path, false))
-                return std::move(*prepared);
+            if (servePrepared(request, target.path, false, response))
+                return response;
         if (const ResolvedPath resolved = m_resolver.resolve(target.path); !resolved.ok()) {
             std::optional<Response> spa = spaFallback(request, target, resolved);
             response = spa ? std::move(*spa) : errorResponse(resolved.status, resolved.note);
@@ -425,28 +425,27 @@ Response StaticSite::serveFile(const Request &request, const std::string &pagePa
     return serveFilePlain(request, pagePath, urlPath, resolved, capture);
 }
 
-std::optional<Response> StaticSite::handleNow(const Request &request)
+bool StaticSite::handleNow(const Request &request, Response &out)
 {
     // Only the prepared answer of a plain fetch is made here, and only from
     // what is in memory; everything else goes to handle().
     if (!isPlainFetch(request) || request.earlyHinted || !m_hosts.allows(request.authority))
-        return std::nullopt;
+        return false;
     const TargetPath target = m_resolver.parseTarget(request.target);
     if (!target.ok() || target.path.starts_with(LiveReload::kReservedPrefix))
-        return std::nullopt;
-    return servePrepared(request, target.path, true);
+        return false;
+    return servePrepared(request, target.path, true, out);
 }
 
-std::optional<Response> StaticSite::servePrepared(const Request &request, const std::string &urlPath,
-                                                  bool inMemory) const
+bool StaticSite::servePrepared(const Request &request, const std::string &urlPath, bool inMemory, Response &out) const
 {
     const std::int64_t now = m_resolver.nowNs();
     const std::shared_ptr<const PreparedFiles::Entry> entry = m_prepared.find(urlPath, now);
     if (!entry)
-        return std::nullopt;
+        return false;
     // `_headers` as the general code would read it now (same recheck times).
     if (inMemory ? !m_push.rulesKnownToBe(entry->rules, now) : !m_push.rulesStillAre(entry->rules, now))
-        return std::nullopt;
+        return false;
     const PreparedFiles::Capture &files = entry->files;
 
     // The representation the general code would choose (see serveFilePlain).
@@ -456,11 +455,14 @@ std::optional<Response> StaticSite::servePrepared(const Request &request, const 
     const std::size_t variant = chooseVariant(request.header("accept-encoding"), present);
     const std::size_t choice = variant < PreparedFiles::kSiblings ? variant + 1 : 0;
     if (!entry->headers[choice])
-        return std::nullopt; // this coding was not asked for yet
+        return false; // this coding was not asked for yet
     const PreparedFiles::FileState &served = choice ? files.siblings[choice - 1] : files.identity;
 
     const bool head = request.method == "HEAD";
-    Response response;
+    if (inMemory && !head && !m_push.surelyNoPreloads(entry->rules, urlPath, files.isHtml))
+        return false; // finding the assets looks files up
+    // `out` is written only from here on, once the answer is sure.
+    Response &response = out;
     const std::int64_t unixNow = m_clock.unixSeconds();
     if (files.injectedBody) {
         // The same snapshot means the same page bytes; anything else (a
@@ -469,7 +471,7 @@ std::optional<Response> StaticSite::servePrepared(const Request &request, const 
             || (inMemory ? served.file->heldSnapshot(served.st)
                          : served.file->snapshot(served.st, kMaxInjectedPage, unixNow))
                    != files.injectedSource)
-            return std::nullopt;
+            return false;
         if (!head)
             response.body = Body::fromShared(files.injectedBody, 0, files.injectedBody->size());
     } else if (!head) {
@@ -481,17 +483,15 @@ std::optional<Response> StaticSite::servePrepared(const Request &request, const 
         } else if (std::shared_ptr<const std::string> held = served.file->heldSnapshot(served.st)) {
             response.body = Body::fromShared(std::move(held), 0, size);
         } else {
-            return std::nullopt; // its first snapshot is read on the file pool
+            return false; // its first snapshot is read on the file pool
         }
     }
-    if (inMemory && !head && !m_push.surelyNoPreloads(entry->rules, urlPath, files.isHtml))
-        return std::nullopt; // finding the assets looks files up
     response.fixedHeaders = entry->headers[choice];
     if (choice != 0 && !files.injectedBody)
         response.decodedLength = static_cast<std::uint64_t>(files.identity.st.st_size);
     if (!head && m_push.mayPreload(entry->rules, files.isHtml))
         addPreloads(response, urlPath, files.realPath, files.isHtml);
-    return response;
+    return true;
 }
 
 Response StaticSite::serveFilePlain(const Request &request, const std::string &pagePath, const std::string &urlPath,

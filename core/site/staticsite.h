@@ -89,8 +89,8 @@ public:
     // The prepared answer (see above) of a plain GET or HEAD when every
     // part of it is in memory: the file's snapshot is held (or the file is
     // streamed), the rule files need no recheck and the answer preloads
-    // nothing. Otherwise nullopt, for handle() to answer on a file pool.
-    std::optional<Response> handleNow(const Request &request) override;
+    // nothing. Otherwise false, for handle() to answer on a file pool.
+    bool handleNow(const Request &request, Response &out) override;
 
     // Files up to this size are sent from a shared in-memory snapshot of
     // their current version (FileHandle::snapshot(), within its process-wide
@@ -125,8 +125,10 @@ private:
     // The answer m_prepared holds for a GET or HEAD of the file `urlPath`
     // without Range or conditionals, or nullopt when the general code must
     // answer (no entry, files or rules changed, that coding not prepared).
-    // `inMemory`: nullopt too when answering would read or look up a file.
-    std::optional<Response> servePrepared(const Request &request, const std::string &urlPath, bool inMemory) const;
+    // Fills `out` (a default Response) and returns true, or leaves it alone
+    // and returns false. `inMemory`: false too when answering would read or
+    // look up a file.
+    bool servePrepared(const Request &request, const std::string &urlPath, bool inMemory, Response &out) const;
     Response serveDirectory(const Request &request, const TargetPath &target, const ResolvedPath &resolved) const;
     // The file as it is on disk (precompressed variants, ranges).
     Response serveFilePlain(const Request &request, const std::string &pagePath, const std::string &urlPath,

@@ -11,7 +11,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <optional>
 #include <string>
 
 namespace h2scope::testing {
@@ -32,11 +31,9 @@ public:
         return m_inner.handle(request);
     }
 
-    std::optional<site::Response> handleNow(const site::Request &request) override
+    bool handleNow(const site::Request &request, site::Response &out) override
     {
-        if (request.target.starts_with(m_prefix))
-            return std::nullopt;
-        return m_inner.handleNow(request);
+        return !request.target.starts_with(m_prefix) && m_inner.handleNow(request, out);
     }
 
     // Lets every slow request through, now and from now on.
