@@ -36,6 +36,15 @@ std::string handshakeHint(unsigned long error)
     }
 }
 
+// SSL_get_error() needs an empty error queue before each TLS call. The queue
+// is almost always empty already, and ERR_peek_error() finds that out for a
+// fraction of what ERR_clear_error() costs (it resets every slot).
+void clearErrors()
+{
+    if (ERR_peek_error() != 0)
+        ERR_clear_error();
+}
+
 // A write-only BIO that appends to the std::string set as its data.
 int sinkWrite(BIO *bio, const char *data, int length)
 {
@@ -106,7 +115,7 @@ Result<void> TlsEngine::receive(const std::uint8_t *data, std::size_t length, st
         return makeError(Errc::Tls, "buffering TLS input failed");
 
     if (!m_handshakeDone) {
-        ERR_clear_error();
+        clearErrors();
         const int rc = SSL_do_handshake(m_ssl.get());
         if (rc != 1) {
             const int err = SSL_get_error(m_ssl.get(), rc);
@@ -121,10 +130,14 @@ Result<void> TlsEngine::receive(const std::uint8_t *data, std::size_t length, st
 
     char buf[16384];
     for (;;) {
-        ERR_clear_error();
+        clearErrors();
         const int n = SSL_read(m_ssl.get(), buf, sizeof buf);
         if (n > 0) {
             plaintext.append(buf, static_cast<std::size_t>(n));
+            // Nothing buffered, nothing more to decrypt: another SSL_read()
+            // would only say so (SSL_ERROR_WANT_READ), at a cost.
+            if (BIO_ctrl_pending(m_in) == 0 && SSL_pending(m_ssl.get()) == 0)
+                return {};
             continue;
         }
         const int err = SSL_get_error(m_ssl.get(), n);
@@ -146,7 +159,7 @@ Result<void> TlsEngine::send(const std::uint8_t *data, std::size_t length, std::
     }
     std::size_t done = 0;
     while (done < length) {
-        ERR_clear_error();
+        clearErrors();
         const int n = SSL_write(m_ssl.get(), data + done, static_cast<int>(length - done));
         if (n <= 0) {
             BIO_set_data(m_out, &m_ciphertext);
@@ -180,7 +193,7 @@ bool TlsEngine::hasCiphertext() const
 void TlsEngine::close()
 {
     if (m_handshakeDone) {
-        ERR_clear_error();
+        clearErrors();
         SSL_shutdown(m_ssl.get());
     }
 }
