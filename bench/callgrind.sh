@@ -45,11 +45,19 @@ if [ "$TLS" = 1 ]; then
   TRANSPORT=(--cert "$TMP/cert.pem" --key "$TMP/key.pem")
 fi
 
+# h2o runs as nobody when this runs as root (it will not run as root without
+# dropping to a user, and a process that drops it after valgrind started can
+# no longer be reached by callgrind_control), and writes its dump to a folder
+# nobody may write to.
+H2O_AS=()
+[ "$(id -u)" != 0 ] || H2O_AS=(runuser -u nobody --)
+mkdir -p "$TMP/h2o"
+chmod 1777 "$TMP/h2o"
+
 # h2o's configuration: one thread, the same folder and certificate.
 h2o_conf() {
   cat > "$TMP/h2o.conf" <<EOF
-user: nobody
-error-log: $TMP/h2o-error.log
+error-log: $TMP/h2o/error.log
 num-threads: 1
 listen:
   host: 127.0.0.1
@@ -67,15 +75,18 @@ run() {
   local variant=$1; shift
   local out="$TMP/$variant.cg"
   local url=""
+  local as=()
   if [ "$variant" = h2o ]; then
     h2o_conf
-    valgrind --tool=callgrind --callgrind-out-file="$out.%p" h2o -c "$TMP/h2o.conf" \
+    out="$TMP/h2o/h2o.cg"
+    as=("${H2O_AS[@]}")
+    "${as[@]}" valgrind --tool=callgrind --callgrind-out-file="$out.%p" h2o -c "$TMP/h2o.conf" \
       > "$TMP/$variant.stdout" 2> "$TMP/$variant.stderr" &
   else
     valgrind --tool=callgrind --callgrind-out-file="$out.%p" "$BIN" --headless "${TRANSPORT[@]}" --log none \
       --workers 1 --port 0 "$@" "$TMP/site" > "$TMP/$variant.stdout" 2> "$TMP/$variant.stderr" &
   fi
-  local pid=$!
+  local pid=$! bg=$!
   for _ in $(seq 1 600); do
     if [ "$variant" = h2o ]; then
       ss -Hltn "sport = :$PORT" | grep -q . && url="$([ "$TLS" = 1 ] && echo https || echo http)://127.0.0.1:$PORT/"
@@ -87,10 +98,12 @@ run() {
   done
   [ -n "$url" ] || { echo "callgrind.sh: $variant did not start" >&2; cat "$TMP/$variant.stderr" >&2; kill "$pid"; return 1; }
   h2load -n "$WARM" -c 16 -m 32 "${url}small.txt" > /dev/null
-  callgrind_control --zero "$pid" > /dev/null
+  [ "$variant" != h2o ] || pid=$(pgrep -f -- "valgrind.bin .*--callgrind-out-file=$out" | head -n 1) # under runuser
+  "${as[@]}" callgrind_control --zero "$pid" > /dev/null
   h2load -n "$N" -c 16 -m 32 "${PACE[@]}" "${url}small.txt" > "$TMP/$variant.h2load"
-  callgrind_control --dump="measured" "$pid" > /dev/null
-  kill -INT "$pid"; wait "$pid" || true
+  "${as[@]}" callgrind_control --dump="measured" "$pid" > /dev/null
+  kill -INT "$pid"; [ "$variant" != h2o ] || kill -TERM "$pid" # h2o ends on TERM
+  wait "$bg" || true
   local dump
   dump=$(grep -l "measured" "$out".* | head -n 1)
   [ -z "${KEEP:-}" ] || cp "$dump" "$KEEP.$variant"

@@ -325,12 +325,12 @@ void H1Session::complete(site::Response &&response)
     ex->head.reserve(256 + earlyHints.size());
     ex->head.append(earlyHints);
     ex->head.append("HTTP/1.1 ").append(std::to_string(status)).append(" ").append(reasonPhrase(status)).append("\r\n");
-    const auto addHeader = [&](std::string_view name, std::string_view value) {
+    const auto addHeader = [&](std::string_view name, std::string_view value, bool = true) {
         ex->head.append(name).append(": ").append(value).append("\r\n");
         if (m_log)
             m_headerBuilder.add(name, value);
     };
-    site::forEachResponseField(response, dropHandlerLength, m_clock.unixSeconds(), addHeader);
+    site::forEachResponseField(response, dropHandlerLength, site::httpDateAt(m_clock.unixSeconds()), addHeader);
     if (length)
         addHeader("content-length", std::to_string(*length));
     if (tunnel) {

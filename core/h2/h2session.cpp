@@ -21,6 +21,14 @@ struct H2Session::Stream {
     std::int32_t id = 0;
     site::Request request;
     bool dispatched = false;
+    // What the response head's fields point into until the stream closes
+    // (submitResponse(): nghttp2 does not copy them).
+    struct Head {
+        char status[12]{};
+        char date[32]{};
+        std::shared_ptr<const site::PreparedHeaders> fixed;
+        HeaderList fields;
+    } head;
     bool waiting = false;         // its answer is being made on the file pool
     bool reading = false;         // its body's next bytes are being read there
     std::string readFailure;      // that read failed: reset the stream
@@ -44,11 +52,15 @@ std::string_view view(const std::uint8_t *p, std::size_t n)
     return {reinterpret_cast<const char *>(p), n};
 }
 
-nghttp2_nv makeNv(std::string_view name, std::string_view value)
+// nghttp2 neither copies nor lowercases the field: its bytes must stay put
+// until the frame is sent.
+constexpr std::uint8_t kNoCopy = NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE;
+
+nghttp2_nv makeNv(std::string_view name, std::string_view value, std::uint8_t flags = NGHTTP2_NV_FLAG_NONE)
 {
     return nghttp2_nv{reinterpret_cast<std::uint8_t *>(const_cast<char *>(name.data())),
                       reinterpret_cast<std::uint8_t *>(const_cast<char *>(value.data())), name.size(), value.size(),
-                      NGHTTP2_NV_FLAG_NONE};
+                      flags};
 }
 
 } // namespace
@@ -727,17 +739,30 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
     st.body = std::move(response.body);
     st.live = std::move(response.live);
 
-    // The fields go to nghttp2 as views: it copies them when the response is
-    // submitted, and the capture records the encoded block as it is sent.
-    char status[12];
-    const auto [statusEnd, ec] = std::to_chars(status, status + sizeof status, st.status);
+    // The fields go to nghttp2 as views it does not copy (the names are
+    // lowercase already): the stream keeps what they point into until it
+    // closes, after its HEADERS frame is out. The capture records the
+    // encoded block as it is sent.
+    const auto [statusEnd, ec] = std::to_chars(st.head.status, st.head.status + sizeof st.head.status, st.status);
     (void)ec;
+    const std::string &date = site::httpDateAt(clock().unixSeconds());
+    const std::size_t dateLength = std::min(date.size(), sizeof st.head.date);
+    std::memcpy(st.head.date, date.data(), dateLength);
     thread_local std::vector<nghttp2_nv> nva;
     nva.clear();
-    nva.push_back(makeNv(":status", std::string_view(status, static_cast<std::size_t>(statusEnd - status))));
+    nva.push_back(makeNv(
+        ":status", std::string_view(st.head.status, static_cast<std::size_t>(statusEnd - st.head.status)), kNoCopy));
     site::forEachResponseField(
-        response, false, clock().unixSeconds(),
-        [](std::string_view name, std::string_view value) { nva.push_back(makeNv(name, value)); });
+        response, false, std::string_view(st.head.date, dateLength),
+        [](std::string_view name, std::string_view value, bool lowercase) {
+            // A name nothing checked gets lowercased by nghttp2, in a copy.
+            if (!lowercase)
+                lowercase = std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+            nva.push_back(makeNv(name, value, lowercase ? kNoCopy : std::uint8_t(NGHTTP2_NV_FLAG_NO_COPY_VALUE)));
+        });
+    // Moving these keeps the bytes the views point at where they are.
+    st.head.fixed = std::move(response.fixedHeaders);
+    st.head.fields = std::move(response.headers);
 
     nghttp2_data_provider provider{};
     const bool head = st.request.method == "HEAD";

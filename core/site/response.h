@@ -17,8 +17,9 @@ namespace h2scope::site {
 // Header fields prepared once for one version of a file and shared, read
 // only, by every response that serves it: `block` is what the protocol layer
 // sends, `list` the same fields for Response::header() lookups. make() keeps
-// only fields a response may carry (responsefields.h) and notes whether the
-// site set `date` or `server` itself, so that nothing is checked per request.
+// only fields a response may carry (responsefields.h), in lowercase, and
+// notes whether the site set `date` or `server` itself, so that nothing is
+// checked per request.
 struct PreparedHeaders {
     HeaderBlock block;
     HeaderList list;

@@ -1,5 +1,7 @@
 #include "responsefields.h"
 
+#include "text.h"
+
 #include <algorithm>
 
 namespace h2scope::site {
@@ -24,9 +26,11 @@ std::shared_ptr<const PreparedHeaders> PreparedHeaders::make(const HeaderList &f
     for (const Header &h : fields) {
         if (!isResponseField(h.name, h.value))
             continue;
-        prepared->hasDate = prepared->hasDate || h.name == "date";
-        prepared->hasServer = prepared->hasServer || h.name == "server";
         prepared->list.push_back(h);
+        Header &kept = prepared->list.back();
+        lowercaseInPlace(kept.name); // what forEachResponseField() promises of these names
+        prepared->hasDate = prepared->hasDate || kept.name == "date";
+        prepared->hasServer = prepared->hasServer || kept.name == "server";
     }
     prepared->block = HeaderBlock(prepared->list);
     return prepared;

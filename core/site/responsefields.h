@@ -30,19 +30,23 @@ inline bool isResponseField(std::string_view name, std::string_view value) noexc
     return !isConnectionSpecificField(name) && isSendableField(name, value);
 }
 
-// `add(name, value)` for each field of the head, in the order sent.
+// `add(name, value, lowercase)` for each field of the head, in the order
+// sent: views into `response` (its fixed and own fields), `date` and
+// literals. `lowercase`: the name is known to be in lowercase (the prepared
+// fields and the ones added here); a handler's own fields are lowercase by
+// Response's rules, but nothing checked them.
 // `dropContentLength`: the protocol layer states the length itself (or must
-// not state one), so the site's content-length is left out. `unixSeconds`:
-// now, for the date field.
+// not state one), so the site's content-length is left out. `date`: now, as
+// httpDateAt() writes it, for the date field.
 template <class Add>
-void forEachResponseField(const Response &response, bool dropContentLength, std::int64_t unixSeconds, Add &&add)
+void forEachResponseField(const Response &response, bool dropContentLength, std::string_view date, Add &&add)
 {
     bool haveDate = false, haveServer = false;
     if (const PreparedHeaders *fixed = response.fixedHeaders.get()) {
         // Checked once, when they were prepared (PreparedHeaders::make).
         for (HeaderView h : fixed->block)
             if (!dropContentLength || h.name != "content-length")
-                add(h.name, h.value);
+                add(h.name, h.value, true);
         haveDate = fixed->hasDate;
         haveServer = fixed->hasServer;
     }
@@ -51,12 +55,12 @@ void forEachResponseField(const Response &response, bool dropContentLength, std:
             continue;
         haveDate = haveDate || h.name == "date";
         haveServer = haveServer || h.name == "server";
-        add(std::string_view(h.name), std::string_view(h.value));
+        add(std::string_view(h.name), std::string_view(h.value), false);
     }
     if (!haveDate)
-        add(std::string_view("date"), std::string_view(httpDateAt(unixSeconds)));
+        add(std::string_view("date"), date, true);
     if (!haveServer)
-        add(std::string_view("server"), std::string_view("h2scope"));
+        add(std::string_view("server"), std::string_view("h2scope"), true);
 }
 
 } // namespace h2scope::site
