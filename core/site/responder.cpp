@@ -145,30 +145,27 @@ void Responder::readAhead(std::uint64_t token, FileRead read)
     });
 }
 
-std::vector<Responder::Read> Responder::takeReads()
+template <class T> std::vector<T> Responder::takeFrom(std::vector<T> Mailbox::*from, std::size_t &waiting)
 {
-    std::vector<Read> out;
-    if (m_reading == 0)
+    std::vector<T> out;
+    if (waiting == 0)
         return out;
     {
         std::lock_guard lock(m_mailbox->mutex);
-        out.swap(m_mailbox->reads);
+        out.swap((*m_mailbox).*from);
     }
-    m_reading -= out.size();
+    waiting -= out.size();
     return out;
+}
+
+std::vector<Responder::Read> Responder::takeReads()
+{
+    return takeFrom(&Mailbox::reads, m_reading);
 }
 
 std::vector<Responder::Answer> Responder::take()
 {
-    std::vector<Answer> out;
-    if (m_inMaking == 0)
-        return out;
-    {
-        std::lock_guard lock(m_mailbox->mutex);
-        out.swap(m_mailbox->ready);
-    }
-    m_inMaking -= out.size();
-    return out;
+    return takeFrom(&Mailbox::ready, m_inMaking);
 }
 
 } // namespace h2scope::site

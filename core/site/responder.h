@@ -103,6 +103,8 @@ public:
 private:
     struct Mailbox;
     bool makeOnPool(const Request &request, std::uint64_t token, PushWish &&wish); // false: not made yet
+    // What the pool left in `from`, counted off `waiting`.
+    template <class T> std::vector<T> takeFrom(std::vector<T> Mailbox::*from, std::size_t &waiting);
 
     Handler &m_handler;
     FilePool *m_pool;

@@ -172,6 +172,19 @@ private:
     std::string m_bigContent;
     QString m_bigPath;
 
+    // `handler` answers /big with `path`, written now with 100 KiB.
+    static void serveFileOf100KiB(FakeHandler &handler, const QString &path)
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.write(QByteArray(100 * 1024, 'z')) == 100 * 1024);
+        f.close();
+        const int fd = ::open(path.toLocal8Bit().constData(), O_RDONLY | O_CLOEXEC);
+        QVERIFY(fd >= 0);
+        handler.bigFile = std::make_shared<const site::FileHandle>(fd);
+        handler.bigSize = 100 * 1024;
+    }
+
     std::shared_ptr<const site::FileHandle> openBig()
     {
         const int fd = ::open(m_bigPath.toLocal8Bit().constData(), O_RDONLY | O_CLOEXEC);
@@ -730,16 +743,10 @@ private slots:
     void bodyReadFailureOnThePoolCloses()
     {
         const QString path = m_dir.filePath("shrinks-later.bin");
-        {
-            QFile f(path);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            QVERIFY(f.write(QByteArray(100 * 1024, 'z')) == 100 * 1024);
-        }
         FakeHandler handler;
-        const int fd = ::open(path.toLocal8Bit().constData(), O_RDONLY | O_CLOEXEC);
-        QVERIFY(fd >= 0);
-        handler.bigFile = std::make_shared<const site::FileHandle>(fd);
-        handler.bigSize = 100 * 1024;
+        serveFileOf100KiB(handler, path);
+        if (QTest::currentTestFailed())
+            return;
         Collector events;
         site::FilePool pool(1);
         net::Doorbell bell;
@@ -763,16 +770,10 @@ private slots:
     void bodyReadFailureCloses()
     {
         const QString path = m_dir.filePath("shrinks.bin");
-        {
-            QFile f(path);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            QVERIFY(f.write(QByteArray(100 * 1024, 'z')) == 100 * 1024);
-        }
         FakeHandler handler;
-        const int fd = ::open(path.toLocal8Bit().constData(), O_RDONLY | O_CLOEXEC);
-        QVERIFY(fd >= 0);
-        handler.bigFile = std::make_shared<const site::FileHandle>(fd);
-        handler.bigSize = 100 * 1024;
+        serveFileOf100KiB(handler, path);
+        if (QTest::currentTestFailed())
+            return;
         Collector events;
         H1Session session(handler, events.log(3), "http");
         QVERIFY(send(session, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n" + kGetB).ok());

@@ -36,6 +36,31 @@ void writeFile(const QString &path, const std::string &bytes)
 
 } // namespace
 
+// A connection whose answers and file reads are made on a file pool of
+// `threads`, and a test client that waits for them.
+struct PooledConnection {
+    PooledConnection(site::Handler &handler, unsigned threads, net::TestClientOptions options = {})
+        : pool(threads), conn(config(bell, pool), handler, nullptr), client(conn, withBell(options, bell))
+    {}
+    static net::ConnectionConfig config(net::Doorbell &bell, site::FilePool &pool)
+    {
+        net::ConnectionConfig config;
+        config.wake = bell.ring();
+        config.files = &pool;
+        return config;
+    }
+    static net::TestClientOptions withBell(net::TestClientOptions options, net::Doorbell &bell)
+    {
+        options.doorbell = &bell;
+        return options;
+    }
+
+    net::Doorbell bell;
+    site::FilePool pool;
+    net::Connection conn;
+    net::TestClient client;
+};
+
 class TestH2Session : public QObject {
     Q_OBJECT
 
@@ -403,15 +428,8 @@ private slots:
         auto site = site::StaticSite::create(options);
         QVERIFY(site.ok());
         testing::SlowSite slow(**site, "/slow");
-        site::FilePool pool(2);
-        net::Doorbell bell;
-        net::ConnectionConfig config;
-        config.wake = bell.ring();
-        config.files = &pool;
-        net::Connection conn(config, slow, nullptr);
-        net::TestClientOptions clientOptions;
-        clientOptions.doorbell = &bell;
-        net::TestClient client(conn, clientOptions);
+        PooledConnection pooled(slow, 2);
+        net::TestClient &client = pooled.client;
 
         const std::int32_t slowId = client.begin("/slow.txt");
         QVERIFY2(slow.waitUntilWaiting(1), "the slow request never reached the file system");
@@ -448,22 +466,16 @@ private slots:
         options.clock = &clock;
         auto site = site::StaticSite::create(options);
         QVERIFY(site.ok());
-        site::FilePool pool(1);
-        net::Doorbell bell;
-        net::ConnectionConfig config;
-        config.wake = bell.ring();
-        config.files = &pool;
-        net::Connection conn(config, **site, nullptr);
         net::TestClientOptions clientOptions;
-        clientOptions.doorbell = &bell;
         clientOptions.initialWindowSize = 1u << 20;
         clientOptions.connectionWindowSize = 4 << 20;
-        net::TestClient client(conn, clientOptions);
+        PooledConnection pooled(**site, 1, clientOptions);
+        net::TestClient &client = pooled.client;
         QCOMPARE(client.get("/big.bin").body.size(), m_big.size()); // both answers prepared
         QCOMPARE(client.get("/small.txt").body, std::string("small"));
 
         std::promise<void> release;
-        pool.post([stalled = release.get_future().share()] { stalled.wait_for(std::chrono::seconds(10)); });
+        pooled.pool.post([stalled = release.get_future().share()] { stalled.wait_for(std::chrono::seconds(10)); });
         const std::int32_t bigId = client.begin("/big.bin");
         const net::TestResponse fromMemory = client.get("/small.txt");
         QCOMPARE(fromMemory.body, std::string("small"));
@@ -488,15 +500,8 @@ private slots:
         options.root = dir.path().toStdString();
         auto site = site::StaticSite::create(options);
         QVERIFY(site.ok());
-        site::FilePool pool(2);
-        net::Doorbell bell;
-        net::ConnectionConfig config;
-        config.wake = bell.ring();
-        config.files = &pool;
-        net::Connection conn(config, **site, nullptr);
-        net::TestClientOptions clientOptions;
-        clientOptions.doorbell = &bell;
-        net::TestClient client(conn, clientOptions);
+        PooledConnection pooled(**site, 2);
+        net::TestClient &client = pooled.client;
 
         const net::TestResponse page = client.get("/page.html");
         QCOMPARE(page.status, 200);
