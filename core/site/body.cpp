@@ -1,19 +1,12 @@
 #include "body.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <unistd.h>
 
 namespace h2scope::site {
-
-namespace {
-
-std::atomic<std::size_t> g_snapshotBytes{0};
-
-} // namespace
 
 bool sameFileVersion(const struct stat &a, const struct stat &b) noexcept
 {
@@ -22,8 +15,8 @@ bool sameFileVersion(const struct stat &a, const struct stat &b) noexcept
            && a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
 }
 
-// One version of a file's bytes, charged to the process-wide budget for as
-// long as anything (the handle, a body being sent) holds it.
+// One version of a file's bytes, charged to its site's budget for as long as
+// anything (the handle, a body being sent) holds it.
 struct FileHandle::Snapshot {
     struct stat version {};
     std::shared_ptr<const std::string> bytes;
@@ -65,20 +58,19 @@ std::shared_ptr<const std::string> FileHandle::heldSnapshot(const struct stat &s
 }
 
 std::shared_ptr<const std::string> FileHandle::snapshot(const struct stat &st, std::size_t maxBytes,
-                                                        std::int64_t unixSeconds) const
+                                                        std::int64_t unixSeconds,
+                                                        const std::shared_ptr<SnapshotBudget> &budget) const
 {
     if (!snapshotWanted(st, maxBytes, unixSeconds))
         return nullptr;
     const auto size = static_cast<std::size_t>(st.st_size);
     if (std::shared_ptr<const std::string> held = heldSnapshot(st))
         return held;
-    if (g_snapshotBytes.fetch_add(size, std::memory_order_relaxed) + size > kSnapshotBudget) {
-        g_snapshotBytes.fetch_sub(size, std::memory_order_relaxed);
+    if (!budget || !budget->take(size))
         return nullptr;
-    }
     // The bytes give the budget back when the last body holding them is done.
-    std::shared_ptr<std::string> bytes(new std::string, [size](std::string *p) {
-        g_snapshotBytes.fetch_sub(size, std::memory_order_relaxed);
+    std::shared_ptr<std::string> bytes(new std::string, [size, budget](std::string *p) {
+        budget->give(size);
         delete p;
     });
     if (!readAll(size, *bytes))

@@ -5,6 +5,7 @@
 
 #include "result.h"
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -20,6 +21,30 @@ namespace h2scope::site {
 // (inode, device, size, modification and change times): what snapshots and
 // prepared answers are taken to depend on.
 bool sameFileVersion(const struct stat &a, const struct stat &b) noexcept;
+
+// How many bytes of file snapshots (FileHandle::snapshot()) one site holds
+// at once. Thread-safe.
+class SnapshotBudget final {
+public:
+    static constexpr std::size_t kDefaultBytes = 64u << 20;
+
+    explicit SnapshotBudget(std::size_t limit = kDefaultBytes) noexcept : m_limit(limit) {}
+
+    // Takes `n` bytes, or nothing (false) when that would pass the limit.
+    bool take(std::size_t n) noexcept
+    {
+        if (m_used.fetch_add(n, std::memory_order_relaxed) + n <= m_limit)
+            return true;
+        m_used.fetch_sub(n, std::memory_order_relaxed);
+        return false;
+    }
+    void give(std::size_t n) noexcept { m_used.fetch_sub(n, std::memory_order_relaxed); }
+    std::size_t used() const noexcept { return m_used.load(std::memory_order_relaxed); }
+
+private:
+    std::size_t m_limit;
+    std::atomic<std::size_t> m_used{0};
+};
 
 // An open, read-only file descriptor; closed when the last owner lets go.
 class FileHandle final {
@@ -39,14 +64,15 @@ public:
     // once per version of the file (`st`, what fstat() of this descriptor
     // said, names the version: inode, size, modification and change times)
     // and shared by every response that sends it. Null when the file is over
-    // `maxBytes`, when all snapshots together would pass kSnapshotBudget, when
+    // `maxBytes`, when the site's snapshots together would pass `budget`, when
     // it was modified in the last kSnapshotSettleSeconds (file times tick
     // coarsely, so a same-size rewrite within one tick would look like the
     // same version; such a file is read afresh each time), or when the read
     // came up short (the file is changing; stream it instead). `unixSeconds`:
     // now, by the wall clock (Clock::unixSeconds()).
-    std::shared_ptr<const std::string> snapshot(const struct stat &st, std::size_t maxBytes,
-                                                std::int64_t unixSeconds) const;
+    // The bytes go back to `budget` when the last body holding them is done.
+    std::shared_ptr<const std::string> snapshot(const struct stat &st, std::size_t maxBytes, std::int64_t unixSeconds,
+                                                const std::shared_ptr<SnapshotBudget> &budget) const;
 
     // Whether snapshot() would hold this version in memory (small enough,
     // settled), budget permitting.
@@ -55,8 +81,6 @@ public:
     // otherwise. Never reads: for answers made on an I/O thread.
     std::shared_ptr<const std::string> heldSnapshot(const struct stat &st) const;
 
-    // Bytes all snapshots may hold at once, process-wide.
-    static constexpr std::size_t kSnapshotBudget = 64u << 20;
     static constexpr long kSnapshotSettleSeconds = 2;
 
 private:

@@ -106,11 +106,13 @@ std::shared_ptr<const FileHandle> openRegularFile(const ResolvedPath &resolved, 
     return openRegularFile(resolved.realPath, st);
 }
 
-// [offset, offset+length) of the file whose fstat() gave `st`, at `unixSeconds`.
+// [offset, offset+length) of the file whose fstat() gave `st`, at `unixSeconds`,
+// from a snapshot within `budget` where it can be.
 Body fileBody(std::shared_ptr<const FileHandle> file, const struct stat &st, std::uint64_t offset, std::uint64_t length,
-              std::int64_t unixSeconds)
+              std::int64_t unixSeconds, const std::shared_ptr<SnapshotBudget> &budget)
 {
-    if (std::shared_ptr<const std::string> bytes = file->snapshot(st, StaticSite::kMaxSnapshotFile, unixSeconds))
+    if (std::shared_ptr<const std::string> bytes =
+            file->snapshot(st, StaticSite::kMaxSnapshotFile, unixSeconds, budget))
         return Body::fromShared(std::move(bytes), offset, length);
     return Body::fromFile(std::move(file), offset, length);
 }
@@ -469,7 +471,7 @@ bool StaticSite::servePrepared(const Request &request, const std::string &urlPat
         // page still settling, a new version) is injected afresh.
         if (!FileHandle::snapshotWanted(served.st, kMaxInjectedPage, unixNow)
             || (inMemory ? served.file->heldSnapshot(served.st)
-                         : served.file->snapshot(served.st, kMaxInjectedPage, unixNow))
+                         : served.file->snapshot(served.st, kMaxInjectedPage, unixNow, m_snapshots))
                    != files.injectedSource)
             return false;
         if (!head)
@@ -477,7 +479,7 @@ bool StaticSite::servePrepared(const Request &request, const std::string &urlPat
     } else if (!head) {
         const auto size = static_cast<std::uint64_t>(served.st.st_size);
         if (!inMemory) {
-            response.body = fileBody(served.file, served.st, 0, size, unixNow);
+            response.body = fileBody(served.file, served.st, 0, size, unixNow, m_snapshots);
         } else if (!FileHandle::snapshotWanted(served.st, kMaxSnapshotFile, unixNow)) {
             response.body = Body::fromFile(served.file, 0, size); // streamed, as fileBody() would
         } else if (std::shared_ptr<const std::string> held = served.file->heldSnapshot(served.st)) {
@@ -594,7 +596,8 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
                 response.headers.push_back({"content-type", contentType});
                 response.headers.push_back({"content-range", contentRangeValue(plan.front(), length)});
                 addRepresentationHeaders(response);
-                setBody(response, fileBody(file, st, plan.front().first, plan.front().length(), m_clock.unixSeconds()));
+                setBody(response, fileBody(file, st, plan.front().first, plan.front().length(), m_clock.unixSeconds(),
+                                           m_snapshots));
                 return response;
             } else {
                 const std::string boundary = makeMultipartBoundary();
@@ -610,7 +613,7 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     response.status = 200;
     response.headers.push_back({"content-type", contentType});
     addRepresentationHeaders(response);
-    setBody(response, fileBody(std::move(file), st, 0, length, m_clock.unixSeconds()));
+    setBody(response, fileBody(std::move(file), st, 0, length, m_clock.unixSeconds(), m_snapshots));
     if (chosen)
         response.decodedLength = static_cast<std::uint64_t>(resolved.stat.st_size);
     // Only a full 200 to GET: a 206 is a resumed download or media seek, not
@@ -671,7 +674,8 @@ Response StaticSite::serveInjectedHtml(const Request &request, const std::string
     // Prepared only from a settled snapshot holding exactly the bytes read:
     // the same snapshot later means the same page (see FileHandle::snapshot()).
     if (capture && resolved.file && response.note.empty()) {
-        std::shared_ptr<const std::string> source = file->snapshot(st, kMaxInjectedPage, m_clock.unixSeconds());
+        std::shared_ptr<const std::string> source =
+            file->snapshot(st, kMaxInjectedPage, m_clock.unixSeconds(), m_snapshots);
         if (source && *source == html) {
             capture->identity = {true, resolved.file, resolved.stat};
             capture->lookedUp(resolved);

@@ -93,12 +93,12 @@ public:
     bool handleNow(const Request &request, Response &out) override;
 
     // Files up to this size are sent from a shared in-memory snapshot of
-    // their current version (FileHandle::snapshot(), within its process-wide
-    // budget): no read per response, one copy per byte sent. Larger files,
-    // and files still being written, are streamed from their descriptor in
-    // frame-sized reads, never held whole. 2 MiB covers the bundles, fonts,
-    // images and source maps a page loads again and again, and keeps at
-    // least 32 of them inside the 64 MiB budget.
+    // their current version (FileHandle::snapshot(), within the site's
+    // SnapshotBudget): no read per response, one copy per byte sent. Larger
+    // files, and files still being written, are streamed from their
+    // descriptor, never held whole. 2 MiB covers the bundles, fonts, images
+    // and source maps a page loads again and again, and keeps at least 32 of
+    // them inside the 64 MiB budget.
     static constexpr std::size_t kMaxSnapshotFile = 2u << 20;
 
     // The real (symlink-free, absolute) path of the served folder.
@@ -152,6 +152,9 @@ private:
     std::shared_ptr<LiveReload> m_liveReload;
     // Prepared answers for plain GET/HEAD of files (see preparedfiles.h).
     PreparedFiles m_prepared;
+    // What this site's file snapshots hold at once (shared with the bytes,
+    // which give it back when the last response holding them is done).
+    std::shared_ptr<SnapshotBudget> m_snapshots = std::make_shared<SnapshotBudget>();
 };
 
 } // namespace h2scope::site

@@ -534,6 +534,7 @@ void TestPathResolver::freshnessScopeChecksOncePerScope()
 void TestPathResolver::snapshotsFollowTheFileVersion()
 {
     const PathResolver resolver(m_root, {});
+    const auto budget = std::make_shared<SnapshotBudget>();
     const std::string file = m_root + "/snap.txt";
     writeFile(file, "first version");
     ResolvedPath r = resolver.resolve("/snap.txt");
@@ -542,33 +543,47 @@ void TestPathResolver::snapshotsFollowTheFileVersion()
     // of the file clock and keep its size and time), until it has been left
     // alone for kSnapshotSettleSeconds by the clock the caller gives.
     const std::int64_t written = r.stat.st_mtim.tv_sec;
-    QVERIFY(!r.file->snapshot(r.stat, 1024, written));
-    QVERIFY(!r.file->snapshot(r.stat, 1024, written + FileHandle::kSnapshotSettleSeconds - 1));
-    const auto a = r.file->snapshot(r.stat, 1024, written + FileHandle::kSnapshotSettleSeconds);
+    QVERIFY(!r.file->snapshot(r.stat, 1024, written, budget));
+    QVERIFY(!r.file->snapshot(r.stat, 1024, written + FileHandle::kSnapshotSettleSeconds - 1, budget));
+    auto a = r.file->snapshot(r.stat, 1024, written + FileHandle::kSnapshotSettleSeconds, budget);
     QVERIFY(a);
     QCOMPARE(*a, std::string("first version"));
     const std::int64_t now = std::time(nullptr) + 60;
     // Same version: the same bytes, shared, not read again.
-    QCOMPARE(r.file->snapshot(r.stat, 1024, now).get(), a.get());
+    QCOMPARE(r.file->snapshot(r.stat, 1024, now, budget).get(), a.get());
     // Over the size limit: none (the caller streams the file).
-    QVERIFY(!r.file->snapshot(r.stat, 4, now));
+    QVERIFY(!r.file->snapshot(r.stat, 4, now, budget));
 
     // Edited in place (same descriptor): a new version, new bytes; the old
     // snapshot stays intact for a response still sending it.
     writeFile(file, "second, longer version");
     setMtime(file, std::time(nullptr) - 60);
     r = resolver.resolve("/snap.txt");
-    const auto b = r.file->snapshot(r.stat, 1024, now);
+    const auto b = r.file->snapshot(r.stat, 1024, now, budget);
     QVERIFY(b && b.get() != a.get());
     QCOMPARE(*b, std::string("second, longer version"));
     QCOMPARE(*a, std::string("first version"));
+    // Both versions are charged to the budget while something holds them.
+    QCOMPARE(budget->used(), a->size() + b->size());
+
+    // A budget too small for a version takes none of it; the bytes held go
+    // back to their budget when the last holder lets go.
+    const auto tight = std::make_shared<SnapshotBudget>(8);
+    const FileHandle another(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    QVERIFY(another.fd() >= 0);
+    QVERIFY(!another.snapshot(r.stat, 1024, now, tight));
+    QCOMPARE(tight->used(), std::size_t(0));
+    const std::weak_ptr<const std::string> first = a;
+    a.reset();
+    QVERIFY(first.expired());
+    QCOMPARE(budget->used(), b->size());
 
     // The file shrank after the stat the caller holds: no snapshot, so the
     // response never claims bytes it cannot send.
     struct stat stale = r.stat;
     stale.st_mtim.tv_nsec += 1; // a version the descriptor no longer has
     writeFile(file, "tiny");
-    QVERIFY(!r.file->snapshot(stale, 1024, now));
+    QVERIFY(!r.file->snapshot(stale, 1024, now, budget));
     QCOMPARE(::unlink(file.c_str()), 0);
 }
 
