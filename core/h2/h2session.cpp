@@ -926,8 +926,10 @@ bool H2Session::wantsClose() const
     if (m_fatal)
         return !nghttp2_session_want_write(m_session.get());
     const bool idle = !nghttp2_session_want_read(m_session.get()) && !nghttp2_session_want_write(m_session.get());
+    // A peer that closed its side still gets the answers and body bytes
+    // being made on the file pool: nghttp2 knows nothing of them yet.
     if (m_peerClosed)
-        return !nghttp2_session_want_write(m_session.get());
+        return !nghttp2_session_want_write(m_session.get()) && m_responder.inFlight() == 0;
     return idle || (m_shutdown && m_streams.empty() && !nghttp2_session_want_write(m_session.get()));
 }
 

@@ -106,13 +106,17 @@ public:
     {
         m_worker.m_drivers.insert(shared_from_this());
         // Live bodies (server-sent events) wake us from other threads.
+        // The posted handler looks the driver up again on its own thread,
+        // and holds no reference to it while it waits in the queue. (The
+        // driver being alive here means its io_context is.)
         m_conn.setWake([weak = weak_from_this()] {
-            if (auto self = weak.lock())
-                asio::post(self->m_socket.get_executor(), [self] {
-                    if (self->m_finished)
+            if (const auto self = weak.lock())
+                asio::post(self->m_socket.get_executor(), [weak] {
+                    const auto driver = weak.lock();
+                    if (!driver || driver->m_finished)
                         return;
-                    self->m_conn.resumeLive();
-                    self->pump();
+                    driver->m_conn.resumeLive();
+                    driver->pump();
                 });
         });
         const Clock::time_point now = Clock::steady().now();

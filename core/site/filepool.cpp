@@ -57,7 +57,12 @@ void FilePool::run()
             job = std::move(m_jobs.front());
             m_jobs.pop_front();
         }
-        job();
+        try {
+            job();
+        } catch (...) {
+            // A job says what failed through its own results (responder.h);
+            // nothing that escapes one may take the server down.
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include <exception>
 #include <mutex>
+#include <new>
 #include <utility>
 
 namespace h2scope::site {
@@ -128,8 +129,16 @@ bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish
     m_pool->post([mailbox = m_mailbox, &handler = m_handler, request, token, wish = std::move(wish)] {
         if (mailbox->isClosed())
             return; // the connection ended while this waited its turn
-        Answer answer{token, handleGuarded(handler, request), {}};
-        answer.pushes = planPushes(handler, request, answer.response, wish);
+        Answer answer{token, {}, {}};
+        try {
+            answer.response = handleGuarded(handler, request);
+            answer.pushes = planPushes(handler, request, answer.response, wish);
+        } catch (...) { // out of memory, or a handler that throws what is not an exception
+            answer.pushes.clear();
+            answer.response = Response{};
+            answer.response.status = 500;
+            answer.response.note = "the site handler failed";
+        }
         mailbox->deliver(&Mailbox::ready, std::move(answer));
     });
     return false;
@@ -141,7 +150,12 @@ void Responder::readAhead(std::uint64_t token, FileRead read)
     m_pool->post([mailbox = m_mailbox, token, read = std::move(read)] {
         if (mailbox->isClosed())
             return;
-        mailbox->deliver(&Mailbox::reads, Read{token, Body::readRange(read)});
+        Result<std::string> bytes = makeError(Errc::Io, "reading the file failed: out of memory");
+        try {
+            bytes = Body::readRange(read);
+        } catch (const std::bad_alloc &) {
+        }
+        mailbox->deliver(&Mailbox::reads, Read{token, std::move(bytes)});
     });
 }
 

@@ -87,6 +87,8 @@ public:
 
     // Answers asked for that take() has not returned yet.
     std::size_t inMaking() const noexcept { return m_inMaking; }
+    // Those and the reads takeReads() has not returned yet.
+    std::size_t inFlight() const noexcept { return m_inMaking + m_reading; }
 
     // Whether answers and reads are made on a pool (else: at once, here).
     bool usesPool() const noexcept { return m_pool != nullptr; }

@@ -429,12 +429,17 @@ Response StaticSite::serveFile(const Request &request, const std::string &pagePa
 
 bool StaticSite::handleNow(const Request &request, Response &out)
 {
-    // Only the prepared answer of a plain fetch is made here, and only from
-    // what is in memory; everything else goes to handle().
-    if (!isPlainFetch(request) || request.earlyHinted || !m_hosts.allows(request.authority))
-        return false;
+    // handle() reads nothing for an extended CONNECT or a /__h2scope/ path
+    // (live reload lives in memory), and a WebSocket's first bytes must find
+    // its live body in place.
     const TargetPath target = m_resolver.parseTarget(request.target);
-    if (!target.ok() || target.path.starts_with(LiveReload::kReservedPrefix))
+    if (isExtendedConnect(request) || (target.ok() && target.path.starts_with(LiveReload::kReservedPrefix))) {
+        out = handle(request);
+        return true;
+    }
+    // Otherwise only the prepared answer of a plain fetch is made here, and
+    // only from what is in memory; everything else goes to handle().
+    if (!target.ok() || !isPlainFetch(request) || request.earlyHinted || !m_hosts.allows(request.authority))
         return false;
     return servePrepared(request, target.path, true, out);
 }
@@ -491,7 +496,9 @@ bool StaticSite::servePrepared(const Request &request, const std::string &urlPat
     response.fixedHeaders = entry->headers[choice];
     if (choice != 0 && !files.injectedBody)
         response.decodedLength = static_cast<std::uint64_t>(files.identity.st.st_size);
-    if (!head && m_push.mayPreload(entry->rules, files.isHtml))
+    // In memory there is nothing to preload (checked above), and asking
+    // could recheck the rule files.
+    if (!inMemory && !head && m_push.mayPreload(entry->rules, files.isHtml))
         addPreloads(response, urlPath, files.realPath, files.isHtml);
     return true;
 }

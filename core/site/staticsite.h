@@ -89,7 +89,9 @@ public:
     // The prepared answer (see above) of a plain GET or HEAD when every
     // part of it is in memory: the file's snapshot is held (or the file is
     // streamed), the rule files need no recheck and the answer preloads
-    // nothing. Otherwise false, for handle() to answer on a file pool.
+    // nothing; and the answers to extended CONNECT and /__h2scope/ paths,
+    // which read no file. Otherwise false, for handle() to answer on a file
+    // pool.
     bool handleNow(const Request &request, Response &out) override;
 
     // Files up to this size are sent from a shared in-memory snapshot of

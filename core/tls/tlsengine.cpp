@@ -136,7 +136,7 @@ Result<void> TlsEngine::receive(const std::uint8_t *data, std::size_t length, st
             plaintext.append(buf, static_cast<std::size_t>(n));
             // Nothing buffered, nothing more to decrypt: another SSL_read()
             // would only say so (SSL_ERROR_WANT_READ), at a cost.
-            if (BIO_ctrl_pending(m_in) == 0 && SSL_pending(m_ssl.get()) == 0)
+            if (BIO_ctrl_pending(m_in) == 0 && !SSL_has_pending(m_ssl.get()))
                 return {};
             continue;
         }

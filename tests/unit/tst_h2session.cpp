@@ -447,6 +447,30 @@ private slots:
         QCOMPARE(done.body, std::string("slow"));
     }
 
+    // A client that closes its side of the connection (a half-close) still
+    // gets the answer being made on the file pool: the connection waits for
+    // it instead of closing with nothing left that nghttp2 knows of.
+    void aHalfClosedClientStillGetsItsAnswer()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("slow.txt"), "slow");
+        site::SiteOptions options;
+        options.root = dir.path().toStdString();
+        auto site = site::StaticSite::create(options);
+        QVERIFY(site.ok());
+        testing::SlowSite slow(**site, "/slow");
+        PooledConnection pooled(slow, 2);
+        const std::int32_t id = pooled.client.begin("/slow.txt");
+        QVERIFY(slow.waitUntilWaiting(1));
+        pooled.conn.peerClosed();
+        QVERIFY2(!pooled.conn.wantsClose(), "ready to close with an answer still in the making");
+        slow.open();
+        const net::TestResponse done = pooled.client.finish(id);
+        QVERIFY(done.complete);
+        QCOMPARE(done.body, std::string("slow"));
+        QVERIFY(pooled.conn.wantsClose());
+    }
+
     // The bytes of a file streamed from disk are read on the file pool too:
     // while a read waits (here: behind a job that holds the pool's only
     // thread, as a stalled disk would), its stream waits and a response
