@@ -187,19 +187,9 @@ Result<void> Body::appendTo(std::string &out, std::size_t n)
         if (seg.shared || !seg.file) {
             out.append((seg.shared ? seg.shared->data() + seg.offset : seg.literal.data()) + m_segmentPos, want);
             advance(want);
-        } else if (m_aheadPos < m_ahead.size()) {
-            const std::size_t take = std::min(want, m_ahead.size() - m_aheadPos);
-            out.append(m_ahead, m_aheadPos, take);
-            m_aheadPos += take;
-            if (m_aheadPos == m_ahead.size()) {
-                m_ahead.clear();
-                m_aheadPos = 0;
-            }
-            advance(take);
-            n -= take;
-            continue;
         } else {
-            // Within this segment, so read() stops exactly at `want`.
+            // Within this segment, so read() stops exactly at `want` (taking
+            // what is read ahead first).
             const std::size_t at = out.size();
             out.resize(at + want);
             Result<std::size_t> got = read(reinterpret_cast<std::uint8_t *>(out.data() + at), want);
