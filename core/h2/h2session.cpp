@@ -610,8 +610,8 @@ void H2Session::dispatch(Stream &st)
     if (!st.pushed && st.request.method == "GET" && m_options.maxPushesPerRequest > 0
         && nghttp2_session_get_remote_settings(m_session.get(), NGHTTP2_SETTINGS_ENABLE_PUSH) != 0) {
         wish.max = m_options.maxPushesPerRequest;
-        wish.skip = m_pushedPaths;
-        wish.skip.insert(m_requestedPaths.begin(), m_requestedPaths.end());
+        wish.pushed = &m_pushedPaths;
+        wish.requested = &m_requestedPaths;
     }
     site::Responder::Answer now;
     if (m_responder.answer(st.request, static_cast<std::uint64_t>(st.id), std::move(wish), now))

@@ -43,7 +43,7 @@ std::vector<PushCandidate> planPushes(Handler &handler, const Request &parent, c
     for (const std::string &path : response.pushPromises) {
         if (pushable >= wish.max)
             break;
-        if (path == parent.target || wish.skip.contains(path))
+        if (path == parent.target || wish.skips(path))
             continue;
         PushCandidate candidate{pushedRequest(parent, path), {}};
         // Built exactly as if the client had asked: validators, encoding, type.
@@ -125,6 +125,11 @@ bool Responder::answer(const Request &request, std::uint64_t token, PushWish &&w
 
 bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish &&wish)
 {
+    // The session's sets change while the pool works: it takes a copy.
+    for (const std::unordered_set<std::string> *paths : {wish.pushed, wish.requested})
+        if (paths && wish.max > 0)
+            wish.skip.insert(paths->begin(), paths->end());
+    wish.pushed = wish.requested = nullptr;
     ++m_inMaking;
     m_pool->post([mailbox = m_mailbox, &handler = m_handler, request, token, wish = std::move(wish)] {
         if (mailbox->isClosed())
@@ -135,9 +140,7 @@ bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish
             answer.pushes = planPushes(handler, request, answer.response, wish);
         } catch (...) { // out of memory, or a handler that throws what is not an exception
             answer.pushes.clear();
-            answer.response = Response{};
-            answer.response.status = 500;
-            answer.response.note = "the site handler failed";
+            answer.response = errorResponse(500, "the site handler failed");
         }
         mailbox->deliver(&Mailbox::ready, std::move(answer));
     });

@@ -34,12 +34,21 @@ struct PushCandidate {
 };
 
 // What a session can push with the answer to a request: at most `max`
-// assets (0: none), none of `skip` (pushed or requested on the connection
-// already). The session checks again when it pushes; `skip` only saves the
-// pool from making answers that would be thrown away.
+// assets (0: none), none of those pushed or requested on the connection
+// already. The session's own sets are looked at while answer() runs, and
+// copied (into `skip`) only when the answer is made on the pool. The session
+// checks again when it pushes; skipping only saves making answers that
+// would be thrown away.
 struct PushWish {
     std::size_t max = 0;
+    const std::unordered_set<std::string> *pushed = nullptr;
+    const std::unordered_set<std::string> *requested = nullptr;
     std::unordered_set<std::string> skip;
+
+    bool skips(const std::string &path) const
+    {
+        return skip.contains(path) || (pushed && pushed->contains(path)) || (requested && requested->contains(path));
+    }
 };
 
 // The request a push of `path` stands for (RFC 9113 §8.4: the promise
@@ -50,7 +59,7 @@ Request pushedRequest(const Request &parent, std::string_view path);
 
 // The site's answers to the assets `response` names for push (its
 // pushPromises, in order): at most wish.max with a 2xx answer, skipping the
-// parent's own path and wish.skip. Answers that are not 2xx are kept too,
+// parent's own path and what the wish skips. Answers that are not 2xx are kept too,
 // so that the session can say why it did not push them. Empty unless the
 // parent is a GET answered with 2xx.
 std::vector<PushCandidate> planPushes(Handler &handler, const Request &parent, const Response &response,
@@ -85,9 +94,8 @@ public:
     // were finished. The session's thread only.
     std::vector<Answer> take();
 
-    // Answers asked for that take() has not returned yet.
-    std::size_t inMaking() const noexcept { return m_inMaking; }
-    // Those and the reads takeReads() has not returned yet.
+    // Answers and reads asked for that take() and takeReads() have not
+    // returned yet.
     std::size_t inFlight() const noexcept { return m_inMaking + m_reading; }
 
     // Whether answers and reads are made on a pool (else: at once, here).
