@@ -45,6 +45,10 @@ public:
     // The peer closed its side; no more receive() calls follow.
     virtual void peerClosed() {}
 
+    // Answers or file reads for the peer are being made on the file pool:
+    // the connection waits on the server, not on the peer, so it is not idle.
+    virtual bool answering() const { return false; }
+
     // HTTP/2: when the oldest of our SETTINGS frames still waiting for the
     // peer's ACK was sent; nullopt when none is (and for HTTP/1.1).
     virtual std::optional<std::chrono::steady_clock::time_point> settingsAckPendingSince() const

@@ -88,6 +88,7 @@ public:
 
     // Requests already received are still answered; then wantsClose().
     void peerClosed() override;
+    bool answering() const override { return m_responder.inFlight() > 0; }
 
     // Exchanges seen: requests parsed plus malformed requests answered.
     std::uint32_t streamCount() const override;

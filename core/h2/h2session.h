@@ -64,6 +64,7 @@ public:
     bool wantsClose() const override;
     void shutdown() override;
     void peerClosed() override;
+    bool answering() const override { return m_responder.inFlight() > 0; }
     void resumeLive() override;
     std::uint32_t streamCount() const override { return m_streamCount; }
     std::int32_t goawayCode() const override { return m_goawayCode; }

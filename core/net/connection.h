@@ -87,6 +87,8 @@ public:
     // False while the protocol wants the driver to pause reading.
     bool wantsInput() const { return !m_session || m_session->wantsInput(); }
     bool handshakeDone() const noexcept;
+    // Answers or file reads are being made for it on the file pool.
+    bool answering() const { return m_session && !m_closed && m_session->answering(); }
     // HTTP/2 SETTINGS ACK timeout (RFC 9113 §6.5.3): when our oldest
     // unacknowledged SETTINGS was sent (nullopt: none is, or not HTTP/2).
     std::optional<std::chrono::steady_clock::time_point> settingsAckPendingSince() const;

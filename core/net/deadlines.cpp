@@ -25,6 +25,8 @@ ConnectionDeadlines::Step ConnectionDeadlines::check(Clock::time_point now, cons
         // clocks are looked at soon after the handshake ends.
         return {Act::Wait, {}, std::min({m_startedAt + o.handshake + kSlack, now + o.idle, now + o.settingsAck})};
     }
+    if (state.answering && !state.writing) // a peer that stopped reading while it waits is still stalled
+        m_lastActivity = std::max(m_lastActivity, now);
     Clock::time_point next = m_lastActivity + o.idle;
     if (state.settingsAckPendingSince) {
         if (now - *state.settingsAckPendingSince >= o.settingsAck) {

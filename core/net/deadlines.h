@@ -37,6 +37,9 @@ public:
         // Since when the server's SETTINGS wait for their ACK, if they do.
         std::optional<Clock::time_point> settingsAckPendingSince;
         bool writing = false; // a write is under way (idle then means stalled)
+        // Answers are being made for the peer (the file pool): the wait is
+        // the server's, so the idle clock starts again from now.
+        bool answering = false;
     };
     struct Step {
         enum class Act {

@@ -192,7 +192,7 @@ private:
 
     ConnectionDeadlines::State deadlineState() const
     {
-        return {m_conn.handshakeDone(), m_conn.settingsAckPendingSince(), m_writing};
+        return {m_conn.handshakeDone(), m_conn.settingsAckPendingSince(), m_writing, m_conn.answering()};
     }
 
     void armTimer(Clock::time_point now, Clock::time_point at)

@@ -29,6 +29,7 @@ private slots:
     void handshakeMustEndInTime();
     void idleTimeoutFollowsActivity();
     void aStalledWriteIsSaidSo();
+    void waitingOnTheServersAnswerIsNotIdle();
     void unacknowledgedSettingsEndTheConnection();
     void acknowledgedSettingsLeaveOnlyTheIdleClock();
 
@@ -115,6 +116,36 @@ void TestDeadlines::aStalledWriteIsSaidSo()
     const auto step = d.check(clock.now(), {true, std::nullopt, true});
     QVERIFY(step.act == Act::Close);
     QCOMPARE(QString::fromStdString(step.reason), QStringLiteral("send stalled: the peer read nothing for 1500 ms"));
+}
+
+// An answer being made on the file pool (a slow disk) is the server's wait,
+// not the peer's silence: the idle clock starts again from the last check
+// that found it so. A peer that stopped reading meanwhile is still stalled.
+void TestDeadlines::waitingOnTheServersAnswerIsNotIdle()
+{
+    ManualClock clock;
+    net::ConnectionDeadlines d(m_options, clock.now());
+    const net::ConnectionDeadlines::State answering{true, std::nullopt, false, true};
+    const net::ConnectionDeadlines::State idle{true, std::nullopt, false, false};
+    clock.advance(300s);
+    auto step = d.check(clock.now(), answering);
+    QVERIFY(step.act == Act::Wait);
+    QCOMPARE(step.wakeAt, clock.now() + 120s + net::ConnectionDeadlines::kSlack);
+    const Clock::time_point answered = clock.now();
+
+    // The answer went out with nothing after it: idle from then on.
+    clock.advance(120s - 1ms);
+    QVERIFY(d.check(clock.now(), idle).act == Act::Wait);
+    clock.advance(1ms);
+    step = d.check(clock.now(), idle);
+    QVERIFY(step.act == Act::Close);
+    QCOMPARE(clock.now(), answered + 120s);
+
+    net::ConnectionDeadlines stalled(m_options, clock.now());
+    clock.advance(120s);
+    step = stalled.check(clock.now(), {true, std::nullopt, true, true});
+    QVERIFY(step.act == Act::Close);
+    QCOMPARE(QString::fromStdString(step.reason), QStringLiteral("send stalled: the peer read nothing for 120 s"));
 }
 
 void TestDeadlines::unacknowledgedSettingsEndTheConnection()

@@ -935,6 +935,7 @@ private slots:
         QVERIFY2(slow.waitUntilWaiting(1), "the slow request never reached the file system");
         QCOMPARE(session.produce(out, 1 << 20), std::size_t(0));
         QVERIFY(!session.wantsClose());
+        QVERIFY2(session.answering(), "waiting on the file system, the connection would count as idle");
 
         slow.open();
         QVERIFY2(bell.wait(std::chrono::seconds(10)), "the answer made on the pool never came back");
@@ -945,6 +946,7 @@ private slots:
         QVERIFY2(first != std::string::npos && second != std::string::npos, out.c_str());
         QVERIFY(first < second);
         QCOMPARE(fake.requests.size(), std::size_t(2));
+        QVERIFY(!session.answering());
     }
 };
 
