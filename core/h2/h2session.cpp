@@ -265,6 +265,8 @@ struct H2Session::Callbacks {
             else
                 s.recordPushOutcome(st, "reset", std::string("stream reset with ") + inspect::errorCodeName(errorCode));
         }
+        if (st.waiting || st.reading) // nobody wants what the pool would make or read for it
+            s.m_responder.cancel(static_cast<std::uint64_t>(streamId));
         s.recordStreamClosed(st, errorCode);
         s.m_streams.erase(it);
         return 0;

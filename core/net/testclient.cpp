@@ -165,6 +165,12 @@ std::int32_t TestClient::begin(const std::string &path)
     return id;
 }
 
+void TestClient::cancel(std::int32_t streamId)
+{
+    m_h2.cancel(streamId);
+    settle();
+}
+
 TestResponse TestClient::finish(std::int32_t streamId)
 {
     runUntil({streamId});

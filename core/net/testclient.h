@@ -105,6 +105,8 @@ public:
 
     // Sends a GET without waiting for its answer; returns its stream id.
     std::int32_t begin(const std::string &path);
+    // Resets the stream begin() opened (RST_STREAM CANCEL) and settles.
+    void cancel(std::int32_t streamId);
     // Exchanges bytes until the stream that begin() opened ends.
     TestResponse finish(std::int32_t streamId);
     // Opens the windows by `bytes` for `streamId` and the connection (with

@@ -71,6 +71,7 @@ struct Responder::Mailbox {
     std::mutex mutex;
     std::vector<Answer> ready;
     std::vector<Read> reads;
+    std::unordered_set<std::uint64_t> cancelled; // tokens whose jobs are not wanted
     bool closed = false;
     std::function<void()> wake;
 
@@ -78,6 +79,14 @@ struct Responder::Mailbox {
     {
         std::lock_guard lock(mutex);
         return closed;
+    }
+
+    // Whether the job for `token` has nobody to deliver to. Still true
+    // when asked again: a job looks before each step.
+    bool unwanted(std::uint64_t token)
+    {
+        std::lock_guard lock(mutex);
+        return closed || (!cancelled.empty() && cancelled.contains(token));
     }
 
     template <class T> void deliver(std::vector<T> Mailbox::*to, T item)
@@ -136,8 +145,14 @@ bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish
             return; // the connection ended while this waited its turn
         Answer answer{token, {}, {}};
         try {
-            answer.response = handleGuarded(handler, request);
-            answer.pushes = planPushes(handler, request, answer.response, wish);
+            // A stream reset while this waited its turn: nothing to make,
+            // but the empty answer still goes back, so that the count of
+            // answers in flight stays right.
+            if (!mailbox->unwanted(token)) {
+                answer.response = handleGuarded(handler, request);
+                if (!mailbox->unwanted(token))
+                    answer.pushes = planPushes(handler, request, answer.response, wish);
+            }
         } catch (...) { // out of memory, or a handler that throws what is not an exception
             answer.pushes.clear();
             answer.response = errorResponse(500, "the site handler failed");
@@ -155,11 +170,22 @@ void Responder::readAhead(std::uint64_t token, FileRead read)
             return;
         Result<std::string> bytes = makeError(Errc::Io, "reading the file failed: out of memory");
         try {
-            bytes = Body::readRange(read);
+            if (mailbox->unwanted(token))
+                bytes = makeError(Errc::Io, "not read: the stream was reset");
+            else
+                bytes = Body::readRange(read);
         } catch (const std::bad_alloc &) {
         }
         mailbox->deliver(&Mailbox::reads, Read{token, std::move(bytes)});
     });
+}
+
+void Responder::cancel(std::uint64_t token)
+{
+    if (!m_pool)
+        return;
+    std::lock_guard lock(m_mailbox->mutex);
+    m_mailbox->cancelled.insert(token);
 }
 
 template <class T> std::vector<T> Responder::takeFrom(std::vector<T> Mailbox::*from, std::size_t &waiting)
@@ -170,6 +196,10 @@ template <class T> std::vector<T> Responder::takeFrom(std::vector<T> Mailbox::*f
     {
         std::lock_guard lock(m_mailbox->mutex);
         out.swap((*m_mailbox).*from);
+        // A cancelled token is done with once its job's result is back.
+        if (!m_mailbox->cancelled.empty())
+            for (const T &item : out)
+                m_mailbox->cancelled.erase(item.token);
     }
     waiting -= out.size();
     return out;

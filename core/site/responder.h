@@ -94,6 +94,13 @@ public:
     // were finished. The session's thread only.
     std::vector<Answer> take();
 
+    // The request or body behind `token` is no longer wanted (its stream was
+    // reset): a job of its that has not started yet is skipped, and what
+    // take() or takeReads() then returns for it is empty. A job already
+    // running finishes. Call only while the token's answer or read is in
+    // flight.
+    void cancel(std::uint64_t token);
+
     // Answers and reads asked for that take() and takeReads() have not
     // returned yet.
     std::size_t inFlight() const noexcept { return m_inMaking + m_reading; }

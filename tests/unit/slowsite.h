@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace h2scope::testing {
 
@@ -58,6 +59,39 @@ private:
     std::condition_variable m_changed;
     int m_waiting = 0;
     bool m_open = false;
+};
+
+// The paths whose answers the wrapped site made with handle() (on the file
+// pool, in a pooled connection), in the order made. handleNow() is passed
+// through uncounted.
+class CountingSite final : public site::Handler {
+public:
+    explicit CountingSite(site::Handler &inner) : m_inner(inner) {}
+
+    site::Response handle(const site::Request &request) override
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_made.push_back(request.target);
+        }
+        return m_inner.handle(request);
+    }
+
+    bool handleNow(const site::Request &request, site::Response &out) override
+    {
+        return m_inner.handleNow(request, out);
+    }
+
+    std::vector<std::string> made()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_made;
+    }
+
+private:
+    site::Handler &m_inner;
+    std::mutex m_mutex;
+    std::vector<std::string> m_made;
 };
 
 } // namespace h2scope::testing

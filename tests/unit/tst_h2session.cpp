@@ -439,12 +439,44 @@ private slots:
             QCOMPARE(fast.body, std::string("fast"));
         }
         QVERIFY(!client.current(slowId).complete);
+        QVERIFY2(pooled.conn.answering(), "waiting on the file system, the connection would count as idle");
 
         slow.open();
         const net::TestResponse done = client.finish(slowId);
         QVERIFY(done.complete);
         QCOMPARE(done.status, 200);
         QCOMPARE(done.body, std::string("slow"));
+        QVERIFY(!pooled.conn.answering());
+    }
+
+    // A stream the client resets while its answer waits for a pool thread
+    // costs the file system nothing: its job is skipped (a flood of
+    // requests reset at once makes no work on the disk). Here the pool's
+    // one thread is held by a slow file while the reset stream waits.
+    void aResetStreamsWaitingAnswerIsNeverMade()
+    {
+        QTemporaryDir dir;
+        for (const char *name : {"slow.txt", "dropped.txt", "after.txt"})
+            writeFile(dir.filePath(name), name);
+        site::SiteOptions options;
+        options.root = dir.path().toStdString();
+        auto site = site::StaticSite::create(options);
+        QVERIFY(site.ok());
+        testing::SlowSite slow(**site, "/slow");
+        testing::CountingSite counted(slow);
+        PooledConnection pooled(counted, 1);
+        net::TestClient &client = pooled.client;
+
+        const std::int32_t slowId = client.begin("/slow.txt");
+        QVERIFY(slow.waitUntilWaiting(1));
+        const std::int32_t droppedId = client.begin("/dropped.txt"); // a first fetch: made on the pool
+        client.cancel(droppedId);
+        QVERIFY(client.current(droppedId).reset);
+        slow.open();
+        QCOMPARE(client.finish(slowId).body, std::string("slow.txt"));
+        QCOMPARE(client.get("/after.txt").body, std::string("after.txt")); // queued after the dropped one
+        QVERIFY(!pooled.conn.answering());
+        QCOMPARE(counted.made(), (std::vector<std::string>{"/slow.txt", "/after.txt"}));
     }
 
     // A client that closes its side of the connection (a half-close) still
