@@ -132,7 +132,7 @@ Result<void> H1Session::pump()
     std::size_t pos = 0;
     while (!m_stopReading && !m_awaitingUpgrade && m_queue.size() < kMaxPendingRequests && pos < m_in.size()) {
         if (m_log && !m_parser.inMessage())
-            m_requestStartNs = inspect::nowNs();
+            m_requestStartNs = static_cast<std::uint64_t>(m_clock.nowNs());
         Result<std::size_t> fed =
             m_parser.feed(reinterpret_cast<const std::uint8_t *>(m_in.data()) + pos, m_in.size() - pos);
         if (!fed) {
@@ -443,7 +443,8 @@ void H1Session::finishExchange()
 {
     std::unique_ptr<Exchange> ex = std::move(m_current);
     if (m_log) {
-        const inspect::TimeBatch batch; // the record's time is the one the duration ends at
+        // The record's time is the one the duration ends at.
+        const inspect::TimeBatch batch(static_cast<std::uint64_t>(m_clock.nowNs()));
         const std::uint64_t now = batch.ns();
         inspect::Http1Exchange event;
         event.method = std::move(ex->method);

@@ -28,6 +28,9 @@ std::uint64_t nowNs() noexcept;
 class TimeBatch final {
 public:
     TimeBatch() noexcept;
+    // A batch at `ns` (a time of the steady clock's, from a Clock the caller
+    // was given), or the outer batch's time inside one.
+    explicit TimeBatch(std::uint64_t ns) noexcept;
     ~TimeBatch();
     TimeBatch(const TimeBatch &) = delete;
     TimeBatch &operator=(const TimeBatch &) = delete;

@@ -32,6 +32,11 @@ TimeBatch::TimeBatch() noexcept : m_ns(t_batchNs != 0 ? t_batchNs : readClock())
     t_batchNs = m_ns;
 }
 
+TimeBatch::TimeBatch(std::uint64_t ns) noexcept : m_ns(t_batchNs != 0 ? t_batchNs : ns), m_outermost(t_batchNs == 0)
+{
+    t_batchNs = m_ns;
+}
+
 TimeBatch::~TimeBatch()
 {
     if (m_outermost)

@@ -395,7 +395,7 @@ Result<void> FolderWatcher::start()
     m_impl = std::move(impl);
     m_running.store(true);
     m_thread = std::thread([this] {
-        using Clock = std::chrono::steady_clock;
+        const Clock &clock = Clock::orSteady(m_options.clock);
         Impl &d = *m_impl;
         std::set<std::string> pending;
         Clock::time_point firstAt{};
@@ -404,7 +404,7 @@ Result<void> FolderWatcher::start()
             int timeoutMs = -1;
             if (!pending.empty()) {
                 const auto deadline = std::min(lastAt + m_options.debounce, firstAt + m_options.maxDelay);
-                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.now());
                 timeoutMs = static_cast<int>(std::max<std::int64_t>(0, left.count()));
             }
             if (d.rootGone)
@@ -425,7 +425,7 @@ Result<void> FolderWatcher::start()
                     break;
                 }
                 if (d.hits != hitsBefore && !pending.empty()) {
-                    const auto now = Clock::now();
+                    const auto now = clock.now();
                     if (wasEmpty)
                         firstAt = now;
                     lastAt = now;
@@ -434,14 +434,14 @@ Result<void> FolderWatcher::start()
             if (d.rootGone) {
                 const bool wasEmpty = pending.empty();
                 if (d.rewatchRoot(pending)) {
-                    const auto now = Clock::now();
+                    const auto now = clock.now();
                     if (wasEmpty)
                         firstAt = now;
                     lastAt = now;
                 }
             }
             if (!pending.empty()) {
-                const auto now = Clock::now();
+                const auto now = clock.now();
                 if (now >= lastAt + m_options.debounce || now >= firstAt + m_options.maxDelay) {
                     std::vector<std::string> batch = d.settle(pending);
                     if (m_callback && !batch.empty())

@@ -18,6 +18,7 @@
 // "/"; once a folder is at its path again (the parent's watch says so, or a
 // look every 100 ms while it is gone) it is watched afresh, reported as "/".
 
+#include "clock.h"
 #include "result.h"
 
 #include <atomic>
@@ -52,6 +53,9 @@ public:
         // fs.inotify.max_user_watches, may be lower); the rest go unwatched
         // and warnings() says so.
         std::size_t maxWatches = 8192;
+        // Where the debounce reads the time; null: the steady clock. Outlives
+        // the watcher.
+        const Clock *clock = nullptr;
     };
 
     FolderWatcher(std::string root, Callback callback, Options options);

@@ -833,6 +833,26 @@ private slots:
         QCOMPARE(exchanges[1].requestHeaders.find("user-agent"), std::optional<std::string_view>("t"));
     }
 
+    // An exchange's start and duration are read from the session's clock,
+    // not from a clock of its own: a clock the test moves gives exact times.
+    void exchangeTimesComeFromTheSessionsClock()
+    {
+        FakeHandler handler;
+        Collector events;
+        ManualClock clock;
+        H1Session session(handler, events.log(42), "https", {}, false, &clock);
+        const std::uint64_t received = static_cast<std::uint64_t>(clock.nowNs());
+        QVERIFY(send(session, kGetA).ok());
+        clock.advance(std::chrono::milliseconds(7));
+        std::string out;
+        QVERIFY(drain(session, out));
+        const auto exchanges = events.all<inspect::Http1Exchange>();
+        QCOMPARE(exchanges.size(), std::size_t(1));
+        QCOMPARE(exchanges[0].startNs, received);
+        QCOMPARE(exchanges[0].durationNs, std::uint64_t(7'000'000));
+        QCOMPARE(events.events()[0].timeNs, received + 7'000'000);
+    }
+
     void shutdownFinishesTheResponseInFlight()
     {
         {
