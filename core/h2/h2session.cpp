@@ -168,10 +168,10 @@ struct H2Session::Callbacks {
         }
         if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && !st.opened) {
             st.opened = true;
-            if (s.m_log && !s.m_clientRecorded) {
+            if (s.m_recorder.on() && !s.m_clientRecorded) {
                 s.m_clientRecorded = true;
                 if (const std::string *ua = st.request.header("user-agent"))
-                    s.m_log->client(*ua);
+                    s.m_recorder.log()->client(*ua);
             }
             // Remembered only for suppressing pushes, so only when the peer
             // accepts them (browsers do not): no per-request cost otherwise.
@@ -194,13 +194,7 @@ struct H2Session::Callbacks {
 
     static int onInvalidFrameRecv(nghttp2_session *, const nghttp2_frame *, int libError, void *user)
     {
-        H2Session &s = self(user);
-        // Into the record of the frame being received, or held until its
-        // record is written (nghttp2 may judge a frame by its header alone).
-        if (s.m_inJudgement)
-            inspect::CaptureLog::judge(s.m_inJudgement, libError);
-        else
-            s.m_pendingJudgement = libError;
+        self(user).m_recorder.judge(libError);
         return 0;
     }
 
@@ -238,10 +232,9 @@ struct H2Session::Callbacks {
             if (it != s.m_streams.end())
                 it->second->promiseFailure = nghttp2_strerror(libError);
         }
-        if (s.m_log)
-            s.m_log->notSent(frame->hd.type, frame->hd.stream_id,
-                             frame->hd.type == NGHTTP2_PUSH_PROMISE ? frame->push_promise.promised_stream_id : 0,
-                             libError);
+        if (inspect::CaptureLog *log = s.m_recorder.log())
+            log->notSent(frame->hd.type, frame->hd.stream_id,
+                         frame->hd.type == NGHTTP2_PUSH_PROMISE ? frame->push_promise.promised_stream_id : 0, libError);
         return 0;
     }
 
@@ -267,7 +260,7 @@ struct H2Session::Callbacks {
         }
         if (st.waiting || st.reading) // nobody wants what the pool would make or read for it
             s.m_responder.cancel(static_cast<std::uint64_t>(streamId));
-        s.recordStreamClosed(st, errorCode);
+        s.m_recorder.streamClosed(st.id, errorCode, std::move(st.note));
         s.m_streams.erase(it);
         return 0;
     }
@@ -275,7 +268,7 @@ struct H2Session::Callbacks {
     static int onError(nghttp2_session *, int libError, const char *msg, std::size_t len, void *user)
     {
         H2Session &s = self(user);
-        if (s.m_log)
+        if (s.m_recorder.on())
             s.notice(0, "protocol-error", std::string(msg, len) + " (" + nghttp2_strerror(libError) + ")");
         return 0;
     }
@@ -355,12 +348,8 @@ struct H2Session::Callbacks {
         }
         if (padlen > 1)
             out.append(padlen - 1, '\0');
-        if (s.m_log) {
-            if (padlen == 0 && s.m_outTap.atFrameStart())
-                s.m_log->frame(true, framehd, {}); // the payload need not be walked
-            else
-                s.tapOutbound(reinterpret_cast<const std::uint8_t *>(out.data()) + start, out.size() - start);
-        }
+        s.m_recorder.sentData(reinterpret_cast<const std::uint8_t *>(out.data()) + start, out.size() - start,
+                              padlen != 0);
         return 0;
     }
 };
@@ -368,13 +357,11 @@ struct H2Session::Callbacks {
 H2Session::H2Session(site::Handler &handler, inspect::CaptureLog *log, std::string scheme, H2Options options,
                      std::function<void()> wake, site::FilePool *files)
     : m_responder(handler, files, wake),
-      m_log(log),
+      m_recorder(log),
       m_scheme(std::move(scheme)),
       m_options(options),
       m_wake(std::move(wake))
 {
-    m_inTap.setKeepPayload(log != nullptr);
-    m_outTap.setKeepPayload(log != nullptr);
     // nghttp2's constructors fail only for want of memory: as `new` would.
     const auto check = [](int rv) {
         if (rv != 0)
@@ -438,43 +425,6 @@ void H2Session::SessionFree::operator()(nghttp2_session *session) const noexcept
 
 H2Session::~H2Session() = default;
 
-void H2Session::notice(std::int32_t streamId, std::string_view code, std::string_view text)
-{
-    if (m_log)
-        m_log->notice(streamId, code, text);
-}
-
-void H2Session::recordInbound(const std::uint8_t *header9, std::span<const std::uint8_t> payload, bool incomplete)
-{
-    m_inJudgement = m_log->frame(false, header9, payload, incomplete, m_pendingJudgement);
-    m_pendingJudgement = 0;
-    if (m_guardNotice) { // about this frame: it follows it in the log, as on the wire
-        m_log->notice(m_guardNotice->first, "protocol-error", m_guardNotice->second);
-        m_guardNotice.reset();
-    }
-}
-
-void H2Session::holdNotice(std::int32_t streamId, const std::string &text)
-{
-    // The guard judges a frame before its bytes reach nghttp2 and the
-    // capture: the notice waits for the frame's record.
-    if (m_log)
-        m_guardNotice.emplace(streamId, text);
-}
-
-void H2Session::recordPartialInbound()
-{
-    // The connection ends inside a frame (a frame larger than allowed, a
-    // peer that stopped mid-frame): what arrived of it is still recorded.
-    if (!m_log)
-        return;
-    if (std::optional<TapFrame> partial = m_inTap.partial()) {
-        recordInbound(partial->raw.data(), m_inTap.payload(), true);
-        m_inJudgement = nullptr;
-        m_inTap.abandon();
-    }
-}
-
 Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
 {
     if (m_fatal)
@@ -525,11 +475,11 @@ void H2Session::enforce(const GuardVerdict &verdict)
     switch (verdict.kind) {
     case GuardVerdict::Kind::None: return;
     case GuardVerdict::Kind::StreamError:
-        holdNotice(verdict.streamId, verdict.reason);
+        m_recorder.holdGuardNotice(verdict.streamId, verdict.reason);
         nghttp2_submit_rst_stream(m_session.get(), NGHTTP2_FLAG_NONE, verdict.streamId, verdict.code);
         return;
     case GuardVerdict::Kind::ConnectionError:
-        holdNotice(0, verdict.reason);
+        m_recorder.holdGuardNotice(0, verdict.reason);
         if (m_closeReason.empty())
             m_closeReason = verdict.reason;
         // nghttp2 ignores everything after this; the capture still records it.
@@ -543,42 +493,18 @@ Result<void> H2Session::feed(const std::uint8_t *data, std::size_t length)
     if (m_fatal)
         return makeError(Errc::Protocol, m_closeReason);
     while (length > 0) {
-        // Feed nghttp2 up to the end of one frame at a time, so that its
-        // judgement of a frame lands in that frame's record: the record is
-        // written first and made visible only after nghttp2 has read it.
+        // One frame at a time while recording, so that nghttp2's judgement of
+        // a frame lands in its record (FrameRecorder::beginUnit()).
         std::size_t unit = length;
-        bool whole = false; // the unit ends a frame, whose record is written
-        if (m_log) {
-            m_log->hold();
-            m_inJudgement = nullptr;
-            const std::size_t frame = length >= 9 ? 9 + inspect::frameLength(data) : 0;
-            if (m_inTap.atFrameStart() && frame > 0 && frame <= length) {
-                // A whole frame at a boundary (nearly every one): recorded from
-                // the bytes as they are; the tap takes frames cut across reads.
-                unit = frame;
-                whole = true;
-                recordInbound(data, {data + 9, inspect::keptPayload(data)}, false);
-            } else {
-                std::optional<TapFrame> done;
-                unit = m_inTap.scan(data, length, done);
-                if ((whole = done.has_value()))
-                    recordInbound(done->raw.data(), m_inTap.payload(), false);
-            }
-        }
+        bool whole = false;
+        if (m_recorder.on())
+            unit = m_recorder.beginUnit(data, length, whole);
         const ssize_t rv = nghttp2_session_mem_recv(m_session.get(), data, unit);
         if (rv < 0) {
             m_fatal = true;
             m_closeReason = std::string("fatal HTTP/2 error: ") + nghttp2_strerror(static_cast<int>(rv));
-            if (m_log) {
-                if (whole) {
-                    inspect::CaptureLog::judge(m_inJudgement, static_cast<std::int32_t>(rv));
-                } else {
-                    m_pendingJudgement = static_cast<std::int32_t>(rv);
-                    recordPartialInbound();
-                }
-                m_inJudgement = nullptr;
-                m_log->release();
-            }
+            if (m_recorder.on())
+                m_recorder.failUnit(whole, static_cast<int>(rv));
             if (rv == NGHTTP2_ERR_BAD_CLIENT_MAGIC)
                 m_closeReason = "the client did not send the HTTP/2 connection preface";
             else if (rv == NGHTTP2_ERR_FLOODED)
@@ -591,10 +517,8 @@ Result<void> H2Session::feed(const std::uint8_t *data, std::size_t length)
                                               abuse ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR);
             return makeError(Errc::Protocol, m_closeReason);
         }
-        if (m_log) {
-            m_inJudgement = nullptr;
-            m_log->release();
-        }
+        if (m_recorder.on())
+            m_recorder.endUnit();
         data += unit;
         length -= unit;
     }
@@ -661,14 +585,14 @@ void H2Session::sendEarlyHints(Stream &parent, const site::Response &response)
         nva.push_back(makeNv(kLink, v));
     const int rv =
         nghttp2_submit_headers(m_session.get(), NGHTTP2_FLAG_NONE, parent.id, nullptr, nva.data(), nva.size(), nullptr);
-    if (rv != 0 && m_log)
+    if (rv != 0 && m_recorder.on())
         notice(parent.id, "early-hints-failed", std::string("103 Early Hints not sent: ") + nghttp2_strerror(rv));
 }
 
 void H2Session::pushAssets(Stream &parent, const site::Response &response, std::vector<site::PushCandidate> &plan)
 {
     if (nghttp2_session_get_remote_settings(m_session.get(), NGHTTP2_SETTINGS_ENABLE_PUSH) == 0) {
-        if (m_log)
+        if (m_recorder.on())
             notice(parent.id, "push-skipped",
                    "push skipped: the client disabled server push (SETTINGS_ENABLE_PUSH=0); "
                        + std::to_string(response.pushPromises.size()) + " asset(s) not pushed"
@@ -691,7 +615,7 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response, std::
             continue;
         // Only what the site answers with 2xx is worth a promise.
         if (candidate.response.status < 200 || candidate.response.status >= 300) {
-            if (m_log)
+            if (m_recorder.on())
                 notice(parent.id, "push-skipped",
                        "not pushing " + path + ": the site answers it with "
                            + std::to_string(candidate.response.status));
@@ -706,7 +630,7 @@ void H2Session::pushAssets(Stream &parent, const site::Response &response, std::
         const std::int32_t id =
             nghttp2_submit_push_promise(m_session.get(), NGHTTP2_FLAG_NONE, parent.id, nva.data(), nva.size(), nullptr);
         if (id < 0) {
-            if (m_log)
+            if (m_recorder.on())
                 notice(parent.id, "push-not-sent", "push of " + path + " not promised: " + nghttp2_strerror(id));
             break;
         }
@@ -736,8 +660,8 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
 {
     st.status = response.status;
     st.note = std::move(response.note);
-    if (m_log && response.decodedLength)
-        m_log->decoded(st.id, response.decodedLength);
+    if (inspect::CaptureLog *log = m_recorder.log(); log && response.decodedLength)
+        log->decoded(st.id, response.decodedLength);
     st.body = std::move(response.body);
     st.live = std::move(response.live);
 
@@ -788,91 +712,17 @@ bool H2Session::submitResponse(Stream &st, site::Response &&response)
     return true;
 }
 
-H2Session::DeferredDetails &H2Session::deferDetails(std::int32_t streamId, std::uint32_t errorCode)
-{
-    m_deferred.push_back(DeferredClose{streamId, errorCode, static_cast<std::uint32_t>(m_deferredDetails.size())});
-    return m_deferredDetails.emplace_back();
-}
-
 void H2Session::recordPushOutcome(const Stream &st, std::string_view outcome, std::string_view detail)
 {
-    if (!m_log)
-        return;
-    // Inside mem_send() the frame that ended the stream has not been tapped
-    // yet: the record waits for it. Elsewhere it is written at once.
-    if (!m_inSend) {
-        m_log->pushOutcome(st.id, st.parentId, outcome, detail, st.request.target);
-        return;
-    }
-    DeferredDetails &d = deferDetails(st.id, 0);
-    d.push = true;
-    d.parentId = st.parentId;
-    d.outcome = outcome;
-    d.detail = detail;
-    d.path = st.request.target;
-}
-
-void H2Session::recordStreamClosed(Stream &st, std::uint32_t errorCode)
-{
-    if (!m_log)
-        return;
-    if (!m_inSend)
-        m_log->streamClosed(st.id, errorCode, st.note);
-    else if (errorCode == 0 && st.note.empty())
-        m_deferred.push_back(DeferredClose{st.id, 0, kNoDetails});
-    else
-        deferDetails(st.id, errorCode).note = std::move(st.note);
-}
-
-void H2Session::flushDeferred()
-{
-    if (m_deferred.empty())
-        return;
-    for (const DeferredClose &d : m_deferred) {
-        if (d.details == kNoDetails) {
-            m_log->streamClosed(d.streamId, 0, {});
-            continue;
-        }
-        const DeferredDetails &x = m_deferredDetails[d.details];
-        if (x.push)
-            m_log->pushOutcome(d.streamId, x.parentId, x.outcome, x.detail, x.path);
-        else
-            m_log->streamClosed(d.streamId, d.errorCode, x.note);
-    }
-    m_deferred.clear();
-    m_deferredDetails.clear();
-}
-
-void H2Session::tapOutbound(const std::uint8_t *data, std::size_t length)
-{
-    std::size_t off = 0;
-    while (off < length) {
-        // Whole frames from a boundary go to the log straight from the bytes;
-        // the tap takes what is cut across calls.
-        if (m_outTap.atFrameStart()) {
-            off += m_log->sentFrames(data + off, length - off);
-            if (off == length)
-                break;
-        }
-        std::optional<TapFrame> done;
-        off += m_outTap.scan(data + off, length - off, done);
-        if (done)
-            m_log->frame(true, done->raw.data(), m_outTap.payload());
-    }
+    m_recorder.pushOutcome(st.id, st.parentId, outcome, detail, st.request.target);
 }
 
 void H2Session::endCapture()
 {
-    if (!m_log)
+    if (!m_recorder.on())
         return;
-    flushHeld();
-    recordPartialInbound();
-    if (std::optional<TapFrame> partial = m_outTap.partial()) {
-        m_log->frame(true, partial->raw.data(), m_outTap.payload(), true);
-        m_outTap.abandon();
-    }
-    flushDeferred();
-    m_log = nullptr; // the connection's log is closed: nothing more goes in
+    flushHeld(); // through feed(), into the capture
+    m_recorder.end();
 }
 
 std::size_t H2Session::produce(std::string &out, std::size_t budget)
@@ -894,14 +744,9 @@ std::size_t H2Session::produce(std::string &out, std::size_t budget)
     }
     while (room() > 0) {
         const std::uint8_t *chunk = nullptr;
-        m_inSend = true; // streams closed in there are recorded after their last frame's bytes
+        m_recorder.beginSend(); // streams closed in there are recorded after their last frame's bytes
         const ssize_t n = nghttp2_session_mem_send(m_session.get(), &chunk);
-        m_inSend = false;
-        if (m_log) {
-            if (n > 0)
-                tapOutbound(chunk, static_cast<std::size_t>(n));
-            flushDeferred();
-        }
+        m_recorder.endSend(chunk, n > 0 ? static_cast<std::size_t>(n) : 0);
         if (n < 0) {
             m_fatal = true;
             m_closeReason = std::string("HTTP/2 send failed: ") + nghttp2_strerror(static_cast<int>(n));
@@ -981,7 +826,7 @@ void H2Session::peerClosed()
     if (m_closeReason.empty())
         m_closeReason = "peer closed the connection";
     flushHeld();
-    recordPartialInbound(); // nothing more comes of a frame cut off here
+    m_recorder.inputEnded(); // nothing more comes of a frame cut off here
 }
 
 std::optional<std::chrono::steady_clock::time_point> H2Session::settingsAckPendingSince() const

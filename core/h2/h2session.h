@@ -1,13 +1,15 @@
 #pragma once
 // The HTTP/2 side of a connection: an nghttp2 server session driven through
-// memory (nghttp2_session_mem_recv / mem_send), with the wire tap on both
-// directions so every frame is reported with its on-the-wire header and
-// nghttp2's reading of it. One instance per connection, one thread.
+// memory (nghttp2_session_mem_recv / mem_send). It turns requests into
+// answers (site::Responder), pushes and 103 Early Hints, and guards what
+// nghttp2 does not (FrameGuard, ResetLimiter, header list size); every frame
+// both ways goes to the capture through its FrameRecorder. One instance per
+// connection, one thread.
 
 #include "clock.h"
 #include "h2/frameguard.h"
+#include "h2/framerecorder.h"
 #include "h2/resetlimiter.h"
-#include "h2/wiretap.h"
 #include "inspect/capturelog.h"
 #include "protocolsession.h"
 #include "site/responder.h"
@@ -79,21 +81,16 @@ public:
     struct Callbacks;
 
 private:
-    void notice(std::int32_t streamId, std::string_view code, std::string_view text);
+    void notice(std::int32_t streamId, std::string_view code, std::string_view text)
+    {
+        m_recorder.notice(streamId, code, text);
+    }
     Result<void> feed(const std::uint8_t *data, std::size_t length); // to nghttp2, with the capture
     void enforce(const GuardVerdict &verdict);
-    void holdNotice(std::int32_t streamId, const std::string &text);
     void flushHeld();
-    void recordInbound(const std::uint8_t *header9, std::span<const std::uint8_t> payload, bool incomplete);
-    void recordPartialInbound();
-    void tapOutbound(const std::uint8_t *data, std::size_t length);
-    void flushDeferred();
-    struct DeferredDetails;
-    DeferredDetails &deferDetails(std::int32_t streamId, std::uint32_t errorCode); // inside mem_send() only
     void dispatch(Stream &stream);
     void takeAnswers();
     void answer(Stream &stream, site::Responder::Answer &answer); // takes its response and pushes
-    void recordStreamClosed(Stream &stream, std::uint32_t errorCode);
     void sendEarlyHints(Stream &parent, const site::Response &response);
     void pushAssets(Stream &parent, const site::Response &response, std::vector<site::PushCandidate> &plan);
     bool submitResponse(Stream &stream, site::Response &&response);
@@ -102,7 +99,7 @@ private:
     site::Responder m_responder;
     // What one read on the file pool brings of a body streamed from a file.
     static constexpr std::size_t kReadAhead = 128 * 1024;
-    inspect::CaptureLog *m_log;
+    FrameRecorder m_recorder; // the frames and stream records, into the capture
     std::string m_scheme;
     H2Options m_options;
     std::function<void()> m_wake;
@@ -123,31 +120,8 @@ private:
     bool m_liveInput = false;      // a live body read client bytes in this receive()
 
     FrameGuard m_guard{true}; // RFC 9113 rules on inbound frames that nghttp2 does not check
-    std::optional<std::pair<std::int32_t, std::string>> m_guardNotice; // its verdict, until the frame is recorded
-    std::string m_held; // the start of a frame that goes to nghttp2 whole (FrameGuard::holding())
-    WireTap m_inTap{true};
-    WireTap m_outTap{false};
-    std::uint8_t *m_inJudgement = nullptr; // the inbound frame record of the unit being received
-    std::int32_t m_pendingJudgement = 0;   // nghttp2 rejected a frame whose record is not written yet
-    // Stream and push records that nghttp2 reports inside mem_send(), before
-    // the bytes of the frame that ended the stream come out of it: written
-    // after those bytes, so the log keeps the wire's order.
-    // Most are a stream that ended without an error or a note: its id alone;
-    // the rest carry their words in m_deferredDetails.
-    struct DeferredClose {
-        std::int32_t streamId = 0;
-        std::uint32_t errorCode = 0;
-        std::uint32_t details = kNoDetails; // index into m_deferredDetails
-    };
-    struct DeferredDetails {
-        bool push = false;
-        std::int32_t parentId = 0;
-        std::string note, outcome, detail, path;
-    };
-    static constexpr std::uint32_t kNoDetails = UINT32_MAX;
-    std::vector<DeferredClose> m_deferred;
-    std::vector<DeferredDetails> m_deferredDetails;
-    bool m_inSend = false;
+    std::string m_held;       // the start of a frame that goes to nghttp2 whole (FrameGuard::holding())
+
     std::string *m_sink = nullptr;                 // produce()'s output, where sendData() writes DATA frames
     std::size_t m_sinkStart = 0, m_sinkBudget = 0; // and what produce() may add to it
     std::string m_pending;                         // mem_send output beyond the last budget

@@ -7,6 +7,7 @@
 #include "rawframes.h"
 #include "rawpeer.h"
 
+#include "h2/framerecorder.h"
 #include "inspect/capturelog.h"
 #include "inspect/dissector.h"
 #include "net/connection.h"
@@ -128,6 +129,11 @@ private slots:
     void sentFramesAreRecordedFromTheBytes();
     void concurrentWriterAndReaderLoseNothing();
     void readerStopsOnDamagedBytes();
+    // The HTTP/2 session's frame recorder, driven as the session drives it.
+    void recorderWritesStreamRecordsAfterTheFramesBeingSent();
+    void recorderJoinsFramesCutAcrossReadsAndKeepsTheirJudgement();
+    void recorderWritesWhatArrivedOfAFrameCutOff();
+    void recorderWithoutALogRecordsNothing();
     // Dissector edge cases, through a real connection.
     void oversizedDataFrameIsCaptured();
     void windowUpdateForAClosedStreamKeepsItsIncrement();
@@ -1004,6 +1010,159 @@ void TestCaptureLog::pingAndGoawayPayloadsDecode()
     QCOMPARE(goaways[0].debugData, std::string("bye: debug \xff"));
     const auto closed = p->events.all<ConnectionClosed>();
     QCOMPARE(closed.size(), std::size_t(1));
+}
+
+// Inside mem_send() nghttp2 reports a stream closed before the bytes of the
+// frame that ended it come out: the recorder writes those records after
+// the frames, as on the wire; outside it they go in at once.
+void TestCaptureLog::recorderWritesStreamRecordsAfterTheFramesBeingSent()
+{
+    CaptureHub hub(1);
+    {
+        CaptureLog log(hub.sink(0), 4);
+        h2::FrameRecorder recorder(&log);
+        QVERIFY(recorder.on());
+        const Header9 headers = frameHeader(1, 0x1, 0x5, 1); // END_STREAM | END_HEADERS
+        const Header9 data = frameHeader(2, 0x0, 0x1, 2);
+        std::string wire(reinterpret_cast<const char *>(headers.data()), 9);
+        wire += '\x88'; // :status 200
+        wire.append(reinterpret_cast<const char *>(data.data()), 9);
+        wire += "ok";
+        recorder.beginSend();
+        recorder.streamClosed(1, 0, "");
+        recorder.pushOutcome(2, 1, "completed", "", "/a.css");
+        recorder.streamClosed(3, 8, "reset by the client");
+        recorder.endSend(reinterpret_cast<const std::uint8_t *>(wire.data()), wire.size());
+        recorder.streamClosed(5, 0, ""); // not sending: at once
+        recorder.end();
+        QVERIFY(!recorder.on());
+        recorder.streamClosed(7, 0, ""); // after the end: nothing
+    }
+    std::vector<LogAnnouncement> announced;
+    hub.collect(announced);
+    const std::vector<RecordView> rs = records(chunksOf(announced, 4));
+    QCOMPARE(kinds(rs),
+             (std::vector<RecordKind>{RecordKind::OutFrame, RecordKind::OutFrame, RecordKind::StreamEnded,
+                                      RecordKind::PushOutcome, RecordKind::StreamClosed, RecordKind::StreamEnded}));
+    QVERIFY(readFrame(rs[0]).header == frameHeader(1, 0x1, 0x5, 1));
+    QVERIFY(readFrame(rs[1]).header == frameHeader(2, 0x0, 0x1, 2));
+    const std::vector<Event> events = dissectAll(4, chunksOf(announced, 4));
+    const auto closed = std::find_if(events.begin(), events.end(),
+                                     [](const Event &e) { return std::holds_alternative<StreamClosed>(e.data); });
+    QVERIFY(closed != events.end());
+    QCOMPARE(std::get<StreamClosed>(closed->data).streamId, 1);
+}
+
+// The client's bytes come in pieces: a frame cut across two reads is
+// recorded once, when whole; nghttp2's judgement of a frame lands in its
+// record, and a guard's notice about a frame follows that frame's record.
+void TestCaptureLog::recorderJoinsFramesCutAcrossReadsAndKeepsTheirJudgement()
+{
+    CaptureHub hub(1);
+    {
+        CaptureLog log(hub.sink(0), 6);
+        h2::FrameRecorder recorder(&log);
+        std::string wire = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+        const Header9 settings = frameHeader(6, 0x4, 0, 0);
+        wire.append(reinterpret_cast<const char *>(settings.data()), 9);
+        wire.append("\x00\x03\x00\x00\x00\x64", 6);
+        const Header9 wu = frameHeader(4, 0x8, 0, 0);
+        wire.append(reinterpret_cast<const char *>(wu.data()), 9);
+        wire.append("\0\0\0\0", 4);
+        const auto *bytes = reinterpret_cast<const std::uint8_t *>(wire.data());
+        // The preface and half the SETTINGS frame, then the rest.
+        std::size_t fed = 0;
+        const std::size_t firstRead = 24 + 5;
+        bool whole = false;
+        int units = 0;
+        while (fed < firstRead) {
+            fed += recorder.beginUnit(bytes + fed, firstRead - fed, whole);
+            recorder.endUnit();
+            ++units;
+        }
+        QVERIFY(!whole);
+        recorder.holdGuardNotice(0, "a WINDOW_UPDATE of 0");
+        while (fed < wire.size()) {
+            fed += recorder.beginUnit(bytes + fed, wire.size() - fed, whole);
+            if (whole && fed == wire.size())
+                recorder.judge(NGHTTP2_ERR_PROTO); // the WINDOW_UPDATE of 0
+            recorder.endUnit();
+            QVERIFY(++units < 10);
+        }
+    }
+    std::vector<LogAnnouncement> announced;
+    hub.collect(announced);
+    const std::vector<RecordView> rs = records(chunksOf(announced, 6));
+    QCOMPARE(kinds(rs), (std::vector<RecordKind>{RecordKind::InFrame, RecordKind::Notice, RecordKind::InFrame}));
+    const FrameFields s = readFrame(rs[0]);
+    QVERIFY(s.header == frameHeader(6, 0x4, 0, 0));
+    QCOMPARE(s.payload, std::string("\x00\x03\x00\x00\x00\x64", 6));
+    QCOMPARE(s.judgement, 0);
+    QCOMPARE(readFrame(rs[2]).judgement, NGHTTP2_ERR_PROTO);
+}
+
+// A peer that stops inside a frame: what came of it is recorded, marked
+// incomplete, with the judgement nghttp2 gave the connection.
+void TestCaptureLog::recorderWritesWhatArrivedOfAFrameCutOff()
+{
+    CaptureHub hub(1);
+    {
+        CaptureLog log(hub.sink(0), 8);
+        h2::FrameRecorder recorder(&log);
+        std::string wire = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+        const Header9 ping = frameHeader(8, 0x6, 0, 0);
+        wire.append(reinterpret_cast<const char *>(ping.data()), 9);
+        wire.append("1234", 4); // half its payload
+        const auto *bytes = reinterpret_cast<const std::uint8_t *>(wire.data());
+        std::size_t fed = 0;
+        bool whole = false;
+        for (int i = 0; i < 10 && fed < wire.size(); ++i) {
+            fed += recorder.beginUnit(bytes + fed, wire.size() - fed, whole);
+            recorder.endUnit();
+        }
+        QCOMPARE(fed, wire.size());
+        recorder.inputEnded();
+        recorder.inputEnded(); // once only
+        // A unit nghttp2 failed, not ending a frame: recorded as far as it came.
+        const Header9 data = frameHeader(100, 0x0, 0, 1);
+        std::string cut(reinterpret_cast<const char *>(data.data()), 9);
+        cut += "abc";
+        const std::size_t unit =
+            recorder.beginUnit(reinterpret_cast<const std::uint8_t *>(cut.data()), cut.size(), whole);
+        QCOMPARE(unit, cut.size());
+        QVERIFY(!whole);
+        recorder.failUnit(whole, NGHTTP2_ERR_FRAME_SIZE_ERROR);
+        recorder.end();
+    }
+    std::vector<LogAnnouncement> announced;
+    hub.collect(announced);
+    const std::vector<RecordView> rs = records(chunksOf(announced, 8));
+    QCOMPARE(rs.size(), std::size_t(2));
+    const FrameFields ping = readFrame(rs[0]);
+    QVERIFY(ping.header == frameHeader(8, 0x6, 0, 0));
+    QCOMPARE(ping.payload, std::string("1234"));
+    QVERIFY(ping.bits & kFrameIncomplete);
+    const FrameFields data = readFrame(rs[1]);
+    QVERIFY(data.header == frameHeader(100, 0x0, 0, 1));
+    QVERIFY(data.bits & kFrameIncomplete);
+    QCOMPARE(data.judgement, NGHTTP2_ERR_FRAME_SIZE_ERROR);
+}
+
+void TestCaptureLog::recorderWithoutALogRecordsNothing()
+{
+    h2::FrameRecorder recorder(nullptr);
+    QVERIFY(!recorder.on());
+    QVERIFY(recorder.log() == nullptr);
+    const Header9 h = frameHeader(0, 0x4, 0x1, 0);
+    recorder.beginSend();
+    recorder.streamClosed(1, 0, "");
+    recorder.endSend(h.data(), h.size());
+    recorder.sentData(h.data(), h.size(), false);
+    recorder.notice(1, "code", "text");
+    recorder.pushOutcome(2, 1, "completed", "", "/a.css");
+    recorder.holdGuardNotice(0, "x");
+    recorder.inputEnded();
+    recorder.end();
 }
 
 QTEST_APPLESS_MAIN(TestCaptureLog)
