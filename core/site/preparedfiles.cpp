@@ -32,6 +32,33 @@ bool sameFiles(const PreparedFiles::Capture &a, const PreparedFiles::Capture &b)
 
 } // namespace
 
+bool PreparedFiles::Preloads::hold(std::int64_t nowNs) const
+{
+    if (nowNs >= freshUntilNs)
+        return false;
+    const std::uint64_t scope = FreshnessScope::current();
+    if (scope != 0 && checkedIn.load(std::memory_order_relaxed) == scope)
+        return true;
+    struct stat st {};
+    for (const std::shared_ptr<const FileHandle> &asset : assets)
+        if (::fstat(asset->fd(), &st) != 0 || st.st_nlink == 0)
+            return false;
+    checkedIn.store(scope, std::memory_order_relaxed);
+    return true;
+}
+
+std::shared_ptr<const PreparedFiles::Preloads> PreparedFiles::Entry::preloads() const
+{
+    std::lock_guard lock(m_preloadsMutex);
+    return m_preloads;
+}
+
+void PreparedFiles::Entry::setPreloads(std::shared_ptr<const Preloads> preloads) const
+{
+    std::lock_guard lock(m_preloadsMutex);
+    m_preloads = std::move(preloads);
+}
+
 void PreparedFiles::Capture::lookedUp(const ResolvedPath &resolved)
 {
     freshUntilNs = std::min(freshUntilNs, resolved.freshUntilNs);
@@ -74,6 +101,8 @@ void PreparedFiles::store(std::string_view urlPath, const Capture &capture, std:
     auto entry = std::make_shared<Entry>();
     entry->files = capture;
     entry->files.choice = 0;
+    entry->files.preloads.reset(); // kept in the entry's own slot
+    entry->setPreloads(capture.preloads);
     entry->rules = std::move(rules);
     // The general code just checked these files in this scope.
     entry->checkedIn.store(FreshnessScope::current(), std::memory_order_relaxed);
@@ -86,8 +115,11 @@ void PreparedFiles::store(std::string_view urlPath, const Capture &capture, std:
         // The same files in the same versions: keep the other choices'
         // fields. The expiry is the new capture's: its lookups are the
         // resolver's latest word on these paths.
-        if (old.rules == entry->rules && sameFiles(old.files, entry->files))
+        if (old.rules == entry->rules && sameFiles(old.files, entry->files)) {
             entry->headers = old.headers;
+            if (!capture.preloads) // a HEAD finds none: the GET's still stand
+                entry->setPreloads(old.preloads());
+        }
     } else if (shard.entries.size() >= kMaxPerShard) {
         shard.entries.clear(); // crude but bounded, like the resolver's cache
     }

@@ -17,6 +17,7 @@
 
 #include "body.h"
 #include "pathresolver.h"
+#include "preloadlink.h"
 #include "response.h"
 
 #include <array>
@@ -30,6 +31,7 @@
 #include <string_view>
 #include <sys/stat.h>
 #include <unordered_map>
+#include <vector>
 
 namespace h2scope::site {
 
@@ -47,6 +49,22 @@ public:
         struct stat st {};
     };
 
+    // A page's preloads as the push policy found them under the entry's
+    // rules (the same page bytes, since the entry holds its version), and
+    // the assets' descriptors and lookup expiry they rest on
+    // (PreloadBasis, pushpolicy.h). They hold while every asset still has
+    // links and the lookups have not expired; checked by fstat() once per
+    // FreshnessScope, like the entry's own files.
+    struct Preloads {
+        std::vector<PreloadLink> links;
+        std::vector<std::shared_ptr<const FileHandle>> assets;
+        std::int64_t freshUntilNs = 0;
+        mutable std::atomic<std::uint64_t> checkedIn{0};
+
+        // Whether the links still hold at `nowNs` (PathResolver::nowNs()).
+        bool hold(std::int64_t nowNs) const;
+    };
+
     // What the general code used for one 200 answer, recorded as it ran.
     struct Capture {
         bool usable = false; // false: made of something a prepared answer cannot reproduce
@@ -61,6 +79,9 @@ public:
         // bytes). Null for files served as they are.
         std::shared_ptr<const std::string> injectedSource;
         std::shared_ptr<const std::string> injectedBody;
+        // The preloads of the GET answer the capture was made for, when they
+        // can be reused (see Preloads).
+        std::shared_ptr<const Preloads> preloads;
 
         // Folds a lookup's expiry in.
         void lookedUp(const ResolvedPath &resolved);
@@ -71,6 +92,14 @@ public:
         std::shared_ptr<const void> rules; // PushPolicy::rulesVersion() the headers were made with
         std::array<std::shared_ptr<const PreparedHeaders>, kChoices> headers;
         mutable std::atomic<std::uint64_t> checkedIn{0}; // FreshnessScope of the last fstat()s
+
+        // The page's preloads as last found for a GET (null: not known).
+        std::shared_ptr<const Preloads> preloads() const;
+        void setPreloads(std::shared_ptr<const Preloads> preloads) const;
+
+    private:
+        mutable std::mutex m_preloadsMutex;
+        mutable std::shared_ptr<const Preloads> m_preloads;
     };
 
     // The entry for the normalized URL path `urlPath` when it still describes

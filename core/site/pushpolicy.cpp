@@ -166,7 +166,8 @@ std::shared_ptr<const PushPolicy::RuleFiles> PushPolicy::loadRuleFiles() const
     return files;
 }
 
-std::vector<PreloadLink> PushPolicy::discovered(const std::string &urlPath, const std::string &realPath) const
+std::vector<PreloadLink> PushPolicy::discovered(const std::string &urlPath, const std::string &realPath,
+                                                bool &graphWalked) const
 {
     // Relative URLs resolve against the page's folder, so a file reached
     // through two folders (a symlink) is cached once per folder.
@@ -183,7 +184,7 @@ std::vector<PreloadLink> PushPolicy::discovered(const std::string &urlPath, cons
     if (cached) {
         std::vector<PreloadLink> links = cached->links;
         if (m_options.moduleGraph)
-            addModuleGraph(urlPath, *cached, links); // outside the lock: it reads files
+            graphWalked = addModuleGraph(urlPath, *cached, links); // outside the lock: it reads files
         return links;
     }
     std::string html;
@@ -200,7 +201,7 @@ std::vector<PreloadLink> PushPolicy::discovered(const std::string &urlPath, cons
         page.importMap = parseImportMap(found.importMap, page.baseUrlPath);
     std::vector<PreloadLink> links = page.links;
     if (m_options.moduleGraph)
-        addModuleGraph(urlPath, page, links);
+        graphWalked = addModuleGraph(urlPath, page, links);
     std::lock_guard lock(m_mutex);
     if (m_pages.size() >= m_options.maxCachedPages && !m_pages.contains(cacheKey))
         m_pages.clear(); // crude but bounded; pages are re-parsed on demand
@@ -231,7 +232,7 @@ std::optional<std::vector<ImportSpecifier>> PushPolicy::moduleImports(const std:
     return module.imports;
 }
 
-void PushPolicy::addModuleGraph(const std::string &urlPath, const CachedPage &page,
+bool PushPolicy::addModuleGraph(const std::string &urlPath, const CachedPage &page,
                                 std::vector<PreloadLink> &links) const
 {
     std::vector<std::string> entries;
@@ -239,7 +240,7 @@ void PushPolicy::addModuleGraph(const std::string &urlPath, const CachedPage &pa
         if (link.module)
             entries.push_back(link.path);
     if (entries.empty() && page.inlineImports.empty())
-        return;
+        return false;
     // Every module is stat()ed again (one per module per page load), so an
     // edit anywhere in the graph shows in the next load's pushes and hints.
     const ModuleGraph graph = walkModuleGraph(
@@ -267,16 +268,17 @@ void PushPolicy::addModuleGraph(const std::string &urlPath, const CachedPage &pa
                         + std::to_string(m_options.graphLimits.maxDepth)
                         + " levels); the rest is not pushed or hinted");
     if (notes.empty())
-        return;
+        return true;
     std::lock_guard lock(m_mutex);
     for (std::string &n : notes)
         if (std::find(m_graphWarnings.begin(), m_graphWarnings.end(), n) == m_graphWarnings.end())
             m_graphWarnings.push_back(std::move(n));
     if (m_graphWarnings.size() > 64)
         m_graphWarnings.erase(m_graphWarnings.begin(), m_graphWarnings.end() - 64);
+    return true;
 }
 
-bool PushPolicy::existsAsFile(const std::string &path, std::string *realPath) const
+bool PushPolicy::existsAsFile(const std::string &path, std::string *realPath, ResolvedPath *found) const
 {
     const TargetPath target = m_resolver.parseTarget(path);
     if (!target.ok() || target.endsWithSlash())
@@ -285,11 +287,13 @@ bool PushPolicy::existsAsFile(const std::string &path, std::string *realPath) co
     if (!resolved.ok() || resolved.kind != ResolvedPath::Kind::File)
         return false;
     *realPath = resolved.realPath;
+    if (found)
+        *found = resolved;
     return true;
 }
 
-std::vector<PreloadLink> PushPolicy::preloadsFor(const std::string &urlPath, const std::string &realPath,
-                                                 bool isHtml) const
+std::vector<PreloadLink> PushPolicy::preloadsFor(const std::string &urlPath, const std::string &realPath, bool isHtml,
+                                                 PreloadBasis *basis) const
 {
     if (m_options.mode == PushMode::Off || m_options.maxAssets == 0)
         return {};
@@ -302,19 +306,37 @@ std::vector<PreloadLink> PushPolicy::preloadsFor(const std::string &urlPath, con
         candidates.insert(candidates.end(), fromManifest.begin(), fromManifest.end());
     }
     if (m_options.mode == PushMode::Auto && isHtml) {
-        auto fromPage = discovered(urlPath, realPath);
+        bool graphWalked = false;
+        auto fromPage = discovered(urlPath, realPath, graphWalked);
         candidates.insert(candidates.end(), fromPage.begin(), fromPage.end());
+        if (basis && graphWalked)
+            basis->reusable = false;
     }
 
     std::vector<PreloadLink> out;
     std::string assetRealPath;
+    ResolvedPath found;
     std::size_t assets = 0; // the module graph has limits of its own (graphLimits)
     for (PreloadLink &link : candidates) {
         if (assets >= m_options.maxAssets && !(link.module && link.depth > 0))
             continue;
         const bool seen =
             std::any_of(out.begin(), out.end(), [&](const PreloadLink &l) { return l.path == link.path; });
-        if (seen || !existsAsFile(link.path, &assetRealPath) || assetRealPath == realPath)
+        if (seen)
+            continue;
+        if (!existsAsFile(link.path, &assetRealPath, basis ? &found : nullptr)) {
+            if (basis)
+                basis->reusable = false;
+            continue;
+        }
+        if (basis) {
+            if (found.file)
+                basis->assets.push_back(found.file);
+            else
+                basis->reusable = false;
+            basis->freshUntilNs = std::min(basis->freshUntilNs, found.freshUntilNs);
+        }
+        if (assetRealPath == realPath)
             continue;
         assets += link.module && link.depth > 0 ? 0 : 1;
         out.push_back(std::move(link));

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,6 +41,19 @@ enum class PushMode {
 // "off", "rules", "auto" (case-insensitive); nullopt otherwise.
 std::optional<PushMode> parsePushMode(std::string_view text);
 const char *pushModeName(PushMode mode);
+
+// What preloadsFor() found its answer from, beyond the page's bytes and the
+// rule files: the assets it found, each by the descriptor its lookup opened
+// (one deleted or saved over has no links left), and when the earliest of
+// those lookups expires (ResolvedPath::freshUntilNs). Not `reusable` when
+// the answer rests on more than that: a candidate not found (a file created
+// later must show at once), an asset without a descriptor, or a module
+// graph (every module is looked at again on each load).
+struct PreloadBasis {
+    bool reusable = true;
+    std::vector<std::shared_ptr<const FileHandle>> assets;
+    std::int64_t freshUntilNs = std::numeric_limits<std::int64_t>::max();
+};
 
 class PushPolicy final {
 public:
@@ -69,7 +83,10 @@ public:
     // page when `isHtml`. At most Options::maxAssets, rules first, then the
     // manifest, then discovery. Empty in mode Off. A file that cannot be read
     // contributes nothing. Any thread; file I/O happens outside the lock.
-    std::vector<PreloadLink> preloadsFor(const std::string &urlPath, const std::string &realPath, bool isHtml) const;
+    // `basis`, when given, says what the answer rests on, beyond the page's
+    // bytes and the rule files (see PreloadBasis).
+    std::vector<PreloadLink> preloadsFor(const std::string &urlPath, const std::string &realPath, bool isHtml,
+                                         PreloadBasis *basis = nullptr) const;
 
     // The `_headers` headers for `urlPath` (lowercase names); in mode Off
     // without the Link headers. Any thread.
@@ -130,13 +147,16 @@ private:
         FileKey key;
         std::vector<ImportSpecifier> imports;
     };
-    void addModuleGraph(const std::string &urlPath, const CachedPage &page, std::vector<PreloadLink> &links) const;
+    // False when the page has no module to walk from.
+    bool addModuleGraph(const std::string &urlPath, const CachedPage &page, std::vector<PreloadLink> &links) const;
     std::optional<std::vector<ImportSpecifier>> moduleImports(const std::string &urlPath) const;
 
     std::shared_ptr<const RuleFiles> ruleFiles() const;
     std::shared_ptr<const RuleFiles> loadRuleFiles() const;
-    std::vector<PreloadLink> discovered(const std::string &urlPath, const std::string &realPath) const;
-    bool existsAsFile(const std::string &path, std::string *realPath) const;
+    // `graphWalked`: set when a module graph was walked for the page.
+    std::vector<PreloadLink> discovered(const std::string &urlPath, const std::string &realPath,
+                                        bool &graphWalked) const;
+    bool existsAsFile(const std::string &path, std::string *realPath, ResolvedPath *found = nullptr) const;
 
     PathResolver m_resolver;
     Options m_options;

@@ -123,10 +123,16 @@ Responder::~Responder()
 bool Responder::answer(const Request &request, std::uint64_t token, PushWish &&wish, Answer &out)
 {
     out.token = token;
-    if (!m_pool)
+    if (!m_pool) {
         out.response = handleGuarded(m_handler, request);
-    else if (!handleNowGuarded(m_handler, request, out.response))
+    } else if (!handleNowGuarded(m_handler, request, out.response)) {
         return makeOnPool(request, token, std::move(wish));
+    } else if (!out.response.pushPromises.empty() && wish.max > 0) {
+        // The pushes' answers may need the file system: made with the page's
+        // on the pool. (Browsers take no pushes: their pages stay here.)
+        out.response = Response{};
+        return makeOnPool(request, token, std::move(wish));
+    }
     if (!out.response.pushPromises.empty())
         out.pushes = planPushes(m_handler, request, out.response, wish);
     return true;

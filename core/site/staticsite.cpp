@@ -466,8 +466,14 @@ bool StaticSite::servePrepared(const Request &request, const std::string &urlPat
     const PreparedFiles::FileState &served = choice ? files.siblings[choice - 1] : files.identity;
 
     const bool head = request.method == "HEAD";
-    if (inMemory && !head && !m_push.surelyNoPreloads(entry->rules, urlPath, files.isHtml))
-        return false; // finding the assets looks files up
+    // Finding a page's assets looks files up: in memory, only preloads found
+    // before for this very entry, and still holding, will do.
+    std::shared_ptr<const PreparedFiles::Preloads> preloads;
+    if (inMemory && !head && !m_push.surelyNoPreloads(entry->rules, urlPath, files.isHtml)) {
+        preloads = entry->preloads();
+        if (!preloads || !preloads->hold(now))
+            return false;
+    }
     // `out` is written only from here on, once the answer is sure.
     Response &response = out;
     const std::int64_t unixNow = m_clock.unixSeconds();
@@ -496,10 +502,14 @@ bool StaticSite::servePrepared(const Request &request, const std::string &urlPat
     response.fixedHeaders = entry->headers[choice];
     if (choice != 0 && !files.injectedBody)
         response.decodedLength = static_cast<std::uint64_t>(files.identity.st.st_size);
-    // In memory there is nothing to preload (checked above), and asking
-    // could recheck the rule files.
-    if (!inMemory && !head && m_push.mayPreload(entry->rules, files.isHtml))
-        addPreloads(response, urlPath, files.realPath, files.isHtml);
+    // In memory, asking the push policy could recheck the rule files: only
+    // what was found before (above) is used.
+    if (preloads) {
+        setPreloads(response, preloads->links);
+    } else if (!inMemory && !head && m_push.mayPreload(entry->rules, files.isHtml)) {
+        addPreloads(response, urlPath, files.realPath, files.isHtml, &preloads);
+        entry->setPreloads(std::move(preloads));
+    }
     return true;
 }
 
@@ -626,7 +636,7 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     // Only a full 200 to GET: a 206 is a resumed download or media seek, not
     // a page load that would use the pushes; a 304 means the client has it all.
     if (request.method == "GET")
-        addPreloads(response, pagePath, resolved.realPath, isHtmlPath(urlPath));
+        addPreloads(response, pagePath, resolved.realPath, isHtmlPath(urlPath), capture ? &capture->preloads : nullptr);
     if (preparable && response.note.empty()) {
         capture->identity = {true, resolved.file, resolved.stat};
         capture->lookedUp(resolved);
@@ -695,14 +705,33 @@ Response StaticSite::serveInjectedHtml(const Request &request, const std::string
     }
     setBody(response, Body::fromString(std::move(injected)));
     if (request.method == "GET")
-        addPreloads(response, pagePath, resolved.realPath, true);
+        addPreloads(response, pagePath, resolved.realPath, true, capture ? &capture->preloads : nullptr);
     return response;
 }
 
-void StaticSite::addPreloads(Response &response, const std::string &pagePath, const std::string &realPath,
-                             bool isHtml) const
+void StaticSite::addPreloads(Response &response, const std::string &pagePath, const std::string &realPath, bool isHtml,
+                             std::shared_ptr<const PreparedFiles::Preloads> *reusable) const
 {
-    response.preloads = m_push.preloadsFor(pagePath, realPath, isHtml);
+    if (!reusable) {
+        setPreloads(response, m_push.preloadsFor(pagePath, realPath, isHtml));
+        return;
+    }
+    PreloadBasis basis;
+    setPreloads(response, m_push.preloadsFor(pagePath, realPath, isHtml, &basis));
+    reusable->reset();
+    if (basis.reusable) {
+        auto kept = std::make_shared<PreparedFiles::Preloads>();
+        kept->links = response.preloads;
+        kept->assets = std::move(basis.assets);
+        kept->freshUntilNs = basis.freshUntilNs;
+        kept->checkedIn.store(FreshnessScope::current(), std::memory_order_relaxed); // just looked up
+        *reusable = std::move(kept);
+    }
+}
+
+void StaticSite::setPreloads(Response &response, std::vector<PreloadLink> links)
+{
+    response.preloads = std::move(links);
     for (const PreloadLink &link : response.preloads)
         if (!link.nopush)
             response.pushPromises.push_back(link.path);

@@ -123,7 +123,12 @@ private:
     // a 200 also records what it was made of, for m_prepared.
     Response serveFile(const Request &request, const std::string &pagePath, const std::string &urlPath,
                        const ResolvedPath &resolved, PreparedFiles::Capture *capture = nullptr) const;
-    void addPreloads(Response &response, const std::string &pagePath, const std::string &realPath, bool isHtml) const;
+    // The push policy's preloads (and pushes) for the page. `reusable`, when
+    // given, gets them for later answers from memory, when they can be
+    // reused (PreloadBasis), else null.
+    void addPreloads(Response &response, const std::string &pagePath, const std::string &realPath, bool isHtml,
+                     std::shared_ptr<const PreparedFiles::Preloads> *reusable = nullptr) const;
+    static void setPreloads(Response &response, std::vector<PreloadLink> links);
     // The answer m_prepared holds for a GET or HEAD of the file `urlPath`
     // without Range or conditionals, or nullopt when the general code must
     // answer (no entry, files or rules changed, that coding not prepared).

@@ -8,10 +8,12 @@
 
 #include "site/response.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace h2scope::testing {
@@ -73,6 +75,7 @@ public:
         {
             std::lock_guard lock(m_mutex);
             m_made.push_back(request.target);
+            m_threads.push_back(std::this_thread::get_id());
         }
         return m_inner.handle(request);
     }
@@ -88,10 +91,18 @@ public:
         return m_made;
     }
 
+    // Whether any of those answers was made on `thread`.
+    bool madeOn(std::thread::id thread)
+    {
+        std::lock_guard lock(m_mutex);
+        return std::find(m_threads.begin(), m_threads.end(), thread) != m_threads.end();
+    }
+
 private:
     site::Handler &m_inner;
     std::mutex m_mutex;
     std::vector<std::string> m_made;
+    std::vector<std::thread::id> m_threads;
 };
 
 } // namespace h2scope::testing

@@ -568,6 +568,39 @@ private slots:
         QCOMPARE(pushed->second.status, 200);
         QCOMPARE(pushed->second.body, std::string("p{color:red}"));
     }
+
+    // A page answered from memory (its assets found before) to a client that
+    // takes pushes: the pushes' answers may need the file system, so page
+    // and pushes are made on the pool; the connection's thread (the test's)
+    // reads nothing.
+    void pushesOfAPageKnownInMemoryAreMadeOnThePool()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("page.html"), "<!doctype html><link rel=stylesheet href=style.css><p>hi");
+        writeFile(dir.filePath("style.css"), "p{color:red}");
+        site::SiteOptions options;
+        options.root = dir.path().toStdString();
+        auto site = site::StaticSite::create(options);
+        QVERIFY(site.ok());
+        testing::CountingSite counted(**site);
+        for (int connection = 0; connection < 2; ++connection) { // the second finds the page known
+            PooledConnection pooled(counted, 2);
+            const net::TestResponse page = pooled.client.get("/page.html");
+            QCOMPARE(page.status, 200);
+            QCOMPARE(page.pushPromises.size(), std::size_t(1));
+            const auto pushed = pooled.client.pushedResponses().find("/style.css");
+            QVERIFY(pushed != pooled.client.pushedResponses().end());
+            QCOMPARE(pushed->second.body, std::string("p{color:red}"));
+        }
+        QVERIFY2(!counted.madeOn(std::this_thread::get_id()), "an answer was made on the connection's thread");
+        site::Response known;
+        site::Request again;
+        again.method = "GET";
+        again.authority = "localhost";
+        again.target = "/page.html";
+        QVERIFY2((*site)->handleNow(again, known), "the page is not known in memory: the test proves nothing");
+        QCOMPARE(known.pushPromises.size(), std::size_t(1));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestH2Session)

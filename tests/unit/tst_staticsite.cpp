@@ -942,11 +942,41 @@ void TestStaticSite::answersNowOnlyWhatItHoldsInMemory()
     elsewhere.authority = "attacker.example";
     QVERIFY2(!answeredNow(elsewhere), "the host allow-list is the general code's to answer");
 
-    // A page whose assets are found in it: finding them looks files up.
+    // A page whose assets are found in it: the general code finds them (it
+    // looks files up); later fetches reuse them while every asset is still
+    // there and their lookups are fresh.
     Request page = request;
     page.target = "/page.html";
-    QCOMPARE(site.handle(page).preloads.size(), std::size_t(1));
+    QVERIFY2(!answeredNow(page), "answered before its assets were looked for");
+    Response pageFirst = site.handle(page);
+    QCOMPARE(pageFirst.preloads.size(), std::size_t(1));
+    std::optional<Response> pageNow = answeredNow(page);
+    QVERIFY2(pageNow, "the second fetch of a page still waits on the pool");
+    QVERIFY(pageNow->preloads == pageFirst.preloads);
+    QCOMPARE(pageNow->pushPromises, std::vector<std::string>{"/style.css"});
+    QCOMPARE(readBody(*pageNow), readBody(pageFirst));
+    Request pageHead = page;
+    pageHead.method = "HEAD";
+    QVERIFY(answeredNow(pageHead));
+    // An asset deleted: the page is the general code's again, at once; an
+    // asset missing is looked for on every fetch, so that it shows as soon
+    // as it is made.
+    QCOMPARE(::unlink((root + "/style.css").c_str()), 0);
+    QVERIFY2(!answeredNow(page), "preloads of a deleted asset were reused");
+    QVERIFY(site.handle(page).preloads.empty());
     QVERIFY(!answeredNow(page));
+    writeFile(root + "/style.css", "p{}");
+    QCOMPARE(site.handle(page).preloads.size(), std::size_t(1));
+    QVERIFY(answeredNow(page));
+    // A module graph is walked again on every load (an import edited in
+    // any module shows in the next load): never from memory.
+    writeFile(root + "/app.html", "<!doctype html><script type=module src=main.js></script>");
+    writeFile(root + "/main.js", "import './dep.js';");
+    writeFile(root + "/dep.js", "export const x = 1;");
+    Request modules = request;
+    modules.target = "/app.html";
+    QCOMPARE(site.handle(modules).preloads.size(), std::size_t(2));
+    QVERIFY(!answeredNow(modules));
 
     // A new version is not in memory until the general code reads it.
     writeFile(root + "/hello.txt", "changed\n");
