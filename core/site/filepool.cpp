@@ -18,24 +18,28 @@ FilePool::~FilePool()
     stop();
 }
 
-void FilePool::post(std::function<void()> job)
+void FilePool::post(const void *owner, std::function<void()> job)
 {
     {
         std::lock_guard lock(m_mutex);
         if (m_stopping)
             return;
-        m_jobs.push_back(std::move(job));
+        std::deque<std::function<void()>> &queue = m_queues[owner];
+        if (queue.empty())
+            m_turns.push_back(owner);
+        queue.push_back(std::move(job));
     }
     m_ready.notify_one();
 }
 
 void FilePool::stop()
 {
-    std::deque<std::function<void()>> dropped;
+    std::unordered_map<const void *, std::deque<std::function<void()>>> dropped;
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
-        dropped.swap(m_jobs);
+        dropped.swap(m_queues);
+        m_turns.clear();
     }
     m_ready.notify_all();
     for (std::thread &t : m_threads)
@@ -51,11 +55,18 @@ void FilePool::run()
         std::function<void()> job;
         {
             std::unique_lock lock(m_mutex);
-            m_ready.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
+            m_ready.wait(lock, [this] { return m_stopping || !m_turns.empty(); });
             if (m_stopping)
                 return;
-            job = std::move(m_jobs.front());
-            m_jobs.pop_front();
+            const void *owner = m_turns.front();
+            m_turns.pop_front();
+            const auto queue = m_queues.find(owner);
+            job = std::move(queue->second.front());
+            queue->second.pop_front();
+            if (queue->second.empty())
+                m_queues.erase(queue); // an owner that is gone leaves nothing behind
+            else
+                m_turns.push_back(owner); // its next job waits for the others' turns
         }
         try {
             job();

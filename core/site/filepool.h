@@ -4,8 +4,11 @@
 // first snapshot, HTML discovery, `_headers` read again) is made here, and
 // its answer goes back to the connection's own thread (responder.h).
 //
-// Jobs run in the order posted, each on one of the pool's threads. A job
-// that waits on a slow disk holds one thread; the others go on.
+// Each job runs on one of the pool's threads. Jobs are posted for an owner
+// (a connection): an owner's jobs run in the order posted, and owners take
+// turns, one job each, so that a connection with a hundred first fetches
+// queued does not hold up another connection's page. A job that waits on a
+// slow disk holds one thread; the others go on.
 
 #include <condition_variable>
 #include <cstddef>
@@ -13,6 +16,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace h2scope::site {
@@ -29,9 +33,10 @@ public:
     FilePool(const FilePool &) = delete;
     FilePool &operator=(const FilePool &) = delete;
 
-    // Queues `job`. After stop() the job is dropped (destroyed, never run).
-    // Any thread.
-    void post(std::function<void()> job);
+    // Queues `job` behind `owner`'s earlier jobs (any address that names
+    // the owner while it has jobs queued). After stop() the job is dropped
+    // (destroyed, never run). Any thread.
+    void post(const void *owner, std::function<void()> job);
 
     // Lets the jobs running finish, drops those still queued and joins the
     // threads. Idempotent. Not from a pool thread.
@@ -44,7 +49,10 @@ private:
 
     std::mutex m_mutex;
     std::condition_variable m_ready;
-    std::deque<std::function<void()>> m_jobs;
+    // Each owner with jobs queued, and whose turn is next: an owner is in
+    // m_turns exactly while its queue is not empty.
+    std::unordered_map<const void *, std::deque<std::function<void()>>> m_queues;
+    std::deque<const void *> m_turns;
     bool m_stopping = false;
     std::vector<std::thread> m_threads;
 };

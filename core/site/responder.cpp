@@ -146,7 +146,7 @@ bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish
             wish.skip.insert(paths->begin(), paths->end());
     wish.pushed = wish.requested = nullptr;
     ++m_inMaking;
-    m_pool->post([mailbox = m_mailbox, &handler = m_handler, request, token, wish = std::move(wish)] {
+    m_pool->post(m_mailbox.get(), [mailbox = m_mailbox, &handler = m_handler, request, token, wish = std::move(wish)] {
         if (mailbox->isClosed())
             return; // the connection ended while this waited its turn
         Answer answer{token, {}, {}};
@@ -171,7 +171,7 @@ bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish
 void Responder::readAhead(std::uint64_t token, FileRead read)
 {
     ++m_reading;
-    m_pool->post([mailbox = m_mailbox, token, read = std::move(read)] {
+    m_pool->post(m_mailbox.get(), [mailbox = m_mailbox, token, read = std::move(read)] {
         if (mailbox->isClosed())
             return;
         Result<std::string> bytes = makeError(Errc::Io, "reading the file failed: out of memory");

@@ -717,7 +717,7 @@ private slots:
         net::Doorbell bell;
         H1Session session(handler, nullptr, "https", bell.ring(), false, nullptr, &pool);
         std::promise<void> release;
-        pool.post([stalled = release.get_future().share()] { stalled.wait_for(std::chrono::seconds(10)); });
+        pool.post(&release, [stalled = release.get_future().share()] { stalled.wait_for(std::chrono::seconds(10)); });
         QVERIFY(send(session, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n").ok());
         std::string out;
         session.produce(out, 1 << 20);

@@ -531,7 +531,8 @@ private slots:
         QCOMPARE(client.get("/small.txt").body, std::string("small"));
 
         std::promise<void> release;
-        pooled.pool.post([stalled = release.get_future().share()] { stalled.wait_for(std::chrono::seconds(10)); });
+        pooled.pool.post(&release,
+                         [stalled = release.get_future().share()] { stalled.wait_for(std::chrono::seconds(10)); });
         const std::int32_t bigId = client.begin("/big.bin");
         const net::TestResponse fromMemory = client.get("/small.txt");
         QCOMPARE(fromMemory.body, std::string("small"));
