@@ -2,6 +2,7 @@
 
 #include "errorpage.h"
 #include "filepool.h"
+#include "pathresolver.h"
 
 #include <exception>
 #include <mutex>
@@ -155,6 +156,9 @@ bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish
             // but the empty answer still goes back, so that the count of
             // answers in flight stays right.
             if (!mailbox->unwanted(token)) {
+                // The page and its pushes see the folder in one state, and a
+                // file looked up for both is fstat()ed once (pathresolver.h).
+                const FreshnessScope scope;
                 answer.response = handleGuarded(handler, request);
                 if (!mailbox->unwanted(token))
                     answer.pushes = planPushes(handler, request, answer.response, wish);
