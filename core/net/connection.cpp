@@ -148,7 +148,14 @@ void Connection::receive(const std::uint8_t *data, std::size_t length)
 // record has arrived, so the first bytes of a connection (and after a pause)
 // go in records that fit one TCP segment; bulk transfer uses full 16 KiB
 // records, which cost less CPU per byte.
-Result<void> Connection::sendTls(const std::string &plain, std::string &out)
+namespace {
+
+// Plaintext produced for TLS at a time: four full records.
+constexpr std::size_t kPlainSlice = 64u << 10;
+
+} // namespace
+
+Result<void> Connection::sendTls(std::string_view plain, std::string &out)
 {
     constexpr std::size_t kSmallRecord = 1300;       // payload that fits one segment with TLS overhead
     constexpr std::uint64_t kSmallPhase = 64u << 10; // bytes sent in small records
@@ -184,10 +191,14 @@ std::size_t Connection::produce(std::string &out, std::size_t budget)
         // Plaintext in slices so each TLS write stays a sensible record size.
         m_tls->takeCiphertext(out);
         while (m_session && m_tls->handshakeDone() && out.size() - start < budget) {
+            // The plaintext starts where OpenSSL's copy of it into its record
+            // buffer is fast (TlsEngine::plaintextPad(), copybytes.h).
             m_plainOut.clear();
-            if (m_session->produce(m_plainOut, std::min<std::size_t>(budget - (out.size() - start), 64u << 10)) == 0)
+            const std::size_t pad = m_tls->plaintextPad(m_plainOut.data());
+            m_plainOut.append(pad, '\0');
+            if (m_session->produce(m_plainOut, std::min<std::size_t>(budget - (out.size() - start), kPlainSlice)) == 0)
                 break;
-            Result<void> r = sendTls(m_plainOut, out);
+            Result<void> r = sendTls(std::string_view(m_plainOut).substr(pad), out);
             if (!r) {
                 m_transportFailed = true;
                 fail(r.error().message);

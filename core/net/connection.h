@@ -106,7 +106,7 @@ private:
     void feedSession(const std::uint8_t *data, std::size_t length);
     void fail(const std::string &reason);
     void recordOpened();
-    Result<void> sendTls(const std::string &plain, std::string &out);
+    Result<void> sendTls(std::string_view plain, std::string &out);
 
     ConnectionConfig m_config;
     site::Handler &m_handler;

@@ -1,5 +1,7 @@
 #include "body.h"
 
+#include "copybytes.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -138,9 +140,9 @@ Result<std::size_t> Body::read(std::uint8_t *buf, std::size_t max)
         const std::uint64_t left = seg.length - m_segmentPos;
         const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, max - written));
         if (seg.shared) {
-            std::memcpy(buf + written, seg.shared->data() + seg.offset + m_segmentPos, want);
+            copyBytes(buf + written, seg.shared->data() + seg.offset + m_segmentPos, want);
         } else if (!seg.file) {
-            std::memcpy(buf + written, seg.literal.data() + m_segmentPos, want);
+            copyBytes(buf + written, seg.literal.data() + m_segmentPos, want);
         } else if (const std::size_t ahead = takeAhead(reinterpret_cast<char *>(buf + written), want)) {
             written += ahead;
             advance(ahead);
@@ -185,7 +187,7 @@ Result<void> Body::appendTo(std::string &out, std::size_t n)
         const Segment &seg = m_segments[m_index];
         const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(seg.length - m_segmentPos, n));
         if (seg.shared || !seg.file) {
-            out.append((seg.shared ? seg.shared->data() + seg.offset : seg.literal.data()) + m_segmentPos, want);
+            appendBytes(out, (seg.shared ? seg.shared->data() + seg.offset : seg.literal.data()) + m_segmentPos, want);
             advance(want);
         } else {
             // Within this segment, so read() stops exactly at `want` (taking
@@ -212,7 +214,7 @@ std::size_t Body::takeAhead(char *to, std::size_t max) noexcept
     const std::size_t take = std::min(max, m_ahead.size() - m_aheadPos);
     if (take == 0)
         return 0;
-    std::memcpy(to, m_ahead.data() + m_aheadPos, take);
+    copyBytes(to, m_ahead.data() + m_aheadPos, take);
     m_aheadPos += take;
     if (m_aheadPos == m_ahead.size()) {
         m_ahead.clear();

@@ -32,6 +32,15 @@ void FilePool::post(const void *owner, std::function<void()> job)
     m_ready.notify_one();
 }
 
+std::size_t FilePool::queued() const
+{
+    std::lock_guard lock(m_mutex);
+    std::size_t n = 0;
+    for (const auto &[owner, queue] : m_queues)
+        n += queue.size();
+    return n;
+}
+
 void FilePool::stop()
 {
     std::unordered_map<const void *, std::deque<std::function<void()>>> dropped;

@@ -43,11 +43,13 @@ public:
     void stop();
 
     unsigned threads() const noexcept { return static_cast<unsigned>(m_threads.size()); }
+    // Jobs waiting for a thread (not those running). Any thread.
+    std::size_t queued() const;
 
 private:
     void run();
 
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::condition_variable m_ready;
     // Each owner with jobs queued, and whose turn is next: an owner is in
     // m_turns exactly while its queue is not empty.

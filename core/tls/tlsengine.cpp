@@ -2,9 +2,12 @@
 
 #include "tls/tlscontext.h"
 
+#include "copybytes.h"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <cstdint>
 #include <new>
 #include <string>
 
@@ -45,27 +48,32 @@ void clearErrors()
         ERR_clear_error();
 }
 
-// A write-only BIO that appends to the std::string set as its data.
-int sinkWrite(BIO *bio, const char *data, int length)
+} // namespace
+
+// A write-only BIO that appends to the std::string its Sink points at.
+int TlsEngine::sinkWrite(BIO *bio, const char *data, int length)
 {
-    auto *out = static_cast<std::string *>(BIO_get_data(bio));
-    if (!out || length < 0)
+    auto *sink = static_cast<Sink *>(BIO_get_data(bio));
+    if (!sink || !sink->out || length < 0)
         return -1;
+    sink->lastWrite = data;
     try {
-        out->append(data, static_cast<std::size_t>(length));
+        appendBytes(*sink->out, data, static_cast<std::size_t>(length));
     } catch (const std::bad_alloc &) {
         return -1;
     }
     return length;
 }
 
+namespace {
+
 long sinkCtrl(BIO *bio, int cmd, long, void *)
 {
-    const auto *out = static_cast<const std::string *>(BIO_get_data(bio));
+    const auto *sink = static_cast<const TlsEngine::Sink *>(BIO_get_data(bio));
     switch (cmd) {
     case BIO_CTRL_FLUSH: return 1;
     case BIO_CTRL_PENDING:
-    case BIO_CTRL_WPENDING: return out ? static_cast<long>(out->size()) : 0;
+    case BIO_CTRL_WPENDING: return sink && sink->out ? static_cast<long>(sink->out->size()) : 0;
     default: return 0;
     }
 }
@@ -80,7 +88,7 @@ const BIO_METHOD *sinkMethod()
 {
     static BIO_METHOD *const method = [] {
         BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "h2scope ciphertext sink");
-        BIO_meth_set_write(m, sinkWrite);
+        BIO_meth_set_write(m, &TlsEngine::sinkWrite);
         BIO_meth_set_ctrl(m, sinkCtrl);
         BIO_meth_set_create(m, sinkCreate);
         return m;
@@ -95,7 +103,8 @@ TlsEngine::TlsEngine(std::shared_ptr<TlsContext> context) : m_context(std::move(
     m_ssl.reset(SSL_new(m_context->native()));
     m_in = BIO_new(BIO_s_mem());
     m_out = BIO_new(sinkMethod());
-    BIO_set_data(m_out, &m_ciphertext);
+    m_sink.out = &m_ciphertext;
+    BIO_set_data(m_out, &m_sink);
     // An empty memory BIO means "no data yet", not end of file.
     BIO_set_mem_eof_return(m_in, -1);
     SSL_set_bio(m_ssl.get(), m_in, m_out);
@@ -155,20 +164,31 @@ Result<void> TlsEngine::send(const std::uint8_t *data, std::size_t length, std::
 {
     if (out) {
         takeCiphertext(*out);
-        BIO_set_data(m_out, out);
+        m_sink.out = out;
     }
     std::size_t done = 0;
     while (done < length) {
         clearErrors();
         const int n = SSL_write(m_ssl.get(), data + done, static_cast<int>(length - done));
         if (n <= 0) {
-            BIO_set_data(m_out, &m_ciphertext);
+            m_sink.out = &m_ciphertext;
             return makeError(Errc::Tls, "TLS write failed: " + lastOpensslError());
         }
         done += static_cast<std::size_t>(n);
     }
-    BIO_set_data(m_out, &m_ciphertext);
+    m_sink.out = &m_ciphertext;
     return {};
+}
+
+std::size_t TlsEngine::plaintextPad(const void *at) const noexcept
+{
+    if (!m_sink.lastWrite || !m_handshakeDone)
+        return 0;
+    // Where the last record's payload began in OpenSSL's buffer: after the
+    // 5-byte record header, and for TLS 1.2's GCM and CCM suites after the
+    // 8-byte explicit nonce too.
+    const auto payload = reinterpret_cast<std::uintptr_t>(m_sink.lastWrite) + m_payloadOffset;
+    return (payload - reinterpret_cast<std::uintptr_t>(at)) & 63u;
 }
 
 std::size_t TlsEngine::takeCiphertext(std::string &out)
@@ -179,7 +199,7 @@ std::size_t TlsEngine::takeCiphertext(std::string &out)
     if (out.empty()) {
         out.swap(m_ciphertext); // the caller's spent buffer comes back for the next records
     } else {
-        out.append(m_ciphertext);
+        appendBytes(out, m_ciphertext.data(), m_ciphertext.size());
     }
     m_ciphertext.clear();
     return n;
@@ -201,8 +221,13 @@ void TlsEngine::close()
 void TlsEngine::fillInfo()
 {
     m_info.version = SSL_get_version(m_ssl.get());
-    if (const SSL_CIPHER *c = SSL_get_current_cipher(m_ssl.get()))
+    if (const SSL_CIPHER *c = SSL_get_current_cipher(m_ssl.get())) {
         m_info.cipher = SSL_CIPHER_get_name(c);
+        const bool explicitNonce =
+            SSL_version(m_ssl.get()) < TLS1_3_VERSION
+            && (m_info.cipher.find("GCM") != std::string::npos || m_info.cipher.find("CCM") != std::string::npos);
+        m_payloadOffset = explicitNonce ? 13 : 5;
+    }
     const unsigned char *alpn = nullptr;
     unsigned int alpnLen = 0;
     SSL_get0_alpn_selected(m_ssl.get(), &alpn, &alpnLen);

@@ -48,6 +48,12 @@ public:
     // directly (after any ciphertext already waiting), saving a copy.
     Result<void> send(const std::uint8_t *data, std::size_t length, std::string *out = nullptr);
 
+    // How many bytes to leave in front of plaintext that is to be written
+    // at `at`, so that OpenSSL's copy of it into its record buffer is not
+    // slow (copybytes.h): the same offset modulo 64 as the payload of the
+    // last record written. 0..63; 0 before any record.
+    std::size_t plaintextPad(const void *at) const noexcept;
+
     // Moves pending ciphertext (handshake messages, records) into `out`.
     std::size_t takeCiphertext(std::string &out);
     bool hasCiphertext() const;
@@ -60,6 +66,14 @@ public:
     const HandshakeInfo &info() const noexcept { return m_info; }
     bool peerSentCloseNotify() const noexcept { return m_peerClosed; }
 
+    // Where the sink BIO writes records, and where OpenSSL's last write
+    // into it began (its record buffer).
+    struct Sink {
+        std::string *out = nullptr;
+        const char *lastWrite = nullptr;
+    };
+    static int sinkWrite(BIO *bio, const char *data, int length);
+
 private:
     void fillInfo();
 
@@ -71,6 +85,8 @@ private:
     BIO *m_in = nullptr;                 // ciphertext from the peer (owned by m_ssl)
     BIO *m_out = nullptr;                // ciphertext to the peer (owned by m_ssl), written into m_ciphertext
     std::string m_ciphertext;
+    Sink m_sink;                     // writes into m_ciphertext, or send()'s `out`
+    std::size_t m_payloadOffset = 5; // from a record's start to its payload
     bool m_handshakeDone = false;
     bool m_peerClosed = false;
     HandshakeInfo m_info;

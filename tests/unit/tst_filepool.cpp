@@ -108,7 +108,12 @@ private slots:
         bool ran = false;
         int a = 0;
         pool.post(&a, [&ran] { ran = true; });
+        QCOMPARE(pool.queued(), std::size_t(1));
         std::thread stopper([&pool] { pool.stop(); }); // waits for the job running
+        // Until stop() has dropped the queue; only then may the running job end.
+        for (int i = 0; i < 10000 && pool.queued() != 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        QCOMPARE(pool.queued(), std::size_t(0));
         gate.release();
         stopper.join();
         QVERIFY2(!ran, "a queued job ran after stop()");
