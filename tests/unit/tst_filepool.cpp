@@ -51,6 +51,13 @@ struct Gate {
         };
     }
     void release() { opened.set_value(); }
+
+    // Posts job() and waits until it runs: `pool`'s thread is held.
+    bool hold(site::FilePool &pool)
+    {
+        pool.post(this, job());
+        return entered.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    }
 };
 
 } // namespace
@@ -66,8 +73,7 @@ private slots:
     {
         site::FilePool pool(1);
         Gate gate;
-        pool.post(&gate, gate.job());
-        QCOMPARE(gate.entered.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+        QVERIFY(gate.hold(pool));
         Ledger ledger;
         ledger.expected = 6;
         int a = 0, b = 0, c = 0;
@@ -86,8 +92,7 @@ private slots:
     {
         site::FilePool pool(1);
         Gate gate;
-        pool.post(&gate, gate.job());
-        QCOMPARE(gate.entered.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+        QVERIFY(gate.hold(pool));
         Ledger ledger;
         ledger.expected = 3;
         int a = 0, b = 0;
@@ -103,8 +108,7 @@ private slots:
     {
         site::FilePool pool(1);
         Gate gate;
-        pool.post(&gate, gate.job());
-        QCOMPARE(gate.entered.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+        QVERIFY(gate.hold(pool));
         bool ran = false;
         int a = 0;
         pool.post(&a, [&ran] { ran = true; });

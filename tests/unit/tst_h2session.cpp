@@ -34,6 +34,14 @@ void writeFile(const QString &path, const std::string &bytes)
     std::ofstream(path.toStdString(), std::ios::binary) << bytes;
 }
 
+// A site serving `dir` with the default options.
+auto siteIn(const QTemporaryDir &dir)
+{
+    site::SiteOptions options;
+    options.root = dir.path().toStdString();
+    return site::StaticSite::create(options);
+}
+
 } // namespace
 
 // A connection whose answers and file reads are made on a file pool of
@@ -423,9 +431,7 @@ private slots:
         QTemporaryDir dir;
         writeFile(dir.filePath("slow.txt"), "slow");
         writeFile(dir.filePath("fast.txt"), "fast");
-        site::SiteOptions options;
-        options.root = dir.path().toStdString();
-        auto site = site::StaticSite::create(options);
+        auto site = siteIn(dir);
         QVERIFY(site.ok());
         testing::SlowSite slow(**site, "/slow");
         PooledConnection pooled(slow, 2);
@@ -458,9 +464,7 @@ private slots:
         QTemporaryDir dir;
         for (const char *name : {"slow.txt", "dropped.txt", "after.txt"})
             writeFile(dir.filePath(name), name);
-        site::SiteOptions options;
-        options.root = dir.path().toStdString();
-        auto site = site::StaticSite::create(options);
+        auto site = siteIn(dir);
         QVERIFY(site.ok());
         testing::SlowSite slow(**site, "/slow");
         testing::CountingSite counted(slow);
@@ -486,9 +490,7 @@ private slots:
     {
         QTemporaryDir dir;
         writeFile(dir.filePath("slow.txt"), "slow");
-        site::SiteOptions options;
-        options.root = dir.path().toStdString();
-        auto site = site::StaticSite::create(options);
+        auto site = siteIn(dir);
         QVERIFY(site.ok());
         testing::SlowSite slow(**site, "/slow");
         PooledConnection pooled(slow, 2);
@@ -553,9 +555,7 @@ private slots:
         QTemporaryDir dir;
         writeFile(dir.filePath("page.html"), "<!doctype html><link rel=stylesheet href=style.css><p>hi");
         writeFile(dir.filePath("style.css"), "p{color:red}");
-        site::SiteOptions options;
-        options.root = dir.path().toStdString();
-        auto site = site::StaticSite::create(options);
+        auto site = siteIn(dir);
         QVERIFY(site.ok());
         PooledConnection pooled(**site, 2);
         net::TestClient &client = pooled.client;
@@ -579,9 +579,7 @@ private slots:
         QTemporaryDir dir;
         writeFile(dir.filePath("page.html"), "<!doctype html><link rel=stylesheet href=style.css><p>hi");
         writeFile(dir.filePath("style.css"), "p{color:red}");
-        site::SiteOptions options;
-        options.root = dir.path().toStdString();
-        auto site = site::StaticSite::create(options);
+        auto site = siteIn(dir);
         QVERIFY(site.ok());
         testing::CountingSite counted(**site);
         for (int connection = 0; connection < 2; ++connection) { // the second finds the page known
