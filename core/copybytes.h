@@ -29,7 +29,8 @@ inline bool copyIsSlow(const void *dst, const void *src) noexcept
 
 inline void copyBytes(void *dst, const void *src, std::size_t n) noexcept
 {
-    // Below glibc's smallest `rep movsb` threshold (2 KiB) on every x86 build.
+    // No larger than glibc's smallest `rep movsb` threshold (2 KiB, which
+    // takes `rep movsb` only above it) with its default tunables.
     constexpr std::size_t kPiece = 2048;
     if (n <= kPiece || !copyIsSlow(dst, src)) {
         std::memcpy(dst, src, n);

@@ -25,9 +25,15 @@ void FilePool::post(const void *owner, std::function<void()> job)
         if (m_stopping)
             return;
         std::deque<std::function<void()>> &queue = m_queues[owner];
-        if (queue.empty())
-            m_turns.push_back(owner);
         queue.push_back(std::move(job));
+        if (queue.size() == 1) {
+            try {
+                m_turns.push_back(owner);
+            } catch (...) { // out of memory: as if never posted
+                m_queues.erase(owner);
+                throw;
+            }
+        }
     }
     m_ready.notify_one();
 }
@@ -68,14 +74,21 @@ void FilePool::run()
             if (m_stopping)
                 return;
             const void *owner = m_turns.front();
-            m_turns.pop_front();
             const auto queue = m_queues.find(owner);
             job = std::move(queue->second.front());
             queue->second.pop_front();
-            if (queue->second.empty())
+            if (queue->second.empty()) {
+                m_turns.pop_front();
                 m_queues.erase(queue); // an owner that is gone leaves nothing behind
-            else
-                m_turns.push_back(owner); // its next job waits for the others' turns
+            } else {
+                // Its next job waits for the others' turns. Out of memory, it
+                // keeps its place at the front instead.
+                try {
+                    m_turns.push_back(owner);
+                    m_turns.pop_front();
+                } catch (...) {
+                }
+            }
         }
         try {
             job();

@@ -5,7 +5,7 @@
 // its answer goes back to the connection's own thread (responder.h).
 //
 // Each job runs on one of the pool's threads. Jobs are posted for an owner
-// (a connection): an owner's jobs run in the order posted, and owners take
+// (a connection): an owner's jobs start in the order posted, and owners take
 // turns, one job each, so that a connection with a hundred first fetches
 // queued does not hold up another connection's page. A job that waits on a
 // slow disk holds one thread; the others go on.

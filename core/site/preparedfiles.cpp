@@ -32,17 +32,19 @@ bool sameFiles(const PreparedFiles::Capture &a, const PreparedFiles::Capture &b)
 
 } // namespace
 
-bool PreparedFiles::Preloads::hold(std::int64_t nowNs) const
+bool PreparedFiles::Preloads::hold(std::int64_t nowNs, const std::shared_ptr<const void> &rulesNow) const
 {
-    if (nowNs >= freshUntilNs)
+    if (nowNs >= freshUntilNs || rules != rulesNow)
         return false;
     const std::uint64_t scope = FreshnessScope::current();
     if (scope != 0 && checkedIn.load(std::memory_order_relaxed) == scope)
         return true;
     struct stat st {};
-    for (const std::shared_ptr<const FileHandle> &asset : assets)
-        if (::fstat(asset->fd(), &st) != 0 || st.st_nlink == 0)
+    for (const std::weak_ptr<const FileHandle> &held : assets) {
+        const std::shared_ptr<const FileHandle> asset = held.lock();
+        if (!asset || ::fstat(asset->fd(), &st) != 0 || st.st_nlink == 0)
             return false;
+    }
     checkedIn.store(scope, std::memory_order_relaxed);
     return true;
 }
@@ -117,7 +119,7 @@ void PreparedFiles::store(std::string_view urlPath, const Capture &capture, std:
         // resolver's latest word on these paths.
         if (old.rules == entry->rules && sameFiles(old.files, entry->files)) {
             entry->headers = old.headers;
-            if (!capture.preloads) // a HEAD finds none: the GET's still stand
+            if (!capture.preloads) // a HEAD looks for none: the GET's still stand
                 entry->setPreloads(old.preloads());
         }
     } else if (shard.entries.size() >= kMaxPerShard) {

@@ -49,20 +49,25 @@ public:
         struct stat st {};
     };
 
-    // A page's preloads as the push policy found them under the entry's
-    // rules (the same page bytes, since the entry holds its version), and
-    // the assets' descriptors and lookup expiry they rest on
-    // (PreloadBasis, pushpolicy.h). They hold while every asset still has
-    // links and the lookups have not expired; checked by fstat() once per
-    // FreshnessScope, like the entry's own files.
+    // A page's preloads as the push policy found them (the same page bytes,
+    // since the entry holds its version), the load of the rule files they
+    // were found under, and the assets' lookups they rest on (PreloadBasis,
+    // pushpolicy.h). The assets' descriptors are not held here: while the
+    // resolver's cache (or an asset's own prepared entry) still holds one,
+    // it is fstat()ed, once per FreshnessScope like the entry's own files;
+    // once none does, the lookup has been made again or dropped, and the
+    // preloads no longer hold. A default Preloads never holds (a GET whose
+    // preloads cannot be reused).
     struct Preloads {
         std::vector<PreloadLink> links;
-        std::vector<std::shared_ptr<const FileHandle>> assets;
+        std::shared_ptr<const void> rules; // PushPolicy::rulesVersion() they were found under
+        std::vector<std::weak_ptr<const FileHandle>> assets;
         std::int64_t freshUntilNs = 0;
         mutable std::atomic<std::uint64_t> checkedIn{0};
 
-        // Whether the links still hold at `nowNs` (PathResolver::nowNs()).
-        bool hold(std::int64_t nowNs) const;
+        // Whether the links still hold at `nowNs` (PathResolver::nowNs())
+        // under the rules `rules`.
+        bool hold(std::int64_t nowNs, const std::shared_ptr<const void> &rules) const;
     };
 
     // What the general code used for one 200 answer, recorded as it ran.
@@ -79,8 +84,8 @@ public:
         // bytes). Null for files served as they are.
         std::shared_ptr<const std::string> injectedSource;
         std::shared_ptr<const std::string> injectedBody;
-        // The preloads of the GET answer the capture was made for, when they
-        // can be reused (see Preloads).
+        // The preloads of the GET answer the capture was made for (a default
+        // Preloads when they cannot be reused); null for a HEAD.
         std::shared_ptr<const Preloads> preloads;
 
         // Folds a lookup's expiry in.

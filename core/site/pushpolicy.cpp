@@ -298,6 +298,8 @@ std::vector<PreloadLink> PushPolicy::preloadsFor(const std::string &urlPath, con
     if (m_options.mode == PushMode::Off || m_options.maxAssets == 0)
         return {};
     const auto rules = ruleFiles();
+    if (basis)
+        basis->rules = rules;
     std::vector<PreloadLink> candidates;
     if (rules->headers)
         candidates = rules->headers->preloadsFor(urlPath);

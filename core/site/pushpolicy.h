@@ -51,6 +51,7 @@ const char *pushModeName(PushMode mode);
 // graph (every module is looked at again on each load).
 struct PreloadBasis {
     bool reusable = true;
+    std::shared_ptr<const void> rules; // the load of the rule files used (rulesVersion())
     std::vector<std::shared_ptr<const FileHandle>> assets;
     std::int64_t freshUntilNs = std::numeric_limits<std::int64_t>::max();
 };

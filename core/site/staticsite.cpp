@@ -471,7 +471,7 @@ bool StaticSite::servePrepared(const Request &request, const std::string &urlPat
     std::shared_ptr<const PreparedFiles::Preloads> preloads;
     if (inMemory && !head && !m_push.surelyNoPreloads(entry->rules, urlPath, files.isHtml)) {
         preloads = entry->preloads();
-        if (!preloads || !preloads->hold(now))
+        if (!preloads || !preloads->hold(now, entry->rules))
             return false;
     }
     // `out` is written only from here on, once the answer is sure.
@@ -718,15 +718,15 @@ void StaticSite::addPreloads(Response &response, const std::string &pagePath, co
     }
     PreloadBasis basis;
     setPreloads(response, m_push.preloadsFor(pagePath, realPath, isHtml, &basis));
-    reusable->reset();
+    auto kept = std::make_shared<PreparedFiles::Preloads>(); // as it is: never holds
     if (basis.reusable) {
-        auto kept = std::make_shared<PreparedFiles::Preloads>();
         kept->links = response.preloads;
-        kept->assets = std::move(basis.assets);
+        kept->rules = std::move(basis.rules);
+        kept->assets.assign(basis.assets.begin(), basis.assets.end());
         kept->freshUntilNs = basis.freshUntilNs;
         kept->checkedIn.store(FreshnessScope::current(), std::memory_order_relaxed); // just looked up
-        *reusable = std::move(kept);
     }
+    *reusable = std::move(kept);
 }
 
 void StaticSite::setPreloads(Response &response, std::vector<PreloadLink> links)

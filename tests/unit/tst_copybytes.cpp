@@ -59,9 +59,15 @@ private slots:
         std::string src(30000, '\0');
         for (std::size_t i = 0; i < src.size(); ++i)
             src[i] = static_cast<char>(i % 241);
-        for (std::size_t prefix : {0, 5, 9, 4096 + 13}) {
-            std::string out(prefix, 'h');
-            out.reserve(prefix + src.size() + 64); // room: the slow case may be taken
+        for (std::size_t gap : {0, 5, 9, 13, 64}) {
+            // The appended bytes land `gap` bytes past the source modulo 4
+            // KiB: the slow case is taken for 5, 9 and 13.
+            std::string out;
+            out.reserve(4096 + src.size() + 64); // no reallocation below: the address holds
+            const auto at = reinterpret_cast<std::uintptr_t>(out.data());
+            const std::size_t prefix = (reinterpret_cast<std::uintptr_t>(src.data()) + gap - at) & 4095u;
+            out.assign(prefix, 'h');
+            QCOMPARE(copyIsSlow(out.data() + prefix, src.data()), gap > 0 && gap < 64);
             appendBytes(out, src.data(), src.size());
             std::string expected(prefix, 'h');
             expected += src;

@@ -579,10 +579,24 @@ private slots:
         QTemporaryDir dir;
         writeFile(dir.filePath("page.html"), "<!doctype html><link rel=stylesheet href=style.css><p>hi");
         writeFile(dir.filePath("style.css"), "p{color:red}");
-        auto site = siteIn(dir);
+        ManualClock clock; // still: what the site looked up stays fresh, however slow the machine
+        clock.setUnixSeconds(std::time(nullptr));
+        site::SiteOptions options;
+        options.root = dir.path().toStdString();
+        options.clock = &clock;
+        auto site = site::StaticSite::create(options);
         QVERIFY(site.ok());
         testing::CountingSite counted(**site);
         for (int connection = 0; connection < 2; ++connection) { // the second finds the page known
+            if (connection == 1) {
+                site::Response known;
+                site::Request again;
+                again.method = "GET";
+                again.authority = "localhost";
+                again.target = "/page.html";
+                QVERIFY2((*site)->handleNow(again, known), "the page is not known in memory: the test proves nothing");
+                QCOMPARE(known.pushPromises.size(), std::size_t(1));
+            }
             PooledConnection pooled(counted, 2);
             const net::TestResponse page = pooled.client.get("/page.html");
             QCOMPARE(page.status, 200);
@@ -592,13 +606,6 @@ private slots:
             QCOMPARE(pushed->second.body, std::string("p{color:red}"));
         }
         QVERIFY2(!counted.madeOn(std::this_thread::get_id()), "an answer was made on the connection's thread");
-        site::Response known;
-        site::Request again;
-        again.method = "GET";
-        again.authority = "localhost";
-        again.target = "/page.html";
-        QVERIFY2((*site)->handleNow(again, known), "the page is not known in memory: the test proves nothing");
-        QCOMPARE(known.pushPromises.size(), std::size_t(1));
     }
 };
 
