@@ -129,17 +129,17 @@ bool Responder::answer(const Request &request, std::uint64_t token, PushWish &&w
     } else if (!handleNowGuarded(m_handler, request, out.response)) {
         return makeOnPool(request, token, std::move(wish));
     } else if (!out.response.pushPromises.empty() && wish.max > 0) {
-        // The pushes' answers may need the file system: made with the page's
-        // on the pool. (Browsers take no pushes: their pages stay here.)
-        out.response = Response{};
-        return makeOnPool(request, token, std::move(wish));
+        // The pushes' answers may need the file system: they are made on the
+        // pool, and the page's answer waits there with them. (Browsers take
+        // no pushes: their pages go out at once.)
+        return makeOnPool(request, token, std::move(wish), std::make_shared<Response>(std::move(out.response)));
     }
     if (!out.response.pushPromises.empty())
         out.pushes = planPushes(m_handler, request, out.response, wish);
     return true;
 }
 
-bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish &&wish)
+bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish &&wish, std::shared_ptr<Response> made)
 {
     // The session's sets change while the pool works: it takes a copy.
     for (const std::unordered_set<std::string> *paths : {wish.pushed, wish.requested})
@@ -147,7 +147,8 @@ bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish
             wish.skip.insert(paths->begin(), paths->end());
     wish.pushed = wish.requested = nullptr;
     ++m_inMaking;
-    m_pool->post(m_mailbox.get(), [mailbox = m_mailbox, &handler = m_handler, request, token, wish = std::move(wish)] {
+    m_pool->post(m_mailbox.get(), [mailbox = m_mailbox, &handler = m_handler, request, token, wish = std::move(wish),
+                                   made = std::move(made)] {
         if (mailbox->isClosed())
             return; // the connection ended while this waited its turn
         Answer answer{token, {}, {}};
@@ -159,7 +160,7 @@ bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish
                 // The page and its pushes see the folder in one state, and a
                 // file looked up for both is fstat()ed once (pathresolver.h).
                 const FreshnessScope scope;
-                answer.response = handleGuarded(handler, request);
+                answer.response = made ? std::move(*made) : handleGuarded(handler, request);
                 if (!mailbox->unwanted(token))
                     answer.pushes = planPushes(handler, request, answer.response, wish);
             }

@@ -119,7 +119,10 @@ public:
 
 private:
     struct Mailbox;
-    bool makeOnPool(const Request &request, std::uint64_t token, PushWish &&wish); // false: not made yet
+    // The answer (or, when `made` is given, its pushes only) is made on the
+    // pool. Returns false: not made yet.
+    bool makeOnPool(const Request &request, std::uint64_t token, PushWish &&wish,
+                    std::shared_ptr<Response> made = nullptr);
     // What the pool left in `from`, counted off `waiting`.
     template <class T> std::vector<T> takeFrom(std::vector<T> Mailbox::*from, std::size_t &waiting);
 

@@ -34,11 +34,12 @@ void writeFile(const QString &path, const std::string &bytes)
     std::ofstream(path.toStdString(), std::ios::binary) << bytes;
 }
 
-// A site serving `dir` with the default options.
-auto siteIn(const QTemporaryDir &dir)
+// A site serving `dir` with the default options, reading `clock` if given.
+auto siteIn(const QTemporaryDir &dir, const Clock *clock = nullptr)
 {
     site::SiteOptions options;
     options.root = dir.path().toStdString();
+    options.clock = clock;
     return site::StaticSite::create(options);
 }
 
@@ -519,10 +520,7 @@ private slots:
         QCOMPARE(::utimensat(AT_FDCWD, small.constData(), past, 0), 0); // settled: served from memory
         ManualClock clock; // still: what the site looked up stays fresh, however slow the machine
         clock.setUnixSeconds(std::time(nullptr));
-        site::SiteOptions options;
-        options.root = dir.path().toStdString();
-        options.clock = &clock;
-        auto site = site::StaticSite::create(options);
+        auto site = siteIn(dir, &clock);
         QVERIFY(site.ok());
         net::TestClientOptions clientOptions;
         clientOptions.initialWindowSize = 1u << 20;
@@ -581,10 +579,7 @@ private slots:
         writeFile(dir.filePath("style.css"), "p{color:red}");
         ManualClock clock; // still: what the site looked up stays fresh, however slow the machine
         clock.setUnixSeconds(std::time(nullptr));
-        site::SiteOptions options;
-        options.root = dir.path().toStdString();
-        options.clock = &clock;
-        auto site = site::StaticSite::create(options);
+        auto site = siteIn(dir, &clock);
         QVERIFY(site.ok());
         testing::CountingSite counted(**site);
         for (int connection = 0; connection < 2; ++connection) { // the second finds the page known
@@ -606,6 +601,8 @@ private slots:
             QCOMPARE(pushed->second.body, std::string("p{color:red}"));
         }
         QVERIFY2(!counted.madeOn(std::this_thread::get_id()), "an answer was made on the connection's thread");
+        // The page known in memory is not made again on the pool: only its push.
+        QCOMPARE(counted.made(), (std::vector<std::string>{"/page.html", "/style.css", "/style.css"}));
     }
 };
 
