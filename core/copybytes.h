@@ -21,6 +21,11 @@
 namespace h2scope {
 
 // Whether copying from `src` to `dst` would take the slow case above.
+// No larger than glibc's smallest `rep movsb` threshold (2 KiB, which takes
+// `rep movsb` only above it) with its default tunables: copies of this size
+// or less are never slow.
+inline constexpr std::size_t kCopyPiece = 2048;
+
 inline bool copyIsSlow(const void *dst, const void *src) noexcept
 {
     const auto gap = (reinterpret_cast<std::uintptr_t>(dst) - reinterpret_cast<std::uintptr_t>(src)) & 4095u;
@@ -29,17 +34,14 @@ inline bool copyIsSlow(const void *dst, const void *src) noexcept
 
 inline void copyBytes(void *dst, const void *src, std::size_t n) noexcept
 {
-    // No larger than glibc's smallest `rep movsb` threshold (2 KiB, which
-    // takes `rep movsb` only above it) with its default tunables.
-    constexpr std::size_t kPiece = 2048;
-    if (n <= kPiece || !copyIsSlow(dst, src)) {
+    if (n <= kCopyPiece || !copyIsSlow(dst, src)) {
         std::memcpy(dst, src, n);
         return;
     }
     auto *d = static_cast<unsigned char *>(dst);
     const auto *s = static_cast<const unsigned char *>(src);
-    for (std::size_t off = 0; off < n; off += kPiece) {
-        std::size_t piece = std::min(kPiece, n - off);
+    for (std::size_t off = 0; off < n; off += kCopyPiece) {
+        std::size_t piece = std::min(kCopyPiece, n - off);
         // The compiler must not see the constant size: it would copy the
         // piece inline with `rep movsq`, which is as slow here.
         asm("" : "+r"(piece));
@@ -51,7 +53,7 @@ inline void copyBytes(void *dst, const void *src, std::size_t n) noexcept
 inline void appendBytes(std::string &out, const char *src, std::size_t n)
 {
     const std::size_t at = out.size();
-    if (n <= 2048 || out.capacity() - at < n || !copyIsSlow(out.data() + at, src)) {
+    if (n <= kCopyPiece || out.capacity() - at < n || !copyIsSlow(out.data() + at, src)) {
         out.append(src, n);
         return;
     }
