@@ -429,6 +429,9 @@ Result<void> H2Session::receive(const std::uint8_t *data, std::size_t length)
 {
     if (m_fatal)
         return makeError(Errc::Protocol, m_closeReason);
+    // The requests in these bytes arrived together: they see the folder in
+    // one state, and each file they name is checked once, not once each.
+    const site::FreshnessFor batch(m_freshness);
     std::string joined; // what was held, then these bytes
     if (!m_held.empty()) {
         joined.swap(m_held);
@@ -532,6 +535,7 @@ void H2Session::dispatch(Stream &st)
         st.request.scheme = m_scheme;
     if (!m_hintedPaths.empty() && !st.pushed)
         st.request.earlyHinted = m_hintedPaths.erase(st.request.target) > 0;
+    st.request.freshness = m_freshness;
     site::PushWish wish;
     if (!st.pushed && st.request.method == "GET" && m_options.maxPushesPerRequest > 0
         && nghttp2_session_get_remote_settings(m_session.get(), NGHTTP2_SETTINGS_ENABLE_PUSH) != 0) {

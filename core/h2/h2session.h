@@ -118,6 +118,7 @@ private:
     std::uint32_t m_streamCount = 0;
     bool m_clientRecorded = false; // the first request's user-agent is in the capture
     bool m_liveInput = false;      // a live body read client bytes in this receive()
+    site::Freshness m_freshness;   // for the requests of this receive()'s bytes; default outside it
 
     FrameGuard m_guard{true}; // RFC 9113 rules on inbound frames that nghttp2 does not check
     std::string m_held;       // the start of a frame that goes to nghttp2 whole (FrameGuard::holding())

@@ -98,9 +98,6 @@ void Connection::feedSession(const std::uint8_t *data, std::size_t length)
 {
     if (length == 0 || !m_session)
         return;
-    // The requests in these bytes arrived together: they see the folder in
-    // one state, and each file they name is checked once, not once each.
-    const site::FreshnessScope scope;
     Result<void> r = m_session->receive(data, length);
     if (!r)
         fail(r.error().message);

@@ -73,9 +73,6 @@ struct FreeDeleter {
 
 namespace {
 
-std::atomic<std::uint64_t> g_lastScopeId{0};
-thread_local std::uint64_t t_scopeId = 0;
-
 // Lets the cache find a std::string key from a std::string_view without
 // building a string for every lookup.
 struct PathHash {
@@ -85,21 +82,6 @@ struct PathHash {
 
 } // namespace
 
-FreshnessScope::FreshnessScope() noexcept : m_outer(t_scopeId)
-{
-    t_scopeId = g_lastScopeId.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
-FreshnessScope::~FreshnessScope()
-{
-    t_scopeId = m_outer;
-}
-
-std::uint64_t FreshnessScope::current() noexcept
-{
-    return t_scopeId;
-}
-
 // Recent lookups, sharded so that I/O threads rarely wait on each other.
 struct PathResolver::Cache {
     static constexpr std::size_t kShards = 16;
@@ -108,7 +90,7 @@ struct PathResolver::Cache {
     struct Entry {
         ResolvedPath resolved;
         std::int64_t atNs = 0;
-        std::uint64_t checkedIn = 0; // the FreshnessScope that last fstat()ed it
+        std::uint64_t checkedIn = 0; // the Freshness::id() it was last fstat()ed for
     };
     struct Shard {
         std::mutex mutex;
@@ -291,18 +273,17 @@ std::string_view PathResolver::refusalFor(std::string_view name, bool isFirst, b
     return {};
 }
 
-ResolvedPath PathResolver::resolve(std::string_view path, bool cacheMisses) const
+ResolvedPath PathResolver::resolve(std::string_view path, Freshness freshness, bool cacheMisses) const
 {
     Cache::Shard &shard = m_cache->shardFor(path);
     const std::int64_t now = nowNs();
-    const std::uint64_t scope = FreshnessScope::current();
     std::optional<ResolvedPath> hit;
     {
         std::lock_guard lock(shard.mutex);
         auto it = shard.entries.find(path);
         if (it != shard.entries.end() && now - it->second.atNs < Cache::kTtlNs) {
-            // A folder, a cached miss, or a file already checked in this scope.
-            if (!it->second.resolved.file || (scope != 0 && it->second.checkedIn == scope))
+            // A folder, a cached miss, or a file already checked for this freshness.
+            if (!it->second.resolved.file || freshness.trusts(it->second.checkedIn))
                 return it->second.resolved;
             hit = it->second.resolved;
         }
@@ -317,7 +298,7 @@ ResolvedPath PathResolver::resolve(std::string_view path, bool cacheMisses) cons
             auto it = shard.entries.find(path);
             if (it != shard.entries.end() && it->second.resolved.file == hit->file) {
                 it->second.resolved.stat = st;
-                it->second.checkedIn = scope;
+                it->second.checkedIn = freshness.id();
             }
             return *hit;
         }
@@ -330,7 +311,7 @@ ResolvedPath PathResolver::resolve(std::string_view path, bool cacheMisses) cons
         if (shard.entries.size() >= Cache::kMaxPerShard)
             shard.entries.clear();
         // A fresh lookup opened and fstat()ed the file: it counts as checked.
-        shard.entries.insert_or_assign(std::string(path), Cache::Entry{fresh, now, scope});
+        shard.entries.insert_or_assign(std::string(path), Cache::Entry{fresh, now, freshness.id()});
     }
     return fresh;
 }

@@ -14,6 +14,7 @@
 
 #include "body.h"
 #include "clock.h"
+#include "freshness.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -23,28 +24,6 @@
 #include <sys/stat.h>
 
 namespace h2scope::site {
-
-// Lookups made inside one FreshnessScope on a thread trust what the scope
-// already checked: a cached file whose descriptor was fstat()ed once in the
-// scope is not checked again in it. The I/O code opens one scope per batch
-// of bytes read from a client, so the requests that arrived together see the
-// folder in one state, and a burst of requests for a file costs one fstat()
-// rather than one each. Outside any scope every lookup checks. Scopes nest
-// (the inner one checks afresh); each is confined to the thread that made it.
-class FreshnessScope final {
-public:
-    FreshnessScope() noexcept;
-    ~FreshnessScope();
-    FreshnessScope(const FreshnessScope &) = delete;
-    FreshnessScope &operator=(const FreshnessScope &) = delete;
-
-    // The innermost scope open on this thread (ids are unique process-wide),
-    // or 0 outside any scope.
-    static std::uint64_t current() noexcept;
-
-private:
-    std::uint64_t m_outer;
-};
 
 // A request-target after parseTarget().
 struct TargetPath {
@@ -119,11 +98,11 @@ public:
     // Results are cached for a second per path, so a page's requests cost
     // one fstat() instead of a lookup each: a cached file is re-checked with
     // fstat() on its open descriptor (edits are seen at once; a file deleted
-    // or replaced by a save-and-rename is looked up again) once per
-    // FreshnessScope, or every time outside one, and
+    // or replaced by a save-and-rename is looked up again) once for each
+    // `freshness` (freshness.h), or every time with a default one, and
     // a path that was not found is cached only when `cacheMisses` says so
     // (precompressed siblings), so a page a user has just created is found.
-    ResolvedPath resolve(std::string_view path, bool cacheMisses = false) const;
+    ResolvedPath resolve(std::string_view path, Freshness freshness = {}, bool cacheMisses = false) const;
 
     // Why the segment `name` may not be served under the current options
     // ("dotfile", "private key file"), or empty when it may. `isLast` says

@@ -32,12 +32,12 @@ bool sameFiles(const PreparedFiles::Capture &a, const PreparedFiles::Capture &b)
 
 } // namespace
 
-bool PreparedFiles::Preloads::hold(std::int64_t nowNs, const std::shared_ptr<const void> &rulesNow) const
+bool PreparedFiles::Preloads::hold(std::int64_t nowNs, const std::shared_ptr<const void> &rulesNow,
+                                   Freshness freshness) const
 {
     if (nowNs >= freshUntilNs || rules != rulesNow)
         return false;
-    const std::uint64_t scope = FreshnessScope::current();
-    if (scope != 0 && checkedIn.load(std::memory_order_relaxed) == scope)
+    if (freshness.trusts(checkedIn.load(std::memory_order_relaxed)))
         return true;
     struct stat st {};
     for (const std::weak_ptr<const FileHandle> &held : assets) {
@@ -45,7 +45,7 @@ bool PreparedFiles::Preloads::hold(std::int64_t nowNs, const std::shared_ptr<con
         if (!asset || ::fstat(asset->fd(), &st) != 0 || st.st_nlink == 0)
             return false;
     }
-    checkedIn.store(scope, std::memory_order_relaxed);
+    checkedIn.store(freshness.id(), std::memory_order_relaxed);
     return true;
 }
 
@@ -66,9 +66,9 @@ void PreparedFiles::Capture::lookedUp(const ResolvedPath &resolved)
     freshUntilNs = std::min(freshUntilNs, resolved.freshUntilNs);
 }
 
-std::shared_ptr<const PreparedFiles::Entry> PreparedFiles::find(std::string_view urlPath, std::int64_t now) const
+std::shared_ptr<const PreparedFiles::Entry> PreparedFiles::find(std::string_view urlPath, std::int64_t now,
+                                                                Freshness freshness) const
 {
-    const std::uint64_t scope = FreshnessScope::current();
     std::shared_ptr<const Entry> entry;
     {
         const Shard &shard = shardFor(urlPath);
@@ -82,19 +82,19 @@ std::shared_ptr<const PreparedFiles::Entry> PreparedFiles::find(std::string_view
     // again (and find a sibling created meanwhile), so the general code must.
     if (now >= entry->files.freshUntilNs)
         return nullptr;
-    if (scope == 0 || entry->checkedIn.load(std::memory_order_relaxed) != scope) {
+    if (!freshness.trusts(entry->checkedIn.load(std::memory_order_relaxed))) {
         if (!unchanged(entry->files.identity))
             return nullptr;
         for (const FileState &sibling : entry->files.siblings)
             if (!unchanged(sibling))
                 return nullptr;
-        entry->checkedIn.store(scope, std::memory_order_relaxed);
+        entry->checkedIn.store(freshness.id(), std::memory_order_relaxed);
     }
     return entry;
 }
 
 void PreparedFiles::store(std::string_view urlPath, const Capture &capture, std::shared_ptr<const void> rules,
-                          const HeaderList &headers)
+                          const HeaderList &headers, Freshness freshness)
 {
     if (!capture.usable || capture.choice >= kChoices)
         return;
@@ -106,8 +106,8 @@ void PreparedFiles::store(std::string_view urlPath, const Capture &capture, std:
     entry->files.preloads.reset(); // kept in the entry's own slot
     entry->setPreloads(capture.preloads);
     entry->rules = std::move(rules);
-    // The general code just checked these files in this scope.
-    entry->checkedIn.store(FreshnessScope::current(), std::memory_order_relaxed);
+    // The general code just checked these files for this freshness.
+    entry->checkedIn.store(freshness.id(), std::memory_order_relaxed);
 
     Shard &shard = shardFor(urlPath);
     std::lock_guard lock(shard.mutex);

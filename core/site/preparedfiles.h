@@ -10,7 +10,7 @@
 // "Unchanged" is decided exactly where PathResolver::resolve() would decide
 // it, so edits show up as promptly as through the general code: the open
 // descriptors of the file and of its precompressed siblings are fstat()ed
-// once per FreshnessScope (every time outside one) and must show the same
+// once per Freshness (freshness.h; every time for a default one) and must show the same
 // version with links left; an entry expires when the earliest of the lookups
 // it was made from would have been looked up again (ResolvedPath::
 // freshUntilNs), which is when a sibling created meanwhile is found.
@@ -54,7 +54,7 @@ public:
     // were found under, and the assets' lookups they rest on (PreloadBasis,
     // pushpolicy.h). The assets' descriptors are not held here: while the
     // resolver's cache (or an asset's own prepared entry) still holds one,
-    // it is fstat()ed, once per FreshnessScope like the entry's own files;
+    // it is fstat()ed, once per Freshness like the entry's own files;
     // once none does, the lookup has been made again or dropped, and the
     // preloads no longer hold. A default Preloads never holds (a GET whose
     // preloads cannot be reused).
@@ -66,8 +66,8 @@ public:
         mutable std::atomic<std::uint64_t> checkedIn{0};
 
         // Whether the links still hold at `nowNs` (PathResolver::nowNs())
-        // under the rules `rules`.
-        bool hold(std::int64_t nowNs, const std::shared_ptr<const void> &rules) const;
+        // under the rules `rules`, for a request of `freshness`.
+        bool hold(std::int64_t nowNs, const std::shared_ptr<const void> &rules, Freshness freshness) const;
     };
 
     // What the general code used for one 200 answer, recorded as it ran.
@@ -96,7 +96,7 @@ public:
         Capture files;                     // `choice` unused: each choice has its headers below
         std::shared_ptr<const void> rules; // PushPolicy::rulesVersion() the headers were made with
         std::array<std::shared_ptr<const PreparedHeaders>, kChoices> headers;
-        mutable std::atomic<std::uint64_t> checkedIn{0}; // FreshnessScope of the last fstat()s
+        mutable std::atomic<std::uint64_t> checkedIn{0}; // Freshness::id() of the last fstat()s
 
         // The page's preloads as last found for a GET (null: not known).
         std::shared_ptr<const Preloads> preloads() const;
@@ -109,14 +109,15 @@ public:
 
     // The entry for the normalized URL path `urlPath` when it still describes
     // the files on disk (see above), else null. `nowNs` is
-    // PathResolver::nowNs(). Any thread.
-    std::shared_ptr<const Entry> find(std::string_view urlPath, std::int64_t nowNs) const;
+    // PathResolver::nowNs(); `freshness` the request's. Any thread.
+    std::shared_ptr<const Entry> find(std::string_view urlPath, std::int64_t nowNs, Freshness freshness) const;
 
     // Records the answer made from `capture` (unless it is not usable):
     // `headers`, the response's fields in order, for capture.choice, made
-    // under the rules `rules`. Any thread.
+    // under the rules `rules`, for a request of `freshness` (whose lookups
+    // just checked the files). Any thread.
     void store(std::string_view urlPath, const Capture &capture, std::shared_ptr<const void> rules,
-               const HeaderList &headers);
+               const HeaderList &headers, Freshness freshness);
 
 private:
     static constexpr std::size_t kShards = 16;

@@ -278,12 +278,13 @@ bool PushPolicy::addModuleGraph(const std::string &urlPath, const CachedPage &pa
     return true;
 }
 
-bool PushPolicy::existsAsFile(const std::string &path, std::string *realPath, ResolvedPath *found) const
+bool PushPolicy::existsAsFile(const std::string &path, std::string *realPath, ResolvedPath *found,
+                              Freshness freshness) const
 {
     const TargetPath target = m_resolver.parseTarget(path);
     if (!target.ok() || target.endsWithSlash())
         return false;
-    const ResolvedPath resolved = m_resolver.resolve(target.path);
+    const ResolvedPath resolved = m_resolver.resolve(target.path, freshness);
     if (!resolved.ok() || resolved.kind != ResolvedPath::Kind::File)
         return false;
     *realPath = resolved.realPath;
@@ -293,7 +294,7 @@ bool PushPolicy::existsAsFile(const std::string &path, std::string *realPath, Re
 }
 
 std::vector<PreloadLink> PushPolicy::preloadsFor(const std::string &urlPath, const std::string &realPath, bool isHtml,
-                                                 PreloadBasis *basis) const
+                                                 Freshness freshness, PreloadBasis *basis) const
 {
     if (m_options.mode == PushMode::Off || m_options.maxAssets == 0)
         return {};
@@ -326,7 +327,7 @@ std::vector<PreloadLink> PushPolicy::preloadsFor(const std::string &urlPath, con
             std::any_of(out.begin(), out.end(), [&](const PreloadLink &l) { return l.path == link.path; });
         if (seen)
             continue;
-        if (!existsAsFile(link.path, &assetRealPath, basis ? &found : nullptr)) {
+        if (!existsAsFile(link.path, &assetRealPath, basis ? &found : nullptr, freshness)) {
             if (basis)
                 basis->reusable = false;
             continue;

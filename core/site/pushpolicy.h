@@ -85,9 +85,10 @@ public:
     // manifest, then discovery. Empty in mode Off. A file that cannot be read
     // contributes nothing. Any thread; file I/O happens outside the lock.
     // `basis`, when given, says what the answer rests on, beyond the page's
-    // bytes and the rule files (see PreloadBasis).
+    // bytes and the rule files (see PreloadBasis). The assets are looked up
+    // with the page request's `freshness`.
     std::vector<PreloadLink> preloadsFor(const std::string &urlPath, const std::string &realPath, bool isHtml,
-                                         PreloadBasis *basis = nullptr) const;
+                                         Freshness freshness = {}, PreloadBasis *basis = nullptr) const;
 
     // The `_headers` headers for `urlPath` (lowercase names); in mode Off
     // without the Link headers. Any thread.
@@ -157,7 +158,8 @@ private:
     // `graphWalked`: set when a module graph was walked for the page.
     std::vector<PreloadLink> discovered(const std::string &urlPath, const std::string &realPath,
                                         bool &graphWalked) const;
-    bool existsAsFile(const std::string &path, std::string *realPath, ResolvedPath *found = nullptr) const;
+    bool existsAsFile(const std::string &path, std::string *realPath, ResolvedPath *found = nullptr,
+                      Freshness freshness = {}) const;
 
     PathResolver m_resolver;
     Options m_options;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "freshness.h"
 #include "headers.h"
 
 #include <cstdint>
@@ -24,6 +25,9 @@ struct Request {
     // :protocol of an extended CONNECT (RFC 8441), or HTTP/1.1's Upgrade
     // with `connection: upgrade` (RFC 9110 §7.8). Empty for plain requests.
     std::string upgrade = {};
+    // How fresh the folder must look to this request (freshness.h): the
+    // session gives the requests of one batch of bytes the same one.
+    Freshness freshness = {};
 
     const std::string *header(std::string_view name) const { return findHeader(headers, name); }
 };

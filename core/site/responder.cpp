@@ -27,6 +27,7 @@ Request pushedRequest(const Request &parent, std::string_view path)
     req.authority = parent.authority;
     req.target = std::string(path);
     req.protocol = parent.protocol;
+    req.freshness = parent.freshness; // the page and its pushes see the folder in one state
     for (std::string_view name : kCopiedFields)
         for (const Header &h : parent.headers)
             if (h.name == name)
@@ -147,8 +148,8 @@ bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish
             wish.skip.insert(paths->begin(), paths->end());
     wish.pushed = wish.requested = nullptr;
     ++m_inMaking;
-    m_pool->post(m_mailbox.get(), [mailbox = m_mailbox, &handler = m_handler, request, token, wish = std::move(wish),
-                                   made = std::move(made)] {
+    m_pool->post(m_mailbox.get(), [mailbox = m_mailbox, &handler = m_handler, request = request, token,
+                                   wish = std::move(wish), made = std::move(made)]() mutable {
         if (mailbox->isClosed())
             return; // the connection ended while this waited its turn
         Answer answer{token, {}, {}};
@@ -158,8 +159,9 @@ bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish
             // answers in flight stays right.
             if (!mailbox->unwanted(token)) {
                 // The page and its pushes see the folder in one state, and a
-                // file looked up for both is fstat()ed once (pathresolver.h).
-                const FreshnessScope scope;
+                // file looked up for both is fstat()ed once (freshness.h);
+                // the batch the request came in with is long gone.
+                request.freshness = Freshness::open();
                 answer.response = made ? std::move(*made) : handleGuarded(handler, request);
                 if (!mailbox->unwanted(token))
                     answer.pushes = planPushes(handler, request, answer.response, wish);

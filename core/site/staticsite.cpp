@@ -267,7 +267,7 @@ Response StaticSite::handle(const Request &request)
         if (plainFetch && !request.earlyHinted) // the prepared fields carry the usual cache-control
             if (servePrepared(request, target.path, false, response))
                 return response;
-        if (const ResolvedPath resolved = m_resolver.resolve(target.path); !resolved.ok()) {
+        if (const ResolvedPath resolved = m_resolver.resolve(target.path, request.freshness); !resolved.ok()) {
             std::optional<Response> spa = spaFallback(request, target, resolved);
             response = spa ? std::move(*spa) : errorResponse(resolved.status, resolved.note);
         } else if (resolved.kind == ResolvedPath::Kind::Directory) {
@@ -287,7 +287,7 @@ Response StaticSite::handle(const Request &request)
         response.headers.push_back({"x-content-type-options", "nosniff"});
     // What the next plain fetch of this file can reuse: these very fields.
     if (capture.usable && response.status == 200 && response.note.empty() && !response.live)
-        m_prepared.store(capturedPath, capture, std::move(rules), response.headers);
+        m_prepared.store(capturedPath, capture, std::move(rules), response.headers, request.freshness);
     if (request.earlyHinted && (response.status == 200 || response.status == 304))
         freshForTheHintedPage(response);
     // HEAD: the same headers (content-length included) as GET, no body.
@@ -348,7 +348,7 @@ std::optional<Response> StaticSite::spaFallback(const Request &request, const Ta
     if (last.find('.') != std::string_view::npos)
         return std::nullopt; // "/app.js" missing is a real 404, not a route
     const std::string indexPath = "/index.html";
-    const ResolvedPath index = m_resolver.resolve(indexPath);
+    const ResolvedPath index = m_resolver.resolve(indexPath, request.freshness);
     if (!index.ok() || index.kind != ResolvedPath::Kind::File)
         return std::nullopt;
     Response response = serveFile(request, "/", indexPath, index);
@@ -393,7 +393,7 @@ Response StaticSite::serveDirectory(const Request &request, const TargetPath &ta
     }
 
     const std::string indexPath = target.path + "index.html";
-    const ResolvedPath index = m_resolver.resolve(indexPath);
+    const ResolvedPath index = m_resolver.resolve(indexPath, request.freshness);
     if (index.ok() && index.kind == ResolvedPath::Kind::File)
         return serveFile(request, target.path, indexPath, index);
     if (!index.ok() && index.note.starts_with("refused"))
@@ -447,7 +447,7 @@ bool StaticSite::handleNow(const Request &request, Response &out)
 bool StaticSite::servePrepared(const Request &request, const std::string &urlPath, bool inMemory, Response &out) const
 {
     const std::int64_t now = m_resolver.nowNs();
-    const std::shared_ptr<const PreparedFiles::Entry> entry = m_prepared.find(urlPath, now);
+    const std::shared_ptr<const PreparedFiles::Entry> entry = m_prepared.find(urlPath, now, request.freshness);
     if (!entry)
         return false;
     // `_headers` as the general code would read it now (same recheck times).
@@ -471,7 +471,7 @@ bool StaticSite::servePrepared(const Request &request, const std::string &urlPat
     std::shared_ptr<const PreparedFiles::Preloads> preloads;
     if (inMemory && !head && !m_push.surelyNoPreloads(entry->rules, urlPath, files.isHtml)) {
         preloads = entry->preloads();
-        if (!preloads || !preloads->hold(now, entry->rules))
+        if (!preloads || !preloads->hold(now, entry->rules, request.freshness))
             return false;
     }
     // `out` is written only from here on, once the answer is sure.
@@ -507,7 +507,7 @@ bool StaticSite::servePrepared(const Request &request, const std::string &urlPat
     if (preloads) {
         setPreloads(response, preloads->links);
     } else if (!inMemory && !head && m_push.mayPreload(entry->rules, files.isHtml)) {
-        addPreloads(response, urlPath, files.realPath, files.isHtml, &preloads);
+        addPreloads(response, urlPath, files.realPath, files.isHtml, request.freshness, &preloads);
         entry->setPreloads(std::move(preloads));
     }
     return true;
@@ -523,7 +523,7 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     // Only files opened beneath the root can be checked by descriptor later.
     bool preparable = capture && resolved.file;
     for (std::size_t i = 0; i < PreparedFiles::kSiblings; ++i) {
-        siblings[i] = m_resolver.resolve(urlPath + std::string(kVariants[i].suffix), true);
+        siblings[i] = m_resolver.resolve(urlPath + std::string(kVariants[i].suffix), request.freshness, true);
         if (capture)
             capture->lookedUp(siblings[i]);
         present[i] = siblings[i].ok() && siblings[i].kind == ResolvedPath::Kind::File;
@@ -636,7 +636,8 @@ Response StaticSite::serveFilePlain(const Request &request, const std::string &p
     // Only a full 200 to GET: a 206 is a resumed download or media seek, not
     // a page load that would use the pushes; a 304 means the client has it all.
     if (request.method == "GET")
-        addPreloads(response, pagePath, resolved.realPath, isHtmlPath(urlPath), capture ? &capture->preloads : nullptr);
+        addPreloads(response, pagePath, resolved.realPath, isHtmlPath(urlPath), request.freshness,
+                    capture ? &capture->preloads : nullptr);
     if (preparable && response.note.empty()) {
         capture->identity = {true, resolved.file, resolved.stat};
         capture->lookedUp(resolved);
@@ -705,26 +706,27 @@ Response StaticSite::serveInjectedHtml(const Request &request, const std::string
     }
     setBody(response, Body::fromString(std::move(injected)));
     if (request.method == "GET")
-        addPreloads(response, pagePath, resolved.realPath, true, capture ? &capture->preloads : nullptr);
+        addPreloads(response, pagePath, resolved.realPath, true, request.freshness,
+                    capture ? &capture->preloads : nullptr);
     return response;
 }
 
 void StaticSite::addPreloads(Response &response, const std::string &pagePath, const std::string &realPath, bool isHtml,
-                             std::shared_ptr<const PreparedFiles::Preloads> *reusable) const
+                             Freshness freshness, std::shared_ptr<const PreparedFiles::Preloads> *reusable) const
 {
     if (!reusable) {
-        setPreloads(response, m_push.preloadsFor(pagePath, realPath, isHtml));
+        setPreloads(response, m_push.preloadsFor(pagePath, realPath, isHtml, freshness));
         return;
     }
     PreloadBasis basis;
-    setPreloads(response, m_push.preloadsFor(pagePath, realPath, isHtml, &basis));
+    setPreloads(response, m_push.preloadsFor(pagePath, realPath, isHtml, freshness, &basis));
     auto kept = std::make_shared<PreparedFiles::Preloads>(); // as it is: never holds
     if (basis.reusable) {
         kept->links = response.preloads;
         kept->rules = std::move(basis.rules);
         kept->assets.assign(basis.assets.begin(), basis.assets.end());
         kept->freshUntilNs = basis.freshUntilNs;
-        kept->checkedIn.store(FreshnessScope::current(), std::memory_order_relaxed); // just looked up
+        kept->checkedIn.store(freshness.id(), std::memory_order_relaxed); // just looked up
     }
     *reusable = std::move(kept);
 }

@@ -125,9 +125,9 @@ private:
                        const ResolvedPath &resolved, PreparedFiles::Capture *capture = nullptr) const;
     // The push policy's preloads (and pushes) for the page. `reusable`, when
     // given, gets them for later answers from memory, when they can be
-    // reused (PreloadBasis), else null.
+    // reused (PreloadBasis), else null. `freshness`: the page request's.
     void addPreloads(Response &response, const std::string &pagePath, const std::string &realPath, bool isHtml,
-                     std::shared_ptr<const PreparedFiles::Preloads> *reusable = nullptr) const;
+                     Freshness freshness, std::shared_ptr<const PreparedFiles::Preloads> *reusable = nullptr) const;
     static void setPreloads(Response &response, std::vector<PreloadLink> links);
     // The answer m_prepared holds for a GET or HEAD of the file `urlPath`
     // without Range or conditionals, or nullopt when the general code must

@@ -76,13 +76,30 @@ public:
             std::lock_guard lock(m_mutex);
             m_made.push_back(request.target);
             m_threads.push_back(std::this_thread::get_id());
+            m_asked.push_back({request.target, request.freshness});
         }
         return m_inner.handle(request);
     }
 
     bool handleNow(const site::Request &request, site::Response &out) override
     {
+        {
+            std::lock_guard lock(m_mutex);
+            m_asked.push_back({request.target, request.freshness});
+        }
         return m_inner.handleNow(request, out);
+    }
+
+    // Every request asked of the site (handleNow() and handle() alike), in
+    // order, with the Freshness it came with.
+    struct Asked {
+        std::string target;
+        site::Freshness freshness;
+    };
+    std::vector<Asked> asked()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_asked;
     }
 
     std::vector<std::string> made()
@@ -103,6 +120,7 @@ private:
     std::mutex m_mutex;
     std::vector<std::string> m_made;
     std::vector<std::thread::id> m_threads;
+    std::vector<Asked> m_asked;
 };
 
 } // namespace h2scope::testing

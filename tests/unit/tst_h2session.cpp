@@ -604,6 +604,52 @@ private slots:
         // The page known in memory is not made again on the pool: only its push.
         QCOMPARE(counted.made(), (std::vector<std::string>{"/page.html", "/style.css", "/style.css"}));
     }
+
+    // The requests read in one batch of bytes see the folder in one state:
+    // they come to the site with one Freshness, and the next batch's with
+    // another. On the file pool each answer (a page and its pushes) gets a
+    // Freshness of its own, unlike any batch's.
+    void requestsReadTogetherShareOneFreshness()
+    {
+        testing::CountingSite counted(*m_site);
+        {
+            net::Connection conn({}, counted, nullptr);
+            net::TestClient client(conn);
+            const std::vector<net::TestResponse> together = client.getAll({"/index.html", "/big.bin"});
+            QCOMPARE(together.size(), std::size_t(2));
+            QCOMPARE(together[1].status, 200);
+            QCOMPARE(client.get("/index.html").status, 200);
+        }
+        std::vector<testing::CountingSite::Asked> asked = counted.asked();
+        QVERIFY(asked.size() >= 3);
+        QCOMPARE(asked.front().target, std::string("/index.html"));
+        QCOMPARE(asked.back().target, std::string("/index.html"));
+        const site::Freshness first = asked.front().freshness;
+        QVERIFY(first != site::Freshness());
+        QCOMPARE(asked[1].target, std::string("/big.bin")); // read with the page
+        QVERIFY(asked[1].freshness == first);
+        QVERIFY(asked.back().freshness != site::Freshness());
+        QVERIFY(asked.back().freshness != first); // read later, in bytes of its own
+
+        testing::CountingSite pooledSite(*m_site);
+        {
+            PooledConnection pooled(pooledSite, 2);
+            const std::vector<net::TestResponse> together = pooled.client.getAll({"/no-such-a", "/no-such-b"});
+            QCOMPARE(together.size(), std::size_t(2));
+            QCOMPARE(together[0].status, 404);
+            QCOMPARE(together[1].status, 404);
+        }
+        asked = pooledSite.asked();
+        // Asked of memory on the connection's thread first (both with the
+        // batch's Freshness), then made on the pool, each with its own.
+        QCOMPARE(asked.size(), std::size_t(4));
+        const site::Freshness batch = asked[0].freshness;
+        QVERIFY(batch != site::Freshness());
+        QVERIFY(asked[1].freshness == batch);
+        QVERIFY(asked[2].freshness != site::Freshness() && asked[2].freshness != batch);
+        QVERIFY(asked[3].freshness != site::Freshness() && asked[3].freshness != batch);
+        QVERIFY(asked[2].freshness != asked[3].freshness);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestH2Session)

@@ -54,7 +54,7 @@ private slots:
     void servedFolderDeletedAndMadeAgain();
     void servedFolderItselfAfterARebuild();
     void servedFolderSwappedForANewOne();
-    void freshnessScopeChecksOncePerScope();
+    void freshnessChecksOncePerBatch();
     void snapshotsFollowTheFileVersion();
 
 private:
@@ -487,48 +487,36 @@ void TestPathResolver::servedFolderSwappedForANewOne()
     QCOMPARE(qint64(resolver.resolve("/app.js").stat.st_size), qint64(4));
 }
 
-void TestPathResolver::freshnessScopeChecksOncePerScope()
+void TestPathResolver::freshnessChecksOncePerBatch()
 {
     const PathResolver resolver(m_root, {});
     const std::string file = m_root + "/scoped.txt";
     writeFile(file, "one");
-    QCOMPARE(FreshnessScope::current(), std::uint64_t(0));
-    {
-        const FreshnessScope scope;
-        const std::uint64_t id = FreshnessScope::current();
-        QVERIFY(id != 0);
-        QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(3));
-        // The requests of one batch see the folder in one state.
-        writeFile(file, "three");
-        QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(3));
-        {
-            const FreshnessScope inner; // a nested scope checks afresh
-            QVERIFY(FreshnessScope::current() != id);
-            QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(5));
-        }
-        QCOMPARE(FreshnessScope::current(), id);
-    }
-    QCOMPARE(FreshnessScope::current(), std::uint64_t(0));
-    // The next batch sees the edit, and outside any scope every lookup checks.
+    const Freshness batch = Freshness::open();
+    QVERIFY(batch != Freshness());
+    QVERIFY(Freshness::open() != batch);
+    QCOMPARE(qint64(resolver.resolve("/scoped.txt", batch).stat.st_size), qint64(3));
+    // The requests of one batch see the folder in one state.
+    writeFile(file, "three");
+    QCOMPARE(qint64(resolver.resolve("/scoped.txt", batch).stat.st_size), qint64(3));
+    // Another batch checks afresh, whatever thread it is on, and the first
+    // one then trusts what it was last checked for: not itself any more.
+    const Freshness other = Freshness::open();
+    QCOMPARE(qint64(resolver.resolve("/scoped.txt", other).stat.st_size), qint64(5));
     writeFile(file, "seven!!");
-    {
-        const FreshnessScope next;
-        QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(7));
-    }
+    QCOMPARE(qint64(resolver.resolve("/scoped.txt", batch).stat.st_size), qint64(7));
+    // A default Freshness checks every time.
     writeFile(file, "x");
     QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(1));
     writeFile(file, "xy");
     QCOMPARE(qint64(resolver.resolve("/scoped.txt").stat.st_size), qint64(2));
-    // A file deleted in a scope that already checked it is still found
-    // there (the descriptor is open), and gone in the next one.
-    {
-        const FreshnessScope scope;
-        QVERIFY(resolver.resolve("/scoped.txt").ok());
-        QCOMPARE(::unlink(file.c_str()), 0);
-        QVERIFY(resolver.resolve("/scoped.txt").ok());
-    }
-    const FreshnessScope after;
-    QVERIFY(!resolver.resolve("/scoped.txt").ok());
+    // A file deleted in a batch that already checked it is still found
+    // for it (the descriptor is open), and gone for the next one.
+    const Freshness last = Freshness::open();
+    QVERIFY(resolver.resolve("/scoped.txt", last).ok());
+    QCOMPARE(::unlink(file.c_str()), 0);
+    QVERIFY(resolver.resolve("/scoped.txt", last).ok());
+    QVERIFY(!resolver.resolve("/scoped.txt", Freshness::open()).ok());
 }
 
 void TestPathResolver::snapshotsFollowTheFileVersion()

@@ -45,7 +45,8 @@ std::string describe(const HeaderList &headers)
     return out;
 }
 
-Request makeRequest(const std::string &target, HeaderList headers = {}, const std::string &method = "GET")
+Request makeRequest(const std::string &target, HeaderList headers = {}, const std::string &method = "GET",
+                    Freshness freshness = {})
 {
     Request request;
     request.method = method;
@@ -53,6 +54,14 @@ Request makeRequest(const std::string &target, HeaderList headers = {}, const st
     request.authority = "localhost:8443";
     request.target = target;
     request.headers = std::move(headers);
+    request.freshness = freshness;
+    return request;
+}
+
+// `request` as one of a batch of requests read together.
+Request inBatch(Request request, Freshness batch)
+{
+    request.freshness = batch;
     return request;
 }
 
@@ -365,19 +374,21 @@ void TestPreparedFiles::editInPlaceSeen()
     QCOMPARE(*after.header("last-modified"), formatHttpDate(kPast + 10));
     QVERIFY(site->handle(request).fixedHeaders); // prepared again for the new version
 
-    // Inside a scope: checked once, on its first lookup; the next scope sees the edit.
+    // In one batch: checked once, on its first lookup; the next batch sees the edit.
     {
-        FreshnessScope scope;
-        Response first = site->handle(request);
+        const Freshness batch = Freshness::open();
+        Response first = site->handle(inBatch(request, batch));
         QCOMPARE(readBody(first), std::string("version two\n"));
         writeFile(root + "/f.txt", "version 3!!\n");
         setMtime(root + "/f.txt", kPast + 20);
-        Response same = site->handle(request);
-        QCOMPARE(*same.header("etag"), *first.header("etag")); // as PathResolver: trusted within the scope
+        Response same = site->handle(inBatch(request, batch));
+        QCOMPARE(*same.header("etag"), *first.header("etag")); // as PathResolver: trusted within the batch
+        // A request of no batch checks.
+        Response unbatched = site->handle(request);
+        QCOMPARE(readBody(unbatched), std::string("version 3!!\n"));
     }
     {
-        FreshnessScope scope;
-        Response next = site->handle(request);
+        Response next = site->handle(inBatch(request, Freshness::open()));
         QCOMPARE(readBody(next), std::string("version 3!!\n"));
         QCOMPARE(*next.header("last-modified"), formatHttpDate(kPast + 20));
     }
@@ -404,11 +415,10 @@ void TestPreparedFiles::saveAndRenameSeen()
     QCOMPARE(readBody(after), std::string("new bytes\n"));
     QVERIFY(*after.header("etag") != *before.header("etag"));
 
-    // And in the next scope, after one more save.
+    // And in the next batch, after one more save.
     writeFile(root + "/f.txt.tmp", "newer bytes\n");
     QCOMPARE(std::rename((root + "/f.txt.tmp").c_str(), (root + "/f.txt").c_str()), 0);
-    FreshnessScope scope;
-    Response inScope = site->handle(request);
+    Response inScope = site->handle(inBatch(request, Freshness::open()));
     QCOMPARE(readBody(inScope), std::string("newer bytes\n"));
 }
 
@@ -427,13 +437,9 @@ void TestPreparedFiles::deletionSeen()
     QCOMPARE(::unlink((root + "/f.txt").c_str()), 0);
     QCOMPARE(site->handle(makeRequest("/f.txt")).status, 404);
     QCOMPARE(site->handle(makeRequest("/f.txt", {}, "HEAD")).status, 404);
-    {
-        FreshnessScope scope;
-        QCOMPARE(site->handle(makeRequest("/g.txt")).status, 200);
-    }
+    QCOMPARE(site->handle(makeRequest("/g.txt", {}, "GET", Freshness::open())).status, 200);
     QCOMPARE(::unlink((root + "/g.txt").c_str()), 0);
-    FreshnessScope scope;
-    QCOMPARE(site->handle(makeRequest("/g.txt")).status, 404);
+    QCOMPARE(site->handle(makeRequest("/g.txt", {}, "GET", Freshness::open())).status, 404);
 }
 
 void TestPreparedFiles::siblingDeletedSeen()
@@ -460,13 +466,9 @@ void TestPreparedFiles::siblingDeletedSeen()
     QVERIFY(!a.header("vary"));
     QCOMPARE(readBody(a), std::string("identity\n"));
 
-    {
-        FreshnessScope scope;
-        QVERIFY(site->handle(makeRequest("/b.js", gzip)).header("content-encoding"));
-    }
+    QVERIFY(site->handle(makeRequest("/b.js", gzip, "GET", Freshness::open())).header("content-encoding"));
     QCOMPARE(::unlink((root + "/b.js.br").c_str()), 0);
-    FreshnessScope scope;
-    Response b = site->handle(makeRequest("/b.js", gzip));
+    Response b = site->handle(makeRequest("/b.js", gzip, "GET", Freshness::open()));
     QVERIFY(!b.header("content-encoding"));
     QCOMPARE(readBody(b), std::string("identity\n"));
 }
@@ -492,11 +494,10 @@ void TestPreparedFiles::siblingCreatedSeen()
     QCOMPARE(*after.header("vary"), std::string("accept-encoding"));
     QCOMPARE(readBody(after), std::string("GZ\n"));
 
-    // Same in a scope, with the other sibling.
+    // Same in a batch, with the other sibling.
     writeFile(root + "/a.js.br", "BR\n");
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-    FreshnessScope scope;
-    Response br = site->handle(makeRequest("/a.js", {{"accept-encoding", "br, gzip"}}));
+    Response br = site->handle(makeRequest("/a.js", {{"accept-encoding", "br, gzip"}}, "GET", Freshness::open()));
     QCOMPARE(readBody(br), std::string("BR\n"));
 }
 
@@ -583,9 +584,10 @@ void TestPreparedFiles::preparedAcrossResolverLifetimes()
     int total = 0;
     const auto start = std::chrono::steady_clock::now();
     while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2300)) {
-        FreshnessScope scope;
+        const Freshness batch = Freshness::open();
         for (int i = 0; i < 32; ++i, ++total)
-            general += !site->handle(makeRequest(i % 2 ? "/small.txt" : "/app.js", {{"accept-encoding", "gzip"}}))
+            general += !site->handle(makeRequest(i % 2 ? "/small.txt" : "/app.js", {{"accept-encoding", "gzip"}}, "GET",
+                                                 batch))
                             .fixedHeaders;
     }
     QVERIFY2(general <= 24, qPrintable(QString("%1 of %2 answered the general way").arg(general).arg(total)));
