@@ -448,7 +448,7 @@ void H1Session::finishExchange()
     std::unique_ptr<Exchange> ex = std::move(m_current);
     if (m_log) {
         // The record's time is the one the duration ends at.
-        const inspect::TimeBatch batch(static_cast<std::uint64_t>(m_clock.nowNs()));
+        const inspect::CaptureLog::Batch batch(m_log, static_cast<std::uint64_t>(m_clock.nowNs()));
         const std::uint64_t now = batch.ns();
         inspect::Http1Exchange event;
         event.method = std::move(ex->method);

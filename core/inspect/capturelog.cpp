@@ -116,8 +116,12 @@ void CaptureHub::collect(std::vector<LogAnnouncement> &out)
         s->take(out);
 }
 
-CaptureLog::CaptureLog(CaptureSink &sink, std::uint64_t connectionId)
-    : m_sink(sink), m_hub(sink.hub()), m_connectionId(connectionId), m_nextCapacity(kFirstChunk)
+CaptureLog::CaptureLog(CaptureSink &sink, std::uint64_t connectionId, const Clock *clock)
+    : m_sink(sink),
+      m_hub(sink.hub()),
+      m_connectionId(connectionId),
+      m_nextCapacity(kFirstChunk),
+      m_clock(Clock::orSteady(clock))
 {}
 
 CaptureLog::~CaptureLog()

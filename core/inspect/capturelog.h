@@ -49,6 +49,7 @@
 // committed() never change again, so readers need no lock.
 
 #include "chunkarena.h"
+#include "clock.h"
 #include "event.h"
 
 #include <atomic>
@@ -184,7 +185,9 @@ private:
 // before anyone can read it).
 class CaptureLog final {
 public:
-    CaptureLog(CaptureSink &sink, std::uint64_t connectionId);
+    // `clock` stamps the records written outside a Batch (null: the steady
+    // clock); it outlives the log.
+    CaptureLog(CaptureSink &sink, std::uint64_t connectionId, const Clock *clock = nullptr);
     ~CaptureLog(); // commits and seals: the log is complete
     CaptureLog(const CaptureLog &) = delete;
     CaptureLog &operator=(const CaptureLog &) = delete;
@@ -234,6 +237,39 @@ public:
     // Bytes written so far (all chunks), for tests and accounting.
     std::uint64_t bytesWritten() const noexcept { return m_written + m_used; }
 
+    // One time for everything recorded while it lives: the connection opens
+    // a batch per socket read and per socket write, so the frames that
+    // arrived in one read (or left in one write) carry the time they were
+    // read (or produced), which is what the wire can tell, and no clock is
+    // read per record. A batch inside another keeps the outer one's time.
+    // `log` may be null (capture off): ns() still says the batch's time.
+    class Batch final {
+    public:
+        // `ns`: a reading of the log's clock (Clock::nowNs()).
+        Batch(CaptureLog *log, std::uint64_t ns) noexcept
+            : m_log(log),
+              m_ns(log && log->m_batchNs != 0 ? log->m_batchNs : ns),
+              m_outermost(log && log->m_batchNs == 0)
+        {
+            if (m_outermost)
+                m_log->m_batchNs = m_ns;
+        }
+        ~Batch()
+        {
+            if (m_outermost)
+                m_log->m_batchNs = 0;
+        }
+        Batch(const Batch &) = delete;
+        Batch &operator=(const Batch &) = delete;
+
+        std::uint64_t ns() const noexcept { return m_ns; }
+
+    private:
+        CaptureLog *m_log;
+        std::uint64_t m_ns;
+        bool m_outermost;
+    };
+
 private:
     // Room for a record of `body` bytes (after a Time record if the time
     // changed); nullptr when paused (lifecycle records are written anyway).
@@ -264,6 +300,8 @@ private:
     std::uint64_t m_written = 0; // bytes in earlier chunks
     std::size_t m_nextCapacity;
     std::uint64_t m_lastTime = 0;
+    const Clock &m_clock;
+    std::uint64_t m_batchNs = 0; // the open Batch's time; 0: none is open
     int m_holds = 0;
     bool m_gap = false;
     // Chunks left behind during a hold: committed and sealed at release().
@@ -348,7 +386,8 @@ inline std::uint8_t *CaptureLog::place(RecordKind kind, std::size_t body, std::s
 {
     std::uint8_t *const start = m_chunk->writable() + m_used;
     std::uint8_t *p = start;
-    if (const std::uint64_t t = nowNs(); t != m_lastTime) {
+    const std::uint64_t t = m_batchNs != 0 ? m_batchNs : static_cast<std::uint64_t>(m_clock.nowNs());
+    if (t != m_lastTime) {
         storeLittleEndian(p, static_cast<std::uint32_t>(RecordKind::Time) | (8u << 8), 4);
         storeLittleEndian(p + 4, t, 8);
         p += kTimeRecord;

@@ -15,32 +15,11 @@
 
 namespace h2scope::inspect {
 
-// Monotonic nanoseconds (steady clock) — the time base of every event.
-// Inside a TimeBatch on the calling thread it returns the batch's time.
+// Monotonic nanoseconds (steady clock) — the time base of every event, as
+// the views read it now. The records of a connection's capture log are
+// stamped by the log's own clock (capturelog.h), a time point of this one
+// in the server.
 std::uint64_t nowNs() noexcept;
-
-// One timestamp for everything done with one batch of bytes: the I/O code
-// opens a batch per socket read and per socket write, so the frames that
-// arrived in one read (or left in one write) carry the time they were read
-// (or written) — which is what the wire can tell — and the clock is read
-// once per batch instead of once per event. Batches nest: an inner one keeps
-// the outer one's time. Confined to the thread that made it.
-class TimeBatch final {
-public:
-    TimeBatch() noexcept;
-    // A batch at `ns` (a time of the steady clock's, from a Clock the caller
-    // was given), or the outer batch's time inside one.
-    explicit TimeBatch(std::uint64_t ns) noexcept;
-    ~TimeBatch();
-    TimeBatch(const TimeBatch &) = delete;
-    TimeBatch &operator=(const TimeBatch &) = delete;
-
-    std::uint64_t ns() const noexcept { return m_ns; }
-
-private:
-    std::uint64_t m_ns;
-    bool m_outermost;
-};
 
 enum class Direction : std::uint8_t { In, Out };
 

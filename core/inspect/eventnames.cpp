@@ -8,39 +8,12 @@
 
 namespace h2scope::inspect {
 
-namespace {
-
 // steady_clock: timestamps must never go backwards when the wall clock is
 // adjusted mid-capture; exporters map to wall time with an offset.
-std::uint64_t readClock() noexcept
+std::uint64_t nowNs() noexcept
 {
     const auto since = std::chrono::steady_clock::now().time_since_epoch();
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(since).count());
-}
-
-thread_local std::uint64_t t_batchNs = 0; // 0: no TimeBatch open on this thread
-
-} // namespace
-
-std::uint64_t nowNs() noexcept
-{
-    return t_batchNs != 0 ? t_batchNs : readClock();
-}
-
-TimeBatch::TimeBatch() noexcept : m_ns(t_batchNs != 0 ? t_batchNs : readClock()), m_outermost(t_batchNs == 0)
-{
-    t_batchNs = m_ns;
-}
-
-TimeBatch::TimeBatch(std::uint64_t ns) noexcept : m_ns(t_batchNs != 0 ? t_batchNs : ns), m_outermost(t_batchNs == 0)
-{
-    t_batchNs = m_ns;
-}
-
-TimeBatch::~TimeBatch()
-{
-    if (m_outermost)
-        t_batchNs = 0;
 }
 
 const char *frameTypeName(std::uint8_t type) noexcept

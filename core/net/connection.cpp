@@ -1,7 +1,6 @@
 #include "net/connection.h"
 
 #include "h1/h1session.h"
-#include "site/pathresolver.h"
 #include "tls/tlscontext.h"
 #include "tls/tlsengine.h"
 
@@ -17,10 +16,10 @@ constexpr std::size_t kPrefaceLen = sizeof kPreface - 1;
 } // namespace
 
 Connection::Connection(ConnectionConfig config, site::Handler &handler, inspect::CaptureSink *capture)
-    : m_config(std::move(config)), m_handler(handler), m_startNs(inspect::nowNs())
+    : m_config(std::move(config)), m_handler(handler), m_startNs(static_cast<std::uint64_t>(clock().nowNs()))
 {
     if (capture)
-        m_log = std::make_unique<inspect::CaptureLog>(*capture, m_config.id);
+        m_log = std::make_unique<inspect::CaptureLog>(*capture, m_config.id, m_config.h2.clock);
     if (m_config.tls)
         m_tls = std::make_unique<tls::TlsEngine>(m_config.tls);
 }
@@ -67,7 +66,7 @@ void Connection::recordOpened()
         ev.group = info.group;
         ev.resumed = info.resumed;
     }
-    ev.handshakeNs = inspect::nowNs() - m_startNs;
+    ev.handshakeNs = m_receivedNs > m_startNs ? m_receivedNs - m_startNs : 0; // the bytes that ended it came
     ev.protocol = m_protocol;
     m_log->opened(ev);
 }
@@ -103,10 +102,12 @@ void Connection::feedSession(const std::uint8_t *data, std::size_t length)
         fail(r.error().message);
 }
 
-void Connection::receive(const std::uint8_t *data, std::size_t length)
+void Connection::receive(const std::uint8_t *data, std::size_t length, Clock::time_point now)
 {
     if (m_closed || !m_failure.empty())
         return;
+    const inspect::CaptureLog::Batch batch(m_log.get(), toNs(now));
+    m_receivedNs = batch.ns();
     m_bytesIn += length;
     if (m_tls) {
         m_plainIn.clear();
@@ -152,12 +153,11 @@ constexpr std::size_t kPlainSlice = 64u << 10;
 
 } // namespace
 
-Result<void> Connection::sendTls(std::string_view plain, std::string &out)
+Result<void> Connection::sendTls(std::string_view plain, std::string &out, std::uint64_t now)
 {
     constexpr std::size_t kSmallRecord = 1300;       // payload that fits one segment with TLS overhead
     constexpr std::uint64_t kSmallPhase = 64u << 10; // bytes sent in small records
     constexpr std::uint64_t kIdleResetNs = 1'000'000'000;
-    const std::uint64_t now = inspect::nowNs();
     if (now - m_lastTlsWriteNs > kIdleResetNs)
         m_smallRecordBytesLeft = kSmallPhase;
     m_lastTlsWriteNs = now;
@@ -176,10 +176,11 @@ Result<void> Connection::sendTls(std::string_view plain, std::string &out)
     return {};
 }
 
-std::size_t Connection::produce(std::string &out, std::size_t budget)
+std::size_t Connection::produce(std::string &out, std::size_t budget, Clock::time_point now)
 {
     if (m_closed)
         return 0;
+    const inspect::CaptureLog::Batch batch(m_log.get(), toNs(now));
     const std::size_t start = out.size();
     if (!m_tls) {
         if (m_session)
@@ -195,7 +196,7 @@ std::size_t Connection::produce(std::string &out, std::size_t budget)
             m_plainOut.append(pad, '\0');
             if (m_session->produce(m_plainOut, std::min<std::size_t>(budget - (out.size() - start), kPlainSlice)) == 0)
                 break;
-            Result<void> r = sendTls(std::string_view(m_plainOut).substr(pad), out);
+            Result<void> r = sendTls(std::string_view(m_plainOut).substr(pad), out, batch.ns());
             if (!r) {
                 m_transportFailed = true;
                 fail(r.error().message);

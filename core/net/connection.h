@@ -54,12 +54,18 @@ public:
     Connection(const Connection &) = delete;
     Connection &operator=(const Connection &) = delete;
 
-    // Bytes read from the socket. Never fails: a broken peer makes the
-    // connection queue its last words (alert, GOAWAY, 400) and wantsClose().
-    void receive(const std::uint8_t *data, std::size_t length);
+    // Bytes read from the socket at `now`, a reading of the connection's
+    // clock (H2Options::clock; the steady clock when null), which the
+    // frames they bring are stamped with. Never fails: a broken peer makes
+    // the connection queue its last words (alert, GOAWAY, 400) and
+    // wantsClose(). Without `now`, the clock is read.
+    void receive(const std::uint8_t *data, std::size_t length, Clock::time_point now);
+    void receive(const std::uint8_t *data, std::size_t length) { receive(data, length, clock().now()); }
 
-    // Appends up to about `budget` bytes for the socket to `out`; returns the count.
-    std::size_t produce(std::string &out, std::size_t budget);
+    // Appends up to about `budget` bytes for the socket to `out` and returns
+    // the count; the frames in them are stamped `now`, as for receive().
+    std::size_t produce(std::string &out, std::size_t budget, Clock::time_point now);
+    std::size_t produce(std::string &out, std::size_t budget) { return produce(out, budget, clock().now()); }
 
     // Sets ConnectionConfig::wake after construction (before the first receive()).
     void setWake(std::function<void()> wake) { m_config.wake = std::move(wake); }
@@ -102,11 +108,16 @@ public:
     const std::string &protocol() const noexcept { return m_protocol; }
 
 private:
+    const Clock &clock() const noexcept { return Clock::orSteady(m_config.h2.clock); }
+    static std::uint64_t toNs(Clock::time_point t) noexcept
+    {
+        return static_cast<std::uint64_t>(std::chrono::nanoseconds(t.time_since_epoch()).count());
+    }
     void startSession(const std::string &protocol);
     void feedSession(const std::uint8_t *data, std::size_t length);
     void fail(const std::string &reason);
     void recordOpened();
-    Result<void> sendTls(std::string_view plain, std::string &out);
+    Result<void> sendTls(std::string_view plain, std::string &out, std::uint64_t nowNs);
 
     ConnectionConfig m_config;
     site::Handler &m_handler;
@@ -114,10 +125,11 @@ private:
     std::unique_ptr<tls::TlsEngine> m_tls;
     std::unique_ptr<ProtocolSession> m_session;
     std::string m_protocol;
-    std::string m_sniff;    // cleartext bytes held until the protocol is known
-    std::string m_plainIn;  // scratch: plaintext from TLS
-    std::string m_plainOut; // scratch: plaintext for TLS
-    std::uint64_t m_startNs = 0;
+    std::string m_sniff;            // cleartext bytes held until the protocol is known
+    std::string m_plainIn;          // scratch: plaintext from TLS
+    std::string m_plainOut;         // scratch: plaintext for TLS
+    std::uint64_t m_startNs = 0;    // when it was made, by clock()
+    std::uint64_t m_receivedNs = 0; // when the bytes being received came
     std::uint64_t m_bytesIn = 0;
     std::uint64_t m_bytesOut = 0;
     std::uint64_t m_smallRecordBytesLeft = 0; // see sendTls()

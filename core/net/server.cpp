@@ -27,13 +27,6 @@ std::string endpointText(const asio::ip::tcp::endpoint &ep)
 
 constexpr std::size_t kWriteBatch = 256u << 10; // bytes produced per socket write
 
-// inspect::nowNs() reads the steady clock, so a batch's time is a time point of it.
-std::chrono::steady_clock::time_point batchTime(const inspect::TimeBatch &batch)
-{
-    using Steady = std::chrono::steady_clock;
-    return Steady::time_point(std::chrono::duration_cast<Steady::duration>(std::chrono::nanoseconds(batch.ns())));
-}
-
 // Over the connection limit: says so (cleartext) and closes.
 void refuse(asio::ip::tcp::socket socket, bool tls, std::size_t maxConnections)
 {
@@ -152,11 +145,10 @@ private:
                 self->pump();
                 return;
             }
-            {
-                const inspect::TimeBatch batch; // the frames this read brought share the time it returned
-                self->m_deadlines.activity(batchTime(batch));
-                self->m_conn.receive(self->m_buf.data(), n);
-            }
+            // The frames this read brought share the time it returned.
+            const Clock::time_point now = Clock::steady().now();
+            self->m_deadlines.activity(now);
+            self->m_conn.receive(self->m_buf.data(), n, now);
             self->pump();
             self->read();
         });
@@ -166,9 +158,8 @@ private:
     {
         if (m_writing || m_finished)
             return;
-        const inspect::TimeBatch batch; // the frames of one write share the time they were produced
         m_out.clear();
-        m_conn.produce(m_out, kWriteBatch);
+        m_conn.produce(m_out, kWriteBatch, Clock::steady().now()); // the frames of one write share its time
         if (!m_out.empty()) {
             m_writing = true;
             asio::async_write(m_socket, asio::buffer(m_out),

@@ -31,8 +31,8 @@ struct ServerOptions {
     std::uint16_t port = 8443;            // 0: any free port
     unsigned workers = 0;                 // 0: number of cores, at most 4
     std::shared_ptr<tls::TlsContext> tls; // null: cleartext (h2c prior knowledge + HTTP/1.1)
-    h2::H2Options h2;
-    bool earlyHintsHttp1 = false; // 103 Early Hints over HTTP/1.1 too (explicit opt-in)
+    h2::H2Options h2;                     // h2.clock stays null: a server runs on the steady clock, as its timers do
+    bool earlyHintsHttp1 = false;         // 103 Early Hints over HTTP/1.1 too (explicit opt-in)
     std::chrono::milliseconds handshakeTimeout{10'000};
     std::chrono::milliseconds idleTimeout{120'000};
     // HTTP/2: how long our SETTINGS may wait for the client's ACK before the

@@ -11,6 +11,7 @@
 #include "inspect/capturelog.h"
 #include "inspect/dissector.h"
 #include "net/connection.h"
+#include "net/testclient.h"
 #include "site/staticsite.h"
 
 #include <nghttp2/nghttp2.h>
@@ -124,6 +125,8 @@ private slots:
     void logEndedInsideAHoldIsComplete();
     void judgePatchesTheInboundFrame();
     void chunksGrowAndAreAnnouncedInOrder();
+    void recordsAreStampedByTheLogsClockOrItsBatch();
+    void aConnectionsRecordsComeFromItsClock();
     void bigChunksComeFromRegionsThatOutliveTheArena();
     void pauseWritesLifecycleOnlyAndMarksTheGap();
     void sentFramesAreRecordedFromTheBytes();
@@ -468,7 +471,8 @@ void TestCaptureLog::chunksGrowAndAreAnnouncedInOrder()
     {
         CaptureLog a(hub.sink(0), 1);
         CaptureLog b(hub.sink(1), 2);
-        const TimeBatch batch; // one time for all: record sizes are known
+        const std::uint64_t now = nowNs(); // one time for all: record sizes are known
+        const CaptureLog::Batch inA(&a, now), inB(&b, now);
         for (std::uint32_t i = 1; i <= 3000; ++i) {
             const Header9 h = frameHeader(200, 0x6, 0, i);
             a.frame(true, h.data(), bytesOf(payload));
@@ -516,6 +520,94 @@ void TestCaptureLog::chunksGrowAndAreAnnouncedInOrder()
         }
         QCOMPARE(frames, count);
     }
+}
+
+// Outside a batch each record reads the log's clock; inside one every
+// record has the batch's time, however the clock moves meanwhile, and a
+// batch inside another keeps the outer one's time.
+void TestCaptureLog::recordsAreStampedByTheLogsClockOrItsBatch()
+{
+    using namespace std::chrono_literals;
+    CaptureHub hub(1);
+    ManualClock clock;
+    const auto now = [&] { return static_cast<std::uint64_t>(clock.nowNs()); };
+    const std::uint64_t t0 = now();
+    const Header9 ping = frameHeader(8, 0x6, 0, 0);
+    const std::string payload(8, 'p');
+    {
+        CaptureLog log(hub.sink(0), 9, &clock);
+        log.frame(false, ping.data(), bytesOf(payload));
+        clock.advance(5ms);
+        {
+            const CaptureLog::Batch batch(&log, now());
+            QCOMPARE(batch.ns(), t0 + 5'000'000);
+            clock.advance(1ms);
+            log.frame(false, ping.data(), bytesOf(payload));
+            {
+                const CaptureLog::Batch inner(&log, now());
+                QCOMPARE(inner.ns(), batch.ns());
+                clock.advance(1ms);
+                log.frame(true, ping.data(), bytesOf(payload));
+            }
+            log.frame(true, ping.data(), bytesOf(payload));
+        }
+        log.frame(false, ping.data(), bytesOf(payload));
+    }
+    const CaptureLog::Batch withoutALog(nullptr, 123);
+    QCOMPARE(withoutALog.ns(), std::uint64_t(123));
+
+    std::vector<LogAnnouncement> announced;
+    hub.collect(announced);
+    std::vector<std::uint64_t> stamps;
+    std::uint64_t time = 0;
+    for (const RecordView &r : records(chunksOf(announced, 9), true)) {
+        if (r.kind == RecordKind::Time) {
+            FieldReader f(r.body, r.size);
+            time = f.u64();
+        } else {
+            stamps.push_back(time - t0);
+        }
+    }
+    QCOMPARE(stamps, (std::vector<std::uint64_t>{0, 5'000'000, 5'000'000, 5'000'000, 7'000'000}));
+}
+
+// A connection stamps what it records with its own clock, read once per
+// receive() and produce(), or with the time its driver passes in: no record
+// of the connection, its session or its TLS comes from another clock.
+void TestCaptureLog::aConnectionsRecordsComeFromItsClock()
+{
+    using namespace std::chrono_literals;
+    CaptureHub hub(1);
+    ManualClock clock;
+    const auto t0 = static_cast<std::uint64_t>(clock.nowNs());
+    {
+        net::ConnectionConfig config;
+        config.id = 11;
+        config.h2.clock = &clock;
+        net::Connection conn(config, *m_site, &hub.sink(0));
+        net::TestClient client(conn);
+        QCOMPARE(client.get("/index.html").status, 200);
+        clock.advance(3s);
+        QCOMPARE(client.get("/index.html").status, 200);
+        // A driver's own reading, for one read.
+        const std::string ping =
+            std::string(reinterpret_cast<const char *>(frameHeader(8, 0x6, 0, 0).data()), 9) + std::string(8, 'p');
+        conn.receive(reinterpret_cast<const std::uint8_t *>(ping.data()), ping.size(), clock.now() + 10s);
+    }
+    std::vector<LogAnnouncement> announced;
+    hub.collect(announced);
+    std::vector<std::uint64_t> times;
+    for (const RecordView &r : records(chunksOf(announced, 11), true))
+        if (r.kind == RecordKind::Time) {
+            FieldReader f(r.body, r.size);
+            times.push_back(f.u64() - t0);
+        }
+    QVERIFY(!times.empty());
+    QCOMPARE(times.front(), std::uint64_t(0));
+    for (std::uint64_t t : times)
+        QVERIFY2(t == 0 || t == 3'000'000'000 || t == 13'000'000'000, qPrintable(QString::number(t)));
+    QVERIFY(std::find(times.begin(), times.end(), 3'000'000'000) != times.end());
+    QVERIFY(std::find(times.begin(), times.end(), 13'000'000'000) != times.end());
 }
 
 void TestCaptureLog::bigChunksComeFromRegionsThatOutliveTheArena()
