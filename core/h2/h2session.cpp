@@ -74,11 +74,13 @@ struct H2Session::Callbacks {
     {
         H2Session &s = self(user);
         s.m_blockBytes = 0; // every header block counts against the limit, trailers too
+        s.m_inHeaders = nullptr;
         if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
             return 0;
         auto stream = std::make_unique<Stream>();
         stream->id = frame->hd.stream_id;
         stream->request.protocol = site::Protocol::Http2;
+        s.m_inHeaders = stream.get();
         s.m_streams[stream->id] = std::move(stream);
         ++s.m_streamCount;
         return 0;
@@ -94,11 +96,10 @@ struct H2Session::Callbacks {
         s.m_blockBytes += namelen + valuelen + 32;
         if (s.m_blockBytes > s.m_options.maxHeaderListSize) {
             if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
-                auto it = s.m_streams.find(frame->hd.stream_id);
-                if (it != s.m_streams.end() && !it->second->headersTooLarge) {
-                    it->second->headersTooLarge = true;
-                    it->second->request.headers.clear();
-                    it->second->request.headers.shrink_to_fit();
+                if (Stream *st = s.m_inHeaders; st && !st->headersTooLarge) {
+                    st->headersTooLarge = true;
+                    st->request.headers.clear();
+                    st->request.headers.shrink_to_fit();
                 }
                 return 0;
             }
@@ -106,12 +107,9 @@ struct H2Session::Callbacks {
         }
         const std::string_view n = view(name, namelen);
         const std::string_view v = view(value, valuelen);
-        if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+        if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST || !s.m_inHeaders)
             return 0; // trailers: nothing for a static site to do with them
-        auto it = s.m_streams.find(frame->hd.stream_id);
-        if (it == s.m_streams.end())
-            return 0;
-        site::Request &r = it->second->request;
+        site::Request &r = s.m_inHeaders->request;
         if (n == ":method")
             r.method = v;
         else if (n == ":scheme")
@@ -261,6 +259,8 @@ struct H2Session::Callbacks {
         if (st.waiting || st.reading) // nobody wants what the pool would make or read for it
             s.m_responder.cancel(static_cast<std::uint64_t>(streamId));
         s.m_recorder.streamClosed(st.id, errorCode, std::move(st.note));
+        if (s.m_inHeaders == &st)
+            s.m_inHeaders = nullptr;
         s.m_streams.erase(it);
         return 0;
     }

@@ -109,6 +109,10 @@ private:
     std::unique_ptr<nghttp2_session, SessionFree> m_session;
 
     std::unordered_map<std::int32_t, std::unique_ptr<Stream>> m_streams;
+    // The stream whose request header block is being received: a block's
+    // fields arrive together (RFC 9113 §4.3), so they need no lookup each.
+    // Null between blocks, for trailers, and once the stream is gone.
+    Stream *m_inHeaders = nullptr;
     std::unordered_set<std::string> m_requestedPaths; // by the client, on this connection
     std::unordered_set<std::string> m_pushedPaths;    // promised on this connection
     std::unordered_set<std::string> m_hintedPaths;    // in a 103 sent, not requested since
