@@ -5,6 +5,7 @@
 #include "pathresolver.h"
 
 #include <exception>
+#include <list>
 #include <mutex>
 #include <new>
 #include <utility>
@@ -69,10 +70,17 @@ bool handleNowGuarded(Handler &handler, const Request &request, Response &out)
 
 // Where the pool leaves answers for the session. Shared with the jobs in
 // flight, so that a session that ends before them leaves it behind safely.
+//
+// What a job delivers travels in a list node the session's thread made when
+// it posted the job, already holding what to say should making the answer
+// fail (a 500, or a read error): the job fills it in and splices it into
+// the mailbox, which allocates nothing. So a pool thread that runs out of
+// memory still delivers, and no answer in flight is ever lost (a lost one
+// would keep the connection answering() for ever).
 struct Responder::Mailbox {
     std::mutex mutex;
-    std::vector<Answer> ready;
-    std::vector<Read> reads;
+    std::list<Answer> ready;
+    std::list<Read> reads;
     std::unordered_set<std::uint64_t> cancelled; // tokens whose jobs are not wanted
     bool closed = false;
     std::function<void()> wake;
@@ -91,13 +99,13 @@ struct Responder::Mailbox {
         return closed || (!cancelled.empty() && cancelled.contains(token));
     }
 
-    template <class T> void deliver(std::vector<T> Mailbox::*to, T item)
+    template <class T> void deliver(std::list<T> Mailbox::*to, std::list<T> &item)
     {
         {
             std::lock_guard lock(mutex);
             if (closed)
                 return;
-            (this->*to).push_back(std::move(item));
+            (this->*to).splice((this->*to).end(), item);
         }
         // The wake only posts to the connection's thread (and finds the
         // connection gone, if it is); calling it after the session closed
@@ -147,50 +155,59 @@ bool Responder::makeOnPool(const Request &request, std::uint64_t token, PushWish
         if (paths && wish.max > 0)
             wish.skip.insert(paths->begin(), paths->end());
     wish.pushed = wish.requested = nullptr;
-    ++m_inMaking;
+    std::list<Answer> slot(1);
+    slot.front().token = token;
+    slot.front().response = errorResponse(500, "the site handler failed");
     m_pool->post(m_mailbox.get(), [mailbox = m_mailbox, &handler = m_handler, request = request, token,
-                                   wish = std::move(wish), made = std::move(made)]() mutable {
+                                   wish = std::move(wish), made = std::move(made), slot = std::move(slot)]() mutable {
         if (mailbox->isClosed())
-            return; // the connection ended while this waited its turn
-        Answer answer{token, {}, {}};
+            return;                    // the connection ended while this waited its turn
+        Answer &answer = slot.front(); // the 500 until the answer is made
         try {
-            // A stream reset while this waited its turn: nothing to make,
-            // but the empty answer still goes back, so that the count of
-            // answers in flight stays right.
-            if (!mailbox->unwanted(token)) {
+            if (mailbox->unwanted(token)) {
+                // A stream reset while this waited its turn: nothing to
+                // make, but the empty answer still goes back, so that the
+                // count of answers in flight stays right.
+                answer.response = Response();
+            } else {
                 // The page and its pushes see the folder in one state, and a
                 // file looked up for both is fstat()ed once (freshness.h);
                 // the batch the request came in with is long gone.
                 request.freshness = Freshness::open();
-                answer.response = made ? std::move(*made) : handleGuarded(handler, request);
+                Response response = made ? std::move(*made) : handleGuarded(handler, request);
+                std::vector<PushCandidate> pushes;
                 if (!mailbox->unwanted(token))
-                    answer.pushes = planPushes(handler, request, answer.response, wish);
+                    pushes = planPushes(handler, request, response, wish);
+                answer.response = std::move(response);
+                answer.pushes = std::move(pushes);
             }
         } catch (...) { // out of memory, or a handler that throws what is not an exception
-            answer.pushes.clear();
-            answer.response = errorResponse(500, "the site handler failed");
         }
-        mailbox->deliver(&Mailbox::ready, std::move(answer));
+        mailbox->deliver(&Mailbox::ready, slot);
     });
+    ++m_inMaking;
     return false;
 }
 
 void Responder::readAhead(std::uint64_t token, FileRead read)
 {
+    std::list<Read> slot;
+    slot.push_back(Read{token, makeError(Errc::Io, "reading the file failed: out of memory")});
+    m_pool->post(m_mailbox.get(),
+                 [mailbox = m_mailbox, token, read = std::move(read), slot = std::move(slot)]() mutable {
+                     if (mailbox->isClosed())
+                         return;
+                     Result<std::string> &bytes = slot.front().bytes; // the error until the bytes are read
+                     try {
+                         if (mailbox->unwanted(token))
+                             bytes = makeError(Errc::Io, "not read: the stream was reset");
+                         else
+                             bytes = Body::readRange(read);
+                     } catch (const std::bad_alloc &) {
+                     }
+                     mailbox->deliver(&Mailbox::reads, slot);
+                 });
     ++m_reading;
-    m_pool->post(m_mailbox.get(), [mailbox = m_mailbox, token, read = std::move(read)] {
-        if (mailbox->isClosed())
-            return;
-        Result<std::string> bytes = makeError(Errc::Io, "reading the file failed: out of memory");
-        try {
-            if (mailbox->unwanted(token))
-                bytes = makeError(Errc::Io, "not read: the stream was reset");
-            else
-                bytes = Body::readRange(read);
-        } catch (const std::bad_alloc &) {
-        }
-        mailbox->deliver(&Mailbox::reads, Read{token, std::move(bytes)});
-    });
 }
 
 void Responder::cancel(std::uint64_t token)
@@ -201,9 +218,9 @@ void Responder::cancel(std::uint64_t token)
     m_mailbox->cancelled.insert(token);
 }
 
-template <class T> std::vector<T> Responder::takeFrom(std::vector<T> Mailbox::*from, std::size_t &waiting)
+template <class T> std::list<T> Responder::takeFrom(std::list<T> Mailbox::*from, std::size_t &waiting)
 {
-    std::vector<T> out;
+    std::list<T> out;
     if (waiting == 0)
         return out;
     {
@@ -218,12 +235,12 @@ template <class T> std::vector<T> Responder::takeFrom(std::vector<T> Mailbox::*f
     return out;
 }
 
-std::vector<Responder::Read> Responder::takeReads()
+std::list<Responder::Read> Responder::takeReads()
 {
     return takeFrom(&Mailbox::reads, m_reading);
 }
 
-std::vector<Responder::Answer> Responder::take()
+std::list<Responder::Answer> Responder::take()
 {
     return takeFrom(&Mailbox::ready, m_inMaking);
 }

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -92,7 +93,7 @@ public:
 
     // The answers made on the pool since the last call, in the order they
     // were finished. The session's thread only.
-    std::vector<Answer> take();
+    std::list<Answer> take();
 
     // The request or body behind `token` is no longer wanted (its stream was
     // reset): a job of its that has not started yet is skipped, and what
@@ -115,7 +116,7 @@ public:
         Result<std::string> bytes;
     };
     void readAhead(std::uint64_t token, FileRead read);
-    std::vector<Read> takeReads();
+    std::list<Read> takeReads();
 
 private:
     struct Mailbox;
@@ -124,7 +125,7 @@ private:
     bool makeOnPool(const Request &request, std::uint64_t token, PushWish &&wish,
                     std::shared_ptr<Response> made = nullptr);
     // What the pool left in `from`, counted off `waiting`.
-    template <class T> std::vector<T> takeFrom(std::vector<T> Mailbox::*from, std::size_t &waiting);
+    template <class T> std::list<T> takeFrom(std::list<T> Mailbox::*from, std::size_t &waiting);
 
     Handler &m_handler;
     FilePool *m_pool;
