@@ -27,6 +27,8 @@ ServeController::ServeController(Options options, LineSink logSink, QObject *par
 ServeController::~ServeController()
 {
     [[maybe_unused]] Result<void> r = stop();
+    // A file read left running when serving stopped may still use the site.
+    (void)m_siteLeftBehind.release();
 }
 
 Result<void> ServeController::start()
@@ -311,6 +313,14 @@ Result<void> ServeController::stop(std::chrono::milliseconds grace)
     if (m_site && m_site->liveReload())
         m_site->liveReload()->closeAll();
     m_server->stop(grace);
+    if (const std::size_t left = m_server->filesLeftBehind(); left > 0) {
+        // A read that never returns (a network mount gone away) must not keep
+        // h2scope from stopping; what it will touch when it does return, the
+        // site, is kept for it instead.
+        warn(std::to_string(left) + " file read(s) in " + m_options.folder.toStdString()
+             + " had not returned when serving stopped; the folder's file system may have stopped answering");
+        m_siteLeftBehind = std::move(m_site);
+    }
     m_drainTimer.stop();
     drain();
     Result<void> result;

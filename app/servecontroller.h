@@ -89,6 +89,9 @@ private:
     Options m_options;
     LineSink m_logSink;
     std::unique_ptr<site::StaticSite> m_site;
+    // The site, when file reads were still running on it as serving stopped:
+    // never destroyed, since they may return at any time.
+    std::unique_ptr<site::StaticSite> m_siteLeftBehind;
     std::unique_ptr<site::FolderWatcher> m_watcher; // live reload; null when off or unsupported
     QTimer m_heartbeatTimer;                        // keeps quiet live reload streams from idling out
     QStringList m_lanUrls;

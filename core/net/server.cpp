@@ -453,7 +453,7 @@ void Server::stop(std::chrono::milliseconds grace)
         w->join();
     // Answers still being made find their connections gone; queued ones are dropped.
     if (m_files)
-        m_files->stop();
+        m_filesLeftBehind = m_files->stop(m_options.fileWaitOnStop);
     m_acceptors.clear(); // their sockets belong to worker 0's io_context
     m_workers.clear();
 }

@@ -46,6 +46,11 @@ struct ServerOptions {
     // so that a slow disk never holds up an I/O thread; 0: the I/O threads
     // make every answer themselves.
     unsigned fileThreads = 4;
+    // How long stop() waits, once the connections are gone, for answers and
+    // reads still being made on those threads. One still running then (a
+    // file system that stopped answering) is left to finish on its own: see
+    // filesLeftBehind().
+    std::chrono::milliseconds fileWaitOnStop{2'000};
 };
 
 class Worker;
@@ -75,7 +80,8 @@ public:
     void run();
 
     // Sends GOAWAY on every connection, lets responses in flight finish for
-    // up to `grace`, then closes what is left and joins the workers.
+    // up to `grace`, then closes what is left and joins the workers; then
+    // waits up to ServerOptions::fileWaitOnStop for the file threads.
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
     std::uint16_t port() const noexcept { return m_port; }
@@ -85,6 +91,12 @@ public:
     unsigned workerCount() const noexcept { return m_workerCount; }
     std::size_t activeConnections() const noexcept { return m_active.load(std::memory_order_relaxed); }
     std::uint64_t acceptedConnections() const noexcept { return m_nextId.load(std::memory_order_relaxed) - 1; }
+    // After stop(): how many answers or file reads were still being made
+    // past ServerOptions::fileWaitOnStop and were left to finish on their
+    // own. Each may still call the site handler, which must then outlive
+    // the server (and may never be destroyed: the file system may not
+    // answer again).
+    std::size_t filesLeftBehind() const noexcept { return m_filesLeftBehind; }
 
 private:
     struct Acceptor;
@@ -106,6 +118,7 @@ private:
     std::atomic<std::size_t> m_active{0};
     bool m_started = false;
     bool m_stopped = false;
+    std::size_t m_filesLeftBehind = 0;
 
     friend class SocketDriver;
 };

@@ -1,16 +1,19 @@
 #include "filepool.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace h2scope::site {
 
-FilePool::FilePool(unsigned threads)
+FilePool::FilePool(unsigned threads) : m_shared(std::make_shared<Shared>())
 {
     if (threads == 0)
         threads = 1;
+    m_threadCount = threads;
+    m_shared->done.assign(threads, 0);
     m_threads.reserve(threads);
-    for (unsigned i = 0; i < threads; ++i)
-        m_threads.emplace_back([this] { run(); });
+    for (std::size_t i = 0; i < threads; ++i)
+        m_threads.emplace_back([shared = m_shared, i] { run(shared, i); });
 }
 
 FilePool::~FilePool()
@@ -20,72 +23,101 @@ FilePool::~FilePool()
 
 void FilePool::post(const void *owner, std::function<void()> job)
 {
+    Shared &s = *m_shared;
     {
-        std::lock_guard lock(m_mutex);
-        if (m_stopping)
+        std::lock_guard lock(s.mutex);
+        if (s.stopping)
             return;
-        std::deque<std::function<void()>> &queue = m_queues[owner];
+        std::deque<std::function<void()>> &queue = s.queues[owner];
         queue.push_back(std::move(job));
         if (queue.size() == 1) {
             try {
-                m_turns.push_back(owner);
+                s.turns.push_back(owner);
             } catch (...) { // out of memory: as if never posted
-                m_queues.erase(owner);
+                s.queues.erase(owner);
                 throw;
             }
         }
     }
-    m_ready.notify_one();
+    s.ready.notify_one();
 }
 
 std::size_t FilePool::queued() const
 {
-    std::lock_guard lock(m_mutex);
+    Shared &s = *m_shared;
+    std::lock_guard lock(s.mutex);
     std::size_t n = 0;
-    for (const auto &[owner, queue] : m_queues)
+    for (const auto &[owner, queue] : s.queues)
         n += queue.size();
     return n;
 }
 
-void FilePool::stop()
+std::size_t FilePool::stop(std::chrono::milliseconds wait)
 {
+    if (m_stopped)
+        return 0; // a thread left behind then is still not waited for
+    m_stopped = true;
+    Shared &s = *m_shared;
     std::unordered_map<const void *, std::deque<std::function<void()>>> dropped;
     {
-        std::lock_guard lock(m_mutex);
-        m_stopping = true;
-        dropped.swap(m_queues);
-        m_turns.clear();
+        std::lock_guard lock(s.mutex);
+        s.stopping = true;
+        dropped.swap(s.queues);
+        s.turns.clear();
     }
-    m_ready.notify_all();
-    for (std::thread &t : m_threads)
-        if (t.joinable())
-            t.join();
+    s.ready.notify_all();
+    std::vector<char> done;
+    {
+        std::unique_lock lock(s.mutex);
+        const auto allDone = [&s] { return std::all_of(s.done.begin(), s.done.end(), [](char d) { return d != 0; }); };
+        if (wait == std::chrono::milliseconds::max())
+            s.exited.wait(lock, allDone);
+        else
+            s.exited.wait_for(lock, wait, allDone);
+        done = s.done;
+    }
+    std::size_t leftBehind = 0;
+    for (std::size_t i = 0; i < m_threads.size(); ++i) {
+        if (!m_threads[i].joinable())
+            continue;
+        if (done[i]) {
+            m_threads[i].join();
+        } else {
+            m_threads[i].detach(); // it still holds the shared state
+            ++leftBehind;
+        }
+    }
+    return leftBehind;
     // `dropped` goes out of scope here, outside the lock: a job's captures
     // may take locks of their own when they are destroyed.
 }
 
-void FilePool::run()
+void FilePool::run(const std::shared_ptr<Shared> &shared, std::size_t index)
 {
+    Shared &s = *shared;
     for (;;) {
         std::function<void()> job;
         {
-            std::unique_lock lock(m_mutex);
-            m_ready.wait(lock, [this] { return m_stopping || !m_turns.empty(); });
-            if (m_stopping)
+            std::unique_lock lock(s.mutex);
+            s.ready.wait(lock, [&s] { return s.stopping || !s.turns.empty(); });
+            if (s.stopping) {
+                s.done[index] = 1;
+                s.exited.notify_all();
                 return;
-            const void *owner = m_turns.front();
-            const auto queue = m_queues.find(owner);
+            }
+            const void *owner = s.turns.front();
+            const auto queue = s.queues.find(owner);
             job = std::move(queue->second.front());
             queue->second.pop_front();
             if (queue->second.empty()) {
-                m_turns.pop_front();
-                m_queues.erase(queue); // an owner that is gone leaves nothing behind
+                s.turns.pop_front();
+                s.queues.erase(queue); // an owner that is gone leaves nothing behind
             } else {
                 // Its next job waits for the others' turns. Out of memory, it
                 // keeps its place at the front instead.
                 try {
-                    m_turns.push_back(owner);
-                    m_turns.pop_front();
+                    s.turns.push_back(owner);
+                    s.turns.pop_front();
                 } catch (...) {
                 }
             }

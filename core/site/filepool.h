@@ -10,10 +10,12 @@
 // queued does not hold up another connection's page. A job that waits on a
 // slow disk holds one thread; the others go on.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -27,9 +29,8 @@ public:
     // load's first requests (a page and its assets, each read once) keep a
     // few busy at once. Idle threads cost nothing but their stacks.
     static constexpr unsigned kDefaultThreads = 4;
-
     explicit FilePool(unsigned threads = kDefaultThreads);
-    ~FilePool(); // stop()
+    ~FilePool(); // stop(), waiting as long as the jobs running take
     FilePool(const FilePool &) = delete;
     FilePool &operator=(const FilePool &) = delete;
 
@@ -38,25 +39,39 @@ public:
     // (destroyed, never run). Any thread.
     void post(const void *owner, std::function<void()> job);
 
-    // Lets the jobs running finish, drops those still queued and joins the
-    // threads. Idempotent. Not from a pool thread.
-    void stop();
+    // Drops the jobs still queued, lets those running finish and joins the
+    // threads. A job that has not finished within `wait` (a file system
+    // that stopped answering: a read on a dead network mount never returns)
+    // is left to finish on its own: its thread is detached, and whatever
+    // the job refers to must outlive it (the pool's own state does). Returns
+    // how many were left so. Idempotent (later calls return 0). Not from a
+    // pool thread.
+    std::size_t stop(std::chrono::milliseconds wait = std::chrono::milliseconds::max());
 
-    unsigned threads() const noexcept { return static_cast<unsigned>(m_threads.size()); }
+    unsigned threads() const noexcept { return m_threadCount; }
     // Jobs waiting for a thread (not those running). Any thread.
     std::size_t queued() const;
 
 private:
-    void run();
+    // What the threads share with the pool, and keep while one is left
+    // running after stop().
+    struct Shared {
+        std::mutex mutex;
+        std::condition_variable ready;  // a job was queued, or stop()
+        std::condition_variable exited; // a thread left run()
+        // Each owner with jobs queued, and whose turn is next: an owner is in
+        // `turns` exactly while its queue is not empty.
+        std::unordered_map<const void *, std::deque<std::function<void()>>> queues;
+        std::deque<const void *> turns;
+        bool stopping = false;
+        std::vector<char> done; // per thread: it has left run()
+    };
+    static void run(const std::shared_ptr<Shared> &shared, std::size_t index);
 
-    mutable std::mutex m_mutex;
-    std::condition_variable m_ready;
-    // Each owner with jobs queued, and whose turn is next: an owner is in
-    // m_turns exactly while its queue is not empty.
-    std::unordered_map<const void *, std::deque<std::function<void()>>> m_queues;
-    std::deque<const void *> m_turns;
-    bool m_stopping = false;
+    std::shared_ptr<Shared> m_shared;
     std::vector<std::thread> m_threads;
+    unsigned m_threadCount = 0;
+    bool m_stopped = false;
 };
 
 } // namespace h2scope::site

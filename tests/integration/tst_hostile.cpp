@@ -247,6 +247,36 @@ private slots:
         server.stop(Ms(500));
     }
 
+    // A file system that stops answering (a network mount gone away) does
+    // not keep the server from stopping: the read is left behind, said so,
+    // and may still finish later against the site, which outlives it.
+    void stopDoesNotWaitForADeadDisk()
+    {
+        std::ofstream(m_dir.filePath("dead.txt").toStdString()) << "never read in time\n";
+        testing::SlowSite dead(*m_site, "/dead");
+        {
+            net::ServerOptions options;
+            options.host = "127.0.0.1";
+            options.port = 0;
+            options.workers = 1;
+            options.fileWaitOnStop = Ms(200);
+            net::Server server(options, dead, nullptr);
+            QVERIFY(server.start().ok());
+            RawSocket waiting;
+            QVERIFY(waiting.connect(server.port()));
+            QVERIFY(waiting.sendAll("GET /dead.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            QVERIFY2(dead.waitUntilWaiting(1), "the request never reached the file system");
+            const auto start = SteadyClock::now();
+            server.stop(Ms(300));
+            QVERIFY2(SteadyClock::now() - start < Ms(5000), "stop() waited on the dead disk");
+            QCOMPARE(server.filesLeftBehind(), std::size_t(1));
+            std::string rest;
+            QVERIFY(waiting.waitClosed(rest, Ms(2000)));
+        }
+        dead.open(); // the disk answers again, long after: the job ends against the site
+        QVERIFY(dead.waitUntilHandled(1));
+    }
+
     void rapidReset()
     {
         auto r = start();

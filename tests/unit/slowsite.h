@@ -31,7 +31,13 @@ public:
             m_changed.wait_for(lock, std::chrono::seconds(10), [this] { return m_open; });
             --m_waiting;
         }
-        return m_inner.handle(request);
+        site::Response response = m_inner.handle(request);
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_handled;
+            m_changed.notify_all();
+        }
+        return response; // `this` is not touched again: a test may end once handled() says so
     }
 
     bool handleNow(const site::Request &request, site::Response &out) override
@@ -47,6 +53,13 @@ public:
         m_changed.notify_all();
     }
 
+    // Until handle() has made `count` answers (false after `timeout`).
+    bool waitUntilHandled(int count, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000))
+    {
+        std::unique_lock lock(m_mutex);
+        return m_changed.wait_for(lock, timeout, [&] { return m_handled >= count; });
+    }
+
     // Until `count` slow requests wait at the gate (false after `timeout`).
     bool waitUntilWaiting(int count, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000))
     {
@@ -60,6 +73,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_changed;
     int m_waiting = 0;
+    int m_handled = 0;
     bool m_open = false;
 };
 

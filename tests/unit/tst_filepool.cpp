@@ -125,6 +125,42 @@ private slots:
         QVERIFY(!ran);
     }
 
+    // A job that does not finish (a read on a file system that stopped
+    // answering) does not hold stop() past its wait: its thread is left to
+    // finish it, with the pool's state, and a job that finishes in time is
+    // joined as usual. The pool is gone long before the job returns.
+    void stopLeavesBehindAJobThatDoesNotFinish()
+    {
+        auto stuck = std::make_shared<Gate>();
+        std::promise<void> finished;
+        std::future<void> whenFinished = finished.get_future();
+        {
+            site::FilePool pool(2);
+            int a = 0, b = 0;
+            pool.post(&a, [stuck, &finished] {
+                stuck->entered.set_value();
+                stuck->open.wait_for(std::chrono::seconds(10));
+                finished.set_value();
+            });
+            QCOMPARE(stuck->entered.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+            Ledger ledger;
+            ledger.expected = 1;
+            pool.post(&b, ledger.job("quick"));
+            QCOMPARE(ledger.done.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+            const auto start = std::chrono::steady_clock::now();
+            QCOMPARE(pool.stop(std::chrono::milliseconds(100)), std::size_t(1));
+            QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+            QCOMPARE(pool.stop(), std::size_t(0)); // idempotent
+            int c = 0;
+            bool ran = false;
+            pool.post(&c, [&ran] { ran = true; }); // after stop(): dropped
+            QVERIFY(!ran);
+        }
+        QVERIFY(whenFinished.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
+        stuck->release(); // the file system answers again: the job ends, and its thread with it
+        QCOMPARE(whenFinished.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    }
+
     void aJobThatThrowsLeavesThePoolWorking()
     {
         site::FilePool pool(1);
