@@ -122,6 +122,24 @@ private:
     std::thread m_thread;
 };
 
+// A cleartext server on a free loopback port, with one I/O thread.
+net::ServerOptions oneWorker()
+{
+    net::ServerOptions options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.workers = 1;
+    return options;
+}
+
+// Connects `socket` to `port` and asks for `path` over HTTP/1.1; true once
+// the request waits at `slow`'s gate.
+bool sendStuck(RawSocket &socket, std::uint16_t port, testing::SlowSite &slow, const std::string &path)
+{
+    return socket.connect(port) && socket.sendAll("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+           && slow.waitUntilWaiting(1);
+}
+
 } // namespace
 
 class TestHostile : public QObject {
@@ -203,7 +221,6 @@ private slots:
         ::setrlimit(RLIMIT_NOFILE, &lim);
     }
 
-    // HEADERS + RST_STREAM in a loop (CVE-2023-44487).
     // A disk that stalls one request stalls nothing else: with a single I/O
     // thread, a second connection is served while the first one's file is
     // still being read (on the file pool), and the first is answered once
@@ -212,10 +229,7 @@ private slots:
     {
         std::ofstream(m_dir.filePath("slow.txt").toStdString()) << "slow file\n";
         testing::SlowSite slow(*m_site, "/slow");
-        net::ServerOptions options;
-        options.host = "127.0.0.1";
-        options.port = 0;
-        options.workers = 1;
+        net::ServerOptions options = oneWorker();
         // Shorter than the stall: waiting on the server's own disk is not
         // the client being idle, so it must not end the connection.
         options.idleTimeout = Ms(300);
@@ -223,9 +237,7 @@ private slots:
         QVERIFY(server.start().ok());
 
         RawSocket waiting;
-        QVERIFY(waiting.connect(server.port()));
-        QVERIFY(waiting.sendAll("GET /slow.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"));
-        QVERIFY2(slow.waitUntilWaiting(1), "the slow request never reached the file system");
+        QVERIFY2(sendStuck(waiting, server.port(), slow, "/slow.txt"), "the request never reached the file system");
 
         RawSocket other;
         QVERIFY(other.connect(server.port()));
@@ -255,17 +267,12 @@ private slots:
         std::ofstream(m_dir.filePath("dead.txt").toStdString()) << "never read in time\n";
         testing::SlowSite dead(*m_site, "/dead");
         {
-            net::ServerOptions options;
-            options.host = "127.0.0.1";
-            options.port = 0;
-            options.workers = 1;
+            net::ServerOptions options = oneWorker();
             options.fileWaitOnStop = Ms(200);
             net::Server server(options, dead, nullptr);
             QVERIFY(server.start().ok());
             RawSocket waiting;
-            QVERIFY(waiting.connect(server.port()));
-            QVERIFY(waiting.sendAll("GET /dead.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"));
-            QVERIFY2(dead.waitUntilWaiting(1), "the request never reached the file system");
+            QVERIFY2(sendStuck(waiting, server.port(), dead, "/dead.txt"), "the request never reached the file system");
             const auto start = SteadyClock::now();
             server.stop(Ms(300));
             QVERIFY2(SteadyClock::now() - start < Ms(5000), "stop() waited on the dead disk");
@@ -277,6 +284,7 @@ private slots:
         QVERIFY(dead.waitUntilHandled(1));
     }
 
+    // HEADERS + RST_STREAM in a loop (CVE-2023-44487).
     void rapidReset()
     {
         auto r = start();

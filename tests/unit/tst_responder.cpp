@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <list>
 #include <mutex>
 #include <new>
 #include <string>
@@ -108,6 +109,25 @@ std::string bodyOf(site::Response &response)
 
 } // namespace
 
+// A responder for `site` on a pool of one thread, and its wake.
+struct Pooled {
+    explicit Pooled(site::Handler &site) : responder(site, &pool, bell.wake()) {}
+
+    // Asks for `target` (not answerable at once) and waits until its answer
+    // is back; the answers take() then gives.
+    std::list<site::Responder::Answer> ask(const std::string &target, std::uint64_t token)
+    {
+        site::Responder::Answer now;
+        if (responder.answer(get(target), token, {}, now) || !bell.waitFor(1))
+            return {};
+        return responder.take();
+    }
+
+    site::FilePool pool{1};
+    Bell bell;
+    site::Responder responder;
+};
+
 class TestResponder : public QObject {
     Q_OBJECT
 
@@ -115,21 +135,19 @@ private slots:
     void answersComeBackFromThePool()
     {
         TextSite site;
-        site::FilePool pool(1);
-        Bell bell;
-        site::Responder responder(site, &pool, bell.wake());
+        Pooled pooled(site);
         for (std::uint64_t token : {1u, 2u}) {
             site::Responder::Answer now;
-            QVERIFY(!responder.answer(get("/" + std::to_string(token)), token, {}, now));
+            QVERIFY(!pooled.responder.answer(get("/" + std::to_string(token)), token, {}, now));
         }
-        QCOMPARE(responder.inFlight(), std::size_t(2));
-        QVERIFY(bell.waitFor(2));
-        auto answers = responder.take();
+        QCOMPARE(pooled.responder.inFlight(), std::size_t(2));
+        QVERIFY(pooled.bell.waitFor(2));
+        auto answers = pooled.responder.take();
         QCOMPARE(answers.size(), std::size_t(2));
         QCOMPARE(answers.front().token, std::uint64_t(1));
         QCOMPARE(answers.front().response.status, 200);
         QCOMPARE(bodyOf(answers.front().response), std::string("made for /1"));
-        QCOMPARE(responder.inFlight(), std::size_t(0));
+        QCOMPARE(pooled.responder.inFlight(), std::size_t(0));
     }
 
     // Delivering the answer allocates nothing on the pool thread: with the
@@ -140,18 +158,13 @@ private slots:
     {
         TextSite site;
         site.failAfter = true;
-        site::FilePool pool(1);
-        Bell bell;
-        site::Responder responder(site, &pool, bell.wake());
-        site::Responder::Answer now;
-        QVERIFY(!responder.answer(get("/page"), 7, {}, now));
-        QVERIFY2(bell.waitFor(1), "the answer never came back");
-        auto answers = responder.take();
-        QCOMPARE(answers.size(), std::size_t(1));
+        Pooled pooled(site);
+        auto answers = pooled.ask("/page", 7);
+        QVERIFY2(answers.size() == 1, "the answer never came back");
         QCOMPARE(answers.front().token, std::uint64_t(7));
         QCOMPARE(answers.front().response.status, 200);
         QCOMPARE(bodyOf(answers.front().response), std::string("made for /page"));
-        QCOMPARE(responder.inFlight(), std::size_t(0));
+        QCOMPARE(pooled.responder.inFlight(), std::size_t(0));
     }
 
     // A handler that fails with something that is no exception: the 500
@@ -162,16 +175,11 @@ private slots:
             site::Response handle(const site::Request &) override { throw 42; }
             bool handleNow(const site::Request &, site::Response &) override { return false; }
         } site;
-        site::FilePool pool(1);
-        Bell bell;
-        site::Responder responder(site, &pool, bell.wake());
-        site::Responder::Answer now;
-        QVERIFY(!responder.answer(get("/x"), 3, {}, now));
-        QVERIFY(bell.waitFor(1));
-        auto answers = responder.take();
+        Pooled pooled(site);
+        auto answers = pooled.ask("/x", 3);
         QCOMPARE(answers.size(), std::size_t(1));
         QCOMPARE(answers.front().response.status, 500);
-        QCOMPARE(responder.inFlight(), std::size_t(0));
+        QCOMPARE(pooled.responder.inFlight(), std::size_t(0));
     }
 };
 
