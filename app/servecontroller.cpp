@@ -62,6 +62,9 @@ Result<void> ServeController::start()
 
     net::ServerOptions serverOptions;
     serverOptions.host = m_options.host.toStdString();
+    // A read on a file system that stopped answering does not hold up
+    // stopping (or quitting) for longer; stop() keeps the site for it.
+    serverOptions.fileWaitOnStop = std::chrono::seconds(2);
     serverOptions.port = m_options.port;
     serverOptions.workers = m_options.workers;
     serverOptions.maxConnections = m_options.maxConnections;

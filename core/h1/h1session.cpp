@@ -111,9 +111,6 @@ Result<void> H1Session::receive(const std::uint8_t *data, std::size_t length)
     }
     if (m_stopReading || m_done)
         return {};
-    // The requests in these bytes arrived together: they see the folder in
-    // one state, and each file they name is checked once, not once each.
-    const site::FreshnessFor batch(m_freshness);
     m_in.append(reinterpret_cast<const char *>(data), length);
     Result<void> parsed = pump();
     if (m_in.size() > kInputHardLimit) { // only bytes the parser could not take yet count
@@ -242,7 +239,9 @@ void H1Session::startNext()
     siteRequest.headers = std::move(request.headers);
     siteRequest.protocol = site::Protocol::Http1;
     siteRequest.upgrade = upgradeToken(siteRequest.headers);
-    siteRequest.freshness = m_freshness;
+    // An exchange starts once the one before it is sent (from produce()),
+    // not with the bytes that brought it: its lookups check the folder as
+    // it is then (the default Freshness).
     if (m_log && !m_clientRecorded) {
         m_clientRecorded = true;
         if (const std::string *ua = siteRequest.header("user-agent"))

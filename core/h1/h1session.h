@@ -147,7 +147,6 @@ private:
 
     std::uint32_t m_exchanges = 0;
     bool m_stopReading = false;               // no further request will be parsed
-    site::Freshness m_freshness;              // for the requests of this receive()'s bytes; default outside it
     bool m_awaitingUpgrade = false;           // the last request parsed asks to switch protocols
     std::shared_ptr<site::LiveBody> m_tunnel; // switched: the client's bytes go here
     bool m_peerClosed = false;

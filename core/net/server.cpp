@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
 #include <thread>
 #include <unordered_set>
 
@@ -59,6 +60,15 @@ void refuse(asio::ip::tcp::socket socket, bool tls, std::size_t maxConnections)
 class SocketDriver;
 
 // One I/O thread: its io_context and the connections it owns.
+// Lets other threads (live bodies, the file pool) wake a worker's
+// connections while its loop can still run them. Server::stop() shuts it
+// once the loop has ended: a file job that finishes later (or one left
+// behind on a dead disk) then never reaches an io_context being destroyed.
+struct WakeGate {
+    std::mutex mutex;
+    bool open = true;
+};
+
 class Worker final {
 public:
     explicit Worker(std::size_t index) : m_index(index), m_guard(asio::make_work_guard(m_io)) {}
@@ -78,6 +88,7 @@ public:
     asio::executor_work_guard<asio::io_context::executor_type> m_guard;
     std::unordered_set<std::shared_ptr<SocketDriver>> m_drivers; // worker thread only
     std::thread m_thread;
+    const std::shared_ptr<WakeGate> m_wakes = std::make_shared<WakeGate>();
 };
 
 // Moves bytes between one socket and its Connection. Lives on one worker.
@@ -101,8 +112,12 @@ public:
         // Live bodies (server-sent events) wake us from other threads.
         // The posted handler looks the driver up again on its own thread,
         // and holds no reference to it while it waits in the queue. (The
-        // driver being alive here means its io_context is.)
-        m_conn.setWake([weak = weak_from_this()] {
+        // driver being alive here, with the gate open, means its io_context
+        // is and will be until the wake is done.)
+        m_conn.setWake([weak = weak_from_this(), gate = m_worker.m_wakes] {
+            std::lock_guard lock(gate->mutex);
+            if (!gate->open)
+                return;
             if (const auto self = weak.lock())
                 asio::post(self->m_socket.get_executor(), [weak] {
                     const auto driver = weak.lock();
@@ -200,6 +215,15 @@ private:
     {
         using Act = ConnectionDeadlines::Step::Act;
         const Clock::time_point now = Clock::steady().now();
+        // Answers being made should have woken the connection when they
+        // were ready; should a wake have been lost (out of memory on the
+        // thread that made one), they are picked up here at the latest.
+        if (m_conn.answering()) {
+            m_conn.resumeLive();
+            pump();
+            if (m_finished)
+                return;
+        }
         const ConnectionDeadlines::Step step = m_deadlines.check(now, deadlineState());
         switch (step.act) {
         case Act::Wait: armTimer(now, step.wakeAt); return;
@@ -387,6 +411,7 @@ void Server::doAccept(Acceptor &from)
             config.local = endpointText(socket.local_endpoint(ignored));
             config.tls = m_options.tls;
             config.h2 = m_options.h2;
+            config.h2.clock = nullptr; // the driver's times are the steady clock's, and so must the connection's be
             config.earlyHintsHttp1 = m_options.earlyHintsHttp1;
             config.files = m_files.get();
             if (m_active.load(std::memory_order_relaxed) >= m_options.maxConnections) {
@@ -451,7 +476,13 @@ void Server::stop(std::chrono::milliseconds grace)
         asio::post(w->m_io, [worker = w.get()] { worker->m_io.stop(); });
     for (auto &w : m_workers)
         w->join();
-    // Answers still being made find their connections gone; queued ones are dropped.
+    // No wake reaches a worker from here on: answers finished on the file
+    // pool from now are dropped with their connections (and jobs still
+    // queued are dropped by the pool).
+    for (auto &w : m_workers) {
+        std::lock_guard lock(w->m_wakes->mutex);
+        w->m_wakes->open = false;
+    }
     if (m_files)
         m_filesLeftBehind = m_files->stop(m_options.fileWaitOnStop);
     m_acceptors.clear(); // their sockets belong to worker 0's io_context

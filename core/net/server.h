@@ -31,7 +31,7 @@ struct ServerOptions {
     std::uint16_t port = 8443;            // 0: any free port
     unsigned workers = 0;                 // 0: number of cores, at most 4
     std::shared_ptr<tls::TlsContext> tls; // null: cleartext (h2c prior knowledge + HTTP/1.1)
-    h2::H2Options h2;                     // h2.clock stays null: a server runs on the steady clock, as its timers do
+    h2::H2Options h2;                     // h2.clock is not used: a server runs on the steady clock, as its timers do
     bool earlyHintsHttp1 = false;         // 103 Early Hints over HTTP/1.1 too (explicit opt-in)
     std::chrono::milliseconds handshakeTimeout{10'000};
     std::chrono::milliseconds idleTimeout{120'000};
@@ -47,10 +47,11 @@ struct ServerOptions {
     // make every answer themselves.
     unsigned fileThreads = 4;
     // How long stop() waits, once the connections are gone, for answers and
-    // reads still being made on those threads. One still running then (a
-    // file system that stopped answering) is left to finish on its own: see
-    // filesLeftBehind().
-    std::chrono::milliseconds fileWaitOnStop{2'000};
+    // reads still being made on those threads; by default as long as they
+    // take. With a bound, one still running then (a file system that
+    // stopped answering) is left to finish on its own, and the handler must
+    // outlive it: see filesLeftBehind().
+    std::chrono::milliseconds fileWaitOnStop = std::chrono::milliseconds::max();
 };
 
 class Worker;

@@ -10,7 +10,7 @@ FilePool::FilePool(unsigned threads) : m_shared(std::make_shared<Shared>())
     if (threads == 0)
         threads = 1;
     m_threadCount = threads;
-    m_shared->done.assign(threads, 0);
+    m_shared->busy.assign(threads, 0);
     m_threads.reserve(threads);
     for (std::size_t i = 0; i < threads; ++i)
         m_threads.emplace_back([shared = m_shared, i] { run(shared, i); });
@@ -66,30 +66,32 @@ std::size_t FilePool::stop(std::chrono::milliseconds wait)
         s.turns.clear();
     }
     s.ready.notify_all();
-    std::vector<char> done;
+    // Until no thread runs a job (or the wait is over). A thread that runs
+    // none leaves at once: nothing is queued, and it was told to stop.
+    std::vector<char> busy;
     {
         std::unique_lock lock(s.mutex);
-        const auto allDone = [&s] { return std::all_of(s.done.begin(), s.done.end(), [](char d) { return d != 0; }); };
+        const auto allIdle = [&s] { return std::none_of(s.busy.begin(), s.busy.end(), [](char b) { return b != 0; }); };
         if (wait == std::chrono::milliseconds::max())
-            s.exited.wait(lock, allDone);
+            s.idle.wait(lock, allIdle);
         else
-            s.exited.wait_for(lock, wait, allDone);
-        done = s.done;
+            s.idle.wait_for(lock, wait, allIdle);
+        busy = s.busy;
     }
     std::size_t leftBehind = 0;
     for (std::size_t i = 0; i < m_threads.size(); ++i) {
         if (!m_threads[i].joinable())
             continue;
-        if (done[i]) {
-            m_threads[i].join();
-        } else {
+        if (busy[i]) {
             m_threads[i].detach(); // it still holds the shared state
             ++leftBehind;
+        } else {
+            m_threads[i].join();
         }
     }
+    // `dropped` goes out of scope on return, outside the lock: a job's
+    // captures may take locks of their own when they are destroyed.
     return leftBehind;
-    // `dropped` goes out of scope here, outside the lock: a job's captures
-    // may take locks of their own when they are destroyed.
 }
 
 void FilePool::run(const std::shared_ptr<Shared> &shared, std::size_t index)
@@ -100,11 +102,8 @@ void FilePool::run(const std::shared_ptr<Shared> &shared, std::size_t index)
         {
             std::unique_lock lock(s.mutex);
             s.ready.wait(lock, [&s] { return s.stopping || !s.turns.empty(); });
-            if (s.stopping) {
-                s.done[index] = 1;
-                s.exited.notify_all();
+            if (s.stopping)
                 return;
-            }
             const void *owner = s.turns.front();
             const auto queue = s.queues.find(owner);
             job = std::move(queue->second.front());
@@ -121,6 +120,7 @@ void FilePool::run(const std::shared_ptr<Shared> &shared, std::size_t index)
                 } catch (...) {
                 }
             }
+            s.busy[index] = 1;
         }
         try {
             job();
@@ -128,6 +128,10 @@ void FilePool::run(const std::shared_ptr<Shared> &shared, std::size_t index)
             // A job says what failed through its own results (responder.h);
             // nothing that escapes one may take the server down.
         }
+        job = nullptr; // its captures go with the job, before it counts as done
+        std::lock_guard lock(s.mutex);
+        s.busy[index] = 0;
+        s.idle.notify_all();
     }
 }
 

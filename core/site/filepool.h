@@ -57,14 +57,14 @@ private:
     // running after stop().
     struct Shared {
         std::mutex mutex;
-        std::condition_variable ready;  // a job was queued, or stop()
-        std::condition_variable exited; // a thread left run()
+        std::condition_variable ready; // a job was queued, or stop()
+        std::condition_variable idle;  // a thread finished a job
         // Each owner with jobs queued, and whose turn is next: an owner is in
         // `turns` exactly while its queue is not empty.
         std::unordered_map<const void *, std::deque<std::function<void()>>> queues;
         std::deque<const void *> turns;
         bool stopping = false;
-        std::vector<char> done; // per thread: it has left run()
+        std::vector<char> busy; // per thread: it is running a job
     };
     static void run(const std::shared_ptr<Shared> &shared, std::size_t index);
 

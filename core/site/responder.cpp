@@ -75,8 +75,9 @@ bool handleNowGuarded(Handler &handler, const Request &request, Response &out)
 // it posted the job, already holding what to say should making the answer
 // fail (a 500, or a read error): the job fills it in and splices it into
 // the mailbox, which allocates nothing. So a pool thread that runs out of
-// memory still delivers, and no answer in flight is ever lost (a lost one
-// would keep the connection answering() for ever).
+// memory still delivers (a lost answer would keep the connection
+// answering() for ever); should its wake fail then, the server's driver
+// still picks the answer up at its next deadline check.
 struct Responder::Mailbox {
     std::mutex mutex;
     std::list<Answer> ready;

@@ -90,7 +90,7 @@ public:
             std::lock_guard lock(m_mutex);
             m_made.push_back(request.target);
             m_threads.push_back(std::this_thread::get_id());
-            m_asked.push_back({request.target, request.freshness});
+            m_asked.push_back({request.target, request.freshness, true});
         }
         return m_inner.handle(request);
     }
@@ -99,7 +99,7 @@ public:
     {
         {
             std::lock_guard lock(m_mutex);
-            m_asked.push_back({request.target, request.freshness});
+            m_asked.push_back({request.target, request.freshness, false});
         }
         return m_inner.handleNow(request, out);
     }
@@ -109,6 +109,7 @@ public:
     struct Asked {
         std::string target;
         site::Freshness freshness;
+        bool made = false; // handle(); else handleNow()
     };
     std::vector<Asked> asked()
     {
