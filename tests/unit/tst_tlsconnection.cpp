@@ -16,7 +16,9 @@
 
 #include <QtTest>
 
+#include <chrono>
 #include <fstream>
+#include <vector>
 
 using namespace h2scope;
 using h2scope::testing::MemoryTlsClient;
@@ -44,6 +46,21 @@ bool writeDer(const std::string &pem, const std::string &path, bool key)
     BIO_free(out);
     return ok;
 }
+
+// The lengths of the application-data records in `wire`, in order.
+std::vector<std::size_t> appDataRecords(const std::string &wire)
+{
+    std::vector<std::size_t> records;
+    for (std::size_t at = 0; at + 5 <= wire.size();) {
+        const std::size_t len = (std::uint8_t(wire[at + 3]) << 8) | std::uint8_t(wire[at + 4]);
+        if (wire[at] == 23)
+            records.push_back(len);
+        at += 5 + len;
+    }
+    return records;
+}
+
+constexpr std::size_t kSegmentRecord = 1300 + 256; // a small record's payload and TLS 1.3 overhead, at most
 
 } // namespace
 
@@ -176,20 +193,50 @@ private slots:
         std::string wire;
         while (conn->produce(wire, 1 << 20) > 0) {
         }
-        std::vector<std::size_t> records; // application-data record lengths, in order
-        for (std::size_t at = 0; at + 5 <= wire.size();) {
-            const std::size_t len = (std::uint8_t(wire[at + 3]) << 8) | std::uint8_t(wire[at + 4]);
-            if (wire[at] == 23)
-                records.push_back(len);
-            at += 5 + len;
-        }
+        const std::vector<std::size_t> records = appDataRecords(wire);
         QVERIFY(records.size() > 50);
         std::size_t smallBytes = 0, i = 0;
-        for (; i < records.size() && records[i] <= 1300 + 256; ++i)
+        for (; i < records.size() && records[i] <= kSegmentRecord; ++i)
             smallBytes += records[i];
         QVERIFY2(smallBytes >= 60000 && smallBytes <= 70000, qPrintable(QString::number(smallBytes)));
         QVERIFY(i < records.size());
         QVERIFY2(records[i + 1] > 16000, qPrintable(QString::number(records[i + 1])));
+    }
+
+    // The record size follows the connection's clock: a response right
+    // after another goes in full records at once, one after a pause of more
+    // than a second starts small again (the client's congestion window may
+    // have shrunk meanwhile). Driven with a clock of the test's own.
+    void recordsGoSmallAgainAfterAPause()
+    {
+        using namespace std::chrono_literals;
+        std::ofstream(m_dir.filePath("paced.bin").toStdString(), std::ios::binary) << std::string(100000, 'p');
+        ManualClock clock;
+        net::ConnectionConfig config;
+        config.id = 4;
+        config.tls = context();
+        config.h2.clock = &clock;
+        net::Connection conn(config, *m_site, nullptr);
+        MemoryTlsClient client({"http/1.1"}, "localhost");
+        QVERIFY(client.handshake(conn));
+        const auto fetch = [&] {
+            client.send(conn, "GET /paced.bin HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            std::string wire;
+            while (conn.produce(wire, 1 << 20) > 0) {
+            }
+            return appDataRecords(wire);
+        };
+        const std::vector<std::size_t> first = fetch();
+        QVERIFY(!first.empty());
+        QVERIFY2(first.front() <= kSegmentRecord, qPrintable(QString::number(first.front())));
+        clock.advance(200ms);
+        const std::vector<std::size_t> warm = fetch();
+        QVERIFY(!warm.empty());
+        QVERIFY2(warm.front() > 16000, qPrintable(QString::number(warm.front())));
+        clock.advance(1500ms);
+        const std::vector<std::size_t> cold = fetch();
+        QVERIFY(!cold.empty());
+        QVERIFY2(cold.front() <= kSegmentRecord, qPrintable(QString::number(cold.front())));
     }
 
     // Bulk plaintext goes to OpenSSL from wherever its copy into the record
