@@ -4,16 +4,21 @@
 //
 // First input byte: bit 0 publishes events (the wire tap path), bit 1
 // prepends the HTTP/2 preface and an empty SETTINGS frame so that the
-// fuzzer starts inside HTTP/2, bits 2..7 pick the piece size.
+// fuzzer starts inside HTTP/2, bits 2..7 pick the piece size. Time is the
+// test's own: the site's clock stands still, the connection's moves a
+// millisecond a piece, so that what depends on time (the rapid-reset
+// limiter, record sizes, timestamps) does the same on every run of an input.
 #include "inspect/event.h"
 #include "net/connection.h"
 #include "site/staticsite.h"
 
 #include "inspect/capturelog.h"
 #include "inspect/dissector.h"
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
 
 #include <filesystem>
 #include <fstream>
@@ -22,6 +27,19 @@
 #include <vector>
 
 namespace {
+
+// The site's clock: still, with the folder's files long settled (a minute
+// old when the site is made), so that they are snapshotted as on a real
+// server.
+h2scope::ManualClock &siteClock()
+{
+    static h2scope::ManualClock clock = [] {
+        h2scope::ManualClock c;
+        c.setUnixSeconds(static_cast<std::int64_t>(std::time(nullptr)) + 60);
+        return c;
+    }();
+    return clock;
+}
 
 h2scope::site::StaticSite &site()
 {
@@ -38,6 +56,7 @@ h2scope::site::StaticSite &site()
         h2scope::site::SiteOptions options;
         options.root = root.string();
         options.listing = true;
+        options.clock = &siteClock();
         auto created = h2scope::site::StaticSite::create(options);
         if (!created)
             std::abort();
@@ -64,6 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     config.peer = "127.0.0.1:1";
     config.local = "127.0.0.1:2";
     config.h2.initialWindowSize = 65535;
+    h2scope::ManualClock clock;
+    config.h2.clock = &clock;
     auto connection =
         std::make_unique<h2scope::net::Connection>(config, site(), (control & 1) ? &hub.sink(0) : nullptr);
     h2scope::net::Connection &conn = *connection;
@@ -76,6 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     std::size_t offset = 0;
     while (offset < size && !conn.closed()) {
         const std::size_t n = size - offset < piece ? size - offset : piece;
+        clock.advance(std::chrono::milliseconds(1));
         if (conn.wantsInput()) {
             conn.receive(data + offset, n);
             offset += n;
