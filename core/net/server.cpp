@@ -59,7 +59,6 @@ void refuse(asio::ip::tcp::socket socket, bool tls, std::size_t maxConnections)
 
 class SocketDriver;
 
-// One I/O thread: its io_context and the connections it owns.
 // Lets other threads (live bodies, the file pool) wake a worker's
 // connections while its loop can still run them. Server::stop() shuts it
 // once the loop has ended: a file job that finishes later (or one left
@@ -69,6 +68,7 @@ struct WakeGate {
     bool open = true;
 };
 
+// One I/O thread: its io_context and the connections it owns.
 class Worker final {
 public:
     explicit Worker(std::size_t index) : m_index(index), m_guard(asio::make_work_guard(m_io)) {}
